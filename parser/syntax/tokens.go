@@ -1,0 +1,41 @@
+package syntax
+
+import "strings"
+
+// word is one token of a logical line; off is its byte offset in the line
+// (of the opening quote for a quoted token).
+type word struct {
+	text   string
+	quoted bool
+	off    int
+}
+
+// tokenize mirrors keepalived's alloc_strvec_r: white space separates
+// tokens; a token starting with '"' runs to the next '"' and loses its
+// quotes; a '"' inside an unquoted token ends it. A quote that is never
+// closed drops the rest of the line and sets unmatched.
+func tokenize(s string) (words []word, unmatched bool) {
+	i := 0
+	for {
+		for i < len(s) && isWhite(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			return words, false
+		}
+		start := i
+		if s[i] == '"' {
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				return words, true
+			}
+			words = append(words, word{text: s[i+1 : i+1+end], quoted: true, off: start})
+			i += end + 2
+			continue
+		}
+		for i < len(s) && !isWhite(s[i]) && s[i] != '"' {
+			i++
+		}
+		words = append(words, word{text: s[start:i], off: start})
+	}
+}
