@@ -1,0 +1,130 @@
+package vrrp
+
+import (
+	"crypto/subtle"
+	"net/netip"
+	"slices"
+)
+
+// Packet is a received VRRP message with the IP header facts the checks
+// need.
+type Packet struct {
+	Payload  []byte // the VRRP message (IP payload)
+	Src, Dst netip.Addr
+	TTL      int // IPv4 TTL or IPv6 hop limit
+}
+
+// Verdict is the outcome of Check for an accepted packet.
+type Verdict struct {
+	// IntervalMismatch: a VRRPv3 advert with another interval (only noted).
+	IntervalMismatch bool
+	// AddrMismatch: the address list differs from ours. goalived accepts
+	// such adverts (like keepalived >= 2.3.3, unlike 2.2.7 which drops
+	// them and so makes a persistent dual master, reference 3.10).
+	AddrMismatch bool
+}
+
+// Check validates p against the instance configuration in keepalived's
+// order (vrrp_check_packet, reference 3.10) and decodes it. Errors are
+// *DropError.
+func Check(p Packet, c *Config) (Advert, Verdict, error) {
+	var v Verdict
+	if !p.Src.IsValid() || p.Src.Is4() != c.Source.Is4() || p.Dst.Is4() != c.Source.Is4() {
+		return Advert{}, v, dropf(DropFamily, "advert from %v to %v", p.Src, p.Dst)
+	}
+	asz := addrSize(p.Src)
+	h, ok := parseHeader(p.Payload, asz)
+	if !ok || len(p.Payload) < h.msgLen {
+		return Advert{}, v, dropf(DropLength, "%d bytes from %v", len(p.Payload), p.Src)
+	}
+	if h.vrid != c.VRID {
+		return Advert{}, v, dropf(DropVRID, "vrid %d from %v", h.vrid, p.Src)
+	}
+	if err := checkTTL(p, c); err != nil {
+		return Advert{}, v, err
+	}
+	if h.version != c.Version {
+		return Advert{}, v, dropf(DropVersion, "version %d from %v, ours %d", h.version, p.Src, c.Version)
+	}
+	msg := p.Payload[:h.msgLen]
+	if err := checkAuth(h, msg, c, p.Src); err != nil {
+		return Advert{}, v, err
+	}
+	if h.version == 2 && h.interval != c.Interval {
+		return Advert{}, v, dropf(DropInterval, "interval %v from %v, ours %v", h.interval, p.Src, c.Interval)
+	}
+	if h.typ != TypeAdvertisement {
+		return Advert{}, v, dropf(DropType, "type %d from %v", h.typ, p.Src)
+	}
+	if h.version == 3 {
+		if h.interval == 0 {
+			return Advert{}, v, dropf(DropInterval, "zero interval from %v", p.Src)
+		}
+		v.IntervalMismatch = h.interval != c.Interval
+	}
+	form, ok := verifyChecksum(h, msg, p.Src, p.Dst, c.codec())
+	if !ok {
+		return Advert{}, v, dropf(DropChecksum, "checksum %#04x from %v", h.sum, p.Src)
+	}
+	if p.Dst.IsMulticast() == c.Unicast {
+		return Advert{}, v, dropf(DropDestination, "advert from %v to %v, unicast %t", p.Src, p.Dst, c.Unicast)
+	}
+	a := decode(h, msg, asz, form)
+	v.AddrMismatch = !slices.Equal(a.Addrs, c.Addrs)
+	if c.checkSource() && peerOf(c, p.Src) < 0 {
+		return Advert{}, v, dropf(DropSource, "advert from %v, not a unicast peer", p.Src)
+	}
+	return a, v, nil
+}
+
+// checkTTL: multicast adverts must have TTL 255 (RFC 5798 section 7.1);
+// unicast ones only within a peer's configured min/max (reference 3.11).
+func checkTTL(p Packet, c *Config) error {
+	if !c.Unicast {
+		if p.TTL != TTL {
+			return dropf(DropTTL, "ttl %d from %v", p.TTL, p.Src)
+		}
+		return nil
+	}
+	i := peerOf(c, p.Src)
+	if i < 0 || !c.Peers[i].ttlChecked() {
+		return nil
+	}
+	lo, hi := c.Peers[i].MinTTL, c.Peers[i].MaxTTL
+	if hi == 0 {
+		hi = TTL
+	}
+	if p.TTL < lo || p.TTL > hi {
+		return dropf(DropTTL, "ttl %d from %v outside %d..%d", p.TTL, p.Src, lo, hi)
+	}
+	return nil
+}
+
+// checkAuth implements RFC 2338 section 5.3.6 as keepalived does: the type
+// must be known and equal to ours, PASS data is compared over all 8 bytes
+// in constant time. AH (keepalived's IPsec-AH emulation) is not supported.
+func checkAuth(h header, msg []byte, c *Config, src netip.Addr) error {
+	if h.version != 2 {
+		return nil
+	}
+	if h.authType > AuthAH {
+		return dropf(DropAuthInvalidType, "auth type %d from %v", h.authType, src)
+	}
+	if h.authType != c.AuthType {
+		return dropf(DropAuthTypeMismatch, "auth type %v from %v, ours %v", h.authType, src, c.AuthType)
+	}
+	switch h.authType {
+	case AuthPass:
+		got := msg[len(msg)-authDataLen:]
+		if subtle.ConstantTimeCompare(got, c.AuthPass[:]) != 1 {
+			return dropf(DropAuthFailure, "wrong password from %v", src)
+		}
+	case AuthAH:
+		return dropf(DropAuthUnsupported, "ipsec-ah from %v", src)
+	}
+	return nil
+}
+
+func peerOf(c *Config, a netip.Addr) int {
+	return slices.IndexFunc(c.Peers, func(p Peer) bool { return p.Addr == a })
+}
