@@ -1,0 +1,215 @@
+package script
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Errors of CheckSecure and LookPath, to be tested with errors.Is. With
+// enable_script_security keepalived disables a script for any of them;
+// without it, ErrInsecure is only reported and the script still runs.
+var (
+	// ErrNotFound: the script or a path component cannot be found or
+	// accessed (keepalived: "check_script_secure could not find script").
+	ErrNotFound = errors.New("script not found")
+	// ErrNotExecutable: no execute permission for the script's uid/gid
+	// (disabled even without enable_script_security).
+	ErrNotExecutable = errors.New("script not executable for its user")
+	// ErrWrongFileType: a non-directory in the middle of the path, or a
+	// final component that is neither a regular file nor a symlink
+	// (disabled unconditionally).
+	ErrWrongFileType = errors.New("wrong file type in script path")
+	// ErrInsecure: a component of the path can be modified by someone other
+	// than root ("Unsafe permissions found for script").
+	ErrInsecure = errors.New("unsafe permissions")
+)
+
+// IsShellTest reports whether argv0 is keepalived's `</path` form (a '<',
+// optional blanks, then '/'): a shell redirection that tests whether a file
+// can be opened, run through /bin/sh and exempt from the security checks.
+func IsShellTest(argv0 string) bool {
+	return strings.HasPrefix(argv0, "<") &&
+		strings.HasPrefix(strings.TrimLeft(argv0[1:], " \t"), "/")
+}
+
+// CheckSecure applies keepalived's check_script_secure rules (reference
+// 3.4) to the script at path, which will run as uid:gid. path must be
+// absolute (use LookPath for bare names). It returns nil, or an error
+// wrapping one of ErrNotFound, ErrNotExecutable, ErrWrongFileType or
+// ErrInsecure.
+//
+// A script "needs protection" when it runs as uid 0 or gid 0, or is
+// set-uid/set-gid root. Only then is every component of the path, and of
+// the symlink-resolved path if different, lstat()ed: each must be owned by
+// root, and a regular file or a directory without the sticky bit must not
+// be writable by others, nor by its group unless that group is root.
+// Sticky world-writable directories such as /tmp therefore pass.
+//
+// The `</path` form is not checked (keepalived returns SC_SYSTEM for it).
+func CheckSecure(path string, uid, gid int) error {
+	if IsShellTest(path) {
+		return nil
+	}
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("check script %q: path is not absolute: %w", path, ErrNotFound)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("check script %q: %w: %w", path, ErrNotFound, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(real, &st); err != nil {
+		return fmt.Errorf("check script %q: stat %s: %w: %w", path, real, ErrNotFound, err)
+	}
+	if !isExecutable(&st, uint32(uid), uint32(gid)) {
+		return fmt.Errorf("check script %q: uid:gid %d:%d: %w", path, uid, gid, ErrNotExecutable)
+	}
+	if !needsProtection(&st, uid, gid) {
+		return nil
+	}
+	clean := filepath.Clean(path)
+	if err := checkComponents(clean); err != nil {
+		return fmt.Errorf("check script %q: %w", path, err)
+	}
+	if real != clean {
+		if err := checkComponents(real); err != nil {
+			return fmt.Errorf("check script %q (resolved to %s): %w", path, real, err)
+		}
+	}
+	return nil
+}
+
+// isExecutable is keepalived's is_executable: root needs any x bit; the
+// owner needs u+x; otherwise the group or other bit decides, by gid only
+// (supplementary groups are not considered, as in keepalived).
+func isExecutable(st *unix.Stat_t, uid, gid uint32) bool {
+	m := st.Mode
+	switch {
+	case uid == 0:
+		return m&0o111 != 0
+	case uid == st.Uid:
+		return m&0o100 != 0
+	case gid == st.Gid:
+		return m&0o010 != 0
+	}
+	return m&0o001 != 0
+}
+
+func needsProtection(st *unix.Stat_t, uid, gid int) bool {
+	setuidRoot := st.Uid == 0 && st.Mode&unix.S_IXUSR != 0 && st.Mode&unix.S_ISUID != 0
+	setgidRoot := st.Gid == 0 && st.Mode&unix.S_IXGRP != 0 && st.Mode&unix.S_ISGID != 0
+	return uid == 0 || gid == 0 || setuidRoot || setgidRoot
+}
+
+// checkComponents is keepalived's check_security for one absolute, clean
+// path: "/", then each prefix, then the file itself, all with lstat.
+func checkComponents(path string) error {
+	prefixes := []string{"/"}
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			prefixes = append(prefixes, path[:i])
+		}
+	}
+	if path != "/" {
+		prefixes = append(prefixes, path)
+	}
+	for i, p := range prefixes {
+		var st unix.Stat_t
+		if err := unix.Lstat(p, &st); err != nil {
+			return fmt.Errorf("lstat %s: %w: %w", p, ErrNotFound, err)
+		}
+		last := i == len(prefixes)-1
+		typ := st.Mode & unix.S_IFMT
+		if !last && typ != unix.S_IFDIR || last && typ != unix.S_IFREG && typ != unix.S_IFLNK {
+			return fmt.Errorf("%s is a %v: %w", p, typeName(typ), ErrWrongFileType)
+		}
+		if err := componentSecure(p, &st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func componentSecure(p string, st *unix.Stat_t) error {
+	if st.Uid != 0 {
+		return fmt.Errorf("%s is owned by uid %d: %w", p, st.Uid, ErrInsecure)
+	}
+	typ := st.Mode & unix.S_IFMT
+	guarded := typ == unix.S_IFREG || typ == unix.S_IFDIR && st.Mode&unix.S_ISVTX == 0
+	if !guarded {
+		return nil
+	}
+	if st.Gid != 0 && st.Mode&unix.S_IWGRP != 0 {
+		return fmt.Errorf("%s is writable by group %d: %w", p, st.Gid, ErrInsecure)
+	}
+	if st.Mode&unix.S_IWOTH != 0 {
+		return fmt.Errorf("%s is writable by others: %w", p, ErrInsecure)
+	}
+	return nil
+}
+
+// LookPath resolves a bare command name (no '/') through $PATH the way
+// keepalived's find_path does: the first regular file that is executable
+// for id (by mode bits, see isExecutable) wins. Names containing a '/' are
+// returned unchanged. keepalived logs a warning when a path search was
+// needed; searched reports that case.
+func LookPath(name string, id Identity) (path string, searched bool, err error) {
+	if name == "" {
+		return "", false, fmt.Errorf("look up script %q: %w", name, ErrNotFound)
+	}
+	if strings.Contains(name, "/") {
+		return name, false, nil
+	}
+	dirs, ok := os.LookupEnv("PATH")
+	if !ok {
+		dirs = "/bin:/usr/bin" // confstr(_CS_PATH) on glibc
+	}
+	denied := false
+	for _, dir := range filepath.SplitList(dirs) {
+		cand := filepath.Join(dir, name) // an empty entry means "."
+		var st unix.Stat_t
+		if unix.Stat(cand, &st) != nil {
+			continue
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFREG || !isExecutable(&st, id.UID, id.GID) {
+			denied = true
+			continue
+		}
+		return cand, true, nil
+	}
+	if denied {
+		return "", true, fmt.Errorf("look up script %q in PATH: %w", name, ErrNotExecutable)
+	}
+	return "", true, fmt.Errorf("look up script %q in PATH: %w", name, ErrNotFound)
+}
+
+// PathSearchWarning is keepalived's message for a command found by a PATH
+// search, for the daemon to log.
+func PathSearchWarning(name, path string) string {
+	return fmt.Sprintf("script `%s` resolved by path search to `%s`. Please specify full path.", name, path)
+}
+
+func typeName(typ uint32) string {
+	switch typ {
+	case unix.S_IFDIR:
+		return "directory"
+	case unix.S_IFREG:
+		return "regular file"
+	case unix.S_IFLNK:
+		return "symlink"
+	case unix.S_IFIFO:
+		return "fifo"
+	case unix.S_IFSOCK:
+		return "socket"
+	case unix.S_IFCHR:
+		return "character device"
+	case unix.S_IFBLK:
+		return "block device"
+	}
+	return fmt.Sprintf("file of type %#o", typ)
+}
