@@ -1,0 +1,76 @@
+package script
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestEvaluate(t *testing.T) {
+	script := func(w int, rev bool, c Condition) Tracker {
+		return Tracker{Kind: TrackScript, Name: "chk", Weight: w, Reverse: rev, Cond: c}
+	}
+	file := func(w int, rev bool, v int64) Tracker {
+		return Tracker{Kind: TrackFile, Name: "f", Weight: w, Reverse: rev, Cond: Up, Value: v}
+	}
+	tests := []struct {
+		name     string
+		base     int
+		trackers []Tracker
+		want     Evaluation
+	}{
+		// The reference 3.1 table, row by row.
+		{"W>0 up", 100, []Tracker{script(10, false, Up)}, Evaluation{Total: 110, Effective: 110}},
+		{"W>0 down", 100, []Tracker{script(10, false, Down)}, Evaluation{Total: 100, Effective: 100}},
+		{"W<0 up", 100, []Tracker{script(-50, false, Up)}, Evaluation{Total: 100, Effective: 100}},
+		{"W<0 down (seed)", 100, []Tracker{script(-50, false, Down)}, Evaluation{Total: 50, Effective: 50}},
+		{"W>0 reverse up", 100, []Tracker{script(10, true, Up)}, Evaluation{Total: 90, Effective: 90}},
+		{"W>0 reverse down", 100, []Tracker{script(10, true, Down)}, Evaluation{Total: 100, Effective: 100}},
+		{"W<0 reverse up", 100, []Tracker{script(-10, true, Up)}, Evaluation{Total: 100, Effective: 100}},
+		{"W<0 reverse down", 100, []Tracker{script(-10, true, Down)}, Evaluation{Total: 110, Effective: 110}},
+		{"W=0 up", 100, []Tracker{script(0, false, Up)}, Evaluation{Total: 100, Effective: 100}},
+		{"W=0 down faults", 100, []Tracker{script(0, false, Down)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"script chk"}}},
+		{"W=0 reverse up faults", 100, []Tracker{script(0, true, Up)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"script chk"}}},
+		{"W=0 reverse down", 100, []Tracker{script(0, true, Down)}, Evaluation{Total: 100, Effective: 100}},
+		// Before the first result.
+		{"unknown weighted contributes nothing", 100, []Tracker{script(10, false, Unknown), script(-10, false, Unknown)}, Evaluation{Total: 100, Effective: 100}},
+		{"unknown unweighted is pending", 100, []Tracker{script(0, false, Unknown)}, Evaluation{Total: 100, Effective: 100, Pending: []string{"script chk"}}},
+		// Clamping.
+		{"observed: 101+300 clamps to 254", 101, []Tracker{script(300, false, Up)}, Evaluation{Total: 401, Effective: 254}},
+		{"never lifted to 255", 250, []Tracker{script(5, false, Up)}, Evaluation{Total: 255, Effective: 254}},
+		{"floor 1", 20, []Tracker{script(-50, false, Down)}, Evaluation{Total: -30, Effective: 1}},
+		{"sum of several kinds", 100, []Tracker{
+			script(10, false, Up),
+			{Kind: TrackInterface, Name: "eth1", Weight: -20, Cond: Down},
+			{Kind: TrackProcess, Name: "haproxy", Weight: 5, Cond: Up},
+		}, Evaluation{Total: 95, Effective: 95}},
+		{"unweighted interface down faults", 100, []Tracker{{Kind: TrackInterface, Name: "eth0", Cond: Down}}, Evaluation{Total: 100, Effective: 100, Fault: []string{"interface eth0"}}},
+		// Address owner: frozen, weighted trackers ignored, unweighted still fault.
+		{"owner ignores weights", 255, []Tracker{script(-50, false, Down), file(1, false, -300)}, Evaluation{Total: 255, Effective: 255}},
+		{"owner unweighted fault", 255, []Tracker{script(0, false, Down)}, Evaluation{Total: 255, Effective: 255, Fault: []string{"script chk"}}},
+		// track_file dynamic weight.
+		{"file adds value", 100, []Tracker{file(1, false, 7)}, Evaluation{Total: 107, Effective: 107}},
+		{"file value times weight", 100, []Tracker{file(3, false, -5)}, Evaluation{Total: 85, Effective: 85}},
+		{"file reverse", 100, []Tracker{file(2, true, 5)}, Evaluation{Total: 90, Effective: 90}},
+		{"file clamps to 253", 100, []Tracker{file(10, false, 1000)}, Evaluation{Total: 353, Effective: 254}},
+		{"file -253 is no fault", 254, []Tracker{file(1, false, -253)}, Evaluation{Total: 1, Effective: 1}},
+		{"file -254 faults", 100, []Tracker{file(1, false, -254)}, Evaluation{Total: -154, Effective: 1, Fault: []string{"file f"}}},
+		{"file huge value saturates", 100, []Tracker{file(254, true, 1 << 62)}, Evaluation{Total: -154, Effective: 1, Fault: []string{"file f"}}},
+		{"file W=0 zero ok", 100, []Tracker{file(0, false, 0)}, Evaluation{Total: 100, Effective: 100}},
+		{"file W=0 nonzero faults", 100, []Tracker{file(0, false, 3)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"file f"}}},
+		{"file W=0 reverse zero faults", 100, []Tracker{file(0, true, 0)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"file f"}}},
+		{"file W=0 reverse nonzero ok", 100, []Tracker{file(0, true, 9)}, Evaluation{Total: 100, Effective: 100}},
+		{"file unknown contributes nothing", 100, []Tracker{{Kind: TrackFile, Name: "f", Weight: 1, Value: 50}}, Evaluation{Total: 100, Effective: 100}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Evaluate(tc.base, tc.trackers)
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("Evaluate(%d, ...) mismatch (-want +got):\n%s", tc.base, d)
+			}
+			if got.InFault() != (len(tc.want.Fault) > 0) {
+				t.Errorf("InFault() = %v", got.InFault())
+			}
+		})
+	}
+}
