@@ -55,7 +55,7 @@ func TestEvaluate(t *testing.T) {
 		{"file clamps to 253", 100, []Tracker{file(10, false, 1000)}, Evaluation{Total: 353, Effective: 254}},
 		{"file -253 is no fault", 254, []Tracker{file(1, false, -253)}, Evaluation{Total: 1, Effective: 1}},
 		{"file -254 faults", 100, []Tracker{file(1, false, -254)}, Evaluation{Total: -154, Effective: 1, Fault: []string{"file f"}}},
-		{"file huge value saturates", 100, []Tracker{file(254, true, 1 << 62)}, Evaluation{Total: -154, Effective: 1, Fault: []string{"file f"}}},
+		{"file huge value saturates", 100, []Tracker{file(254, true, 1<<62)}, Evaluation{Total: -154, Effective: 1, Fault: []string{"file f"}}},
 		{"file W=0 zero ok", 100, []Tracker{file(0, false, 0)}, Evaluation{Total: 100, Effective: 100}},
 		{"file W=0 nonzero faults", 100, []Tracker{file(0, false, 3)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"file f"}}},
 		{"file W=0 reverse zero faults", 100, []Tracker{file(0, true, 0)}, Evaluation{Total: 100, Effective: 100, Fault: []string{"file f"}}},
