@@ -1,0 +1,145 @@
+package parser
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// builder walks one syntax tree and fills a Config.
+type builder struct {
+	opts       Options
+	cfg        *Config
+	diags      Diagnostics
+	scripts    map[string]*VRRPScript // defined so far, for track_script order semantics
+	instances  map[string]*Instance
+	trackFiles map[string]*TrackFile
+	trackProcs map[string]*TrackProcess
+	groups     map[string]*SyncGroup
+	// globalSet records which global keywords were written, for defaults
+	// that depend on other keywords (vrrp_min_garp, lower_prio_*).
+	globalSet map[string]bool
+	// context names the enclosing block for Feature.Block.
+	context string
+	// scriptPositions are where scripts were configured (security check).
+	scriptPositions []syntax.Pos
+	// staticAddrPos are the lines of StaticAddresses, for late checks.
+	staticAddrPos []syntax.Pos
+	// memberPos collects the positions of the sync group being read.
+	memberPos []syntax.Pos
+}
+
+func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
+	b.diags = append(b.diags, syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) warnf(pos syntax.Pos, kw, format string, args ...any) {
+	b.report(syntax.Warning, pos, kw, format, args...)
+}
+
+func (b *builder) fatalf(pos syntax.Pos, kw, format string, args ...any) {
+	b.report(syntax.Fatal, pos, kw, format, args...)
+}
+
+// handler applies one statement to the object of type T being built.
+type handler[T any] func(b *builder, s *syntax.Stmt, t T)
+
+// table is the keyword table of one block: keywords goalived implements
+// (handlers) and keywords keepalived knows that goalived does not
+// implement (unsupported). Anything else is unknown.
+type table[T any] struct {
+	block       string
+	handlers    map[string]handler[T]
+	unsupported []string
+}
+
+// known lists every keyword of the table, sorted.
+func (t *table[T]) known() []string {
+	out := append([]string(nil), t.unsupported...)
+	for k := range t.handlers {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (t *table[T]) isUnsupported(kw string) bool {
+	for _, u := range t.unsupported {
+		if u == kw {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatch applies every statement of a block through its table.
+func dispatch[T any](b *builder, t *table[T], stmts []*syntax.Stmt, target T) {
+	for _, s := range stmts {
+		if h, ok := t.handlers[s.Keyword]; ok {
+			h(b, s, target)
+			continue
+		}
+		if t.isUnsupported(s.Keyword) {
+			b.unsupported(s)
+			continue
+		}
+		b.unknown(s, t.known())
+	}
+}
+
+// unsupported records a keyword goalived recognises but does not implement.
+// Its block, if any, is skipped as a unit.
+func (b *builder) unsupported(s *syntax.Stmt) {
+	b.cfg.Unsupported = append(b.cfg.Unsupported, Feature{
+		Keyword: s.Keyword, Block: b.context, Pos: s.Pos.String(), Args: words(s),
+	})
+	b.warnf(s.Pos, s.Keyword, "%s is not supported by goalived, ignored", s.Keyword)
+}
+
+// unknown reports a keyword keepalived itself does not know.
+func (b *builder) unknown(s *syntax.Stmt, known []string) {
+	msg := fmt.Sprintf("unknown keyword '%s'", s.Keyword)
+	if sug := suggest(s.Keyword, known); sug != "" {
+		msg += fmt.Sprintf(", did you mean '%s'?", sug)
+	}
+	if s.Block != nil {
+		msg += " (its block is ignored)"
+	}
+	b.warnf(s.Pos, s.Keyword, "%s", msg)
+}
+
+// needBlock reports a block keyword written without '{'.
+func (b *builder) needBlock(s *syntax.Stmt) bool {
+	if s.Block == nil {
+		b.warnf(s.Pos, s.Keyword, "missing '{' at beginning of configuration block")
+		return false
+	}
+	return true
+}
+
+// noBlock reports a block after a keyword that takes none; keepalived
+// parses the braces' contents at the same level, goalived ignores them.
+func (b *builder) noBlock(s *syntax.Stmt) {
+	if s.Block != nil {
+		b.warnf(s.Block.Open, s.Keyword, "unexpected '{' after %s, block ignored", s.Keyword)
+	}
+}
+
+// nameArg reads the NAME of "vrrp_instance NAME {" style blocks.
+func (b *builder) nameArg(s *syntax.Stmt) (string, bool) {
+	name, ok := arg(s, 0)
+	if !ok || name == "" {
+		b.warnf(s.Pos, s.Keyword, "%s name missing, block ignored", s.Keyword)
+		return "", false
+	}
+	return name, b.needBlock(s)
+}
+
+// withContext runs fn with Feature.Block set to ctx.
+func (b *builder) withContext(ctx string, fn func()) {
+	saved := b.context
+	b.context = ctx
+	fn()
+	b.context = saved
+}

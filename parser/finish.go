@@ -1,0 +1,199 @@
+package parser
+
+import (
+	"slices"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// finish applies the checks and defaults that need the whole file, in
+// keepalived's order: globals, instances, sync groups, scripts, security.
+func (b *builder) finish() {
+	g := &b.cfg.Global
+	b.finishGlobal(g)
+	if g.ScriptUser == nil && b.opts.UserExists("keepalived_script") {
+		g.ScriptUser = &User{User: "keepalived_script"}
+	}
+	b.finishStaticAddresses()
+	var kept []*Instance
+	for _, in := range b.cfg.Instances {
+		if b.finishInstance(in) {
+			kept = append(kept, in)
+		} else {
+			delete(b.instances, in.Name)
+		}
+	}
+	b.cfg.Instances = kept
+	b.checkDuplicateVRIDs()
+	b.finishSyncGroups()
+	b.finishScripts()
+	b.checkScriptSecurity()
+}
+
+func (b *builder) finishStaticAddresses() {
+	for i := range b.cfg.StaticAddresses {
+		v := &b.cfg.StaticAddresses[i]
+		if v.Dev != "" {
+			continue
+		}
+		v.Dev = b.cfg.Global.DefaultInterface
+		if !b.opts.InterfaceExists(v.Dev) && !b.cfg.Global.DynamicInterfaces {
+			b.fatalf(b.staticAddrPos[i], "static_ipaddress",
+				"static address %s requires either an interface or an existing default interface (%s)", v.Prefix, v.Dev)
+		}
+	}
+}
+
+// checkDuplicateVRIDs: two instances with the same VRID, family and
+// interface cannot share one socket (reference 1.11, 3.12).
+func (b *builder) checkDuplicateVRIDs() {
+	type key struct {
+		vrid   int
+		family Family
+		ifname string
+		group  string
+	}
+	seen := map[key]*Instance{}
+	for _, in := range b.cfg.Instances {
+		k := key{in.VRID, in.Family, in.Interface, in.McastDstIP.String()}
+		if in.Unicast() {
+			k.group = "unicast " + in.UnicastSrcIP.String()
+		}
+		if prev, ok := seen[k]; ok {
+			b.warnf(in.Pos, "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
+				prev.Name, in.Name, in.VRID, familyName(in.Family), in.Interface)
+			continue
+		}
+		seen[k] = in
+	}
+}
+
+// finishSyncGroups resolves member names and applies the rules on
+// weighted trackers (reference 2.5, 3.1).
+func (b *builder) finishSyncGroups() {
+	var kept []*SyncGroup
+	for _, g := range b.cfg.SyncGroups {
+		var members []string
+		for i, name := range g.Members {
+			pos := g.memberPos[i]
+			in, ok := b.instances[name]
+			switch {
+			case !ok:
+				b.warnf(pos, name, "(%s) virtual router %s specified in sync group doesn't exist, ignoring", g.Name, name)
+			case in.SyncGroup != "":
+				b.warnf(pos, name, "(%s) instance %s is already in sync group %s, ignoring", g.Name, name, in.SyncGroup)
+			default:
+				in.SyncGroup = g.Name
+				members = append(members, name)
+			}
+		}
+		g.Members = members
+		switch len(members) {
+		case 0:
+			b.warnf(g.Pos, "vrrp_sync_group", "sync group %s has no virtual router(s), removed", g.Name)
+			continue
+		case 1:
+			b.warnf(g.Pos, "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
+		}
+		b.finishGroupWeights(g)
+		if gl := &b.cfg.Global; gl.EnableScriptSecurity && gl.ScriptUser == nil {
+			b.dropUserless(g.Pos, g.Name, &g.Notify)
+		}
+		kept = append(kept, g)
+	}
+	b.cfg.SyncGroups = kept
+}
+
+func (b *builder) finishGroupWeights(g *SyncGroup) {
+	owner := false
+	for _, name := range g.Members {
+		in := b.instances[name]
+		owner = owner || in.Owner()
+		if g.TrackingWeight {
+			continue
+		}
+		why := "due to SYNC group " + g.Name
+		in.TrackScripts = b.dropWeighted(in, in.TrackScripts, "script", why)
+		in.TrackFiles = b.dropWeighted(in, in.TrackFiles, "file", why)
+		in.TrackProcesses = b.dropWeighted(in, in.TrackProcesses, "process", why)
+		for i := range in.TrackInterfaces {
+			if in.TrackInterfaces[i].Weight != 0 {
+				b.warnf(in.Pos, "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
+				in.TrackInterfaces[i].Weight = 0
+			}
+		}
+	}
+	if owner {
+		// Group trackers apply with weight 0 when a member owns the address.
+		for _, list := range [][]Track{g.TrackScripts, g.TrackInterfaces, g.TrackFiles, g.TrackProcesses} {
+			for i := range list {
+				list[i].Weight = 0
+			}
+		}
+	}
+}
+
+// dropWeighted removes weighted trackers with a warning.
+func (b *builder) dropWeighted(in *Instance, list []Track, what, why string) []Track {
+	return slices.DeleteFunc(list, func(t Track) bool {
+		if t.Weight == 0 {
+			return false
+		}
+		b.warnf(in.Pos, "track_"+what, "(%s) ignoring tracked %s %s with weights %s", in.Name, what, t.Name, why)
+		return true
+	})
+}
+
+// finishScripts removes unused scripts and scripts that have no usable
+// user (reference 2.3, 3.4).
+func (b *builder) finishScripts() {
+	g := &b.cfg.Global
+	noDefaultUser := g.EnableScriptSecurity && g.ScriptUser == nil
+	var kept []*VRRPScript
+	for _, v := range b.cfg.Scripts {
+		switch {
+		case !v.Used:
+			b.warnf(v.Pos, "vrrp_script", "script %s is not used, removed", v.Name)
+		case noDefaultUser && v.Script.User == "":
+			b.warnf(v.Pos, "vrrp_script", "unable to set default user for vrrp script %s, removed (set script_user or create user keepalived_script)", v.Name)
+			b.untrackScript(v.Name)
+		default:
+			kept = append(kept, v)
+			b.scriptSeen(v.Pos)
+		}
+	}
+	b.cfg.Scripts = kept
+}
+
+func (b *builder) untrackScript(name string) {
+	drop := func(t Track) bool { return t.Name == name }
+	for _, in := range b.cfg.Instances {
+		in.TrackScripts = slices.DeleteFunc(in.TrackScripts, drop)
+	}
+	for _, g := range b.cfg.SyncGroups {
+		g.TrackScripts = slices.DeleteFunc(g.TrackScripts, drop)
+	}
+}
+
+// checkScriptSecurity reports keepalived's SECURITY VIOLATION (reference
+// 3.4): any script configured while enable_script_security is off.
+func (b *builder) checkScriptSecurity() {
+	if b.cfg.Global.EnableScriptSecurity || len(b.scriptPositions) == 0 {
+		return
+	}
+	first := b.scriptPositions[0]
+	for _, p := range b.scriptPositions[1:] {
+		if posLess(p, first) {
+			first = p
+		}
+	}
+	b.report(syntax.Security, first, "enable_script_security",
+		"SECURITY VIOLATION - scripts are being executed but script_security not enabled")
+}
+
+func posLess(a, b syntax.Pos) bool {
+	if a.File != b.File {
+		return false
+	}
+	return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+}

@@ -1,0 +1,86 @@
+package parser
+
+import (
+	"slices"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// finishUnicast resolves unicast TTL and source checking (reference 3.11).
+func (b *builder) finishUnicast(in *Instance) {
+	g := &b.cfg.Global
+	if in.set["unicast_ttl"] && len(in.UnicastPeers) == 0 {
+		b.warnf(in.Pos, "unicast_ttl", "(%s) unicast_ttl without unicast peers, ignored", in.Name)
+		in.set["unicast_ttl"] = false
+	}
+	if !in.set["unicast_ttl"] {
+		in.UnicastTTL = 255
+		if in.Family == IPv6 {
+			in.UnicastTTL = -1
+		}
+	}
+	if in.set["unicast"] && len(in.UnicastPeers) == 0 && !in.UnicastFaultNoPeer {
+		b.warnf(in.Pos, "unicast_peer", "(%s) unicast configured without unicast peers, using multicast", in.Name)
+	}
+	check := in.CheckUnicastSrc || g.CheckUnicastSrc
+	for _, p := range in.UnicastPeers {
+		check = check || p.TTLSet
+	}
+	in.CheckUnicastSrc = check
+}
+
+// finishAddresses checks the VIP list (reference 3.13, 1.11).
+func (b *builder) finishAddresses(in *Instance) {
+	if len(in.VIPs) > 255 {
+		b.warnf(in.Pos, "virtual_ipaddress", "(%s) more than 255 addresses, %d moved to virtual_ipaddress_excluded", in.Name, len(in.VIPs)-255)
+		in.ExcludedVIPs = append(in.ExcludedVIPs, in.VIPs[255:]...)
+		in.VIPs = in.VIPs[:255]
+	}
+	if len(in.VIPs) == 0 && !in.NoVIPs && (in.Version == 3 || in.Strict) {
+		b.warnf(in.Pos, "virtual_ipaddress", "(%s) No VIP specified; at least one is required", in.Name)
+	}
+	if in.Interface == "" {
+		// Without an interface VIPs go to the default interface (3.11).
+		for _, list := range [][]VIP{in.VIPs, in.ExcludedVIPs} {
+			for i := range list {
+				if list[i].Dev == "" {
+					list[i].Dev = b.cfg.Global.DefaultInterface
+				}
+			}
+		}
+	}
+}
+
+// finishTrackers applies the owner and own-interface rules (reference 3.1).
+func (b *builder) finishTrackers(in *Instance) {
+	in.TrackInterfaces = slices.DeleteFunc(in.TrackInterfaces, func(t Track) bool {
+		if t.Name == in.Interface {
+			b.warnf(in.Pos, "track_interface", "(%s) ignoring track_interface %s: it is the instance's own interface", in.Name, t.Name)
+			return true
+		}
+		return false
+	})
+	if !in.Owner() {
+		return
+	}
+	why := "due to address_owner"
+	in.TrackScripts = b.dropWeighted(in, in.TrackScripts, "script", why)
+	in.TrackInterfaces = b.dropWeighted(in, in.TrackInterfaces, "interface", why)
+	for i := range in.TrackFiles {
+		if t := &in.TrackFiles[i]; t.Weight == 1 && !t.Reverse {
+			t.Weight = 0
+		}
+	}
+	in.TrackFiles = b.dropWeighted(in, in.TrackFiles, "file", why)
+}
+
+// dropUserless removes notify scripts that have no usable user when
+// script security is on and there is no default script user (3.4).
+func (b *builder) dropUserless(pos syntax.Pos, owner string, n *Notifies) {
+	for _, p := range []**Notify{&n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri} {
+		if *p != nil && (*p).User == "" {
+			b.warnf(pos, "notify", "(%s) unable to set default user for notify script %s, removed", owner, (*p).Cmd)
+			*p = nil
+		}
+	}
+}

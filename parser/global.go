@@ -1,0 +1,235 @@
+package parser
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+type globalHandler = handler[*GlobalDefs]
+
+// globalBool returns a handler setting a <BOOL> keyword.
+func globalBool(field func(g *GlobalDefs) *bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		if v, ok := b.boolArg(s, 0); ok {
+			*field(g) = v
+		}
+	}
+}
+
+// globalFlag returns a handler for a keyword without value that sets a flag.
+func globalFlag(field func(g *GlobalDefs) *bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) { *field(g) = true }
+}
+
+func globalSeconds(field func(g *GlobalDefs) *time.Duration, lo, hi int) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		if v, ok := b.secondsArg(s, 0, lo, hi); ok {
+			*field(g) = v
+		}
+	}
+}
+
+func globalTimer(field func(g *GlobalDefs) *time.Duration, hi time.Duration) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		if v, ok := b.timerArg(s, 0, 6, 0, hi); ok {
+			*field(g) = v
+		}
+	}
+}
+
+func globalInt(field func(g *GlobalDefs) *int, lo, hi int) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		if v, ok := b.intArg(s, 0, lo, hi); ok {
+			*field(g) = v
+		}
+	}
+}
+
+func globalRouterID(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	if v, ok := arg(s, 0); ok && v != "" {
+		g.RouterID = v
+		return
+	}
+	b.warnf(s.Pos, s.Keyword, "router_id name missing, ignored")
+}
+
+func globalScriptUser(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	ws := words(s)
+	if len(ws) == 0 {
+		b.warnf(s.Pos, s.Keyword, "missing user")
+		return
+	}
+	if u, ok := b.user(s, ws, false); ok {
+		g.ScriptUser = u
+	}
+}
+
+func globalVersion(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	if v, ok := b.intArg(s, 0, 2, 3); ok {
+		g.Version = v
+	}
+}
+
+func globalMcast(v6 bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		a, ok := b.addrArg(s, 0)
+		if !ok {
+			return
+		}
+		if !a.IsMulticast() || a.Is6() != v6 {
+			b.warnf(argPos(s, 0), s.Keyword, "%s is not an IPv%s multicast address, ignored", a, map[bool]string{false: "4", true: "6"}[v6])
+			return
+		}
+		if v6 {
+			g.McastGroup6 = a
+		} else {
+			g.McastGroup4 = a
+		}
+	}
+}
+
+// globalFIFO handles notify_fifo / vrrp_notify_fifo: PATH [USER [GROUP]].
+func globalFIFO(field func(g *GlobalDefs) **FIFO) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		path, ok := b.strArg(s, 0)
+		if !ok {
+			return
+		}
+		f := *field(g)
+		if f == nil {
+			f = &FIFO{}
+			*field(g) = f
+		}
+		f.Path = path
+		if len(s.Args) > 1 {
+			u, ok := b.user(s, words(s)[1:], false)
+			if !ok {
+				return
+			}
+			f.User, f.Group = u.User, u.Group
+		}
+	}
+}
+
+// globalFIFOScript handles *_fifo_script: "CMD" [USER [[:]GROUP]].
+func globalFIFOScript(field func(g *GlobalDefs) **FIFO) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		c := b.command(s, true)
+		if c == nil {
+			return
+		}
+		b.scriptSeen(s.Pos)
+		f := *field(g)
+		if f == nil {
+			f = &FIFO{}
+			*field(g) = f
+		}
+		f.Script = c
+	}
+}
+
+func globalScript(field func(g *GlobalDefs) **Command) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		if c := b.command(s, true); c != nil {
+			b.scriptSeen(s.Pos)
+			*field(g) = c
+		}
+	}
+}
+
+func globalDynamicInterfaces(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	g.DynamicInterfaces = true
+	if v, ok := arg(s, 0); ok {
+		if v != "allow_if_changes" {
+			b.warnf(argPos(s, 0), s.Keyword, "unknown option '%s', expected allow_if_changes", v)
+			return
+		}
+		g.AllowIfChanges = true
+	}
+}
+
+func globalDefaultInterface(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	if v, ok := b.strArg(s, 0); ok {
+		g.DefaultInterface = v
+	}
+}
+
+// globalGARPRepeat handles the repeat counts: 0 becomes 1 with a message
+// for master repeats; lower_prio_repeat allows 0 (disables).
+func globalGARPRepeat(field func(g *GlobalDefs) *int, zeroOK bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		v, ok := b.intArg(s, 0, 0, 1<<31-1)
+		if !ok {
+			return
+		}
+		if v == 0 && !zeroOK {
+			b.warnf(argPos(s, 0), s.Keyword, "%s must be at least 1, using 1", s.Keyword)
+			v = 1
+		}
+		*field(g) = v
+	}
+}
+
+// defaultGlobal returns global_defs as keepalived initialises it.
+func defaultGlobal(hostname string) GlobalDefs {
+	return GlobalDefs{
+		RouterID: hostname,
+		GARP: GARP{
+			MasterDelay: 5 * time.Second, MasterRepeat: 5,
+			MasterRefreshRepeat: 1,
+			LowerPrioDelay:      5 * time.Second, LowerPrioRepeat: 5,
+		},
+		Version:               2,
+		McastGroup4:           netip.MustParseAddr("224.0.0.18"),
+		McastGroup6:           netip.MustParseAddr("ff02::12"),
+		DownTimerAdverts:      3,
+		DefaultInterface:      "eth0",
+		StartupScriptTimeout:  10 * time.Second,
+		ShutdownScriptTimeout: 10 * time.Second,
+	}
+}
+
+// finishGlobal applies the defaults that depend on other keywords.
+func (b *builder) finishGlobal(g *GlobalDefs) {
+	set := b.globalSet
+	if g.MinGARP {
+		// vrrp_min_garp changes still-default values only (reference 2.2).
+		if !set["vrrp_garp_master_repeat"] {
+			g.GARP.MasterRepeat = 1
+		}
+		if !set["vrrp_garp_master_delay"] {
+			g.GARP.MasterDelay = 0
+		}
+		if !set["vrrp_garp_master_refresh"] {
+			g.GARP.MasterRefresh = 0
+		}
+	}
+	if !set["vrrp_garp_lower_prio_delay"] {
+		g.GARP.LowerPrioDelay = g.GARP.MasterDelay
+	}
+	if !set["vrrp_garp_lower_prio_repeat"] {
+		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
+	}
+	if g.Strict {
+		// Strict mode turns lower_prio_no_advert on (reference 2.2, 3.12).
+		g.LowerPrioNoAdvert = true
+		g.HigherPrioSendAdvert = false
+	}
+}
+
+// buildGlobal applies one global_defs block; several blocks accumulate.
+func (b *builder) buildGlobal(s *syntax.Stmt) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, st := range s.Block.Stmts {
+		if _, ok := globalTable.handlers[st.Keyword]; ok {
+			b.globalSet[st.Keyword] = true
+		}
+	}
+	b.withContext("global_defs", func() {
+		dispatch(b, globalTable, s.Block.Stmts, &b.cfg.Global)
+	})
+}

@@ -1,0 +1,291 @@
+package parser
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// mark records that keyword kw was written in this instance.
+func (in *Instance) mark(kw string) {
+	if in.set == nil {
+		in.set = map[string]bool{}
+	}
+	in.set[kw] = true
+}
+
+func instState(b *builder, s *syntax.Stmt, in *Instance) {
+	v, ok := b.strArg(s, 0)
+	if !ok {
+		return
+	}
+	var st State
+	switch v {
+	case "MASTER":
+		st = StateMaster
+	case "BACKUP":
+		st = StateBackup
+	default:
+		// Values are case sensitive: "master" is BACKUP (reference 1.1).
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) unknown state '%s', defaulting to BACKUP", in.Name, v)
+		st = StateBackup
+	}
+	if in.StateSet && in.State == StateMaster && st == StateBackup {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) state BACKUP after state MASTER ignored, keeping MASTER", in.Name)
+		return
+	}
+	in.State, in.StateSet = st, true
+}
+
+func instInterface(b *builder, s *syntax.Stmt, in *Instance) {
+	v, ok := b.strArg(s, 0)
+	if !ok {
+		return
+	}
+	if len(v) >= 16 {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) interface name '%s' too long, ignored", in.Name, v)
+		return
+	}
+	if v == "lo" {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) cannot use a loopback interface (lo) for vrrp, ignored", in.Name)
+		return
+	}
+	if !b.opts.InterfaceExists(v) {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) interface %s doesn't exist", in.Name, v)
+	}
+	in.Interface = v
+}
+
+func instVRID(b *builder, s *syntax.Stmt, in *Instance) {
+	if v, ok := b.intArg(s, 0, 1, 255); ok {
+		in.VRID = v
+		return
+	}
+	b.warnf(s.Pos, s.Keyword, "(%s) VRID must be between 1 and 255", in.Name)
+}
+
+func instPriority(b *builder, s *syntax.Stmt, in *Instance) {
+	v, ok := b.intArg(s, 0, 1, 255)
+	if !ok {
+		b.warnf(s.Pos, s.Keyword, "(%s) priority not valid, must be between 1 and 255, using default 100", in.Name)
+		v = 100
+	}
+	in.Priority = v
+	in.mark("priority")
+}
+
+func instAdvertInt(b *builder, s *syntax.Stmt, in *Instance) {
+	if d, ok := b.timerArg(s, 0, 6, 10*time.Millisecond, 255*time.Second); ok {
+		in.AdvertInt = d
+		in.mark("advert_int")
+	}
+}
+
+func instAuth(b *builder, s *syntax.Stmt, in *Instance) {
+	if !b.needBlock(s) {
+		return
+	}
+	a := &Auth{}
+	dispatch(b, authTable, s.Block.Stmts, a)
+	if a.Type == "" {
+		if a.Pass != "" {
+			b.warnf(s.Pos, s.Keyword, "(%s) auth_pass without auth_type, authentication ignored", in.Name)
+		}
+		return
+	}
+	if a.Pass == "" {
+		b.warnf(s.Pos, s.Keyword, "(%s) %s authentication without auth_pass, ignored", in.Name, a.Type)
+		return
+	}
+	in.Auth = a
+	in.mark("authentication")
+}
+
+func authType(b *builder, s *syntax.Stmt, a *Auth) {
+	v, ok := b.strArg(s, 0)
+	if !ok {
+		return
+	}
+	if v != "PASS" && v != "AH" {
+		b.warnf(argPos(s, 0), s.Keyword, "unknown authentication type '%s', expected PASS or AH", v)
+		return
+	}
+	a.Type = v
+}
+
+func authPass(b *builder, s *syntax.Stmt, a *Auth) {
+	v, ok := b.strArg(s, 0)
+	if !ok {
+		return
+	}
+	if len(v) > 8 {
+		b.warnf(argPos(s, 0), s.Keyword, "truncating auth_pass to 8 characters")
+		v = v[:8]
+	}
+	a.Pass = v
+}
+
+func instNotify(field func(n *Notifies) **Notify) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		if c := b.command(s, true); c != nil {
+			b.scriptSeen(s.Pos)
+			*field(&in.Notify) = c
+		}
+	}
+}
+
+// instNotifyDeleted: notify_deleted ["CMD" [USER]] (the script is optional).
+func instNotifyDeleted(b *builder, s *syntax.Stmt, in *Instance) {
+	in.Notify.Deleted = true
+	if strings.TrimSpace(rawText(s)) == "" {
+		return
+	}
+	if c := b.command(s, true); c != nil {
+		b.scriptSeen(s.Pos)
+		in.Notify.DeletedCmd = c
+	}
+}
+
+func instPreempt(b *builder, s *syntax.Stmt, in *Instance) { in.Nopreempt = false }
+
+func instPreemptDelay(b *builder, s *syntax.Stmt, in *Instance) {
+	if d, ok := b.timerArg(s, 0, 6, 0, 1000*time.Second); ok {
+		in.PreemptDelay = d
+	}
+}
+
+// instSrcIP handles unicast_src_ip (which also marks the instance as
+// unicast configured) and mcast_src_ip.
+func instSrcIP(unicast bool) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		a, ok := b.addrArg(s, 0)
+		if !ok || !b.instFamily(s, in, a) {
+			return
+		}
+		if unicast {
+			in.UnicastSrcIP = a
+			in.mark("unicast")
+		} else {
+			in.McastSrcIP = a
+		}
+	}
+}
+
+func instMcastDst(b *builder, s *syntax.Stmt, in *Instance) {
+	a, ok := b.addrArg(s, 0)
+	if !ok {
+		return
+	}
+	if !a.IsMulticast() || a.Is6() && !a.IsLinkLocalMulticast() {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) %s is not a usable multicast address, ignored", in.Name, a)
+		return
+	}
+	if b.instFamily(s, in, a) {
+		in.McastDstIP = a
+	}
+}
+
+func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *Instance) {
+	in.mark("unicast")
+	v, ok := arg(s, 0)
+	switch {
+	case !ok:
+		in.OldUnicastChecksum = "on"
+	case v == "never":
+		in.OldUnicastChecksum = "never"
+	default:
+		b.warnf(argPos(s, 0), s.Keyword, "unknown option '%s', expected never", v)
+	}
+}
+
+// instVersion: an explicit version conflicting with a version deduced
+// from an IPv6 address is ignored; written before any address it wins
+// (reference 3.9).
+func instVersion(b *builder, s *syntax.Stmt, in *Instance) {
+	v, ok := b.intArg(s, 0, 2, 3)
+	if !ok {
+		return
+	}
+	if v == 2 && in.Family == IPv6 {
+		b.warnf(argPos(s, 0), s.Keyword, "(%s) version 2 conflicts with the IPv6 addresses configured before it, ignored", in.Name)
+		return
+	}
+	in.Version = v
+	in.mark("version")
+}
+
+func instNativeIPv6(b *builder, s *syntax.Stmt, in *Instance) {
+	if in.Family == IPv4 {
+		b.warnf(s.Pos, s.Keyword, "(%s) native_ipv6 after IPv4 addresses, ignored", in.Name)
+		return
+	}
+	in.Family = IPv6
+	if !in.set["version"] || in.Version == 2 {
+		in.Version = 3
+	}
+}
+
+func instAccept(on bool) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		in.Accept = on
+		in.mark("accept")
+	}
+}
+
+// instSkipCheckAdvAddr copies keepalived's bug: any valid value, even
+// "off", turns the option on (reference 2.4).
+func instSkipCheckAdvAddr(b *builder, s *syntax.Stmt, in *Instance) {
+	if _, ok := b.boolArg(s, 0); ok {
+		in.SkipCheckAdvAddr = true
+		in.mark(s.Keyword)
+	}
+}
+
+// instFamily fixes the instance family from its first address and rejects
+// addresses of the other family. IPv6 implies version 3 unless version 2
+// was written earlier.
+func (b *builder) instFamily(s *syntax.Stmt, in *Instance, a netip.Addr) bool {
+	f := IPv4
+	if a.Is6() {
+		f = IPv6
+	}
+	if in.Family == "" {
+		in.Family = f
+		if f == IPv6 && !in.set["version"] {
+			in.Version = 3
+		}
+		return true
+	}
+	if in.Family != f {
+		b.warnf(s.Pos, s.Keyword, "(%s) address %s is not %s like the instance's first address, ignored", in.Name, a, familyName(in.Family))
+		return false
+	}
+	return true
+}
+
+func familyName(f Family) string {
+	if f == IPv6 {
+		return "IPv6"
+	}
+	return "IPv4"
+}
+
+// buildInstance handles one vrrp_instance block.
+func (b *builder) buildInstance(s *syntax.Stmt) {
+	name, ok := b.nameArg(s)
+	if !ok {
+		return
+	}
+	if _, dup := b.instances[name]; dup {
+		b.warnf(s.Pos, s.Keyword, "vrrp_instance %s already defined, block ignored", name)
+		return
+	}
+	in := &Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true, Pos: s.Pos}
+	b.withContext("vrrp_instance "+name, func() {
+		dispatch(b, instanceTable, s.Block.Stmts, in)
+	})
+	b.instances[name] = in
+	b.cfg.Instances = append(b.cfg.Instances, in)
+}

@@ -1,0 +1,90 @@
+package parser
+
+import (
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// globalTable is the keyword table of global_defs (reference 2.2).
+var globalTable = &table[*GlobalDefs]{
+	block: "global_defs",
+	handlers: map[string]globalHandler{
+		"router_id":                        globalRouterID,
+		"script_user":                      globalScriptUser,
+		"enable_script_security":           globalFlag(func(g *GlobalDefs) *bool { return &g.EnableScriptSecurity }),
+		"vrrp_garp_master_delay":           globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.GARP.MasterDelay }, 0, 1<<31-1),
+		"vrrp_garp_master_repeat":          globalGARPRepeat(func(g *GlobalDefs) *int { return &g.GARP.MasterRepeat }, false),
+		"vrrp_garp_master_refresh":         globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.GARP.MasterRefresh }, 0, 1<<31-1),
+		"vrrp_garp_master_refresh_repeat":  globalGARPRepeat(func(g *GlobalDefs) *int { return &g.GARP.MasterRefreshRepeat }, false),
+		"vrrp_garp_lower_prio_delay":       globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.GARP.LowerPrioDelay }, 0, 1<<31-1),
+		"vrrp_garp_lower_prio_repeat":      globalGARPRepeat(func(g *GlobalDefs) *int { return &g.GARP.LowerPrioRepeat }, true),
+		"vrrp_garp_interval":               globalTimer(func(g *GlobalDefs) *time.Duration { return &g.GARPInterval }, 1000*time.Second),
+		"vrrp_gna_interval":                globalTimer(func(g *GlobalDefs) *time.Duration { return &g.GNAInterval }, 1000*time.Second),
+		"vrrp_min_garp":                    globalBool(func(g *GlobalDefs) *bool { return &g.MinGARP }),
+		"vrrp_version":                     globalVersion,
+		"vrrp_mcast_group4":                globalMcast(false),
+		"vrrp_mcast_group6":                globalMcast(true),
+		"vrrp_check_unicast_src":           globalFlag(func(g *GlobalDefs) *bool { return &g.CheckUnicastSrc }),
+		"vrrp_skip_check_adv_addr":         globalBool(func(g *GlobalDefs) *bool { return &g.SkipCheckAdvAddr }),
+		"vrrp_strict":                      globalBool(func(g *GlobalDefs) *bool { return &g.Strict }),
+		"vrrp_lower_prio_no_advert":        globalBool(func(g *GlobalDefs) *bool { return &g.LowerPrioNoAdvert }),
+		"vrrp_higher_prio_send_advert":     globalBool(func(g *GlobalDefs) *bool { return &g.HigherPrioSendAdvert }),
+		"vrrp_down_timer_adverts":          globalInt(func(g *GlobalDefs) *int { return &g.DownTimerAdverts }, 1, 100),
+		"vrrp_owner_ignore_adverts":        globalBool(func(g *GlobalDefs) *bool { return &g.OwnerIgnoreAdverts }),
+		"notify_fifo":                      globalFIFO(func(g *GlobalDefs) **FIFO { return &g.NotifyFIFO }),
+		"notify_fifo_script":               globalFIFOScript(func(g *GlobalDefs) **FIFO { return &g.NotifyFIFO }),
+		"vrrp_notify_fifo":                 globalFIFO(func(g *GlobalDefs) **FIFO { return &g.VRRPNotifyFIFO }),
+		"vrrp_notify_fifo_script":          globalFIFOScript(func(g *GlobalDefs) **FIFO { return &g.VRRPNotifyFIFO }),
+		"vrrp_notify_priority_changes":     globalBool(func(g *GlobalDefs) *bool { return &g.NotifyPriorityChanges }),
+		"fifo_write_vrrp_states_on_reload": globalFlag(func(g *GlobalDefs) *bool { return &g.FIFOWriteStatesOnReload }),
+		"default_interface":                globalDefaultInterface,
+		"dynamic_interfaces":               globalDynamicInterfaces,
+		"disable_local_igmp":               globalFlag(func(g *GlobalDefs) *bool { return &g.DisableLocalIGMP }),
+		"v3_checksum_as_v2":                globalBool(func(g *GlobalDefs) *bool { return &g.V3ChecksumAsV2 }),
+		"vrrp_startup_delay":               globalTimer(func(g *GlobalDefs) *time.Duration { return &g.StartupDelay }, 3600*time.Second),
+		"log_unknown_vrids":                globalFlag(func(g *GlobalDefs) *bool { return &g.LogUnknownVRIDs }),
+		"startup_script":                   globalScript(func(g *GlobalDefs) **Command { return &g.StartupScript }),
+		"shutdown_script":                  globalScript(func(g *GlobalDefs) **Command { return &g.ShutdownScript }),
+		"startup_script_timeout":           globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.StartupScriptTimeout }, 1, 1000),
+		"shutdown_script_timeout":          globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.ShutdownScriptTimeout }, 1, 1000),
+		// include_check is applied by the preprocessor (parser/syntax).
+		"include_check": func(*builder, *syntax.Stmt, *GlobalDefs) {},
+	},
+	unsupported: []string{
+		// e-mail
+		"notification_email", "notification_email_from", "smtp_server", "smtp_helo_name",
+		"smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
+		// LVS / checker
+		"checker_log_all_failures", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
+		"lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "rs_init_notifies",
+		"no_checker_emails", "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark",
+		"lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
+		"lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
+		// VMAC, firewalls
+		"vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vmac_prefix", "vmac_addr_prefix",
+		"vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters",
+		// process tuning
+		"vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap",
+		"vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
+		"vrrp_cpu_affinity", "checker_cpu_affinity", "bfd_cpu_affinity",
+		"vrrp_rlimit_rttime", "checker_rlimit_rttime", "bfd_rlimit_rttime",
+		"vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime",
+		"max_auto_priority", "min_auto_priority_delay", "vrrp_delay_after_boot",
+		"vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
+		"vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+		"vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
+		"process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
+		"process_names", "process_name", "vrrp_process_name", "checker_process_name",
+		"lvs_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
+		// SNMP, D-Bus
+		"snmp_socket", "enable_traps", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc",
+		"enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_checker",
+		"snmp_vs_stats_update_interval", "snmp_rs_stats_update_interval",
+		"enable_dbus", "dbus_service_name", "dbus_no_interface_name",
+		// files, reload
+		"umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat", "reload_file",
+		"config_save_dir", "tmp_config_directory", "data_use_instance", "json_version",
+		"state_dump_file", "stats_dump_file", "json_dump_file", "iproute_usr_dir", "iproute_etc_dir",
+	},
+}

@@ -1,0 +1,135 @@
+package parser
+
+import (
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+type instHandler = handler[*Instance]
+
+// instanceTable is the keyword table of vrrp_instance (reference 2.4).
+var instanceTable = &table[*Instance]{
+	block: "vrrp_instance",
+	handlers: map[string]instHandler{
+		"state":                      instState,
+		"interface":                  instInterface,
+		"virtual_router_id":          instVRID,
+		"priority":                   instPriority,
+		"advert_int":                 instAdvertInt,
+		"authentication":             instAuth,
+		"virtual_ipaddress":          instVIPs(false),
+		"virtual_ipaddress_excluded": instVIPs(true),
+		"no_virtual_ipaddress":       instFlag(func(in *Instance) *bool { return &in.NoVIPs }),
+		"virtual_routes":             instRoutes,
+		"virtual_rules":              instRules,
+		"track_script":               instTrack(trackScript),
+		"track_interface":            instTrack(trackInterface),
+		"track_file":                 instTrack(trackFile),
+		"track_process":              instTrack(trackProcess),
+		"notify":                     instNotify(func(n *Notifies) **Notify { return &n.Generic }),
+		"notify_master":              instNotify(func(n *Notifies) **Notify { return &n.Master }),
+		"notify_backup":              instNotify(func(n *Notifies) **Notify { return &n.Backup }),
+		"notify_fault":               instNotify(func(n *Notifies) **Notify { return &n.Fault }),
+		"notify_stop":                instNotify(func(n *Notifies) **Notify { return &n.Stop }),
+		"notify_master_rx_lower_pri": instNotify(func(n *Notifies) **Notify { return &n.MasterRxLowerPri }),
+		"notify_deleted":             instNotifyDeleted,
+		"notify_priority_changes":    instBool(func(in *Instance) *bool { return &in.NotifyPriorityChanges }),
+		"nopreempt":                  instFlag(func(in *Instance) *bool { return &in.Nopreempt }),
+		"preempt":                    instPreempt,
+		"preempt_delay":              instPreemptDelay,
+		"unicast_src_ip":             instSrcIP(true),
+		"mcast_src_ip":               instSrcIP(false),
+		"unicast_peer":               instUnicastPeers,
+		"unicast_ttl":                instInt(func(in *Instance) *int { return &in.UnicastTTL }, 0, 255),
+		"unicast_fault_no_peer":      instFlag(func(in *Instance) *bool { return &in.UnicastFaultNoPeer }),
+		"check_unicast_src":          instFlag(func(in *Instance) *bool { return &in.CheckUnicastSrc }),
+		"old_unicast_checksum":       instOldUnicastChecksum,
+		"mcast_dst_ip":               instMcastDst,
+		"track_src_ip":               instFlag(func(in *Instance) *bool { return &in.TrackSrcIP }),
+		"version":                    instVersion,
+		"native_ipv6":                instNativeIPv6,
+		"dont_track_primary":         instFlag(func(in *Instance) *bool { return &in.DontTrackPrimary }),
+		"accept":                     instAccept(true),
+		"no_accept":                  instAccept(false),
+		"garp_master_delay":          instSeconds(func(in *Instance) *time.Duration { return &in.GARP.MasterDelay }),
+		"garp_master_repeat":         instRepeat(func(in *Instance) *int { return &in.GARP.MasterRepeat }, false),
+		"garp_master_refresh":        instSeconds(func(in *Instance) *time.Duration { return &in.GARP.MasterRefresh }),
+		"garp_master_refresh_repeat": instRepeat(func(in *Instance) *int { return &in.GARP.MasterRefreshRepeat }, false),
+		"garp_lower_prio_delay":      instSeconds(func(in *Instance) *time.Duration { return &in.GARP.LowerPrioDelay }),
+		"garp_lower_prio_repeat":     instRepeat(func(in *Instance) *int { return &in.GARP.LowerPrioRepeat }, true),
+		"down_timer_adverts":         instInt(func(in *Instance) *int { return &in.DownTimerAdverts }, 1, 100),
+		"lower_prio_no_advert":       instBool(func(in *Instance) *bool { return &in.LowerPrioNoAdvert }),
+		"higher_prio_send_advert":    instBool(func(in *Instance) *bool { return &in.HigherPrioSendAdvert }),
+		"owner_ignore_adverts":       instBool(func(in *Instance) *bool { return &in.OwnerIgnoreAdverts }),
+		"skip_check_adv_addr":        instSkipCheckAdvAddr,
+		"strict_mode":                instBool(func(in *Instance) *bool { return &in.Strict }),
+		"v3_checksum_as_v2":          instBool(func(in *Instance) *bool { return &in.V3ChecksumAsV2 }),
+		"promote_secondaries":        instFlag(func(in *Instance) *bool { return &in.PromoteSecondaries }),
+		"kernel_rx_buf_size":         instInt(func(in *Instance) *int { return &in.KernelRxBufSize }, 0, 1<<31-1),
+		"debug":                      instInt(func(in *Instance) *int { return &in.Debug }, 0, 4),
+	},
+	unsupported: []string{
+		"smtp_alert", "track_bfd", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "vrf",
+		"garp_extra_if", "vmac_garp_intvl", "timer_expired_backup", "thread_timer_expired",
+		"linkbeat_use_polling", "lvs_sync_daemon_interface", "auth_hmac",
+	},
+}
+
+// authTable is the keyword table of authentication { }.
+var authTable = &table[*Auth]{
+	block: "authentication",
+	handlers: map[string]handler[*Auth]{
+		"auth_type": authType,
+		"auth_pass": authPass,
+	},
+}
+
+func instFlag(field func(in *Instance) *bool) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		*field(in) = true
+		in.mark(s.Keyword)
+	}
+}
+
+func instBool(field func(in *Instance) *bool) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		if v, ok := b.boolArg(s, 0); ok {
+			*field(in) = v
+			in.mark(s.Keyword)
+		}
+	}
+}
+
+func instInt(field func(in *Instance) *int, lo, hi int) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		if v, ok := b.intArg(s, 0, lo, hi); ok {
+			*field(in) = v
+			in.mark(s.Keyword)
+		}
+	}
+}
+
+func instSeconds(field func(in *Instance) *time.Duration) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		if v, ok := b.secondsArg(s, 0, 0, 1<<31-1); ok {
+			*field(in) = v
+			in.mark(s.Keyword)
+		}
+	}
+}
+
+func instRepeat(field func(in *Instance) *int, zeroOK bool) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		v, ok := b.intArg(s, 0, 0, 1<<31-1)
+		if !ok {
+			return
+		}
+		if v == 0 && !zeroOK {
+			b.warnf(argPos(s, 0), s.Keyword, "%s must be at least 1, using 1", s.Keyword)
+			v = 1
+		}
+		*field(in) = v
+		in.mark(s.Keyword)
+	}
+}

@@ -1,0 +1,134 @@
+package parser
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Config is the typed model of one keepalived.conf. Slices keep the order
+// of the file. Every value has its default applied, so consumers never need
+// to know keepalived's defaults.
+type Config struct {
+	Global         GlobalDefs      `json:"global_defs"`
+	Scripts        []*VRRPScript   `json:"vrrp_scripts,omitempty"`
+	Instances      []*Instance     `json:"vrrp_instances,omitempty"`
+	SyncGroups     []*SyncGroup    `json:"vrrp_sync_groups,omitempty"`
+	TrackFiles     []*TrackFile    `json:"track_files,omitempty"`
+	TrackProcesses []*TrackProcess `json:"vrrp_track_processes,omitempty"`
+	// Static items are configured at start and removed at stop (reference 2.8).
+	StaticAddresses []VIP   `json:"static_ipaddress,omitempty"`
+	StaticRoutes    []Route `json:"static_routes,omitempty"`
+	StaticRules     []Rule  `json:"static_rules,omitempty"`
+	// Unsupported lists every keyword keepalived knows but goalived does not
+	// implement, in file order; each also produced a warning.
+	Unsupported []Feature `json:"unsupported,omitempty"`
+}
+
+// Script returns the vrrp_script called name, or nil.
+func (c *Config) Script(name string) *VRRPScript {
+	for _, s := range c.Scripts {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Instance returns the vrrp_instance called name, or nil.
+func (c *Config) Instance(name string) *Instance {
+	for _, in := range c.Instances {
+		if in.Name == name {
+			return in
+		}
+	}
+	return nil
+}
+
+// Feature is a recognised keyword that goalived does not implement.
+type Feature struct {
+	Keyword string   `json:"keyword"`
+	Block   string   `json:"block"` // enclosing block, e.g. "global_defs" or "vrrp_instance VI_1"; "" at top level
+	Pos     string   `json:"pos"`   // file:line:col
+	Args    []string `json:"args,omitempty"`
+}
+
+// GlobalDefs holds global_defs (reference 2.2) with defaults applied.
+type GlobalDefs struct {
+	RouterID             string        `json:"router_id"`
+	ScriptUser           *User         `json:"script_user,omitempty"`
+	EnableScriptSecurity bool          `json:"enable_script_security"`
+	GARP                 GARP          `json:"garp"`
+	GARPInterval         time.Duration `json:"vrrp_garp_interval"`
+	GNAInterval          time.Duration `json:"vrrp_gna_interval"`
+	MinGARP              bool          `json:"vrrp_min_garp"`
+	Version              int           `json:"vrrp_version"`
+	McastGroup4          netip.Addr    `json:"vrrp_mcast_group4"`
+	McastGroup6          netip.Addr    `json:"vrrp_mcast_group6"`
+	CheckUnicastSrc      bool          `json:"vrrp_check_unicast_src"`
+	SkipCheckAdvAddr     bool          `json:"vrrp_skip_check_adv_addr"`
+	Strict               bool          `json:"vrrp_strict"`
+	LowerPrioNoAdvert    bool          `json:"vrrp_lower_prio_no_advert"`
+	HigherPrioSendAdvert bool          `json:"vrrp_higher_prio_send_advert"`
+	DownTimerAdverts     int           `json:"vrrp_down_timer_adverts"`
+	OwnerIgnoreAdverts   bool          `json:"vrrp_owner_ignore_adverts"`
+	// NotifyFIFO receives VRRP and LVS events, VRRPNotifyFIFO VRRP only (3.5).
+	NotifyFIFO              *FIFO         `json:"notify_fifo,omitempty"`
+	VRRPNotifyFIFO          *FIFO         `json:"vrrp_notify_fifo,omitempty"`
+	NotifyPriorityChanges   bool          `json:"vrrp_notify_priority_changes"`
+	FIFOWriteStatesOnReload bool          `json:"fifo_write_vrrp_states_on_reload"`
+	DefaultInterface        string        `json:"default_interface"`
+	DynamicInterfaces       bool          `json:"dynamic_interfaces"`
+	AllowIfChanges          bool          `json:"allow_if_changes"`
+	DisableLocalIGMP        bool          `json:"disable_local_igmp"`
+	V3ChecksumAsV2          bool          `json:"v3_checksum_as_v2"`
+	StartupDelay            time.Duration `json:"vrrp_startup_delay"`
+	LogUnknownVRIDs         bool          `json:"log_unknown_vrids"`
+	StartupScript           *Command      `json:"startup_script,omitempty"`
+	StartupScriptTimeout    time.Duration `json:"startup_script_timeout"`
+	ShutdownScript          *Command      `json:"shutdown_script,omitempty"`
+	ShutdownScriptTimeout   time.Duration `json:"shutdown_script_timeout"`
+}
+
+// GARP holds the gratuitous ARP / unsolicited NA counts and delays
+// (reference 3.14), globally and per instance.
+type GARP struct {
+	MasterDelay         time.Duration `json:"master_delay"`
+	MasterRepeat        int           `json:"master_repeat"`
+	MasterRefresh       time.Duration `json:"master_refresh"`
+	MasterRefreshRepeat int           `json:"master_refresh_repeat"`
+	LowerPrioDelay      time.Duration `json:"lower_prio_delay"`
+	LowerPrioRepeat     int           `json:"lower_prio_repeat"`
+}
+
+// User is a script identity: "USER [[:]GROUP]" or "USER :" (reference 3.4).
+type User struct {
+	User  string `json:"user"`
+	Group string `json:"group,omitempty"`
+	// SupplementaryGroups is set by a ':' before the group (or a bare ':').
+	SupplementaryGroups bool `json:"supplementary_groups,omitempty"`
+}
+
+// Command is a script keepalived runs: notify_*, vrrp_script's script,
+// FIFO readers (reference 1.4).
+type Command struct {
+	// Cmd is the command string as configured (slot 1, quotes removed).
+	Cmd string `json:"cmd"`
+	// Argv is Cmd split with keepalived's quote and escape rules.
+	Argv []string `json:"argv"`
+	// User and Group come from the words after the command, if any.
+	User  string `json:"user,omitempty"`
+	Group string `json:"group,omitempty"`
+	// SupplementaryGroups: the group was written with a leading ':'.
+	SupplementaryGroups bool `json:"supplementary_groups,omitempty"`
+}
+
+// Notify is the command of a notify_* keyword.
+type Notify = Command
+
+// FIFO is a notify FIFO and the optional program that reads it.
+type FIFO struct {
+	Path   string   `json:"path"`
+	User   string   `json:"user,omitempty"`
+	Group  string   `json:"group,omitempty"`
+	Script *Command `json:"script,omitempty"`
+}

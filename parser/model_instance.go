@@ -1,0 +1,161 @@
+package parser
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// State is the initial state an instance wants (reference 3.7).
+type State string
+
+// The states that may be configured.
+const (
+	StateMaster State = "MASTER"
+	StateBackup State = "BACKUP"
+)
+
+// Family is the address family of an instance.
+type Family string
+
+// Address families.
+const (
+	IPv4 Family = "inet"
+	IPv6 Family = "inet6"
+)
+
+// Instance is one vrrp_instance (reference 2.4) with defaults applied.
+type Instance struct {
+	Name string `json:"name"`
+	// State is the wanted initial state; StateSet tells whether it was
+	// configured or derived from the priority.
+	State     State  `json:"state"`
+	StateSet  bool   `json:"state_set"`
+	Interface string `json:"interface,omitempty"`
+	VRID      int    `json:"virtual_router_id"`
+	// Priority is the base priority; 255 makes the instance address owner.
+	Priority  int           `json:"priority"`
+	AdvertInt time.Duration `json:"advert_int"`
+	Version   int           `json:"version"`
+	Family    Family        `json:"family"`
+	Auth      *Auth         `json:"authentication,omitempty"`
+
+	VIPs         []VIP   `json:"virtual_ipaddress,omitempty"`
+	ExcludedVIPs []VIP   `json:"virtual_ipaddress_excluded,omitempty"`
+	NoVIPs       bool    `json:"no_virtual_ipaddress,omitempty"`
+	Routes       []Route `json:"virtual_routes,omitempty"`
+	Rules        []Rule  `json:"virtual_rules,omitempty"`
+
+	TrackInterfaces []Track `json:"track_interface,omitempty"`
+	TrackScripts    []Track `json:"track_script,omitempty"`
+	TrackFiles      []Track `json:"track_file,omitempty"`
+	TrackProcesses  []Track `json:"track_process,omitempty"`
+
+	UnicastSrcIP netip.Addr    `json:"unicast_src_ip,omitzero"`
+	UnicastPeers []UnicastPeer `json:"unicast_peer,omitempty"`
+	// UnicastTTL is the TTL/hop limit of unicast adverts; -1 means the
+	// kernel default (IPv6 without unicast_ttl).
+	UnicastTTL         int  `json:"unicast_ttl"`
+	UnicastFaultNoPeer bool `json:"unicast_fault_no_peer,omitempty"`
+	// CheckUnicastSrc is resolved: instance keyword, global keyword, or a
+	// peer with min_ttl/max_ttl (reference 3.11).
+	CheckUnicastSrc bool `json:"check_unicast_src"`
+	// OldUnicastChecksum is "" (auto-detect, the default), "on" or "never".
+	OldUnicastChecksum string     `json:"old_unicast_checksum,omitempty"`
+	McastSrcIP         netip.Addr `json:"mcast_src_ip,omitzero"`
+	// McastDstIP is the advert group, resolved from the globals.
+	McastDstIP netip.Addr `json:"mcast_dst_ip"`
+	TrackSrcIP bool       `json:"track_src_ip,omitempty"`
+
+	Nopreempt    bool          `json:"nopreempt"`
+	PreemptDelay time.Duration `json:"preempt_delay"`
+	// Accept is resolved: true unless no_accept, or strict mode for a
+	// non-owner (reference 3.12).
+	Accept           bool `json:"accept"`
+	DontTrackPrimary bool `json:"dont_track_primary,omitempty"`
+
+	GARP                  GARP `json:"garp"`
+	DownTimerAdverts      int  `json:"down_timer_adverts"`
+	LowerPrioNoAdvert     bool `json:"lower_prio_no_advert"`
+	HigherPrioSendAdvert  bool `json:"higher_prio_send_advert"`
+	OwnerIgnoreAdverts    bool `json:"owner_ignore_adverts,omitempty"`
+	SkipCheckAdvAddr      bool `json:"skip_check_adv_addr"`
+	Strict                bool `json:"strict_mode"`
+	V3ChecksumAsV2        bool `json:"v3_checksum_as_v2"`
+	PromoteSecondaries    bool `json:"promote_secondaries,omitempty"`
+	NotifyPriorityChanges bool `json:"notify_priority_changes"`
+	KernelRxBufSize       int  `json:"kernel_rx_buf_size,omitempty"`
+	Debug                 int  `json:"debug,omitempty"`
+
+	Notify Notifies `json:"notify"`
+	// SyncGroup is the name of the sync group this instance belongs to.
+	SyncGroup string `json:"sync_group,omitempty"`
+
+	Pos syntax.Pos `json:"-"`
+	// set records which keywords were written, for order-dependent rules.
+	set map[string]bool
+}
+
+// Owner reports whether the instance is the address owner (priority 255).
+func (in *Instance) Owner() bool { return in.Priority == 255 }
+
+// Unicast reports whether adverts go to unicast peers.
+func (in *Instance) Unicast() bool { return len(in.UnicastPeers) > 0 }
+
+// Auth is VRRPv2 authentication (reference 3.10).
+type Auth struct {
+	Type string `json:"auth_type"` // "PASS" or "AH"
+	// Pass is the password, already truncated to 8 bytes.
+	Pass string `json:"auth_pass"`
+}
+
+// Key returns the password as the 8 bytes that go on the wire: truncated
+// or zero padded.
+func (a *Auth) Key() [8]byte {
+	var k [8]byte
+	copy(k[:], a.Pass)
+	return k
+}
+
+// Notifies are the notify scripts of an instance or sync group (3.5).
+type Notifies struct {
+	Master  *Notify `json:"notify_master,omitempty"`
+	Backup  *Notify `json:"notify_backup,omitempty"`
+	Fault   *Notify `json:"notify_fault,omitempty"`
+	Stop    *Notify `json:"notify_stop,omitempty"`
+	Generic *Notify `json:"notify,omitempty"`
+	// Deleted is set by notify_deleted; DeletedCmd is its optional script.
+	Deleted          bool    `json:"notify_deleted,omitempty"`
+	DeletedCmd       *Notify `json:"notify_deleted_cmd,omitempty"`
+	MasterRxLowerPri *Notify `json:"notify_master_rx_lower_pri,omitempty"`
+}
+
+// Scripts returns every configured command, for the script security check.
+func (n *Notifies) Scripts() []*Notify {
+	var out []*Notify
+	for _, c := range []*Notify{n.Master, n.Backup, n.Fault, n.Stop, n.Generic, n.DeletedCmd, n.MasterRxLowerPri} {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Track is one entry of a track_* block: the tracked object and the
+// resolved weight and reverse flag (reference 3.1).
+type Track struct {
+	Name    string `json:"name"`
+	Weight  int    `json:"weight"`
+	Reverse bool   `json:"reverse,omitempty"`
+}
+
+// UnicastPeer is one unicast_peer line.
+type UnicastPeer struct {
+	Addr netip.Addr `json:"addr"`
+	// MinTTL and MaxTTL bound the received TTL; the defaults 0 and 255 mean
+	// no check. TTLSet tells whether either was configured.
+	MinTTL int  `json:"min_ttl"`
+	MaxTTL int  `json:"max_ttl"`
+	TTLSet bool `json:"ttl_set,omitempty"`
+}

@@ -1,0 +1,75 @@
+package parser
+
+import (
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// VRRPScript is one vrrp_script block (reference 2.3) with defaults applied.
+type VRRPScript struct {
+	Name   string   `json:"name"`
+	Script *Command `json:"script"`
+	// Interval is the start period; Timeout is resolved (unset = Interval).
+	Interval time.Duration `json:"interval"`
+	Timeout  time.Duration `json:"timeout"`
+	// Weight is used even when outside -253..253 (a warning was given).
+	Weight   int  `json:"weight"`
+	Reverse  bool `json:"reverse,omitempty"`
+	Rise     int  `json:"rise"`
+	Fall     int  `json:"fall"`
+	InitFail bool `json:"init_fail,omitempty"`
+	// Used is set when some track_script refers to the script.
+	Used bool       `json:"-"`
+	Pos  syntax.Pos `json:"-"`
+
+	userFailed bool
+}
+
+// SyncGroup is one vrrp_sync_group (reference 2.5).
+type SyncGroup struct {
+	Name                  string   `json:"name"`
+	Members               []string `json:"group"`
+	TrackInterfaces       []Track  `json:"track_interface,omitempty"`
+	TrackScripts          []Track  `json:"track_script,omitempty"`
+	TrackFiles            []Track  `json:"track_file,omitempty"`
+	TrackProcesses        []Track  `json:"track_process,omitempty"`
+	Notify                Notifies `json:"notify"`
+	NotifyPriorityChanges bool     `json:"notify_priority_changes,omitempty"`
+	// TrackingWeight keeps weighted trackers on members
+	// (sync_group_tracking_weight or global_tracking).
+	TrackingWeight bool       `json:"sync_group_tracking_weight,omitempty"`
+	Pos            syntax.Pos `json:"-"`
+
+	memberPos []syntax.Pos
+}
+
+// TrackFile is one track_file / vrrp_track_file block (reference 2.6).
+type TrackFile struct {
+	Name    string `json:"name"`
+	File    string `json:"file"`
+	Weight  int    `json:"weight"`
+	Reverse bool   `json:"reverse,omitempty"`
+	// InitFile is set by init_file: create the file with InitValue.
+	InitFile      bool       `json:"init_file,omitempty"`
+	InitValue     int        `json:"init_value,omitempty"`
+	InitOverwrite bool       `json:"init_overwrite,omitempty"`
+	Pos           syntax.Pos `json:"-"`
+}
+
+// TrackProcess is one vrrp_track_process block (reference 2.7).
+type TrackProcess struct {
+	Name    string   `json:"name"`
+	Process string   `json:"process"`
+	Params  []string `json:"params,omitempty"`
+	// ParamMatch is "exact", "initial" or "partial" when params are given.
+	ParamMatch     string        `json:"param_match,omitempty"`
+	Weight         int           `json:"weight"`
+	Reverse        bool          `json:"reverse,omitempty"`
+	Quorum         int           `json:"quorum"`
+	QuorumMax      int           `json:"quorum_max"` // -1 = unlimited
+	ForkDelay      time.Duration `json:"fork_delay"`
+	TerminateDelay time.Duration `json:"terminate_delay"`
+	FullCommand    bool          `json:"full_command,omitempty"`
+	Pos            syntax.Pos    `json:"-"`
+}

@@ -1,0 +1,74 @@
+package parser
+
+import (
+	"io/fs"
+	"net"
+	"os"
+	"os/user"
+	"strings"
+)
+
+// Options control a load. The zero value works: hooks default to the host.
+type Options struct {
+	// ConfigID selects @ID conditional lines (keepalived -i); default the
+	// host name up to the first dot.
+	ConfigID string
+	// InterfaceExists reports whether a network interface exists; default
+	// net.InterfaceByName. keepalived -t warns about missing interfaces.
+	InterfaceExists func(name string) bool
+	// LookupUser and LookupGroup report whether a script user or group
+	// exists; default os/user.
+	LookupUser  func(name string) bool
+	LookupGroup func(name string) bool
+	// Hostname is the default router_id; default os.Hostname.
+	Hostname string
+	// AllConfig makes every include check strict (keepalived -e).
+	AllConfig bool
+	// FS, when set, is where files are read from (see syntax.Options).
+	FS fs.FS
+	// RandomSeed seeds ${_RANDOM}; zero means the clock.
+	RandomSeed uint64
+}
+
+func (o *Options) fill() {
+	if o.InterfaceExists == nil {
+		o.InterfaceExists = func(name string) bool {
+			_, err := net.InterfaceByName(name)
+			return err == nil
+		}
+	}
+	if o.LookupUser == nil {
+		o.LookupUser = func(name string) bool {
+			if _, err := user.Lookup(name); err == nil {
+				return true
+			}
+			_, err := user.LookupId(name)
+			return err == nil
+		}
+	}
+	if o.LookupGroup == nil {
+		o.LookupGroup = func(name string) bool {
+			if _, err := user.LookupGroup(name); err == nil {
+				return true
+			}
+			_, err := user.LookupGroupId(name)
+			return err == nil
+		}
+	}
+	if o.Hostname == "" {
+		h, err := os.Hostname()
+		if err != nil || h == "" {
+			h = "[unknown]"
+		}
+		o.Hostname = h
+	}
+	if o.ConfigID == "" {
+		o.ConfigID, _, _ = strings.Cut(o.Hostname, ".")
+	}
+}
+
+// UserExists reports whether the script user exists (through the hook).
+func (o *Options) UserExists(name string) bool { return name != "" && o.LookupUser(name) }
+
+// GroupExists reports whether the script group exists (through the hook).
+func (o *Options) GroupExists(name string) bool { return name != "" && o.LookupGroup(name) }

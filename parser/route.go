@@ -1,0 +1,266 @@
+package parser
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// routeValueOpts are ip-route options followed by one value that goalived
+// keeps only in Words.
+var routeValueOpts = map[string]bool{
+	"mtu": true, "advmss": true, "realms": true, "tos": true, "dsfield": true, "expires": true,
+	"rtt": true, "rttvar": true, "reordering": true, "window": true, "cwnd": true, "initcwnd": true,
+	"initrwnd": true, "ssthresh": true, "hoplimit": true, "features": true, "quickack": true,
+	"congctl": true, "rto_min": true, "fastopen_no_cookie": true, "pref": true, "or": true,
+	"weight": true, "ttl-propagate": true,
+}
+
+var routeTypes = map[string]bool{
+	"unicast": true, "blackhole": true, "unreachable": true, "prohibit": true, "throw": true,
+	"local": true, "broadcast": true, "anycast": true, "multicast": true, "nat": true,
+}
+
+// routeWords returns the keyword and arguments of a list line as one slice.
+func lineWords(s *syntax.Stmt) []string {
+	return append([]string{s.Keyword}, words(s)...)
+}
+
+// parseNetPrefix parses a route/rule destination: PREFIX, ADDR, "default"
+// or "all" (the zero prefix, family fixed later).
+func parseNetPrefix(x string) (netip.Prefix, bool) {
+	if x == "default" || x == "all" {
+		return netip.Prefix{}, true
+	}
+	if strings.Contains(x, "/") {
+		p, err := netip.ParsePrefix(x)
+		return p, err == nil
+	}
+	a, err := netip.ParseAddr(x)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(a, a.BitLen()), true
+}
+
+// parseRoute parses one virtual_routes / static_routes line. Unparsable
+// lines are dropped with a warning; options goalived does not interpret
+// are kept in Words.
+func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
+	ws := lineWords(s)
+	r := Route{Words: ws}
+	haveDst, isDefault := false, false
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		val := func() (string, bool) {
+			if i+1 >= len(ws) {
+				b.warnf(s.Pos, s.Keyword, "missing value after '%s' in route", w)
+				return "", false
+			}
+			i++
+			return ws[i], true
+		}
+		var ok bool
+		var x string
+		switch {
+		case w == "nexthop" || w == "encap":
+			// Multipath and encapsulation details are kept in Words only.
+			i = len(ws)
+		case w == "src" || w == "via" || w == "gw":
+			if x, ok = val(); ok {
+				a, err := netip.ParseAddr(x)
+				if err != nil {
+					b.warnf(s.Pos, s.Keyword, "invalid address '%s' in route, route ignored", x)
+					return r, false
+				}
+				if w == "src" {
+					r.Src = a
+				} else {
+					r.Via = a
+				}
+			}
+		case w == "dev" || w == "oif":
+			if x, ok = val(); ok {
+				r.Dev = x
+			}
+		case w == "table":
+			if x, ok = val(); ok {
+				r.Table = x
+			}
+		case w == "metric" || w == "priority" || w == "preference":
+			if x, ok = val(); ok {
+				n, err := strconv.ParseUint(x, 10, 32)
+				if err != nil {
+					b.warnf(s.Pos, s.Keyword, "invalid metric '%s' in route, ignored", x)
+					continue
+				}
+				r.Metric = int(n)
+			}
+		case w == "scope":
+			if x, ok = val(); ok {
+				r.Scope = x
+			}
+		case w == "proto" || w == "protocol":
+			if x, ok = val(); ok {
+				r.Protocol = x
+			}
+		case w == "track_group":
+			if x, ok = val(); ok && static {
+				r.TrackGroup = x
+			} else if ok {
+				b.warnf(s.Pos, s.Keyword, "track_group is only valid for static routes, ignored")
+			}
+		case w == "no_track":
+			r.NoTrack = true
+		case w == "onlink" || w == "append" || w == "prepend" || w == "lock" || w == "to":
+		case routeValueOpts[w]:
+			val()
+		case routeTypes[w] && !haveDst:
+			r.Type = w
+		case !haveDst:
+			p, ok := parseNetPrefix(w)
+			if !ok {
+				b.warnf(s.Pos, s.Keyword, "invalid route destination '%s', route ignored", w)
+				return r, false
+			}
+			r.Dst, haveDst, isDefault = p, true, w == "default" || w == "all"
+		default:
+			b.warnf(s.Pos, s.Keyword, "unknown route option '%s', ignored", w)
+		}
+	}
+	if !haveDst {
+		b.warnf(s.Pos, s.Keyword, "route without destination, ignored")
+		return r, false
+	}
+	if isDefault {
+		r.Dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+		if r.Via.Is6() || r.Src.Is6() {
+			r.Dst = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+		}
+	}
+	return r, true
+}
+
+// parseRule parses one virtual_rules / static_rules line (ip rule syntax).
+func (b *builder) parseRule(s *syntax.Stmt, static bool) (Rule, bool) {
+	ws := lineWords(s)
+	r := Rule{Words: ws}
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		if isRuleFlag(w) {
+			r.NoTrack = r.NoTrack || w == "no_track"
+			continue
+		}
+		if i+1 >= len(ws) {
+			b.warnf(s.Pos, s.Keyword, "missing value after '%s' in rule, rule ignored", w)
+			return r, false
+		}
+		i++
+		x := ws[i]
+		if !b.ruleOption(s, &r, w, x, static) {
+			return r, false
+		}
+	}
+	if !r.From.IsValid() && !r.To.IsValid() && r.IIF == "" && r.OIF == "" && r.FWMark == "" && r.Table == "" {
+		b.warnf(s.Pos, s.Keyword, "rule without selector or action, ignored")
+		return r, false
+	}
+	return r, true
+}
+
+func isRuleFlag(w string) bool {
+	switch w {
+	case "no_track", "l3mdev", "not", "blackhole", "unreachable", "prohibit", "nop":
+		return true
+	}
+	return false
+}
+
+// ruleOption applies "w x"; false means the rule is dropped.
+func (b *builder) ruleOption(s *syntax.Stmt, r *Rule, w, x string, static bool) bool {
+	switch w {
+	case "from", "to":
+		p, ok := parseNetPrefix(x)
+		if !ok {
+			b.warnf(s.Pos, s.Keyword, "invalid address '%s' in rule, rule ignored", x)
+			return false
+		}
+		if w == "from" {
+			r.From = p
+		} else {
+			r.To = p
+		}
+	case "table", "lookup":
+		r.Table = x
+	case "preference", "priority", "order", "pref", "prio":
+		n, err := strconv.ParseUint(x, 10, 32)
+		if err != nil {
+			b.warnf(s.Pos, s.Keyword, "invalid preference '%s' in rule, rule ignored", x)
+			return false
+		}
+		r.Preference = int(n)
+	case "iif", "dev":
+		r.IIF = x
+	case "oif":
+		r.OIF = x
+	case "fwmark":
+		r.FWMark = x
+	case "track_group":
+		if !static {
+			b.warnf(s.Pos, s.Keyword, "track_group is only valid for static rules, ignored")
+			return true
+		}
+		r.TrackGroup = x
+	case "tos", "dsfield", "uidrange", "protocol", "ipproto", "sport", "dport", "goto",
+		"realms", "suppress_prefixlength", "suppress_ifgroup", "nat", "map-to":
+	default:
+		b.warnf(s.Pos, s.Keyword, "unknown rule option '%s', ignored", w)
+	}
+	return true
+}
+
+func instRoutes(b *builder, s *syntax.Stmt, in *Instance) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, line := range s.Block.Stmts {
+		if r, ok := b.parseRoute(line, false); ok {
+			in.Routes = append(in.Routes, r)
+		}
+	}
+}
+
+func instRules(b *builder, s *syntax.Stmt, in *Instance) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, line := range s.Block.Stmts {
+		if r, ok := b.parseRule(line, false); ok {
+			in.Rules = append(in.Rules, r)
+		}
+	}
+}
+
+func (b *builder) buildStaticRoutes(s *syntax.Stmt) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, line := range s.Block.Stmts {
+		if r, ok := b.parseRoute(line, true); ok {
+			b.cfg.StaticRoutes = append(b.cfg.StaticRoutes, r)
+		}
+	}
+}
+
+func (b *builder) buildStaticRules(s *syntax.Stmt) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, line := range s.Block.Stmts {
+		if r, ok := b.parseRule(line, true); ok {
+			b.cfg.StaticRules = append(b.cfg.StaticRules, r)
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package parser
+
+import (
+	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// scriptTable is the keyword table of vrrp_script (reference 2.3).
+var scriptTable = &table[*VRRPScript]{
+	block: "vrrp_script",
+	handlers: map[string]handler[*VRRPScript]{
+		"script":   scriptScript,
+		"interval": scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Interval }),
+		"timeout":  scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Timeout }),
+		"weight":   scriptWeight,
+		"rise":     scriptCount(func(v *VRRPScript) *int { return &v.Rise }),
+		"fall":     scriptCount(func(v *VRRPScript) *int { return &v.Fall }),
+		"user":     scriptUser,
+		"init_fail": func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+			v.InitFail = true
+		},
+	},
+}
+
+func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
+	user := (*User)(nil)
+	if v.Script != nil {
+		user = &User{User: v.Script.User, Group: v.Script.Group, SupplementaryGroups: v.Script.SupplementaryGroups}
+	}
+	c := b.command(s, false)
+	if c == nil {
+		return
+	}
+	if user != nil {
+		c.User, c.Group, c.SupplementaryGroups = user.User, user.Group, user.SupplementaryGroups
+	}
+	v.Script = c
+}
+
+// scriptTimer handles interval and timeout: ms resolution, 0 means 1 s.
+func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] {
+	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+		d, ok := b.timerArg(s, 0, 3, 0, 1<<31*time.Millisecond)
+		if !ok {
+			return
+		}
+		if d == 0 {
+			b.warnf(argPos(s, 0), s.Keyword, "%s must be greater than 0, using 1 second", s.Keyword)
+			d = time.Second
+		}
+		*field(v) = d
+	}
+}
+
+// scriptWeight handles "weight W [reverse]". Out-of-range values are
+// reported and used anyway, as keepalived does (reference 1.10).
+func scriptWeight(b *builder, s *syntax.Stmt, v *VRRPScript) {
+	w, ok := b.intArgAny(s, 0)
+	if !ok {
+		return
+	}
+	if w < -253 || w > 253 {
+		b.warnf(argPos(s, 0), s.Keyword, "number '%s' outside range [-253, 253], used anyway", s.Args[0].Text)
+	}
+	v.Weight = w
+	if r, ok := arg(s, 1); ok {
+		switch r {
+		case "reverse":
+			v.Reverse = true
+		case "noreverse":
+			v.Reverse = false
+		default:
+			b.warnf(argPos(s, 1), s.Keyword, "unknown option '%s', expected reverse", r)
+		}
+	}
+}
+
+func scriptCount(field func(v *VRRPScript) *int) handler[*VRRPScript] {
+	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+		if n, ok := b.intArg(s, 0, 1, 1<<31-1); ok {
+			*field(v) = n
+		}
+	}
+}
+
+func scriptUser(b *builder, s *syntax.Stmt, v *VRRPScript) {
+	ws := words(s)
+	if len(ws) == 0 {
+		b.warnf(s.Pos, s.Keyword, "missing user")
+		return
+	}
+	u, ok := b.user(s, ws, false)
+	if !ok {
+		v.Script = nil
+		b.warnf(s.Pos, s.Keyword, "vrrp_script %s removed", v.Name)
+		v.userFailed = true
+		return
+	}
+	if v.Script == nil {
+		v.Script = &Command{}
+	}
+	v.Script.User, v.Script.Group, v.Script.SupplementaryGroups = u.User, u.Group, u.SupplementaryGroups
+}
+
+// buildScript handles one vrrp_script block. The script becomes visible
+// to track_script entries that follow it in the file (reference 2.3).
+func (b *builder) buildScript(s *syntax.Stmt) {
+	name, ok := b.nameArg(s)
+	if !ok {
+		return
+	}
+	if _, dup := b.scripts[name]; dup {
+		b.warnf(s.Pos, s.Keyword, "vrrp_script %s already defined, block ignored", name)
+		return
+	}
+	v := &VRRPScript{Name: name, Interval: time.Second, Rise: 1, Fall: 1, Pos: s.Pos}
+	b.withContext("vrrp_script "+name, func() {
+		dispatch(b, scriptTable, s.Block.Stmts, v)
+	})
+	if v.userFailed {
+		return
+	}
+	if v.Script == nil || len(v.Script.Argv) == 0 {
+		b.warnf(s.Pos, s.Keyword, "no script set for vrrp_script %s, removed", name)
+		return
+	}
+	if v.Timeout == 0 {
+		v.Timeout = v.Interval
+	}
+	b.scripts[name] = v
+	b.cfg.Scripts = append(b.cfg.Scripts, v)
+}

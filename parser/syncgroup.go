@@ -1,0 +1,97 @@
+package parser
+
+import (
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+type groupHandler = handler[*SyncGroup]
+
+// syncGroupTable is the keyword table of vrrp_sync_group (reference 2.5).
+var syncGroupTable = &table[*SyncGroup]{
+	block: "vrrp_sync_group",
+	handlers: map[string]groupHandler{
+		"group":                      groupMembers,
+		"track_script":               groupTrack(trackScript),
+		"track_interface":            groupTrack(trackInterface),
+		"track_file":                 groupTrack(trackFile),
+		"track_process":              groupTrack(trackProcess),
+		"notify":                     groupNotify(func(n *Notifies) **Notify { return &n.Generic }),
+		"notify_master":              groupNotify(func(n *Notifies) **Notify { return &n.Master }),
+		"notify_backup":              groupNotify(func(n *Notifies) **Notify { return &n.Backup }),
+		"notify_fault":               groupNotify(func(n *Notifies) **Notify { return &n.Fault }),
+		"notify_stop":                groupNotify(func(n *Notifies) **Notify { return &n.Stop }),
+		"notify_priority_changes":    groupPriorityChanges,
+		"sync_group_tracking_weight": func(b *builder, s *syntax.Stmt, g *SyncGroup) { g.TrackingWeight = true },
+		"global_tracking": func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+			b.warnf(s.Pos, s.Keyword, "global_tracking is deprecated, use sync_group_tracking_weight")
+			g.TrackingWeight = true
+		},
+	},
+	unsupported: []string{"smtp_alert", "track_bfd"},
+}
+
+// groupMembers reads group { INSTANCE ... }; names are resolved after the
+// whole file is read (reference 2.5).
+func groupMembers(b *builder, s *syntax.Stmt, g *SyncGroup) {
+	if !b.needBlock(s) {
+		return
+	}
+	for _, line := range s.Block.Stmts {
+		names := append([]string{line.Keyword}, words(line)...)
+		for _, n := range names {
+			g.Members = append(g.Members, n)
+			b.memberPos = append(b.memberPos, line.Pos)
+		}
+	}
+}
+
+func groupTrack(kind trackKind) groupHandler {
+	return func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+		list := b.parseTrackBlock(s, kind, g.Name)
+		switch kind {
+		case trackScript:
+			g.TrackScripts = append(g.TrackScripts, list...)
+		case trackInterface:
+			g.TrackInterfaces = append(g.TrackInterfaces, list...)
+		case trackFile:
+			g.TrackFiles = append(g.TrackFiles, list...)
+		case trackProcess:
+			g.TrackProcesses = append(g.TrackProcesses, list...)
+		}
+	}
+}
+
+func groupNotify(field func(n *Notifies) **Notify) groupHandler {
+	return func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+		if c := b.command(s, true); c != nil {
+			b.scriptSeen(s.Pos)
+			*field(&g.Notify) = c
+		}
+	}
+}
+
+func groupPriorityChanges(b *builder, s *syntax.Stmt, g *SyncGroup) {
+	if v, ok := b.boolArg(s, 0); ok {
+		g.NotifyPriorityChanges = v
+	}
+}
+
+// buildSyncGroup handles one vrrp_sync_group block.
+func (b *builder) buildSyncGroup(s *syntax.Stmt) {
+	name, ok := b.nameArg(s)
+	if !ok {
+		return
+	}
+	if _, dup := b.groups[name]; dup {
+		b.warnf(s.Pos, s.Keyword, "vrrp_sync_group %s already defined, block ignored", name)
+		return
+	}
+	g := &SyncGroup{Name: name, Pos: s.Pos}
+	b.memberPos = nil
+	b.withContext("vrrp_sync_group "+name, func() {
+		dispatch(b, syncGroupTable, s.Block.Stmts, g)
+	})
+	g.memberPos = b.memberPos
+	b.groups[name] = g
+	b.cfg.SyncGroups = append(b.cfg.SyncGroups, g)
+}
