@@ -18,5 +18,40 @@
 //     5.2.8). IPv6 always uses the pseudo-header.
 //   - RFC 3768 section 7.1 / RFC 5798 section 7.1: receive validation
 //     (Check), in keepalived's order, with a typed DropReason per rejected
-//     packet and keepalived's statistics counters (Stats).
+//     packet and keepalived's statistics counters (Stats). An advert whose
+//     address list differs from ours is accepted, counted (AddrListErr) and
+//     reported (Verdict.AddrMismatch), like keepalived >= 2.3.3 and unlike
+//     2.2.7, whose rejection makes a persistent dual master.
+//   - RFC 3768 section 6 / RFC 5798 section 6: the state machine (Machine),
+//     with keepalived's deviations: Skew_Time in VRRPv2 is (256-prio)/256 s
+//     whatever advert_int; a VRRPv3 backup adopts the master's interval;
+//     down_timer_adverts; a BACKUP accepts an equal priority without
+//     comparing addresses, only a MASTER uses the higher-address tie-break;
+//     nopreempt and preempt_delay; a master answers priority 0 and lower
+//     priority adverts with an advert at once; GARP bursts on becoming
+//     master (garp_master_repeat/delay/refresh) and on a lower-priority
+//     advert (garp_lower_prio_*). RFC 5798 section 6.4.3: a master resigns
+//     with priority 0 on shutdown and on fault.
+//   - goalived additions: a master that hears a worse master (a healing
+//     split brain) always re-announces the VIPs at once; FastPreempt lets a
+//     backup take over from a worse master after its skew time.
+//
+// Transitions (Step; Notify actions carry them with a Reason):
+//
+//	                 Start (owner 255 + state MASTER)
+//	INIT ─────────────────────────────────────────────────┐
+//	  │ Start                                              ▼
+//	  ├──────────► BACKUP ── down timer / prio-0 skew ──► MASTER
+//	  │              ▲  ▲        / FastPreempt skew          │
+//	  │              │  └── higher prio, or equal prio ──────┘
+//	  │              │      from a higher address
+//	  │ Start+fault  │ FaultCleared          FaultSet (prio-0 advert if master)
+//	  └──────────► FAULT ◄───────────────────── BACKUP, MASTER
+//
+//	any state ── Shutdown (prio-0 advert + RemoveVIPs if master) ──► STOP
+//
+// The runtime (Instance) runs one Machine per VRRP instance on its own
+// goroutine with an injected Clock; its outputs are the Sender, VIPs,
+// Announcer and Reporter interfaces. Package vrrptest has a fake clock and
+// an in-memory L2 segment for election tests.
 package vrrp

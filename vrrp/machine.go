@@ -1,0 +1,254 @@
+package vrrp
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Machine is the pure VRRP state machine of one instance. It never reads
+// the clock, sleeps or does I/O: Step takes the current time and an event
+// and returns what to do and when to call it again. It is not safe for
+// concurrent use; the runtime (Instance) serialises calls.
+type Machine struct {
+	cfg     Config
+	state   State
+	prio    uint8 // effective priority
+	fault   bool
+	started bool
+
+	masterInt  time.Duration // master_adver_int: a v3 backup adopts the master's
+	masterAddr netip.Addr
+	masterPrio uint8
+
+	downAt    time.Time // backup: master-down timer
+	downWhy   Reason    // why downAt was last armed
+	preemptAt time.Time // backup: preempt_delay expiry, zero when not running
+	advertAt  time.Time // master: next advert
+	garpAt    time.Time // master: second GARP burst
+	refreshAt time.Time // master: next GARP refresh
+	lowerAt   time.Time // master: second lower-priority GARP burst
+
+	stats Stats
+}
+
+// NewMachine validates cfg, applies its defaults and returns a machine in
+// StateInit.
+func NewMachine(cfg Config) (*Machine, error) {
+	c, err := cfg.normalize()
+	if err != nil {
+		return nil, err
+	}
+	return &Machine{cfg: c, prio: c.Priority, masterInt: c.Interval}, nil
+}
+
+// State returns the current state.
+func (m *Machine) State() State { return m.state }
+
+// Priority returns the effective priority.
+func (m *Machine) Priority() uint8 { return m.prio }
+
+// Stats returns a copy of the counters.
+func (m *Machine) Stats() Stats { return m.stats }
+
+// Config returns the normalised configuration.
+func (m *Machine) Config() Config { return m.cfg }
+
+// Master returns the address and priority of the last accepted master
+// advert (our own address when master).
+func (m *Machine) Master() (netip.Addr, uint8) { return m.masterAddr, m.masterPrio }
+
+// Step feeds one event to the machine at time now.
+func (m *Machine) Step(now time.Time, ev Event) Result {
+	r := Result{From: m.state, Reason: ReasonIgnored}
+	switch e := ev.(type) {
+	case Start:
+		m.start(now, &r)
+	case PacketReceived:
+		m.packet(now, e.Packet, &r)
+	case AdvertReceived:
+		m.advert(now, e.Advert, e.Src, &r)
+	case Timer:
+		m.timer(now, &r)
+	case PriorityChanged:
+		m.setPriority(now, e.Priority, &r)
+	case FaultSet:
+		m.setFault(now, true, &r)
+	case FaultCleared:
+		m.setFault(now, false, &r)
+	case Shutdown:
+		m.shutdown(&r)
+	}
+	r.State = m.state
+	r.Deadline = m.deadline()
+	return r
+}
+
+func (m *Machine) isOwner() bool { return m.cfg.Priority == PriorityOwner && m.cfg.WantMaster }
+
+func (m *Machine) start(now time.Time, r *Result) {
+	if m.started || m.state != StateInit {
+		return
+	}
+	m.started = true
+	switch {
+	case m.fault:
+		m.transition(StateFault, ReasonFault, r)
+	case m.isOwner():
+		m.enterMaster(now, ReasonOwner, r)
+	default:
+		m.enterBackup(now, ReasonStart, r)
+	}
+}
+
+// packet validates a received message and processes it as an advert.
+func (m *Machine) packet(now time.Time, p Packet, r *Result) {
+	if m.state != StateBackup && m.state != StateMaster {
+		return
+	}
+	a, v, err := Check(p, &m.cfg)
+	if err != nil {
+		m.stats.countDrop(ReasonOf(err))
+		r.Reason, r.Drop = ReasonDropped, err
+		return
+	}
+	r.Verdict = v
+	if v.AddrMismatch {
+		m.stats.AddrListErr++
+	}
+	m.advert(now, a, p.Src, r)
+}
+
+func (m *Machine) advert(now time.Time, a Advert, src netip.Addr, r *Result) {
+	switch m.state {
+	case StateBackup:
+		m.countRx(a)
+		m.backupRx(now, a, src, r)
+	case StateMaster:
+		m.countRx(a)
+		m.masterRx(now, a, src, r)
+	}
+}
+
+func (m *Machine) countRx(a Advert) {
+	m.stats.AdvertReceived++
+	if a.Priority == PriorityStop {
+		m.stats.PriZeroReceived++
+	}
+}
+
+func (m *Machine) timer(now time.Time, r *Result) {
+	switch m.state {
+	case StateBackup:
+		if !m.downAt.IsZero() && !now.Before(m.downAt) {
+			m.enterMaster(now, m.downWhy, r)
+		}
+	case StateMaster:
+		m.masterTimers(now, r)
+	}
+}
+
+func (m *Machine) setPriority(now time.Time, p int, r *Result) {
+	if m.cfg.Priority == PriorityOwner {
+		return // frozen (reference 3.1)
+	}
+	np := uint8(min(max(p, 1), PriorityOwner-1))
+	if np == m.prio {
+		return
+	}
+	old := m.skew()
+	m.prio = np
+	if m.state == StateBackup && !m.downAt.IsZero() {
+		// keepalived shifts the running down timer by the change in skew.
+		m.downAt = m.downAt.Add(m.skew() - old)
+	}
+	r.Reason = ReasonPriorityChanged
+}
+
+func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
+	if m.fault == fault {
+		return
+	}
+	m.fault = fault
+	switch {
+	case fault && (m.state == StateBackup || m.state == StateMaster):
+		if m.state == StateMaster {
+			m.send(PriorityStop, r)
+			m.leaveMaster(r)
+		}
+		m.clearTimers()
+		m.transition(StateFault, ReasonFault, r)
+	case !fault && m.state == StateFault:
+		if m.isOwner() {
+			m.enterMaster(now, ReasonFaultCleared, r)
+			return
+		}
+		m.enterBackup(now, ReasonFaultCleared, r)
+	}
+}
+
+func (m *Machine) shutdown(r *Result) {
+	if m.state == StateStopped {
+		return
+	}
+	if m.state == StateMaster {
+		m.send(PriorityStop, r)
+		r.Actions = append(r.Actions, RemoveVIPs{})
+	}
+	m.clearTimers()
+	m.transition(StateStopped, ReasonShutdown, r)
+}
+
+// transition records a state change and its notification.
+func (m *Machine) transition(to State, why Reason, r *Result) {
+	from := m.state
+	m.state = to
+	r.Reason = why
+	r.Actions = append(r.Actions, Notify{From: from, To: to, Reason: why, Priority: m.prio})
+}
+
+func (m *Machine) send(prio uint8, r *Result) {
+	m.stats.AdvertSent++
+	if prio == PriorityStop {
+		m.stats.PriZeroSent++
+	}
+	r.Actions = append(r.Actions, SendAdvert{Advert: m.cfg.advert(prio)})
+}
+
+func (m *Machine) clearTimers() {
+	m.downAt, m.preemptAt, m.advertAt = time.Time{}, time.Time{}, time.Time{}
+	m.garpAt, m.refreshAt, m.lowerAt = time.Time{}, time.Time{}, time.Time{}
+}
+
+// deadline is the earliest armed timer of the current state.
+func (m *Machine) deadline() time.Time {
+	var ts []time.Time
+	switch m.state {
+	case StateBackup:
+		ts = []time.Time{m.downAt}
+	case StateMaster:
+		ts = []time.Time{m.advertAt, m.garpAt, m.refreshAt, m.lowerAt}
+	}
+	var d time.Time
+	for _, t := range ts {
+		if !t.IsZero() && (d.IsZero() || t.Before(d)) {
+			d = t
+		}
+	}
+	return d
+}
+
+// skew is Skew_Time: (256-prio)/256 s in VRRPv2 whatever the interval
+// (RFC 3768 section 6.1), (256-prio)*Master_Adver_Interval/256 in VRRPv3
+// (RFC 5798 section 6.1).
+func (m *Machine) skew() time.Duration {
+	if m.cfg.Version == 2 {
+		return time.Duration(256-int(m.prio)) * time.Second / 256
+	}
+	return time.Duration(256-int(m.prio)) * m.masterInt / 256
+}
+
+// masterDownInterval is down_timer_adverts (3) * Master_Adver_Interval +
+// Skew_Time.
+func (m *Machine) masterDownInterval() time.Duration {
+	return time.Duration(m.cfg.DownTimerAdverts)*m.masterInt + m.skew()
+}

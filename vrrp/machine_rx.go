@@ -1,0 +1,165 @@
+package vrrp
+
+import (
+	"net/netip"
+	"time"
+)
+
+// enterBackup arms the master-down timer with our own interval.
+func (m *Machine) enterBackup(now time.Time, why Reason, r *Result) {
+	m.clearTimers()
+	m.masterInt = m.cfg.Interval
+	m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
+	m.transition(StateBackup, why, r)
+}
+
+func (m *Machine) armDown(now time.Time, d time.Duration, why Reason) {
+	m.downAt, m.downWhy = now.Add(d), why
+}
+
+// enterMaster follows keepalived's vrrp_state_become_master (reference
+// 3.14): one advert first so the old master can release, then the VIPs,
+// then the first GARP burst; the second burst and refreshes are timers.
+func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
+	m.clearTimers()
+	m.masterInt = m.cfg.Interval
+	m.masterAddr, m.masterPrio = m.cfg.Source, m.prio
+	m.send(m.prio, r)
+	r.Actions = append(r.Actions, AddVIPs{})
+	m.announce(m.cfg.GARP.MasterRepeat, AnnounceBecameMaster, r)
+	g := m.cfg.GARP
+	m.advertAt = now.Add(m.cfg.Interval)
+	if g.MasterDelay > 0 {
+		m.garpAt = now.Add(g.MasterDelay)
+	}
+	if g.MasterRefresh > 0 {
+		m.refreshAt = now.Add(g.MasterDelay + g.MasterRefresh)
+	}
+	m.stats.BecameMaster++
+	m.transition(StateMaster, why, r)
+}
+
+// leaveMaster releases the VIPs.
+func (m *Machine) leaveMaster(r *Result) {
+	m.stats.ReleasedMaster++
+	r.Actions = append(r.Actions, RemoveVIPs{})
+}
+
+func (m *Machine) announce(rounds int, why AnnounceReason, r *Result) {
+	if rounds > 0 {
+		r.Actions = append(r.Actions, Announce{Rounds: rounds, Why: why})
+	}
+}
+
+func (m *Machine) masterTimers(now time.Time, r *Result) {
+	g := m.cfg.GARP
+	if due(m.advertAt, now) {
+		m.send(m.prio, r)
+		m.advertAt = now.Add(m.cfg.Interval)
+		r.Reason = ReasonAdvertTimer
+	}
+	if due(m.garpAt, now) {
+		m.garpAt = time.Time{}
+		m.announce(g.MasterRepeat, AnnounceMasterDelay, r)
+		r.Reason = ReasonGARPTimer
+	}
+	if due(m.refreshAt, now) {
+		m.refreshAt = now.Add(g.MasterRefresh)
+		m.announce(g.MasterRefreshRepeat, AnnounceRefresh, r)
+		r.Reason = ReasonGARPTimer
+	}
+	if due(m.lowerAt, now) {
+		m.lowerAt = time.Time{}
+		m.announce(g.LowerPrioRepeat, AnnounceLowerPriorityDelay, r)
+		r.Reason = ReasonGARPTimer
+	}
+}
+
+func due(t, now time.Time) bool { return !t.IsZero() && !now.Before(t) }
+
+// backupRx is keepalived's vrrp_state_backup (reference 3.8).
+func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
+	if a.Priority == PriorityStop {
+		m.armDown(now, m.skew(), ReasonPriorityZero)
+		r.Reason = ReasonPriorityZero
+		return
+	}
+	lower := a.Priority < m.prio
+	held := lower && !m.cfg.NoPreempt && m.holdPreempt(now)
+	if lower && !m.cfg.NoPreempt && !held {
+		// Preempting: let the down timer run out (or, with FastPreempt,
+		// take over after the skew time only).
+		r.Reason = ReasonAdvertDiscarded
+		if at := now.Add(m.skew()); m.cfg.FastPreempt && at.Before(m.downAt) {
+			m.downAt, m.downWhy = at, ReasonFastPreempt
+		}
+		return
+	}
+	r.Reason = ReasonAdvertAccepted
+	if held {
+		r.Reason = ReasonPreemptDelay
+	}
+	if !lower {
+		m.preemptAt = time.Time{}
+	}
+	if m.cfg.Version == 3 {
+		m.masterInt = a.Interval
+	}
+	m.masterAddr, m.masterPrio = src, a.Priority
+	m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
+}
+
+// holdPreempt reports whether preempt_delay still holds back preemption;
+// the first lower-priority advert starts it.
+func (m *Machine) holdPreempt(now time.Time) bool {
+	if m.cfg.PreemptDelay == 0 {
+		return false
+	}
+	if m.preemptAt.IsZero() {
+		m.preemptAt = now.Add(m.cfg.PreemptDelay)
+		return true
+	}
+	return now.Before(m.preemptAt)
+}
+
+// masterRx is keepalived's vrrp_state_master_rx (reference 3.8).
+func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
+	switch {
+	case a.Priority == PriorityStop:
+		m.send(m.prio, r)
+		m.advertAt = now.Add(m.cfg.Interval)
+		r.Reason = ReasonPriorityZero
+	case a.Priority > m.prio || (a.Priority == m.prio && src.Compare(m.cfg.Source) > 0):
+		if m.cfg.HigherPrioSendAdvert {
+			m.send(m.prio, r)
+		}
+		m.leaveMaster(r)
+		m.enterBackup(now, ReasonHigherPriority, r)
+		if m.cfg.Version == 3 {
+			m.masterInt = a.Interval
+			m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
+		}
+		m.masterAddr, m.masterPrio = src, a.Priority
+	default:
+		m.masterRxLower(now, a, src, r)
+	}
+}
+
+// masterRxLower: only masters send adverts, so a worse advert means a
+// split brain is healing. Assert ourselves at once with an advert and
+// re-announce the VIPs, because the other master's GARPs may have moved
+// the neighbours' caches (reference 5, theme 1). The announcement is sent
+// even with garp_lower_prio_repeat 0 (one round), unlike keepalived.
+func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Result) {
+	g := m.cfg.GARP
+	r.Reason = ReasonLowerPriority
+	if !m.cfg.LowerPrioNoAdvert {
+		m.send(m.prio, r)
+		m.advertAt = now.Add(m.cfg.Interval)
+	}
+	m.announce(max(g.LowerPrioRepeat, 1), AnnounceLowerPriority, r)
+	if g.LowerPrioRepeat > 0 && g.LowerPrioDelay > 0 {
+		m.lowerAt = now.Add(g.LowerPrioDelay)
+	}
+	r.Actions = append(r.Actions, RxLowerPriority{From: src, Priority: a.Priority})
+}

@@ -1,0 +1,187 @@
+package vrrp
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// State is the state of a VRRP instance (RFC 5798 section 6.4, plus
+// keepalived's FAULT and STOP).
+type State uint8
+
+// States.
+const (
+	StateInit State = iota
+	StateBackup
+	StateMaster
+	StateFault
+	// StateStopped is entered on Shutdown; keepalived reports it as STOP.
+	StateStopped
+)
+
+var stateNames = [...]string{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"}
+
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", uint8(s))
+}
+
+// Reason says why a step did what it did.
+type Reason uint8
+
+// Reasons.
+const (
+	ReasonNone            Reason = iota
+	ReasonStart                  // started, waiting for a master
+	ReasonOwner                  // address owner (priority 255) takes over at once
+	ReasonMasterDown             // master-down timer expired
+	ReasonPriorityZero           // a master resigned (priority 0 advert)
+	ReasonFastPreempt            // FastPreempt: took over from a lower-priority master after skew
+	ReasonHigherPriority         // a master heard a better master and yields
+	ReasonLowerPriority          // a master heard a worse master (split brain) and asserts itself
+	ReasonAdvertAccepted         // a backup accepted the master's advert
+	ReasonAdvertDiscarded        // a backup discarded a lower-priority advert (it will preempt)
+	ReasonPreemptDelay           // a lower-priority advert accepted while preempt_delay runs
+	ReasonAdvertTimer            // a master's advert interval elapsed
+	ReasonGARPTimer              // a delayed or refresh GARP burst is due
+	ReasonPriorityChanged        // the effective priority changed
+	ReasonFault                  // a fault was set
+	ReasonFaultCleared           // the last fault was cleared
+	ReasonShutdown               // the instance is being stopped
+	ReasonDropped                // the packet failed validation
+	ReasonIgnored                // the event means nothing in this state
+	numReasons
+)
+
+var reasonNames = [...]string{
+	"none", "start", "address owner", "master down timer", "priority 0 advert", "fast preempt",
+	"higher priority advert", "lower priority advert", "advert accepted", "lower priority advert discarded",
+	"preempt delay", "advert timer", "garp timer", "priority changed", "fault", "fault cleared",
+	"shutdown", "packet dropped", "ignored",
+}
+
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", uint8(r))
+}
+
+// Event is an input to Machine.Step.
+type Event interface{ event() }
+
+// Events.
+type (
+	// Start leaves INIT.
+	Start struct{}
+	// PacketReceived is a raw received message; Step validates it (Check).
+	PacketReceived struct{ Packet Packet }
+	// AdvertReceived is an advert that has already been validated.
+	AdvertReceived struct {
+		Advert   Advert
+		Src, Dst netip.Addr
+	}
+	// Timer: the deadline of the previous Result has been reached.
+	Timer struct{}
+	// PriorityChanged carries the new effective priority (clamped to 1..254;
+	// ignored for an address owner, whose priority is frozen).
+	PriorityChanged struct{ Priority int }
+	// FaultSet and FaultCleared: the instance's aggregated fault condition.
+	FaultSet     struct{}
+	FaultCleared struct{}
+	// Shutdown stops the instance: a master resigns with priority 0.
+	Shutdown struct{}
+)
+
+func (Start) event()           {}
+func (PacketReceived) event()  {}
+func (AdvertReceived) event()  {}
+func (Timer) event()           {}
+func (PriorityChanged) event() {}
+func (FaultSet) event()        {}
+func (FaultCleared) event()    {}
+func (Shutdown) event()        {}
+
+// Action is an output of Machine.Step, to be performed in order.
+type Action interface{ action() }
+
+// AnnounceReason says why GARP/NA rounds are sent.
+type AnnounceReason uint8
+
+// Announce reasons.
+const (
+	AnnounceBecameMaster       AnnounceReason = iota + 1 // first burst on becoming master
+	AnnounceMasterDelay                                  // second burst after garp_master_delay
+	AnnounceRefresh                                      // garp_master_refresh
+	AnnounceLowerPriority                                // split brain healing: a worse master was heard
+	AnnounceLowerPriorityDelay                           // second burst after garp_lower_prio_delay
+)
+
+func (a AnnounceReason) String() string {
+	switch a {
+	case AnnounceBecameMaster:
+		return "became master"
+	case AnnounceMasterDelay:
+		return "master delay"
+	case AnnounceRefresh:
+		return "refresh"
+	case AnnounceLowerPriority:
+		return "lower priority"
+	case AnnounceLowerPriorityDelay:
+		return "lower priority delay"
+	}
+	return fmt.Sprintf("announce(%d)", uint8(a))
+}
+
+// Actions.
+type (
+	// SendAdvert: send this advert to every destination (the group, or each
+	// unicast peer in order).
+	SendAdvert struct{ Advert Advert }
+	// AddVIPs / RemoveVIPs: own or release the virtual addresses.
+	AddVIPs    struct{}
+	RemoveVIPs struct{}
+	// Announce: send Rounds rounds of GARP/unsolicited NA for the VIPs.
+	Announce struct {
+		Rounds int
+		Why    AnnounceReason
+	}
+	// Notify: a state transition (notify scripts, FIFO, log, status).
+	Notify struct {
+		From, To State
+		Reason   Reason
+		Priority uint8
+	}
+	// RxLowerPriority: a master received a lower-priority advert
+	// (notify_master_rx_lower_pri, FIFO MASTER_RX_LOWER_PRI).
+	RxLowerPriority struct {
+		From     netip.Addr
+		Priority uint8
+	}
+)
+
+func (SendAdvert) action()      {}
+func (AddVIPs) action()         {}
+func (RemoveVIPs) action()      {}
+func (Announce) action()        {}
+func (Notify) action()          {}
+func (RxLowerPriority) action() {}
+
+// Result is the outcome of one Step.
+type Result struct {
+	From, State State
+	Reason      Reason
+	Actions     []Action
+	// Deadline is when Step must next be called with Timer; zero for none.
+	Deadline time.Time
+	// Drop is the *DropError of a rejected packet.
+	Drop error
+	// Verdict holds the notes about an accepted packet.
+	Verdict Verdict
+}
+
+// Changed reports whether the step changed the state.
+func (r Result) Changed() bool { return r.From != r.State }
