@@ -1,0 +1,226 @@
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Packet is one received VRRP (or AH) message with the IP-level facts the
+// protocol checks need.
+type Packet struct {
+	Src, Dst netip.Addr
+	// TTL is the IPv4 TTL or the IPv6 hop limit as received; multicast
+	// adverts with anything but 255 must be dropped by the caller.
+	TTL     uint8
+	IfIndex int
+	// Payload is the VRRP message (IPv4: header stripped, cut at the IP
+	// total length). It aliases the buffer given to ReadPacket.
+	Payload []byte
+	// Header is the IPv4 header as received (nil for IPv6), for AH
+	// verification. It aliases the buffer given to ReadPacket.
+	Header []byte
+}
+
+// Conn is a raw VRRP socket bound to one interface. ReadPacket and
+// WritePacket may be called concurrently with each other; Close unblocks
+// a pending ReadPacket.
+type Conn struct {
+	cfg     Config
+	ifindex int
+	src     netip.Addr
+	file    *os.File
+	rc      syscall.RawConn
+	ipID    atomic.Uint32 // IPv4 identification, 1, 2, 3... as keepalived
+	// closed is set by Close: the RawConn reports a closed file with an
+	// internal error value, which closedErr maps to net.ErrClosed.
+	closed atomic.Bool
+}
+
+// Listen opens the raw socket described by cfg in the calling thread's
+// network namespace. See the package doc for the options it sets.
+func Listen(cfg Config) (*Conn, error) {
+	cfg, err := cfg.normalize()
+	if err != nil {
+		return nil, err
+	}
+	ifi, err := net.InterfaceByName(cfg.Ifname)
+	if err != nil {
+		return nil, fmt.Errorf("open vrrp socket on %s: %w", cfg.Ifname, err)
+	}
+	src := cfg.UnicastSrc
+	if !src.IsValid() {
+		src, err = primaryAddr(&netlink.Handle{}, cfg.Ifname, cfg.Family)
+		if err != nil {
+			return nil, fmt.Errorf("open vrrp socket on %s: %w", cfg.Ifname, err)
+		}
+	}
+	var fd int
+	if cfg.Family == 4 {
+		fd, err = openIPv4(cfg, ifi.Index, src)
+	} else {
+		fd, err = openIPv6(cfg, ifi.Index, src)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open ipv%d vrrp socket on %s: %w", cfg.Family, cfg.Ifname, err)
+	}
+	return newConn(cfg, ifi.Index, src, fd)
+}
+
+func newConn(cfg Config, ifindex int, src netip.Addr, fd int) (*Conn, error) {
+	f := os.NewFile(uintptr(fd), fmt.Sprintf("vrrp-ipv%d-%s", cfg.Family, cfg.Ifname))
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open vrrp socket on %s: %w", cfg.Ifname, err)
+	}
+	c := &Conn{cfg: cfg, ifindex: ifindex, src: src, file: f, rc: rc}
+	return c, nil
+}
+
+// Source returns the address the socket sends from; callers need it for the
+// VRRPv3 IPv4 pseudo-header checksum.
+func (c *Conn) Source() netip.Addr { return c.src }
+
+// IfIndex returns the index of the socket's interface.
+func (c *Conn) IfIndex() int { return c.ifindex }
+
+// Config returns the socket's configuration with defaults filled in.
+func (c *Conn) Config() Config { return c.cfg }
+
+// Close closes the socket and unblocks a pending ReadPacket. Later calls
+// return an error wrapping net.ErrClosed.
+func (c *Conn) Close() error {
+	c.closed.Store(true)
+	if err := c.file.Close(); err != nil {
+		return fmt.Errorf("close vrrp socket on %s: %w", c.cfg.Ifname, c.closedErr(err))
+	}
+	return nil
+}
+
+// SetReadDeadline sets the deadline for ReadPacket (zero: none).
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	if err := c.file.SetReadDeadline(t); err != nil {
+		return fmt.Errorf("set read deadline on vrrp socket %s: %w", c.cfg.Ifname, c.closedErr(err))
+	}
+	return nil
+}
+
+func (c *Conn) closedErr(err error) error {
+	if errors.Is(err, os.ErrClosed) || c.closed.Load() {
+		return net.ErrClosed
+	}
+	return err
+}
+
+// ReadPacket blocks until a packet arrives, the deadline passes or the
+// Conn is closed (error wrapping net.ErrClosed). buf should hold the
+// largest expected packet (1500 bytes is plenty); longer packets are
+// reported as errors, not truncated silently.
+func (c *Conn) ReadPacket(buf []byte) (Packet, error) {
+	oob := make([]byte, 128)
+	var n, oobn, flags int
+	var from unix.Sockaddr
+	var rerr error
+	err := c.rc.Read(func(fd uintptr) bool {
+		n, oobn, flags, from, rerr = unix.Recvmsg(int(fd), buf, oob, 0)
+		return rerr != unix.EAGAIN
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, c.closedErr(err))
+	}
+	if flags&unix.MSG_TRUNC != 0 {
+		return Packet{}, fmt.Errorf("read vrrp socket on %s: packet longer than %d-byte buffer", c.cfg.Ifname, len(buf))
+	}
+	cm, err := parseControl(oob[:oobn])
+	if err != nil {
+		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, err)
+	}
+	if c.cfg.Family == 4 {
+		return packetIPv4(buf[:n], cm)
+	}
+	return packetIPv6(buf[:n], from, cm)
+}
+
+func packetIPv4(b []byte, cm control) (Packet, error) {
+	h, payload, err := parseIPv4(b)
+	if err != nil {
+		return Packet{}, err
+	}
+	hl := h.TotalLen - len(payload)
+	return Packet{Src: h.Src, Dst: h.Dst, TTL: h.TTL, IfIndex: cm.ifindex, Payload: payload, Header: b[:hl]}, nil
+}
+
+func packetIPv6(b []byte, from unix.Sockaddr, cm control) (Packet, error) {
+	sa, ok := from.(*unix.SockaddrInet6)
+	if !ok {
+		return Packet{}, fmt.Errorf("ipv6 packet from unexpected address type %T", from)
+	}
+	if !cm.haveHopLimit || !cm.dst.IsValid() {
+		return Packet{}, errors.New("ipv6 packet without hop limit or destination control message")
+	}
+	return Packet{Src: netip.AddrFrom16(sa.Addr), Dst: cm.dst, TTL: cm.hopLimit, IfIndex: cm.ifindex, Payload: b}, nil
+}
+
+// WritePacket sends one VRRP message to dst (the group or a unicast peer)
+// from Source(), with TTL/hop limit 255 and TOS/traffic class 0xC0.
+func (c *Conn) WritePacket(payload []byte, dst netip.Addr) error {
+	dst = dst.Unmap().WithZone("")
+	if familyOf(dst) != c.cfg.Family || dst.IsUnspecified() {
+		return fmt.Errorf("write vrrp packet on %s: destination %v is not an ipv%d address", c.cfg.Ifname, dst, c.cfg.Family)
+	}
+	var err error
+	if c.cfg.Family == 4 {
+		err = c.write4(payload, dst)
+	} else {
+		err = c.write6(payload, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("write vrrp packet to %v on %s: %w", dst, c.cfg.Ifname, c.closedErr(err))
+	}
+	return nil
+}
+
+func (c *Conn) write4(payload []byte, dst netip.Addr) error {
+	pkt, err := marshalIPv4(ipv4Header{
+		TOS: vrrpTOS, ID: uint16(c.ipID.Add(1)), TTL: vrrpTTL,
+		Protocol: uint8(c.cfg.Proto), Src: c.src, Dst: dst,
+	}, payload)
+	if err != nil {
+		return err
+	}
+	sa := &unix.SockaddrInet4{Addr: dst.As4()}
+	return c.write(func(fd int) error { return unix.Sendto(fd, pkt, 0, sa) })
+}
+
+func (c *Conn) write6(payload []byte, dst netip.Addr) error {
+	sa := &unix.SockaddrInet6{Addr: dst.As16(), ZoneId: uint32(c.ifindex)}
+	oob := pktinfo6(c.src, c.ifindex)
+	return c.write(func(fd int) error {
+		_, err := unix.SendmsgN(fd, payload, oob, sa, 0)
+		return err
+	})
+}
+
+func (c *Conn) write(send func(fd int) error) error {
+	var serr error
+	err := c.rc.Write(func(fd uintptr) bool {
+		serr = send(int(fd))
+		return serr != unix.EAGAIN
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
