@@ -1,0 +1,175 @@
+package script
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultCapture is how much output of a check run is kept by default.
+const DefaultCapture = 4096
+
+// CheckConfig describes one vrrp_script.
+type CheckConfig struct {
+	Name string
+	// Command is what to run. Its Timeout is replaced by the check's
+	// timeout; Capture 0 means DefaultCapture, negative means none.
+	Command Command
+	// Interval between run starts; 0 means 1 s (keepalived's default).
+	Interval time.Duration
+	// Timeout of one run; 0 means Interval, as in keepalived.
+	Timeout time.Duration
+	// Rise and Fall as in keepalived; 0 means 1.
+	Rise, Fall int
+}
+
+// CheckEvent reports a change of a check's condition. The first result
+// always produces one (Unknown to Up or Down).
+type CheckEvent struct {
+	Name string
+	// OK is the new condition: true for Up, false for Down.
+	OK bool
+	// Result is the run that caused the change; TimedOut, Output and
+	// Duration are copied from it for convenience.
+	Result   Result
+	TimedOut bool
+	Output   []byte
+	Duration time.Duration
+}
+
+// RunFunc runs one command; Run is the real one.
+type RunFunc func(ctx context.Context, c Command) (Result, error)
+
+// Check schedules one vrrp_script (reference 3.3): the first run starts at
+// once, later runs every Interval from the previous start; a run is
+// skipped while the previous one (including its kill phase) is still
+// going. Each run executes in its own goroutine, so a hanging script only
+// ever delays its own check. Results go through a RiseFall counter and
+// condition changes are sent to the events channel given to Start.
+type Check struct {
+	cfg CheckConfig
+	run RunFunc
+
+	started atomic.Bool
+	skipped atomic.Uint64
+	cond    atomic.Int32
+
+	closeOnce sync.Once
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// NewCheck validates cfg and applies keepalived's defaults.
+func NewCheck(cfg CheckConfig) (*Check, error) {
+	if len(cfg.Command.Argv) == 0 {
+		return nil, fmt.Errorf("new check %q: %w", cfg.Name, ErrNoArgv)
+	}
+	if cfg.Interval < 0 || cfg.Timeout < 0 {
+		return nil, fmt.Errorf("new check %q: negative interval or timeout", cfg.Name)
+	}
+	if cfg.Interval == 0 {
+		cfg.Interval = time.Second
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = cfg.Interval
+	}
+	cfg.Rise, cfg.Fall = max(cfg.Rise, 1), max(cfg.Fall, 1)
+	if _, err := NewRiseFall(cfg.Rise, cfg.Fall); err != nil {
+		return nil, fmt.Errorf("new check %q: %w", cfg.Name, err)
+	}
+	switch {
+	case cfg.Command.Capture == 0:
+		cfg.Command.Capture = DefaultCapture
+	case cfg.Command.Capture < 0:
+		cfg.Command.Capture = 0
+	}
+	cfg.Command.Timeout = cfg.Timeout
+	return &Check{cfg: cfg, run: Run, done: make(chan struct{})}, nil
+}
+
+// Condition is the current condition (Unknown before the first result).
+func (c *Check) Condition() Condition { return Condition(c.cond.Load()) }
+
+// Skipped counts runs skipped because the previous one was still running
+// (keepalived: "Track script X is already running, expect idle - skipping
+// run").
+func (c *Check) Skipped() uint64 { return c.skipped.Load() }
+
+// Start begins scheduling; events receives condition changes and is never
+// closed by the Check. Start may be called once.
+func (c *Check) Start(events chan<- CheckEvent) error {
+	if !c.started.CompareAndSwap(false, true) {
+		return fmt.Errorf("start check %q: %w", c.cfg.Name, errors.New("already started"))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	go c.loop(ctx, events)
+	return nil
+}
+
+// Close stops scheduling, kills a running script's process group
+// (SIGTERM, SIGKILL after CancelKillGrace) and waits. It is idempotent and
+// may be called without Start.
+func (c *Check) Close() error {
+	c.closeOnce.Do(func() {
+		if !c.started.CompareAndSwap(false, true) {
+			c.cancel()
+			<-c.done
+		}
+	})
+	return nil
+}
+
+func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
+	defer close(c.done)
+	rf, _ := NewRiseFall(c.cfg.Rise, c.cfg.Fall) // validated in NewCheck
+	results := make(chan Result, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	running := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			timer.Reset(c.cfg.Interval)
+			if running {
+				c.skipped.Add(1)
+				continue
+			}
+			running = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, _ := c.run(ctx, c.cfg.Command) // argv validated in NewCheck
+				results <- r
+			}()
+		case r := <-results:
+			running = false
+			if r.Canceled {
+				continue
+			}
+			changed, cond := rf.Observe(r.OK)
+			c.cond.Store(int32(cond))
+			if changed {
+				c.emit(ctx, events, cond, r)
+			}
+		}
+	}
+}
+
+func (c *Check) emit(ctx context.Context, events chan<- CheckEvent, cond Condition, r Result) {
+	ev := CheckEvent{
+		Name: c.cfg.Name, OK: cond == Up, Result: r,
+		TimedOut: r.TimedOut, Output: r.Output, Duration: r.Duration,
+	}
+	select {
+	case events <- ev:
+	case <-ctx.Done():
+	}
+}
