@@ -1,0 +1,170 @@
+package script
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// notifyLogScript is the reference 4.3.1 notify.sh: it logs argc and argv.
+func notifyLogScript(t *testing.T, log string) string {
+	return writeScript(t, `n=0; out=""
+for a in "$@"; do n=$((n+1)); out="$out [$n]=$a"; done
+echo "argc=$#$out" >> `+log)
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+func closeNotifier(t *testing.T, n *Notifier) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := n.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+// TestNotifierArgvAsKeepalived replays the reference 4.3.6 run: the
+// state-specific script gets only its own argv, the generic one four more
+// words, and everything arrives in order.
+func TestNotifierArgvAsKeepalived(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "notify.log")
+	sh := notifyLogScript(t, log)
+	scripts := NotifyScripts{
+		Generic: &Command{Argv: []string{sh, "generic_extra"}},
+		Master:  &Command{Argv: []string{sh}},
+		Backup:  &Command{Argv: []string{sh, "BACKUP_SCRIPT"}},
+	}
+	n := NewNotifier(NotifierConfig{})
+	for _, tr := range []Transition{
+		{Name: "VI_1", State: "BACKUP", Priority: 100},
+		{Name: "VI_1", State: "MASTER", Priority: 110},
+		{Name: "VI_1", State: "STOP", Priority: 100},
+	} {
+		if err := n.Notify(scripts, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeNotifier(t, n)
+	want := []string{
+		"argc=1 [1]=BACKUP_SCRIPT",
+		"argc=5 [1]=generic_extra [2]=INSTANCE [3]=VI_1 [4]=BACKUP [5]=100",
+		"argc=0",
+		"argc=5 [1]=generic_extra [2]=INSTANCE [3]=VI_1 [4]=MASTER [5]=110",
+		"argc=5 [1]=generic_extra [2]=INSTANCE [3]=VI_1 [4]=STOP [5]=100",
+	}
+	if d := cmp.Diff(want, readLines(t, log)); d != "" {
+		t.Errorf("notify log (-want +got):\n%s", d)
+	}
+}
+
+func TestNotifierGroupPriorityZero(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "notify.log")
+	n := NewNotifier(NotifierConfig{})
+	n.Notify(NotifyScripts{Generic: &Command{Argv: []string{notifyLogScript(t, log)}}},
+		Transition{Group: true, Name: "VG1", State: "FAULT", Priority: 99})
+	closeNotifier(t, n)
+	if d := cmp.Diff([]string{"argc=4 [1]=GROUP [2]=VG1 [3]=FAULT [4]=0"}, readLines(t, log)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestNotifierSlowFirstKeepsOrder: keepalived would let MASTER overtake a
+// slow BACKUP notify; goalived must not, and Notify must not wait.
+func TestNotifierSlowFirstKeepsOrder(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "order.log")
+	sh := writeScript(t, `[ "$3" = BACKUP ] && sleep 0.5; echo "$3" >> `+log)
+	n := NewNotifier(NotifierConfig{})
+	s := NotifyScripts{Generic: &Command{Argv: []string{sh}}}
+	start := time.Now()
+	n.Notify(s, Transition{Name: "VI_1", State: "BACKUP", Priority: 100})
+	n.Notify(s, Transition{Name: "VI_1", State: "MASTER", Priority: 110})
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("Notify blocked for %v", d)
+	}
+	closeNotifier(t, n)
+	if d := cmp.Diff([]string{"BACKUP", "MASTER"}, readLines(t, log)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestNotifierHangDoesNotBlockOthers: a hanging notify of VI_1 delays
+// neither VI_2's notify nor VI_1's FIFO line.
+func TestNotifierHangDoesNotBlockOthers(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "vi2.log")
+	var mu sync.Mutex
+	var results []NotifyResult
+	n := NewNotifier(NotifierConfig{OnResult: func(r NotifyResult) {
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	}})
+	hang := NotifyScripts{Generic: &Command{Argv: []string{writeScript(t, "sleep 60")}, Timeout: 2 * time.Second}}
+	quick := NotifyScripts{Generic: &Command{Argv: []string{notifyLogScript(t, log)}}}
+	n.Notify(hang, Transition{Name: "VI_1", State: "MASTER", Priority: 110})
+	n.Notify(quick, Transition{Name: "VI_2", State: "BACKUP", Priority: 90})
+	deadline := time.Now().Add(time.Second)
+	for readLines(t, log)[0] == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("VI_2 notify did not run while VI_1's hung")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	closeNotifier(t, n)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(results) != 2 || !results[1].Result.TimedOut || results[1].Transition.Name != "VI_1" {
+		t.Errorf("results %+v, want VI_2 then VI_1 timed out", results)
+	}
+}
+
+func TestNotifierStopIsKilledAfterOneSecond(t *testing.T) {
+	var got []NotifyResult
+	var mu sync.Mutex
+	n := NewNotifier(NotifierConfig{OnResult: func(r NotifyResult) { mu.Lock(); got = append(got, r); mu.Unlock() }})
+	n.Notify(NotifyScripts{Stop: &Command{Argv: []string{"/bin/sh", "-c", "trap '' TERM; sleep 60"}}},
+		Transition{Name: "VI_1", State: "STOP", Priority: 100})
+	closeNotifier(t, n)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("results %+v", got)
+	}
+	r := got[0].Result
+	if !r.TimedOut || r.Signal != syscall.SIGKILL || r.Duration < StopNotifyTimeout || r.Duration > 3*time.Second {
+		t.Errorf("STOP run: timedOut=%v signal=%v duration=%v", r.TimedOut, r.Signal, r.Duration)
+	}
+}
+
+func TestNotifierCloseDeadlineKills(t *testing.T) {
+	n := NewNotifier(NotifierConfig{})
+	n.Notify(NotifyScripts{Generic: &Command{Argv: []string{writeScript(t, "sleep 60")}}}, Transition{Name: "VI_1", State: "MASTER"})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := n.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Close = %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if err := n.Notify(NotifyScripts{}, Transition{Name: "VI_1", State: "BACKUP"}); !errors.Is(err, ErrNotifierClosed) {
+		t.Errorf("Notify after Close = %v", err)
+	}
+}
