@@ -29,6 +29,9 @@ func argPos(s *syntax.Stmt, i int) syntax.Pos {
 
 // words returns the argument texts.
 func words(s *syntax.Stmt) []string {
+	if len(s.Args) == 0 {
+		return nil
+	}
 	out := make([]string, len(s.Args))
 	for i, a := range s.Args {
 		out[i] = a.Text
