@@ -7,6 +7,12 @@ import "fmt"
 type Severity int
 
 const (
+	// Note: keepalived logs it but it does not count as a configuration
+	// error (-t exit 0): e.g. a missing file under plain "include".
+	Note Severity = 0
+)
+
+const (
 	// Warning: keepalived reports it and keeps running (-t exit 5):
 	// unknown keywords, brace problems, bad numbers, unsupported features.
 	Warning Severity = iota + 1
@@ -21,6 +27,8 @@ const (
 
 func (s Severity) String() string {
 	switch s {
+	case Note:
+		return "note"
 	case Warning:
 		return "warning"
 	case Fatal:

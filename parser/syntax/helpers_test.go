@@ -3,7 +3,10 @@ package syntax
 import (
 	"fmt"
 	"strings"
+	"testing"
 	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // render flattens a File into one string per statement, "L:C keyword
@@ -54,4 +57,29 @@ func memFS(files map[string]string) fstest.MapFS {
 		m[strings.TrimPrefix(name, "/")] = &fstest.MapFile{Data: []byte(content), Mode: 0o644}
 	}
 	return m
+}
+
+// parseCase is one table entry: a config, the rendered statements and
+// the rendered diagnostics it must give.
+type parseCase struct {
+	name  string
+	src   string
+	want  []string
+	diags []string
+}
+
+// runCases parses each case as "t.conf" with opts and compares.
+func runCases(t *testing.T, cases []parseCase, opts Options) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ds := ParseBytes("t.conf", []byte(tc.src), opts)
+			if diff := cmp.Diff(tc.want, render(f)); diff != "" {
+				t.Errorf("statements (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.diags, msgs(ds)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

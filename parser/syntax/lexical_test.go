@@ -1,21 +1,15 @@
 package syntax
 
 import (
+	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // testOpts fixes the config-id so conditionals do not depend on the host.
 var testOpts = Options{ConfigID: "main", RandomSeed: 1}
 
 func TestLexical(t *testing.T) {
-	tests := []struct {
-		name  string
-		src   string
-		want  []string
-		diags []string
-	}{
+	runCases(t, []parseCase{
 		{
 			name: "hash and bang comments, full line and trailing",
 			src:  "# top\n! bang\nrouter_id a # trailing\nsmtp_server b ! trailing\n",
@@ -124,25 +118,26 @@ func TestLexical(t *testing.T) {
 			diags: []string{"t.conf:1:1: warning: {: unexpected '{' - ignoring"},
 		},
 		{
-			name:  "NUL byte drops the line",
-			src:   "a\x00b\nc\n",
-			want:  []string{"2:1 c"},
-			diags: []string{"t.conf:1:2: warning: NUL byte in line - ignoring"},
+			name:  "NUL byte ends the line",
+			src:   "a x\x00b\nc\n",
+			want:  []string{"1:1 a x", "2:1 c"},
+			diags: []string{"t.conf:1:4: warning: a: NUL byte in line - rest of line ignored"},
+		},
+		{
+			name: "line longer than MAXBUF is read in pieces of 1023 bytes",
+			src:  "k " + strings.Repeat("v", 1021) + "tail\nnext\n",
+			want: []string{"1:1 k " + strings.Repeat("v", 1021), "1:1024 tail", "2:1 next"},
+			diags: []string{"t.conf:1:1024: warning: k: line too long (1027 bytes): " +
+				"split into pieces of 1023 bytes as keepalived does"},
+		},
+		{
+			name: "comment-only and blank-only lines",
+			src:  "   \n\t# x\n  ! y\na\n",
+			want: []string{"4:1 a"},
 		},
 		{
 			name: "empty file",
 			src:  "",
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, ds := ParseBytes("t.conf", []byte(tt.src), testOpts)
-			if diff := cmp.Diff(tt.want, render(f)); diff != "" {
-				t.Errorf("statements (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.diags, msgs(ds)); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}, testOpts)
 }

@@ -2,7 +2,6 @@ package syntax
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -139,6 +138,3 @@ func (c *converter) orphan(g *gBlock) []*Stmt {
 func (c *converter) warn(pos Pos, kw, msg string) {
 	c.diags = append(c.diags, Diagnostic{Pos: pos, Severity: Warning, Keyword: kw, Msg: msg})
 }
-
-// rooted turns a path into the cleaned, rooted form used internally.
-func rooted(p string) string { return path.Clean("/" + p) }

@@ -13,7 +13,7 @@ const maxLine = 1024
 
 // Guards against input that would make keepalived loop or exhaust memory.
 const (
-	maxLogicalLines = 1 << 20 // all ~SEQ/~LST/macro output together
+	maxLogicalLines = 1 << 18 // all ~SEQ/~LST/macro output together
 	maxDepth        = 64      // includes, multi-line macros, ~SEQ nesting
 	maxRescans      = 256     // substitution passes over one line
 )
@@ -51,6 +51,8 @@ type preprocessor struct {
 	defs     map[string]*definition
 	multi    *definition // the $NAME=...\ definition being collected
 	incCheck IncludeClass
+	blocks   []string // keyword of each open block, for include_check
+	lastKw   string
 	rng      randSource
 }
 
@@ -98,25 +100,43 @@ func (p *preprocessor) file(name, path string, data []byte) {
 }
 
 func (p *preprocessor) physical(raw []byte) {
+	if len(raw) >= maxLine-1 {
+		// fgets(buf, MAXBUF) hands keepalived a long line in pieces of
+		// MAXBUF-1 bytes, each then read as a line of its own.
+		p.diag(p.curPos(maxLine), Warning, firstWord(string(raw[:maxLine-1])),
+			"line too long (%d bytes): split into pieces of %d bytes as keepalived does", len(raw), maxLine-1)
+		for col := 1; len(raw) > 0; col += maxLine - 1 {
+			n := min(len(raw), maxLine-1)
+			p.piece(raw[:n], col)
+			raw = raw[n:]
+		}
+		return
+	}
+	p.piece(raw, 1)
+}
+
+// piece is one fgets() result: a physical line, or a part of a long one
+// starting at column col.
+func (p *preprocessor) piece(raw []byte, col int) {
 	for len(raw) > 0 && (raw[len(raw)-1] == '\r' || raw[len(raw)-1] == '\n') {
 		raw = raw[:len(raw)-1]
 	}
-	switch {
-	case len(raw) >= maxLine-1:
-		p.diag(p.curPos(1), Warning, "", "line too long (%d bytes, at most %d) - ignoring", len(raw), maxLine-2)
-		return
-	case bytes.IndexByte(raw, 0) >= 0:
-		p.diag(p.curPos(bytes.IndexByte(raw, 0)+1), Warning, "", "NUL byte in line - ignoring")
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		// C string handling ends the line at the NUL.
+		p.diag(p.curPos(col+i), Warning, firstWord(string(raw[:i])), "NUL byte in line - rest of line ignored")
+		raw = raw[:i]
+	}
+	if len(raw) == 0 {
+		// Only a truly empty line ends a multi-line definition; lines
+		// that decomment empties do not (read_line).
+		p.endMulti()
 		return
 	}
-	sp, unterminated := decomment(newSpan(string(raw), 1))
+	sp, unterminated := decomment(newSpan(string(raw), col))
 	if unterminated {
 		p.diag(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote")
 	}
 	if sp.text == "" {
-		// keepalived's read_line returns on an empty line, which ends
-		// a multi-line definition being collected.
-		p.endMulti()
 		return
 	}
 	if p.multi != nil {
@@ -135,41 +155,47 @@ func (p *preprocessor) logical(sp span, depth int) {
 		return
 	}
 	var pending []span
-	for pass := 0; ; pass++ {
-		if pass == maxRescans {
-			p.diag(p.curPos(sp.col(0)), Warning, firstWord(sp.text), "definition substitution does not terminate - stopping")
-			break
-		}
-		var keep bool
-		if sp, keep = p.conditional(sp); !keep {
-			return
-		}
-		if p.definition(sp) {
-			return
-		}
-		if strings.HasPrefix(sp.text, "~SEQ") || strings.HasPrefix(sp.text, "~LST") {
-			p.repeat(sp, depth)
-			return
-		}
-		if strings.HasPrefix(sp.text, "~") {
-			break
-		}
-		next, more, changed := p.substitute(sp)
-		if !changed {
-			break
-		}
-		sp = next
-		pending = append(more, pending...)
-		if !strings.HasPrefix(sp.text, "@") && !strings.Contains(sp.text, "$") {
-			break
-		}
-	}
-	if sp.text != "" && !p.include(sp) {
+	if sp, keep := p.inner(sp, depth, &pending); keep && sp.text != "" && !p.include(sp) {
 		p.split(sp, depth)
 	}
 	for _, m := range pending {
 		p.logical(m, depth+1)
 	}
+}
+
+// inner is the loop of read_line that repeats while substitution changes
+// the line. keep is false when the line was used up (dropped by a
+// conditional, a definition, or a ~SEQ/~LST whose output went out
+// already). Lines of multi-line definitions are added to pending.
+func (p *preprocessor) inner(sp span, depth int, pending *[]span) (out span, keep bool) {
+	for pass := 0; pass < maxRescans; pass++ {
+		if sp, keep = p.conditional(sp); !keep {
+			return sp, false
+		}
+		if p.definition(sp) {
+			return sp, false
+		}
+		if strings.HasPrefix(sp.text, "~SEQ") || strings.HasPrefix(sp.text, "~LST") {
+			p.repeat(sp, depth)
+			return sp, false
+		}
+		if strings.HasPrefix(sp.text, "~") {
+			return sp, true
+		}
+		next, more, changed := p.substitute(sp)
+		if !changed {
+			return sp, true
+		}
+		// keepalived decomments again after substitution, so a '#'
+		// from ${_HASH} outside quotes starts a comment.
+		sp, _ = decomment(next)
+		*pending = append(more, *pending...)
+		if !strings.HasPrefix(sp.text, "@") && !strings.Contains(sp.text, "$") {
+			return sp, true
+		}
+	}
+	p.diag(p.curPos(sp.col(0)), Warning, firstWord(sp.text), "definition substitution does not terminate - stopping")
+	return sp, true
 }
 
 // conditional handles "@ID rest" and "@^ID rest" (reference 1.6).
@@ -264,7 +290,25 @@ func (p *preprocessor) emit(sp span) {
 		l.file, l.no = p.cur.name, p.cur.no
 	}
 	p.out = append(p.out, l)
-	p.noteIncludeCheck(sp)
+	p.track(sp)
+}
+
+// track follows block nesting so that include_check is obeyed only where
+// keepalived has the keyword: directly inside global_defs.
+func (p *preprocessor) track(sp span) {
+	switch sp.text {
+	case "{":
+		p.blocks = append(p.blocks, p.lastKw)
+	case "}":
+		if n := len(p.blocks); n > 0 {
+			p.blocks = p.blocks[:n-1]
+		}
+	default:
+		p.lastKw = firstWord(sp.text)
+		if len(p.blocks) == 1 && p.blocks[0] == "global_defs" {
+			p.noteIncludeCheck(sp)
+		}
+	}
 }
 
 func firstWord(s string) string {

@@ -1,0 +1,249 @@
+package syntax
+
+import (
+	"path"
+	"strings"
+)
+
+// IncludeClass is a set of include error classes (reference 1.5). An
+// include whose class set contains the class of an error fails with
+// IncludeFatal (keepalived exits 6); otherwise keepalived only logs it.
+type IncludeClass uint8
+
+const (
+	IncludeReadable IncludeClass = 1 << iota // R: a matched file cannot be read
+	IncludeMatch                             // M: a plain name, or a directory of the path, is missing
+	IncludeWildcard                          // W: a wildcard pattern matched nothing
+	IncludeBrace                             // B: one alternative of a {a,b} expansion is missing
+	IncludeAll      = IncludeReadable | IncludeMatch | IncludeWildcard | IncludeBrace
+)
+
+// includeKinds maps the include keywords to their classes; plain
+// "include" uses the current include_check default instead.
+var includeKinds = map[string]IncludeClass{
+	"include":  0,
+	"includer": IncludeReadable,
+	"includem": IncludeReadable | IncludeMatch,
+	"includew": IncludeReadable | IncludeMatch | IncludeWildcard,
+	"includeb": IncludeReadable | IncludeBrace,
+	"includea": IncludeAll,
+}
+
+// maxBraceGroups bounds {a,b} expansion, which grows exponentially.
+const maxBraceGroups = 12
+
+// include handles a logical line that is an include (is_include,
+// check_include): "include" or "include[rmwba]", a blank, and the rest of
+// the line as the glob pattern, taken literally (quotes included). It
+// reports whether the line was one.
+func (p *preprocessor) include(sp span) bool {
+	kw, ok := includeKeyword(sp.text)
+	if !ok {
+		return false
+	}
+	off := len(kw) + 1
+	for off < len(sp.text) && isBlank(sp.text[off]) {
+		off++
+	}
+	pattern := sp.text[off:]
+	pos := p.curPos(sp.col(off))
+	if p.depth >= maxDepth {
+		p.diag(pos, Warning, kw, "includes nested more than %d deep - ignoring '%s'", maxDepth, pattern)
+		return true
+	}
+	dir := "/"
+	if p.cur != nil {
+		dir = path.Dir(p.cur.path)
+	}
+	p.includeGlob(kw, pattern, dir, p.incCheck|includeKinds[kw], pos)
+	return true
+}
+
+func includeKeyword(s string) (string, bool) {
+	if !strings.HasPrefix(s, "include") || len(s) < 8 {
+		return "", false
+	}
+	if isWhite(s[7]) {
+		return "include", true
+	}
+	if len(s) > 8 && isWhite(s[8]) && strings.IndexByte("rmwba", s[7]) >= 0 {
+		return s[:8], true
+	}
+	return "", false
+}
+
+// includeGlob reads every file matching pattern (relative to dir) in glob
+// order, after reporting the errors of the glob itself as keepalived's
+// open_and_check_glob does.
+func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, pos Pos) (read int) {
+	full := pattern
+	if !path.IsAbs(full) {
+		full = path.Join(dir, full)
+	}
+	if strings.Count(full, "{") > maxBraceGroups {
+		p.diag(pos, Warning, kw, "too many '{' alternatives in '%s' - ignoring", pattern)
+		return 0
+	}
+	alts := expandBraces(full)
+	var matches []string
+	missing, wildcard := false, false
+	for _, alt := range alts {
+		m := p.src.glob(alt)
+		switch {
+		case len(m) > 0:
+			matches = append(matches, m...)
+		case !hasMeta(alt) || !p.dirExists(literalDir(alt)):
+			missing = true
+		default:
+			wildcard = true
+		}
+	}
+	switch {
+	case len(matches) == 0 && missing:
+		miss := IncludeMatch
+		if len(alts) > 1 {
+			miss = IncludeBrace
+		}
+		p.includeErr(pos, kw, class, miss, "config files missing '%s'", pattern)
+		return 0
+	case len(matches) == 0:
+		if wildcard && class&IncludeWildcard != 0 {
+			p.includeErr(pos, kw, class, IncludeWildcard, "no config files matched '%s'", pattern)
+		}
+		return 0
+	case missing:
+		p.includeErr(pos, kw, class, IncludeBrace, "some config files missing: \"%s\"", pattern)
+		if class&IncludeBrace != 0 {
+			return 0
+		}
+	}
+	for _, m := range matches {
+		if p.readIncluded(kw, m, class, pos) {
+			read++
+		}
+	}
+	return read
+}
+
+// readIncluded reads one matched file, skipping directories and files
+// with an execute bit as keepalived does.
+func (p *preprocessor) readIncluded(kw, name string, class IncludeClass, pos Pos) bool {
+	fi, err := p.src.stat(name)
+	if err == nil && fi.IsDir() {
+		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s/' is a directory - skipping", name)
+		return false
+	}
+	if err == nil && (!fi.Mode().IsRegular() || fi.Mode()&0o111 != 0) {
+		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s' is not a regular non-executable file - skipping", name)
+		return false
+	}
+	data, rerr := p.src.readFile(name)
+	if err != nil || rerr != nil {
+		if rerr == nil {
+			rerr = err
+		}
+		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s' open problem (%v) - skipping", name, rerr)
+		return false
+	}
+	saved := p.incCheck
+	p.depth++
+	p.file(p.src.display(name), name, data)
+	p.depth--
+	p.incCheck = saved
+	return true
+}
+
+func (p *preprocessor) includeErr(pos Pos, kw string, class, err IncludeClass, format string, args ...any) {
+	sev := Note
+	if class&err != 0 {
+		sev = IncludeFatal
+	}
+	p.diag(pos, sev, kw, format, args...)
+}
+
+func (p *preprocessor) dirExists(dir string) bool {
+	fi, err := p.src.stat(dir)
+	return err == nil && fi.IsDir()
+}
+
+// literalDir is the directory part of a pattern before its first wildcard.
+func literalDir(pattern string) string {
+	comps := strings.Split(pattern, "/")
+	for i, c := range comps {
+		if hasMeta(c) {
+			return path.Clean("/" + strings.Join(comps[:i], "/"))
+		}
+	}
+	return path.Dir(pattern)
+}
+
+// noteIncludeCheck follows "include_check [OPTIONS]" lines (global_defs):
+// no options means all classes; a first NAME sets read+NAME, +NAME adds,
+// -NAME removes (include_check_set).
+func (p *preprocessor) noteIncludeCheck(sp span) {
+	if !strings.HasPrefix(sp.text, "include_check") {
+		return
+	}
+	words, _ := tokenize(sp.text)
+	if len(words) == 0 || words[0].text != "include_check" {
+		return
+	}
+	if len(words) == 1 {
+		p.incCheck = IncludeAll
+		return
+	}
+	set := p.incCheck
+	for i, w := range words[1:] {
+		op, name := byte(0), w.text
+		if name != "" && (name[0] == '+' || name[0] == '-') {
+			op, name = name[0], name[1:]
+		}
+		pos := p.curPos(sp.col(w.off))
+		if op == 0 && i > 0 {
+			p.diag(pos, Warning, "include_check", "duplicate include_check '%s' specified - ignoring", w.text)
+			continue
+		}
+		c, ok := includeCheckNames[name]
+		if !ok {
+			p.diag(pos, Warning, "include_check", "unknown include_check type '%s' - ignoring", name)
+			if op == 0 {
+				set = 0
+			}
+			continue
+		}
+		switch op {
+		case '+':
+			set |= c
+		case '-':
+			set &^= c
+		default:
+			set = IncludeReadable | c
+		}
+	}
+	p.incCheck = set
+}
+
+var includeCheckNames = map[string]IncludeClass{
+	"read":           IncludeReadable,
+	"match":          IncludeMatch,
+	"wildcard_match": IncludeWildcard,
+	"brace_match":    IncludeBrace,
+}
+
+// mainFile reads the configuration named on the command line. Like
+// keepalived's -f it may be a glob; a plain name keeps its spelling in
+// diagnostics. Nothing to read is Fatal.
+func (p *preprocessor) mainFile(name string) {
+	if !hasMeta(name) && !strings.Contains(name, "{") {
+		data, err := p.src.readFile(p.src.rooted(name))
+		if err != nil {
+			p.diag(Pos{File: name}, Fatal, "", "config files missing '%s': %v", name, err)
+			return
+		}
+		p.file(name, p.src.rooted(name), data)
+		return
+	}
+	if p.includeGlob("", name, p.src.rooted("."), 0, Pos{File: name}) == 0 {
+		p.diag(Pos{File: name}, Fatal, "", "config files missing '%s'", name)
+	}
+}
