@@ -125,7 +125,9 @@ func TestInstanceAuth(t *testing.T) {
 func TestInstanceUnicastAndMisc(t *testing.T) {
 	cases := []kwCase{
 		{name: "unicast peers", src: instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n 192.0.2.3 min_ttl 250 max_ttl 255\n 192.0.2.2\n 2001:db8::1\n bogus\n}"),
-			get: get(func(in *Instance) any { return []any{in.UnicastSrcIP.String(), in.UnicastPeers, in.CheckUnicastSrc, in.UnicastTTL} }),
+			get: get(func(in *Instance) any {
+				return []any{in.UnicastSrcIP.String(), in.UnicastPeers, in.CheckUnicastSrc, in.UnicastTTL}
+			}),
 			want: []any{"192.0.2.1", []UnicastPeer{{Addr: netip.MustParseAddr("192.0.2.2"), MaxTTL: 255},
 				{Addr: netip.MustParseAddr("192.0.2.3"), MinTTL: 250, MaxTTL: 255, TTLSet: true}}, true, 255},
 			diags: []string{"warning: 192.0.2.2: (VI_1) duplicate unicast peer 192.0.2.2, ignored",
@@ -158,7 +160,9 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 		{name: "down_timer_adverts debug rxbuf", src: instanceConf("down_timer_adverts 5\ndebug 2\nkernel_rx_buf_size 65536"),
 			get: get(func(in *Instance) any { return []int{in.DownTimerAdverts, in.Debug, in.KernelRxBufSize} }), want: []int{5, 2, 65536}},
 		{name: "strict", src: "global_defs {\n vrrp_strict\n}\n" + instanceConf("state MASTER\npriority 100\npreempt_delay 3\nvirtual_ipaddress {\n192.0.2.1\n}"),
-			get: get(func(in *Instance) any { return []any{in.State, in.PreemptDelay, in.Accept, in.LowerPrioNoAdvert, in.Strict} }),
+			get: get(func(in *Instance) any {
+				return []any{in.State, in.PreemptDelay, in.Accept, in.LowerPrioNoAdvert, in.Strict}
+			}),
 			want: []any{StateBackup, time.Duration(0), false, true, true},
 			diags: []string{"warning: preempt_delay: (VI_1) preempt_delay is incompatible with state MASTER or priority 255, resetting",
 				"warning: state: (VI_1) strict mode allows state MASTER only with priority 255, using BACKUP"}},
