@@ -46,7 +46,7 @@ func diagStrings(ds Diagnostics) []string {
 
 // instanceConf wraps instance keywords into a minimal valid configuration.
 func instanceConf(body string) string {
-	return "global_defs {\n enable_script_security\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n" + body + "\n}\n"
+	return "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n" + body + "\n}\n"
 }
 
 // kwCase is one table case: a configuration, what to read from the

@@ -39,6 +39,9 @@ func (b *builder) parseTrackBlock(s *syntax.Stmt, kind trackKind, owner string) 
 			b.warnf(line.Pos, line.Keyword, "(%s) %s %s listed twice, ignored", owner, trackNames[kind], t.Name)
 			continue
 		}
+		if kind == trackScript {
+			b.scripts[t.Name].Used = true
+		}
 		out = append(out, t)
 	}
 	return out
@@ -66,7 +69,6 @@ func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) 
 		if !ok {
 			return notFound()
 		}
-		v.Used = true
 		t.Weight, t.Reverse = v.Weight, v.Reverse
 	case trackFile:
 		f, ok := b.trackFiles[t.Name]

@@ -1,0 +1,139 @@
+package parser
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+func scriptConf(body, track string) string {
+	return "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script chk {\n" + body + "\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_script {\n" + track + "\n }\n}\n"
+}
+
+func TestVRRPScript(t *testing.T) {
+	sc := func(f func(v *VRRPScript) any) func(*Config) any {
+		return func(c *Config) any {
+			v := c.Script("chk")
+			if v == nil {
+				return "no script"
+			}
+			return f(v)
+		}
+	}
+	all := sc(func(v *VRRPScript) any { c := *v; c.Pos = syntax.Pos{}; return c })
+	cases := []kwCase{
+		{name: "defaults", src: scriptConf(`script "/bin/true"`, "chk"), get: all,
+			want: VRRPScript{Name: "chk", Script: &Command{Cmd: "/bin/true", Argv: []string{"/bin/true"}}, Interval: time.Second, Timeout: time.Second, Rise: 1, Fall: 1, Used: true}},
+		{name: "all keywords", src: scriptConf("script \"/bin/chk 'a b' x\"\ninterval 2.5\ntimeout 0.0015\nweight -20 reverse\nrise 3\nfall 4\nuser nobody nogroup\ninit_fail", "chk"), get: all,
+			want: VRRPScript{Name: "chk", Script: &Command{Cmd: "/bin/chk 'a b' x", Argv: []string{"/bin/chk", "a b", "x"}, User: "nobody", Group: "nogroup"},
+				Interval: 2500 * time.Millisecond, Timeout: 2 * time.Millisecond, Weight: -20, Reverse: true, Rise: 3, Fall: 4, InitFail: true, Used: true},
+			diags: []string{"warning: timeout: number '0.0015' has too many decimal places, using 2ms"}},
+		{name: "timeout defaults to interval", src: scriptConf("script /bin/true\ninterval 7", "chk"), get: sc(func(v *VRRPScript) any { return v.Timeout }), want: 7 * time.Second},
+		{name: "interval 0", src: scriptConf("script /bin/true\ninterval 0", "chk"), get: sc(func(v *VRRPScript) any { return v.Interval }), want: time.Second,
+			diags: []string{"warning: interval: interval must be greater than 0, using 1 second"}},
+		{name: "weight out of range used", src: scriptConf("script /bin/true\nweight 300", "chk"), get: sc(func(v *VRRPScript) any { return v.Weight }), want: 300,
+			diags: []string{"warning: weight: number '300' outside range [-253, 253], used anyway"}},
+		{name: "rise 0", src: scriptConf("script /bin/true\nrise 0", "chk"), get: sc(func(v *VRRPScript) any { return v.Rise }), want: 1,
+			diags: []string{"warning: rise: number '0' outside range [1, 2147483647]"}},
+		{name: "unquoted args dropped", src: scriptConf("script /usr/bin/test -f /etc/passwd", "chk"), get: sc(func(v *VRRPScript) any { return v.Script.Argv }), want: []string{"/usr/bin/test"},
+			diags: []string{"warning: script: words after the command are ignored: -f /etc/passwd (put the command and its arguments in one quoted string)"}},
+		{name: "no script", src: scriptConf("interval 2", "chk"), get: func(c *Config) any { return [2]any{len(c.Scripts), len(vi1(c).TrackScripts)} }, want: [2]any{0, 0},
+			diags: []string{"warning: vrrp_script: no script set for vrrp_script chk, removed",
+				"warning: chk: (VI_1) track script chk not found, ignoring (it must be defined before it is used)"}},
+		{name: "unknown user removes", src: scriptConf("script /bin/true\nuser nosuchuser", "chk"), get: func(c *Config) any { return len(c.Scripts) }, want: 0,
+			diags: []string{"warning: user: script user 'nosuchuser' does not exist", "warning: user: vrrp_script chk removed",
+				"warning: chk: (VI_1) track script chk not found, ignoring (it must be defined before it is used)"}},
+		{name: "unused", src: "global_defs {\n enable_script_security\n}\nvrrp_script chk {\n script /bin/true\n}\n", get: func(c *Config) any { return len(c.Scripts) }, want: 0,
+			diags: []string{"warning: vrrp_script: script chk is not used, removed"}},
+		{name: "security violation", src: "vrrp_script chk {\n script /bin/true\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n}\n",
+			diags: []string{"security: enable_script_security: SECURITY VIOLATION - scripts are being executed but script_security not enabled"}},
+		{name: "no security violation for unused script", src: "vrrp_script chk {\n script /bin/true\n}\n",
+			diags: []string{"warning: vrrp_script: script chk is not used, removed"}},
+	}
+	runCases(t, cases)
+}
+
+func TestTrackScript(t *testing.T) {
+	ts := func(c *Config) any { return vi1(c).TrackScripts }
+	cases := []kwCase{
+		{name: "script weight", src: scriptConf("script /bin/true\nweight 10 reverse", "chk"), get: ts, want: []Track{{Name: "chk", Weight: 10, Reverse: true}}},
+		{name: "entry weight overrides", src: scriptConf("script /bin/true\nweight 10 reverse", "chk weight -5 noreverse"), get: ts, want: []Track{{Name: "chk", Weight: -5}}},
+		{name: "254 coerced", src: scriptConf("script /bin/true", "chk weight -254"), get: ts, want: []Track{{Name: "chk", Weight: -253}},
+			diags: []string{"warning: chk: weight -254 coerced to -253"}},
+		{name: "255 rejected", src: scriptConf("script /bin/true", "chk weight 255"), get: ts, want: []Track(nil),
+			diags: []string{"warning: chk: number '255' outside range [-254, 254]", "warning: chk: track script chk ignored",
+				"warning: vrrp_script: script chk is not used, removed"}},
+		{name: "defined later", src: "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_script {\n later\n }\n}\nvrrp_script later {\n script /bin/true\n}\n",
+			get: ts, want: []Track(nil),
+			diags: []string{"warning: later: (VI_1) track script later not found, ignoring (it must be defined before it is used)",
+				"warning: vrrp_script: script later is not used, removed"}},
+		{name: "owner drops weighted", src: scriptConf("script /bin/true\nweight 10", "chk") + "vrrp_script chk0 {\n script /bin/true\n}\nvrrp_instance VI_2 {\n interface eth1\n state MASTER\n virtual_router_id 52\n track_script {\n chk\n chk0\n }\n}\n",
+			get: func(c *Config) any { return c.Instance("VI_2").TrackScripts }, want: []Track{{Name: "chk0"}},
+			diags: []string{"warning: track_script: (VI_2) ignoring tracked script chk with weights due to address_owner"}},
+	}
+	runCases(t, cases)
+}
+
+func TestNotify(t *testing.T) {
+	n := get(func(in *Instance) any { return in.Notify })
+	cases := []kwCase{
+		{name: "all notify keywords", src: instanceConf("notify \"/bin/n generic\"\nnotify_master '/bin/m a'\nnotify_backup /bin/b\nnotify_fault \"/bin/f\" root\nnotify_stop \"/bin/s\" root :wheel\nnotify_deleted\nnotify_master_rx_lower_pri \"/bin/l x\\\"y z\\\"\""),
+			get: n,
+			want: Notifies{
+				Generic:          &Notify{Cmd: "/bin/n generic", Argv: []string{"/bin/n", "generic"}},
+				Master:           &Notify{Cmd: "/bin/m a", Argv: []string{"/bin/m", "a"}},
+				Backup:           &Notify{Cmd: "/bin/b", Argv: []string{"/bin/b"}},
+				Fault:            &Notify{Cmd: "/bin/f", Argv: []string{"/bin/f"}, User: "root"},
+				Stop:             &Notify{Cmd: "/bin/s", Argv: []string{"/bin/s"}, User: "root", Group: "wheel", SupplementaryGroups: true},
+				Deleted:          true,
+				MasterRxLowerPri: &Notify{Cmd: `/bin/l x"y z"`, Argv: []string{"/bin/l", "xy z"}},
+			}},
+		{name: "notify_deleted with script", src: instanceConf("notify_deleted \"/bin/d x\""),
+			get: get(func(in *Instance) any { return in.Notify.DeletedCmd.Argv }), want: []string{"/bin/d", "x"}},
+		{name: "unquoted args are a user", src: instanceConf("notify_master /path/script.sh nosuch_arg"),
+			get: get(func(in *Instance) any { return in.Notify.Master }), want: (*Notify)(nil),
+			diags: []string{"warning: notify_master: script user 'nosuch_arg' does not exist, script ignored (an unquoted word after the command is taken as a user name: put the command and its arguments in one quoted string)"}},
+		{name: "no default user with security", src: "global_defs {\n enable_script_security\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify /bin/n\n notify_master /bin/m root\n}\n",
+			get: get(func(in *Instance) any { return [2]bool{in.Notify.Generic == nil, in.Notify.Master == nil} }), want: [2]bool{true, false},
+			diags: []string{"warning: notify: (VI_1) unable to set default user for notify script /bin/n, removed"}},
+		{name: "script_user avoids removal", src: "global_defs {\n enable_script_security\n script_user nobody\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify /bin/n\n}\n",
+			get: get(func(in *Instance) any { return in.Notify.Generic.Cmd }), want: "/bin/n"},
+	}
+	runCases(t, cases)
+}
+
+func TestSplitCommand(t *testing.T) {
+	cases := []struct {
+		raw  string
+		cmd  string
+		argv []string
+		rest []string
+	}{
+		{raw: `"/bin/echo 'a b' \"c d\" e\x41"`, cmd: `/bin/echo 'a b' "c d" e\x41`, argv: []string{"/bin/echo", "a b", "c d", "eA"}},
+		{raw: `'/path/s.sh x y'`, cmd: "/path/s.sh x y", argv: []string{"/path/s.sh", "x", "y"}},
+		{raw: `/bin/x user group`, cmd: "/bin/x", argv: []string{"/bin/x"}, rest: []string{"user", "group"}},
+		{raw: `"/bin/x \t\n\101\cA\q"`, cmd: `/bin/x \t\n\101\cA\q`, argv: []string{"/bin/x", "\t\nA\x01q"}},
+		{raw: `"a'b c'd"`, cmd: `a'b c'd`, argv: []string{"ab cd"}},
+		{raw: `"/bin/x '\t'"`, cmd: `/bin/x '\t'`, argv: []string{"/bin/x", `\t`}},
+		{raw: `"/bin/x \x4142"`, cmd: `/bin/x \x4142`, argv: []string{"/bin/x", "B"}},
+	}
+	for _, tc := range cases {
+		slots, ok := splitQuotedSlots(tc.raw)
+		if !ok {
+			t.Errorf("%s: unmatched quote", tc.raw)
+			continue
+		}
+		if diff := cmp.Diff(append([]string{tc.cmd}, tc.rest...), slots); diff != "" {
+			t.Errorf("%s: slots (-want +got):\n%s", tc.raw, diff)
+		}
+		if diff := cmp.Diff(tc.argv, splitCommand(slots[0])); diff != "" {
+			t.Errorf("%s: argv (-want +got):\n%s", tc.raw, diff)
+		}
+	}
+	if _, ok := splitQuotedSlots(`"unterminated`); ok {
+		t.Error("unterminated quote accepted")
+	}
+}
