@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, then runs vet,
+# the unit tests with -race, the root integration and interop tests (which
+# must not skip here), and short fuzz runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+	echo "run as root: the integration tests build network namespaces" >&2
+	exit 1
+fi
+
+need=(keepalived iproute2 tcpdump iputils-ping arping)
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+# keepalived is only a reference for the interop tests: never let the
+# package's own service run on the test machine.
+systemctl disable --now keepalived >/dev/null 2>&1 || true
+
+export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
+# Root tests fail instead of skipping when this is set (CI proves them).
+export GOALIVED_REQUIRE_ROOT=1
+
+echo "== go vet"
+go vet ./...
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi
+
+echo "== fuzz (short runs)"
+for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do
+	for fz in $(grep -h '^func Fuzz' "$target"/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do
+		echo "-- $target $fz"
+		go test -run='^$' -fuzz="^${fz}\$" -fuzztime=15s "$target"
+	done
+done
+
+echo "== tests (unit, integration as root, interop with keepalived)"
+go test -race -count=1 -timeout 15m ./...

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// configTest is "goalived -t": parse and validate, print every diagnostic
+// with file:line:col, and exit with keepalived's -t status (reference 1.11).
+// With --dump-config=json the typed model goes to stdout.
+func configTest(o *options, stdout, stderr io.Writer) int {
+	cfg, diags := parser.Load(o.useFile, loadOptions(o))
+	out := stderr
+	if o.configTestLog != "" {
+		f, err := os.OpenFile(o.configTestLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			fmt.Fprintf(stderr, "open config-test log %s: %v\n", o.configTestLog, err)
+			return exitFatal
+		}
+		defer f.Close()
+		out = f
+	}
+	if err := diags.Print(out); err != nil {
+		fmt.Fprintf(stderr, "write diagnostics: %v\n", err)
+	}
+	switch o.dumpConfig {
+	case "":
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(cfg); err != nil {
+			fmt.Fprintf(stderr, "dump config: %v\n", err)
+			return exitFatal
+		}
+	default:
+		fmt.Fprintf(stderr, "unknown --dump-config format %q (want json)\n", o.dumpConfig)
+		return exitFatal
+	}
+	return diags.ExitCode()
+}
+
+func loadOptions(o *options) parser.Options {
+	return parser.Options{ConfigID: o.configID, AllConfig: o.allConfig}
+}
