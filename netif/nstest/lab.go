@@ -58,12 +58,18 @@ type Lab struct {
 	closers []func()
 }
 
-// RequireRoot skips t unless the test runs as root.
+// RequireRoot skips t unless the test runs as root. Where
+// GOALIVED_REQUIRE_ROOT=1 is set (CI sets it) a missing root fails the test
+// instead, so that CI can never pass on integration tests that did not run.
 func RequireRoot(t testing.TB) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipping: needs root to create network namespaces (run the integration tests with sudo)")
+	if os.Geteuid() == 0 {
+		return
 	}
+	if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+		t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root: integration tests cannot run")
+	}
+	t.Skip("skipping: needs root to create network namespaces (run the integration tests with sudo)")
 }
 
 // New builds a lab and registers its removal with t.Cleanup. It skips the
