@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/goalived/goalived/parser/syntax"
 )
 
 // cmpOpts compare netip values and skip the builder's private fields.
@@ -79,3 +81,11 @@ func runCases(t *testing.T, cases []kwCase) {
 
 // vi1 returns instance VI_1 or nil.
 func vi1(c *Config) *Instance { return c.Instance("VI_1") }
+
+// pos is a position in test.conf at column 1.
+func pos(line int) syntax.Pos {
+	if line == 0 {
+		return syntax.Pos{}
+	}
+	return syntax.Pos{File: "test.conf", Line: line, Col: 1}
+}

@@ -1,0 +1,96 @@
+package parser
+
+import (
+	"net/netip"
+	"testing"
+)
+
+func vipConf(lines string) string {
+	return instanceConf("virtual_ipaddress {\n" + lines + "\n}")
+}
+
+func TestVIPLines(t *testing.T) {
+	vips := get(func(in *Instance) any { return in.VIPs })
+	pfx := netip.MustParsePrefix
+	addr := netip.MustParseAddr
+	cases := []kwCase{
+		{name: "defaults v4", src: vipConf("192.0.2.100"), get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: LifetimeForever}}},
+		{name: "all options v4", src: vipConf("192.0.2.100/24 brd + dev eth1 scope link label eth1:vip peer 192.0.2.200/32 home noprefixroute autojoin no_track preferred_lft 100 use_vmac"),
+			get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/24"), Broadcast: addr("192.0.2.255"), Dev: "eth1", Scope: "link", Label: "eth1:vip",
+				Peer: pfx("192.0.2.200/32"), Home: true, NoPrefixRoute: true, AutoJoin: true, NoTrack: true, PreferredLft: 100, UseVMAC: true}}},
+		{name: "brd minus and explicit", src: vipConf("192.0.2.100/24 broadcast -\n192.0.2.101/24 brd 192.0.2.127"), get: vips,
+			want: []VIP{{Prefix: pfx("192.0.2.100/24"), Broadcast: addr("192.0.2.0"), PreferredLft: LifetimeForever},
+				{Prefix: pfx("192.0.2.101/24"), Broadcast: addr("192.0.2.127"), PreferredLft: LifetimeForever}}},
+		{name: "ipv6 defaults", src: vipConf("2001:db8::1\n2001:db8::2/64\n2001:db8::3/64 -nodad mngtmpaddr\n2001:db8::4 preferred_lft forever"), get: vips,
+			want: []VIP{{Prefix: pfx("2001:db8::1/128"), NoDAD: true, PreferredLft: 0},
+				{Prefix: pfx("2001:db8::2/64"), NoDAD: true, PreferredLft: LifetimeForever},
+				{Prefix: pfx("2001:db8::3/64"), MngTmpAddr: true, PreferredLft: LifetimeForever},
+				{Prefix: pfx("2001:db8::4/128"), NoDAD: true, PreferredLft: LifetimeForever}}},
+		{name: "ipv6 scope and label dropped", src: vipConf("2001:db8::1/64 scope link label x"), get: vips,
+			want: []VIP{{Prefix: pfx("2001:db8::1/64"), NoDAD: true, PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 2001:db8::1/64: scope is IPv4 only, ignored", "warning: 2001:db8::1/64: label is IPv4 only, ignored"}},
+		{name: "two addresses on a line", src: vipConf("192.0.2.100/24 192.0.2.101/24"), get: vips,
+			want:  []VIP{{Prefix: pfx("192.0.2.100/24"), PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.100/24: unknown configuration entry '192.0.2.101/24' for ip address, ignored"}},
+		{name: "bad prefix length", src: vipConf("192.0.2.100/33"), get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.100/33: invalid prefix length '33', using 32"}},
+		{name: "bad address", src: vipConf("192.0.2.300"), get: vips, want: []VIP(nil),
+			diags: []string{"warning: 192.0.2.300: invalid address '192.0.2.300', ignored"}},
+		{name: "duplicate", src: vipConf("192.0.2.100\n192.0.2.100/24"), get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.100/24: (VI_1) duplicate address 192.0.2.100/24, ignored"}},
+		{name: "mixed family", src: vipConf("192.0.2.100\n2001:db8::1"), get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 2001:db8::1: (VI_1) address 2001:db8::1 is not IPv4 like the instance's first address, ignored"}},
+		{name: "excluded may mix", src: instanceConf("virtual_ipaddress {\n192.0.2.100\n}\nvirtual_ipaddress_excluded {\n2001:db8::1/64\n192.0.2.101\n}"),
+			get: get(func(in *Instance) any { return in.ExcludedVIPs }),
+			want: []VIP{{Prefix: pfx("2001:db8::1/64"), NoDAD: true, PreferredLft: LifetimeForever}, {Prefix: pfx("192.0.2.101/32"), PreferredLft: LifetimeForever}}},
+		{name: "missing dev and long label", src: vipConf("192.0.2.100 dev nosuch1 label abcdefghijklmnop"), get: vips,
+			want: []VIP{{Prefix: pfx("192.0.2.100/32"), Dev: "nosuch1", PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.100: interface nosuch1 for ip address 192.0.2.100/32 doesn't exist",
+				"warning: 192.0.2.100: label 'abcdefghijklmnop' too long (max 15 characters), ignored"}},
+		{name: "missing value", src: vipConf("192.0.2.100 dev"), get: vips, want: []VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.100: missing value after 'dev'"}},
+	}
+	runCases(t, cases)
+}
+
+func TestStaticAddresses(t *testing.T) {
+	cases := []kwCase{
+		{name: "default interface", src: "static_ipaddress {\n 192.0.2.1/24 scope link track_group g1\n 192.0.2.2 dev eth1\n 192.0.2.3 no_track\n}\n",
+			get: func(c *Config) any { return c.StaticAddresses },
+			want: []VIP{{Prefix: netip.MustParsePrefix("192.0.2.1/24"), Dev: "eth0", Scope: "link", TrackGroup: "g1", PreferredLft: LifetimeForever},
+				{Prefix: netip.MustParsePrefix("192.0.2.2/32"), Dev: "eth1", PreferredLft: LifetimeForever},
+				{Prefix: netip.MustParsePrefix("192.0.2.3/32"), Dev: "eth0", PreferredLft: LifetimeForever}},
+			diags: []string{"warning: 192.0.2.3: no_track is not valid for a static address, ignored"}},
+		{name: "default interface missing is fatal", src: "global_defs {\n default_interface nosuch9\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n",
+			diags: []string{"error: static_ipaddress: static address 192.0.2.1/32 requires either an interface or an existing default interface (nosuch9)"}},
+	}
+	runCases(t, cases)
+}
+
+func TestRoutesAndRules(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	addr := netip.MustParseAddr
+	cases := []kwCase{
+		{name: "routes", src: instanceConf("virtual_routes {\n src 192.0.2.1 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 10 table 100 proto static scope link\n blackhole 198.51.100.1/32\n default gw 192.0.2.1 no_track\n 2001:db8:1::/48 via 2001:db8::1 mtu 1400 onlink\n 192.168.100./24 dev eth0\n}"),
+			get: get(func(in *Instance) any { return in.Routes }),
+			want: []Route{
+				{Words: []string{"src", "192.0.2.1", "198.51.100.0/24", "via", "192.0.2.254", "dev", "eth1", "metric", "10", "table", "100", "proto", "static", "scope", "link"},
+					Dst: pfx("198.51.100.0/24"), Src: addr("192.0.2.1"), Via: addr("192.0.2.254"), Dev: "eth1", Table: "100", Metric: 10, Scope: "link", Protocol: "static"},
+				{Words: []string{"blackhole", "198.51.100.1/32"}, Type: "blackhole", Dst: pfx("198.51.100.1/32")},
+				{Words: []string{"default", "gw", "192.0.2.1", "no_track"}, Dst: pfx("0.0.0.0/0"), Via: addr("192.0.2.1"), NoTrack: true},
+				{Words: []string{"2001:db8:1::/48", "via", "2001:db8::1", "mtu", "1400", "onlink"}, Dst: pfx("2001:db8:1::/48"), Via: addr("2001:db8::1")},
+			},
+			diags: []string{"warning: 192.168.100./24: invalid route destination '192.168.100./24', route ignored"}},
+		{name: "rules", src: instanceConf("virtual_rules {\n from 192.0.2.0/24 table 2 priority 100\n to 198.51.100.0/24 lookup main iif eth0 fwmark 0x10/0xff no_track\n from all oif eth1 table 5\n bogus\n}"),
+			get: get(func(in *Instance) any { return in.Rules }),
+			want: []Rule{
+				{Words: []string{"from", "192.0.2.0/24", "table", "2", "priority", "100"}, From: pfx("192.0.2.0/24"), Table: "2", Preference: 100},
+				{Words: []string{"to", "198.51.100.0/24", "lookup", "main", "iif", "eth0", "fwmark", "0x10/0xff", "no_track"}, To: pfx("198.51.100.0/24"), Table: "main", IIF: "eth0", FWMark: "0x10/0xff", NoTrack: true},
+				{Words: []string{"from", "all", "oif", "eth1", "table", "5"}, OIF: "eth1", Table: "5"},
+			},
+			diags: []string{"warning: bogus: missing value after 'bogus' in rule, rule ignored"}},
+		{name: "static", src: "static_routes {\n 198.51.100.0/24 via 192.0.2.1 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 table 3 track_group g\n}\n",
+			get: func(c *Config) any { return []any{c.StaticRoutes[0].TrackGroup, c.StaticRules[0].TrackGroup} }, want: []any{"g", "g"}},
+	}
+	runCases(t, cases)
+}
