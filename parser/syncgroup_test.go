@@ -55,7 +55,9 @@ func TestTrackFileAndProcess(t *testing.T) {
 	cases := []kwCase{
 		{name: "track_file", src: sec + "track_file tf {\n file /run/w\n weight -3 reverse\n init_file 7 overwrite\n}\nvrrp_track_file tf2 {\n file \"/run/x y\"\n}\n" +
 			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_file {\n tf\n tf2 weight 2 noreverse\n }\n}\n",
-			get: func(c *Config) any { return []any{*c.TrackFiles[0], c.TrackFiles[1].File, c.TrackFiles[1].Weight, vi1(c).TrackFiles} },
+			get: func(c *Config) any {
+				return []any{*c.TrackFiles[0], c.TrackFiles[1].File, c.TrackFiles[1].Weight, vi1(c).TrackFiles}
+			},
 			want: []any{TrackFile{Name: "tf", File: "/run/w", Weight: -3, Reverse: true, InitFile: true, InitValue: 7, InitOverwrite: true, Pos: pos(4)},
 				"/run/x y", 1, []Track{{Name: "tf", Weight: -3, Reverse: true}, {Name: "tf2", Weight: 2}}}},
 		{name: "track_file without file", src: "track_file tf {\n weight 2\n}\n",
@@ -73,7 +75,10 @@ func TestTrackFileAndProcess(t *testing.T) {
 				Quorum: 2, QuorumMax: 4, ForkDelay: 1500 * time.Millisecond, TerminateDelay: 500 * time.Millisecond, FullCommand: true, Pos: pos(0)},
 				[]Track{{Name: "tp", Weight: 20, Reverse: true}}}},
 		{name: "track_process defaults", src: "vrrp_track_process tp {\n process nginx\n}\n",
-			get: func(c *Config) any { p := c.TrackProcesses[0]; return []any{p.Quorum, p.QuorumMax, p.Weight, p.ParamMatch} },
+			get: func(c *Config) any {
+				p := c.TrackProcesses[0]
+				return []any{p.Quorum, p.QuorumMax, p.Weight, p.ParamMatch}
+			},
 			want: []any{1, -1, 0, ""}},
 		{name: "track_process quorum_max below quorum", src: "vrrp_track_process tp {\n process nginx\n quorum 3\n quorum_max 2\n}\n",
 			get: func(c *Config) any { return len(c.TrackProcesses) }, want: 0,
