@@ -151,3 +151,28 @@ func hexVal(c byte) byte {
 	}
 	return c - 'A' + 10
 }
+
+// SplitScriptLine is what keepalived 2.2.7 does with a script-like keyword
+// line (`script`, `notify*`, `*_fifo_script`, ...): raw is the statement
+// text after the keyword, quotes included, comments already removed. The
+// line is split with the same rules as SplitCommand first (slot 0 is the
+// command string, the trailing slots are USER [[:]GROUP] for notify
+// keywords and ignored for vrrp_script), and slot 0 is split again into
+// argv. Escapes are therefore decoded twice — observed with 2.2.7:
+//
+//	script "/x s \\x41"    -> argv [/x s A]      (\\ -> \, then \x41 -> A)
+//	script "/x a\ b"       -> argv [/x a b]      (3 words, not 2)
+//	script "/x a\0b c"     -> argv [/x a]        (the NUL ends slot 0)
+//	notify_stop /x\ n5\ z  -> argv [/x n5 z]     (one slot, unquoted)
+//	script "/x '' y"       -> argv [/x "" y]     (empty word kept)
+func SplitScriptLine(raw string) (argv, trailing []string, err error) {
+	slots, err := SplitCommand(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("split script line: %w", err)
+	}
+	argv, err = SplitCommand(slots[0])
+	if err != nil {
+		return nil, nil, fmt.Errorf("split script line: %w", err)
+	}
+	return argv, slots[1:], nil
+}

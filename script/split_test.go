@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestSplitCommand(t *testing.T) {
@@ -128,4 +129,43 @@ func FuzzSplitCommand(f *testing.F) {
 			t.Fatalf("round trip mismatch (-first +second):\n%s", d)
 		}
 	})
+}
+
+// TestSplitScriptLineObserved pins keepalived 2.2.7's argv for raw config
+// text, recorded by running keepalived with a script that dumps its argv
+// (vrrp_script and notify keywords behave the same).
+func TestSplitScriptLineObserved(t *testing.T) {
+	tests := []struct {
+		raw          string
+		argv, extras []string
+	}{
+		{`"/d s1 'a b' \"c d\" e\x41"`, []string{"/d", "s1", "a b", "c d", "eA"}, nil},
+		{`"/d s2 \\x41 \x4142 \101\1012 \cA \q"`, []string{"/d", "s2", "A", "B", "AA2", "\x01", "q"}, nil},
+		{`"/d s3 a\0b c"`, []string{"/d", "s3", "a"}, nil},
+		{`'/d s4 "x y" z'`, []string{"/d", "s4", "x y", "z"}, nil},
+		{`"/d s5 '' x\ y"`, []string{"/d", "s5", "", "x", "y"}, nil},
+		{`/d`, []string{"/d"}, nil},
+		{`"/d s7 \\\\ \\' \t"`, []string{"/d", "s7", `\`, "'"}, nil},
+		{`"/d n1 \x41 'p q' \\x42"`, []string{"/d", "n1", "A", "p q", "B"}, nil},
+		{`'/d n2 "p q" \x43'`, []string{"/d", "n2", "p q", "C"}, nil},
+		{`"/d n4 x\ y \"q r\""`, []string{"/d", "n4", "x", "y", "q r"}, nil},
+		{`/d\ n5\ z`, []string{"/d", "n5", "z"}, nil},
+		{`/d arg1`, []string{"/d"}, []string{"arg1"}},
+		{`"/d a" root :wheel`, []string{"/d", "a"}, []string{"root", ":wheel"}},
+	}
+	for _, tc := range tests {
+		argv, extras, err := SplitScriptLine(tc.raw)
+		if err != nil {
+			t.Errorf("SplitScriptLine(%s): %v", tc.raw, err)
+			continue
+		}
+		if d := cmp.Diff([][]string{tc.argv, tc.extras}, [][]string{argv, extras}, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("SplitScriptLine(%s) (-want +got):\n%s", tc.raw, d)
+		}
+	}
+	for _, bad := range []string{``, `""`, `"/d`, `"\0"`} {
+		if argv, _, err := SplitScriptLine(bad); err == nil {
+			t.Errorf("SplitScriptLine(%s) = %q, want error", bad, argv)
+		}
+	}
 }
