@@ -1,0 +1,32 @@
+package vrrp
+
+import "time"
+
+// Clock is the runtime's source of time, injected so that tests can drive
+// it (vrrptest.FakeClock) or run under testing/synctest.
+type Clock interface {
+	Now() time.Time
+	NewTimer(d time.Duration) ClockTimer
+}
+
+// ClockTimer is a one-shot timer delivering on C.
+type ClockTimer interface {
+	C() <-chan time.Time
+	// Stop prevents the timer from firing; it reports whether it was
+	// pending. After Stop nothing more is received on C.
+	Stop() bool
+}
+
+// RealClock returns the clock backed by package time.
+func RealClock() Clock { return realClock{} }
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) NewTimer(d time.Duration) ClockTimer { return realTimer{time.NewTimer(d)} }
+
+type realTimer struct{ t *time.Timer }
+
+func (t realTimer) C() <-chan time.Time { return t.t.C }
+func (t realTimer) Stop() bool          { return t.t.Stop() }

@@ -1,0 +1,175 @@
+package vrrp
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Instance runs one Machine: a goroutine owns it, steps it on packets,
+// control events and its deadline, sends adverts itself and hands the
+// other actions to an effects goroutine (see effects).
+type Instance struct {
+	m     *Machine // owned by the loop goroutine once started
+	name  string
+	clock Clock
+	out   Outputs
+	eff   *effects
+
+	pkts chan Packet
+	ctl  chan Event
+	quit chan struct{}
+	done chan struct{}
+
+	lifeMu   sync.Mutex // guards started and closed
+	started  bool
+	closed   bool
+	overruns atomic.Uint64
+
+	mu   sync.Mutex // guards snap
+	snap snapshot
+}
+
+type snapshot struct {
+	state State
+	prio  uint8
+	stats Stats
+}
+
+// Option configures an Instance.
+type Option func(*Instance)
+
+// WithClock replaces the real clock.
+func WithClock(c Clock) Option { return func(in *Instance) { in.clock = c } }
+
+// NewInstance validates cfg and prepares an instance; Start runs it.
+func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
+	m, err := NewMachine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	in := &Instance{
+		m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out),
+		pkts: make(chan Packet, 256), ctl: make(chan Event, 16),
+		quit: make(chan struct{}), done: make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(in)
+	}
+	in.snap = snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats()}
+	return in, nil
+}
+
+// ErrClosed is returned by Start after Close.
+var ErrClosed = errors.New("vrrp instance closed")
+
+// Start launches the instance's goroutines and leaves INIT.
+func (in *Instance) Start() error {
+	in.lifeMu.Lock()
+	defer in.lifeMu.Unlock()
+	if in.closed {
+		return fmt.Errorf("start vrrp instance %s: %w", in.name, ErrClosed)
+	}
+	if !in.started {
+		in.started = true
+		go in.eff.run()
+		go in.loop()
+	}
+	return nil
+}
+
+// Close shuts the instance down (a master sends priority 0 and releases
+// its VIPs, STOP is reported) and waits until all outputs are done. It is
+// idempotent and safe to call concurrently.
+func (in *Instance) Close() error {
+	in.lifeMu.Lock()
+	if !in.closed {
+		in.closed = true
+		close(in.quit)
+	}
+	started := in.started
+	in.lifeMu.Unlock()
+	if started {
+		<-in.done
+		<-in.eff.done
+	}
+	return nil
+}
+
+// Deliver hands a received packet to the instance. It never blocks: when
+// the queue is full the packet is dropped and counted (Overruns). The
+// instance takes ownership of p.Payload.
+func (in *Instance) Deliver(p Packet) {
+	select {
+	case in.pkts <- p:
+	default:
+		in.overruns.Add(1)
+	}
+}
+
+// SetPriority sets the effective priority (clamped to 1..254; ignored for
+// an address owner).
+func (in *Instance) SetPriority(p int) { in.control(PriorityChanged{Priority: p}) }
+
+// SetFault sets or clears the instance's fault condition.
+func (in *Instance) SetFault(fault bool) {
+	if fault {
+		in.control(FaultSet{})
+		return
+	}
+	in.control(FaultCleared{})
+}
+
+func (in *Instance) control(ev Event) {
+	select {
+	case in.ctl <- ev:
+	case <-in.quit:
+	}
+}
+
+// State, Priority and Stats return the state after the last step.
+func (in *Instance) State() State {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.snap.state
+}
+
+// Priority returns the effective priority.
+func (in *Instance) Priority() uint8 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.snap.prio
+}
+
+// Stats returns the counters.
+func (in *Instance) Stats() Stats {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.snap.stats
+}
+
+// Overruns counts packets dropped because the receive queue was full.
+func (in *Instance) Overruns() uint64 { return in.overruns.Load() }
+
+// Name returns the instance name.
+func (in *Instance) Name() string { return in.name }
+
+// Compile-time check that the real timer satisfies Timer.
+var _ ClockTimer = realTimer{}
+
+// stopTimer stops t if set.
+func stopTimer(t ClockTimer) {
+	if t != nil {
+		t.Stop()
+	}
+}
+
+// arm returns a timer for deadline (nil for none).
+func (in *Instance) arm(deadline time.Time) ClockTimer {
+	if deadline.IsZero() {
+		return nil
+	}
+	return in.clock.NewTimer(max(deadline.Sub(in.clock.Now()), 0))
+}

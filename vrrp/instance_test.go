@@ -1,0 +1,163 @@
+package vrrp_test
+
+import (
+	"errors"
+	"net/netip"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/vrrp"
+	"github.com/goalived/goalived/vrrp/vrrptest"
+)
+
+type sent struct {
+	at   time.Duration
+	dst  netip.Addr
+	prio uint8
+}
+
+// logSender records adverts with the fake time they were sent at.
+type logSender struct {
+	clock *vrrptest.FakeClock
+	start time.Time
+	mu    sync.Mutex
+	log   []sent
+	err   error
+}
+
+func (s *logSender) Send(dst netip.Addr, msg []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, sent{s.clock.Now().Sub(s.start), dst, msg[2]})
+	return s.err
+}
+
+func (s *logSender) sent() []sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]sent(nil), s.log...)
+}
+
+// TestInstanceFakeClock drives one instance with the fake clock: the
+// settle hook lets the instance goroutine run after every timer.
+func TestInstanceFakeClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+		clock := vrrptest.NewFakeClock(start)
+		clock.Settle = synctest.Wait
+		snd := &logSender{clock: clock, start: start}
+		h, rec := &host{}, &recorder{}
+		peers := []vrrp.Peer{{Addr: netip.MustParseAddr("192.0.2.12")}, {Addr: netip.MustParseAddr("192.0.2.13")}}
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 51, Version: 3, Priority: 110, Interval: time.Second,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11"), Unicast: true, Peers: peers,
+			GARP: vrrp.GARPConfig{MasterRepeat: 2, MasterDelay: 5 * time.Second}},
+			vrrp.Outputs{Sender: snd, VIPs: h, Announcer: h, Reporter: rec}, vrrp.WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Start(); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		mdi := 3*time.Second + 146*time.Second/256 // 3.5703125 s
+		clock.Advance(mdi - time.Nanosecond)
+		synctest.Wait()
+		if in.State() != vrrp.StateBackup || len(snd.sent()) != 0 {
+			t.Fatalf("before the down timer: state %v, sent %v", in.State(), snd.sent())
+		}
+		clock.Advance(time.Nanosecond)
+		synctest.Wait()
+		if in.State() != vrrp.StateMaster {
+			t.Fatalf("state %v after the down timer, want MASTER", in.State())
+		}
+		clock.Advance(5 * time.Second)
+		synctest.Wait()
+		if owned, rounds := h.state(); !owned || rounds != 4 {
+			t.Errorf("vips owned %t, %d garp rounds; want owned, 2+2 rounds", owned, rounds)
+		}
+		in.Close()
+		in.Close() // idempotent
+		if err := in.Start(); !errors.Is(err, vrrp.ErrClosed) {
+			t.Errorf("Start after Close: %v, want ErrClosed", err)
+		}
+		var want []sent
+		for i := range 6 { // becoming master, then one per second, per peer in order
+			at := mdi + time.Duration(i)*time.Second
+			want = append(want, sent{at, peers[0].Addr, 110}, sent{at, peers[1].Addr, 110})
+		}
+		end := mdi + 5*time.Second
+		want = append(want, sent{end, peers[0].Addr, 0}, sent{end, peers[1].Addr, 0})
+		if diff := cmp.Diff(want, snd.sent(), cmp.AllowUnexported(sent{}), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+			t.Errorf("adverts (-want +got):\n%s", diff)
+		}
+		if owned, _ := h.state(); owned {
+			t.Error("vips still owned after Close")
+		}
+		var states []vrrp.State
+		for _, tr := range rec.transitions() {
+			states = append(states, tr.To)
+		}
+		if diff := cmp.Diff([]vrrp.State{vrrp.StateBackup, vrrp.StateMaster, vrrp.StateStopped}, states); diff != "" {
+			t.Errorf("transitions (-want +got):\n%s", diff)
+		}
+		if st := in.Stats(); st.AdvertSent != 7 || st.PriZeroSent != 1 || st.BecameMaster != 1 {
+			t.Errorf("stats %+v", st)
+		}
+	})
+}
+
+// blockingVIPs never returns until released: adverts must keep flowing.
+type blockingVIPs struct{ release chan struct{} }
+
+func (b blockingVIPs) Own(bool) error { <-b.release; return nil }
+
+func TestSlowVIPsDoNotDelayAdverts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		realSnd := &countSender{}
+		vipsOut := blockingVIPs{release: make(chan struct{})}
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 1, Version: 2, Priority: 255, WantMaster: true,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11"), GARP: vrrp.DefaultGARP()},
+			vrrp.Outputs{Sender: realSnd, VIPs: vipsOut, Reporter: &recorder{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Start()
+		time.Sleep(10*time.Second + time.Millisecond)
+		synctest.Wait()
+		if n := realSnd.count(); n != 11 {
+			t.Errorf("%d adverts in 10 s with VIPs blocked, want 11", n)
+		}
+		close(vipsOut.release)
+		in.Close()
+	})
+}
+
+type countSender struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *countSender) Send(netip.Addr, []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return nil
+}
+
+func (s *countSender) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+func TestNewInstanceRejectsBadConfig(t *testing.T) {
+	_, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 0, Version: 2, Priority: 100,
+		Source: netip.MustParseAddr("192.0.2.1")}, vrrp.Outputs{})
+	if err == nil {
+		t.Fatal("NewInstance accepted vrid 0")
+	}
+}

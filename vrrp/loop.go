@@ -1,0 +1,105 @@
+package vrrp
+
+import (
+	"fmt"
+	"time"
+)
+
+// loop is the instance goroutine: the only caller of the Machine.
+func (in *Instance) loop() {
+	defer close(in.done)
+	defer in.eff.close()
+	var timer ClockTimer
+	timer = in.arm(in.step(Start{}))
+	for {
+		var tc <-chan time.Time
+		if timer != nil {
+			tc = timer.C()
+		}
+		var ev Event
+		select {
+		case <-in.quit:
+			stopTimer(timer)
+			in.step(Shutdown{})
+			return
+		case p := <-in.pkts:
+			ev = PacketReceived{Packet: p}
+		case ev = <-in.ctl:
+		case <-tc:
+			ev = Timer{}
+		}
+		stopTimer(timer)
+		timer = in.arm(in.step(ev))
+	}
+}
+
+// step runs one machine step, performs its actions and returns the next
+// deadline.
+func (in *Instance) step(ev Event) time.Time {
+	now := in.clock.Now()
+	r := in.m.Step(now, ev)
+	base := Report{Instance: in.name, Time: now, From: r.From, To: r.State, Reason: r.Reason, Priority: in.m.Priority()}
+	if r.Drop != nil {
+		rep := base
+		rep.Kind, rep.Err = ReportDrop, r.Drop
+		if p, ok := ev.(PacketReceived); ok {
+			rep.Peer = p.Packet.Src
+		}
+		in.eff.report(rep)
+	}
+	if r.Verdict.AddrMismatch {
+		rep := base
+		rep.Kind = ReportAddrMismatch
+		rep.Peer = ev.(PacketReceived).Packet.Src
+		in.eff.report(rep)
+	}
+	for _, a := range r.Actions {
+		in.perform(base, a)
+	}
+	in.mu.Lock()
+	in.snap = snapshot{state: r.State, prio: in.m.Priority(), stats: in.m.Stats()}
+	in.mu.Unlock()
+	return r.Deadline
+}
+
+func (in *Instance) perform(base Report, a Action) {
+	switch a := a.(type) {
+	case SendAdvert:
+		in.sendAdvert(base, a.Advert)
+	case AddVIPs:
+		in.eff.own(base, true)
+	case RemoveVIPs:
+		in.eff.own(base, false)
+	case Announce:
+		in.eff.announce(base, a.Rounds)
+	case Notify:
+		rep := base
+		rep.Kind, rep.From, rep.To, rep.Reason, rep.Priority = ReportTransition, a.From, a.To, a.Reason, a.Priority
+		in.eff.report(rep)
+	case RxLowerPriority:
+		rep := base
+		rep.Kind, rep.Peer, rep.Priority = ReportRxLowerPriority, a.From, a.Priority
+		in.eff.report(rep)
+	}
+}
+
+// sendAdvert encodes and sends synchronously on the loop goroutine: the
+// Sender contract is non-blocking, and sending here keeps the advert ahead
+// of the VIP and GARP work queued for the effects goroutine.
+func (in *Instance) sendAdvert(base Report, a Advert) {
+	if in.out.Sender == nil {
+		return
+	}
+	cfg := in.m.Config()
+	for _, dst := range cfg.destinations() {
+		b, err := Marshal(a, cfg.Source, dst, cfg.codec())
+		if err == nil {
+			err = in.out.Sender.Send(dst, b)
+		}
+		if err != nil {
+			rep := base
+			rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
+			in.eff.report(rep)
+		}
+	}
+}
