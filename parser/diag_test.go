@@ -1,0 +1,76 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+func TestExitCode(t *testing.T) {
+	d := func(sev syntax.Severity) syntax.Diagnostic { return syntax.Diagnostic{Severity: sev, Msg: "m"} }
+	cases := []struct {
+		name  string
+		diags Diagnostics
+		want  int
+		worst syntax.Severity
+	}{
+		{name: "clean", want: 0},
+		{name: "warning", diags: Diagnostics{d(syntax.Warning)}, want: 5, worst: syntax.Warning},
+		{name: "fatal", diags: Diagnostics{d(syntax.Fatal)}, want: 4, worst: syntax.Fatal},
+		// keepalived quirk: the numerically largest class wins, so a warning
+		// masks a fatal error whatever the order (reference 1.11).
+		{name: "fatal then warning", diags: Diagnostics{d(syntax.Fatal), d(syntax.Warning)}, want: 5, worst: syntax.Fatal},
+		{name: "warning then fatal", diags: Diagnostics{d(syntax.Warning), d(syntax.Fatal)}, want: 5, worst: syntax.Fatal},
+		{name: "security masks all", diags: Diagnostics{d(syntax.Fatal), d(syntax.Security), d(syntax.Warning)}, want: 6, worst: syntax.Security},
+		{name: "include fatal", diags: Diagnostics{d(syntax.Warning), d(syntax.IncludeFatal)}, want: 6, worst: syntax.IncludeFatal},
+	}
+	for _, tc := range cases {
+		if got := tc.diags.ExitCode(); got != tc.want {
+			t.Errorf("%s: ExitCode() = %d, want %d", tc.name, got, tc.want)
+		}
+		if got := tc.diags.Worst(); got != tc.worst {
+			t.Errorf("%s: Worst() = %v, want %v", tc.name, got, tc.worst)
+		}
+		fatal := tc.worst == syntax.Fatal || tc.worst == syntax.IncludeFatal || tc.name == "security masks all"
+		if got := tc.diags.HasFatal(); got != fatal {
+			t.Errorf("%s: HasFatal() = %v", tc.name, got)
+		}
+		if (tc.diags.Err() != nil) != fatal {
+			t.Errorf("%s: Err() = %v", tc.name, tc.diags.Err())
+		}
+	}
+}
+
+func TestExitCodeFromConfigs(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      int
+	}{
+		{name: "valid", src: instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), want: 0},
+		{name: "empty", src: "", want: 0},
+		{name: "unknown keyword", src: instanceConf("bogus_kw 1"), want: 5},
+		{name: "state master", src: instanceConf("state master"), want: 5},
+		{name: "script without security", src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify \"/bin/n\"\n}\n", want: 6},
+		{name: "fatal static", src: "global_defs {\n default_interface nosuch0\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n", want: 4},
+		{name: "fatal static and warning", src: "global_defs {\n default_interface nosuch0\n bogus\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n", want: 5},
+	}
+	for _, tc := range cases {
+		_, diags := load(t, tc.src)
+		if got := diags.ExitCode(); got != tc.want {
+			t.Errorf("%s: ExitCode() = %d, want %d; diagnostics:\n%s", tc.name, got, tc.want, diags)
+		}
+	}
+}
+
+func TestPrint(t *testing.T) {
+	_, diags := load(t, "global_defs {\n  router_idd x\n}\n")
+	want := "test.conf:2:3: warning: router_idd: unknown keyword 'router_idd', did you mean 'router_id'?\n"
+	var b strings.Builder
+	if err := diags.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != want {
+		t.Errorf("Print:\n got %q\nwant %q", b.String(), want)
+	}
+}
