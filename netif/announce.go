@@ -1,0 +1,143 @@
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Pacing is the minimum gap between two announcements of one kind on one
+// interface: vrrp_garp_interval and vrrp_gna_interval (or a garp_group's
+// garp_interval / gna_interval). Zero sends back to back.
+type Pacing struct {
+	GARP time.Duration
+	NA   time.Duration
+}
+
+// AnnouncerConfig sets the pacing, globally and per interface.
+type AnnouncerConfig struct {
+	Default      Pacing
+	PerInterface map[string]Pacing
+}
+
+// sender puts one announcement on the wire.
+type sender interface {
+	send(ifname string, ip netip.Addr) error
+	close() error
+}
+
+// Announcer sends gratuitous ARPs (IPv4) and unsolicited neighbour
+// advertisements (IPv6) for virtual addresses, pacing them per interface
+// like keepalived's GARP queue. Announce may be called concurrently; the
+// pacing is shared, so two instances on one interface do not burst
+// together.
+type Announcer struct {
+	cfg  AnnouncerConfig
+	send sender
+	done chan struct{}
+
+	mu   sync.Mutex
+	next map[slot]time.Time // earliest time of the next packet per slot
+
+	closeOnce sync.Once
+}
+
+type slot struct {
+	ifname string
+	v6     bool
+}
+
+// NewAnnouncer returns an Announcer that opens packet sockets lazily, in
+// the network namespace of the thread calling Announce.
+func NewAnnouncer(cfg AnnouncerConfig) *Announcer {
+	return newAnnouncer(cfg, newPacketSender())
+}
+
+func newAnnouncer(cfg AnnouncerConfig, s sender) *Announcer {
+	return &Announcer{cfg: cfg, send: s, done: make(chan struct{}), next: map[slot]time.Time{}}
+}
+
+// Announce sends rounds rounds of one announcement per address, in order
+// (keepalived: 100, 101, 100, 101, ...), waiting as the pacing requires.
+// It returns at the first failure, or with an error wrapping
+// net.ErrClosed if the Announcer is closed meanwhile.
+func (a *Announcer) Announce(ifname string, addrs []netip.Addr, rounds int) error {
+	for _, ip := range addrs {
+		if !ip.Unmap().IsValid() || ip.IsMulticast() || ip.IsUnspecified() {
+			return fmt.Errorf("announce %v on %s: not a unicast address", ip, ifname)
+		}
+	}
+	for r := 0; r < rounds; r++ {
+		for _, ip := range addrs {
+			ip = ip.Unmap().WithZone("")
+			if err := a.wait(a.reserve(ifname, ip.Is6())); err != nil {
+				return fmt.Errorf("announce %v on %s: %w", ip, ifname, err)
+			}
+			if err := a.send.send(ifname, ip); err != nil {
+				return fmt.Errorf("announce %v on %s: %w", ip, ifname, err)
+			}
+		}
+	}
+	return nil
+}
+
+// reserve books the next free time slot for one packet and returns it.
+func (a *Announcer) reserve(ifname string, v6 bool) time.Time {
+	p, ok := a.cfg.PerInterface[ifname]
+	if !ok {
+		p = a.cfg.Default
+	}
+	gap := p.GARP
+	if v6 {
+		gap = p.NA
+	}
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := slot{ifname, v6}
+	at := a.next[k]
+	if at.Before(now) {
+		at = now
+	}
+	a.next[k] = at.Add(gap)
+	return at
+}
+
+func (a *Announcer) wait(until time.Time) error {
+	select {
+	case <-a.done:
+		return net.ErrClosed
+	default:
+	}
+	d := time.Until(until)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-a.done:
+		return net.ErrClosed
+	}
+}
+
+// Close aborts pending Announce calls and closes the packet sockets. It is
+// idempotent.
+func (a *Announcer) Close() error {
+	var err error
+	a.closeOnce.Do(func() {
+		close(a.done)
+		err = a.send.close()
+	})
+	if err != nil {
+		return fmt.Errorf("close announcer: %w", err)
+	}
+	return nil
+}
+
+var errNoHardwareAddr = errors.New("interface has no ethernet address")

@@ -1,0 +1,184 @@
+package netif
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/mdlayher/arp"
+	"github.com/mdlayher/ethernet"
+	"github.com/mdlayher/ndp"
+	"github.com/mdlayher/packet"
+	"golang.org/x/net/bpf"
+	"golang.org/x/net/ipv6"
+)
+
+// garpFrame builds keepalived's gratuitous ARP (vrrp_arp.c): an Ethernet
+// broadcast ARP *request* with sender IP = target IP = the VIP and target
+// MAC ff:ff:ff:ff:ff:ff (not zeros, unlike RFC 5227 probes).
+func garpFrame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
+	p, err := arp.NewPacket(arp.OperationRequest, mac, ip, ethernet.Broadcast, ip)
+	if err != nil {
+		return nil, fmt.Errorf("build gratuitous arp: %w", err)
+	}
+	pb, err := p.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("build gratuitous arp: %w", err)
+	}
+	f := ethernet.Frame{Destination: ethernet.Broadcast, Source: mac, EtherType: ethernet.EtherTypeARP, Payload: pb}
+	return f.MarshalBinary()
+}
+
+// unsolicitedNA builds keepalived's unsolicited neighbour advertisement
+// (vrrp_ndisc.c, RFC 4861 7.2.6): Override set, Solicited clear, Router
+// set when the interface forwards IPv6, target link-layer address option.
+func unsolicitedNA(mac net.HardwareAddr, ip netip.Addr, router bool) *ndp.NeighborAdvertisement {
+	return &ndp.NeighborAdvertisement{
+		Router:        router,
+		Override:      true,
+		TargetAddress: ip,
+		Options:       []ndp.Option{&ndp.LinkLayerAddress{Direction: ndp.Target, Addr: mac}},
+	}
+}
+
+// allNodes is the destination of unsolicited NAs (33:33:00:00:00:01).
+var allNodes = netip.MustParseAddr("ff02::1")
+
+// ifSockets are the send-only sockets of one interface.
+type ifSockets struct {
+	ifi *net.Interface
+	arp *packet.Conn
+	ndp *ndp.Conn
+}
+
+func (s *ifSockets) close() {
+	if s.arp != nil {
+		s.arp.Close()
+	}
+	if s.ndp != nil {
+		s.ndp.Close()
+	}
+}
+
+// packetSender is the real sender: an AF_PACKET socket for ARP and an
+// ICMPv6 socket for NA per interface, opened on first use.
+type packetSender struct {
+	mu     sync.Mutex // guards the fields below; held across one send
+	closed bool
+	ifs    map[string]*ifSockets
+}
+
+func newPacketSender() *packetSender { return &packetSender{ifs: map[string]*ifSockets{}} }
+
+func (s *packetSender) send(ifname string, ip netip.Addr) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return net.ErrClosed
+	}
+	so, err := s.socketsLocked(ifname)
+	if err != nil {
+		return err
+	}
+	if ip.Is4() {
+		err = so.sendGARP(ip)
+	} else {
+		err = so.sendNA(ip)
+	}
+	if err != nil {
+		// The interface may have been recreated: reopen next time.
+		so.close()
+		delete(s.ifs, ifname)
+	}
+	return err
+}
+
+func (s *packetSender) socketsLocked(ifname string) (*ifSockets, error) {
+	if so, ok := s.ifs[ifname]; ok {
+		return so, nil
+	}
+	ifi, err := net.InterfaceByName(ifname)
+	if err != nil {
+		return nil, err
+	}
+	if len(ifi.HardwareAddr) != 6 {
+		return nil, errNoHardwareAddr
+	}
+	so := &ifSockets{ifi: ifi}
+	s.ifs[ifname] = so
+	return so, nil
+}
+
+// dropAll is a BPF program accepting nothing: the sockets only send, and
+// must not queue every ARP or ICMPv6 packet of the segment.
+var dropAll, _ = bpf.Assemble([]bpf.Instruction{bpf.RetConstant{Val: 0}})
+
+func (so *ifSockets) sendGARP(ip netip.Addr) error {
+	if so.arp == nil {
+		c, err := packet.Listen(so.ifi, packet.Raw, int(ethernet.EtherTypeARP), &packet.Config{Filter: dropAll})
+		if err != nil {
+			return fmt.Errorf("open arp socket: %w", err)
+		}
+		so.arp = c
+	}
+	frame, err := garpFrame(so.ifi.HardwareAddr, ip)
+	if err != nil {
+		return err
+	}
+	if _, err := so.arp.WriteTo(frame, &packet.Addr{HardwareAddr: ethernet.Broadcast}); err != nil {
+		return fmt.Errorf("send gratuitous arp: %w", err)
+	}
+	return nil
+}
+
+// sendNA sends from the VIP itself, as keepalived does. Should the kernel
+// refuse that source (the address is tentative or already gone), the NA
+// goes out from the link-local address instead: receivers still learn
+// the target's MAC from the target link-layer address option.
+func (so *ifSockets) sendNA(ip netip.Addr) error {
+	if so.ndp == nil {
+		c, _, err := ndp.Listen(so.ifi, ndp.Unspecified)
+		if err != nil {
+			return fmt.Errorf("open icmpv6 socket: %w", err)
+		}
+		var f ipv6.ICMPFilter
+		f.SetAll(true)
+		if err := c.SetICMPFilter(&f); err != nil {
+			c.Close()
+			return fmt.Errorf("filter icmpv6 socket: %w", err)
+		}
+		so.ndp = c
+	}
+	m := unsolicitedNA(so.ifi.HardwareAddr, ip, forwarding(so.ifi.Name))
+	cm := &ipv6.ControlMessage{HopLimit: ndp.HopLimit, Src: ip.AsSlice(), IfIndex: so.ifi.Index}
+	err := so.ndp.WriteTo(m, cm, allNodes)
+	if err != nil {
+		cm.Src = nil
+		err = so.ndp.WriteTo(m, cm, allNodes)
+	}
+	if err != nil {
+		return fmt.Errorf("send unsolicited neighbour advertisement: %w", err)
+	}
+	return nil
+}
+
+// forwarding reports whether ifname forwards IPv6 (the NA Router flag).
+// /proc/sys/net follows the calling thread's network namespace.
+func forwarding(ifname string) bool {
+	b, err := os.ReadFile("/proc/sys/net/ipv6/conf/" + ifname + "/forwarding")
+	return err == nil && strings.TrimSpace(string(b)) == "1"
+}
+
+func (s *packetSender) close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for name, so := range s.ifs {
+		so.close()
+		delete(s.ifs, name)
+	}
+	return nil
+}
