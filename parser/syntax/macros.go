@@ -116,6 +116,11 @@ func (p *preprocessor) endMulti() {
 	p.multi = nil
 }
 
+// maxSubstitutions bounds the replacements in one line. Cycles that grow
+// the line stop at maxLine first, as in keepalived; this catches the
+// ones that do not grow ($A=$A), on which keepalived would loop forever.
+const maxSubstitutions = 4096
+
 // substitute replaces $NAME and ${NAME} references (replace_param). The
 // replacement text is scanned again at once, so values may refer to other
 // definitions. A multi-line definition, allowed only at the end of the
@@ -133,9 +138,10 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 			cur = at + 1
 			continue
 		}
-		if n == maxRescans {
+		if n == maxSubstitutions {
+			// Reported as unchanged so that the caller stops too.
 			p.diag(p.curPos(sp.col(at)), Warning, firstWord(sp.text), "definition substitution does not terminate - stopping")
-			return sp, more, changed
+			return sp, more, false
 		}
 		value := d.value
 		if d.fn != nil {
@@ -152,8 +158,10 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 			more = append(rest, more...)
 		}
 		if len(sp.text)-(end-at)+len(value) >= maxLine {
+			// Like replace_param's NULL return: keep what was done,
+			// report no change so that nothing is rescanned.
 			p.diag(p.curPos(sp.col(at)), Warning, firstWord(sp.text), "parameter substitution on line '%s' would exceed maximum line length", sp.text)
-			return sp, more, changed
+			return sp, more, false
 		}
 		sp = concat(sp.slice(0, at), fill(value, col), sp.slice(end, len(sp.text)))
 		changed = true

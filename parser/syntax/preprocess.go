@@ -184,7 +184,7 @@ func (p *preprocessor) inner(sp span, depth int, pending *[]span) (out span, kee
 		}
 		next, more, changed := p.substitute(sp)
 		if !changed {
-			return sp, true
+			return next, true
 		}
 		// keepalived decomments again after substitution, so a '#'
 		// from ${_HASH} outside quotes starts a comment.
