@@ -13,9 +13,9 @@ import (
 func TestDefinitions(t *testing.T) {
 	runCases(t, []parseCase{
 		{
-			name: "reference example: braces, bare name before '}' and empty value",
-			src:  "$A=10\n$B=${A}.2\n$EMPTY=\nrouter_id r_${B}$EMPTY}\n",
-			want: []string{"4:1 router_id r_10.2$EMPTY"},
+			name:  "reference example: braces, bare name before '}' and empty value",
+			src:   "$A=10\n$B=${A}.2\n$EMPTY=\nrouter_id r_${B}$EMPTY}\n",
+			want:  []string{"4:1 router_id r_10.2$EMPTY"},
 			diags: []string{"t.conf:4:23: warning: }: extra '}' found"},
 		},
 		{
@@ -101,9 +101,9 @@ func TestDefinitions(t *testing.T) {
 			want: []string{"1:1 router_id i_main"},
 		},
 		{
-			name: "self-reference does not hang",
-			src:  "$A=$A\nk $A\n",
-			want: []string{"2:1 k $A"},
+			name:  "self-reference does not hang",
+			src:   "$A=$A\nk $A\n",
+			want:  []string{"2:1 k $A"},
 			diags: []string{"t.conf:2:3: warning: k: definition substitution does not terminate - stopping"},
 		},
 		{
