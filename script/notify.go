@@ -25,6 +25,9 @@ var ErrNotifierClosed = errors.New("notifier closed")
 // Nil entries are not configured.
 type NotifyScripts struct {
 	Master, Backup, Fault, Stop, Deleted *Command
+	// MasterRxLowerPri is notify_master_rx_lower_pri, run for the
+	// MASTER_RX_LOWER_PRI event (which does not run Generic).
+	MasterRxLowerPri *Command
 	// Generic is `notify`: it gets the four words TYPE NAME STATE PRIORITY
 	// appended to its own argv.
 	Generic *Command
@@ -43,9 +46,15 @@ func (s NotifyScripts) forState(state string) *Command {
 		return s.Stop
 	case "DELETED":
 		return s.Deleted
+	case "MASTER_RX_LOWER_PRI":
+		return s.MasterRxLowerPri
 	}
 	return nil
 }
+
+// genericStates are the states the generic notify script is run for;
+// events such as MASTER_RX_LOWER_PRI or priority changes are not states.
+var genericStates = map[string]bool{"MASTER": true, "BACKUP": true, "FAULT": true, "STOP": true, "DELETED": true}
 
 // NotifyResult reports one finished notify run.
 type NotifyResult struct {
@@ -101,8 +110,10 @@ func NewNotifier(cfg NotifierConfig) *Notifier {
 	return &Notifier{cfg: cfg, run: Run, ctx: ctx, cancel: cancel, queues: map[queueKey]*notifyQueue{}}
 }
 
-// Notify queues the scripts for t and writes its FIFO lines. It returns
-// FIFO write errors, or ErrNotifierClosed.
+// Notify queues the scripts for t and writes its FIFO lines. The generic
+// script only runs for the five states MASTER, BACKUP, FAULT, STOP and
+// DELETED; MASTER_RX_LOWER_PRI runs only MasterRxLowerPri. It returns FIFO
+// write errors, or ErrNotifierClosed.
 func (n *Notifier) Notify(s NotifyScripts, t Transition) error {
 	n.mu.Lock()
 	if n.closed {
@@ -112,7 +123,7 @@ func (n *Notifier) Notify(s NotifyScripts, t Transition) error {
 	if c := s.forState(t.State); c != nil && len(c.Argv) > 0 {
 		n.enqueueLocked(t, *c)
 	}
-	if c := s.Generic; c != nil && len(c.Argv) > 0 {
+	if c := s.Generic; c != nil && len(c.Argv) > 0 && genericStates[t.State] {
 		g := *c
 		g.Argv = append(append([]string(nil), c.Argv...),
 			t.Type(), t.Name, t.State, strconv.Itoa(t.priority()))

@@ -168,3 +168,16 @@ func TestNotifierCloseDeadlineKills(t *testing.T) {
 		t.Errorf("Notify after Close = %v", err)
 	}
 }
+
+func TestNotifierRxLowerPriSkipsGeneric(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "notify.log")
+	sh := notifyLogScript(t, log)
+	n := NewNotifier(NotifierConfig{})
+	s := NotifyScripts{Generic: &Command{Argv: []string{sh, "generic"}}, MasterRxLowerPri: &Command{Argv: []string{sh, "rx_lower"}}}
+	n.Notify(s, Transition{Name: "VI_1", State: "MASTER_RX_LOWER_PRI", Priority: 110})
+	n.Notify(s, Transition{Name: "VI_1", State: "MASTER_PRIORITY", Priority: 100})
+	closeNotifier(t, n)
+	if d := cmp.Diff([]string{"argc=1 [1]=rx_lower"}, readLines(t, log)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
