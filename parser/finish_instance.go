@@ -143,6 +143,11 @@ func (b *builder) finishStrict(in *Instance) bool {
 		b.warnf(in.Pos, "accept", "(%s) accept mode is not allowed in strict mode for VRRPv2, resetting", in.Name)
 		in.Accept = false
 	}
+	if in.set["down_timer_adverts"] && in.DownTimerAdverts != 3 {
+		b.warnf(in.Pos, "down_timer_adverts", "(%s) down_timer_adverts is incompatible with strict mode, resetting", in.Name)
+	}
+	in.DownTimerAdverts = 3
+	in.mark("down_timer_adverts")
 	in.LowerPrioNoAdvert, in.HigherPrioSendAdvert = true, false
 	in.mark("lower_prio_no_advert")
 	in.mark("higher_prio_send_advert")

@@ -233,3 +233,12 @@ func (b *builder) buildGlobal(s *syntax.Stmt) {
 		dispatch(b, globalTable, s.Block.Stmts, &b.cfg.Global)
 	})
 }
+
+// globalStrict: keepalived 2.2.7 ignores any value, so "vrrp_strict off"
+// turns strict mode on (observed); goalived does the same and says so.
+func globalStrict(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	g.Strict = true
+	if v, ok := arg(s, 0); ok {
+		b.warnf(argPos(s, 0), s.Keyword, "vrrp_strict takes no value, '%s' ignored: strict mode is on", v)
+	}
+}

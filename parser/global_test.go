@@ -71,6 +71,8 @@ func TestGlobalKeywords(t *testing.T) {
 			want: []bool{true, true, true, true, true, true, true, true, true, true}},
 		{name: "bool bad", src: globalConf("vrrp_skip_check_adv_addr On"), get: gl(func(g *GlobalDefs) any { return g.SkipCheckAdvAddr }), want: false,
 			diags: []string{"warning: vrrp_skip_check_adv_addr: invalid boolean 'On', expected on|off|true|false|yes|no"}},
+		{name: "strict off is on", src: globalConf("vrrp_strict off"), get: gl(func(g *GlobalDefs) any { return g.Strict }), want: true,
+			diags: []string{"warning: vrrp_strict: vrrp_strict takes no value, 'off' ignored: strict mode is on"}},
 		{name: "strict", src: globalConf("vrrp_strict"), get: gl(func(g *GlobalDefs) any { return [2]bool{g.Strict, g.LowerPrioNoAdvert} }), want: [2]bool{true, true}},
 		{name: "down_timer_adverts", src: globalConf("vrrp_down_timer_adverts 101"), get: gl(func(g *GlobalDefs) any { return g.DownTimerAdverts }), want: 3,
 			diags: []string{"warning: vrrp_down_timer_adverts: number '101' outside range [1, 100]"}},

@@ -27,7 +27,7 @@ var globalTable = &table[*GlobalDefs]{
 		"vrrp_mcast_group6":                globalMcast(true),
 		"vrrp_check_unicast_src":           globalFlag(func(g *GlobalDefs) *bool { return &g.CheckUnicastSrc }),
 		"vrrp_skip_check_adv_addr":         globalBool(func(g *GlobalDefs) *bool { return &g.SkipCheckAdvAddr }),
-		"vrrp_strict":                      globalBool(func(g *GlobalDefs) *bool { return &g.Strict }),
+		"vrrp_strict":                      globalStrict,
 		"vrrp_lower_prio_no_advert":        globalBool(func(g *GlobalDefs) *bool { return &g.LowerPrioNoAdvert }),
 		"vrrp_higher_prio_send_advert":     globalBool(func(g *GlobalDefs) *bool { return &g.HigherPrioSendAdvert }),
 		"vrrp_down_timer_adverts":          globalInt(func(g *GlobalDefs) *int { return &g.DownTimerAdverts }, 1, 100),

@@ -134,6 +134,11 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 		b.warnf(s.Pos, s.Keyword, "route without destination, ignored")
 		return r, false
 	}
+	if r.Dev == "" && !r.NoTrack && !static {
+		// keepalived tracks a route through its interface (reference 2.4).
+		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", strings.Join(ws, " "))
+		r.NoTrack = true
+	}
 	if isDefault {
 		r.Dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 		if r.Via.Is6() || r.Src.Is6() {

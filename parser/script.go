@@ -38,18 +38,17 @@ func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
 	v.Script = c
 }
 
-// scriptTimer handles interval and timeout: ms resolution, 0 means 1 s.
+// scriptTimer handles interval and timeout: keepalived 2.2.7 takes whole
+// seconds 1..4294 and ignores other values with a message (observed; later
+// versions accept milliseconds).
 func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] {
 	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
-		d, ok := b.timerArg(s, 0, 3, 0, 1<<31*time.Millisecond)
+		n, ok := b.intArg(s, 0, 1, 4294)
 		if !ok {
+			b.warnf(s.Pos, s.Keyword, "(%s) vrrp script %s invalid, ignored", v.Name, s.Keyword)
 			return
 		}
-		if d == 0 {
-			b.warnf(argPos(s, 0), s.Keyword, "%s must be greater than 0, using 1 second", s.Keyword)
-			d = time.Second
-		}
-		*field(v) = d
+		*field(v) = time.Duration(n) * time.Second
 	}
 }
 

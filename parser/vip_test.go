@@ -76,11 +76,13 @@ func TestRoutesAndRules(t *testing.T) {
 			want: []Route{
 				{Words: []string{"src", "192.0.2.1", "198.51.100.0/24", "via", "192.0.2.254", "dev", "eth1", "metric", "10", "table", "100", "proto", "static", "scope", "link"},
 					Dst: pfx("198.51.100.0/24"), Src: addr("192.0.2.1"), Via: addr("192.0.2.254"), Dev: "eth1", Table: "100", Metric: 10, Scope: "link", Protocol: "static"},
-				{Words: []string{"blackhole", "198.51.100.1/32"}, Type: "blackhole", Dst: pfx("198.51.100.1/32")},
+				{Words: []string{"blackhole", "198.51.100.1/32"}, Type: "blackhole", Dst: pfx("198.51.100.1/32"), NoTrack: true},
 				{Words: []string{"default", "gw", "192.0.2.1", "no_track"}, Dst: pfx("0.0.0.0/0"), Via: addr("192.0.2.1"), NoTrack: true},
-				{Words: []string{"2001:db8:1::/48", "via", "2001:db8::1", "mtu", "1400", "onlink"}, Dst: pfx("2001:db8:1::/48"), Via: addr("2001:db8::1")},
+				{Words: []string{"2001:db8:1::/48", "via", "2001:db8::1", "mtu", "1400", "onlink"}, Dst: pfx("2001:db8:1::/48"), Via: addr("2001:db8::1"), NoTrack: true},
 			},
-			diags: []string{"warning: 192.168.100./24: invalid route destination '192.168.100./24', route ignored"}},
+			diags: []string{"warning: blackhole: cannot track route blackhole 198.51.100.1/32 with no interface specified, not tracking",
+				"warning: 2001:db8:1::/48: cannot track route 2001:db8:1::/48 via 2001:db8::1 mtu 1400 onlink with no interface specified, not tracking",
+				"warning: 192.168.100./24: invalid route destination '192.168.100./24', route ignored"}},
 		{name: "rules", src: instanceConf("virtual_rules {\n from 192.0.2.0/24 table 2 priority 100\n to 198.51.100.0/24 lookup main iif eth0 fwmark 0x10/0xff no_track\n from all oif eth1 table 5\n bogus\n}"),
 			get: get(func(in *Instance) any { return in.Rules }),
 			want: []Rule{
