@@ -30,7 +30,7 @@ func TestVRRPScript(t *testing.T) {
 		{name: "all keywords", src: scriptConf("script \"/bin/chk 'a b' x\"\ninterval 3\ntimeout 2\nweight -20 reverse\nrise 3\nfall 4\nuser nobody nogroup\ninit_fail", "chk"), get: all,
 			want: VRRPScript{Name: "chk", Script: &Command{Cmd: "/bin/chk 'a b' x", Argv: []string{"/bin/chk", "a b", "x"}, User: "nobody", Group: "nogroup"},
 				Interval: 3 * time.Second, Timeout: 2 * time.Second, Weight: -20, Reverse: true, Rise: 3, Fall: 4, InitFail: true, Used: true},
-},
+		},
 		{name: "fractional interval", src: scriptConf("script /bin/true\ninterval 0.5\ntimeout 0", "chk"), get: sc(func(v *VRRPScript) any { return [2]time.Duration{v.Interval, v.Timeout} }),
 			want: [2]time.Duration{time.Second, time.Second},
 			diags: []string{"warning: interval: invalid number '0.5'", "warning: interval: (chk) vrrp script interval invalid, ignored",
