@@ -1,7 +1,10 @@
 package netif_test
 
 import (
+	"bytes"
 	"encoding/binary"
+	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,17 +16,20 @@ import (
 	"github.com/goalived/goalived/netif/nstest"
 )
 
+// keepalivedConf is a one-instance MASTER configuration; EXTRA takes the
+// version and unicast keywords of each case, DIR the notify directory.
 const keepalivedConf = `global_defs {
     router_id gl-netif-test
 }
 vrrp_instance VI_1 {
     state MASTER
     interface eth0
-    virtual_router_id 51
+    virtual_router_id VRID
     priority 100
     advert_int 1
+EXTRA
     virtual_ipaddress {
-        192.0.2.100/32
+        VIP
     }
     notify_master "/usr/bin/touch DIR/master"
     notify_backup "/usr/bin/touch DIR/backup"
@@ -40,6 +46,9 @@ func startKeepalived(t *testing.T, lab *nstest.Lab, i int, conf string) string {
 		bin = "/usr/sbin/keepalived"
 	}
 	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+			t.Fatalf("keepalived not installed: %v", err)
+		}
 		t.Skipf("skipping: keepalived not installed (%v)", err)
 	}
 	dir := t.TempDir()
@@ -50,6 +59,7 @@ func startKeepalived(t *testing.T, lab *nstest.Lab, i int, conf string) string {
 	p := lab.Start(i, "env", "TMPDIR="+dir, bin, "-n", "-l", "-D", "-P", "-f", cf,
 		"-p", filepath.Join(dir, "keepalived.pid"), "-r", filepath.Join(dir, "vrrp.pid"))
 	t.Cleanup(func() {
+		p.Stop() // at the end of this (sub)test, not of the lab
 		if t.Failed() || testing.Verbose() {
 			t.Logf("keepalived output:\n%s", p.Output())
 		}
@@ -57,47 +67,92 @@ func startKeepalived(t *testing.T, lab *nstest.Lab, i int, conf string) string {
 	return dir
 }
 
-// v2Advert builds a VRRPv2 advertisement (RFC 3768 5.1) for VRID 51 and
-// 192.0.2.100 with no authentication.
-func v2Advert(prio byte) []byte {
-	b := []byte{0x21, 51, prio, 1, 0, 1, 0, 0, 192, 0, 2, 100, 0, 0, 0, 0, 0, 0, 0, 0}
-	var sum uint32
-	for i := 0; i < len(b); i += 2 {
-		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+// vrrpAdvert builds a VRRP advertisement (RFC 3768 5.1, RFC 5798 5.1) for
+// one VIP, interval 1 s, no authentication. The v2 checksum is computed
+// here; the v3 IPv6 one is left to the kernel (IPV6_CHECKSUM).
+func vrrpAdvert(version int, vrid, prio byte, vip netip.Addr) []byte {
+	b := []byte{byte(version<<4 | 1), vrid, prio, 1, 0, 1, 0, 0}
+	if version == 3 {
+		b[4], b[5] = 0, 100 // centiseconds
 	}
-	sum = sum>>16 + sum&0xffff
-	sum += sum >> 16
-	binary.BigEndian.PutUint16(b[6:], ^uint16(sum))
+	b = append(b, vip.AsSlice()...)
+	if version == 2 {
+		b = append(b, make([]byte, 8)...) // auth data
+		var sum uint32
+		for i := 0; i < len(b); i += 2 {
+			sum += uint32(binary.BigEndian.Uint16(b[i:]))
+		}
+		sum = sum>>16 + sum&0xffff
+		sum += sum >> 16
+		binary.BigEndian.PutUint16(b[6:], ^uint16(sum))
+	}
 	return b
 }
 
 // TestIntegrationKeepalivedInterop checks both directions against a real
-// keepalived: its adverts arrive on our Conn with keepalived's header
+// keepalived 2.2.7 for IPv4 multicast (v2), IPv4 unicast (v2) and IPv6
+// multicast (v3): its adverts arrive on our Conn with keepalived's header
 // fields, and our adverts are accepted by it (a higher priority makes the
 // keepalived master step down).
 func TestIntegrationKeepalivedInterop(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(2))
-	b := listenIn(t, lab, 1, netif.Config{Ifname: "eth0"})
-	dir := startKeepalived(t, lab, 0, keepalivedConf)
+	a, b := lab.Host(0), lab.Host(1)
+	for _, tc := range []struct {
+		name     string
+		version  int
+		vrid     byte
+		vip      netip.Addr
+		extra    string
+		cfg      netif.Config
+		src, dst netip.Addr // of keepalived's adverts; we answer to src or dst
+	}{
+		{"ipv4 multicast v2", 2, 51, netip.MustParseAddr("192.0.2.100"), "",
+			netif.Config{Ifname: "eth0"}, a.Addr4, netif.GroupV4},
+		{"ipv4 unicast v2", 2, 53, netip.MustParseAddr("192.0.2.101"),
+			"    unicast_src_ip " + a.Addr4.String() + "\n    unicast_peer {\n        " + b.Addr4.String() + "\n    }",
+			netif.Config{Ifname: "eth0", Unicast: true, UnicastSrc: b.Addr4}, a.Addr4, b.Addr4},
+		{"ipv6 multicast v3", 3, 52, netip.MustParseAddr("2001:db8::100"), "    version 3",
+			netif.Config{Ifname: "eth0", Family: 6}, a.LinkLocal, netif.GroupV6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conf := strings.NewReplacer("VRID", fmt.Sprint(tc.vrid), "EXTRA", tc.extra, "VIP", tc.vip.String()).Replace(keepalivedConf)
+			conn := listenIn(t, lab, 1, tc.cfg)
+			ka := startKeepalived(t, lab, 0, conf)
+			checkKeepalivedAdvert(t, conn, tc.src, tc.dst, b.Index, vrrpAdvert(tc.version, tc.vrid, 100, tc.vip))
+			peer := tc.dst
+			if tc.cfg.Unicast {
+				peer = tc.src
+			}
+			takeOver(t, ka, conn, peer, vrrpAdvert(tc.version, tc.vrid, 200, tc.vip))
+		})
+	}
+}
 
-	got, err := readOne(t, b, 15*time.Second)
+func checkKeepalivedAdvert(t *testing.T, conn *netif.Conn, src, dst netip.Addr, ifindex int, want []byte) {
+	t.Helper()
+	got, err := readOne(t, conn, 15*time.Second)
 	if err != nil {
 		t.Fatalf("no advert from keepalived: %v", err)
 	}
-	h := lab.Host(0)
-	if got.Src != h.Addr4 || got.Dst != netif.GroupV4 || got.TTL != 255 || got.IfIndex != lab.Host(1).Index {
-		t.Errorf("keepalived advert %v -> %v ttl %d if %d, want %v -> 224.0.0.18 ttl 255 if %d",
-			got.Src, got.Dst, got.TTL, got.IfIndex, h.Addr4, lab.Host(1).Index)
+	if got.Src != src || got.Dst != dst || got.TTL != 255 || got.IfIndex != ifindex {
+		t.Errorf("keepalived advert %v -> %v ttl %d if %d, want %v -> %v ttl 255 if %d",
+			got.Src, got.Dst, got.TTL, got.IfIndex, src, dst, ifindex)
 	}
-	if len(got.Header) < 20 || got.Header[1] != 0xc0 || got.Header[9] != netif.ProtoVRRP {
+	if src.Is4() && (len(got.Header) < 20 || got.Header[1] != 0xc0 || got.Header[9] != netif.ProtoVRRP) {
 		t.Errorf("keepalived ipv4 header % x: want tos c0 and protocol 112", got.Header)
 	}
-	if want := v2Advert(100); string(got.Payload) != string(want) {
+	if src.Is6() && len(got.Payload) == len(want) {
+		copy(want[6:8], got.Payload[6:8]) // checked by the kernel
+	}
+	if !bytes.Equal(got.Payload, want) {
 		t.Errorf("keepalived advert payload\n got % x\nwant % x", got.Payload, want)
 	}
+}
 
-	// Our higher-priority adverts must be accepted: keepalived goes BACKUP
-	// (notify_backup already ran once at startup, for the init state).
+// takeOver sends higher-priority adverts until keepalived goes BACKUP
+// (notify_backup already ran once at startup, for the init state).
+func takeOver(t *testing.T, dir string, conn *netif.Conn, dst netip.Addr, adv []byte) {
+	t.Helper()
 	waitFile(t, filepath.Join(dir, "master"), 5*time.Second)
 	backup := filepath.Join(dir, "backup")
 	if err := os.Remove(backup); err != nil {
@@ -108,7 +163,7 @@ func TestIntegrationKeepalivedInterop(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("keepalived did not accept our priority 200 adverts")
 		}
-		if err := b.WritePacket(v2Advert(200), netif.GroupV4); err != nil {
+		if err := conn.WritePacket(adv, dst); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(500 * time.Millisecond)
