@@ -50,6 +50,11 @@
 //
 //	any state ── Shutdown (prio-0 advert + RemoveVIPs if master) ──► STOP
 //
+// Shutdown{KeepVIPs} (keepalived -V) skips the priority-0 advert and the
+// removal. Reload keeps the state like keepalived's SIGHUP for a matched
+// instance: a master sends one advert and announces all VIPs when the new
+// configuration added some.
+//
 // The runtime (Instance) runs one Machine per VRRP instance on its own
 // goroutine with an injected Clock; its outputs are the Sender, VIPs,
 // Announcer and Reporter interfaces. Package vrrptest has a fake clock and

@@ -3,6 +3,7 @@ package vrrp
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,15 +28,18 @@ type Instance struct {
 	started  bool
 	closed   bool
 	overruns atomic.Uint64
+	keepVIPs atomic.Bool // set by CloseKeepVIPs before quit is closed
 
 	mu   sync.Mutex // guards snap
 	snap snapshot
 }
 
 type snapshot struct {
-	state State
-	prio  uint8
-	stats Stats
+	state      State
+	prio       uint8
+	stats      Stats
+	masterAddr netip.Addr
+	masterPrio uint8
 }
 
 // Option configures an Instance.
@@ -58,7 +62,7 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	for _, o := range opts {
 		o(in)
 	}
-	in.snap = snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats()}
+	in.snap = snapshotOf(m)
 	return in, nil
 }
 
@@ -83,10 +87,17 @@ func (in *Instance) Start() error {
 // Close shuts the instance down (a master sends priority 0 and releases
 // its VIPs, STOP is reported) and waits until all outputs are done. It is
 // idempotent and safe to call concurrently.
-func (in *Instance) Close() error {
+func (in *Instance) Close() error { return in.close(false) }
+
+// CloseKeepVIPs stops the instance like Close but, as keepalived -V
+// (--dont-release-vrrp), a master neither resigns nor removes its VIPs.
+func (in *Instance) CloseKeepVIPs() error { return in.close(true) }
+
+func (in *Instance) close(keepVIPs bool) error {
 	in.lifeMu.Lock()
 	if !in.closed {
 		in.closed = true
+		in.keepVIPs.Store(keepVIPs)
 		close(in.quit)
 	}
 	started := in.started
@@ -112,6 +123,18 @@ func (in *Instance) Deliver(p Packet) {
 // SetPriority sets the effective priority (clamped to 1..254; ignored for
 // an address owner).
 func (in *Instance) SetPriority(p int) { in.control(PriorityChanged{Priority: p}) }
+
+// Reload applies a new configuration for the same virtual router (see
+// the Reload event); the state is kept. The new configuration is validated
+// first and the instance left unchanged on error.
+func (in *Instance) Reload(cfg Config) error {
+	ev, err := NewReload(cfg)
+	if err != nil {
+		return fmt.Errorf("reload vrrp instance %s: %w", in.name, err)
+	}
+	in.control(ev)
+	return nil
+}
 
 // SetFault sets or clears the instance's fault condition.
 func (in *Instance) SetFault(fault bool) {
@@ -150,6 +173,14 @@ func (in *Instance) Stats() Stats {
 	return in.snap.stats
 }
 
+// Master returns the address and priority of the current master as last
+// heard (our own when master).
+func (in *Instance) Master() (netip.Addr, uint8) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.snap.masterAddr, in.snap.masterPrio
+}
+
 // Overruns counts packets dropped because the receive queue was full.
 func (in *Instance) Overruns() uint64 { return in.overruns.Load() }
 
@@ -172,4 +203,9 @@ func (in *Instance) arm(deadline time.Time) ClockTimer {
 		return nil
 	}
 	return in.clock.NewTimer(max(deadline.Sub(in.clock.Now()), 0))
+}
+
+func snapshotOf(m *Machine) snapshot {
+	a, p := m.Master()
+	return snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats(), masterAddr: a, masterPrio: p}
 }

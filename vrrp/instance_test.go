@@ -161,3 +161,59 @@ func TestNewInstanceRejectsBadConfig(t *testing.T) {
 		t.Fatal("NewInstance accepted vrid 0")
 	}
 }
+
+func TestInstanceReloadAndKeepVIPs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		snd, h := &prioSender{}, &host{}
+		cfg := vrrp.Config{Name: "VI_1", VRID: 1, Version: 2, Priority: 255, WantMaster: true,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11"), GARP: vrrp.GARPConfig{MasterRepeat: 1}}
+		in, err := vrrp.NewInstance(cfg, vrrp.Outputs{Sender: snd, VIPs: h, Announcer: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Start()
+		time.Sleep(1500 * time.Millisecond)
+		synctest.Wait()
+		if _, rounds := h.state(); rounds != 1 {
+			t.Fatalf("%d garp rounds after becoming master, want 1", rounds)
+		}
+		cfg.Addrs = append(vips[:1:1], netip.MustParseAddr("198.51.100.11"))
+		if err := in.Reload(cfg); err != nil {
+			t.Fatal(err)
+		}
+		bad := cfg
+		bad.Version = 4
+		if err := in.Reload(bad); err == nil {
+			t.Error("Reload accepted version 4")
+		}
+		synctest.Wait()
+		if _, rounds := h.state(); rounds != 2 || in.State() != vrrp.StateMaster {
+			t.Errorf("after reload adding a vip: %d rounds in %v, want 2 in MASTER", rounds, in.State())
+		}
+		in.CloseKeepVIPs()
+		if owned, _ := h.state(); !owned {
+			t.Error("CloseKeepVIPs released the vips")
+		}
+		if diff := cmp.Diff([]uint8{255, 255, 255}, snd.prios()); diff != "" {
+			t.Errorf("advert priorities (-want +got):\n%s", diff)
+		}
+	})
+}
+
+type prioSender struct {
+	mu sync.Mutex
+	p  []uint8
+}
+
+func (s *prioSender) Send(_ netip.Addr, msg []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.p = append(s.p, msg[2])
+	return nil
+}
+
+func (s *prioSender) prios() []uint8 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]uint8(nil), s.p...)
+}

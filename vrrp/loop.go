@@ -20,7 +20,7 @@ func (in *Instance) loop() {
 		select {
 		case <-in.quit:
 			stopTimer(timer)
-			in.step(Shutdown{})
+			in.step(Shutdown{KeepVIPs: in.keepVIPs.Load()})
 			return
 		case p := <-in.pkts:
 			ev = PacketReceived{Packet: p}
@@ -38,7 +38,7 @@ func (in *Instance) loop() {
 func (in *Instance) step(ev Event) time.Time {
 	now := in.clock.Now()
 	r := in.m.Step(now, ev)
-	base := Report{Instance: in.name, Time: now, From: r.From, To: r.State, Reason: r.Reason, Priority: in.m.Priority()}
+	base := Report{Instance: in.m.cfg.Name, Time: now, From: r.From, To: r.State, Reason: r.Reason, Priority: in.m.Priority()}
 	if r.Drop != nil {
 		rep := base
 		rep.Kind, rep.Err = ReportDrop, r.Drop
@@ -57,7 +57,7 @@ func (in *Instance) step(ev Event) time.Time {
 		in.perform(base, a)
 	}
 	in.mu.Lock()
-	in.snap = snapshot{state: r.State, prio: in.m.Priority(), stats: in.m.Stats()}
+	in.snap = snapshotOf(in.m)
 	in.mu.Unlock()
 	return r.Deadline
 }

@@ -76,7 +76,9 @@ func (m *Machine) Step(now time.Time, ev Event) Result {
 	case FaultCleared:
 		m.setFault(now, false, &r)
 	case Shutdown:
-		m.shutdown(&r)
+		m.shutdown(e.KeepVIPs, &r)
+	case Reload:
+		m.reload(now, e.cfg, &r)
 	}
 	r.State = m.state
 	r.Deadline = m.deadline()
@@ -155,13 +157,18 @@ func (m *Machine) setPriority(now time.Time, p int, r *Result) {
 	if np == m.prio {
 		return
 	}
+	m.applyPriority(np)
+	r.Reason = ReasonPriorityChanged
+}
+
+// applyPriority sets the effective priority; keepalived shifts a running
+// down timer by the change in skew.
+func (m *Machine) applyPriority(p uint8) {
 	old := m.skew()
-	m.prio = np
+	m.prio = p
 	if m.state == StateBackup && !m.downAt.IsZero() {
-		// keepalived shifts the running down timer by the change in skew.
 		m.downAt = m.downAt.Add(m.skew() - old)
 	}
-	r.Reason = ReasonPriorityChanged
 }
 
 func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
@@ -186,11 +193,11 @@ func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
 	}
 }
 
-func (m *Machine) shutdown(r *Result) {
+func (m *Machine) shutdown(keepVIPs bool, r *Result) {
 	if m.state == StateStopped {
 		return
 	}
-	if m.state == StateMaster {
+	if m.state == StateMaster && !keepVIPs {
 		m.send(PriorityStop, r)
 		r.Actions = append(r.Actions, RemoveVIPs{})
 	}

@@ -60,6 +60,14 @@ func (c *Config) advertNormalized(prio uint8) Advert {
 	return n.advert(prio)
 }
 
+func mustReload(c Config) Reload {
+	r, err := NewReload(c)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
 func becomeMaster(c Config, from State, why Reason, prio uint8) []Action {
 	return []Action{send(c, prio), AddVIPs{}, Announce{Rounds: 5, Why: AnnounceBecameMaster},
 		Notify{From: from, To: StateMaster, Reason: why, Priority: prio}}
@@ -188,6 +196,19 @@ func TestMachineStep(t *testing.T) {
 		{name: "master shutdown sends priority 0", setup: master, at: mdi100 + 300*time.Millisecond, ev: Shutdown{}, state: StateStopped,
 			reason: ReasonShutdown, actions: []Action{send(base, 0), RemoveVIPs{}, Notify{StateMaster, StateStopped, ReasonShutdown, 100}},
 			deadline: -1},
+		{name: "master shutdown keeping vips (-V)", setup: master, at: mdi100, ev: Shutdown{KeepVIPs: true}, state: StateStopped,
+			reason: ReasonShutdown, actions: []Action{Notify{StateMaster, StateStopped, ReasonShutdown, 100}}, deadline: -1},
+		{name: "reload master adding a vip", setup: master, at: mdi100 + 200*time.Millisecond,
+			ev:    mustReload(machineConfig(func(c *Config) { c.Addrs = append(testVIPs[:2:2], netip.MustParseAddr("192.0.2.102")) })),
+			state: StateMaster, reason: ReasonReload,
+			actions:  []Action{send(base, 100), AddVIPs{}, Announce{5, AnnounceReload}},
+			deadline: mdi100 + time.Second},
+		{name: "reload master removing a vip", setup: master, at: mdi100 + 200*time.Millisecond,
+			ev:    mustReload(machineConfig(func(c *Config) { c.Addrs = testVIPs[:1] })),
+			state: StateMaster, reason: ReasonReload, actions: []Action{send(base, 100)}, deadline: mdi100 + time.Second},
+		{name: "reload backup keeps its timer", setup: []timed{{0, Start{}}}, at: time.Second,
+			ev:    mustReload(machineConfig(func(c *Config) { c.Priority = 120 })),
+			state: StateBackup, reason: ReasonReload, deadline: 3*time.Second + 136*time.Second/256},
 		{name: "backup shutdown", setup: []timed{{0, Start{}}}, at: time.Second, ev: Shutdown{}, state: StateStopped, reason: ReasonShutdown,
 			actions: []Action{Notify{StateBackup, StateStopped, ReasonShutdown, 100}}, deadline: -1},
 		{name: "master fault resigns", setup: master, at: mdi100 + 300*time.Millisecond, ev: FaultSet{}, state: StateFault, reason: ReasonFault,
@@ -273,5 +294,25 @@ func TestStringers(t *testing.T) {
 	}
 	if StateStopped.String() != "STOP" || State(9).String() != "state(9)" {
 		t.Errorf("state names wrong: %v %v", StateStopped, State(9))
+	}
+}
+
+func TestReloadPriority(t *testing.T) {
+	m, err := NewMachine(machineConfig(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Step(t0, Start{})
+	m.Step(t0, PriorityChanged{Priority: 130}) // tracker weight +30
+	m.Step(t0.Add(time.Second), mustReload(machineConfig(nil)))
+	if m.Priority() != 130 {
+		t.Errorf("same base priority: effective %d, want 130 kept", m.Priority())
+	}
+	m.Step(t0.Add(time.Second), mustReload(machineConfig(func(c *Config) { c.Priority = 90 })))
+	if m.Priority() != 90 {
+		t.Errorf("new base priority: effective %d, want 90", m.Priority())
+	}
+	if _, err := NewReload(machineConfig(func(c *Config) { c.VRID = 0 })); err == nil {
+		t.Error("NewReload accepted vrid 0")
 	}
 }

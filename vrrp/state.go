@@ -53,6 +53,7 @@ const (
 	ReasonShutdown               // the instance is being stopped
 	ReasonDropped                // the packet failed validation
 	ReasonIgnored                // the event means nothing in this state
+	ReasonReload                 // the configuration was reloaded
 	numReasons
 )
 
@@ -60,7 +61,7 @@ var reasonNames = [...]string{
 	"none", "start", "address owner", "master down timer", "priority 0 advert", "fast preempt",
 	"higher priority advert", "lower priority advert", "advert accepted", "lower priority advert discarded",
 	"preempt delay", "advert timer", "garp timer", "priority changed", "fault", "fault cleared",
-	"shutdown", "packet dropped", "ignored",
+	"shutdown", "packet dropped", "ignored", "reload",
 }
 
 func (r Reason) String() string {
@@ -92,8 +93,14 @@ type (
 	// FaultSet and FaultCleared: the instance's aggregated fault condition.
 	FaultSet     struct{}
 	FaultCleared struct{}
-	// Shutdown stops the instance: a master resigns with priority 0.
-	Shutdown struct{}
+	// Shutdown stops the instance: a master resigns with priority 0 and
+	// releases its VIPs, unless KeepVIPs (keepalived -V,
+	// --dont-release-vrrp).
+	Shutdown struct{ KeepVIPs bool }
+	// Reload applies a new configuration to a running instance that
+	// keepalived would match to this one (same VRID, family, interface,
+	// reference 3.15). Build it with NewReload, which validates.
+	Reload struct{ cfg Config }
 )
 
 func (Start) event()           {}
@@ -104,6 +111,7 @@ func (PriorityChanged) event() {}
 func (FaultSet) event()        {}
 func (FaultCleared) event()    {}
 func (Shutdown) event()        {}
+func (Reload) event()          {}
 
 // Action is an output of Machine.Step, to be performed in order.
 type Action interface{ action() }
@@ -118,6 +126,7 @@ const (
 	AnnounceRefresh                                      // garp_master_refresh
 	AnnounceLowerPriority                                // split brain healing: a worse master was heard
 	AnnounceLowerPriorityDelay                           // second burst after garp_lower_prio_delay
+	AnnounceReload                                       // a reload added addresses to a master
 )
 
 func (a AnnounceReason) String() string {
@@ -132,6 +141,8 @@ func (a AnnounceReason) String() string {
 		return "lower priority"
 	case AnnounceLowerPriorityDelay:
 		return "lower priority delay"
+	case AnnounceReload:
+		return "reload"
 	}
 	return fmt.Sprintf("announce(%d)", uint8(a))
 }
