@@ -22,8 +22,6 @@ type builder struct {
 	globalSet map[string]bool
 	// context names the enclosing block for Feature.Block.
 	context string
-	// scriptPositions are where scripts were configured (security check).
-	scriptPositions []syntax.Pos
 	// staticAddrPos are the lines of StaticAddresses, for late checks.
 	staticAddrPos []syntax.Pos
 	// memberPos collects the positions of the sync group being read.

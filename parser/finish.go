@@ -27,6 +27,7 @@ func (b *builder) finish() {
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishScripts()
+	b.checkNotifyScripts()
 	b.checkScriptSecurity()
 }
 
@@ -157,9 +158,11 @@ func (b *builder) finishScripts() {
 		case noDefaultUser && v.Script.User == "":
 			b.warnf(v.Pos, "vrrp_script", "unable to set default user for vrrp script %s, removed (set script_user or create user keepalived_script)", v.Name)
 			b.untrackScript(v.Name)
+		case !b.opts.ScriptUsable(v.Script.Argv[0]):
+			b.warnf(v.Script.pos, "script", "disabling track script %s since %s is not found or not accessible", v.Name, v.Script.Argv[0])
+			b.untrackScript(v.Name)
 		default:
 			kept = append(kept, v)
-			b.scriptSeen(v.Pos)
 		}
 	}
 	b.cfg.Scripts = kept
@@ -173,22 +176,6 @@ func (b *builder) untrackScript(name string) {
 	for _, g := range b.cfg.SyncGroups {
 		g.TrackScripts = slices.DeleteFunc(g.TrackScripts, drop)
 	}
-}
-
-// checkScriptSecurity reports keepalived's SECURITY VIOLATION (reference
-// 3.4): any script configured while enable_script_security is off.
-func (b *builder) checkScriptSecurity() {
-	if b.cfg.Global.EnableScriptSecurity || len(b.scriptPositions) == 0 {
-		return
-	}
-	first := b.scriptPositions[0]
-	for _, p := range b.scriptPositions[1:] {
-		if posLess(p, first) {
-			first = p
-		}
-	}
-	b.report(syntax.Security, first, "enable_script_security",
-		"SECURITY VIOLATION - scripts are being executed but script_security not enabled")
 }
 
 func posLess(a, b syntax.Pos) bool {

@@ -120,7 +120,6 @@ func globalFIFOScript(field func(g *GlobalDefs) **FIFO) globalHandler {
 		if c == nil {
 			return
 		}
-		b.scriptSeen(s.Pos)
 		f := *field(g)
 		if f == nil {
 			f = &FIFO{}
@@ -133,7 +132,6 @@ func globalFIFOScript(field func(g *GlobalDefs) **FIFO) globalHandler {
 func globalScript(field func(g *GlobalDefs) **Command) globalHandler {
 	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 		if c := b.command(s, true); c != nil {
-			b.scriptSeen(s.Pos)
 			*field(g) = c
 		}
 	}

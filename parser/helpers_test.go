@@ -14,7 +14,7 @@ import (
 // cmpOpts compare netip values and skip the builder's private fields.
 var cmpOpts = cmp.Options{
 	cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{}),
-	cmpopts.IgnoreUnexported(Instance{}, VRRPScript{}, SyncGroup{}),
+	cmpopts.IgnoreUnexported(Instance{}, VRRPScript{}, SyncGroup{}, Command{}),
 }
 
 // testOptions makes loads independent of the host: every interface exists
@@ -26,6 +26,7 @@ func testOptions() Options {
 		InterfaceExists: exists,
 		LookupUser:      func(n string) bool { return exists(n) && n != "keepalived_script" },
 		LookupGroup:     exists,
+		ScriptUsable:    func(argv0 string) bool { return len(argv0) < 7 || argv0[:7] != "/nosuch" },
 		Hostname:        "testhost",
 		ConfigID:        "testhost",
 		RandomSeed:      1,

@@ -130,7 +130,6 @@ func authPass(b *builder, s *syntax.Stmt, a *Auth) {
 func instNotify(field func(n *Notifies) **Notify) instHandler {
 	return func(b *builder, s *syntax.Stmt, in *Instance) {
 		if c := b.command(s, true); c != nil {
-			b.scriptSeen(s.Pos)
 			*field(&in.Notify) = c
 		}
 	}
@@ -143,7 +142,6 @@ func instNotifyDeleted(b *builder, s *syntax.Stmt, in *Instance) {
 		return
 	}
 	if c := b.command(s, true); c != nil {
-		b.scriptSeen(s.Pos)
 		in.Notify.DeletedCmd = c
 	}
 }

@@ -3,6 +3,8 @@ package parser
 import (
 	"net/netip"
 	"time"
+
+	"github.com/goalived/goalived/parser/syntax"
 )
 
 // Config is the typed model of one keepalived.conf. Slices keep the order
@@ -120,6 +122,9 @@ type Command struct {
 	Group string `json:"group,omitempty"`
 	// SupplementaryGroups: the group was written with a leading ':'.
 	SupplementaryGroups bool `json:"supplementary_groups,omitempty"`
+
+	pos syntax.Pos // where it was configured
+	kw  string     // the keyword that configured it
 }
 
 // Notify is the command of a notify_* keyword.

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"os/user"
 	"strings"
 )
@@ -20,6 +21,10 @@ type Options struct {
 	// exists; default os/user.
 	LookupUser  func(name string) bool
 	LookupGroup func(name string) bool
+	// ScriptUsable reports whether a script's program (argv[0]) can be
+	// run; keepalived drops scripts it cannot find. Default: an existing
+	// non-directory path, or a name found in PATH.
+	ScriptUsable func(argv0 string) bool
 	// Hostname is the default router_id; default os.Hostname.
 	Hostname string
 	// AllConfig makes every include check strict (keepalived -e).
@@ -55,6 +60,9 @@ func (o *Options) fill() {
 			return err == nil
 		}
 	}
+	if o.ScriptUsable == nil {
+		o.ScriptUsable = scriptUsable
+	}
 	if o.Hostname == "" {
 		h, err := os.Hostname()
 		if err != nil || h == "" {
@@ -72,3 +80,15 @@ func (o *Options) UserExists(name string) bool { return name != "" && o.LookupUs
 
 // GroupExists reports whether the script group exists (through the hook).
 func (o *Options) GroupExists(name string) bool { return name != "" && o.LookupGroup(name) }
+
+func scriptUsable(argv0 string) bool {
+	if strings.HasPrefix(argv0, "<") {
+		return true // shell file test, run through /bin/sh
+	}
+	if !strings.Contains(argv0, "/") {
+		_, err := exec.LookPath(argv0)
+		return err == nil
+	}
+	fi, err := os.Stat(argv0)
+	return err == nil && !fi.IsDir()
+}

@@ -37,7 +37,7 @@ func (b *builder) command(s *syntax.Stmt, withUser bool) *Command {
 		b.warnf(s.Pos, s.Keyword, "missing command")
 		return nil
 	}
-	c := &Command{Cmd: slots[0], Argv: splitCommand(slots[0])}
+	c := &Command{Cmd: slots[0], Argv: splitCommand(slots[0]), pos: s.Pos, kw: s.Keyword}
 	if len(c.Argv) == 0 {
 		b.warnf(s.Pos, s.Keyword, "missing command")
 		return nil
@@ -87,9 +87,4 @@ func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*User, bool) {
 		b.warnf(s.Pos, s.Keyword, "words after the group are ignored: %s", strings.Join(ws[2:], " "))
 	}
 	return u, true
-}
-
-// scriptSeen remembers the first configured script for the security check.
-func (b *builder) scriptSeen(pos syntax.Pos) {
-	b.scriptPositions = append(b.scriptPositions, pos)
 }

@@ -54,6 +54,10 @@ func TestVRRPScript(t *testing.T) {
 			diags: []string{"warning: vrrp_script: script chk is not used, removed"}},
 		{name: "security violation", src: "vrrp_script chk {\n script /bin/true\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n}\n",
 			diags: []string{"security: enable_script_security: SECURITY VIOLATION - scripts are being executed but script_security not enabled"}},
+		{name: "script not found", src: "vrrp_script chk {\n script \"/nosuch/chk arg\"\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n notify /nosuch/notify\n}\n",
+			get: func(c *Config) any { return []any{len(c.Scripts), vi1(c).TrackScripts, vi1(c).Notify.Generic} }, want: []any{0, []Track{}, (*Notify)(nil)},
+			diags: []string{"warning: script: disabling track script chk since /nosuch/chk is not found or not accessible",
+				"warning: notify: script /nosuch/notify is not found or not accessible, ignored"}},
 		{name: "no security violation for unused script", src: "vrrp_script chk {\n script /bin/true\n}\n",
 			diags: []string{"warning: vrrp_script: script chk is not used, removed"}},
 	}

@@ -64,7 +64,6 @@ func groupTrack(kind trackKind) groupHandler {
 func groupNotify(field func(n *Notifies) **Notify) groupHandler {
 	return func(b *builder, s *syntax.Stmt, g *SyncGroup) {
 		if c := b.command(s, true); c != nil {
-			b.scriptSeen(s.Pos)
 			*field(&g.Notify) = c
 		}
 	}

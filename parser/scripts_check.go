@@ -1,0 +1,62 @@
+package parser
+
+import "github.com/goalived/goalived/parser/syntax"
+
+// commandSlots returns every configured notify-like command of the model
+// (not vrrp_script), as pointers so that checks can remove them.
+func (b *builder) commandSlots() []**Command {
+	g := &b.cfg.Global
+	slots := []**Command{&g.StartupScript, &g.ShutdownScript}
+	for _, f := range []*FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
+		if f != nil {
+			slots = append(slots, &f.Script)
+		}
+	}
+	add := func(n *Notifies) {
+		slots = append(slots, &n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri)
+	}
+	for _, in := range b.cfg.Instances {
+		add(&in.Notify)
+	}
+	for _, sg := range b.cfg.SyncGroups {
+		add(&sg.Notify)
+	}
+	return slots
+}
+
+// checkNotifyScripts drops notify scripts whose program cannot be found,
+// as keepalived does at load time (reference 3.4).
+func (b *builder) checkNotifyScripts() {
+	for _, p := range b.commandSlots() {
+		if c := *p; c != nil && !b.opts.ScriptUsable(c.Argv[0]) {
+			b.warnf(c.pos, c.kw, "script %s is not found or not accessible, ignored", c.Argv[0])
+			*p = nil
+		}
+	}
+}
+
+// checkScriptSecurity reports keepalived's SECURITY VIOLATION (reference
+// 3.4): any script that will run while enable_script_security is off.
+func (b *builder) checkScriptSecurity() {
+	if b.cfg.Global.EnableScriptSecurity {
+		return
+	}
+	var first *syntax.Pos
+	consider := func(c *Command) {
+		if c != nil && (first == nil || posLess(c.pos, *first)) {
+			p := c.pos
+			first = &p
+		}
+	}
+	for _, p := range b.commandSlots() {
+		consider(*p)
+	}
+	for _, v := range b.cfg.Scripts {
+		consider(v.Script)
+	}
+	if first == nil {
+		return
+	}
+	b.report(syntax.Security, *first, "enable_script_security",
+		"SECURITY VIOLATION - scripts are being executed but script_security not enabled")
+}
