@@ -107,6 +107,14 @@ func TestIntegrationCheckSecure(t *testing.T) {
 		{"nobody cannot execute 0700", mkfile(t, filepath.Join(okDir, "h"), 0o700, 0, 0), nobody, nobody, ErrNotExecutable},
 		{"setuid root run by nobody", mkfile(t, filepath.Join(wDir, "i"), 0o4755, 0, 0), nobody, nobody, ErrInsecure},
 	}
+	if fi, err := os.Lstat("/bin"); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		tests = append(tests, struct {
+			name     string
+			path     string
+			uid, gid int
+			want     error
+		}{"observed: /bin/true via the /bin symlink", "/bin/true", 0, 0, nil})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckSecure(tc.path, tc.uid, tc.gid)
@@ -114,6 +122,19 @@ func TestIntegrationCheckSecure(t *testing.T) {
 				t.Errorf("CheckSecure(%s, %d, %d) = %v, want %v", tc.path, tc.uid, tc.gid, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestIntegrationPrepareScriptInsecure(t *testing.T) {
+	requireRoot(t)
+	wDir := mkdir(t, filepath.Join(secureBase(t), "world"), 0o777, 0)
+	p, err := PrepareScript([]string{mkfile(t, filepath.Join(wDir, "s"), 0o755, 0, 0), "a"}, Identity{})
+	if err != nil || !errors.Is(p.Insecure, ErrInsecure) || p.Argv[1] != "a" {
+		t.Errorf("PrepareScript in a 0777 dir = %+v, %v; want usable but insecure", p, err)
+	}
+	nobodyID := Identity{UID: nobody, GID: nobody}
+	if _, err := PrepareScript([]string{mkfile(t, filepath.Join(wDir, "t"), 0o700, 0, 0)}, nobodyID); !errors.Is(err, ErrNotExecutable) {
+		t.Errorf("0700 root script for nobody: %v", err)
 	}
 }
 

@@ -37,30 +37,29 @@ func IsShellTest(argv0 string) bool {
 		strings.HasPrefix(strings.TrimLeft(argv0[1:], " \t"), "/")
 }
 
-// CheckSecure applies keepalived's check_script_secure rules (reference
-// 3.4) to the script at path, which will run as uid:gid. path must be
-// absolute (use LookPath for bare names). It returns nil, or an error
-// wrapping one of ErrNotFound, ErrNotExecutable, ErrWrongFileType or
+// CheckSecure applies keepalived 2.2.7's check_script_secure rules
+// (reference 3.4) to the script at path, which will run as uid:gid. path
+// must be absolute (use LookPath for bare names). It returns nil, or an
+// error wrapping one of ErrNotFound, ErrNotExecutable, ErrWrongFileType or
 // ErrInsecure.
 //
 // A script "needs protection" when it runs as uid 0 or gid 0, or is
-// set-uid/set-gid root. Only then is every component of the path, and of
-// the symlink-resolved path if different, lstat()ed: each must be owned by
-// root, and a regular file or a directory without the sticky bit must not
-// be writable by others, nor by its group unless that group is root.
-// Sticky world-writable directories such as /tmp therefore pass.
+// set-uid/set-gid root. Only then is every component of its canonical
+// path (see CanonicalPath), and of the fully resolved path if that
+// differs, lstat()ed: each must be owned by root, and a regular file or a
+// directory without the sticky bit must not be writable by others, nor by
+// its group unless that group is root. Sticky world-writable directories
+// such as /tmp therefore pass, and so do symlinked directories such as
+// Debian's /bin, because the canonical path no longer contains them.
 //
 // The `</path` form is not checked (keepalived returns SC_SYSTEM for it).
 func CheckSecure(path string, uid, gid int) error {
 	if IsShellTest(path) {
 		return nil
 	}
-	if !filepath.IsAbs(path) {
-		return fmt.Errorf("check script %q: path is not absolute: %w", path, ErrNotFound)
-	}
-	real, err := filepath.EvalSymlinks(path)
+	canon, real, err := CanonicalPath(path)
 	if err != nil {
-		return fmt.Errorf("check script %q: %w: %w", path, ErrNotFound, err)
+		return fmt.Errorf("check script %q: %w", path, err)
 	}
 	var st unix.Stat_t
 	if err := unix.Stat(real, &st); err != nil {
@@ -72,16 +71,91 @@ func CheckSecure(path string, uid, gid int) error {
 	if !needsProtection(&st, uid, gid) {
 		return nil
 	}
-	clean := filepath.Clean(path)
-	if err := checkComponents(clean); err != nil {
+	if err := checkComponents(canon); err != nil {
 		return fmt.Errorf("check script %q: %w", path, err)
 	}
-	if real != clean {
+	if real != canon {
 		if err := checkComponents(real); err != nil {
 			return fmt.Errorf("check script %q (resolved to %s): %w", path, real, err)
 		}
 	}
 	return nil
+}
+
+// CanonicalPath is keepalived 2.2.7's rewriting of a script path at load
+// (check_script_secure): real is realpath(path); canon is real too, except
+// when the final component is a symlink whose name differs from its
+// target's, in which case canon is realpath(dir(path)) + "/" + base(path),
+// "since some executables alter their behaviour based on what they are
+// called". keepalived replaces argv[0] with canon and execs it — observed:
+// `script "/tmp/k/link/dump b"` (link -> real) ran with argv[0]
+// "/tmp/k/real/dump", and "/bin/true" becomes "/usr/bin/true" on Debian.
+func CanonicalPath(path string) (canon, real string, err error) {
+	if !filepath.IsAbs(path) {
+		return "", "", fmt.Errorf("canonical path of %q: not absolute: %w", path, ErrNotFound)
+	}
+	real, err = filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", "", fmt.Errorf("canonical path of %q: %w: %w", path, ErrNotFound, err)
+	}
+	if filepath.Base(real) == filepath.Base(path) {
+		return real, real, nil
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return "", "", fmt.Errorf("canonical path of %q: %w: %w", path, ErrNotFound, err)
+	}
+	return filepath.Join(dir, filepath.Base(path)), real, nil
+}
+
+// Prepared is a script command after keepalived's load-time checks.
+type Prepared struct {
+	// Argv is the command with argv[0] replaced as keepalived does: found
+	// by PATH search for a bare name, then canonicalised (CanonicalPath).
+	Argv []string
+	// Warnings are messages for the daemon to log (path search).
+	Warnings []string
+	// Insecure is set (wrapping ErrInsecure) when the script is unsafe:
+	// with enable_script_security it must be disabled, without it only
+	// reported ("Unsafe permissions found for script").
+	Insecure error
+}
+
+// PrepareScript runs keepalived's load-time steps for one script command
+// that will run as id: PATH search, argv[0] rewriting and CheckSecure. An
+// error (not found, not executable, wrong file type) means keepalived
+// disables the script whatever enable_script_security says. The `</path`
+// form is returned unchanged.
+func PrepareScript(argv []string, id Identity) (Prepared, error) {
+	if len(argv) == 0 {
+		return Prepared{}, fmt.Errorf("prepare script: %w", ErrNoArgv)
+	}
+	p := Prepared{Argv: append([]string(nil), argv...)}
+	if IsShellTest(argv[0]) {
+		return p, nil
+	}
+	path, searched, err := LookPath(argv[0], id)
+	if err != nil {
+		return Prepared{}, fmt.Errorf("prepare script: %w", err)
+	}
+	if searched {
+		p.Warnings = append(p.Warnings, PathSearchWarning(argv[0], path))
+	}
+	if !filepath.IsAbs(path) {
+		if path, err = filepath.Abs(path); err != nil {
+			return Prepared{}, fmt.Errorf("prepare script %q: %w", argv[0], err)
+		}
+	}
+	if p.Argv[0], _, err = CanonicalPath(path); err != nil {
+		return Prepared{}, fmt.Errorf("prepare script: %w", err)
+	}
+	if err := CheckSecure(path, int(id.UID), int(id.GID)); err != nil {
+		if !errors.Is(err, ErrInsecure) {
+			return Prepared{}, fmt.Errorf("prepare script: %w", err)
+		}
+		p.Insecure = err
+	}
+	return p, nil
 }
 
 // isExecutable is keepalived's is_executable: root needs any x bit; the

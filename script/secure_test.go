@@ -3,6 +3,7 @@ package script
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -105,5 +106,58 @@ func TestCheckSecureBasics(t *testing.T) {
 	}
 	if err := CheckSecure(filepath.Join(t.TempDir(), "missing"), 0, 0); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing: %v", err)
+	}
+}
+
+// TestCanonicalPath mirrors the 2.2.7 observation: a symlinked directory
+// is resolved, a final symlink with another name keeps its name.
+func TestCanonicalPath(t *testing.T) {
+	d, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(d, "real"), 0o755)
+	os.WriteFile(filepath.Join(d, "real", "dump"), []byte("#!/bin/sh\n"), 0o755)
+	os.Symlink("real", filepath.Join(d, "link"))
+	os.Symlink("dump", filepath.Join(d, "real", "flink"))
+	os.Symlink("../real/dump", filepath.Join(d, "real", "dump2"))
+	real := filepath.Join(d, "real", "dump")
+	tests := []struct{ in, canon string }{
+		{filepath.Join(d, "real", "dump"), real},
+		{filepath.Join(d, "link", "dump"), real},
+		{filepath.Join(d, "real", "flink"), filepath.Join(d, "real", "flink")},
+		{filepath.Join(d, "link", "flink"), filepath.Join(d, "real", "flink")},
+		{filepath.Join(d, "link", "..", "link", "dump"), real},
+	}
+	for _, tc := range tests {
+		canon, r, err := CanonicalPath(tc.in)
+		if err != nil || canon != tc.canon || r != real {
+			t.Errorf("CanonicalPath(%s) = %s, %s, %v; want %s, %s", tc.in, canon, r, err, tc.canon, real)
+		}
+	}
+	for _, bad := range []string{"rel/dump", filepath.Join(d, "nope"), filepath.Join(d, "real", "dump", "x")} {
+		if _, _, err := CanonicalPath(bad); !errors.Is(err, ErrNotFound) {
+			t.Errorf("CanonicalPath(%s) err = %v", bad, err)
+		}
+	}
+}
+
+func TestPrepareScript(t *testing.T) {
+	p, err := PrepareScript([]string{"true", "x"}, Self())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := exec.LookPath("true")
+	want, _ = filepath.EvalSymlinks(want)
+	if p.Argv[0] != want || p.Argv[1] != "x" || len(p.Warnings) != 1 {
+		t.Errorf("PrepareScript(true) = %+v, want argv[0] %s and a warning", p, want)
+	}
+	if p, err := PrepareScript([]string{"</dev/null"}, Self()); err != nil || p.Argv[0] != "</dev/null" {
+		t.Errorf("shell test form: %+v %v", p, err)
+	}
+	for _, bad := range [][]string{nil, {"no-such-command-goalived"}, {filepath.Join(t.TempDir(), "missing")}} {
+		if _, err := PrepareScript(bad, Self()); err == nil {
+			t.Errorf("PrepareScript(%q) succeeded", bad)
+		}
 	}
 }
