@@ -1,12 +1,132 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/vrrp"
 )
 
-// runDaemon runs the configured VRRP instances until stopped.
+// Run-time exit statuses (reference 4.1).
+const exitConfig = 2
+
+// runDaemon runs the configured VRRP instances until TERM or INT. Without
+// -n it first detaches (see detach).
 func runDaemon(o *options, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "goalived: the VRRP engine is not wired in yet; only -t, -v, --signum work in this build")
-	return exitFatal
+	if !o.dontFork && os.Getenv(childEnv) == "" {
+		return detach(stderr)
+	}
+	log, closeLog, err := newLogger(o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitFatal
+	}
+	defer closeLog()
+	warnUnsupportedOptions(o, log)
+	d := &daemon{o: o, log: log}
+	return d.run()
+}
+
+type daemon struct {
+	o      *options
+	log    *slog.Logger
+	eng    *engine.Engine
+	status *statusWriter
+}
+
+func (d *daemon) run() int {
+	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
+	for _, diag := range diags {
+		d.log.Warn("config: " + diag.String())
+	}
+	if diags.HasFatal() || cfg == nil {
+		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
+		return exitNoConfig
+	}
+	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
+		if err := writePidFile(p); err != nil {
+			d.log.Error("cannot start", "err", err)
+			return exitFatal
+		}
+		defer removePidFile(p)
+	}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	signal.Ignore(syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+
+	d.status = newStatusWriter(d.o.statusFile, d.log)
+	defer d.status.close()
+	if err := d.start(cfg); err != nil {
+		d.log.Error("cannot start the vrrp instances", "err", err)
+		return exitConfig
+	}
+	d.log.Info("goalived started", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
+	notifyReady()
+	for sig := range sigs {
+		switch sig {
+		case syscall.SIGHUP:
+			d.log.Warn("reload (SIGHUP) is not implemented yet; configuration unchanged")
+		default:
+			d.log.Info("stopping", "signal", sig.String())
+			d.stop()
+			return exitOK
+		}
+	}
+	return exitOK
+}
+
+func (d *daemon) start(cfg *parser.Config) error {
+	d.eng = engine.New(cfg, engine.Options{
+		Logger:         d.log,
+		KeepVIPsOnStop: d.o.dontReleaseVRRP,
+		FastPreempt:    d.o.fastPreempt,
+		OnReport: func(r vrrp.Report) {
+			if r.Kind == vrrp.ReportTransition {
+				d.status.kick()
+			}
+		},
+	})
+	d.status.source = d.eng.Statuses
+	if err := d.eng.Start(); err != nil {
+		return err
+	}
+	d.status.kick()
+	return nil
+}
+
+func (d *daemon) stop() {
+	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+		d.log.Warn("stop", "err", err)
+	}
+	d.status.kick()
+}
+
+// warnUnsupportedOptions says once what the options of keepalived's other
+// subsystems do not do here.
+func warnUnsupportedOptions(o *options, log *slog.Logger) {
+	for _, u := range []struct {
+		set  bool
+		what string
+	}{
+		{o.checkOnly, "-C/--check: goalived has no health-checker (LVS) subsystem; running VRRP"},
+		{o.snmp, "-x/--snmp: SNMP is not supported by goalived"},
+		{o.snmpSocket != "", "-A/--snmp-agent-socket: SNMP is not supported by goalived"},
+		{o.genhash, "-T/--genhash: genhash is not part of goalived"},
+		{o.dontReleaseIPVS, "-I/--dont-release-ipvs: goalived has no IPVS subsystem"},
+		{o.namespace != "", "-s/--namespace: run goalived with 'ip netns exec NAME' instead"},
+		{o.addrMonitoring, "-a/--address-monitoring: not implemented; ignored"},
+		{o.dumpConf, "-d/--dump-conf: use 'goalived -t --dump-config=json' instead"},
+	} {
+		if u.set {
+			log.Warn("option not supported: " + u.what)
+		}
+	}
 }

@@ -20,6 +20,7 @@ type options struct {
 	logDetail       int
 	logFacility     string
 	logFile         string
+	logFileGiven    bool
 	flushLogFile    bool
 	noSyslog        bool
 	umask           string
@@ -159,6 +160,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, *pflag.FlagSet, er
 	}
 	o.configTest = given(fs, "config-test")
 	o.configTestLog = value(o.configTestLog)
+	o.logFileGiven = given(fs, "log-file")
 	o.logFile = value(o.logFile)
 	o.corePattern = value(o.corePattern)
 	return o, fs, nil

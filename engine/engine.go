@@ -1,0 +1,204 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netns"
+
+	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// Options adjust an Engine.
+type Options struct {
+	Logger *slog.Logger
+	// KeepVIPsOnStop is keepalived's -V (--dont-release-vrrp).
+	KeepVIPsOnStop bool
+	// FastPreempt is goalived's --fast-preempt.
+	FastPreempt bool
+	// OnReport, if set, sees every instance report after the engine
+	// handled it (status file, metrics). It runs on the instance's effects
+	// goroutine and must not block.
+	OnReport func(vrrp.Report)
+	// NotifyGrace bounds how long Close waits for queued notify scripts.
+	NotifyGrace time.Duration
+}
+
+// Engine runs the VRRP instances of one configuration.
+type Engine struct {
+	cfg  *parser.Config
+	opts Options
+	log  *slog.Logger
+
+	addrs    *netif.Addrs
+	ann      *netif.Announcer
+	notifier *script.Notifier
+	cmds     *commands
+
+	sockets map[sockKey]*socket
+	insts   []*instance
+	track   *tracking
+
+	closeOnce sync.Once
+}
+
+// instance is one configured vrrp_instance at run time.
+type instance struct {
+	cfg    *parser.Instance
+	vi     *vrrp.Instance
+	sock   *socket
+	vips   *vipOwner
+	notify script.NotifyScripts
+	status *statusCell
+}
+
+// New prepares an engine; nothing touches the network until Start.
+func New(cfg *parser.Config, opts Options) *Engine {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.NotifyGrace == 0 {
+		opts.NotifyGrace = 5 * time.Second
+	}
+	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, sockets: map[sockKey]*socket{}}
+}
+
+// Start opens the sockets, removes stale VIPs (as keepalived does at every
+// start, reference 3.15), starts the checks and the instances. On error
+// everything started so far is closed again.
+func (e *Engine) Start() error {
+	if err := e.start(); err != nil {
+		e.Close()
+		return err
+	}
+	return nil
+}
+
+func (e *Engine) start() error {
+	var err error
+	if e.addrs, err = netif.OpenAddrs(netns.None()); err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
+	g := e.cfg.Global
+	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
+	e.notifier = script.NewNotifier(script.NotifierConfig{OnResult: e.notifyResult})
+	e.cmds = newCommands(g)
+	e.track = newTracking(e)
+	for _, pin := range e.cfg.Instances {
+		in, err := e.newInstance(pin)
+		if err != nil {
+			return fmt.Errorf("start engine: %w", err)
+		}
+		e.insts = append(e.insts, in)
+	}
+	if err := e.track.start(); err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
+	for _, in := range e.insts {
+		if err := in.vi.Start(); err != nil {
+			return fmt.Errorf("start engine: %w", err)
+		}
+	}
+	for _, s := range e.sockets {
+		go s.read()
+	}
+	return nil
+}
+
+func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
+	want, err := netifAddrs(pin)
+	if err != nil {
+		return nil, err
+	}
+	sock, err := e.socketFor(pin)
+	if err != nil {
+		return nil, fmt.Errorf("instance %s: %w", pin.Name, err)
+	}
+	if err := e.addrs.Remove(want); err != nil {
+		e.log.Warn("removing stale VIPs", "instance", pin.Name, "err", err)
+	}
+	in := &instance{cfg: pin, sock: sock, vips: &vipOwner{addrs: e.addrs, want: want}, status: newStatusCell(pin)}
+	in.notify = e.notifyScripts(pin.Name, &pin.Notify)
+	src := sock.conn.Source()
+	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
+	out := vrrp.Outputs{
+		Sender:    sender{sock},
+		VIPs:      in.vips,
+		Announcer: newAnnouncer(e.ann, want),
+		Reporter:  reporter{e, in},
+	}
+	if in.vi, err = vrrp.NewInstance(vc, out); err != nil {
+		return nil, err
+	}
+	sock.attach(vc.VRID, in.vi)
+	in.status.setSource(src)
+	return in, nil
+}
+
+func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
+	k := sockKey{ifname: pin.Interface, family: family(pin), unicast: pin.Unicast(), group: pin.McastDstIP}
+	switch {
+	case pin.UnicastSrcIP.IsValid():
+		k.src = pin.UnicastSrcIP
+	case pin.McastSrcIP.IsValid():
+		k.src = pin.McastSrcIP
+	}
+	if k.unicast {
+		k.group = netip.Addr{}
+	}
+	if s, ok := e.sockets[k]; ok {
+		if s.lookup(uint8(pin.VRID)) != nil {
+			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, pin.Interface)
+		}
+		return s, nil
+	}
+	s, err := openSocket(k)
+	if err != nil {
+		return nil, err
+	}
+	e.sockets[k] = s
+	return s, nil
+}
+
+// Close stops the instances (a master sends priority 0 and releases its
+// VIPs unless KeepVIPsOnStop), the checks and the sockets, then waits for
+// queued notifications up to NotifyGrace. It is idempotent.
+func (e *Engine) Close() error {
+	var errs []error
+	e.closeOnce.Do(func() {
+		if e.track != nil {
+			e.track.close()
+		}
+		for _, in := range e.insts {
+			in.vips.keep.Store(e.opts.KeepVIPsOnStop)
+		}
+		var wg sync.WaitGroup
+		for _, in := range e.insts {
+			wg.Go(func() { _ = in.vi.Close() })
+		}
+		wg.Wait()
+		for _, s := range e.sockets {
+			errs = append(errs, s.close())
+		}
+		if e.notifier != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
+			errs = append(errs, e.notifier.Close(ctx))
+			cancel()
+		}
+		if e.ann != nil {
+			errs = append(errs, e.ann.Close())
+		}
+		if e.addrs != nil {
+			e.addrs.Close()
+		}
+	})
+	return errors.Join(errs...)
+}

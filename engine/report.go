@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// reporter turns an instance's reports into log lines, notifications and
+// status updates. It runs on the instance's effects goroutine, in order.
+type reporter struct {
+	e  *Engine
+	in *instance
+}
+
+func (r reporter) Report(rep vrrp.Report) {
+	log := r.e.log.With("instance", rep.Instance)
+	switch rep.Kind {
+	case vrrp.ReportTransition:
+		log.Info("state change", "from", rep.From.String(), "to", rep.To.String(),
+			"reason", rep.Reason.String(), "priority", rep.Priority)
+		r.in.status.transition(rep)
+		if rep.To != vrrp.StateInit {
+			r.e.notify(r.in, rep.To.String(), int(rep.Priority))
+		}
+	case vrrp.ReportRxLowerPriority:
+		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
+		r.e.notify(r.in, "MASTER_RX_LOWER_PRI", int(rep.Priority))
+	case vrrp.ReportAddrMismatch:
+		if r.in.status.once("addr-mismatch:" + rep.Peer.String()) {
+			log.Warn("advert lists other virtual addresses than ours; accepted", "peer", rep.Peer)
+		}
+	case vrrp.ReportDrop:
+		reason := vrrp.ReasonOf(rep.Err).String()
+		if r.in.status.once("drop:" + reason) {
+			log.Warn("dropped advert (logged once per reason)", "peer", rep.Peer, "reason", reason, "err", rep.Err)
+		}
+	case vrrp.ReportError:
+		log.Error("instance output failed", "err", rep.Err)
+	}
+	if r.e.opts.OnReport != nil {
+		r.e.opts.OnReport(rep)
+	}
+}
+
+func (e *Engine) notify(in *instance, state string, prio int) {
+	t := script.Transition{Name: in.cfg.Name, State: state, Priority: prio}
+	if err := e.notifier.Notify(in.notify, t); err != nil {
+		e.log.Warn("notify", "instance", in.cfg.Name, "state", state, "err", err)
+	}
+}
+
+func (e *Engine) notifyResult(r script.NotifyResult) {
+	lvl := slog.LevelDebug
+	if !r.Result.OK || r.Result.ExecErr != nil {
+		lvl = slog.LevelWarn
+	}
+	e.log.Log(nil, lvl, "notify script finished", "instance", r.Transition.Name, "state", r.Transition.State,
+		"argv", r.Argv, "exit", r.Result.ExitCode, "exec_err", r.Result.ExecErr)
+}
+
+// notifyScripts resolves an instance's notify commands; a script that may
+// not run is logged and left out, as keepalived drops it.
+func (e *Engine) notifyScripts(name string, n *parser.Notifies) script.NotifyScripts {
+	get := func(pc *parser.Command) *script.Command {
+		if pc == nil {
+			return nil
+		}
+		cmd, warns, err := e.cmds.command(pc)
+		for _, w := range warns {
+			e.log.Warn(w, "instance", name)
+		}
+		if err != nil {
+			e.log.Error("notify script disabled", "instance", name, "err", err)
+			return nil
+		}
+		return &cmd
+	}
+	return script.NotifyScripts{
+		Master: get(n.Master), Backup: get(n.Backup), Fault: get(n.Fault), Stop: get(n.Stop),
+		Generic: get(n.Generic), Deleted: get(n.DeletedCmd),
+	}
+}
+
+// Status is what the status file shows of one instance.
+type Status struct {
+	Name, Interface string
+	VRID, Version   int
+	State           vrrp.State
+	BasePriority    int
+	Priority        int
+	AdvertInt       time.Duration
+	Source          netip.Addr
+	Master          netip.Addr
+	VIPs            []netip.Prefix
+	Since           time.Time
+	Reason          string
+}
+
+// statusCell holds an instance's Status and the "logged once" keys.
+type statusCell struct {
+	mu     sync.Mutex // guards st and logged
+	st     Status
+	logged map[string]bool
+}
+
+func newStatusCell(pin *parser.Instance) *statusCell {
+	st := Status{
+		Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID, Version: pin.Version,
+		BasePriority: pin.Priority, Priority: pin.Priority, AdvertInt: pin.AdvertInt,
+		State: vrrp.StateInit, Since: time.Now(), Reason: "start",
+	}
+	for _, v := range pin.VIPs {
+		st.VIPs = append(st.VIPs, v.Prefix)
+	}
+	return &statusCell{st: st, logged: map[string]bool{}}
+}
+
+func (c *statusCell) transition(rep vrrp.Report) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()
+	if rep.To == vrrp.StateMaster {
+		c.st.Master = c.st.Source
+	}
+}
+
+func (c *statusCell) setSource(a netip.Addr) {
+	c.mu.Lock()
+	c.st.Source = a
+	c.mu.Unlock()
+}
+
+func (c *statusCell) get() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.st
+}
+
+// once reports whether key is seen for the first time: drop classes and
+// mismatches are logged once per instance, not per packet.
+func (c *statusCell) once(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.logged[key] {
+		return false
+	}
+	c.logged[key] = true
+	return true
+}
+
+// Statuses returns every instance's status, in configuration order.
+func (e *Engine) Statuses() []Status {
+	out := make([]Status, 0, len(e.insts))
+	for _, in := range e.insts {
+		st := in.status.get()
+		st.Priority = int(in.vi.Priority())
+		st.State = in.vi.State()
+		out = append(out, st)
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// sockKey identifies one shared raw socket, as keepalived shares one
+// socket pair per interface, family, mode and source (reference 3.12).
+type sockKey struct {
+	ifname  string
+	family  int
+	unicast bool
+	src     netip.Addr // configured source; zero means the interface's
+	group   netip.Addr
+}
+
+// socket is a raw VRRP socket and the instances that receive on it,
+// demultiplexed by VRID. Its reader goroutine runs until close.
+type socket struct {
+	conn *netif.Conn
+
+	mu    sync.Mutex // guards byVRID
+	vrids map[uint8]*vrrp.Instance
+
+	unknownVRID atomic.Uint64
+	done        chan struct{}
+}
+
+func openSocket(k sockKey) (*socket, error) {
+	conn, err := netif.Listen(netif.Config{
+		Ifname: k.ifname, Family: k.family, Group: k.group,
+		UnicastSrc: k.src, Unicast: k.unicast,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open vrrp socket on %s: %w", k.ifname, err)
+	}
+	return &socket{conn: conn, vrids: map[uint8]*vrrp.Instance{}, done: make(chan struct{})}, nil
+}
+
+func (s *socket) attach(vrid uint8, in *vrrp.Instance) {
+	s.mu.Lock()
+	s.vrids[vrid] = in
+	s.mu.Unlock()
+}
+
+func (s *socket) detach(vrid uint8) (empty bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.vrids, vrid)
+	return len(s.vrids) == 0
+}
+
+func (s *socket) lookup(vrid uint8) *vrrp.Instance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.vrids[vrid]
+}
+
+// read delivers packets until the socket is closed. The VRID is byte 1
+// of every VRRP version; shorter packets go to no one (the instances'
+// length checks never see them, so they are counted here).
+func (s *socket) read() {
+	defer close(s.done)
+	buf := make([]byte, 65536)
+	for {
+		p, err := s.conn.ReadPacket(buf)
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil || len(p.Payload) < 2 {
+			s.unknownVRID.Add(1)
+			continue
+		}
+		in := s.lookup(p.Payload[1])
+		if in == nil {
+			s.unknownVRID.Add(1)
+			continue
+		}
+		in.Deliver(vrrp.Packet{
+			Payload: append([]byte(nil), p.Payload...),
+			Src:     p.Src, Dst: p.Dst, TTL: int(p.TTL),
+		})
+	}
+}
+
+func (s *socket) close() error {
+	err := s.conn.Close()
+	<-s.done
+	return err
+}
+
+// sender adapts a socket to vrrp.Sender.
+type sender struct{ s *socket }
+
+func (x sender) Send(dst netip.Addr, msg []byte) error { return x.s.conn.WritePacket(msg, dst) }
