@@ -11,12 +11,15 @@
 // Pieces, from pure to process-bound:
 //
 //   - SplitCommand: keepalived's alloc_strvec_quoted_escaped (reference
-//     1.4), turning a quoted script string into argv.
+//     1.4), turning a quoted script string into argv. SplitScriptLine: the
+//     two passes 2.2.7 really makes over a keyword line (escapes are
+//     decoded twice; observed).
 //   - RiseFall: the vrrp_script result counter (3.2). Evaluate: total and
 //     effective priority plus FAULT from weighted trackers (3.1). Both are
 //     pure, with no clock or I/O.
-//   - LookupIdentity, DefaultIdentity, LookPath, CheckSecure: script users
-//     and enable_script_security rules (3.4), done once at (re)load.
+//   - LookupIdentity, DefaultIdentity, LookPath, CanonicalPath,
+//     CheckSecure, PrepareScript: script users, argv[0] rewriting and the
+//     enable_script_security rules (3.4), done once at (re)load.
 //   - Run: one process (3.3): no shell, own process group, /dev/null
 //     stdio (optionally capturing output), uid/gid switch, parent-death
 //     SIGTERM, timeout with group SIGTERM then SIGKILL, always reaped.
@@ -35,7 +38,9 @@
 //     switch) counts as success, as in keepalived whose child then exits 0;
 //     Result.ExecErr carries the error so the daemon can warn.
 //   - A run that hit its timeout is always a failure. keepalived counts it
-//     as success if the script traps SIGTERM and exits 0.
+//     as success if the script traps SIGTERM and exits 0 (observed with
+//     2.2.7: `trap 'exit 0' TERM` plus a long sleep, timeout 1, logged
+//     "succeeded" and added the weight), which defeats the timeout.
 //   - Notify scripts of one target run one at a time in order, each with a
 //     60 s limit (STOP: 1 s then SIGKILL, as keepalived); keepalived runs
 //     them concurrently and without a limit.
@@ -46,8 +51,8 @@
 //     LD_PRELOAD, LD_LIBRARY_PATH). Signal dispositions: Go resets the
 //     handlers it installed and the signal mask, but a signal the daemon
 //     ignores (signal.Ignore) stays ignored in scripts; the daemon should
-//     not ignore signals. The umask is inherited: cmd/goalived sets
-//     keepalived's 0177.
+//     not ignore signals. The umask and working directory are inherited:
+//     cmd/goalived sets keepalived's umask 0177.
 //   - Pdeathsig is tied to the forking OS thread in Go; the runtime only
 //     retires threads of goroutines that exit while locked to a thread,
 //     which this package never does.
