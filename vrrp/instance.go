@@ -30,8 +30,9 @@ type Instance struct {
 	overruns atomic.Uint64
 	keepVIPs atomic.Bool // set by CloseKeepVIPs before quit is closed
 
-	mu   sync.Mutex // guards snap
-	snap snapshot
+	mu      sync.Mutex // guards snap and maxLate
+	snap    snapshot
+	maxLate time.Duration
 }
 
 type snapshot struct {
@@ -179,6 +180,14 @@ func (in *Instance) Master() (netip.Addr, uint8) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return in.snap.masterAddr, in.snap.masterPrio
+}
+
+// MaxLateness returns the largest delay seen between a deadline and the
+// moment its timer was handled.
+func (in *Instance) MaxLateness() time.Duration {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.maxLate
 }
 
 // Overruns counts packets dropped because the receive queue was full.

@@ -217,3 +217,39 @@ func (s *prioSender) prios() []uint8 {
 	defer s.mu.Unlock()
 	return append([]uint8(nil), s.p...)
 }
+
+// TestInstanceReportsLateTimer: a stall (here, the fake clock jumping past
+// the deadline before the instance runs) is measured and reported.
+func TestInstanceReportsLateTimer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := vrrptest.NewFakeClock(time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC))
+		rec := &recorder{}
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 1, Version: 2, Priority: 100,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11"), GARP: vrrp.DefaultGARP()},
+			vrrp.Outputs{Reporter: rec}, vrrp.WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Start()
+		synctest.Wait()
+		clock.Advance(mdi100 + 700*time.Millisecond) // no Settle: handled 700 ms late
+		synctest.Wait()
+		in.Close()
+		if got := in.MaxLateness(); got != 700*time.Millisecond {
+			t.Errorf("max lateness %v, want 700ms", got)
+		}
+		var late []time.Duration
+		rec.mu.Lock()
+		for _, r := range rec.reports {
+			if r.Kind == vrrp.ReportTimerLate {
+				late = append(late, r.Late)
+			}
+		}
+		rec.mu.Unlock()
+		if diff := cmp.Diff([]time.Duration{700 * time.Millisecond}, late); diff != "" {
+			t.Errorf("late reports (-want +got):\n%s", diff)
+		}
+	})
+}
+
+const mdi100 = 3*time.Second + 156*time.Second/256

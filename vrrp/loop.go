@@ -9,8 +9,8 @@ import (
 func (in *Instance) loop() {
 	defer close(in.done)
 	defer in.eff.close()
-	var timer ClockTimer
-	timer = in.arm(in.step(Start{}))
+	deadline := in.step(Start{})
+	timer := in.arm(deadline)
 	for {
 		var tc <-chan time.Time
 		if timer != nil {
@@ -27,9 +27,11 @@ func (in *Instance) loop() {
 		case ev = <-in.ctl:
 		case <-tc:
 			ev = Timer{}
+			in.noteLateness(deadline)
 		}
 		stopTimer(timer)
-		timer = in.arm(in.step(ev))
+		deadline = in.step(ev)
+		timer = in.arm(deadline)
 	}
 }
 
@@ -101,5 +103,23 @@ func (in *Instance) sendAdvert(base Report, a Advert) {
 			rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
 			in.eff.report(rep)
 		}
+	}
+}
+
+// lateThreshold is how late a timer may fire before it is reported; later
+// than this, a scheduling stall may have let a backup take over (keepalived
+// logs "A thread timer expired", reference 5, theme 8).
+const lateThreshold = 100 * time.Millisecond
+
+// noteLateness records how late the deadline's timer fired.
+func (in *Instance) noteLateness(deadline time.Time) {
+	now := in.clock.Now()
+	late := now.Sub(deadline)
+	in.mu.Lock()
+	in.maxLate = max(in.maxLate, late)
+	in.mu.Unlock()
+	if late > lateThreshold {
+		in.eff.report(Report{Instance: in.m.cfg.Name, Time: now, Kind: ReportTimerLate, Late: late,
+			From: in.m.State(), To: in.m.State(), Priority: in.m.Priority()})
 	}
 }

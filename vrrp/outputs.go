@@ -44,6 +44,7 @@ const (
 	ReportAddrMismatch                          // Peer's advert lists other addresses than ours (accepted)
 	ReportDrop                                  // a packet from Peer was dropped; Err is a *DropError
 	ReportError                                 // an output failed; Err says which
+	ReportTimerLate                             // a timer was handled Late after its deadline
 )
 
 func (k ReportKind) String() string {
@@ -58,6 +59,8 @@ func (k ReportKind) String() string {
 		return "drop"
 	case ReportError:
 		return "error"
+	case ReportTimerLate:
+		return "timer late"
 	}
 	return fmt.Sprintf("report(%d)", uint8(k))
 }
@@ -72,6 +75,7 @@ type Report struct {
 	Priority uint8
 	Peer     netip.Addr
 	Err      error
+	Late     time.Duration // ReportTimerLate
 }
 
 // Outputs are the instance's effects. Nil members are no-ops.
