@@ -74,3 +74,22 @@ func TestEvaluate(t *testing.T) {
 		})
 	}
 }
+
+// FuzzEvaluate checks Evaluate's invariants on arbitrary trackers.
+func FuzzEvaluate(f *testing.F) {
+	f.Add(100, 10, false, uint8(1), int64(0), uint8(0))
+	f.Add(255, -50, true, uint8(2), int64(-300), uint8(4))
+	f.Fuzz(func(t *testing.T, base, weight int, reverse bool, cond uint8, value int64, kind uint8) {
+		base = 1 + (base%255+255)%255 // 1..255
+		tr := Tracker{Kind: TrackerKind(kind % 5), Weight: weight % 1000, Reverse: reverse, Cond: Condition(cond % 3), Value: value}
+		ev := Evaluate(base, []Tracker{tr, tr})
+		switch {
+		case base == OwnerPriority && ev.Effective != OwnerPriority:
+			t.Fatalf("owner effective %d", ev.Effective)
+		case base != OwnerPriority && (ev.Effective < MinTracked || ev.Effective > MaxTracked):
+			t.Fatalf("effective %d out of range", ev.Effective)
+		case ev.InFault() && tr.Weight != 0 && (tr.Kind != TrackFile || base == OwnerPriority):
+			t.Fatalf("weighted %v tracker faulted: %+v", tr.Kind, ev)
+		}
+	})
+}

@@ -169,3 +169,15 @@ func TestSplitScriptLineObserved(t *testing.T) {
 		}
 	}
 }
+
+func FuzzSplitScriptLine(f *testing.F) {
+	for _, s := range []string{`"/d s1 'a b' \"c d\" e\x41"`, `/d\ n5\ z`, `"/d a\0b c"`, `"/d" root :g`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		argv, _, err := SplitScriptLine(s)
+		if err == nil && len(argv) == 0 {
+			t.Fatalf("SplitScriptLine(%q): no argv and no error", s)
+		}
+	})
+}
