@@ -121,6 +121,10 @@ func (p *preprocessor) endMulti() {
 // ones that do not grow ($A=$A), on which keepalived would loop forever.
 const maxSubstitutions = 4096
 
+// substWork bounds the bytes substitution may produce in one parse, so
+// that ~SEQ over a pathological definition cannot take minutes.
+var substWork = 64 << 20
+
 // substitute replaces $NAME and ${NAME} references (replace_param). The
 // replacement text is scanned again at once, so values may refer to other
 // definitions. A multi-line definition, allowed only at the end of the
@@ -161,6 +165,10 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 			// Like replace_param's NULL return: keep what was done,
 			// report no change so that nothing is rescanned.
 			p.diag(p.curPos(sp.col(at)), Warning, firstWord(sp.text), "parameter substitution on line '%s' would exceed maximum line length", sp.text)
+			return sp, more, false
+		}
+		if p.substBudget -= max(len(sp.text)+len(value), 64); p.substBudget < 0 {
+			p.stop(p.curPos(sp.col(at)), "definition substitution exceeds %d bytes of work - stopping", substWork)
 			return sp, more, false
 		}
 		sp = concat(sp.slice(0, at), fill(value, col), sp.slice(end, len(sp.text)))

@@ -271,11 +271,26 @@ func TestSeqLst(t *testing.T) {
 }
 
 func TestSeqBudget(t *testing.T) {
+	defer func(n int) { lineBudget = n }(lineBudget)
+	lineBudget = 1000
 	f, ds := ParseBytes("t.conf", []byte("~SEQ(I, 1, 1000000000) x$I\n"), testOpts)
-	if len(f.Stmts) != maxLogicalLines {
-		t.Errorf("got %d statements, want the budget of %d", len(f.Stmts), maxLogicalLines)
+	if len(f.Stmts) != lineBudget {
+		t.Errorf("got %d statements, want the budget of %d", len(f.Stmts), lineBudget)
 	}
 	if len(ds) != 1 || !strings.Contains(ds[0].Msg, "expands to more than") {
 		t.Errorf("diagnostics: %v", ds)
+	}
+}
+
+func TestSubstitutionWorkLimit(t *testing.T) {
+	defer func(n int) { substWork = n }(substWork)
+	substWork = 1 << 16
+	f, ds := ParseBytes("t.conf", []byte("$A=$A\n~SEQ(I,100000) k $A\nnever\n"), testOpts)
+	last := ds[len(ds)-1]
+	if !strings.Contains(last.Msg, "exceeds 65536 bytes of work") {
+		t.Fatalf("last diagnostic %v, want the work limit", last)
+	}
+	if n := len(f.Stmts); n == 0 || n > 100 || f.Stmts[n-1].Keyword != "k" {
+		t.Errorf("got %d statements; want a few 'k' before the limit and nothing after", n)
 	}
 }

@@ -13,10 +13,13 @@ const maxLine = 1024
 
 // Guards against input that would make keepalived loop or exhaust memory.
 const (
-	maxLogicalLines = 1 << 18 // all ~SEQ/~LST/macro output together
-	maxDepth        = 64      // includes, multi-line macros, ~SEQ nesting
-	maxRescans      = 256     // substitution passes over one line
+	maxDepth   = 64  // includes, multi-line macros, ~SEQ nesting
+	maxRescans = 256 // substitution passes over one line
 )
+
+// lineBudget bounds the logical lines of one parse (all ~SEQ/~LST and
+// macro output together); a variable so that tests can lower it.
+var lineBudget = 1 << 18
 
 // line is one logical line: the unit keepalived's read_line returns.
 type line struct {
@@ -39,30 +42,32 @@ type fileCtx struct {
 // ~SEQ/~LST, substitution, include and brace splitting, and collects the
 // resulting logical lines.
 type preprocessor struct {
-	opts     Options
-	configID string
-	src      source
-	diags    []Diagnostic
-	out      []line
-	cur      *fileCtx
-	depth    int
-	budget   int
-	exhaust  bool
-	defs     map[string]*definition
-	multi    *definition // the $NAME=...\ definition being collected
-	incCheck IncludeClass
-	blocks   []string // keyword of each open block, for include_check
-	lastKw   string
-	rng      randSource
+	opts        Options
+	configID    string
+	src         source
+	diags       []Diagnostic
+	out         []line
+	cur         *fileCtx
+	depth       int
+	budget      int
+	exhaust     bool // a resource limit was hit: read no more
+	substBudget int
+	defs        map[string]*definition
+	multi       *definition // the $NAME=...\ definition being collected
+	incCheck    IncludeClass
+	blocks      []string // keyword of each open block, for include_check
+	lastKw      string
+	rng         randSource
 }
 
 func newPreprocessor(opts Options) *preprocessor {
 	p := &preprocessor{
-		opts:     opts,
-		configID: opts.configID(),
-		src:      newSource(opts.FS),
-		budget:   maxLogicalLines,
-		incCheck: opts.IncludeCheck,
+		opts:        opts,
+		configID:    opts.configID(),
+		src:         newSource(opts.FS),
+		budget:      lineBudget,
+		substBudget: substWork,
+		incCheck:    opts.IncludeCheck,
 	}
 	p.rng = newRandSource(opts.RandomSeed)
 	p.defs = p.standardDefinitions()
@@ -150,6 +155,9 @@ func (p *preprocessor) piece(raw []byte, col int) {
 // $definition, ~SEQ/~LST, $substitution, repeated while substitution
 // produces something new; then include detection and brace splitting.
 func (p *preprocessor) logical(sp span, depth int) {
+	if p.exhaust {
+		return
+	}
 	if depth > maxDepth {
 		p.diag(p.curPos(sp.col(0)), Warning, firstWord(sp.text), "expansion nested too deeply - ignoring")
 		return
@@ -281,8 +289,7 @@ func (p *preprocessor) emit(sp span) {
 		return
 	}
 	if p.budget--; p.budget < 0 {
-		p.exhaust = true
-		p.diag(p.curPos(sp.col(0)), Warning, "", "configuration expands to more than %d lines - stopping", maxLogicalLines)
+		p.stop(p.curPos(sp.col(0)), "configuration expands to more than %d lines - stopping", lineBudget)
 		return
 	}
 	l := line{sp: sp}
@@ -308,6 +315,15 @@ func (p *preprocessor) track(sp span) {
 		if len(p.blocks) == 1 && p.blocks[0] == "global_defs" {
 			p.noteIncludeCheck(sp)
 		}
+	}
+}
+
+// stop abandons the rest of the input after a resource limit, with one
+// diagnostic.
+func (p *preprocessor) stop(pos Pos, format string, args ...any) {
+	if !p.exhaust {
+		p.exhaust = true
+		p.diag(pos, Warning, "", format, args...)
 	}
 }
 
