@@ -14,7 +14,7 @@ type Packet struct {
 	TTL      int // IPv4 TTL or IPv6 hop limit
 }
 
-// Verdict is the outcome of Check for an accepted packet.
+// Verdict is the outcome of receive validation for an accepted packet.
 type Verdict struct {
 	// IntervalMismatch: a VRRPv3 advert with another interval (only noted).
 	IntervalMismatch bool
@@ -24,10 +24,10 @@ type Verdict struct {
 	AddrMismatch bool
 }
 
-// Check validates p against the instance configuration in keepalived's
+// check validates p against the instance configuration in keepalived's
 // order (vrrp_check_packet, reference 3.10) and decodes it. Errors are
 // *DropError.
-func Check(p Packet, c *Config) (Advert, Verdict, error) {
+func check(p Packet, c *Config) (Advert, Verdict, error) {
 	var v Verdict
 	if !p.Src.IsValid() || p.Src.Is4() != c.Source.Is4() || p.Dst.Is4() != c.Source.Is4() {
 		return Advert{}, v, dropf(DropFamily, "advert from %v to %v", p.Src, p.Dst)

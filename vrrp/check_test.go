@@ -92,7 +92,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, v, err := Check(tt.pkt, tt.cfg)
+			_, v, err := check(tt.pkt, tt.cfg)
 			if got := ReasonOf(err); got != tt.want {
 				t.Fatalf("Check reason %v (%v), want %v", got, err, tt.want)
 			}
@@ -137,7 +137,7 @@ func TestDropReasonStrings(t *testing.T) {
 func TestCheckBadType(t *testing.T) {
 	p := peerPacket(nil, GroupIPv4, 255)
 	p.Payload[0] = 0x22 // checksum now also wrong: type is checked first
-	if _, _, err := Check(p, checkConfig(nil)); ReasonOf(err) != DropType {
+	if _, _, err := check(p, checkConfig(nil)); ReasonOf(err) != DropType {
 		t.Fatalf("Check: %v, want %v", err, DropType)
 	}
 }

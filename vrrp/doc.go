@@ -17,7 +17,7 @@
 //     pre-1.3.6 unicast form are accepted and reported (RFC 9568 section
 //     5.2.8). IPv6 always uses the pseudo-header.
 //   - RFC 3768 section 7.1 / RFC 5798 section 7.1: receive validation
-//     (Check), in keepalived's order, with a typed DropReason per rejected
+//     (Step with PacketReceived), in keepalived's order, with a typed DropReason per rejected
 //     packet and keepalived's statistics counters (Stats). An advert whose
 //     address list differs from ours is accepted, counted (AddrListErr) and
 //     reported (Verdict.AddrMismatch), like keepalived >= 2.3.3 and unlike

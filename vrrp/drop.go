@@ -53,7 +53,7 @@ func (r DropReason) String() string {
 	return fmt.Sprintf("drop(%d)", uint8(r))
 }
 
-// DropError is the error Unmarshal and Check return for a rejected packet.
+// DropError is the error Unmarshal and Machine.Step return for a rejected packet.
 type DropError struct {
 	Reason DropReason
 	Detail string
@@ -68,7 +68,7 @@ func dropf(r DropReason, format string, args ...any) *DropError {
 }
 
 // ReasonOf extracts the drop reason from an error returned by Unmarshal or
-// Check; DropNone if err is nil or not a drop.
+// Machine.Step (Result.Drop); DropNone if err is nil or not a drop.
 func ReasonOf(err error) DropReason {
 	var d *DropError
 	if errors.As(err, &d) {

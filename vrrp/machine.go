@@ -107,7 +107,7 @@ func (m *Machine) packet(now time.Time, p Packet, r *Result) {
 	if m.state != StateBackup && m.state != StateMaster {
 		return
 	}
-	a, v, err := Check(p, &m.cfg)
+	a, v, err := check(p, &m.cfg)
 	if err != nil {
 		m.stats.countDrop(ReasonOf(err))
 		r.Reason, r.Drop = ReasonDropped, err

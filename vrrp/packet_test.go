@@ -227,3 +227,12 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestPeekVRID(t *testing.T) {
+	if v, ok := PeekVRID([]byte{0x21, 51, 110, 2, 0, 1, 0xeb, 0xfe}); !ok || v != 51 {
+		t.Errorf("PeekVRID = %d, %t; want 51, true", v, ok)
+	}
+	if _, ok := PeekVRID([]byte{0x21, 51}); ok {
+		t.Error("PeekVRID accepted a 2-byte message")
+	}
+}

@@ -78,7 +78,7 @@ type Event interface{ event() }
 type (
 	// Start leaves INIT.
 	Start struct{}
-	// PacketReceived is a raw received message; Step validates it (Check).
+	// PacketReceived is a raw received message; Step validates it as keepalived does.
 	PacketReceived struct{ Packet Packet }
 	// AdvertReceived is an advert that has already been validated.
 	AdvertReceived struct {

@@ -62,7 +62,7 @@ func verifyChecksum(h header, msg []byte, src, dst netip.Addr, opts CodecOptions
 
 // Unmarshal decodes a VRRP message received from src for dst. It checks
 // what the codec alone can check (length, version 2/3, type, checksum);
-// instance-dependent checks are Check's. Trailing bytes beyond the
+// instance-dependent checks happen in Machine.Step. Trailing bytes beyond the
 // advertised addresses (and auth data) are ignored, as keepalived does.
 // Errors are *DropError.
 func Unmarshal(b []byte, src, dst netip.Addr, opts CodecOptions) (Advert, error) {
@@ -114,4 +114,13 @@ func decode(h header, msg []byte, asz int, form ChecksumForm) Advert {
 		copy(a.AuthData[:], msg[off:])
 	}
 	return a
+}
+
+// PeekVRID returns the VRID of a VRRP message without validating it, for
+// demultiplexing one socket between instances.
+func PeekVRID(b []byte) (vrid uint8, ok bool) {
+	if len(b) < headerLen {
+		return 0, false
+	}
+	return b[1], true
 }
