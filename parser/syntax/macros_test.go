@@ -284,10 +284,10 @@ func TestSeqBudget(t *testing.T) {
 
 func TestSubstitutionWorkLimit(t *testing.T) {
 	defer func(n int) { substWork = n }(substWork)
-	substWork = 1 << 16
+	substWork = 1 << 20
 	f, ds := ParseBytes("t.conf", []byte("$A=$A\n~SEQ(I,100000) k $A\nnever\n"), testOpts)
 	last := ds[len(ds)-1]
-	if !strings.Contains(last.Msg, "exceeds 65536 bytes of work") {
+	if !strings.Contains(last.Msg, "exceeds 1048576 bytes of work") {
 		t.Fatalf("last diagnostic %v, want the work limit", last)
 	}
 	if n := len(f.Stmts); n == 0 || n > 100 || f.Stmts[n-1].Keyword != "k" {
