@@ -153,3 +153,40 @@ func mustIfi(t *testing.T, name string) *net.Interface {
 	}
 	return ifi
 }
+
+// TestIntegrationNAFallback announces an address the host does not have:
+// the kernel refuses it as source and the NA leaves from the link-local
+// address, still carrying the target and its MAC.
+func TestIntegrationNAFallback(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(2))
+	var capture *ndp.Conn
+	lab.Do(1, func() {
+		var err error
+		capture, _, err = ndp.Listen(mustIfi(t, "eth0"), ndp.Unspecified)
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Cleanup(func() { capture.Close() })
+	vip := netip.MustParseAddr("2001:db8::150")
+	an := netif.NewAnnouncer(netif.AnnouncerConfig{})
+	t.Cleanup(func() { an.Close() })
+	lab.Do(0, func() {
+		if err := an.Announce("eth0", []netip.Addr{vip}, 1); err != nil {
+			t.Fatal(err)
+		}
+	})
+	capture.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for {
+		m, _, src, err := capture.ReadFrom()
+		if err != nil {
+			t.Fatalf("no neighbour advertisement seen on host 1: %v", err)
+		}
+		if na, ok := m.(*ndp.NeighborAdvertisement); ok && na.TargetAddress == vip {
+			if src.WithZone("") != lab.Host(0).LinkLocal {
+				t.Errorf("NA for an absent address from %v, want link-local %v", src, lab.Host(0).LinkLocal)
+			}
+			return
+		}
+	}
+}

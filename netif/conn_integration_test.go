@@ -111,6 +111,7 @@ func TestIntegrationConnUnicast(t *testing.T) {
 	}{
 		{"ipv4", lab.Host(0).Addr4, lab.Host(1).Addr4, 4},
 		{"ipv6", lab.Host(0).Addr6, lab.Host(1).Addr6, 6},
+		{"ipv6 link-local", lab.Host(0).LinkLocal, lab.Host(1).LinkLocal, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := listenIn(t, lab, 0, netif.Config{Ifname: "eth0", Unicast: true, UnicastSrc: tc.src})
