@@ -147,6 +147,18 @@ func (in *Instance) SetFault(fault bool) {
 }
 
 func (in *Instance) control(ev Event) {
+	in.lifeMu.Lock()
+	if !in.started && !in.closed {
+		// Not running yet: the machine is still ours and in INIT, where
+		// these events only record the new value and produce no actions.
+		in.m.Step(in.clock.Now(), ev)
+		in.mu.Lock()
+		in.snap = snapshotOf(in.m)
+		in.mu.Unlock()
+		in.lifeMu.Unlock()
+		return
+	}
+	in.lifeMu.Unlock()
 	select {
 	case in.ctl <- ev:
 	case <-in.quit:

@@ -253,3 +253,32 @@ func TestInstanceReportsLateTimer(t *testing.T) {
 }
 
 const mdi100 = 3*time.Second + 156*time.Second/256
+
+func TestInstanceControlBeforeStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := &recorder{}
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 1, Version: 2, Priority: 100,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11")}, vrrp.Outputs{Reporter: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range 100 { // more than any channel buffer: must not block
+			in.SetPriority(100 + p)
+		}
+		in.SetFault(true)
+		if in.Priority() != 199 || in.State() != vrrp.StateInit {
+			t.Fatalf("before start: priority %d state %v", in.Priority(), in.State())
+		}
+		in.Start()
+		synctest.Wait()
+		if in.State() != vrrp.StateFault {
+			t.Errorf("state %v after starting with a fault, want FAULT", in.State())
+		}
+		in.SetFault(false)
+		synctest.Wait()
+		if in.State() != vrrp.StateBackup {
+			t.Errorf("state %v after clearing the fault, want BACKUP", in.State())
+		}
+		in.Close()
+	})
+}
