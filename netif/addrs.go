@@ -91,6 +91,9 @@ func (a *Addrs) remove(r Addr) error {
 	if err != nil {
 		return err
 	}
+	// The kernel only deletes an address whose label equals a given one:
+	// match on address and prefix alone, as Present does.
+	na.Label = ""
 	err = a.h.AddrDel(link, na)
 	if errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENOENT) {
 		return nil

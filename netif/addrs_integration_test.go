@@ -95,6 +95,14 @@ func TestIntegrationAddrsEnsure(t *testing.T) {
 			t.Errorf("Present(%v) = %v, %v after Remove", v, ok, err)
 		}
 	}
+	// An address added by hand with another label is still removed.
+	lab.Exec(0, "ip", "addr", "add", "192.0.2.130/32", "dev", "eth0", "label", "eth0:hand")
+	if err := addrs.Remove([]netif.Addr{{Prefix: p("192.0.2.130/32"), Dev: "eth0", Label: "eth0:vip"}}); err != nil {
+		t.Fatal(err)
+	}
+	if line := addrLine(t, lab, 0, "192.0.2.130"); line != "" {
+		t.Errorf("Remove left a differently labelled address: %s", line)
+	}
 	if line := addrLine(t, lab, 0, lab.Host(0).Addr4.String()); line == "" {
 		t.Errorf("Remove took the host's own address too")
 	}
