@@ -24,6 +24,9 @@ type CheckConfig struct {
 	Timeout time.Duration
 	// Rise and Fall as in keepalived; 0 means 1.
 	Rise, Fall int
+	// Initial continues a condition across a reload (see NewRiseFallFrom);
+	// Unknown, the zero value, is a fresh start.
+	Initial Condition
 }
 
 // CheckEvent reports a change of a check's condition. The first result
@@ -87,7 +90,9 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 		cfg.Command.Capture = 0
 	}
 	cfg.Command.Timeout = cfg.Timeout
-	return &Check{cfg: cfg, run: Run, done: make(chan struct{})}, nil
+	c := &Check{cfg: cfg, run: Run, done: make(chan struct{})}
+	c.cond.Store(int32(cfg.Initial))
+	return c, nil
 }
 
 // Condition is the current condition (Unknown before the first result).
@@ -125,7 +130,7 @@ func (c *Check) Close() error {
 
 func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 	defer close(c.done)
-	rf, _ := NewRiseFall(c.cfg.Rise, c.cfg.Fall) // validated in NewCheck
+	rf, _ := NewRiseFallFrom(c.cfg.Rise, c.cfg.Fall, c.cfg.Initial) // validated in NewCheck
 	results := make(chan Result, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()

@@ -59,6 +59,26 @@ func NewRiseFall(rise, fall int) (*RiseFall, error) {
 
 const maxRiseFall = 1 << 30
 
+// NewRiseFallFrom returns a counter that continues a known condition, for
+// a script kept across a reload (same name, argv and user): keepalived
+// logs "considered successful on reload" and does not re-run the init
+// rule. Up starts at the top of the range (fall failures to go down), Down
+// at 0 (rise successes to come up); Unknown is NewRiseFall. The exact
+// value keepalived 2.2.7 picks was not verified.
+func NewRiseFallFrom(rise, fall int, prev Condition) (*RiseFall, error) {
+	r, err := NewRiseFall(rise, fall)
+	if err != nil {
+		return nil, err
+	}
+	switch prev {
+	case Up:
+		r.result, r.init = rise+fall-1, false
+	case Down:
+		r.result, r.init = 0, false
+	}
+	return r, nil
+}
+
 // Condition is Unknown before the first result, then Up or Down.
 func (r *RiseFall) Condition() Condition {
 	switch {

@@ -62,3 +62,38 @@ func TestNewRiseFallRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestNewRiseFallFrom(t *testing.T) {
+	tests := []struct {
+		prev        Condition
+		seq         string
+		wantCond    string
+		wantChanges string
+	}{
+		{Up, "FFF", "UUD", "..*"},   // rise 2 fall 3: fall failures needed, no init rule
+		{Down, "SSF", "DUD", ".**"}, // rise successes needed
+		{Unknown, "F", "D", "*"},    // fresh start
+		{Up, "S", "U", "."},         // already up: no change reported
+	}
+	for _, tc := range tests {
+		rf, err := NewRiseFallFrom(2, 3, tc.prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rf.Condition() != tc.prev {
+			t.Errorf("initial %v, want %v", rf.Condition(), tc.prev)
+		}
+		var conds, changes []byte
+		for _, r := range tc.seq {
+			changed, c := rf.Observe(r == 'S')
+			conds = append(conds, map[Condition]byte{Up: 'U', Down: 'D', Unknown: '?'}[c])
+			changes = append(changes, map[bool]byte{true: '*', false: '.'}[changed])
+		}
+		if got := string(conds) + " " + string(changes); got != tc.wantCond+" "+tc.wantChanges {
+			t.Errorf("from %v, %s: got %s, want %s %s", tc.prev, tc.seq, got, tc.wantCond, tc.wantChanges)
+		}
+	}
+	if _, err := NewRiseFallFrom(0, 1, Up); err == nil {
+		t.Error("rise 0 accepted")
+	}
+}
