@@ -71,7 +71,7 @@ func TestNewRiseFallFrom(t *testing.T) {
 		wantChanges string
 	}{
 		{Up, "FFF", "UUD", "..*"},   // rise 2 fall 3: fall failures needed, no init rule
-		{Down, "SSF", "DUD", ".**"}, // rise successes needed
+		{Down, "SSF", "DUU", ".*."}, // rise successes needed, then fall again
 		{Unknown, "F", "D", "*"},    // fresh start
 		{Up, "S", "U", "."},         // already up: no change reported
 	}
