@@ -1,28 +1,44 @@
 // Package syntax is goalived's lexical layer for keepalived.conf: it turns
 // configuration text into a tree of statements with positions, doing what
-// keepalived 2.2.7's lib/parser.c does before any keyword is looked up.
+// keepalived 2.2.7's lib/parser.c does before any keyword is looked up
+// (reference section 1 of /work/shared/docs/keepalived-reference.md).
 //
-// The pipeline has four stages:
+// Entry points: Parse (a file, like -f) and ParseBytes (text in memory).
+// Both return a *File and every Diagnostic found in one run; they never
+// panic and never stop at the first problem.
 //
-//  1. Preprocess (preprocess.go and friends), mirroring read_line():
-//     physical lines are read (fgets, MAXBUF 1024), stripped of CR and
-//     comments (decomment), run through @ID/@^ID conditionals, $NAME=
-//     definitions and ${NAME} substitution (check_definition,
-//     find_definition, replace_param), ~SEQ/~LST repetition (add_seq,
-//     add_lst), include expansion (check_include, open_glob_file) and
-//     finally '{'/'}' splitting into logical lines (line_residue).
+// The pipeline:
+//
+//  1. Preprocess (preprocess.go, decomment.go, macros.go, seq.go, lst.go,
+//     include.go), keepalived's read_line() turned into a push model.
+//     Physical lines come in pieces of at most MAXBUF-1 bytes (fgets), a
+//     NUL ends a line, CR/LF are dropped; decomment() removes '#'/'!'
+//     comments outside double quotes and the '\' of "\#"/"\!"; then, in
+//     read_line's inner loop: "@ID"/"@^ID" conditionals, "$NAME=" and
+//     multi-line definitions (check_definition), ~SEQ/~SEQx/~LST
+//     repetition (add_seq, add_lst), $NAME/${NAME} substitution
+//     (find_definition, replace_param) followed by another decomment,
+//     repeated while it changes the line; then include detection
+//     (is_include, check_include, open_and_check_glob with its R/M/W/B
+//     error classes and include_check) and the splitting of '{' and '}'
+//     outside quotes into logical lines of their own (line_residue).
+//     Every byte keeps the column it came from; macro output takes the
+//     column of the '$' that produced it and the line where it was used.
 //  2. Lex (lexer.go): a participle lexer.Definition whose tokens are the
-//     words of the logical lines, split as alloc_strvec_r() does, followed
-//     by EOL; '{' and '}' lines are Open and Close tokens. Every token
-//     carries the file, line and column it came from in the original text
-//     (for macro output: where the macro was used).
-//  3. Parse (grammar.go): a participle grammar that nests statements into
-//     blocks. It accepts any token sequence; brace problems (extra '}',
-//     missing '}', unexpected '{') become warnings, as keepalived's
-//     process_stream and init_data report them and carry on.
-//  4. Convert (parse.go) to the File/Stmt/Arg/Block types of ast.go.
+//     words of each logical line, split as alloc_strvec_r() does (Word or
+//     String), followed by EOL; '{' and '}' lines are Open and Close.
+//  3. Parse (grammar.go): a participle grammar nesting statements into
+//     blocks: a '{' right after a statement opens that statement's block.
+//     It accepts every token sequence; an extra '}', a missing '}' at end
+//     of file and a '{' after no statement become warnings, as keepalived
+//     (process_stream, init_data) reports them and carries on.
+//  4. Convert (parse.go) to File/Stmt/Arg/Block (ast.go). Stmt.Raw keeps
+//     the preprocessed text after the keyword, quotes included, for the
+//     keywords keepalived re-reads with alloc_strvec_quoted.
 //
 // Keyword meaning (which keywords take blocks, numbers, ...) is not known
-// here; parser/ builds the typed model from the tree. Behaviour references
-// are to /work/shared/docs/keepalived-reference.md section 1.
+// here; parser/ builds the typed model from the tree. Limits that
+// keepalived does not have (include depth, lines produced by ~SEQ,
+// substitution work) turn inputs on which it would loop or exhaust memory
+// into a diagnostic.
 package syntax

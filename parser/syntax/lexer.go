@@ -38,7 +38,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newPreprocessor(Options{ConfigID: "-"})
+	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
 	toks, _ := tokenStream(p.out)
 	return &tokenLexer{toks: toks}, nil
@@ -76,8 +76,8 @@ func tokenStream(lines []line) ([]lexer.Token, []Diagnostic) {
 			continue
 		}
 		words, unmatched := tokenize(l.sp.text)
-		if unmatched {
-			diags = append(diags, Diagnostic{Pos: l.pos(lastQuote(l.sp.text)), Severity: Warning,
+		if unmatched >= 0 {
+			diags = append(diags, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
 				Keyword: firstWord(l.sp.text), Msg: "unmatched quote: '" + l.sp.text + "'"})
 		}
 		if len(words) == 0 {
@@ -109,22 +109,4 @@ func toPosition(p Pos, idx int) lexer.Position {
 
 func fromPosition(p lexer.Position) Pos {
 	return Pos{File: p.Filename, Line: p.Line, Col: p.Column}
-}
-
-// lastQuote is the offset of the quote that opens the unmatched string.
-func lastQuote(s string) int {
-	open := -1
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			if open < 0 {
-				open = i
-			} else {
-				open = -1
-			}
-		}
-	}
-	if open < 0 {
-		return 0
-	}
-	return open
 }

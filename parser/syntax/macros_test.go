@@ -294,3 +294,13 @@ func TestSubstitutionWorkLimit(t *testing.T) {
 		t.Errorf("got %d statements; want a few 'k' before the limit and nothing after", n)
 	}
 }
+
+func TestRecursiveMultiLineDefinition(t *testing.T) {
+	f, ds := ParseBytes("t.conf", []byte("$M=a \\\n$M\n$M\nafter\n"), testOpts)
+	if n := len(f.Stmts); n < 2 || f.Stmts[n-1].Keyword != "after" {
+		t.Errorf("got %d statements, want the expansion cut and 'after' kept", n)
+	}
+	if len(ds) != 1 || !strings.Contains(ds[0].Msg, "nested too deeply") {
+		t.Errorf("diagnostics: %v", msgs(ds))
+	}
+}

@@ -13,8 +13,12 @@ const maxLine = 1024
 
 // Guards against input that would make keepalived loop or exhaust memory.
 const (
-	maxDepth   = 64  // includes, multi-line macros, ~SEQ nesting
+	maxDepth   = 64  // include nesting
 	maxRescans = 256 // substitution passes over one line
+	// maxNesting bounds the recursion of logical(): multi-line
+	// definitions, ~SEQ/~LST and brace residues (a line of at most
+	// maxLine bytes has fewer braces than this).
+	maxNesting = maxLine + 64
 )
 
 // lineBudget bounds the logical lines of one parse (all ~SEQ/~LST and
@@ -158,7 +162,7 @@ func (p *preprocessor) logical(sp span, depth int) {
 	if p.exhaust {
 		return
 	}
-	if depth > maxDepth {
+	if depth > maxNesting {
 		p.diag(p.curPos(sp.col(0)), Warning, firstWord(sp.text), "expansion nested too deeply - ignoring")
 		return
 	}

@@ -43,31 +43,10 @@ func (p *preprocessor) repeat(sp span, depth int) {
 // definitions in the numbers are substituted first, numbers take C
 // prefixes, and (end) counts 1..end, (start, end) steps by +-1.
 func (p *preprocessor) seq(s string) (vars []string, values [][]string, rest int, err string) {
-	i := 4
-	hex := i < len(s) && s[i] == 'x'
-	if hex {
-		i++
+	name, hex, params, rest, err := seqHeader(s)
+	if err != "" {
+		return nil, nil, 0, err
 	}
-	i = skipBlanks(s, i)
-	if i >= len(s) || s[i] != '(' {
-		return nil, nil, 0, "missing '('"
-	}
-	i = skipBlanks(s, i+1)
-	v := i
-	for i < len(s) && strings.IndexByte(" \t,)", s[i]) < 0 {
-		i++
-	}
-	name := s[v:i]
-	i = skipBlanks(s, i)
-	if i >= len(s) || s[i] == ')' || name == "" {
-		return nil, nil, 0, "missing variable or values"
-	}
-	i = skipBlanks(s, i+1)
-	end := strings.IndexByte(s[i:], ')')
-	if end < 0 {
-		return nil, nil, 0, "missing ')'"
-	}
-	params := s[i : i+end+1]
 	if strings.Contains(params, "$") {
 		sub, more, _ := p.substitute(fill(params, 0))
 		if len(more) > 0 {
@@ -75,9 +54,9 @@ func (p *preprocessor) seq(s string) (vars []string, values [][]string, rest int
 		}
 		params = sub.text
 	}
-	nums, perr := seqNumbers(params)
-	if perr != "" {
-		return nil, nil, 0, perr
+	nums, err := seqNumbers(params)
+	if err != "" {
+		return nil, nil, 0, err
 	}
 	start, step, last := seqRange(nums)
 	if step == 0 || start < last && step < 0 || start > last && step > 0 {
@@ -86,9 +65,46 @@ func (p *preprocessor) seq(s string) (vars []string, values [][]string, rest int
 	if hex && (start < 0 || last < 0) {
 		return nil, nil, 0, "~SEQx is only valid for positive numbers"
 	}
-	for n, x := 0, start; step > 0 && x <= last || step < 0 && x >= last; n, x = n+1, x+step {
-		if n > p.budget {
-			break // emit reports the exhausted budget
+	return []string{name}, seqValues(start, step, last, hex, p.budget+1), rest, ""
+}
+
+// seqHeader splits "~SEQ[x]( var , params)" into the variable, the hex
+// flag, the parameter text up to and including ')' and the offset after.
+func seqHeader(s string) (name string, hex bool, params string, rest int, err string) {
+	i := 4
+	hex = i < len(s) && s[i] == 'x'
+	if hex {
+		i++
+	}
+	i = skipBlanks(s, i)
+	if i >= len(s) || s[i] != '(' {
+		return "", false, "", 0, "missing '('"
+	}
+	i = skipBlanks(s, i+1)
+	v := i
+	for i < len(s) && strings.IndexByte(" \t,)", s[i]) < 0 {
+		i++
+	}
+	name = s[v:i]
+	i = skipBlanks(s, i)
+	if i >= len(s) || s[i] == ')' || name == "" {
+		return "", false, "", 0, "missing variable or values"
+	}
+	i = skipBlanks(s, i+1)
+	end := strings.IndexByte(s[i:], ')')
+	if end < 0 {
+		return "", false, "", 0, "missing ')'"
+	}
+	return name, hex, s[i : i+end+1], i + end + 1, ""
+}
+
+// seqValues lists the values from start to last, at most limit of them
+// (the caller's line budget reports the overflow).
+func seqValues(start, step, last int64, hex bool, limit int) [][]string {
+	var values [][]string
+	for x := start; step > 0 && x <= last || step < 0 && x >= last; x += step {
+		if len(values) >= limit {
+			break
 		}
 		if hex {
 			values = append(values, []string{strconv.FormatUint(uint64(x), 16)})
@@ -99,7 +115,7 @@ func (p *preprocessor) seq(s string) (vars []string, values [][]string, rest int
 			break // the next value would overflow
 		}
 	}
-	return []string{name}, values, i + end + 1, ""
+	return values
 }
 
 // seqNumbers reads up to three comma-separated numbers ending in ')'.

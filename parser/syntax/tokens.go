@@ -13,21 +13,21 @@ type word struct {
 // tokenize mirrors keepalived's alloc_strvec_r: white space separates
 // tokens; a token starting with '"' runs to the next '"' and loses its
 // quotes; a '"' inside an unquoted token ends it. A quote that is never
-// closed drops the rest of the line and sets unmatched.
-func tokenize(s string) (words []word, unmatched bool) {
+// closed drops the rest of the line; unmatched is its offset, or -1.
+func tokenize(s string) (words []word, unmatched int) {
 	i := 0
 	for {
 		for i < len(s) && isWhite(s[i]) {
 			i++
 		}
 		if i == len(s) {
-			return words, false
+			return words, -1
 		}
 		start := i
 		if s[i] == '"' {
 			end := strings.IndexByte(s[i+1:], '"')
 			if end < 0 {
-				return words, true
+				return words, start
 			}
 			words = append(words, word{text: s[i+1 : i+1+end], quoted: true, off: start})
 			i += end + 2
