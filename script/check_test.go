@@ -2,6 +2,7 @@ package script
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -184,5 +185,30 @@ func TestCheckRealProcesses(t *testing.T) {
 	}
 	if hang.Skipped() == 0 {
 		t.Error("no run of the hanging check was skipped")
+	}
+}
+
+// TestCheckAndNotifierLeaveNoGoroutines: Close of a Check (with a run in
+// progress) and of a Notifier waits for every goroutine they started.
+func TestCheckAndNotifierLeaveNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 5 {
+		c, err := NewCheck(CheckConfig{Name: "leak", Command: Command{Argv: []string{"/bin/sleep", "60"}}, Interval: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Start(make(chan CheckEvent))
+		n := NewNotifier(NotifierConfig{})
+		n.Notify(NotifyScripts{Master: &Command{Argv: []string{"/bin/true"}}}, Transition{Name: "VI_1", State: "MASTER"})
+		time.Sleep(20 * time.Millisecond)
+		c.Close()
+		n.Close(context.Background())
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines %d -> %d", before, runtime.NumGoroutine())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
