@@ -63,9 +63,9 @@ func (l *tokenLexer) Next() (lexer.Token, error) {
 // Pos.Offset is the index of its logical line in lines, which is how the
 // grammar's statements find their Raw text again. Unmatched quotes give
 // diagnostics and drop the rest of the line.
-func tokenStream(lines []line) ([]lexer.Token, []Diagnostic) {
+func tokenStream(lines []line) ([]lexer.Token, diagList) {
 	toks := make([]lexer.Token, 0, len(lines)*3+1)
-	var diags []Diagnostic
+	var diags diagList
 	for i, l := range lines {
 		switch l.sp.text {
 		case "{":
@@ -77,7 +77,7 @@ func tokenStream(lines []line) ([]lexer.Token, []Diagnostic) {
 		}
 		words, unmatched := tokenize(l.sp.text)
 		if unmatched >= 0 {
-			diags = append(diags, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
+			diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
 				Keyword: firstWord(l.sp.text), Msg: "unmatched quote: '" + l.sp.text + "'"})
 		}
 		if len(words) == 0 {

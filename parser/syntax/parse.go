@@ -27,18 +27,19 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
 	toks, diags := tokenStream(p.out)
-	p.diags = append(p.diags, diags...)
+	p.diags.merge(diags)
 	f := &File{}
 	g, err := grammar.ParseFromLexer(peeking(toks))
 	if err != nil {
 		// The grammar accepts every token sequence; reaching here is a
 		// bug, reported rather than panicking.
 		p.diag(Pos{}, Fatal, "", "internal parser error: %v", err)
-		return f, p.diags
+		return f, p.diags.sorted()
 	}
 	c := converter{lines: p.out}
 	f.Stmts = c.top(g.Items)
-	return f, append(p.diags, c.diags...)
+	p.diags.merge(c.diags)
+	return f, p.diags.sorted()
 }
 
 func peeking(toks []lexer.Token) *lexer.PeekingLexer {
@@ -53,7 +54,7 @@ func peeking(toks []lexer.Token) *lexer.PeekingLexer {
 // problems the way keepalived's read_line and init_data do.
 type converter struct {
 	lines []line
-	diags []Diagnostic
+	diags diagList
 }
 
 func (c *converter) top(items []*gTop) []*Stmt {
@@ -65,7 +66,7 @@ func (c *converter) top(items []*gTop) []*Stmt {
 		case it.Orphan != nil:
 			out = append(out, c.orphan(it.Orphan)...)
 		default:
-			c.warn(fromPosition(it.Stray.Pos), "}", "extra '}' found")
+			c.warn(it.Stray.Pos.Offset, fromPosition(it.Stray.Pos), "}", "extra '}' found")
 		}
 	}
 	return out
@@ -122,7 +123,7 @@ func (c *converter) block(g *gBlock, kw string) *Block {
 	if g.Close != nil {
 		b.Close = fromPosition(g.Close.Pos)
 	} else {
-		c.warn(b.Open, kw, "missing '}': block opened here is not closed at end of file")
+		c.warn(len(c.lines), b.Open, kw, "missing '}': block opened here is not closed at end of file")
 	}
 	return b
 }
@@ -130,11 +131,12 @@ func (c *converter) block(g *gBlock, kw string) *Block {
 // orphan handles a '{' that follows no statement: keepalived says
 // "Unexpected '{' - ignoring" and reads what follows at the same level.
 func (c *converter) orphan(g *gBlock) []*Stmt {
-	c.warn(fromPosition(g.Open.Pos), "{", "unexpected '{' - ignoring")
+	c.warn(g.Open.Pos.Offset, fromPosition(g.Open.Pos), "{", "unexpected '{' - ignoring")
 	b := c.block(g, "{")
 	return b.Stmts
 }
 
-func (c *converter) warn(pos Pos, kw, msg string) {
-	c.diags = append(c.diags, Diagnostic{Pos: pos, Severity: Warning, Keyword: kw, Msg: msg})
+// warn records a brace problem; ord is the index of its logical line.
+func (c *converter) warn(ord int, pos Pos, kw, msg string) {
+	c.diags.add(ord, Diagnostic{Pos: pos, Severity: Warning, Keyword: kw, Msg: msg})
 }

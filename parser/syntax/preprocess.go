@@ -49,7 +49,7 @@ type preprocessor struct {
 	opts        Options
 	configID    string
 	src         source
-	diags       []Diagnostic
+	diags       diagList
 	out         []line
 	cur         *fileCtx
 	depth       int
@@ -79,7 +79,7 @@ func newPreprocessor(opts Options) *preprocessor {
 }
 
 func (p *preprocessor) diag(pos Pos, sev Severity, kw, format string, args ...any) {
-	p.diags = append(p.diags, Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+	p.diags.add(len(p.out), Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
 }
 
 // curPos is the start of the current physical line, for diagnostics that
