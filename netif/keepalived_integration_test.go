@@ -68,62 +68,84 @@ func startKeepalived(t *testing.T, lab *nstest.Lab, i int, conf string) string {
 }
 
 // vrrpAdvert builds a VRRP advertisement (RFC 3768 5.1, RFC 5798 5.1) for
-// one VIP, interval 1 s, no authentication. The v2 checksum is computed
-// here; the v3 IPv6 one is left to the kernel (IPV6_CHECKSUM).
-func vrrpAdvert(version int, vrid, prio byte, vip netip.Addr) []byte {
+// one VIP, interval 1 s, no authentication, from src to dst. The v2 and
+// v3 IPv4 checksums (the latter with its pseudo-header, RFC 5798 5.2.8)
+// are computed here; the IPv6 one is left to the kernel (IPV6_CHECKSUM).
+func vrrpAdvert(version int, vrid, prio byte, vip, src, dst netip.Addr) []byte {
 	b := []byte{byte(version<<4 | 1), vrid, prio, 1, 0, 1, 0, 0}
 	if version == 3 {
 		b[4], b[5] = 0, 100 // centiseconds
 	}
 	b = append(b, vip.AsSlice()...)
-	if version == 2 {
+	var pseudo []byte
+	switch {
+	case version == 2:
 		b = append(b, make([]byte, 8)...) // auth data
-		var sum uint32
-		for i := 0; i < len(b); i += 2 {
-			sum += uint32(binary.BigEndian.Uint16(b[i:]))
-		}
-		sum = sum>>16 + sum&0xffff
-		sum += sum >> 16
-		binary.BigEndian.PutUint16(b[6:], ^uint16(sum))
+	case vip.Is4():
+		pseudo = append(append(src.AsSlice(), dst.AsSlice()...), 0, netif.ProtoVRRP, 0, byte(len(b)))
+	default:
+		return b
 	}
+	binary.BigEndian.PutUint16(b[6:], inetChecksum(append(pseudo, b...)))
 	return b
 }
 
+func inetChecksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum > 0xffff {
+		sum = sum>>16 + sum&0xffff
+	}
+	return ^uint16(sum)
+}
+
 // TestIntegrationKeepalivedInterop checks both directions against a real
-// keepalived 2.2.7 for IPv4 multicast (v2), IPv4 unicast (v2) and IPv6
-// multicast (v3): its adverts arrive on our Conn with keepalived's header
+// keepalived 2.2.7 for IPv4 multicast (v2 and v3), IPv4 unicast (v2) and
+// IPv6 multicast (v3): its adverts arrive on our Conn with keepalived's header
 // fields, and our adverts are accepted by it (a higher priority makes the
 // keepalived master step down).
 func TestIntegrationKeepalivedInterop(t *testing.T) {
-	lab := nstest.New(t, nstest.Hosts(2))
-	a, b := lab.Host(0), lab.Host(1)
+	nstest.RequireRoot(t)
 	for _, tc := range []struct {
-		name     string
-		version  int
-		vrid     byte
-		vip      netip.Addr
-		extra    string
-		cfg      netif.Config
-		src, dst netip.Addr // of keepalived's adverts; we answer to src or dst
+		name    string
+		version int
+		vrid    byte
+		vip     string
+		unicast bool
 	}{
-		{"ipv4 multicast v2", 2, 51, netip.MustParseAddr("192.0.2.100"), "",
-			netif.Config{Ifname: "eth0"}, a.Addr4, netif.GroupV4},
-		{"ipv4 unicast v2", 2, 53, netip.MustParseAddr("192.0.2.101"),
-			"    unicast_src_ip " + a.Addr4.String() + "\n    unicast_peer {\n        " + b.Addr4.String() + "\n    }",
-			netif.Config{Ifname: "eth0", Unicast: true, UnicastSrc: b.Addr4}, a.Addr4, b.Addr4},
-		{"ipv6 multicast v3", 3, 52, netip.MustParseAddr("2001:db8::100"), "    version 3",
-			netif.Config{Ifname: "eth0", Family: 6}, a.LinkLocal, netif.GroupV6},
+		{"ipv4 multicast v2", 2, 51, "192.0.2.100", false},
+		{"ipv4 unicast v2", 2, 53, "192.0.2.101", true},
+		{"ipv4 multicast v3", 3, 54, "192.0.2.102", false},
+		{"ipv6 multicast v3", 3, 52, "2001:db8::100", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			conf := strings.NewReplacer("VRID", fmt.Sprint(tc.vrid), "EXTRA", tc.extra, "VIP", tc.vip.String()).Replace(keepalivedConf)
-			conn := listenIn(t, lab, 1, tc.cfg)
-			ka := startKeepalived(t, lab, 0, conf)
-			checkKeepalivedAdvert(t, conn, tc.src, tc.dst, b.Index, vrrpAdvert(tc.version, tc.vrid, 100, tc.vip))
-			peer := tc.dst
-			if tc.cfg.Unicast {
-				peer = tc.src
+			t.Parallel() // each waits ~4 s for keepalived to become master
+			lab := nstest.New(t, nstest.Hosts(2))
+			a, b := lab.Host(0), lab.Host(1)
+			vip := netip.MustParseAddr(tc.vip)
+			// Adverts go src -> dst; we answer to the group or, in unicast
+			// mode, to keepalived's address.
+			cfg, src, dst, peer := netif.Config{Ifname: "eth0"}, a.Addr4, netif.GroupV4, netif.GroupV4
+			extra := fmt.Sprintf("    version %d", tc.version)
+			switch {
+			case tc.unicast:
+				cfg.Unicast, cfg.UnicastSrc, dst, peer = true, b.Addr4, b.Addr4, a.Addr4
+				extra += fmt.Sprintf("\n    unicast_src_ip %v\n    unicast_peer {\n        %v\n    }", a.Addr4, b.Addr4)
+			case vip.Is6():
+				cfg.Family, src, dst, peer = 6, a.LinkLocal, netif.GroupV6, netif.GroupV6
 			}
-			takeOver(t, ka, conn, peer, vrrpAdvert(tc.version, tc.vrid, 200, tc.vip))
+			conf := strings.NewReplacer("VRID", fmt.Sprint(tc.vrid), "EXTRA", extra, "VIP", tc.vip).Replace(keepalivedConf)
+			conn := listenIn(t, lab, 1, cfg)
+			dir := startKeepalived(t, lab, 0, conf)
+			checkKeepalivedAdvert(t, conn, src, dst, b.Index, vrrpAdvert(tc.version, tc.vrid, 100, vip, src, dst))
+			// Our v3 IPv4 checksum covers conn.Source(): keepalived accepting
+			// the advert proves the header carries that source.
+			takeOver(t, dir, conn, peer, vrrpAdvert(tc.version, tc.vrid, 200, vip, conn.Source(), peer))
 		})
 	}
 }
