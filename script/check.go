@@ -131,7 +131,7 @@ func (c *Check) Close() error {
 func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 	defer close(c.done)
 	rf, _ := NewRiseFallFrom(c.cfg.Rise, c.cfg.Fall, c.cfg.Initial) // validated in NewCheck
-	results := make(chan Result, 1)
+	results := make(chan runOutcome, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	timer := time.NewTimer(0)
@@ -151,13 +151,14 @@ func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, _ := c.run(ctx, c.cfg.Command) // argv validated in NewCheck
-				results <- r
+				r, err := c.run(ctx, c.cfg.Command)
+				results <- runOutcome{r, err}
 			}()
-		case r := <-results:
+		case o := <-results:
 			running = false
-			if r.Canceled {
-				continue
+			r := o.r
+			if o.err != nil || r.Canceled {
+				continue // not started (no verdict, as in keepalived) or shutting down
 			}
 			changed, cond := rf.Observe(r.OK)
 			c.cond.Store(int32(cond))
@@ -166,6 +167,11 @@ func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 			}
 		}
 	}
+}
+
+type runOutcome struct {
+	r   Result
+	err error
 }
 
 func (c *Check) emit(ctx context.Context, events chan<- CheckEvent, cond Condition, r Result) {

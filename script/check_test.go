@@ -2,6 +2,7 @@ package script
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -211,4 +212,33 @@ func TestCheckAndNotifierLeaveNoGoroutines(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestCheckStartFailureIsNoVerdict: when no process can be created the run
+// gives no result (keepalived: "Failed fork process").
+func TestCheckStartFailureIsNoVerdict(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, _ := NewCheck(CheckConfig{Name: "fork", Command: Command{Argv: []string{"/x"}}, Interval: time.Second})
+		calls := 0
+		c.run = func(ctx context.Context, cmd Command) (Result, error) {
+			calls++
+			if calls == 1 {
+				return Result{ExitCode: -1}, errors.New("fork: resource temporarily unavailable")
+			}
+			return Result{ExitCode: 1}, nil
+		}
+		events := make(chan CheckEvent, 4)
+		c.Start(events)
+		time.Sleep(500 * time.Millisecond)
+		synctest.Wait()
+		if c.Condition() != Unknown || len(events) != 0 {
+			t.Errorf("after a start failure: condition %v, %d events", c.Condition(), len(events))
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		c.Close()
+		if got := collect(events); len(got) != 1 || got[0] {
+			t.Errorf("events %v, want one down", got)
+		}
+	})
 }

@@ -61,6 +61,8 @@ type NotifyResult struct {
 	Transition Transition
 	Argv       []string
 	Result     Result
+	// Err is set when the script could not be started at all.
+	Err error
 }
 
 // NotifierConfig configures a Notifier.
@@ -187,9 +189,9 @@ func (n *Notifier) drain(key queueKey, q *notifyQueue) {
 		j := q.jobs[0]
 		q.jobs = q.jobs[1:]
 		n.mu.Unlock()
-		res, _ := n.run(n.ctx, j.cmd) // argv is non-empty
+		res, err := n.run(n.ctx, j.cmd)
 		if n.cfg.OnResult != nil {
-			n.cfg.OnResult(NotifyResult{Transition: j.t, Argv: j.cmd.Argv, Result: res})
+			n.cfg.OnResult(NotifyResult{Transition: j.t, Argv: j.cmd.Argv, Result: res, Err: err})
 		}
 	}
 }

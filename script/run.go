@@ -91,7 +91,9 @@ type Result struct {
 // whole process group gets SIGTERM, then SIGKILL, and once the script has
 // exited (still unreaped, so its pgid cannot be reused) SIGKILL again to
 // remove grandchildren. The child is always reaped before Run returns.
-// The error is non-nil only for an unusable Command.
+// The error is non-nil only for an unusable Command or when no process
+// could be created (pipe or fork failure: out of descriptors, processes or
+// memory); there is no verdict then, as in keepalived.
 func Run(ctx context.Context, c Command) (Result, error) {
 	if len(c.Argv) == 0 {
 		return Result{ExitCode: -1}, fmt.Errorf("run script: %w", ErrNoArgv)
@@ -111,6 +113,10 @@ func Run(ctx context.Context, c Command) (Result, error) {
 	}
 	if err := cmd.Start(); err != nil {
 		out.abandon()
+		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.ENOMEM) {
+			// fork itself failed: keepalived then has no result at all.
+			return res, fmt.Errorf("start script %s: %w", cmd.Path, err)
+		}
 		res.OK, res.ExecErr = true, fmt.Errorf("exec %s: %w", cmd.Path, err)
 		res.Duration = time.Since(res.Start)
 		return res, nil
