@@ -1,0 +1,440 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"text/template"
+	"time"
+
+	"github.com/vishvananda/netlink"
+
+	"github.com/goalived/goalived/netif/nstest"
+)
+
+// The end-to-end tests run the real goalived binary (and keepalived
+// 2.2.7) in the hosts of an nstest lab: a few routers and one client on
+// one bridged segment. This file is their vocabulary: render a
+// keepalived.conf, start and stop daemons, and wait for observable facts
+// (who holds the VIP, what the status file says, what the client's
+// neighbour table says) with deadlines instead of sleeps.
+
+// vrrpConf is one node's single vrrp_instance.
+type vrrpConf struct {
+	State      string // MASTER or BACKUP
+	Priority   int
+	VRID       int
+	Version    int    // 0: the default (2, or 3 for IPv6)
+	AdvertInt  string // seconds, as written in the file
+	AuthPass   string // VRRPv2 authentication PASS when set
+	Nopreempt  bool
+	VIP        string // "192.0.2.100" or "2001:db8::100/64"
+	UnicastSrc string // unicast mode when set
+	Peers      []string
+}
+
+// confTemplate is the user's configuration shape (seed-example.md)
+// without the scripts: one instance on eth0 with one VIP.
+var confTemplate = template.Must(template.New("conf").Parse(`global_defs {
+    router_id gl-e2e
+}
+
+vrrp_instance VI_1 {
+    state {{.State}}
+    interface eth0
+    virtual_router_id {{.VRID}}
+    priority {{.Priority}}
+    advert_int {{.AdvertInt}}
+{{- if .Version}}
+    version {{.Version}}
+{{- end}}
+{{- if .Nopreempt}}
+    nopreempt
+{{- end}}
+{{- if .AuthPass}}
+    authentication {
+        auth_type PASS
+        auth_pass {{.AuthPass}}
+    }
+{{- end}}
+{{- if .UnicastSrc}}
+    unicast_src_ip {{.UnicastSrc}}
+    unicast_peer {
+{{- range .Peers}}
+        {{.}}
+{{- end}}
+    }
+{{- end}}
+    virtual_ipaddress {
+        {{.VIP}}
+    }
+}
+`))
+
+func (c vrrpConf) render(t testing.TB) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := confTemplate.Execute(&b, c); err != nil {
+		t.Fatalf("render config: %v", err)
+	}
+	return b.String()
+}
+
+// vip is the configured VIP without its prefix length.
+func (c vrrpConf) vip(t testing.TB) netip.Addr {
+	t.Helper()
+	s, _, _ := strings.Cut(c.VIP, "/")
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		t.Fatalf("config VIP %q: %v", c.VIP, err)
+	}
+	return a
+}
+
+// advert is the configured advertisement interval.
+func (c vrrpConf) advert(t testing.TB) time.Duration {
+	t.Helper()
+	d, err := time.ParseDuration(c.AdvertInt + "s")
+	if err != nil {
+		t.Fatalf("config advert_int %q: %v", c.AdvertInt, err)
+	}
+	return d
+}
+
+// version is the VRRP version the instance runs.
+func (c vrrpConf) version(t testing.TB) int {
+	switch {
+	case c.Version != 0:
+		return c.Version
+	case c.vip(t).Is6():
+		return 3
+	}
+	return 2
+}
+
+// skew is the Skew_Time of a backup of priority prio (reference 3.9: v2
+// ignores advert_int).
+func (c vrrpConf) skew(t testing.TB, prio int) time.Duration {
+	if c.version(t) == 2 {
+		return time.Duration(256-prio) * time.Second / 256
+	}
+	return time.Duration(256-prio) * c.advert(t) / 256
+}
+
+// masterDown is the Master_Down_Interval of a backup of priority prio.
+func (c vrrpConf) masterDown(t testing.TB, prio int) time.Duration {
+	return 3*c.advert(t) + c.skew(t, prio)
+}
+
+// daemon kinds.
+const (
+	goalivedKind   = "goalived"
+	keepalivedKind = "keepalived"
+)
+
+// testlab is an nstest lab whose last host is the client and whose other
+// hosts are routers.
+type testlab struct {
+	*nstest.Lab
+	t       *testing.T
+	handles []*netlink.Handle
+}
+
+func newTestlab(t *testing.T, routers int) *testlab {
+	t.Helper()
+	lab := nstest.New(t, nstest.Hosts(routers+1))
+	l := &testlab{Lab: lab, t: t}
+	for i := 0; i < lab.Len(); i++ {
+		l.handles = append(l.handles, lab.Handle(i))
+	}
+	return l
+}
+
+// routers is the number of router hosts.
+func (l *testlab) routers() int { return l.Len() - 1 }
+
+// client is the index of the client host.
+func (l *testlab) client() int { return l.Len() - 1 }
+
+// addr is host i's address of the VIP's family.
+func (l *testlab) addr(i int, vip netip.Addr) netip.Addr {
+	if vip.Is6() {
+		return l.Host(i).Addr6
+	}
+	return l.Host(i).Addr4
+}
+
+// confs gives each router in hosts its configuration: base with the
+// priority from prios and, when unicast, its own address as source and
+// the other routers as peers.
+func (l *testlab) confs(t testing.TB, base vrrpConf, unicast bool, hosts, prios []int) map[int]vrrpConf {
+	t.Helper()
+	vip := base.vip(t)
+	out := map[int]vrrpConf{}
+	for k, h := range hosts {
+		c := base
+		c.Priority = prios[k]
+		c.Peers = nil
+		if unicast {
+			c.UnicastSrc = l.addr(h, vip).String()
+			for _, o := range hosts {
+				if o != h {
+					c.Peers = append(c.Peers, l.addr(o, vip).String())
+				}
+			}
+		}
+		out[h] = c
+	}
+	return out
+}
+
+// node is one daemon run on a router host; restarts reuse its directory.
+type node struct {
+	l    *testlab
+	host int
+	kind string
+	dir  string
+	conf vrrpConf
+	proc *nstest.Proc
+}
+
+// start runs kind with conf on host i until the end of t (or stop).
+func (l *testlab) start(t *testing.T, i int, kind string, conf vrrpConf) *node {
+	t.Helper()
+	n := &node{l: l, host: i, kind: kind, dir: t.TempDir(), conf: conf}
+	n.run(t)
+	return n
+}
+
+func (n *node) String() string { return fmt.Sprintf("%s on host %d", n.kind, n.host) }
+
+// run (re)starts the daemon with n.conf.
+func (n *node) run(t *testing.T) {
+	t.Helper()
+	cf := filepath.Join(n.dir, "keepalived.conf")
+	if err := os.WriteFile(cf, []byte(n.conf.render(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pid, vrrpPid := filepath.Join(n.dir, "daemon.pid"), filepath.Join(n.dir, "vrrp.pid")
+	var p *nstest.Proc
+	switch n.kind {
+	case goalivedKind:
+		p = n.l.Start(n.host, goalivedBinary(t), "-n", "-l", "-D", "-f", cf, "-p", pid, "-r", vrrpPid,
+			"--status-file", n.statusPath())
+	case keepalivedKind:
+		p = n.l.Start(n.host, "env", "TMPDIR="+n.dir, keepalivedBinary(t), "-n", "-l", "-D", "-P", "-f", cf,
+			"-p", pid, "-r", vrrpPid)
+	default:
+		t.Fatalf("unknown daemon kind %q", n.kind)
+	}
+	n.proc = p
+	t.Cleanup(func() {
+		p.Stop()
+		if t.Failed() {
+			t.Logf("output of %v (pid %d):\n%s", n, p.Pid(), p.Output())
+		}
+	})
+}
+
+func (n *node) statusPath() string { return filepath.Join(n.dir, "status") }
+
+// term sends SIGTERM; waitExit waits for the clean exit that follows.
+func (n *node) term(t testing.TB) {
+	t.Helper()
+	if err := n.proc.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (n *node) waitExit(t testing.TB) {
+	t.Helper()
+	if err := n.proc.Wait(nstest.StopTimeout); err != nil {
+		t.Fatalf("%v after SIGTERM: %v\n%s", n, err, n.proc.Output())
+	}
+}
+
+// state is the instance's state from goalived's status file ("" while
+// the file is absent).
+func (n *node) state(t testing.TB) string {
+	t.Helper()
+	if n.kind != goalivedKind {
+		t.Fatalf("state of %v: only goalived writes a status file", n)
+	}
+	b, err := os.ReadFile(n.statusPath())
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "name ") {
+		t.Fatalf("status file of %v: want a header and one instance line, got:\n%s", n, b)
+	}
+	f := strings.Fields(lines[1])
+	if len(f) < 5 || f[0] != "VI_1" || f[1] != "eth0" || f[2] != fmt.Sprint(n.conf.VRID) {
+		t.Fatalf("status file of %v: unexpected instance line %q", n, lines[1])
+	}
+	return f[4]
+}
+
+// waitState waits until goalived's status file shows want.
+func (n *node) waitState(t testing.TB, want string, within time.Duration) {
+	t.Helper()
+	last := ""
+	waitFor(t, within, func() bool { last = n.state(t); return last == want },
+		func() string { return fmt.Sprintf("%v: state %s, last seen %q", n, want, last) })
+}
+
+// hasAddr reports whether host i has a on any interface.
+func (l *testlab) hasAddr(t testing.TB, i int, a netip.Addr) bool {
+	t.Helper()
+	addrs, err := l.handles[i].AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		t.Fatalf("list addresses of host %d: %v", i, err)
+	}
+	for _, x := range addrs {
+		if got, ok := netip.AddrFromSlice(x.IP); ok && got.Unmap() == a {
+			return true
+		}
+	}
+	return false
+}
+
+// holders lists the routers holding vip.
+func (l *testlab) holders(t testing.TB, vip netip.Addr) []int {
+	t.Helper()
+	var out []int
+	for i := 0; i < l.routers(); i++ {
+		if l.hasAddr(t, i, vip) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// waitHolder waits until router want (-1: none) is the only holder of
+// vip and returns how long that took.
+func (l *testlab) waitHolder(t testing.TB, vip netip.Addr, want int, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	var got []int
+	waitFor(t, within, func() bool {
+		got = l.holders(t, vip)
+		if want < 0 {
+			return len(got) == 0
+		}
+		return len(got) == 1 && got[0] == want
+	}, func() string { return fmt.Sprintf("VIP %v held by router %d only, holders now %v", vip, want, got) })
+	return time.Since(start)
+}
+
+// steadyHolder samples every 50 ms for d that router want, and no other,
+// holds vip: never two masters, never none.
+func (l *testlab) steadyHolder(t testing.TB, vip netip.Addr, want int, d time.Duration) {
+	t.Helper()
+	samples, bad := 0, 0
+	var first []int
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		got := l.holders(t, vip)
+		samples++
+		if len(got) != 1 || got[0] != want {
+			if bad == 0 {
+				first = got
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("VIP %v: %d of %d samples over %v not held by router %d alone (first bad: holders %v)",
+			vip, bad, samples, d, want, first)
+	}
+	if samples < int(d/(100*time.Millisecond)) {
+		t.Errorf("only %d samples in %v: the sampler is too slow to see short dual masters", samples, d)
+	}
+}
+
+// clientReaches checks that the client reaches vip and that its
+// neighbour entry for vip is router holder's MAC. A neighbour entry left
+// pointing at the old master makes the ping fail for the first 5 s
+// (DELAY_FIRST_PROBE_TIME), so succeeding within pingWithin shows that
+// the new master's gratuitous ARP / unsolicited NA updated it.
+func (l *testlab) clientReaches(t testing.TB, vip netip.Addr, holder int) {
+	t.Helper()
+	const pingWithin = 2 * time.Second
+	c := l.client()
+	ping := []string{"-c1", "-W1", vip.String()}
+	if vip.Is6() {
+		ping = append([]string{"-6"}, ping...)
+	}
+	var out string
+	var err error
+	waitFor(t, pingWithin, func() bool { out, err = l.Run(c, "ping", ping...); return err == nil },
+		func() string { return fmt.Sprintf("client ping %v: %v\n%s", vip, err, out) })
+	want := l.Host(holder).MAC.String()
+	var neigh string
+	waitFor(t, time.Second, func() bool {
+		neigh = l.Exec(c, "ip", "neigh", "show", vip.String(), "dev", "eth0")
+		return lladdr(neigh) == want
+	}, func() string {
+		return fmt.Sprintf("client neighbour entry of %v with router %d's MAC %s, got %q", vip, holder, want, neigh)
+	})
+}
+
+// lladdr extracts the MAC from one line of "ip neigh show".
+func lladdr(line string) string {
+	f := strings.Fields(line)
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "lladdr" {
+			return f[i+1]
+		}
+	}
+	return ""
+}
+
+// setPort brings router i's switch port up or down: down is a cable cut
+// (the router's eth0 loses carrier too).
+func (l *testlab) setPort(t testing.TB, i int, up bool) {
+	t.Helper()
+	state := "down"
+	if up {
+		state = "up"
+	}
+	if out, err := nstest.Run(l.Switch(), "ip", "link", "set", fmt.Sprintf("p%d", i), state); err != nil {
+		t.Fatalf("set switch port p%d %s: %v: %s", i, state, err, out)
+	}
+}
+
+// waitFor polls cond every 20 ms until it holds or within has passed;
+// then the test fails with what().
+func waitFor(t testing.TB, within time.Duration, cond func() bool, what func() string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", within, what())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// keepalivedBinary finds keepalived 2.2.7; without it the interop tests
+// skip, except in CI (GOALIVED_REQUIRE_ROOT=1) where they fail.
+func keepalivedBinary(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("keepalived")
+	if err != nil {
+		bin = "/usr/sbin/keepalived"
+		_, err = os.Stat(bin)
+	}
+	if err != nil {
+		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+			t.Fatalf("keepalived 2.2.7 is needed (apt-get install keepalived): %v", err)
+		}
+		t.Skipf("skipping: keepalived is not installed (%v)", err)
+	}
+	return bin
+}
