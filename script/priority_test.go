@@ -93,3 +93,30 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// TestEvaluateObservedTrackFile replays a keepalived 2.2.7 run with seven
+// instances of priority 100, one track_file each (log lines quoted).
+func TestEvaluateObservedTrackFile(t *testing.T) {
+	tests := []struct {
+		name      string
+		weight    int
+		reverse   bool
+		value     int64
+		effective int
+		fault     bool
+	}{
+		{"(VI_1) Changing effective priority from 100 to 110", 2, false, 5, 110, false},
+		{"(VI_2) entry weight -3 overrides: 100 to 70", -3, false, 10, 70, false},
+		{"(VI_3) tracked file f3 has status -260: FAULT", 2, false, -130, 1, true},
+		{"(VI_4) weight 0 reverse, value 0: FAULT", 0, true, 0, 100, true},
+		{"(VI_5) weight 1 reverse, 20: 100 to 80", 1, true, 20, 80, false},
+		{"(VI_6) 300: 100 to 254", 1, false, 300, 254, false},
+		{"(VI_7) weight -5, value 0: unchanged", -5, false, 0, 100, false},
+	}
+	for _, tc := range tests {
+		ev := Evaluate(100, []Tracker{{Kind: TrackFile, Name: "f", Weight: tc.weight, Reverse: tc.reverse, Cond: Up, Value: tc.value}})
+		if ev.Effective != tc.effective || ev.InFault() != tc.fault {
+			t.Errorf("%s: effective %d fault %v", tc.name, ev.Effective, ev.InFault())
+		}
+	}
+}
