@@ -20,6 +20,7 @@ type builder struct {
 	// globalSet records which global keywords were written, for defaults
 	// that depend on other keywords (vrrp_min_garp, lower_prio_*).
 	globalSet map[string]bool
+	globalPos syntax.Pos // the last global_defs block
 	// context names the enclosing block for Feature.Block.
 	context string
 	// staticAddrPos are the lines of StaticAddresses, for late checks.

@@ -210,6 +210,7 @@ func (b *builder) finishGlobal(g *GlobalDefs) {
 	if !set["vrrp_garp_lower_prio_repeat"] {
 		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
 	}
+	b.finishFIFOs(g)
 	if g.Strict {
 		// Strict mode turns lower_prio_no_advert on (reference 2.2, 3.12).
 		g.LowerPrioNoAdvert = true
@@ -222,6 +223,7 @@ func (b *builder) buildGlobal(s *syntax.Stmt) {
 	if !b.needBlock(s) {
 		return
 	}
+	b.globalPos = s.Pos
 	for _, st := range s.Block.Stmts {
 		if _, ok := globalTable.handlers[st.Keyword]; ok {
 			b.globalSet[st.Keyword] = true
@@ -238,5 +240,23 @@ func globalStrict(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 	g.Strict = true
 	if v, ok := arg(s, 0); ok {
 		b.warnf(argPos(s, 0), s.Keyword, "vrrp_strict takes no value, '%s' ignored: strict mode is on", v)
+	}
+}
+
+// finishFIFOs drops a FIFO script without a FIFO, and the VRRP FIFO when it
+// is the same file as notify_fifo (reference 3.5).
+func (b *builder) finishFIFOs(g *GlobalDefs) {
+	for _, f := range []struct {
+		p  **FIFO
+		kw string
+	}{{&g.NotifyFIFO, "notify_fifo"}, {&g.VRRPNotifyFIFO, "vrrp_notify_fifo"}} {
+		if fifo := *f.p; fifo != nil && fifo.Path == "" {
+			b.warnf(fifo.Script.pos, fifo.Script.kw, "%s_script without %s, ignored", f.kw, f.kw)
+			*f.p = nil
+		}
+	}
+	if g.NotifyFIFO != nil && g.VRRPNotifyFIFO != nil && g.NotifyFIFO.Path == g.VRRPNotifyFIFO.Path {
+		b.warnf(b.globalPos, "vrrp_notify_fifo", "vrrp_notify_fifo %s is the same as notify_fifo, ignored", g.VRRPNotifyFIFO.Path)
+		g.VRRPNotifyFIFO = nil
 	}
 }
