@@ -55,8 +55,35 @@ func (p *preprocessor) include(sp span) bool {
 	if p.cur != nil {
 		dir = path.Dir(p.cur.path)
 	}
-	p.includeGlob(kw, pattern, dir, p.incCheck|includeKinds[kw], pos)
+	class := p.incCheck | includeKinds[kw]
+	if files := p.includeGlob(kw, pattern, dir, class, pos); len(files) > 0 {
+		p.deferred = append(p.deferred, pendingInclude{kw: kw, files: files, class: class, pos: pos})
+	}
 	return true
+}
+
+// pendingInclude is a matched include whose files are yet to be read.
+// keepalived opens an include at once but reads from it only when the
+// lines generated from the current line (brace residue, ~SEQ/~LST
+// repetitions, multi-line definitions) are used up; several includes
+// opened meanwhile are read last-opened first (observed with 2.2.7).
+type pendingInclude struct {
+	kw    string
+	files []string
+	class IncludeClass
+	pos   Pos
+}
+
+// readDeferred reads the includes opened since the stack had base
+// entries, most recent first.
+func (p *preprocessor) readDeferred(base int) {
+	for len(p.deferred) > base {
+		inc := p.deferred[len(p.deferred)-1]
+		p.deferred = p.deferred[:len(p.deferred)-1]
+		for _, f := range inc.files {
+			p.readIncluded(inc.kw, f, inc.class, inc.pos)
+		}
+	}
 }
 
 func includeKeyword(s string) (string, bool) {
@@ -72,17 +99,17 @@ func includeKeyword(s string) (string, bool) {
 	return "", false
 }
 
-// includeGlob reads every file matching pattern (relative to dir) in glob
-// order, after reporting the errors of the glob itself as keepalived's
-// open_and_check_glob does.
-func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, pos Pos) (read int) {
+// includeGlob returns the files matching pattern (relative to dir) in
+// glob order, after reporting the errors of the glob itself as
+// keepalived's open_and_check_glob does.
+func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, pos Pos) []string {
 	full := pattern
 	if !path.IsAbs(full) {
 		full = path.Join(dir, full)
 	}
 	if strings.Count(full, "{") > maxBraceGroups {
 		p.diag(pos, Warning, kw, "too many '{' alternatives in '%s' - ignoring", pattern)
-		return 0
+		return nil
 	}
 	alts := expandBraces(full)
 	var matches []string
@@ -105,24 +132,19 @@ func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, 
 			miss = IncludeBrace
 		}
 		p.includeErr(pos, kw, class, miss, "config files missing '%s'", pattern)
-		return 0
+		return nil
 	case len(matches) == 0:
 		if wildcard && class&IncludeWildcard != 0 {
 			p.includeErr(pos, kw, class, IncludeWildcard, "no config files matched '%s'", pattern)
 		}
-		return 0
+		return nil
 	case missing:
 		p.includeErr(pos, kw, class, IncludeBrace, "some config files missing: \"%s\"", pattern)
 		if class&IncludeBrace != 0 {
-			return 0
+			return nil
 		}
 	}
-	for _, m := range matches {
-		if p.readIncluded(kw, m, class, pos) {
-			read++
-		}
-	}
-	return read
+	return matches
 }
 
 // readIncluded reads one matched file, skipping directories and files
@@ -243,7 +265,13 @@ func (p *preprocessor) mainFile(name string) {
 		p.file(name, p.src.rooted(name), data)
 		return
 	}
-	if p.includeGlob("", name, p.src.rooted("."), 0, Pos{File: name}) == 0 {
+	read := 0
+	for _, f := range p.includeGlob("", name, p.src.rooted("."), 0, Pos{File: name}) {
+		if p.readIncluded("", f, 0, Pos{File: name}) {
+			read++
+		}
+	}
+	if read == 0 {
 		p.diag(Pos{File: name}, Fatal, "", "config files missing '%s'", name)
 	}
 }

@@ -249,3 +249,23 @@ func TestParseOSRelative(t *testing.T) {
 		t.Errorf("included file shown as %q, want %q", vip.File, want)
 	}
 }
+
+// TestIncludeDeferred: keepalived reads an include only after the lines
+// generated from the current line, and several such includes last-opened
+// first (observed with 2.2.7).
+func TestIncludeDeferred(t *testing.T) {
+	files := map[string]string{
+		mainConf: "~LST(F, a1, b1, a2) include inc/${F}.conf\nafter_lst\n" +
+			"$ML=m1 \\\ninclude inc/a1.conf \\\ninclude inc/b1.conf \\\nm2\n$ML\nafter_ml\n" +
+			"k { include inc/a1.conf\n}\n",
+		"/etc/keepalived/inc/a1.conf": "a1\n",
+		"/etc/keepalived/inc/a2.conf": "a2\n",
+		"/etc/keepalived/inc/b1.conf": "b1\n",
+	}
+	got, diags := parseFS(t, files, Options{})
+	want := []string{"1:1 a2", "1:1 b1", "1:1 a1", "2:1 after_lst", "7:1 m1", "7:1 m2", "1:1 b1", "1:1 a1", "8:1 after_ml",
+		"9:1 k {", "  1:1 a1", "}"}
+	if diff := cmp.Diff(want, got); diff != "" || len(diags) != 0 {
+		t.Errorf("statements (-want +got):\n%s\ndiagnostics: %v", diff, diags)
+	}
+}

@@ -61,6 +61,7 @@ type preprocessor struct {
 	incCheck    IncludeClass
 	blocks      []string // keyword of each open block, for include_check
 	lastKw      string
+	deferred    []pendingInclude // includes opened, not read yet
 	rng         randSource
 }
 
@@ -152,7 +153,9 @@ func (p *preprocessor) piece(raw []byte, col int) {
 		p.continueMulti(sp)
 		return
 	}
+	base := len(p.deferred)
 	p.logical(sp, 0)
+	p.readDeferred(base)
 }
 
 // logical runs one line through read_line's inner loop: @conditional,
