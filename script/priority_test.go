@@ -120,3 +120,34 @@ func TestEvaluateObservedTrackFile(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateObservedScriptWeights replays a keepalived 2.2.7 run: base
+// 100, one tracked script (/bin/true = up, /bin/false = down) per
+// instance with the entry's weight and reverse flag.
+func TestEvaluateObservedScriptWeights(t *testing.T) {
+	tests := []struct {
+		weight    int
+		reverse   bool
+		cond      Condition
+		effective int
+		fault     bool
+	}{
+		{10, false, Up, 110, false},   // VI_1 100 to 110
+		{10, false, Down, 100, false}, // VI_2 unchanged
+		{-10, false, Up, 100, false},  // VI_3 unchanged
+		{-10, false, Down, 90, false}, // VI_4 100 to 90
+		{10, true, Up, 90, false},     // VI_5 100 to 90
+		{10, true, Down, 100, false},  // VI_6 unchanged
+		{-10, true, Up, 100, false},   // VI_7 unchanged
+		{-10, true, Down, 110, false}, // VI_8 100 to 110
+		{0, true, Up, 100, true},      // VI_9 never left FAULT
+		{0, false, Down, 100, true},   // VI_10 never left FAULT
+		{0, true, Down, 100, false},   // VI_11 became MASTER
+	}
+	for i, tc := range tests {
+		ev := Evaluate(100, []Tracker{{Kind: TrackScript, Name: "s", Weight: tc.weight, Reverse: tc.reverse, Cond: tc.cond}})
+		if ev.Effective != tc.effective || ev.InFault() != tc.fault {
+			t.Errorf("VI_%d (weight %d reverse %v %v): effective %d fault %v", i+1, tc.weight, tc.reverse, tc.cond, ev.Effective, ev.InFault())
+		}
+	}
+}
