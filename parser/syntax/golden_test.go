@@ -1,0 +1,122 @@
+package syntax
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// unknownKeywords renders a tree the way keepalived -t reports a config
+// made only of unknown keywords: one line per statement, depth first.
+func unknownKeywords(f *File) []string {
+	var out []string
+	var walk func([]*Stmt)
+	walk = func(ss []*Stmt) {
+		for _, s := range ss {
+			out = append(out, fmt.Sprintf("L%d Unknown keyword '%s'", s.Pos.Line, s.Keyword))
+			if s.Block != nil {
+				walk(s.Block.Stmts)
+			}
+		}
+	}
+	walk(f.Stmts)
+	return out
+}
+
+func readLines(t *testing.T, name string) []string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+}
+
+// TestKeepalivedGolden compares with keepalived 2.2.7's own reading of
+// the files in testdata/kadiff (see the README there).
+func TestKeepalivedGolden(t *testing.T) {
+	confs, _ := filepath.Glob("testdata/kadiff/*.conf")
+	if len(confs) == 0 {
+		t.Fatal("no testdata/kadiff/*.conf")
+	}
+	for _, conf := range confs {
+		t.Run(filepath.Base(conf), func(t *testing.T) {
+			f, _ := Parse(conf, Options{ConfigID: "main", RandomSeed: 1})
+			want := readLines(t, strings.TrimSuffix(conf, ".conf")+".golden")
+			if diff := cmp.Diff(want, unknownKeywords(f)); diff != "" {
+				t.Errorf("keepalived (-) vs goalived (+):\n%s", diff)
+			}
+		})
+	}
+}
+
+var linePrefix = regexp.MustCompile(`^\((.*: )?Line ([0-9]+)\)`)
+
+// TestIntegrationKeepalivedGolden re-runs keepalived -t on the kadiff
+// files to check that the golden files still say what keepalived does.
+func TestIntegrationKeepalivedGolden(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: keepalived -t runs in its own network namespace")
+	}
+	bin, err := exec.LookPath("keepalived")
+	if err != nil {
+		t.Skip("keepalived not installed")
+	}
+	ns := netns(t)
+	confs, _ := filepath.Glob("testdata/kadiff/*.conf")
+	for _, conf := range confs {
+		t.Run(filepath.Base(conf), func(t *testing.T) {
+			src, err := os.ReadFile(conf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The marker ends the first of keepalived's parse passes.
+			tmp := filepath.Join(t.TempDir(), "k.conf")
+			if err := os.WriteFile(tmp, append(src, "\nzz_end_marker\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, _ := exec.Command("ip", "netns", "exec", ns, bin, "-t", "-i", "main", "-f", tmp).CombinedOutput()
+			var got []string
+			for _, l := range strings.Split(string(out), "\n") {
+				if strings.Contains(l, "zz_end_marker") {
+					break
+				}
+				if strings.Contains(l, "Unknown keyword") && !strings.Contains(l, "Unknown keyword '}'") {
+					got = append(got, linePrefix.ReplaceAllString(l, "L$2"))
+				}
+			}
+			want := readLines(t, strings.TrimSuffix(conf, ".conf")+".golden")
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("golden (-) vs keepalived now (+):\n%s", diff)
+			}
+		})
+	}
+}
+
+// netns creates a network namespace removed at cleanup.
+func netns(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	ns := "gl-syntax-" + hex.EncodeToString(b)
+	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add %s: %v: %s", ns, err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
+			t.Errorf("ip netns del %s: %v: %s", ns, err, bytes.TrimSpace(out))
+		}
+	})
+	return ns
+}
