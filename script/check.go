@@ -56,13 +56,14 @@ type Check struct {
 	cfg CheckConfig
 	run RunFunc
 
-	started atomic.Bool
 	skipped atomic.Uint64
 	cond    atomic.Int32
+	done    chan struct{}
 
-	closeOnce sync.Once
-	cancel    context.CancelFunc
-	done      chan struct{}
+	mu      sync.Mutex // guards the lifecycle fields below
+	started bool
+	closed  bool
+	cancel  context.CancelFunc
 }
 
 // NewCheck validates cfg and applies keepalived's defaults.
@@ -106,9 +107,12 @@ func (c *Check) Skipped() uint64 { return c.skipped.Load() }
 // Start begins scheduling; events receives condition changes and is never
 // closed by the Check. Start may be called once.
 func (c *Check) Start(events chan<- CheckEvent) error {
-	if !c.started.CompareAndSwap(false, true) {
-		return fmt.Errorf("start check %q: %w", c.cfg.Name, errors.New("already started"))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.started || c.closed {
+		return fmt.Errorf("start check %q: %w", c.cfg.Name, errors.New("already started or closed"))
 	}
+	c.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go c.loop(ctx, events)
@@ -119,12 +123,16 @@ func (c *Check) Start(events chan<- CheckEvent) error {
 // (SIGTERM, SIGKILL after CancelKillGrace) and waits. It is idempotent and
 // may be called without Start.
 func (c *Check) Close() error {
-	c.closeOnce.Do(func() {
-		if !c.started.CompareAndSwap(false, true) {
+	c.mu.Lock()
+	first, started := !c.closed, c.started
+	c.closed = true
+	c.mu.Unlock()
+	if started {
+		if first {
 			c.cancel()
-			<-c.done
 		}
-	})
+		<-c.done
+	}
 	return nil
 }
 
