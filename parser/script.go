@@ -38,17 +38,27 @@ func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
 	v.Script = c
 }
 
-// scriptTimer handles interval and timeout: keepalived 2.2.7 takes whole
-// seconds 1..4294 and ignores other values with a message (observed; later
-// versions accept milliseconds).
+// scriptTimer handles interval and timeout: decimal seconds with ms
+// resolution up to 4294 s (keepalived 2.3+). keepalived 2.2.7 takes whole
+// seconds only and ignores other values with a message (observed), so a
+// fraction is used but warned about. interval 0 becomes 1 s; timeout 0
+// means "the interval", as when unset.
 func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] {
 	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
-		n, ok := b.intArg(s, 0, 1, 4294)
+		d, ok := b.timerArg(s, 0, 3, 0, 4294*time.Second)
 		if !ok {
-			b.warnf(s.Pos, s.Keyword, "(%s) vrrp script %s invalid, ignored", v.Name, s.Keyword)
 			return
 		}
-		*field(v) = time.Duration(n) * time.Second
+		switch {
+		case d == 0 && s.Keyword == "interval":
+			b.warnf(argPos(s, 0), s.Keyword, "(%s) interval must be greater than 0, using 1 second", v.Name)
+			d = time.Second
+		case d == 0:
+			b.warnf(argPos(s, 0), s.Keyword, "(%s) timeout 0 means the interval", v.Name)
+		case d%time.Second != 0:
+			b.warnf(argPos(s, 0), s.Keyword, "(%s) keepalived 2.2.7 accepts whole seconds only (later versions accept %s), using %s", v.Name, fmtSecs(d), d)
+		}
+		*field(v) = d
 	}
 }
 
