@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vishvananda/netns"
@@ -43,6 +44,7 @@ type Engine struct {
 	notifier *script.Notifier
 	cmds     *commands
 
+	mu      sync.Mutex // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
 	track   *tracking
@@ -52,13 +54,15 @@ type Engine struct {
 
 // instance is one configured vrrp_instance at run time.
 type instance struct {
-	cfg    *parser.Instance
+	pcfg   atomic.Pointer[parser.Instance] // swapped by a reload that keeps the instance
 	vi     *vrrp.Instance
 	sock   *socket
 	vips   *vipOwner
 	notify script.NotifyScripts
 	status *statusCell
 }
+
+func (in *instance) conf() *parser.Instance { return in.pcfg.Load() }
 
 // New prepares an engine; nothing touches the network until Start.
 func New(cfg *parser.Config, opts Options) *Engine {
@@ -91,7 +95,9 @@ func (e *Engine) start() error {
 	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
 	e.notifier = script.NewNotifier(script.NotifierConfig{OnResult: e.notifyResult})
 	e.cmds = newCommands(g)
-	e.track = newTracking(e)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.track = newTracking(e, e.cfg, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -99,7 +105,7 @@ func (e *Engine) start() error {
 		}
 		e.insts = append(e.insts, in)
 	}
-	if err := e.track.start(); err != nil {
+	if err := e.track.start(e.insts); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	for _, in := range e.insts {
@@ -107,10 +113,22 @@ func (e *Engine) start() error {
 			return fmt.Errorf("start engine: %w", err)
 		}
 	}
-	for _, s := range e.sockets {
-		go s.read()
-	}
+	e.startReaders()
 	return nil
+}
+
+// startReaders starts the reader of every socket that has none yet.
+func (e *Engine) startReaders() {
+	for _, s := range e.sockets {
+		s.readOnce.Do(func() { go s.read() })
+	}
+}
+
+// instances returns the running instances in configuration order.
+func (e *Engine) instances() []*instance {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*instance(nil), e.insts...)
 }
 
 func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
@@ -125,7 +143,8 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	if err := e.addrs.Remove(want); err != nil {
 		e.log.Warn("removing stale VIPs", "instance", pin.Name, "err", err)
 	}
-	in := &instance{cfg: pin, sock: sock, vips: &vipOwner{addrs: e.addrs, want: want}, status: newStatusCell(pin)}
+	in := &instance{sock: sock, vips: &vipOwner{addrs: e.addrs, want: want}, status: newStatusCell(pin)}
+	in.pcfg.Store(pin)
 	in.notify = e.notifyScripts(pin.Name, &pin.Notify)
 	src := sock.conn.Source()
 	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
@@ -174,6 +193,8 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 func (e *Engine) Close() error {
 	var errs []error
 	e.closeOnce.Do(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
 		if e.track != nil {
 			e.track.close()
 		}
@@ -188,6 +209,7 @@ func (e *Engine) Close() error {
 		for _, s := range e.sockets {
 			errs = append(errs, s.close())
 		}
+		e.sockets = map[sockKey]*socket{}
 		if e.notifier != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
 			errs = append(errs, e.notifier.Close(ctx))

@@ -49,9 +49,9 @@ func (r reporter) Report(rep vrrp.Report) {
 }
 
 func (e *Engine) notify(in *instance, state string, prio int) {
-	t := script.Transition{Name: in.cfg.Name, State: state, Priority: prio}
+	t := script.Transition{Name: in.conf().Name, State: state, Priority: prio}
 	if err := e.notifier.Notify(in.notify, t); err != nil {
-		e.log.Warn("notify", "instance", in.cfg.Name, "state", state, "err", err)
+		e.log.Warn("notify", "instance", in.conf().Name, "state", state, "err", err)
 	}
 }
 
@@ -156,8 +156,9 @@ func (c *statusCell) once(key string) bool {
 
 // Statuses returns every instance's status, in configuration order.
 func (e *Engine) Statuses() []Status {
-	out := make([]Status, 0, len(e.insts))
-	for _, in := range e.insts {
+	insts := e.instances()
+	out := make([]Status, 0, len(insts))
+	for _, in := range insts {
 		st := in.status.get()
 		st.Priority = int(in.vi.Priority())
 		st.State = in.vi.State()

@@ -31,6 +31,7 @@ type socket struct {
 	vrids map[uint8]*vrrp.Instance
 
 	unknownVRID atomic.Uint64
+	readOnce    sync.Once
 	done        chan struct{}
 }
 
@@ -93,7 +94,11 @@ func (s *socket) read() {
 
 func (s *socket) close() error {
 	err := s.conn.Close()
-	<-s.done
+	started := true
+	s.readOnce.Do(func() { started = false })
+	if started {
+		<-s.done
+	}
 	return err
 }
 

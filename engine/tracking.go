@@ -16,6 +16,8 @@ import (
 // never races; the checks themselves run in their own goroutines.
 type tracking struct {
 	e       *Engine
+	cfg     *parser.Config
+	insts   []*instance // fixed for the life of this tracking
 	checks  []*script.Check
 	events  chan script.CheckEvent
 	watcher *netif.Watcher
@@ -28,19 +30,27 @@ type tracking struct {
 	done chan struct{}
 }
 
-func newTracking(e *Engine) *tracking {
-	return &tracking{
-		e: e, events: make(chan script.CheckEvent, 64),
+// newTracking prepares tracking for cfg. carried are the conditions of
+// scripts that survive a reload unchanged (keepalived keeps their state,
+// reference 3.2).
+func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condition) *tracking {
+	t := &tracking{
+		e: e, cfg: cfg, events: make(chan script.CheckEvent, 64),
 		conds: map[string]script.Condition{}, links: map[string]bool{},
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
+	for name, c := range carried {
+		t.conds[name] = c
+	}
+	return t
 }
 
 // start creates the checks of every used vrrp_script, reads the link
 // state of tracked interfaces, gives each instance its first priority and
 // starts watching.
-func (t *tracking) start() error {
-	for _, s := range t.e.cfg.Scripts {
+func (t *tracking) start(insts []*instance) error {
+	t.insts = insts
+	for _, s := range t.cfg.Scripts {
 		if !s.Used {
 			continue
 		}
@@ -49,13 +59,13 @@ func (t *tracking) start() error {
 			t.conds[s.Name] = disabled
 		}
 	}
-	for _, in := range t.e.insts {
-		for _, name := range t.interfaces(in.cfg) {
+	for _, in := range t.insts {
+		for _, name := range t.interfaces(in.conf()) {
 			ls, err := t.e.addrs.Link(name)
 			t.links[name] = err == nil && ls.Up && ls.Running
 		}
-		if len(in.cfg.TrackFiles) > 0 || len(in.cfg.TrackProcesses) > 0 {
-			t.e.log.Error("track_file and track_process are not supported by goalived yet; ignored", "instance", in.cfg.Name)
+		if len(in.conf().TrackFiles) > 0 || len(in.conf().TrackProcesses) > 0 {
+			t.e.log.Error("track_file and track_process are not supported by goalived yet; ignored", "instance", in.conf().Name)
 		}
 	}
 	w, err := t.e.addrs.Watch()
@@ -63,7 +73,7 @@ func (t *tracking) start() error {
 		return fmt.Errorf("watch links: %w", err)
 	}
 	t.watcher = w
-	for _, in := range t.e.insts {
+	for _, in := range t.insts {
 		t.apply(in)
 	}
 	go t.loop()
@@ -150,8 +160,8 @@ func (t *tracking) checkChanged(ev script.CheckEvent) {
 	t.mu.Lock()
 	t.conds[ev.Name] = cond
 	t.mu.Unlock()
-	for _, in := range t.e.insts {
-		for _, ts := range in.cfg.TrackScripts {
+	for _, in := range t.insts {
+		for _, ts := range in.conf().TrackScripts {
 			if ts.Name == ev.Name {
 				t.apply(in)
 				break
@@ -179,8 +189,8 @@ func (t *tracking) linkChanged(ev netif.Event) {
 		return
 	}
 	t.e.log.Info("tracked interface changed", "interface", ev.Ifname, "up", up)
-	for _, in := range t.e.insts {
-		for _, name := range t.interfaces(in.cfg) {
+	for _, in := range t.insts {
+		for _, name := range t.interfaces(in.conf()) {
 			if name == ev.Ifname {
 				t.apply(in)
 				break
@@ -191,7 +201,7 @@ func (t *tracking) linkChanged(ev netif.Event) {
 
 // apply recomputes an instance's effective priority and fault.
 func (t *tracking) apply(in *instance) {
-	ev := script.Evaluate(in.cfg.Priority, t.trackers(in.cfg))
+	ev := script.Evaluate(in.conf().Priority, t.trackers(in.conf()))
 	in.vi.SetPriority(ev.Effective)
 	in.vi.SetFault(ev.InFault())
 }

@@ -73,7 +73,7 @@ func (d *daemon) run() int {
 	for sig := range sigs {
 		switch sig {
 		case syscall.SIGHUP:
-			d.log.Warn("reload (SIGHUP) is not implemented yet; configuration unchanged")
+			d.reload()
 		default:
 			d.log.Info("stopping", "signal", sig.String())
 			d.stop()
@@ -102,7 +102,30 @@ func (d *daemon) start(cfg *parser.Config) error {
 	return nil
 }
 
+// reload re-reads the configuration; on any error the running
+// configuration stays and the error is logged (reference 3.15, issue 5).
+func (d *daemon) reload() {
+	sdNotify("RELOADING=1")
+	defer sdNotify("READY=1")
+	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
+	for _, diag := range diags {
+		d.log.Warn("config: " + diag.String())
+	}
+	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
+		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
+			"file", d.o.useFile, "errors", len(blockers))
+		return
+	}
+	res, err := d.eng.Reload(cfg)
+	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
+	if err != nil {
+		d.log.Error("reload", "err", err)
+	}
+	d.status.kick()
+}
+
 func (d *daemon) stop() {
+	sdNotify("STOPPING=1")
 	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		d.log.Warn("stop", "err", err)
 	}

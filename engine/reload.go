@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"slices"
+
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
+)
+
+// matchKey is how keepalived pairs old and new instances on reload
+// (reference 3.15): not by name, but by VRID, family, interface, unicast
+// or not, unicast source and multicast group.
+type matchKey struct {
+	vrid    int
+	family  parser.Family
+	ifname  string
+	unicast bool
+	src     netip.Addr
+	group   netip.Addr
+}
+
+func keyOf(in *parser.Instance) matchKey {
+	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP}
+	if k.unicast {
+		k.src, k.group = in.UnicastSrcIP, netip.Addr{}
+	}
+	return k
+}
+
+// ReloadResult says what a reload did, for the log and for tests.
+type ReloadResult struct {
+	Kept, Restarted, Added, Removed []string
+}
+
+// Reload applies a new configuration that the caller has already loaded
+// and validated. Instances whose protocol configuration, addresses and
+// notify scripts are unchanged keep running untouched: same state, same
+// VIPs, same timers, no notify (keepalived does the same). A matched
+// instance that changed is restarted; removed instances stop (a master
+// sends priority 0 and releases its VIPs); new ones start as at boot.
+// vrrp_scripts whose command is unchanged keep their condition.
+func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var res ReloadResult
+	carried := e.track.carry(cfg)
+	e.track.close()
+
+	old := map[matchKey]*instance{}
+	for _, in := range e.insts {
+		old[keyOf(in.conf())] = in
+	}
+	var next []*instance
+	var errs []error
+	for _, pin := range cfg.Instances {
+		k := keyOf(pin)
+		prev, ok := old[k]
+		delete(old, k)
+		if ok && e.sameInstance(prev, pin) {
+			prev.pcfg.Store(pin)
+			next = append(next, prev)
+			res.Kept = append(res.Kept, pin.Name)
+			continue
+		}
+		if ok {
+			e.stopInstance(prev)
+			res.Restarted = append(res.Restarted, pin.Name)
+		} else {
+			res.Added = append(res.Added, pin.Name)
+		}
+		in, err := e.newInstance(pin)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		next = append(next, in)
+	}
+	for _, in := range e.insts {
+		if prev, ok := old[keyOf(in.conf())]; ok && prev == in {
+			e.stopInstance(in)
+			res.Removed = append(res.Removed, in.conf().Name)
+		}
+	}
+	e.cfg, e.insts = cfg, next
+	e.track = newTracking(e, cfg, carried)
+	if err := e.track.start(e.insts); err != nil {
+		errs = append(errs, err)
+	}
+	for _, in := range e.insts {
+		if err := in.vi.Start(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	e.startReaders()
+	if err := errors.Join(errs...); err != nil {
+		return res, fmt.Errorf("reload: %w", err)
+	}
+	return res, nil
+}
+
+// sameInstance reports whether a running instance can carry on unchanged
+// under the new configuration.
+func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
+	src := prev.sock.conn.Source()
+	if !reflect.DeepEqual(vrrpConfig(prev.conf(), src, e.opts.FastPreempt), vrrpConfig(pin, src, e.opts.FastPreempt)) {
+		return false
+	}
+	want, err := netifAddrs(pin)
+	if err != nil || !slices.Equal(want, prev.vips.want) {
+		return false
+	}
+	return reflect.DeepEqual(prev.conf().Notify, pin.Notify)
+}
+
+// stopInstance stops an instance that leaves the configuration and frees
+// its socket when no other instance uses it.
+func (e *Engine) stopInstance(in *instance) {
+	_ = in.vi.Close()
+	vrid := uint8(in.conf().VRID)
+	if !in.sock.detach(vrid) {
+		return
+	}
+	for k, s := range e.sockets {
+		if s == in.sock {
+			_ = s.close()
+			delete(e.sockets, k)
+		}
+	}
+}
+
+// carry returns the conditions of the scripts that stay the same in cfg.
+func (t *tracking) carry(cfg *parser.Config) map[string]script.Condition {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]script.Condition{}
+	for _, ns := range cfg.Scripts {
+		os := t.cfg.Script(ns.Name)
+		c, ok := t.conds[ns.Name]
+		if !ok || c == disabled || os == nil || !reflect.DeepEqual(os.Script, ns.Script) {
+			continue
+		}
+		out[ns.Name] = c
+	}
+	return out
+}
