@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"net/netip"
 	"time"
 )
 
@@ -198,6 +199,10 @@ func (b *builder) finishDefaults(in *Instance) {
 	in.V3ChecksumAsV2 = b.instBoolDefault(in, "v3_checksum_as_v2", in.V3ChecksumAsV2, g.V3ChecksumAsV2)
 	in.NotifyPriorityChanges = b.instBoolDefault(in, "notify_priority_changes", in.NotifyPriorityChanges, g.NotifyPriorityChanges)
 	in.OwnerIgnoreAdverts = b.instBoolDefault(in, "owner_ignore_adverts", in.OwnerIgnoreAdverts, g.OwnerIgnoreAdverts)
+	if in.McastDstIP.IsValid() && in.McastDstIP.Is6() != (in.Family == IPv6) {
+		b.warnf(in.Pos, "mcast_dst_ip", "(%s) mcast_dst_ip %s is not %s like the instance, using the default group", in.Name, in.McastDstIP, familyName(in.Family))
+		in.McastDstIP = netip.Addr{}
+	}
 	if !in.McastDstIP.IsValid() {
 		in.McastDstIP = g.McastGroup4
 		if in.Family == IPv6 {

@@ -180,9 +180,8 @@ func instMcastDst(b *builder, s *syntax.Stmt, in *Instance) {
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) %s is not a usable multicast address, ignored", in.Name, a)
 		return
 	}
-	if b.instFamily(s, in, a) {
-		in.McastDstIP = a
-	}
+	// The group does not decide the family; finishDefaults checks it.
+	in.McastDstIP = a
 }
 
 func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *Instance) {
