@@ -94,3 +94,29 @@ func rune2(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestConditionalsOtherNode loads conditionals.conf as the other node: the
+// @peer / @^testhost lines must win.
+func TestConditionalsOtherNode(t *testing.T) {
+	opts := testOptions()
+	opts.ConfigID = "peer"
+	cfg, diags := Load(filepath.Join(configsDir, "conditionals.conf"), opts)
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics:\n%s", diags)
+	}
+	in := cfg.Instance("VI_COND")
+	if cfg.Global.RouterID != "node-peer" || in == nil || in.Priority != 100 || len(in.VIPs) != 4 {
+		t.Errorf("router_id %q, instance %+v", cfg.Global.RouterID, in)
+	}
+}
+
+func TestAllConfigMakesIncludesStrict(t *testing.T) {
+	src := "include nosuch-dir/missing.conf\n"
+	_, lenient := LoadBytes(filepath.Join(configsDir, "inline.conf"), []byte(src), testOptions())
+	opts := testOptions()
+	opts.AllConfig = true
+	_, strict := LoadBytes(filepath.Join(configsDir, "inline.conf"), []byte(src), opts)
+	if lenient.ExitCode() == 6 || strict.ExitCode() != 6 {
+		t.Errorf("exit codes: lenient %d, strict %d\n%s%s", lenient.ExitCode(), strict.ExitCode(), lenient, strict)
+	}
+}

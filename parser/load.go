@@ -31,8 +31,7 @@ func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*Conf
 func (o *Options) syntaxOptions() syntax.Options {
 	so := syntax.Options{ConfigID: o.ConfigID, FS: o.FS, RandomSeed: o.RandomSeed}
 	if o.AllConfig {
-		// Every bit set: all include error classes (syntax.IncludeAll).
-		so.IncludeCheck = ^syntax.IncludeClass(0)
+		so.IncludeCheck = syntax.IncludeAll
 	}
 	return so
 }
