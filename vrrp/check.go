@@ -32,6 +32,11 @@ func check(p Packet, c *Config) (Advert, Verdict, error) {
 	if !p.Src.IsValid() || p.Src.Is4() != c.Source.Is4() || p.Dst.Is4() != c.Source.Is4() {
 		return Advert{}, v, dropf(DropFamily, "advert from %v to %v", p.Src, p.Dst)
 	}
+	if p.Src == c.Source {
+		// Multicast loopback should be off on the socket; if an advert of
+		// ours comes back anyway, a master must not answer it (storm).
+		return Advert{}, v, dropf(DropLoop, "advert from our own address %v", p.Src)
+	}
 	asz := addrSize(p.Src)
 	h, ok := parseHeader(p.Payload, asz)
 	if !ok || len(p.Payload) < h.msgLen {

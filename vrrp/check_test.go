@@ -88,6 +88,7 @@ func TestCheck(t *testing.T) {
 			c.CheckUnicastSrc = true
 		}), peerPacket(nil, testSelf, 255), DropSource, Verdict{}},
 		{"unicast peer ttl range", checkConfig(func(c *Config) { unicast(c); c.Peers[0].MinTTL = 250 }), peerPacket(nil, testSelf, 64), DropTTL, Verdict{}},
+		{"own advert looped back", checkConfig(nil), Packet{Payload: peerPacket(nil, GroupIPv4, 255).Payload, Src: testSelf, Dst: GroupIPv4, TTL: 255}, DropLoop, Verdict{}},
 		{"ipv6 advert on ipv4 instance", checkConfig(nil), Packet{Payload: []byte{0x31}, Src: netip.MustParseAddr("fe80::1"), Dst: GroupIPv6, TTL: 255}, DropFamily, Verdict{}},
 	}
 	for _, tt := range tests {

@@ -8,7 +8,8 @@ import (
 // DropReason says why a received packet was not accepted as an advert.
 type DropReason uint8
 
-// Drop reasons, in the order keepalived's vrrp_check_packet() tests them.
+// Drop reasons, in the order keepalived's vrrp_check_packet() tests them;
+// the last three are goalived's (demultiplexing and sanity checks).
 const (
 	DropNone             DropReason = iota
 	DropLength                      // shorter than the header plus addresses (+ auth data)
@@ -25,6 +26,7 @@ const (
 	DropSource                      // unicast source not a configured peer
 	DropVRID                        // advert for another virtual router
 	DropFamily                      // source address family differs from the instance's
+	DropLoop                        // our own advert looped back (source is our address)
 	numDropReasons
 )
 
@@ -44,6 +46,7 @@ var dropNames = [...]string{
 	DropSource:           "unknown unicast source",
 	DropVRID:             "other vrid",
 	DropFamily:           "wrong address family",
+	DropLoop:             "own advert",
 }
 
 func (r DropReason) String() string {

@@ -59,6 +59,9 @@ func randomRun(t *testing.T, seed uint64) {
 	time.Sleep(20 * time.Second)
 	synctest.Wait()
 	net.checkSingleMaster(want)
+	sent, delivered, lost := net.seg.Counts()
+	t.Logf("%d routers v%d, master %s prio %d, %d transitions, %d copies sent, %d delivered, %d lost",
+		n, version, want.name, want.prio, converged, sent, delivered, lost)
 	if extra := net.rec.transitions()[converged:]; len(extra) > 0 {
 		t.Errorf("transitions after convergence: %+v", extra)
 	}

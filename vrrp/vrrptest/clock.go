@@ -74,7 +74,8 @@ func (t *fakeTimer) disarmLocked() {
 }
 
 // Advance moves time forward by d, firing due timers in deadline order;
-// each fires with Now() equal to its deadline.
+// each fires with Now() equal to its deadline. Without Settle the woken
+// goroutines may run at any later fake time up to the end of the advance.
 func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	target := c.now.Add(d)
@@ -89,6 +90,21 @@ func (c *FakeClock) Advance(d time.Duration) {
 		c.now = target
 	}
 	c.mu.Unlock()
+}
+
+// Jump moves time forward by d at once and only then fires the timers that
+// became due, all seeing Now() at the new time: a process that was not
+// scheduled for d (a stall) and handles its timers late.
+func (c *FakeClock) Jump(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	target := c.now
+	c.mu.Unlock()
+	for c.fireNext(target) {
+		if c.Settle != nil {
+			c.Settle()
+		}
+	}
 }
 
 // fireNext fires the earliest timer due by target, if any.

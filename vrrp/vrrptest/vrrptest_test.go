@@ -132,3 +132,17 @@ func TestSegmentLossIsSeeded(t *testing.T) {
 		t.Errorf("lost %d of 1000 at 30%%", l1)
 	}
 }
+
+func TestFakeClockJump(t *testing.T) {
+	c := NewFakeClock(t0)
+	a := c.NewTimer(time.Second)
+	c.Jump(3 * time.Second)
+	select {
+	case at := <-a.C():
+		if at.Sub(t0) != 3*time.Second {
+			t.Errorf("fired at %v, want the time after the jump", at.Sub(t0))
+		}
+	default:
+		t.Fatal("timer did not fire")
+	}
+}
