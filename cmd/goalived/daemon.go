@@ -30,6 +30,10 @@ func runDaemon(o *options, stderr io.Writer) int {
 	}
 	defer closeLog()
 	warnUnsupportedOptions(o, log)
+	if err := setUmask(o.umask); err != nil {
+		log.Error("cannot start", "err", err)
+		return exitFatal
+	}
 	d := &daemon{o: o, log: log}
 	return d.run()
 }
@@ -59,7 +63,6 @@ func (d *daemon) run() int {
 	}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	signal.Ignore(syscall.SIGPIPE)
 	defer signal.Stop(sigs)
 
 	d.status = newStatusWriter(d.o.statusFile, d.log)
