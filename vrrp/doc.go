@@ -56,7 +56,11 @@
 // configuration added some.
 //
 // The runtime (Instance) runs one Machine per VRRP instance on its own
-// goroutine with an injected Clock; its outputs are the Sender, VIPs,
-// Announcer and Reporter interfaces. Package vrrptest has a fake clock and
+// goroutine with an injected Clock. That goroutine only steps the machine
+// and sends adverts (Sender must not block); the outputs that may block
+// (VIPs via netlink, Announcer, Reporter running notify scripts) run in
+// order on a second goroutine per instance behind an unbounded queue, so
+// neither they nor any other instance can delay an advert. Late timers
+// are measured and reported (ReportTimerLate). Package vrrptest has a fake clock and
 // an in-memory L2 segment for election tests.
 package vrrp

@@ -282,3 +282,58 @@ func TestInstanceControlBeforeStart(t *testing.T) {
 		in.Close()
 	})
 }
+
+// orderLog records the calls of all outputs in one sequence.
+type orderLog struct {
+	mu  sync.Mutex
+	log []string
+}
+
+func (o *orderLog) add(s string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.log = append(o.log, s)
+	return nil
+}
+
+type (
+	orderSender    struct{ *orderLog }
+	orderVIPs      struct{ *orderLog }
+	orderAnnouncer struct{ *orderLog }
+	orderReporter  struct{ *orderLog }
+)
+
+func (o orderSender) Send(_ netip.Addr, msg []byte) error {
+	return o.add("advert " + map[bool]string{true: "prio 0", false: "prio 255"}[msg[2] == 0])
+}
+func (o orderVIPs) Own(own bool) error {
+	return o.add(map[bool]string{true: "add vips", false: "remove vips"}[own])
+}
+func (o orderAnnouncer) Announce(int) error { return o.add("garp") }
+func (o orderReporter) Report(r vrrp.Report) {
+	if r.Kind == vrrp.ReportTransition {
+		o.add("notify " + r.To.String())
+	}
+}
+
+// TestInstanceOutputOrder: becoming master sends the advert first, then
+// adds the VIPs, then announces them, then notifies; stopping resigns
+// before removing the VIPs.
+func TestInstanceOutputOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := &orderLog{}
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 1, Version: 2, Priority: 255, WantMaster: true,
+			Addrs: vips, Source: netip.MustParseAddr("192.0.2.11"), GARP: vrrp.GARPConfig{MasterRepeat: 1}},
+			vrrp.Outputs{Sender: orderSender{o}, VIPs: orderVIPs{o}, Announcer: orderAnnouncer{o}, Reporter: orderReporter{o}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Start()
+		synctest.Wait()
+		in.Close()
+		want := []string{"advert prio 255", "add vips", "garp", "notify MASTER", "advert prio 0", "remove vips", "notify STOP"}
+		if diff := cmp.Diff(want, o.log); diff != "" {
+			t.Errorf("output order (-want +got):\n%s", diff)
+		}
+	})
+}
