@@ -117,14 +117,6 @@ func (b *builder) needBlock(s *syntax.Stmt) bool {
 	return true
 }
 
-// noBlock reports a block after a keyword that takes none; keepalived
-// parses the braces' contents at the same level, goalived ignores them.
-func (b *builder) noBlock(s *syntax.Stmt) {
-	if s.Block != nil {
-		b.warnf(s.Block.Open, s.Keyword, "unexpected '{' after %s, block ignored", s.Keyword)
-	}
-}
-
 // nameArg reads the NAME of "vrrp_instance NAME {" style blocks.
 func (b *builder) nameArg(s *syntax.Stmt) (string, bool) {
 	name, ok := arg(s, 0)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 	"time"
 )
@@ -14,6 +13,7 @@ import (
 // MarshalJSON encodes the model as encoding/json would, except that
 // time.Duration values are strings ("1.5s") so that dumps are readable.
 // Field names come from the json tags; omitempty and omitzero are honoured.
+// Maps are not used by the model and go through encoding/json unchanged.
 func (c *Config) MarshalJSON() ([]byte, error) {
 	type plain Config // no methods: avoids recursion
 	var buf bytes.Buffer
@@ -60,8 +60,6 @@ func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
 		}
 		buf.WriteByte(']')
 		return nil
-	case reflect.Map:
-		return encodeMap(buf, v)
 	}
 	return encodeJSON(buf, v.Interface())
 }
@@ -146,28 +144,4 @@ func omit(v reflect.Value, opts string) bool {
 		}
 	}
 	return false
-}
-
-func encodeMap(buf *bytes.Buffer, v reflect.Value) error {
-	if v.IsNil() {
-		buf.WriteString("null")
-		return nil
-	}
-	keys := v.MapKeys()
-	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
-	buf.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if err := encodeJSON(buf, fmt.Sprint(k)); err != nil {
-			return err
-		}
-		buf.WriteByte(':')
-		if err := encodeValue(buf, v.MapIndex(k)); err != nil {
-			return err
-		}
-	}
-	buf.WriteByte('}')
-	return nil
 }

@@ -131,17 +131,6 @@ type Notifies struct {
 	MasterRxLowerPri *Notify `json:"notify_master_rx_lower_pri,omitempty"`
 }
 
-// Scripts returns every configured command, for the script security check.
-func (n *Notifies) Scripts() []*Notify {
-	var out []*Notify
-	for _, c := range []*Notify{n.Master, n.Backup, n.Fault, n.Stop, n.Generic, n.DeletedCmd, n.MasterRxLowerPri} {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // Track is one entry of a track_* block: the tracked object and the
 // resolved weight and reverse flag (reference 3.1).
 type Track struct {
