@@ -1,0 +1,222 @@
+package engine
+
+import (
+	"io"
+	"net"
+
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// writeData is keepalived.data as the VRRP process of keepalived 2.2.7
+// writes it on SIGUSR1 (reference 4.3.3): global definitions, topology,
+// socket pool, sync groups, scripts and interfaces. Upstream calls the
+// format unstable; goalived follows 2.2.7 line for line where it has the
+// same facts and leaves out what it does not run (nftables, GARP delay
+// groups, VMACs).
+func writeData(w io.Writer, s *dumpSnapshot) error {
+	d := &dumpWriter{w: w}
+	writeGlobal(d, s)
+	writeTopology(d, s)
+	writeSockpool(d, s)
+	writeSyncGroups(d, s)
+	writeScripts(d, s)
+	writeInterfaces(d, s)
+	return d.err
+}
+
+func writeSockpool(d *dumpWriter, s *dumpSnapshot) {
+	d.line("------< VRRP Sockpool >------")
+	for _, k := range s.Sockets {
+		d.line(" fd_in %d fd_out = %d", k.FD, k.FD)
+		d.line("   Interface = %s", k.Ifname)
+		if k.Family == 6 {
+			d.line("   Family = IPv6")
+		} else {
+			d.line("   Family = IPv4")
+		}
+		d.line("   Protocol = VRRP")
+		if k.Unicast {
+			d.line("   Type = Unicast")
+		} else {
+			d.line("   Type = Multicast")
+		}
+		if k.Addr.IsValid() {
+			d.line("   Address = %s", k.Addr)
+		}
+		d.line("   Rx buf size = 0")
+		d.line("   VRRP instances")
+		for _, v := range k.Instances {
+			d.line("     %s vrid %d", v.Name, v.VRID)
+		}
+	}
+}
+
+// writeSyncGroups lists vrrp_sync_group blocks with the state their
+// members add up to: FAULT if one is in fault, MASTER if all are master,
+// else BACKUP (INIT before any member started).
+func writeSyncGroups(d *dumpWriter, s *dumpSnapshot) {
+	if len(s.Config.SyncGroups) == 0 {
+		return
+	}
+	d.line("------< VRRP Sync groups >------")
+	for _, g := range s.Config.SyncGroups {
+		st, faults, inits := groupState(s, g.Members)
+		d.line(" VRRP Sync Group = %s, %s", g.Name, stateName(st))
+		d.line("   Num member fault %d, num member init %d", faults, inits)
+		d.line("   VRRP member instances :")
+		for _, m := range g.Members {
+			d.line("     %s", m)
+		}
+		d.line("   Using smtp notification = no")
+		for _, n := range notifyList(&g.Notify, s.DefaultUID, s.DefaultGID) {
+			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(n.Argv), n.UID, n.GID)
+		}
+	}
+}
+
+func groupState(s *dumpSnapshot, members []string) (st vrrp.State, faults, inits int) {
+	masters, found := 0, 0
+	for i := range s.Instances {
+		in := &s.Instances[i]
+		for _, m := range members {
+			if in.Cfg.Name != m {
+				continue
+			}
+			found++
+			switch in.State {
+			case vrrp.StateFault:
+				faults++
+			case vrrp.StateInit:
+				inits++
+			case vrrp.StateMaster:
+				masters++
+			}
+		}
+	}
+	switch {
+	case faults > 0:
+		return vrrp.StateFault, faults, inits
+	case found > 0 && masters == found:
+		return vrrp.StateMaster, faults, inits
+	case inits == found:
+		return vrrp.StateInit, faults, inits
+	}
+	return vrrp.StateBackup, faults, inits
+}
+
+// writeScripts lists the vrrp_scripts in use with keepalived's rise/fall
+// counter: rise+fall-1 when good, 0 when failed, and the initial value
+// (rise-1, or 0 with init_fail) before the first result.
+func writeScripts(d *dumpWriter, s *dumpSnapshot) {
+	if len(s.Scripts) == 0 {
+		return
+	}
+	d.line("------< VRRP Scripts >------")
+	for _, sc := range s.Scripts {
+		c := sc.Cfg
+		d.line(" VRRP Script = %s", c.Name)
+		var argv []string
+		if c.Script != nil {
+			argv = c.Script.Argv
+		}
+		d.line("   Command = %s", cmdString(argv))
+		d.line("   Interval = %d sec", secs(c.Interval))
+		d.line("   Timeout = %d sec", secs(c.Timeout))
+		d.line("   Weight = %d%s", c.Weight, reverse(c.Reverse))
+		d.line("   Rise = %d", c.Rise)
+		d.line("   Fall = %d", c.Fall)
+		result, initState, status, state := scriptStatus(sc)
+		d.line("   Result = %d", result)
+		d.line("   Insecure = no")
+		d.line("   Init state = %s", initState)
+		d.line("   Status = %s", status)
+		d.line("   Script uid:gid = %d:%d", sc.UID, sc.GID)
+		d.line("   VRRP instances :")
+		d.line("   Tracking instances :")
+		for _, t := range sc.Tracking {
+			d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
+		}
+		d.line("   State = %s", state)
+	}
+}
+
+func scriptStatus(sc dumpScript) (result int, initState, status, state string) {
+	c := sc.Cfg
+	switch sc.Cond {
+	case script.Up:
+		return c.Rise + c.Fall - 1, "unknown", "GOOD", "idle"
+	case script.Down:
+		return 0, "unknown", "BAD", "idle"
+	}
+	if c.InitFail {
+		return 0, "INIT/FAILED", "BAD", "running"
+	}
+	result = c.Rise - 1
+	status = "BAD"
+	if result >= c.Rise {
+		status = "GOOD"
+	}
+	return result, "INIT", status, "running"
+}
+
+func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
+	d.line("------< Interfaces >------")
+	for _, ifc := range s.Interfaces {
+		d.line(" Name = %s", ifc.Name)
+		d.line("   index = %d", ifc.Index)
+		d.line("   IPv4 address = %s", addrOrNone(ifc.IPv4))
+		d.line("   IPv6 address = %s", addrOrNone(ifc.IPv6))
+		if ifc.HWType == "ETHERNET" {
+			d.line("   MAC = %s", ifc.MAC)
+			d.line("   MAC broadcast = %s", ifc.BcastMAC)
+		}
+		d.line("   State = %s", linkFlags(ifc.Flags))
+		d.line("   Seen up = %d", b2i(ifc.Flags&net.FlagUp != 0))
+		d.line("   Delayed state change running = false")
+		d.line("   Up debounce timer = 0us")
+		d.line("   Down debounce timer = 0us")
+		d.line("   MTU = %d", ifc.MTU)
+		d.line("   HW Type = %s", ifc.HWType)
+		d.line("   NIC netlink status update")
+		d.line("   Reset ARP config counter 0")
+		d.line("   Original arp_ignore 0")
+		d.line("   Original arp_filter 0")
+		d.line("   Original promote_secondaries 0")
+		d.line("   Reset promote_secondaries counter 0")
+		if len(ifc.Tracking) > 0 {
+			d.line("   Tracking VRRP instances :")
+			for _, t := range ifc.Tracking {
+				d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
+			}
+		}
+	}
+}
+
+// linkFlags is keepalived's interface state word list.
+func linkFlags(f net.Flags) string {
+	out := "DOWN"
+	if f&net.FlagUp != 0 {
+		out = "UP"
+	}
+	if f&net.FlagRunning != 0 {
+		out += ", RUNNING"
+	}
+	if f&net.FlagBroadcast == 0 {
+		out += ", no broadcast"
+	}
+	if f&net.FlagLoopback != 0 {
+		out += ", loopback"
+	}
+	if f&net.FlagMulticast == 0 {
+		out += ", no multicast"
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

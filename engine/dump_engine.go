@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// WriteData writes keepalived.data (SIGUSR1) for the running instances.
+func (e *Engine) WriteData(w io.Writer) error {
+	s, _ := e.dumpSnapshot()
+	if err := s.addInterfaces(); err != nil {
+		return fmt.Errorf("write data dump: %w", err)
+	}
+	if err := writeData(w, s); err != nil {
+		return fmt.Errorf("write data dump: %w", err)
+	}
+	return nil
+}
+
+// WriteStats writes keepalived.stats (SIGUSR2). With clear (STATS_CLEAR)
+// the counters restart from zero after this dump.
+func (e *Engine) WriteStats(w io.Writer, clear bool) error {
+	s, raw := e.dumpSnapshot()
+	if err := writeStats(w, s); err != nil {
+		return fmt.Errorf("write stats dump: %w", err)
+	}
+	if clear {
+		e.baseline().reset(raw)
+	}
+	return nil
+}
+
+// WriteJSON writes keepalived.json (the JSON signal, json_version 1).
+func (e *Engine) WriteJSON(w io.Writer) error {
+	s, _ := e.dumpSnapshot()
+	if err := writeJSON(w, s); err != nil {
+		return fmt.Errorf("write json dump: %w", err)
+	}
+	return nil
+}
+
+// baselines holds each Engine's STATS_CLEAR baseline, keyed weakly so
+// that it goes away with its Engine. (It lives here rather than as an
+// Engine field to keep the dump code out of the engine's core files.)
+var baselines sync.Map // weak.Pointer[Engine] -> *statsBaseline
+
+func (e *Engine) baseline() *statsBaseline {
+	k := weak.Make(e)
+	if v, ok := baselines.Load(k); ok {
+		return v.(*statsBaseline)
+	}
+	v, loaded := baselines.LoadOrStore(k, &statsBaseline{})
+	if !loaded {
+		runtime.AddCleanup(e, func(k weak.Pointer[Engine]) { baselines.Delete(k) }, k)
+	}
+	return v.(*statsBaseline)
+}
+
+// dumpSnapshot captures the running state under the engine lock, so
+// that a reload is either wholly before or wholly after it; raw are the
+// instances' counters before the STATS_CLEAR baseline is taken off.
+func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := &dumpSnapshot{Now: time.Now(), Config: e.cfg}
+	if e.cmds != nil && e.cmds.defErr == nil {
+		s.DefaultUID, s.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
+	}
+	sockIdx := map[*socket]int{}
+	b := e.baseline()
+	raw := make(map[*vrrp.Instance]vrrp.Stats, len(e.insts))
+	for _, in := range e.insts {
+		i, ok := sockIdx[in.sock]
+		if !ok {
+			i = len(s.Sockets)
+			sockIdx[in.sock] = i
+			s.Sockets = append(s.Sockets, socketInfo(i, in))
+		}
+		pin := in.conf()
+		s.Sockets[i].Instances = append(s.Sockets[i].Instances, dumpVRID{Name: pin.Name, VRID: pin.VRID})
+		di := e.instanceInfo(in, s.Now)
+		di.Socket = i
+		raw[in.vi] = di.Stats
+		di.Stats = b.since(in.vi, di.Stats)
+		s.Instances = append(s.Instances, di)
+	}
+	s.Scripts = e.scriptInfo(s)
+	return s, raw
+}
+
+// socketInfo describes a pooled socket. netif does not expose the
+// descriptor, so the socket's position in the pool stands in for keepalived's
+// fd numbers, which serve the same purpose: linking an instance to its
+// socket pool entry.
+func socketInfo(i int, in *instance) dumpSocket {
+	c := in.sock.conn.Config()
+	ds := dumpSocket{FD: i, Ifname: c.Ifname, Family: c.Family, Unicast: c.Unicast}
+	if pin := in.conf(); pin.Unicast() && pin.UnicastSrcIP.IsValid() {
+		ds.Addr = pin.UnicastSrcIP
+	}
+	return ds
+}
+
+func (e *Engine) instanceInfo(in *instance, now time.Time) dumpInstance {
+	st := in.status.get()
+	pin := in.conf()
+	di := dumpInstance{
+		Cfg: pin, State: in.vi.State(), Priority: int(in.vi.Priority()),
+		Since: st.Since, Source: st.Source, IfIndex: in.sock.conn.IfIndex(),
+		Stats: in.vi.Stats(), Notify: resolvedNotifies(in.notify),
+	}
+	addr, prio := in.vi.Master()
+	di.MasterAddr, di.MasterPrio = addr, int(prio)
+	di.Total = di.Priority
+	if e.track != nil {
+		ev := script.Evaluate(pin.Priority, e.track.trackers(pin))
+		di.Total, di.Faults, di.ScriptsInit = ev.Total, len(ev.Fault), len(ev.Pending)
+	}
+	// vrrp does not expose its deadline; the dump shows when the current
+	// state's timer fires at the latest: the next advert of a master, the
+	// master-down timeout of a backup.
+	switch di.State {
+	case vrrp.StateMaster:
+		di.ReadTimeout = now.Add(pin.AdvertInt)
+	case vrrp.StateBackup:
+		di.ReadTimeout = now.Add(time.Duration(masterDown(&di)) * time.Microsecond)
+	}
+	return di
+}
+
+// resolvedNotifies lists the notify scripts that survived loading, in
+// keepalived's data-file order.
+func resolvedNotifies(n script.NotifyScripts) []dumpNotify {
+	list := []struct {
+		kind, key string
+		c         *script.Command
+	}{
+		{"Backup", "script_backup", n.Backup}, {"Master", "script_master", n.Master},
+		{"Fault", "script_fault", n.Fault}, {"Stop", "script_stop", n.Stop},
+		{"Deleted", "script_deleted", n.Deleted}, {"Generic", "script", n.Generic},
+		{"Master rx lower pri", "script_master_rx_lower_pri", n.MasterRxLowerPri},
+	}
+	var out []dumpNotify
+	for _, l := range list {
+		if l.c == nil {
+			continue
+		}
+		dn := dumpNotify{Kind: l.kind, JSONKey: l.key, Argv: l.c.Argv}
+		if l.c.User != nil {
+			dn.UID, dn.GID = l.c.User.UID, l.c.User.GID
+		} else {
+			self := script.Self()
+			dn.UID, dn.GID = self.UID, self.GID
+		}
+		out = append(out, dn)
+	}
+	return out
+}
+
+// notifyList is resolvedNotifies for configured (not yet resolved)
+// scripts: sync groups, and tests.
+func notifyList(n *parser.Notifies, uid, gid uint32) []dumpNotify {
+	conv := func(pc *parser.Command) *script.Command {
+		if pc == nil {
+			return nil
+		}
+		id := script.Identity{UID: uid, GID: gid}
+		if pc.User != "" {
+			if got, err := lookupIdentity(pc.User, pc.Group); err == nil {
+				id = got
+			}
+		}
+		return &script.Command{Argv: pc.Argv, User: &id}
+	}
+	return resolvedNotifies(script.NotifyScripts{
+		Backup: conv(n.Backup), Master: conv(n.Master), Fault: conv(n.Fault), Stop: conv(n.Stop),
+		Deleted: conv(n.DeletedCmd), Generic: conv(n.Generic), MasterRxLowerPri: conv(n.MasterRxLowerPri),
+	})
+}
+
+// lookupIdentity resolves "USER [GROUP]"; a variable for tests.
+var lookupIdentity = script.LookupIdentity
+
+// scriptInfo lists the vrrp_scripts that run, with the instances
+// tracking them.
+func (e *Engine) scriptInfo(s *dumpSnapshot) []dumpScript {
+	conds := map[string]script.Condition{}
+	if e.track != nil {
+		e.track.mu.Lock()
+		for k, v := range e.track.conds {
+			conds[k] = v
+		}
+		e.track.mu.Unlock()
+	}
+	return scriptList(e.cfg, conds, s.DefaultUID, s.DefaultGID)
+}
+
+// scriptList builds the script entries from the configuration and the
+// scripts' conditions; a script marked disabled is left out, as keepalived
+// removes it.
+func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid uint32) []dumpScript {
+	var out []dumpScript
+	for _, sc := range cfg.Scripts {
+		cond := conds[sc.Name]
+		if !sc.Used || cond == disabled {
+			continue
+		}
+		ds := dumpScript{Cfg: sc, Cond: cond, UID: uid, GID: gid}
+		if sc.Script != nil && sc.Script.User != "" {
+			if id, err := lookupIdentity(sc.Script.User, sc.Script.Group); err == nil {
+				ds.UID, ds.GID = id.UID, id.GID
+			}
+		}
+		for _, in := range cfg.Instances {
+			for _, t := range in.TrackScripts {
+				if t.Name == sc.Name {
+					ds.Tracking = append(ds.Tracking, dumpTracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+				}
+			}
+		}
+		out = append(out, ds)
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// dumpWriter keeps the first write error so that the formatters read as
+// the list of lines they print.
+type dumpWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (d *dumpWriter) line(format string, args ...any) {
+	if d.err != nil {
+		return
+	}
+	_, d.err = fmt.Fprintf(d.w, format+"\n", args...)
+}
+
+// yesNo, trueFalse and enabled are keepalived's spellings of booleans.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func trueFalse(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func enabled(b bool) string {
+	if b {
+		return "enabled"
+	}
+	return "disabled"
+}
+
+// cmdString is keepalived's cmd_str: every word single-quoted.
+func cmdString(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		q[i] = "'" + a + "'"
+	}
+	return strings.Join(q, " ")
+}
+
+// secs prints a whole-second timer as keepalived's "%u".
+func secs(d time.Duration) int64 { return int64(d / time.Second) }
+
+// writeGlobal is the "Global definitions" block of keepalived.data as the
+// VRRP child of 2.2.7 writes it (reference 4.3.3). Lines about subsystems
+// goalived does not have (LVS, checkers, BFD, SNMP, DBus) keep keepalived's
+// wording for "not in use", so tools diffing the files see the same shape.
+func writeGlobal(d *dumpWriter, s *dumpSnapshot) {
+	g := &s.Config.Global
+	d.line("------< Global definitions >------")
+	d.line(" Network namespace = (default)")
+	d.line(" Network namespace ipvs = (main namespace)")
+	d.line(" Router ID = %s", g.RouterID)
+	d.line(" Default smtp_alert = unset")
+	d.line(" Default smtp_alert_vrrp = unset")
+	d.line(" Default smtp_alert_checker = unset")
+	d.line(" Checkers log all failures = false")
+	d.line(" No test config before reload")
+	d.line(" Dynamic interfaces = %s", trueFalse(g.DynamicInterfaces))
+	if g.DynamicInterfaces {
+		d.line(" Allow interface changes = %s", trueFalse(g.AllowIfChanges))
+	}
+	d.line(" Default interface = %s", g.DefaultInterface)
+	d.line(" Disable local IGMP = %s", yesNo(g.DisableLocalIGMP))
+	d.line(" LVS flush = false")
+	d.line(" LVS flush on stop = disabled")
+	writeFIFO(d, "Global notify fifo", g.NotifyFIFO, s)
+	writeFIFO(d, "VRRP notify fifo", g.VRRPNotifyFIFO, s)
+	d.line(" FIFO write vrrp states on reload = %s", trueFalse(g.FIFOWriteStatesOnReload))
+	d.line(" VRRP notify priority changes = %s", trueFalse(g.NotifyPriorityChanges))
+	d.line(" VRRP IPv4 mcast group = %s", g.McastGroup4)
+	d.line(" VRRP IPv6 mcast group = %s", g.McastGroup6)
+	writeGlobalGARP(d, g)
+	d.line(" VRRP default protocol version = %d", g.Version)
+	d.line(" VRRP check unicast_src = %s", trueFalse(g.CheckUnicastSrc))
+	d.line(" VRRP skip check advert addresses = %s", trueFalse(g.SkipCheckAdvAddr))
+	d.line(" VRRP strict mode = %s", trueFalse(g.Strict))
+	d.line(" Max auto priority = 0")
+	d.line(" Min auto priority delay = 1000000 usecs")
+	for _, p := range []string{"VRRP", "Checker", "BFD"} {
+		d.line(" %s process priority = 0", p)
+		d.line(" %s don't swap = false", p)
+		d.line(" %s realtime priority = 0", p)
+		d.line(" %s realtime limit = 10000", p)
+	}
+	for _, snmp := range []string{"vrrp", "checker", "RFCv2", "RFCv3", "traps"} {
+		d.line(" SNMP %s disabled", snmp)
+	}
+	d.line(" SNMP socket = default (unix:/var/agentx/master)")
+	d.line(" DBus disabled")
+	d.line(" DBus service name = ")
+	d.line(" Script security %s", enabled(g.EnableScriptSecurity))
+	d.line(" Default script uid:gid %d:%d", s.DefaultUID, s.DefaultGID)
+	for _, b := range []string{"vrrp_netlink_cmd", "vrrp_netlink_monitor", "process_monitor", "lvs_netlink_cmd", "lvs_netlink_monitor"} {
+		d.line(" %s_rcv_bufs = 0", b)
+		d.line(" %s_rcv_bufs_force = 0", b)
+	}
+	d.line(" rs_init_notifies = 0")
+	d.line(" no_checker_emails = 0")
+	d.line(" rx_bufs_multiples = 3")
+	d.line(" umask = 0177")
+}
+
+func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs) {
+	d.line(" Gratuitous ARP delay = %d", secs(g.GARP.MasterDelay))
+	d.line(" Gratuitous ARP repeat = %d", g.GARP.MasterRepeat)
+	d.line(" Gratuitous ARP refresh timer = %d", secs(g.GARP.MasterRefresh))
+	d.line(" Gratuitous ARP refresh repeat = %d", g.GARP.MasterRefreshRepeat)
+	d.line(" Gratuitous ARP lower priority delay = %d", secs(g.GARP.LowerPrioDelay))
+	d.line(" Gratuitous ARP lower priority repeat = %d", g.GARP.LowerPrioRepeat)
+	d.line(" Num adverts before down = %d", g.DownTimerAdverts)
+	d.line(" Gratuitous ARP for each secondary VMAC = 0s")
+	d.line(" Send advert after receive lower priority advert = %s", trueFalse(!g.LowerPrioNoAdvert))
+	d.line(" Send advert after receive higher priority advert = %s", trueFalse(g.HigherPrioSendAdvert))
+	d.line(" Gratuitous ARP interval = %f", g.GARPInterval.Seconds())
+	d.line(" Gratuitous NA interval = %f", g.GNAInterval.Seconds())
+}
+
+// writeFIFO prints a notify FIFO and its reader; keepalived passes the
+// FIFO path to the reader as its last argument.
+func writeFIFO(d *dumpWriter, what string, f *parser.FIFO, s *dumpSnapshot) {
+	if f == nil {
+		return
+	}
+	uid, gid := fifoIdentity(f, s)
+	d.line(" %s = %s, uid:gid %d:%d", what, f.Path, uid, gid)
+	if f.Script != nil {
+		argv := append(append([]string(nil), f.Script.Argv...), f.Path)
+		d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), s.DefaultUID, s.DefaultGID)
+	}
+}
+
+// fifoIdentity is the owner keepalived gives the FIFO: the configured
+// user and group when they are numeric or known, else the default.
+func fifoIdentity(f *parser.FIFO, s *dumpSnapshot) (uid, gid uint32) {
+	uid, gid = s.DefaultUID, s.DefaultGID
+	if f.User != "" {
+		if id, err := lookupIdentity(f.User, f.Group); err == nil {
+			uid, gid = id.UID, id.GID
+		}
+	}
+	return uid, gid
+}

@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// addInterfaces reads every link of the current network namespace, as
+// keepalived lists all the interfaces it knows, and attaches the
+// instances tracking each one.
+func (s *dumpSnapshot) addInterfaces() error {
+	links, err := netlink.LinkList()
+	if err != nil {
+		return fmt.Errorf("list links: %w", err)
+	}
+	for _, l := range links {
+		ifc, err := linkInfo(l)
+		if err != nil {
+			return err
+		}
+		s.Interfaces = append(s.Interfaces, ifc)
+	}
+	attachTracking(s.Interfaces, s.Config)
+	return nil
+}
+
+func linkInfo(l netlink.Link) (dumpInterface, error) {
+	a := l.Attrs()
+	ifc := dumpInterface{Name: a.Name, Index: a.Index, MTU: a.MTU, MAC: a.HardwareAddr, Flags: rawFlags(a.RawFlags)}
+	switch a.EncapType {
+	case "ether":
+		ifc.HWType = "ETHERNET"
+		ifc.BcastMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	case "loopback":
+		ifc.HWType = "LOOPBACK"
+	default:
+		ifc.HWType = "UNKNOWN"
+	}
+	v4, err := netlink.AddrList(l, netlink.FAMILY_V4)
+	if err != nil {
+		return ifc, fmt.Errorf("list addresses of %s: %w", a.Name, err)
+	}
+	for _, ad := range v4 {
+		if ad.Flags&unix.IFA_F_SECONDARY == 0 {
+			ifc.IPv4, _ = netip.AddrFromSlice(ad.IP.To4())
+			break
+		}
+	}
+	v6, err := netlink.AddrList(l, netlink.FAMILY_V6)
+	if err != nil {
+		return ifc, fmt.Errorf("list addresses of %s: %w", a.Name, err)
+	}
+	// keepalived keeps an interface's link-local IPv6 address (the
+	// source of its IPv6 adverts).
+	for _, ad := range v6 {
+		if ip, ok := netip.AddrFromSlice(ad.IP); ok && ip.IsLinkLocalUnicast() {
+			ifc.IPv6 = ip
+			break
+		}
+	}
+	return ifc, nil
+}
+
+// rawFlags converts the kernel's IFF_* bits to net.Flags.
+func rawFlags(raw uint32) net.Flags {
+	var f net.Flags
+	for _, m := range []struct {
+		bit  uint32
+		flag net.Flags
+	}{
+		{unix.IFF_UP, net.FlagUp}, {unix.IFF_BROADCAST, net.FlagBroadcast},
+		{unix.IFF_LOOPBACK, net.FlagLoopback}, {unix.IFF_POINTOPOINT, net.FlagPointToPoint},
+		{unix.IFF_MULTICAST, net.FlagMulticast}, {unix.IFF_RUNNING, net.FlagRunning},
+	} {
+		if raw&m.bit != 0 {
+			f |= m.flag
+		}
+	}
+	return f
+}
+
+// attachTracking lists, under each interface, the instances that track
+// it in configuration order: an instance's own interface with weight 0
+// (255 under dont_track_primary, keepalived's "not tracked" marker), then
+// its track_interface entries.
+func attachTracking(ifcs []dumpInterface, cfg *parser.Config) {
+	byName := map[string]*dumpInterface{}
+	for i := range ifcs {
+		byName[ifcs[i].Name] = &ifcs[i]
+	}
+	for _, in := range cfg.Instances {
+		if ifc := byName[in.Interface]; ifc != nil {
+			w := 0
+			if in.DontTrackPrimary {
+				w = notVRRPTracked
+			}
+			ifc.Tracking = append(ifc.Tracking, dumpTracker{Name: in.Name, Weight: w})
+		}
+		for _, t := range in.TrackInterfaces {
+			if ifc := byName[t.Name]; ifc != nil {
+				ifc.Tracking = append(ifc.Tracking, dumpTracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+			}
+		}
+	}
+}
