@@ -36,8 +36,13 @@ func (b *builder) finishAddresses(in *Instance) {
 		in.ExcludedVIPs = append(in.ExcludedVIPs, in.VIPs[255:]...)
 		in.VIPs = in.VIPs[:255]
 	}
-	if len(in.VIPs) == 0 && !in.NoVIPs && (in.Version == 3 || in.Strict) {
+	switch {
+	case len(in.VIPs) > 0 || in.NoVIPs:
+	case in.Version == 3 || in.Strict:
+		// keepalived -t exits 5 and the daemon refuses to run (1.11).
 		b.warnf(in.Pos, "virtual_ipaddress", "(%s) No VIP specified; at least one is required", in.Name)
+	default:
+		b.warnf(in.Pos, "virtual_ipaddress", "(%s) No VIP specified; at least one is sensible", in.Name)
 	}
 	if in.Interface == "" {
 		// Without an interface VIPs go to the default interface (3.11).

@@ -81,3 +81,15 @@ func TestEdgeCases(t *testing.T) {
 	}
 	runCases(t, cases)
 }
+
+func TestNoVIPWarning(t *testing.T) {
+	for src, want := range map[string]string{
+		instanceConf(""):          "warning: virtual_ipaddress: " + noVIPWarning,
+		instanceConf("version 3"): "warning: virtual_ipaddress: (VI_1) No VIP specified; at least one is required",
+	} {
+		_, diags := load(t, src)
+		if len(diags) != 1 || fmt.Sprintf("%s: %s: %s", diags[0].Severity, diags[0].Keyword, diags[0].Msg) != want {
+			t.Errorf("diagnostics %v, want %q", diags, want)
+		}
+	}
+}
