@@ -94,14 +94,6 @@ func TestKeywordTablesDisjoint(t *testing.T) {
 	check("top level", keysOf(topTable.handlers), topTable.unsupported)
 }
 
-func keysOf[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 func TestSuggest(t *testing.T) {
 	known := []string{"state", "priority", "virtual_ipaddress", "virtual_router_id"}
 	cases := map[string]string{

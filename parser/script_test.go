@@ -81,6 +81,8 @@ func TestTrackScript(t *testing.T) {
 			get: ts, want: []Track(nil),
 			diags: []string{"warning: later: (VI_1) track script later not found, ignoring (it must be defined before it is used)",
 				"warning: vrrp_script: script later is not used, removed"}},
+		{name: "typo suggests", src: scriptConf("script /bin/true", "chk\nckh"), get: ts, want: []Track{{Name: "chk"}},
+			diags: []string{"warning: ckh: (VI_1) track script ckh not found, ignoring (did you mean 'chk'?)"}},
 		{name: "owner drops weighted", src: scriptConf("script /bin/true\nweight 10", "chk") + "vrrp_script chk0 {\n script /bin/true\n}\nvrrp_instance VI_2 {\n interface eth1\n state MASTER\n virtual_router_id 52\n track_script {\n chk\n chk0\n }\n}\n",
 			get: func(c *Config) any { return c.Instance("VI_2").TrackScripts }, want: []Track{{Name: "chk0"}},
 			diags: []string{"warning: track_script: (VI_2) ignoring tracked script chk with weights due to address_owner"}},

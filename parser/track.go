@@ -3,6 +3,7 @@ package parser
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 
 	"github.com/goalived/goalived/parser/syntax"
 )
@@ -59,27 +60,31 @@ func dupTrack(list []Track, name string) bool {
 // trackDefault resolves the tracked object and its own weight.
 func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) (Track, bool) {
 	t := Track{Name: line.Keyword}
-	notFound := func() (Track, bool) {
-		b.warnf(line.Pos, line.Keyword, "(%s) %s %s not found, ignoring (it must be defined before it is used)", owner, trackNames[kind], line.Keyword)
+	notFound := func(names []string) (Track, bool) {
+		hint := "it must be defined before it is used"
+		if sug := suggest(line.Keyword, names); sug != "" {
+			hint = fmt.Sprintf("did you mean '%s'?", sug)
+		}
+		b.warnf(line.Pos, line.Keyword, "(%s) %s %s not found, ignoring (%s)", owner, trackNames[kind], line.Keyword, hint)
 		return t, false
 	}
 	switch kind {
 	case trackScript:
 		v, ok := b.scripts[t.Name]
 		if !ok {
-			return notFound()
+			return notFound(keysOf(b.scripts))
 		}
 		t.Weight, t.Reverse = v.Weight, v.Reverse
 	case trackFile:
 		f, ok := b.trackFiles[t.Name]
 		if !ok {
-			return notFound()
+			return notFound(keysOf(b.trackFiles))
 		}
 		t.Weight, t.Reverse = f.Weight, f.Reverse
 	case trackProcess:
 		p, ok := b.trackProcs[t.Name]
 		if !ok {
-			return notFound()
+			return notFound(keysOf(b.trackProcs))
 		}
 		t.Weight, t.Reverse = p.Weight, p.Reverse
 	case trackInterface:
@@ -206,4 +211,14 @@ func parseAddrNoZone(x string) (netip.Addr, error) {
 		err = fmt.Errorf("invalid address %q", x)
 	}
 	return a.Unmap(), err
+}
+
+// keysOf returns the keys of a map, sorted.
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
