@@ -62,7 +62,7 @@ func (d *daemon) run() int {
 		defer removePidFile(p)
 	}
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP}, dumpSignals...)...)
 	defer signal.Stop(sigs)
 
 	d.status = newStatusWriter(d.o.statusFile, d.log)
@@ -74,6 +74,9 @@ func (d *daemon) run() int {
 	d.log.Info("goalived started", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
 	notifyReady()
 	for sig := range sigs {
+		if d.handleDumpSignal(sig) {
+			continue
+		}
 		switch sig {
 		case syscall.SIGHUP:
 			d.reload()
