@@ -28,13 +28,9 @@ vrrp_instance VI_1 {
     virtual_router_id 51
     priority 100
     advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass s3cret
-    }
+EXTRA
     virtual_ipaddress {
-        192.0.2.100
-        192.0.2.101
+        VIPS
     }
     notify_master "/usr/bin/touch DIR/master"
     notify_backup "/usr/bin/touch DIR/backup"
@@ -52,9 +48,39 @@ func TestIntegrationKeepalivedElection(t *testing.T) {
 	if err != nil {
 		t.Skipf("skipping: keepalived not installed: %v", err)
 	}
+	pass := [8]byte{'s', '3', 'c', 'r', 'e', 't'}
+	for _, tc := range []kaCase{
+		{"v2 pass ipv4", 2, 4, vrrp.AuthPass, pass,
+			"    authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }", "192.0.2.100 192.0.2.101"},
+		{"v3 ipv4", 3, 4, vrrp.AuthNone, [8]byte{}, "    version 3", "192.0.2.100"},
+		{"v3 ipv6", 3, 6, vrrp.AuthNone, [8]byte{}, "", "2001:db8::100 2001:db8::101"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			keepalivedElection(t, bin, tc)
+		})
+	}
+}
+
+type kaCase struct {
+	name    string
+	version uint8
+	family  int
+	auth    vrrp.AuthType
+	pass    [8]byte
+	extra   string // keepalived.conf lines
+	vips    string // space separated
+}
+
+func keepalivedElection(t *testing.T, bin string, tc kaCase) {
+	var vips []netip.Addr
+	for _, v := range strings.Fields(tc.vips) {
+		vips = append(vips, netip.MustParseAddr(v))
+	}
 	lab := nstest.New(t, nstest.Hosts(2))
 	var conn *netif.Conn
-	lab.Do(1, func() { conn, err = netif.Listen(netif.Config{Ifname: "eth0"}) })
+	var err error
+	lab.Do(1, func() { conn, err = netif.Listen(netif.Config{Ifname: "eth0", Family: tc.family}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +102,9 @@ func TestIntegrationKeepalivedElection(t *testing.T) {
 	t.Cleanup(func() { conn.Close(); <-done })
 	start := func(prio int) (*vrrp.Instance, *recorder) {
 		rec := &recorder{}
-		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 51, Version: 2, Priority: uint8(prio), Interval: time.Second,
-			AuthType: vrrp.AuthPass, AuthPass: [8]byte{'s', '3', 'c', 'r', 'e', 't'},
-			Addrs:  []netip.Addr{netip.MustParseAddr("192.0.2.100"), netip.MustParseAddr("192.0.2.101")},
-			Source: conn.Source(), GARP: vrrp.DefaultGARP()},
+		in, err := vrrp.NewInstance(vrrp.Config{Name: "VI_1", VRID: 51, Version: tc.version, Priority: uint8(prio),
+			Interval: time.Second, AuthType: tc.auth, AuthPass: tc.pass, Addrs: vips, Source: conn.Source(),
+			GARP: vrrp.DefaultGARP()},
 			vrrp.Outputs{Sender: connSender{conn}, Reporter: rec})
 		if err != nil {
 			t.Fatal(err)
@@ -94,7 +119,8 @@ func TestIntegrationKeepalivedElection(t *testing.T) {
 
 	dir := t.TempDir()
 	cf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(cf, []byte(strings.ReplaceAll(kaConf, "DIR", dir)), 0o644); err != nil {
+	if err := os.WriteFile(cf, []byte(strings.NewReplacer("DIR", dir, "EXTRA", tc.extra,
+		"VIPS", strings.ReplaceAll(tc.vips, " ", "\n        ")).Replace(kaConf)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ka := lab.Start(0, "env", "TMPDIR="+dir, bin, "-n", "-l", "-D", "-P", "-f", cf,
