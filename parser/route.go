@@ -54,69 +54,22 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 	haveDst, isDefault := false, false
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
-		val := func() (string, bool) {
-			if i+1 >= len(ws) {
-				b.warnf(s.Pos, s.Keyword, "missing value after '%s' in route", w)
-				return "", false
-			}
-			i++
-			return ws[i], true
-		}
-		var ok bool
-		var x string
 		switch {
 		case w == "nexthop" || w == "encap":
 			// Multipath and encapsulation details are kept in Words only.
 			i = len(ws)
-		case w == "src" || w == "via" || w == "gw":
-			if x, ok = val(); ok {
-				a, err := netip.ParseAddr(x)
-				if err != nil {
-					b.warnf(s.Pos, s.Keyword, "invalid address '%s' in route, route ignored", x)
-					return r, false
-				}
-				if w == "src" {
-					r.Src = a
-				} else {
-					r.Via = a
-				}
-			}
-		case w == "dev" || w == "oif":
-			if x, ok = val(); ok {
-				r.Dev = x
-			}
-		case w == "table":
-			if x, ok = val(); ok {
-				r.Table = x
-			}
-		case w == "metric" || w == "priority" || w == "preference":
-			if x, ok = val(); ok {
-				n, err := strconv.ParseUint(x, 10, 32)
-				if err != nil {
-					b.warnf(s.Pos, s.Keyword, "invalid metric '%s' in route, ignored", x)
-					continue
-				}
-				r.Metric = int(n)
-			}
-		case w == "scope":
-			if x, ok = val(); ok {
-				r.Scope = x
-			}
-		case w == "proto" || w == "protocol":
-			if x, ok = val(); ok {
-				r.Protocol = x
-			}
-		case w == "track_group":
-			if x, ok = val(); ok && static {
-				r.TrackGroup = x
-			} else if ok {
-				b.warnf(s.Pos, s.Keyword, "track_group is only valid for static routes, ignored")
-			}
 		case w == "no_track":
 			r.NoTrack = true
 		case w == "onlink" || w == "append" || w == "prepend" || w == "lock" || w == "to":
-		case routeValueOpts[w]:
-			val()
+		case routeValueOpts[w] || routeKeyOpts[w]:
+			if i+1 >= len(ws) {
+				b.warnf(s.Pos, s.Keyword, "missing value after '%s' in route", w)
+				continue
+			}
+			i++
+			if !b.routeOption(s, &r, w, ws[i], static) {
+				return r, false
+			}
 		case routeTypes[w] && !haveDst:
 			r.Type = w
 		case !haveDst:
@@ -134,6 +87,57 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 		b.warnf(s.Pos, s.Keyword, "route without destination, ignored")
 		return r, false
 	}
+	b.finishRoute(s, &r, ws, static, isDefault)
+	return r, true
+}
+
+// routeKeyOpts are the ip-route options with a value that Route models.
+var routeKeyOpts = map[string]bool{
+	"src": true, "via": true, "gw": true, "dev": true, "oif": true, "table": true, "metric": true,
+	"priority": true, "preference": true, "scope": true, "proto": true, "protocol": true, "track_group": true,
+}
+
+// routeOption applies "w x"; false means the route is dropped.
+func (b *builder) routeOption(s *syntax.Stmt, r *Route, w, x string, static bool) bool {
+	switch w {
+	case "src", "via", "gw":
+		a, err := netip.ParseAddr(x)
+		if err != nil {
+			b.warnf(s.Pos, s.Keyword, "invalid address '%s' in route, route ignored", x)
+			return false
+		}
+		if w == "src" {
+			r.Src = a
+		} else {
+			r.Via = a
+		}
+	case "dev", "oif":
+		r.Dev = x
+	case "table":
+		r.Table = x
+	case "metric", "priority", "preference":
+		n, err := strconv.ParseUint(x, 10, 32)
+		if err != nil {
+			b.warnf(s.Pos, s.Keyword, "invalid metric '%s' in route, ignored", x)
+			return true
+		}
+		r.Metric = int(n)
+	case "scope":
+		r.Scope = x
+	case "proto", "protocol":
+		r.Protocol = x
+	case "track_group":
+		if !static {
+			b.warnf(s.Pos, s.Keyword, "track_group is only valid for static routes, ignored")
+			return true
+		}
+		r.TrackGroup = x
+	}
+	return true
+}
+
+// finishRoute resolves "default" and route tracking.
+func (b *builder) finishRoute(s *syntax.Stmt, r *Route, ws []string, static, isDefault bool) {
 	if r.Dev == "" && !r.NoTrack && !static {
 		// keepalived tracks a route through its interface (reference 2.4).
 		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", strings.Join(ws, " "))
@@ -145,7 +149,6 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 			r.Dst = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
 		}
 	}
-	return r, true
 }
 
 // parseRule parses one virtual_rules / static_rules line (ip rule syntax).

@@ -37,6 +37,12 @@ func (b *builder) parsePrefix(s *syntax.Stmt, text string) (netip.Prefix, bool) 
 	return netip.PrefixFrom(a, n), true
 }
 
+// vipValueOpts are the address-line options followed by a value.
+var vipValueOpts = map[string]bool{
+	"brd": true, "broadcast": true, "dev": true, "scope": true, "label": true,
+	"peer": true, "preferred_lft": true, "track_group": true,
+}
+
 // parseVIP parses one address line:
 // ADDR[/LEN] [brd ADDR|+|-] [dev IF] [scope S] [label L] [peer ADDR] [home]
 // [-nodad] [mngtmpaddr] [noprefixroute] [autojoin] [no_track]
@@ -51,53 +57,16 @@ func (b *builder) parseVIP(s *syntax.Stmt, kind vipKind) (VIP, bool) {
 	ws := words(s)
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
-		next := func() (string, bool) {
-			if i+1 >= len(ws) {
-				b.warnf(argPos(s, i), s.Keyword, "missing value after '%s'", w)
-				return "", false
-			}
+		switch {
+		case vipValueOpts[w] && i+1 >= len(ws):
+			b.warnf(argPos(s, i), s.Keyword, "missing value after '%s'", w)
+		case vipValueOpts[w]:
 			i++
-			return ws[i], true
-		}
-		switch w {
-		case "brd", "broadcast":
-			if x, ok := next(); ok {
-				b.vipBroadcast(s, i, &v, x)
-			}
-		case "dev":
-			if x, ok := next(); ok {
-				if !b.opts.InterfaceExists(x) && !b.cfg.Global.DynamicInterfaces {
-					b.warnf(argPos(s, i), s.Keyword, "interface %s for ip address %s doesn't exist", x, p)
-				}
-				v.Dev = x
-			}
-		case "scope":
-			if x, ok := next(); ok {
-				b.vipScope(s, i, &v, x)
-			}
-		case "label":
-			if x, ok := next(); ok {
-				b.vipLabel(s, i, &v, x)
-			}
-		case "peer":
-			if x, ok := next(); ok {
-				b.vipPeer(s, i, &v, x)
-			}
-		case "preferred_lft":
-			if x, ok := next(); ok && b.vipLifetime(s, i, &v, x) {
+			if b.vipOption(s, i, &v, w, ws[i], kind) && w == "preferred_lft" {
 				lftSet = true
 			}
-		case "track_group":
-			if kind != vipStatic {
-				b.warnf(argPos(s, i), s.Keyword, "track_group is only valid for static addresses, ignored")
-			}
-			if x, ok := next(); ok && kind == vipStatic {
-				v.TrackGroup = x
-			}
-		default:
-			if !b.vipFlag(s, i, &v, w, kind) {
-				b.warnf(argPos(s, i), s.Keyword, "unknown configuration entry '%s' for ip address, ignored", w)
-			}
+		case !b.vipFlag(s, i, &v, w, kind):
+			b.warnf(argPos(s, i), s.Keyword, "unknown configuration entry '%s' for ip address, ignored", w)
 		}
 	}
 	if p.Addr().Is6() && p.Bits() == 128 && !lftSet {
@@ -105,6 +74,34 @@ func (b *builder) parseVIP(s *syntax.Stmt, kind vipKind) (VIP, bool) {
 		v.PreferredLft = 0
 	}
 	return v, true
+}
+
+// vipOption applies "w x" (x is argument i); false if x was rejected.
+func (b *builder) vipOption(s *syntax.Stmt, i int, v *VIP, w, x string, kind vipKind) bool {
+	switch w {
+	case "brd", "broadcast":
+		b.vipBroadcast(s, i, v, x)
+	case "dev":
+		if !b.opts.InterfaceExists(x) && !b.cfg.Global.DynamicInterfaces {
+			b.warnf(argPos(s, i), s.Keyword, "interface %s for ip address %s doesn't exist", x, v.Prefix)
+		}
+		v.Dev = x
+	case "scope":
+		b.vipScope(s, i, v, x)
+	case "label":
+		b.vipLabel(s, i, v, x)
+	case "peer":
+		b.vipPeer(s, i, v, x)
+	case "preferred_lft":
+		return b.vipLifetime(s, i, v, x)
+	case "track_group":
+		if kind != vipStatic {
+			b.warnf(argPos(s, i-1), s.Keyword, "track_group is only valid for static addresses, ignored")
+			return false
+		}
+		v.TrackGroup = x
+	}
+	return true
 }
 
 // vipFlag applies a one-word option; false if w is not one.
