@@ -169,7 +169,7 @@ func (p *preprocessor) readIncluded(kw, name string, class IncludeClass, pos Pos
 	}
 	saved := p.incCheck
 	p.depth++
-	p.file(p.src.display(name), name, data)
+	p.file(name, name, data)
 	p.depth--
 	p.incCheck = saved
 	return true

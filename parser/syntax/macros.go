@@ -43,7 +43,7 @@ func (p *preprocessor) pwd() string {
 	if p.cur == nil {
 		return "/"
 	}
-	return path.Dir(p.src.display(p.cur.path))
+	return path.Dir(p.cur.path)
 }
 
 // random is ${_RANDOM [MIN [MAX]]}, default 0..32767 (get_random).

@@ -46,7 +46,6 @@ type fileCtx struct {
 // ~SEQ/~LST, substitution, include and brace splitting, and collects the
 // resulting logical lines.
 type preprocessor struct {
-	opts        Options
 	configID    string
 	src         source
 	diags       diagList
@@ -67,7 +66,6 @@ type preprocessor struct {
 
 func newPreprocessor(opts Options) *preprocessor {
 	p := &preprocessor{
-		opts:        opts,
 		configID:    opts.configID(),
 		src:         newSource(opts.FS),
 		budget:      lineBudget,

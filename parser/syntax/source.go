@@ -35,9 +35,6 @@ func (s source) rooted(name string) string {
 	return path.Clean("/" + name)
 }
 
-// display is how an internal path appears in diagnostics and ${_PWD}.
-func (s source) display(p string) string { return p }
-
 func access(p string) string {
 	p = strings.TrimPrefix(path.Clean(p), "/")
 	if p == "" {
