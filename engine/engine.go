@@ -42,7 +42,9 @@ type Engine struct {
 	addrs    *netif.Addrs
 	ann      *netif.Announcer
 	notifier *script.Notifier
+	fifos    []*script.FIFO
 	cmds     *commands
+	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
 
 	mu      sync.Mutex // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
@@ -93,8 +95,9 @@ func (e *Engine) start() error {
 	}
 	g := e.cfg.Global
 	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
-	e.notifier = script.NewNotifier(script.NotifierConfig{OnResult: e.notifyResult})
 	e.cmds = newCommands(g)
+	e.fifos = e.openFIFOs()
+	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: e.fifos, OnResult: e.notifyResult})
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.track = newTracking(e, e.cfg, nil)
@@ -198,6 +201,7 @@ func (e *Engine) Close() error {
 		if e.track != nil {
 			e.track.close()
 		}
+		stopFIFOReaders(e.fifos)
 		for _, in := range e.insts {
 			in.vips.keep.Store(e.opts.KeepVIPsOnStop)
 		}
@@ -215,6 +219,7 @@ func (e *Engine) Close() error {
 			errs = append(errs, e.notifier.Close(ctx))
 			cancel()
 		}
+		errs = append(errs, closeFIFOs(e.fifos))
 		if e.ann != nil {
 			errs = append(errs, e.ann.Close())
 		}

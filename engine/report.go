@@ -28,9 +28,11 @@ func (r reporter) Report(rep vrrp.Report) {
 		if rep.To != vrrp.StateInit {
 			r.e.notify(r.in, rep.To.String(), int(rep.Priority))
 		}
+		r.e.memberTransition(rep.Instance, rep.To)
 	case vrrp.ReportRxLowerPriority:
 		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
-		r.e.notify(r.in, "MASTER_RX_LOWER_PRI", int(rep.Priority))
+		// keepalived reports its own effective priority, not the peer's.
+		r.e.notify(r.in, "MASTER_RX_LOWER_PRI", int(r.in.vi.Priority()))
 	case vrrp.ReportAddrMismatch:
 		if r.in.status.once("addr-mismatch:" + rep.Peer.String()) {
 			log.Warn("advert lists other virtual addresses than ours; accepted", "peer", rep.Peer)
@@ -83,7 +85,7 @@ func (e *Engine) notifyScripts(name string, n *parser.Notifies) script.NotifyScr
 	}
 	return script.NotifyScripts{
 		Master: get(n.Master), Backup: get(n.Backup), Fault: get(n.Fault), Stop: get(n.Stop),
-		Generic: get(n.Generic), Deleted: get(n.DeletedCmd),
+		Generic: get(n.Generic), Deleted: get(n.DeletedCmd), MasterRxLowerPri: get(n.MasterRxLowerPri),
 	}
 }
 

@@ -8,27 +8,46 @@ import (
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
 )
 
-// tracking owns the vrrp_script checks and the link watcher, and turns
-// their conditions into each instance's effective priority and fault
-// (reference 3.1). One goroutine applies every change, so the arithmetic
-// never races; the checks themselves run in their own goroutines.
+// tracking owns the vrrp_script checks, the link watcher and the
+// track_file and vrrp_track_process pollers, and turns their conditions
+// into each instance's effective priority and fault (reference 3.1),
+// coupling the members of a sync group (syncgroup.go). One goroutine
+// applies every change, so the arithmetic never races; the checks and
+// pollers run in their own goroutines.
 type tracking struct {
 	e       *Engine
 	cfg     *parser.Config
+	groups  *syncGroups
 	insts   []*instance // fixed for the life of this tracking
 	checks  []*script.Check
 	events  chan script.CheckEvent
 	watcher *netif.Watcher
 
-	mu    sync.Mutex // guards conds and links
+	fileW      *fileWatcher
+	fileEvents chan fileEvent
+	procW      *procWatcher
+	procEvents chan procEvent
+
+	mu    sync.Mutex // guards conds, links, files, procs and prio
 	conds map[string]script.Condition
 	links map[string]bool // up and running
+	files map[string]int64
+	procs map[string]bool // quorum
+	prio  map[*instance]int
 
 	quit chan struct{}
 	done chan struct{}
 }
+
+// Poll intervals of the file and process trackers; tests shorten them.
+var (
+	trackFileInterval    = fileInterval
+	trackProcessInterval = procInterval
+	procRoot             = "/proc"
+)
 
 // newTracking prepares tracking for cfg. carried are the conditions of
 // scripts that survive a reload unchanged (keepalived keeps their state,
@@ -36,9 +55,13 @@ type tracking struct {
 func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condition) *tracking {
 	t := &tracking{
 		e: e, cfg: cfg, events: make(chan script.CheckEvent, 64),
+		fileEvents: make(chan fileEvent, 16), procEvents: make(chan procEvent, 16),
 		conds: map[string]script.Condition{}, links: map[string]bool{},
+		files: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{},
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
+	t.groups = e.newSyncGroups(cfg, e.groups.Load())
+	e.groups.Store(t.groups)
 	for name, c := range carried {
 		t.conds[name] = c
 	}
@@ -64,10 +87,10 @@ func (t *tracking) start(insts []*instance) error {
 			ls, err := t.e.addrs.Link(name)
 			t.links[name] = err == nil && ls.Up && ls.Running
 		}
-		if len(in.conf().TrackFiles) > 0 || len(in.conf().TrackProcesses) > 0 {
-			t.e.log.Error("track_file and track_process are not supported by goalived yet; ignored", "instance", in.conf().Name)
-		}
+		t.prio[in] = int(in.vi.Priority())
 	}
+	t.startFiles()
+	t.startProcs()
 	w, err := t.e.addrs.Watch()
 	if err != nil {
 		return fmt.Errorf("watch links: %w", err)
@@ -78,6 +101,87 @@ func (t *tracking) start(insts []*instance) error {
 	}
 	go t.loop()
 	return nil
+}
+
+// used collects the names of the trackers of one kind that some
+// instance or group refers to.
+func (t *tracking) used(get func(tr memberTracks) []parser.Track) map[string]bool {
+	out := map[string]bool{}
+	for _, in := range t.insts {
+		for _, tr := range get(t.tracksOf(in.conf())) {
+			out[tr.Name] = true
+		}
+	}
+	return out
+}
+
+// startFiles initialises (init_file) and reads the used track files,
+// then polls them.
+func (t *tracking) startFiles() {
+	used := t.used(func(tr memberTracks) []parser.Track { return tr.files })
+	paths := map[string]string{}
+	for _, tf := range t.cfg.TrackFiles {
+		if !used[tf.Name] {
+			continue
+		}
+		if err := initTrackFile(tf); err != nil {
+			t.e.log.Error("track_file", "name", tf.Name, "err", err)
+		}
+		paths[tf.Name] = tf.File
+	}
+	if len(paths) == 0 {
+		return
+	}
+	t.fileW = newFileWatcher(paths, trackFileInterval)
+	t.files = t.fileW.initial()
+	last := map[string]int64{}
+	for k, v := range t.files {
+		last[k] = v
+	}
+	go t.fileW.run(last, t.fileEvents)
+}
+
+// startProcs counts the used tracked processes, then polls /proc.
+func (t *tracking) startProcs() {
+	used := t.used(func(tr memberTracks) []parser.Track { return tr.procs })
+	var tps []*parser.TrackProcess
+	for _, tp := range t.cfg.TrackProcesses {
+		if used[tp.Name] {
+			tps = append(tps, tp)
+		}
+	}
+	if len(tps) == 0 {
+		return
+	}
+	t.procW = newProcWatcher(procRoot, tps, trackProcessInterval)
+	t.procs = t.procW.initial()
+	go t.procW.run(t.procEvents)
+}
+
+// memberTracks are an instance's trackers plus those of its sync group.
+type memberTracks struct {
+	scripts, ifaces, files, procs []parser.Track
+}
+
+func (t *tracking) tracksOf(in *parser.Instance) memberTracks {
+	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
+	if g := t.groups.of(in.Name); g != nil {
+		c := g.cfg
+		tr.scripts = append(append([]parser.Track(nil), tr.scripts...), c.TrackScripts...)
+		tr.ifaces = append(append([]parser.Track(nil), tr.ifaces...), c.TrackInterfaces...)
+		tr.files = append(append([]parser.Track(nil), tr.files...), c.TrackFiles...)
+		tr.procs = append(append([]parser.Track(nil), tr.procs...), c.TrackProcesses...)
+	}
+	return tr
+}
+
+func hasTrack(list []parser.Track, name string) bool {
+	for _, tr := range list {
+		if tr.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // disabled marks a script that cannot run: its track_script entries are
@@ -115,7 +219,7 @@ func (t *tracking) interfaces(in *parser.Instance) []string {
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, in.Interface)
 	}
-	for _, ti := range in.TrackInterfaces {
+	for _, ti := range t.tracksOf(in).ifaces {
 		out = append(out, ti.Name)
 	}
 	return out
@@ -133,6 +237,10 @@ func (t *tracking) loop() {
 			return
 		case ev := <-t.events:
 			t.checkChanged(ev)
+		case ev := <-t.fileEvents:
+			t.fileChanged(ev)
+		case ev := <-t.procEvents:
+			t.procChanged(ev)
 		case ev, ok := <-linkEvents:
 			if !ok {
 				linkEvents = nil
@@ -160,12 +268,34 @@ func (t *tracking) checkChanged(ev script.CheckEvent) {
 	t.mu.Lock()
 	t.conds[ev.Name] = cond
 	t.mu.Unlock()
+	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.scripts, ev.Name) })
+}
+
+func (t *tracking) fileChanged(ev fileEvent) {
+	t.e.log.Info("track_file changed", "name", ev.Name, "value", ev.Value)
+	t.mu.Lock()
+	t.files[ev.Name] = ev.Value
+	t.mu.Unlock()
+	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.files, ev.Name) })
+}
+
+func (t *tracking) procChanged(ev procEvent) {
+	verdict := "lost quorum"
+	if ev.Up {
+		verdict = "gained quorum"
+	}
+	t.e.log.Info("track_process "+verdict, "name", ev.Name)
+	t.mu.Lock()
+	t.procs[ev.Name] = ev.Up
+	t.mu.Unlock()
+	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.procs, ev.Name) })
+}
+
+// applyWhere re-applies the instances whose trackers match.
+func (t *tracking) applyWhere(uses func(memberTracks) bool) {
 	for _, in := range t.insts {
-		for _, ts := range in.conf().TrackScripts {
-			if ts.Name == ev.Name {
-				t.apply(in)
-				break
-			}
+		if uses(t.tracksOf(in.conf())) {
+			t.apply(in)
 		}
 	}
 }
@@ -199,18 +329,69 @@ func (t *tracking) linkChanged(ev netif.Event) {
 	}
 }
 
-// apply recomputes an instance's effective priority and fault.
+// apply recomputes an instance's effective priority and fault; for a
+// sync group member, those of every member, which share one fault.
 func (t *tracking) apply(in *instance) {
-	ev := script.Evaluate(in.conf().Priority, t.trackers(in.conf()))
-	in.vi.SetPriority(ev.Effective)
-	in.vi.SetFault(ev.InFault())
+	g := t.groups.of(in.conf().Name)
+	if g == nil {
+		ev := t.evaluate(in)
+		t.setPriority(in, ev.Effective)
+		in.vi.SetFault(ev.InFault())
+		return
+	}
+	var members []*instance
+	for _, m := range t.insts {
+		if t.groups.of(m.conf().Name) == g {
+			members = append(members, m)
+		}
+	}
+	evs := make([]script.Evaluation, len(members))
+	fault := false
+	for i, m := range members {
+		evs[i] = t.evaluate(m)
+		fault = fault || evs[i].InFault()
+	}
+	for i, m := range members {
+		t.setPriority(m, evs[i].Effective)
+		m.vi.SetFault(fault)
+	}
+}
+
+func (t *tracking) evaluate(in *instance) script.Evaluation {
+	return script.Evaluate(in.conf().Priority, t.trackers(in.conf()))
+}
+
+// setPriority hands the effective priority to the instance and, with
+// notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
+// FIFOs when it changed while MASTER or BACKUP (reference 3.5).
+func (t *tracking) setPriority(in *instance, prio int) {
+	in.vi.SetPriority(prio)
+	t.mu.Lock()
+	old := t.prio[in]
+	t.prio[in] = prio
+	t.mu.Unlock()
+	if old == prio || !t.notifyPriority(in.conf()) {
+		return
+	}
+	switch st := in.vi.State(); st {
+	case vrrp.StateMaster, vrrp.StateBackup:
+		t.e.notifyEvent(in.conf().Name, st.String()+"_PRIORITY", prio)
+	}
+}
+
+func (t *tracking) notifyPriority(in *parser.Instance) bool {
+	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
+		return true
+	}
+	return in.NotifyPriorityChanges
 }
 
 func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
+	tr := t.tracksOf(in)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []script.Tracker
-	for _, ts := range in.TrackScripts {
+	for _, ts := range tr.scripts {
 		cond, ok := t.conds[ts.Name]
 		if cond == disabled {
 			continue
@@ -223,8 +404,22 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
 	}
-	for _, ti := range in.TrackInterfaces {
+	for _, ti := range tr.ifaces {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: ti.Name, Weight: ti.Weight, Reverse: ti.Reverse, Cond: linkCond(t.links[ti.Name])})
+	}
+	for _, tf := range tr.files {
+		v, ok := t.files[tf.Name]
+		if !ok {
+			continue // not configured: dropped by the parser's checks
+		}
+		out = append(out, script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v})
+	}
+	for _, tp := range tr.procs {
+		up, ok := t.procs[tp.Name]
+		if !ok {
+			continue
+		}
+		out = append(out, script.Tracker{Kind: script.TrackProcess, Name: tp.Name, Weight: tp.Weight, Reverse: tp.Reverse, Cond: linkCond(up)})
 	}
 	return out
 }
@@ -245,6 +440,12 @@ func (t *tracking) close() {
 	close(t.quit)
 	for _, c := range t.checks {
 		_ = c.Close()
+	}
+	if t.fileW != nil {
+		t.fileW.close()
+	}
+	if t.procW != nil {
+		t.procW.close()
 	}
 	if t.watcher != nil {
 		_ = t.watcher.Close()

@@ -1,0 +1,53 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/goalived/goalived/parser"
+)
+
+func TestFIFOConfigs(t *testing.T) {
+	cmds := newCommands(parser.GlobalDefs{})
+	tests := []struct {
+		name      string
+		g         parser.GlobalDefs
+		paths     []string
+		readers   int
+		warn, err string
+	}{
+		{"none", parser.GlobalDefs{}, nil, 0, "", ""},
+		{"both", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b"}},
+			[]string{"/run/a", "/run/b"}, 0, "", ""},
+		{"same path: vrrp one ignored", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &parser.FIFO{Path: "/run/a"}},
+			[]string{"/run/a"}, 0, "same as notify_fifo", ""},
+		{"reader script", parser.GlobalDefs{VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b", Script: &parser.Command{Cmd: "/bin/cat", Argv: []string{"/bin/cat"}}}},
+			[]string{"/run/b"}, 1, "", ""},
+		{"missing reader disables that fifo only", parser.GlobalDefs{
+			NotifyFIFO:     &parser.FIFO{Path: "/run/a", Script: &parser.Command{Cmd: "/no/such/reader", Argv: []string{"/no/such/reader"}}},
+			VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b"}},
+			[]string{"/run/b"}, 0, "", "notify fifo /run/a: reader"},
+		{"unknown owner", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a", User: "no-such-user-gl"}},
+			nil, 0, "", "notify fifo /run/a"},
+	}
+	for _, tc := range tests {
+		cfgs, warns, err := fifoConfigs(tc.g, cmds)
+		var paths []string
+		readers := 0
+		for _, c := range cfgs {
+			paths = append(paths, c.Path)
+			if c.Reader != nil {
+				readers++
+			}
+		}
+		if strings.Join(paths, ",") != strings.Join(tc.paths, ",") || readers != tc.readers {
+			t.Errorf("%s: paths %v readers %d, want %v %d", tc.name, paths, readers, tc.paths, tc.readers)
+		}
+		if w := strings.Join(warns, "\n"); tc.warn == "" && w != "" || !strings.Contains(w, tc.warn) {
+			t.Errorf("%s: warnings %q, want %q", tc.name, w, tc.warn)
+		}
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s: err %v, want %q", tc.name, err, tc.err)
+		}
+	}
+}

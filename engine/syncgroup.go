@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// Sync groups (reference 3.6) as far as the vrrp.Instance API allows:
+//
+//   - FAULT together: tracking puts every member in FAULT while any
+//     member's own or group trackers fault it (see tracking.applyGroup),
+//     so the group stays FAULT until no member has a fault;
+//   - group trackers (track_script/interface/file/process in the group
+//     block) apply to every member with their weights;
+//   - group notifies (type GROUP, priority 0, FIFO `GROUP "name" STATE 0`)
+//     are sent once per group transition.
+//
+// Not done, because vrrp.Instance has no way to hold a member back from
+// MASTER or to force it to BACKUP/MASTER: "a member becomes MASTER only
+// when every member wants MASTER" and "one member leaving MASTER takes
+// the others to BACKUP" (and the start-up rule that follows from it).
+// Members elect independently; with peers whose members' priorities move
+// together (the usual case: shared trackers on the group) the outcome is
+// the same, but a member that alone loses its election stays BACKUP while
+// the others remain MASTER.
+
+// syncGroups are the configured groups, by member name. It is replaced
+// as a whole on reload.
+type syncGroups struct {
+	byMember map[string]*syncGroup
+}
+
+type syncGroup struct {
+	cfg    *parser.SyncGroup
+	notify script.NotifyScripts
+
+	mu     sync.Mutex // guards states and state; held while notifying to keep FIFO order
+	states map[string]string
+	state  string // "" until the first member leaves INIT
+}
+
+// newSyncGroups builds the groups of cfg. prev are the states of the
+// groups before a reload: a group that keeps its name keeps its state,
+// so a reload does not repeat its notifies.
+func (e *Engine) newSyncGroups(cfg *parser.Config, prev *syncGroups) *syncGroups {
+	gs := &syncGroups{byMember: map[string]*syncGroup{}}
+	for _, pg := range cfg.SyncGroups {
+		g := &syncGroup{cfg: pg, notify: e.notifyScripts(pg.Name, &pg.Notify), states: map[string]string{}}
+		if old := prev.group(pg.Name); old != nil {
+			old.mu.Lock()
+			g.state = old.state
+			for m, s := range old.states {
+				g.states[m] = s
+			}
+			old.mu.Unlock()
+		}
+		for _, m := range pg.Members {
+			gs.byMember[m] = g
+		}
+	}
+	return gs
+}
+
+// group finds a group by name; gs may be nil.
+func (gs *syncGroups) group(name string) *syncGroup {
+	if gs == nil {
+		return nil
+	}
+	for _, g := range gs.byMember {
+		if g.cfg.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// of returns the group of an instance, or nil; gs may be nil.
+func (gs *syncGroups) of(instance string) *syncGroup {
+	if gs == nil {
+		return nil
+	}
+	return gs.byMember[instance]
+}
+
+// nextGroupState applies one member transition to the group's state:
+// FAULT of any member makes the group FAULT, and it stays FAULT while some
+// member is still FAULT; otherwise the group follows the member (keepalived
+// forces the other members the same way). INIT is not a group state.
+func nextGroupState(cur string, states map[string]string, member, to string) (string, bool) {
+	states[member] = to
+	if to == vrrp.StateInit.String() {
+		return cur, false
+	}
+	if cur == "FAULT" && to != "FAULT" && to != "STOP" {
+		for _, s := range states {
+			if s == "FAULT" {
+				return cur, false
+			}
+		}
+	}
+	return to, to != cur
+}
+
+// memberTransition records a member's new state and sends the group's
+// notifies when the group's state changes.
+func (e *Engine) memberTransition(instance string, to vrrp.State) {
+	g := e.groups.Load().of(instance)
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	next, changed := nextGroupState(g.state, g.states, instance, to.String())
+	if !changed {
+		return
+	}
+	g.state = next
+	e.log.Info("sync group state change", "group", g.cfg.Name, "to", next, "member", instance)
+	t := script.Transition{Group: true, Name: g.cfg.Name, State: next}
+	if err := e.notifier.Notify(g.notify, t); err != nil {
+		e.log.Warn("notify", "group", g.cfg.Name, "state", next, "err", err)
+	}
+}

@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// track_file (reference 2.6, 3.1): the first integer of a file, read at
+// start and whenever it changes, multiplied by the tracker's weight.
+//
+// keepalived learns of changes through inotify. goalived polls every
+// fileInterval instead: a few small reads per second cost nothing, and
+// polling also follows a file that is replaced by rename, deleted or
+// created later, or lives on a file system without inotify, with no
+// directory-watch bookkeeping. A change is seen within fileInterval.
+const fileInterval = 100 * time.Millisecond
+
+// fileReadMax is how much of the file keepalived reads (a 128-byte buffer).
+const fileReadMax = 127
+
+// fileEvent says that a tracked file now holds Value.
+type fileEvent struct {
+	Name  string
+	Value int64
+}
+
+// parseTrackFile reads the file contents the way keepalived's strtol(buf,
+// NULL, 0) does: leading white space, an optional sign, then decimal, 0x
+// hexadecimal or 0 octal digits up to the first other character. No
+// digits at all read as 0. ok is false for a number outside the C int
+// range, which keepalived ignores ("Invalid number ... - ignoring"),
+// keeping the previous value.
+func parseTrackFile(b []byte) (v int64, ok bool) {
+	i := 0
+	for i < len(b) && isCSpace(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	base := 10
+	switch {
+	case i+2 < len(b) && b[i] == '0' && (b[i+1] == 'x' || b[i+1] == 'X') && hexDigit(b[i+2]) >= 0:
+		base, i = 16, i+2
+	case i < len(b) && b[i] == '0':
+		base = 8
+	}
+	var n uint64
+	for ; i < len(b); i++ {
+		d := hexDigit(b[i])
+		if d < 0 || d >= base {
+			break
+		}
+		n = n*uint64(base) + uint64(d)
+		if n > math.MaxInt32+1 {
+			return 0, false
+		}
+	}
+	v = int64(n)
+	if neg {
+		v = -v
+	}
+	if v > math.MaxInt32 || v < math.MinInt32 {
+		return 0, false
+	}
+	return v, true
+}
+
+func isCSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// readTrackFile returns the file's value. A missing or unreadable file
+// is 0, as in keepalived; ok is false when the contents must be ignored.
+func readTrackFile(path string) (v int64, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, true
+	}
+	defer f.Close()
+	buf := make([]byte, fileReadMax)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return 0, true
+	}
+	return parseTrackFile(buf[:n])
+}
+
+// initTrackFile applies init_file: create the file holding InitValue, or
+// overwrite an existing one with `overwrite`. An existing non-regular file
+// is an error and left alone.
+func initTrackFile(tf *parser.TrackFile) error {
+	if !tf.InitFile {
+		return nil
+	}
+	st, err := os.Stat(tf.File)
+	switch {
+	case err == nil && !st.Mode().IsRegular():
+		return fmt.Errorf("init track file %s: not a regular file", tf.File)
+	case err == nil && !tf.InitOverwrite:
+		return nil
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("init track file %s: %w", tf.File, err)
+	}
+	if err := os.WriteFile(tf.File, []byte(strconv.Itoa(tf.InitValue)+"\n"), 0o644); err != nil {
+		return fmt.Errorf("init track file %s: %w", tf.File, err)
+	}
+	return nil
+}
+
+// fileWatcher polls the tracked files and sends a fileEvent for each
+// change of value (and one for every file at start).
+type fileWatcher struct {
+	files    map[string]string // track_file name -> path
+	interval time.Duration
+	quit     chan struct{}
+	done     chan struct{}
+}
+
+func newFileWatcher(files map[string]string, interval time.Duration) *fileWatcher {
+	return &fileWatcher{files: files, interval: interval, quit: make(chan struct{}), done: make(chan struct{})}
+}
+
+// initial reads every file once, synchronously, so that the first
+// priorities already include the files.
+func (w *fileWatcher) initial() map[string]int64 {
+	out := map[string]int64{}
+	for name, path := range w.files {
+		v, _ := readTrackFile(path)
+		out[name] = v
+	}
+	return out
+}
+
+// run polls until close, starting from the values last.
+func (w *fileWatcher) run(last map[string]int64, events chan<- fileEvent) {
+	defer close(w.done)
+	t := time.NewTicker(w.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.quit:
+			return
+		case <-t.C:
+		}
+		for name, path := range w.files {
+			v, ok := readTrackFile(path)
+			if !ok || v == last[name] {
+				continue
+			}
+			last[name] = v
+			select {
+			case events <- fileEvent{Name: name, Value: v}:
+			case <-w.quit:
+				return
+			}
+		}
+	}
+}
+
+func (w *fileWatcher) close() {
+	close(w.quit)
+	<-w.done
+}

@@ -1,0 +1,186 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/parser"
+)
+
+func TestParseTrackFile(t *testing.T) {
+	type res struct {
+		V  int64
+		OK bool
+	}
+	tests := []struct {
+		in   string
+		want res
+	}{
+		{"", res{0, true}},
+		{"0\n", res{0, true}},
+		{"42\n", res{42, true}},
+		{"  -17 trailing words", res{-17, true}},
+		{"+5", res{5, true}},
+		{"\t\n 7", res{7, true}},
+		{"0x1f", res{31, true}},
+		{"0X10", res{16, true}},
+		{"0x", res{0, true}},  // strtol stops after the 0
+		{"0xg", res{0, true}}, // same
+		{"010", res{8, true}}, // octal, as strtol base 0
+		{"09", res{0, true}},  // 9 is no octal digit
+		{"abc", res{0, true}},
+		{"12abc", res{12, true}},
+		{"-", res{0, true}},
+		{"2147483647", res{2147483647, true}},
+		{"-2147483648", res{-2147483648, true}},
+		{"2147483648", res{0, false}},
+		{"-2147483649", res{0, false}},
+		{"99999999999999999999999", res{0, false}},
+	}
+	for _, tc := range tests {
+		v, ok := parseTrackFile([]byte(tc.in))
+		if diff := cmp.Diff(tc.want, res{v, ok}); diff != "" {
+			t.Errorf("parseTrackFile(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func FuzzParseTrackFile(f *testing.F) {
+	for _, s := range []string{"", "1", "-0x7fffffff", "0777", " +12 ", "0x", "9999999999"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, ok := parseTrackFile(b)
+		if !ok && v != 0 {
+			t.Fatalf("rejected input gave value %d", v)
+		}
+		if v < -1<<31 || v > 1<<31-1 {
+			t.Fatalf("value %d outside the C int range", v)
+		}
+	})
+}
+
+func TestReadTrackFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if v, ok := readTrackFile(p); v != 0 || !ok {
+		t.Errorf("missing file: got %d %v, want 0 true", v, ok)
+	}
+	// Only the first 127 bytes count, as keepalived's buffer.
+	long := make([]byte, 200)
+	for i := range long {
+		long[i] = ' '
+	}
+	copy(long[150:], "5")
+	if err := os.WriteFile(p, long, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := readTrackFile(p); v != 0 || !ok {
+		t.Errorf("number after byte 127: got %d %v, want 0 true", v, ok)
+	}
+}
+
+func TestInitTrackFile(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		existing *string
+		tf       parser.TrackFile
+		want     string
+	}{
+		{"no init_file leaves it missing", nil, parser.TrackFile{}, "<missing>"},
+		{"creates with 0", nil, parser.TrackFile{InitFile: true}, "0\n"},
+		{"creates with value", nil, parser.TrackFile{InitFile: true, InitValue: -20}, "-20\n"},
+		{"keeps existing", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3}, "7\n"},
+		{"overwrites", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, "3\n"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, string(rune('a'+i)))
+			if tc.existing != nil {
+				if err := os.WriteFile(p, []byte(*tc.existing), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tc.tf.File = p
+			if err := initTrackFile(&tc.tf); err != nil {
+				t.Fatal(err)
+			}
+			got := "<missing>"
+			if b, err := os.ReadFile(p); err == nil {
+				got = string(b)
+			}
+			if got != tc.want {
+				t.Errorf("file holds %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true, InitOverwrite: true}); err == nil {
+		t.Error("init_file on a directory: want an error")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFileWatcher(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if err := os.WriteFile(a, []byte("10\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := newFileWatcher(map[string]string{"A": a, "B": b}, 5*time.Millisecond)
+	init := w.initial()
+	if diff := cmp.Diff(map[string]int64{"A": 10, "B": 0}, init); diff != "" {
+		t.Fatalf("initial values (-want +got):\n%s", diff)
+	}
+	events := make(chan fileEvent)
+	go w.run(init, events)
+	defer w.close()
+
+	write := func(p, s string) {
+		t.Helper()
+		// Replace by rename, as editors and config tools do.
+		tmp := p + ".tmp"
+		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func() fileEvent {
+		t.Helper()
+		select {
+		case ev := <-events:
+			return ev
+		case <-time.After(5 * time.Second):
+			t.Fatal("no file event within 5 s")
+		}
+		return fileEvent{}
+	}
+	write(b, "-3")
+	if diff := cmp.Diff(fileEvent{"B", -3}, next()); diff != "" {
+		t.Errorf("after creating b (-want +got):\n%s", diff)
+	}
+	write(a, "10 same value\n") // no event: the value did not change
+	write(a, "0x20")
+	if diff := cmp.Diff(fileEvent{"A", 32}, next()); diff != "" {
+		t.Errorf("after rewriting a (-want +got):\n%s", diff)
+	}
+	write(a, "99999999999") // ignored: out of range
+	if err := os.Remove(b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fileEvent{"B", 0}, next()); diff != "" {
+		t.Errorf("after removing b (-want +got):\n%s", diff)
+	}
+	select {
+	case ev := <-events:
+		t.Errorf("unexpected event %+v", ev)
+	case <-time.After(50 * time.Millisecond):
+	}
+}

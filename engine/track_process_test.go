@@ -1,0 +1,204 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/parser"
+)
+
+func cmdline(args ...string) []byte {
+	return []byte(strings.Join(args, "\x00") + "\x00")
+}
+
+func TestProcessMatches(t *testing.T) {
+	krb := procInfo{comm: "krb5kdc", cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
+	tests := []struct {
+		name string
+		tp   parser.TrackProcess
+		p    procInfo
+		want bool
+	}{
+		{"comm", parser.TrackProcess{Process: "krb5kdc"}, krb, true},
+		{"comm is not argv0", parser.TrackProcess{Process: "/usr/sbin/krb5kdc"}, krb, false},
+		{"zombie", parser.TrackProcess{Process: "krb5kdc"}, procInfo{comm: "krb5kdc", zombie: true}, false},
+		{"comm exact only", parser.TrackProcess{Process: "krb5"}, krb, false},
+		{"full_command argv0", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", FullCommand: true}, krb, true},
+		{"full_command other argv0", parser.TrackProcess{Process: "krb5kdc", FullCommand: true}, krb, false},
+		{"exact params", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid"}, ParamMatch: "exact"}, krb, true},
+		{"exact params too few", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n"}, ParamMatch: "exact"}, krb, false},
+		{"bare param_match, no params, process has some", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", ParamMatch: "exact"}, krb, false},
+		{"bare param_match, no params, none given", parser.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, procInfo{cmdline: cmdline("/bin/sleep")}, true},
+		{"partial: complete leading params", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P"}, ParamMatch: "partial"}, krb, true},
+		{"partial: last param must be complete", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "partial"}, krb, false},
+		{"initial: last param may be a prefix", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "initial"}, krb, true},
+		{"initial: earlier params complete", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-", "-P"}, ParamMatch: "initial"}, krb, false},
+		{"params longer than cmdline", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid", "x"}, ParamMatch: "initial"}, krb, false},
+		{"empty cmdline (kernel thread)", parser.TrackProcess{Process: "kthreadd", FullCommand: true}, procInfo{comm: "kthreadd"}, false},
+	}
+	for _, tc := range tests {
+		if got := processMatches(&tc.tp, tc.p); got != tc.want {
+			t.Errorf("%s: processMatches = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestQuorumUp(t *testing.T) {
+	tests := []struct {
+		quorum, max, n int
+		want           bool
+	}{
+		{1, -1, 0, false}, {1, -1, 1, true}, {1, -1, 100, true},
+		{2, 3, 1, false}, {2, 3, 2, true}, {2, 3, 3, true}, {2, 3, 4, false},
+		{1, 1, 2, false},
+	}
+	for _, tc := range tests {
+		tp := parser.TrackProcess{Quorum: tc.quorum, QuorumMax: tc.max}
+		if got := quorumUp(&tp, tc.n); got != tc.want {
+			t.Errorf("quorum %d..%d with %d processes: got %v, want %v", tc.quorum, tc.max, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestDebounce(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	type step struct {
+		ms      int
+		raw     bool
+		changed bool
+		up      bool
+	}
+	tests := []struct {
+		name       string
+		fork, term time.Duration
+		start      bool
+		steps      []step
+	}{
+		{"no delays follow at once", 0, 0, false, []step{
+			{0, true, true, true}, {10, true, false, true}, {20, false, true, false},
+		}},
+		{"fork delay", 100 * time.Millisecond, 0, false, []step{
+			{0, true, false, false}, {50, true, false, false}, {100, true, true, true}, {110, false, true, false},
+		}},
+		{"gain reverted within fork delay is never reported", 100 * time.Millisecond, 0, false, []step{
+			{0, true, false, false}, {50, false, false, false}, {120, true, false, false}, {219, true, false, false}, {220, true, true, true},
+		}},
+		{"terminate delay", 0, 200 * time.Millisecond, true, []step{
+			{0, false, false, true}, {150, true, false, true}, {300, false, false, true}, {499, false, false, true}, {500, false, true, false},
+		}},
+	}
+	for _, tc := range tests {
+		d := debounce{up: tc.start}
+		for i, s := range tc.steps {
+			changed := d.observe(s.raw, at(s.ms), tc.fork, tc.term)
+			if changed != s.changed || d.up != s.up {
+				t.Errorf("%s step %d (t=%dms raw=%v): changed=%v up=%v, want %v %v", tc.name, i, s.ms, s.raw, changed, d.up, s.changed, s.up)
+			}
+		}
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	tests := []struct {
+		in   string
+		want procInfo
+		ok   bool
+	}{
+		{"123 (krb5kdc) S 1 123 123 0", procInfo{comm: "krb5kdc"}, true},
+		{"7 (a) b) Z 1", procInfo{comm: "a) b", zombie: true}, true},
+		{"7 () R 1", procInfo{comm: ""}, true},
+		{"garbage", procInfo{}, false},
+		{"1 (x)", procInfo{}, false},
+	}
+	for _, tc := range tests {
+		got, ok := parseStat([]byte(tc.in))
+		if ok != tc.ok || !cmp.Equal(tc.want, got, cmp.AllowUnexported(procInfo{})) {
+			t.Errorf("parseStat(%q) = %+v %v, want %+v %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// fakeProc writes a /proc-like tree.
+func fakeProc(t *testing.T, root string, pid, stat string, argv ...string) {
+	t.Helper()
+	d := filepath.Join(root, pid)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "stat"), []byte(stat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "cmdline"), cmdline(argv...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProcWatcher(t *testing.T) {
+	root := t.TempDir()
+	fakeProc(t, root, "10", "10 (krb5kdc) S 1", "/usr/sbin/krb5kdc", "-n")
+	fakeProc(t, root, "11", "11 (krb5kdc) Z 1")
+	fakeProc(t, root, "12", "12 (sleep) S 1", "/bin/sleep", "100")
+	if err := os.MkdirAll(filepath.Join(root, "self"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	kdc := &parser.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
+	two := &parser.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
+	sleep := &parser.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
+		TerminateDelay: 30 * time.Millisecond}
+	w := newProcWatcher(root, []*parser.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
+	if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
+		t.Fatalf("initial quorum (-want +got):\n%s", diff)
+	}
+	events := make(chan procEvent)
+	go w.run(events)
+	defer w.close()
+	next := func() procEvent {
+		t.Helper()
+		select {
+		case ev := <-events:
+			return ev
+		case <-time.After(5 * time.Second):
+			t.Fatal("no process event within 5 s")
+		}
+		return procEvent{}
+	}
+	fakeProc(t, root, "13", "13 (krb5kdc) R 1", "krb5kdc")
+	if diff := cmp.Diff(procEvent{"two", true}, next()); diff != "" {
+		t.Errorf("second kdc (-want +got):\n%s", diff)
+	}
+	start := time.Now()
+	if err := os.RemoveAll(filepath.Join(root, "12")); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(procEvent{"sleep", false}, next()); diff != "" {
+		t.Errorf("sleep gone (-want +got):\n%s", diff)
+	}
+	if took := time.Since(start); took < 30*time.Millisecond {
+		t.Errorf("loss reported after %v, before terminate_delay 30ms", took)
+	}
+}
+
+// TestScanProcsSelf reads the real /proc: the test binary itself must be
+// found by its comm and by its full command line.
+func TestScanProcsSelf(t *testing.T) {
+	self, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	comm := strings.TrimSpace(string(self))
+	argv0 := os.Args[0]
+	byComm := &parser.TrackProcess{Name: "c", Process: comm, Quorum: 1, QuorumMax: -1}
+	byArgv := &parser.TrackProcess{Name: "a", Process: argv0, FullCommand: true, Quorum: 1, QuorumMax: -1}
+	none := &parser.TrackProcess{Name: "n", Process: "no-such-process-x", Quorum: 1, QuorumMax: -1}
+	w := newProcWatcher("/proc", []*parser.TrackProcess{byComm, byArgv, none}, time.Second)
+	n := w.counts()
+	if n["c"] < 1 || n["a"] < 1 || n["n"] != 0 {
+		t.Errorf("counts %v: want c>=1 (comm %q), a>=1 (argv0 %q), n=0", n, comm, argv0)
+	}
+}
