@@ -235,7 +235,11 @@ func (n *node) run(t *testing.T) {
 	}
 	n.proc = p
 	t.Cleanup(func() {
+		began := time.Now()
 		p.Stop()
+		if d := time.Since(began); d > 2*time.Second {
+			t.Errorf("%v (pid %d) took %v to stop at cleanup", n, p.Pid(), d)
+		}
 		if t.Failed() {
 			t.Logf("output of %v (pid %d):\n%s", n, p.Pid(), p.Output())
 		}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+// interopCase is one protocol variant a mixed goalived/keepalived pair
+// must agree on.
+type interopCase struct {
+	name    string
+	base    vrrpConf
+	unicast bool
+}
+
+var interopCases = []interopCase{
+	// The user's configuration shape (seed-example.md).
+	{"v2-pass", vrrpConf{State: "BACKUP", VRID: 51, AdvertInt: "1", AuthPass: "11111", VIP: "192.0.2.151"}, false},
+	{"v2-noauth", vrrpConf{State: "BACKUP", VRID: 52, AdvertInt: "1", VIP: "192.0.2.152"}, false},
+	{"v3-ipv4", vrrpConf{State: "BACKUP", VRID: 53, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.153"}, false},
+	{"v3-ipv6", vrrpConf{State: "BACKUP", VRID: 54, AdvertInt: "0.2", VIP: "2001:db8::154/64"}, false},
+	{"v2-ipv4-unicast", vrrpConf{State: "BACKUP", VRID: 55, AdvertInt: "1", AuthPass: "s3cret", VIP: "192.0.2.155"}, true},
+	{"v3-ipv4-unicast", vrrpConf{State: "BACKUP", VRID: 56, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.156"}, true},
+	{"v3-ipv6-unicast", vrrpConf{State: "BACKUP", VRID: 57, AdvertInt: "0.2", VIP: "2001:db8::157/64"}, true},
+}
+
+// TestIntegrationInterop runs every variant as a mixed pair in both
+// roles: the higher-priority router (host 0) is goalived and the backup
+// keepalived 2.2.7, then the reverse. The right router becomes master and
+// stays the only one, its graceful exit hands the VIP to the other
+// implementation, and its restart takes the VIP back (preemption).
+func TestIntegrationInterop(t *testing.T) {
+	keepalivedBinary(t)
+	l := newTestlab(t, 2)
+	roles := []struct {
+		name           string
+		master, backup string
+	}{
+		{"goalived-master", goalivedKind, keepalivedKind},
+		{"keepalived-master", keepalivedKind, goalivedKind},
+	}
+	for _, tc := range interopCases {
+		for _, r := range roles {
+			t.Run(tc.name+"/"+r.name, func(t *testing.T) {
+				interopScenario(t, l, tc, r.master, r.backup)
+			})
+		}
+	}
+}
+
+func interopScenario(t *testing.T, l *testlab, tc interopCase, masterKind, backupKind string) {
+	const hiPrio, loPrio = 150, 100
+	confs := l.confs(t, tc.base, tc.unicast, []int{0, 1}, []int{hiPrio, loPrio})
+	vip, c := tc.base.vip(t), tc.base
+	m := l.start(t, 0, masterKind, confs[0])
+	b := l.start(t, 1, backupKind, confs[1])
+
+	// keepalived needs a moment to start, so the backup may win the first
+	// election; the master then preempts it. Either way the pair
+	// converges on host 0 within two down intervals.
+	// Once converged the backup must keep accepting the master's adverts:
+	// a window longer than its Master_Down_Interval shows it does.
+	l.waitHolder(t, vip, 0, 2*c.masterDown(t, loPrio)+startMargin)
+	l.steadyHolder(t, vip, 0, c.masterDown(t, loPrio)+c.advert(t))
+	for _, n := range []*node{m, b} {
+		if n.kind == goalivedKind {
+			n.waitState(t, map[*node]string{m: "MASTER", b: "BACKUP"}[n], 0)
+		}
+	}
+	l.clientReaches(t, vip, 0)
+
+	// Graceful failover to the other implementation.
+	stop := time.Now()
+	m.term(t)
+	l.waitHolder(t, vip, 1, c.masterDown(t, loPrio)+crashMargin)
+	took := time.Since(stop)
+	t.Logf("%v -> %v graceful failover took %v (skew %v)", m, b, took, c.skew(t, loPrio))
+	if max := c.skew(t, loPrio) + takeoverMargin; took > max {
+		t.Errorf("graceful failover %v -> %v took %v, want within skew + margin = %v (the priority-0 advert was not acted on)",
+			m, b, took, max)
+	}
+	m.waitExit(t)
+	l.steadyHolder(t, vip, 1, 2*c.advert(t))
+	l.clientReaches(t, vip, 1)
+
+	// The master's restart preempts the other implementation.
+	m.run(t)
+	l.waitHolder(t, vip, 0, c.masterDown(t, hiPrio)+startMargin+time.Second)
+	l.steadyHolder(t, vip, 0, 2*c.advert(t))
+	l.clientReaches(t, vip, 0)
+}
+
+// TestIntegrationNoDualMaster samples both routers' VIPs every 50 ms for
+// a steady 5 s window, for a goalived pair and for each mixed pair, with
+// VRRPv3 at 100 ms adverts where a lost or misread advert shows quickly.
+func TestIntegrationNoDualMaster(t *testing.T) {
+	l := newTestlab(t, 2)
+	pairs := []struct {
+		name   string
+		kinds  [2]string
+		needKA bool
+	}{
+		{"goalived-goalived", [2]string{goalivedKind, goalivedKind}, false},
+		{"goalived-keepalived", [2]string{goalivedKind, keepalivedKind}, true},
+		{"keepalived-goalived", [2]string{keepalivedKind, goalivedKind}, true},
+	}
+	for k, p := range pairs {
+		t.Run(p.name, func(t *testing.T) {
+			if p.needKA {
+				keepalivedBinary(t)
+			}
+			base := vrrpConf{State: "BACKUP", VRID: 61 + k, Version: 3, AdvertInt: "0.1", VIP: "192.0.2.16" + string(rune('1'+k))}
+			confs := l.confs(t, base, false, []int{0, 1}, []int{200, 100})
+			vip := base.vip(t)
+			l.start(t, 0, p.kinds[0], confs[0])
+			l.start(t, 1, p.kinds[1], confs[1])
+			l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
+			l.steadyHolder(t, vip, 0, 5*time.Second)
+		})
+	}
+}
