@@ -1,0 +1,59 @@
+package nslab
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+)
+
+// HasAddr reports whether the host with the given role has a on any of
+// its interfaces. It asks the kernel through a netlink socket opened in
+// the host's namespace, so it is cheap enough to poll every few ms.
+func (l *Lab) HasAddr(role string, a netip.Addr) (bool, error) {
+	h, err := l.handle(role)
+	if err != nil {
+		return false, err
+	}
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return false, fmt.Errorf("list addresses in %s: %w", role, err)
+	}
+	for _, x := range addrs {
+		if got, ok := netip.AddrFromSlice(x.IP); ok && got.Unmap() == a {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// handle returns the cached netlink handle of a host's namespace.
+func (l *Lab) handle(role string) (*netlink.Handle, error) {
+	host, err := l.Host(role)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil, fmt.Errorf("netlink handle in %s: lab closed", host.Name)
+	}
+	if h, ok := l.handles[role]; ok {
+		return h, nil
+	}
+	ns, err := netns.GetFromName(host.Name)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace %s: %w", host.Name, err)
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		return nil, fmt.Errorf("netlink handle in %s: %w", host.Name, err)
+	}
+	if l.handles == nil {
+		l.handles = map[string]*netlink.Handle{}
+	}
+	l.handles[role] = h
+	return h, nil
+}

@@ -1,0 +1,97 @@
+package nslab
+
+import (
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestCheckNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		prefix  string
+		roles   []string
+		wantErr string
+	}{
+		{"ok", "demo", []string{"a", "b", "client"}, ""},
+		{"empty prefix", "", []string{"a"}, "prefix"},
+		{"upper case prefix", "Demo", []string{"a"}, "prefix"},
+		{"long prefix", "abcdefghijklm", []string{"a"}, "prefix"},
+		{"no hosts", "demo", nil, "0 hosts"},
+		{"duplicate role", "demo", []string{"a", "a"}, `role "a"`},
+		{"switch role", "demo", []string{"sw"}, `role "sw"`},
+		{"role with dash", "demo", []string{"a-b"}, `role "a-b"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkNames(tc.prefix, tc.roles)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("checkNames: unexpected error %v", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("checkNames: error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+		t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root")
+	}
+	t.Skip("skipping: needs root to create network namespaces")
+}
+
+// TestIntegrationLab builds a two-host lab, checks connectivity and that
+// a cable cut separates the hosts, and that Close kills a running process
+// and removes every namespace.
+func TestIntegrationLab(t *testing.T) {
+	requireRoot(t)
+	l, err := New("t", "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	b, _ := l.Host("b")
+	if out, err := l.Run("a", "ping", "-c1", "-W2", b.Addr.String()); err != nil {
+		t.Fatalf("ping a -> b: %v\n%s", err, out)
+	}
+	if err := l.SetPort("b", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Run("a", "ping", "-c1", "-W1", b.Addr.String()); err == nil {
+		t.Error("ping a -> b succeeded with b's port down")
+	}
+	if ok, err := l.HasAddr("b", b.Addr); err != nil || !ok {
+		t.Errorf("HasAddr(b, %v) = %v, %v; want true", b.Addr, ok, err)
+	}
+	p, err := l.Start("a", nil, "sleep", "60")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := p.Wait(time.Second); err == nil {
+		t.Error("sleep exited cleanly; want it killed by Close")
+	}
+	if err := syscall.Kill(p.Pid(), 0); err == nil {
+		t.Errorf("process %d still exists after Close", p.Pid())
+	}
+	out, err := Run("", "ip", "netns", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "gl-"+l.ID()+"-") {
+		t.Errorf("namespaces of lab %s left after Close:\n%s", l.ID(), out)
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("second close: %v", err)
+	}
+}
