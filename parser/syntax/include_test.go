@@ -61,10 +61,10 @@ func TestIncludeDiagnosticPositions(t *testing.T) {
 		t.Errorf("statements (-want +got):\n%s", diff)
 	}
 	wantDiags := []string{
-		`/etc/keepalived/inc.conf:4:1: warning: }: extra '}' found`,
-		`/etc/keepalived/inc.conf:5:11: warning: router_id: unterminated quote`,
-		`/etc/keepalived/inc.conf:5:11: warning: router_id: unmatched quote: 'router_id "abc'`,
-		mainConf + `:3:1: warning: }: extra '}' found`,
+		`/etc/keepalived/inc.conf:4:1: warning: }: extra '}' found, no block is open`,
+		`/etc/keepalived/inc.conf:5:11: warning: router_id: unterminated quote, expected a closing '"'`,
+		`/etc/keepalived/inc.conf:5:11: warning: router_id: unmatched quote, expected a closing '"' - token dropped: 'router_id "abc'`,
+		mainConf + `:3:1: warning: }: extra '}' found, no block is open`,
 	}
 	if diff := cmp.Diff(wantDiags, diags); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)

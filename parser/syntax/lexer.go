@@ -78,7 +78,7 @@ func tokenStream(lines []line) ([]lexer.Token, diagList) {
 		words, unmatched := tokenize(l.sp.text)
 		if unmatched >= 0 {
 			diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
-				Keyword: firstWord(l.sp.text), Msg: "unmatched quote: '" + l.sp.text + "'"})
+				Keyword: firstWord(l.sp.text), Msg: "unmatched quote, expected a closing '\"' - token dropped: '" + l.sp.text + "'"})
 		}
 		if len(words) == 0 {
 			continue

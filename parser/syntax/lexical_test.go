@@ -85,8 +85,8 @@ func TestLexical(t *testing.T) {
 			src:  "router_id \"abc\n",
 			want: []string{"1:1 router_id"},
 			diags: []string{
-				`t.conf:1:11: warning: router_id: unterminated quote`,
-				`t.conf:1:11: warning: router_id: unmatched quote: 'router_id "abc'`,
+				`t.conf:1:11: warning: router_id: unterminated quote, expected a closing '"'`,
+				`t.conf:1:11: warning: router_id: unmatched quote, expected a closing '"' - token dropped: 'router_id "abc'`,
 			},
 		},
 		{
@@ -103,7 +103,7 @@ func TestLexical(t *testing.T) {
 			name:  "extra closing brace at top level",
 			src:   "a {\n}\n}\nb\n",
 			want:  []string{"1:1 a {", "}", "4:1 b"},
-			diags: []string{"t.conf:3:1: warning: }: extra '}' found"},
+			diags: []string{"t.conf:3:1: warning: }: extra '}' found, no block is open"},
 		},
 		{
 			name:  "missing closing brace at end of file",
@@ -115,7 +115,7 @@ func TestLexical(t *testing.T) {
 			name:  "brace with no statement before it",
 			src:   "{\nx 1\n}\n",
 			want:  []string{"2:1 x 1"},
-			diags: []string{"t.conf:1:1: warning: {: unexpected '{' - ignoring"},
+			diags: []string{"t.conf:1:1: warning: {: unexpected '{' - ignoring, expected a statement before it"},
 		},
 		{
 			name:  "NUL byte ends the line",

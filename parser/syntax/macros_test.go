@@ -16,7 +16,7 @@ func TestDefinitions(t *testing.T) {
 			name:  "reference example: braces, bare name before '}' and empty value",
 			src:   "$A=10\n$B=${A}.2\n$EMPTY=\nrouter_id r_${B}$EMPTY}\n",
 			want:  []string{"4:1 router_id r_10.2$EMPTY"},
-			diags: []string{"t.conf:4:23: warning: }: extra '}' found"},
+			diags: []string{"t.conf:4:23: warning: }: extra '}' found, no block is open"},
 		},
 		{
 			name: "bare name before blank, comma, parenthesis and end of line",

@@ -66,7 +66,7 @@ func (c *converter) top(items []*gTop) []*Stmt {
 		case it.Orphan != nil:
 			out = append(out, c.orphan(it.Orphan)...)
 		default:
-			c.warn(it.Stray.Pos.Offset, fromPosition(it.Stray.Pos), "}", "extra '}' found")
+			c.warn(it.Stray.Pos.Offset, fromPosition(it.Stray.Pos), "}", "extra '}' found, no block is open")
 		}
 	}
 	return out
@@ -131,7 +131,7 @@ func (c *converter) block(g *gBlock, kw string) *Block {
 // orphan handles a '{' that follows no statement: keepalived says
 // "Unexpected '{' - ignoring" and reads what follows at the same level.
 func (c *converter) orphan(g *gBlock) []*Stmt {
-	c.warn(g.Open.Pos.Offset, fromPosition(g.Open.Pos), "{", "unexpected '{' - ignoring")
+	c.warn(g.Open.Pos.Offset, fromPosition(g.Open.Pos), "{", "unexpected '{' - ignoring, expected a statement before it")
 	b := c.block(g, "{")
 	return b.Stmts
 }

@@ -142,7 +142,7 @@ func (p *preprocessor) piece(raw []byte, col int) {
 	}
 	sp, unterminated := decomment(newSpan(string(raw), col))
 	if unterminated {
-		p.diag(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote")
+		p.diag(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote, expected a closing '\"'")
 	}
 	if sp.text == "" {
 		return

@@ -42,7 +42,7 @@ func TestGrammarLexString(t *testing.T) {
 	if diff := cmp.Diff([]string{"1:1 a {", "  2:2 b 1", "}", "5:3 d"}, got); diff != "" {
 		t.Errorf("statements (-want +got):\n%s", diff)
 	}
-	if want := []string{"x.conf:4:1: warning: }: extra '}' found", "x.conf:5:1: warning: {: unexpected '{' - ignoring"}; !cmp.Equal(want, msgs(c.diags.sorted())) {
+	if want := []string{"x.conf:4:1: warning: }: extra '}' found, no block is open", "x.conf:5:1: warning: {: unexpected '{' - ignoring, expected a statement before it"}; !cmp.Equal(want, msgs(c.diags.sorted())) {
 		t.Errorf("diagnostics %v, want %v", msgs(c.diags.sorted()), want)
 	}
 }
