@@ -179,6 +179,10 @@ func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   MTU = %d", ifc.MTU)
 		d.line("   HW Type = %s", ifc.HWType)
 		d.line("   NIC netlink status update")
+		if ifc.GARPInterval > 0 || ifc.GNAInterval > 0 {
+			d.line("   Gratuitous ARP interval %dms", ifc.GARPInterval.Milliseconds())
+			d.line("   Gratuitous NA interval %dms", ifc.GNAInterval.Milliseconds())
+		}
 		d.line("   Reset ARP config counter 0")
 		d.line("   Original arp_ignore 0")
 		d.line("   Original arp_filter 0")

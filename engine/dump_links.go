@@ -19,8 +19,9 @@ func (s *dumpSnapshot) addInterfaces() error {
 	if err != nil {
 		return fmt.Errorf("list links: %w", err)
 	}
+	ours := vipSet(s.Config)
 	for _, l := range links {
-		ifc, err := linkInfo(l)
+		ifc, err := linkInfo(l, ours)
 		if err != nil {
 			return err
 		}
@@ -30,7 +31,21 @@ func (s *dumpSnapshot) addInterfaces() error {
 	return nil
 }
 
-func linkInfo(l netlink.Link) (dumpInterface, error) {
+// vipSet holds every virtual address of the configuration: they are not
+// the interface's own address, which keepalived learnt before adding them.
+func vipSet(cfg *parser.Config) map[netip.Addr]bool {
+	m := map[netip.Addr]bool{}
+	for _, in := range cfg.Instances {
+		for _, list := range [][]parser.VIP{in.VIPs, in.ExcludedVIPs} {
+			for _, v := range list {
+				m[v.Prefix.Addr()] = true
+			}
+		}
+	}
+	return m
+}
+
+func linkInfo(l netlink.Link, vips map[netip.Addr]bool) (dumpInterface, error) {
 	a := l.Attrs()
 	ifc := dumpInterface{Name: a.Name, Index: a.Index, MTU: a.MTU, MAC: a.HardwareAddr, Flags: rawFlags(a.RawFlags)}
 	switch a.EncapType {
@@ -47,8 +62,9 @@ func linkInfo(l netlink.Link) (dumpInterface, error) {
 		return ifc, fmt.Errorf("list addresses of %s: %w", a.Name, err)
 	}
 	for _, ad := range v4 {
-		if ad.Flags&unix.IFA_F_SECONDARY == 0 {
-			ifc.IPv4, _ = netip.AddrFromSlice(ad.IP.To4())
+		ip, ok := netip.AddrFromSlice(ad.IP.To4())
+		if ok && ad.Flags&unix.IFA_F_SECONDARY == 0 && !vips[ip] {
+			ifc.IPv4 = ip
 			break
 		}
 	}
@@ -88,7 +104,8 @@ func rawFlags(raw uint32) net.Flags {
 // attachTracking lists, under each interface, the instances that track
 // it in configuration order: an instance's own interface with weight 0
 // (255 under dont_track_primary, keepalived's "not tracked" marker), then
-// its track_interface entries.
+// its track_interface entries. An instance's own interface also shows the
+// global GARP/NA pacing when one is set.
 func attachTracking(ifcs []dumpInterface, cfg *parser.Config) {
 	byName := map[string]*dumpInterface{}
 	for i := range ifcs {
@@ -101,6 +118,7 @@ func attachTracking(ifcs []dumpInterface, cfg *parser.Config) {
 				w = notVRRPTracked
 			}
 			ifc.Tracking = append(ifc.Tracking, dumpTracker{Name: in.Name, Weight: w})
+			ifc.GARPInterval, ifc.GNAInterval = cfg.Global.GARPInterval, cfg.Global.GNAInterval
 		}
 		for _, t := range in.TrackInterfaces {
 			if ifc := byName[t.Name]; ifc != nil {

@@ -98,7 +98,10 @@ type dumpInterface struct {
 	Flags      net.Flags
 	MTU        int
 	HWType     string // ETHERNET, LOOPBACK, ...
-	Tracking   []dumpTracker
+	// GARPInterval and GNAInterval are the pacing of announcements sent
+	// on the interface (shown when one is set).
+	GARPInterval, GNAInterval time.Duration
+	Tracking                  []dumpTracker
 }
 
 // notVRRPTracked is the weight keepalived shows for an instance's own
