@@ -120,3 +120,59 @@ func netns(t *testing.T) string {
 	})
 	return ns
 }
+
+// TestIntegrationIncludeClasses checks the include error classes against
+// keepalived itself: -t exits 6 exactly when goalived says IncludeFatal.
+func TestIntegrationIncludeClasses(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: keepalived -t runs in its own network namespace")
+	}
+	bin, err := exec.LookPath("keepalived")
+	if err != nil {
+		t.Skip("keepalived not installed")
+	}
+	ns := netns(t)
+	for _, line := range []string{
+		"include inc/missing.conf", "include nosuchdir/*.conf", "include inc/nomatch*.conf",
+		"includer nosuch.conf", "includem nosuch*.conf", "includem nosuch.conf", "includew nosuch*.conf",
+		"includea inc/missing.conf", "include inc/{a1,nosuch}.conf", "includeb inc/{a1,nosuch2}.conf",
+		"include inc", "includer inc", "include inc/*.conf",
+		"global_defs {\n include_check\n}\ninclude nosuch.conf",
+		"global_defs {\n include_check wildcard_match\n}\ninclude nosuch*.conf",
+	} {
+		t.Run(line, func(t *testing.T) {
+			// Not t.TempDir: its name holds the test name's braces, and a
+			// main file name is a glob for keepalived and goalived alike.
+			dir, err := os.MkdirTemp("", "gl-syntax-inc")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			if err := os.Mkdir(filepath.Join(dir, "inc"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for name, content := range map[string]string{"inc/a1.conf": "global_defs {\n}\n", "k.conf": line + "\n"} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command("ip", "netns", "exec", ns, bin, "-t", "-f", "k.conf")
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			rc := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				rc = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			_, ds := Parse(filepath.Join(dir, "k.conf"), Options{ConfigID: "x"})
+			fatal := false
+			for _, d := range ds {
+				fatal = fatal || d.Severity == IncludeFatal
+			}
+			if fatal != (rc == 6) || rc != 0 && rc != 6 {
+				t.Errorf("keepalived -t rc %d (%s), goalived %v", rc, bytes.TrimSpace(out), msgs(ds))
+			}
+		})
+	}
+}

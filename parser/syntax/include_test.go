@@ -269,3 +269,20 @@ func TestIncludeDeferred(t *testing.T) {
 		t.Errorf("statements (-want +got):\n%s\ndiagnostics: %v", diff, diags)
 	}
 }
+
+// TestParseMainGlob: like keepalived's -f, the main name is a glob.
+func TestParseMainGlob(t *testing.T) {
+	fsys := memFS(map[string]string{"/etc/k/b.conf": "b\n", "/etc/k/a.conf": "a\n", "/etc/k/c.txt": "c\n"})
+	f, ds := Parse("/etc/k/*.conf", Options{ConfigID: "x", FS: fsys})
+	if diff := cmp.Diff([]string{"1:1 a", "1:1 b"}, render(f)); diff != "" || len(ds) != 0 {
+		t.Errorf("statements (-want +got):\n%s\ndiagnostics: %v", diff, msgs(ds))
+	}
+	f, ds = Parse("/etc/k/{c.txt,a.conf}", Options{ConfigID: "x", FS: fsys})
+	if diff := cmp.Diff([]string{"1:1 c", "1:1 a"}, render(f)); diff != "" || len(ds) != 0 {
+		t.Errorf("statements (-want +got):\n%s\ndiagnostics: %v", diff, msgs(ds))
+	}
+	_, ds = Parse("/etc/k/*.nothing", Options{ConfigID: "x", FS: fsys})
+	if len(ds) != 1 || ds[0].Severity != Fatal {
+		t.Errorf("no match: diagnostics %v, want one Fatal", msgs(ds))
+	}
+}
