@@ -115,7 +115,7 @@ func (e *Engine) instanceInfo(in *instance, now time.Time) dumpInstance {
 	di := dumpInstance{
 		Cfg: pin, State: in.vi.State(), Priority: int(in.vi.Priority()),
 		Since: st.Since, Source: st.Source, IfIndex: in.sock.conn.IfIndex(),
-		Stats: in.vi.Stats(), Notify: resolvedNotifies(in.notify),
+		Stats: in.vi.Stats(), Notify: resolvedNotifies(*in.notify.Load()),
 	}
 	addr, prio := in.vi.Master()
 	di.MasterAddr, di.MasterPrio = addr, int(prio)

@@ -60,7 +60,7 @@ type instance struct {
 	vi     *vrrp.Instance
 	sock   *socket
 	vips   *vipOwner
-	notify script.NotifyScripts
+	notify atomic.Pointer[script.NotifyScripts] // swapped by a reload
 	status *statusCell
 }
 
@@ -148,13 +148,14 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	}
 	in := &instance{sock: sock, vips: &vipOwner{addrs: e.addrs, want: want}, status: newStatusCell(pin)}
 	in.pcfg.Store(pin)
-	in.notify = e.notifyScripts(pin.Name, &pin.Notify)
+	ns := e.notifyScripts(pin.Name, &pin.Notify)
+	in.notify.Store(&ns)
 	src := sock.conn.Source()
 	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
 	out := vrrp.Outputs{
 		Sender:    sender{sock},
 		VIPs:      in.vips,
-		Announcer: newAnnouncer(e.ann, want),
+		Announcer: &announcer{a: e.ann, vips: in.vips},
 		Reporter:  reporter{e, in},
 	}
 	if in.vi, err = vrrp.NewInstance(vc, out); err != nil {
@@ -202,12 +203,15 @@ func (e *Engine) Close() error {
 			e.track.close()
 		}
 		stopFIFOReaders(e.fifos)
-		for _, in := range e.insts {
-			in.vips.keep.Store(e.opts.KeepVIPsOnStop)
-		}
 		var wg sync.WaitGroup
 		for _, in := range e.insts {
-			wg.Go(func() { _ = in.vi.Close() })
+			wg.Go(func() {
+				if e.opts.KeepVIPsOnStop {
+					_ = in.vi.CloseKeepVIPs() // -V: no priority 0, VIPs stay
+					return
+				}
+				_ = in.vi.Close()
+			})
 		}
 		wg.Wait()
 		for _, s := range e.sockets {

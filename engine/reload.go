@@ -33,7 +33,7 @@ func keyOf(in *parser.Instance) matchKey {
 
 // ReloadResult says what a reload did, for the log and for tests.
 type ReloadResult struct {
-	Kept, Restarted, Added, Removed []string
+	Kept, Updated, Restarted, Added, Removed []string
 }
 
 // Reload applies a new configuration that the caller has already loaded
@@ -62,11 +62,19 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 		delete(old, k)
 		if ok && e.sameInstance(prev, pin) {
 			prev.pcfg.Store(pin)
+			prev.status.reconfigure(pin)
 			next = append(next, prev)
 			res.Kept = append(res.Kept, pin.Name)
 			continue
 		}
 		if ok {
+			err := e.reconfigure(prev, pin)
+			if err == nil {
+				next = append(next, prev)
+				res.Updated = append(res.Updated, pin.Name)
+				continue
+			}
+			e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "err", err)
 			e.stopInstance(prev)
 			res.Restarted = append(res.Restarted, pin.Name)
 		} else {
@@ -110,10 +118,32 @@ func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
 		return false
 	}
 	want, err := netifAddrs(pin)
-	if err != nil || !slices.Equal(want, prev.vips.want) {
+	if err != nil || !slices.Equal(want, prev.vips.current()) {
 		return false
 	}
 	return reflect.DeepEqual(prev.conf().Notify, pin.Notify)
+}
+
+// reconfigure updates a matched instance in place, keeping its state, as
+// keepalived does: the protocol configuration through vrrp's Reload (a
+// master re-adds and announces new VIPs), removed VIPs are deleted, and
+// the notify scripts are replaced.
+func (e *Engine) reconfigure(in *instance, pin *parser.Instance) error {
+	want, err := netifAddrs(pin)
+	if err != nil {
+		return err
+	}
+	if err := in.vi.Reload(vrrpConfig(pin, in.sock.conn.Source(), e.opts.FastPreempt)); err != nil {
+		return err
+	}
+	if err := in.vips.set(want); err != nil {
+		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
+	}
+	ns := e.notifyScripts(pin.Name, &pin.Notify)
+	in.notify.Store(&ns)
+	in.pcfg.Store(pin)
+	in.status.reconfigure(pin)
+	return nil
 }
 
 // stopInstance stops an instance that leaves the configuration and frees

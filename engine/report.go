@@ -52,7 +52,7 @@ func (r reporter) Report(rep vrrp.Report) {
 
 func (e *Engine) notify(in *instance, state string, prio int) {
 	t := script.Transition{Name: in.conf().Name, State: state, Priority: prio}
-	if err := e.notifier.Notify(in.notify, t); err != nil {
+	if err := e.notifier.Notify(*in.notify.Load(), t); err != nil {
 		e.log.Warn("notify", "instance", in.conf().Name, "state", state, "err", err)
 	}
 }
@@ -112,15 +112,21 @@ type statusCell struct {
 }
 
 func newStatusCell(pin *parser.Instance) *statusCell {
-	st := Status{
-		Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID, Version: pin.Version,
-		BasePriority: pin.Priority, Priority: pin.Priority, AdvertInt: pin.AdvertInt,
-		State: vrrp.StateInit, Since: time.Now(), Reason: "start",
-	}
+	c := &statusCell{st: Status{State: vrrp.StateInit, Since: time.Now(), Reason: "start"}, logged: map[string]bool{}}
+	c.reconfigure(pin)
+	return c
+}
+
+// reconfigure takes the configured facts from pin (at start and reload).
+func (c *statusCell) reconfigure(pin *parser.Instance) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.Name, c.st.Interface, c.st.VRID, c.st.Version = pin.Name, pin.Interface, pin.VRID, pin.Version
+	c.st.BasePriority, c.st.AdvertInt = pin.Priority, pin.AdvertInt
+	c.st.VIPs = c.st.VIPs[:0:0]
 	for _, v := range pin.VIPs {
-		st.VIPs = append(st.VIPs, v.Prefix)
+		c.st.VIPs = append(c.st.VIPs, v.Prefix)
 	}
-	return &statusCell{st: st, logged: map[string]bool{}}
 }
 
 func (c *statusCell) transition(rep vrrp.Report) {
@@ -164,6 +170,13 @@ func (e *Engine) Statuses() []Status {
 		st := in.status.get()
 		st.Priority = int(in.vi.Priority())
 		st.State = in.vi.State()
+		if st.State == vrrp.StateBackup {
+			if m, _ := in.vi.Master(); m.IsValid() {
+				st.Master = m
+			}
+		} else if st.State != vrrp.StateMaster {
+			st.Master = netip.Addr{}
+		}
 		out = append(out, st)
 	}
 	return out
