@@ -39,6 +39,8 @@ func (s span) col(i int) int {
 	switch {
 	case len(s.cols) == 0:
 		return 1
+	case i < 0:
+		return int(s.cols[0])
 	case i < len(s.cols):
 		return int(s.cols[i])
 	default:
