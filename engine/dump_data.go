@@ -116,11 +116,7 @@ func writeScripts(d *dumpWriter, s *dumpSnapshot) {
 	for _, sc := range s.Scripts {
 		c := sc.Cfg
 		d.line(" VRRP Script = %s", c.Name)
-		var argv []string
-		if c.Script != nil {
-			argv = c.Script.Argv
-		}
-		d.line("   Command = %s", cmdString(argv))
+		d.line("   Command = %s", cmdString(sc.Argv))
 		d.line("   Interval = %d sec", secs(c.Interval))
 		d.line("   Timeout = %d sec", secs(c.Timeout))
 		d.line("   Weight = %d%s", c.Weight, reverse(c.Reverse))

@@ -153,7 +153,7 @@ func resolvedNotifies(n script.NotifyScripts) []dumpNotify {
 		if l.c == nil {
 			continue
 		}
-		dn := dumpNotify{Kind: l.kind, JSONKey: l.key, Argv: l.c.Argv}
+		dn := dumpNotify{Kind: l.kind, JSONKey: l.key, Argv: displayArgv(l.c.Argv, l.c.Path)}
 		if l.c.User != nil {
 			dn.UID, dn.GID = l.c.User.UID, l.c.User.GID
 		} else {
@@ -186,6 +186,23 @@ func notifyList(n *parser.Notifies, uid, gid uint32) []dumpNotify {
 	})
 }
 
+// displayArgv is the command as keepalived 2.2.7 shows it: argv[0]
+// replaced by the canonical path of the program it runs (reference 3.3;
+// "/bin/true" shows as "/usr/bin/true" on Debian). path is the resolved
+// program; without it (a command that was never resolved, as in tests
+// and sync group scripts) or when it cannot be resolved, the command is
+// shown as configured.
+func displayArgv(argv []string, path string) []string {
+	if len(argv) == 0 || path == "" || script.IsShellTest(argv[0]) {
+		return argv
+	}
+	canon, _, err := script.CanonicalPath(path)
+	if err != nil {
+		return argv
+	}
+	return append([]string{canon}, argv[1:]...)
+}
+
 // lookupIdentity resolves "USER [GROUP]"; a variable for tests.
 var lookupIdentity = script.LookupIdentity
 
@@ -200,7 +217,18 @@ func (e *Engine) scriptInfo(s *dumpSnapshot) []dumpScript {
 		}
 		e.track.mu.Unlock()
 	}
-	return scriptList(e.cfg, conds, s.DefaultUID, s.DefaultGID)
+	list := scriptList(e.cfg, conds, s.DefaultUID, s.DefaultGID)
+	for i := range list {
+		ds := &list[i]
+		if len(ds.Argv) == 0 || script.IsShellTest(ds.Argv[0]) {
+			continue
+		}
+		path, _, err := script.LookPath(ds.Argv[0], script.Identity{UID: ds.UID, GID: ds.GID})
+		if err == nil {
+			ds.Argv = displayArgv(ds.Argv, path)
+		}
+	}
+	return list
 }
 
 // scriptList builds the script entries from the configuration and the
@@ -214,9 +242,12 @@ func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid 
 			continue
 		}
 		ds := dumpScript{Cfg: sc, Cond: cond, UID: uid, GID: gid}
-		if sc.Script != nil && sc.Script.User != "" {
-			if id, err := lookupIdentity(sc.Script.User, sc.Script.Group); err == nil {
-				ds.UID, ds.GID = id.UID, id.GID
+		if sc.Script != nil {
+			ds.Argv = sc.Script.Argv
+			if sc.Script.User != "" {
+				if id, err := lookupIdentity(sc.Script.User, sc.Script.Group); err == nil {
+					ds.UID, ds.GID = id.UID, id.GID
+				}
 			}
 		}
 		for _, in := range cfg.Instances {

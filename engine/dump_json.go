@@ -139,7 +139,7 @@ func writeJSON(w io.Writer, s *dumpSnapshot) error {
 		in := &s.Instances[i]
 		j.open('{')
 		j.name("data")
-		jsonData(j, s.Config, in)
+		jsonData(j, s, in)
 		j.name("stats")
 		jsonStats(j, &in.Stats)
 		j.close('}')
@@ -150,7 +150,7 @@ func writeJSON(w io.Writer, s *dumpSnapshot) error {
 	return err
 }
 
-func jsonData(j *jsonWriter, cfg *parser.Config, in *dumpInstance) {
+func jsonData(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	c := in.Cfg
 	j.open('{')
 	j.str("iname", c.Name)
@@ -191,7 +191,7 @@ func jsonData(j *jsonWriter, cfg *parser.Config, in *dumpInstance) {
 	for _, n := range jsonNotifyOrder(in.Notify) {
 		j.str(n.JSONKey, cmdString(n.Argv))
 	}
-	jsonLists(j, cfg, in)
+	jsonLists(j, s, in)
 	authType, authData := 0, ""
 	if c.Auth != nil && c.Version == 2 {
 		authType, authData = 1, c.Auth.Pass
@@ -206,7 +206,7 @@ func jsonData(j *jsonWriter, cfg *parser.Config, in *dumpInstance) {
 	j.close('}')
 }
 
-func jsonLists(j *jsonWriter, cfg *parser.Config, in *dumpInstance) {
+func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	c := in.Cfg
 	set := in.State == vrrp.StateMaster
 	vips := func(list []parser.VIP) []string {
@@ -228,9 +228,12 @@ func jsonLists(j *jsonWriter, cfg *parser.Config, in *dumpInstance) {
 	for _, t := range c.TrackInterfaces {
 		ifs = append(ifs, t.Name)
 	}
+	// keepalived lists the commands of the tracked scripts that run.
 	for _, t := range c.TrackScripts {
-		if sc := cfg.Script(t.Name); sc != nil && sc.Script != nil {
-			scripts = append(scripts, cmdString(sc.Script.Argv))
+		for _, sc := range s.Scripts {
+			if sc.Cfg.Name == t.Name {
+				scripts = append(scripts, cmdString(sc.Argv))
+			}
 		}
 	}
 	j.strings("vroutes", routes)

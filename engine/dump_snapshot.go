@@ -75,7 +75,9 @@ type dumpVRID struct {
 
 // dumpScript is a vrrp_script in use.
 type dumpScript struct {
-	Cfg      *parser.VRRPScript
+	Cfg *parser.VRRPScript
+	// Argv is the command as shown (see displayArgv).
+	Argv     []string
 	Cond     script.Condition
 	UID, GID uint32
 	Tracking []dumpTracker
