@@ -442,3 +442,18 @@ func keepalivedBinary(t testing.TB) string {
 	}
 	return bin
 }
+
+// isolate sets the bridge's "isolated" flag on router i's switch port:
+// isolated ports cannot reach each other but still reach the client, so
+// isolating every router port splits the routers' brains while the
+// client sees them all.
+func (l *testlab) isolate(t testing.TB, i int, on bool) {
+	t.Helper()
+	state := "off"
+	if on {
+		state = "on"
+	}
+	if out, err := nstest.Run(l.Switch(), "bridge", "link", "set", "dev", fmt.Sprintf("p%d", i), "isolated", state); err != nil {
+		t.Fatalf("set switch port p%d isolated %s: %v: %s", i, state, err, out)
+	}
+}
