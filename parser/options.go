@@ -37,10 +37,7 @@ type Options struct {
 
 func (o *Options) fill() {
 	if o.InterfaceExists == nil {
-		o.InterfaceExists = func(name string) bool {
-			_, err := net.InterfaceByName(name)
-			return err == nil
-		}
+		o.InterfaceExists = hostInterfaces()
 	}
 	if o.LookupUser == nil {
 		o.LookupUser = func(name string) bool {
@@ -91,4 +88,21 @@ func scriptUsable(argv0 string) bool {
 	}
 	fi, err := os.Stat(argv0)
 	return err == nil && !fi.IsDir()
+}
+
+// hostInterfaces lists the host's interfaces once, on first use: asking
+// the kernel per instance (net.InterfaceByName dumps every link each time)
+// made a 1000-instance load spend most of its time in netlink.
+func hostInterfaces() func(string) bool {
+	var names map[string]bool
+	return func(name string) bool {
+		if names == nil {
+			names = map[string]bool{}
+			ifs, _ := net.Interfaces()
+			for _, i := range ifs {
+				names[i.Name] = true
+			}
+		}
+		return names[name]
+	}
 }
