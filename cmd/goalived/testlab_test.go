@@ -37,6 +37,11 @@ type vrrpConf struct {
 	VIP        string // "192.0.2.100" or "2001:db8::100/64"
 	UnicastSrc string // unicast mode when set
 	Peers      []string
+	// Check, when set, is a vrrp_script (interval 1, rise 1, fall 1)
+	// tracked with weight CheckWeight, the user's health check.
+	Check       string
+	CheckWeight int
+	Notify      string // the instance's generic notify script
 }
 
 // confTemplate is the user's configuration shape (seed-example.md)
@@ -44,6 +49,17 @@ type vrrpConf struct {
 var confTemplate = template.Must(template.New("conf").Parse(`global_defs {
     router_id gl-e2e
 }
+{{- if .Check}}
+
+vrrp_script chk {
+    script "{{.Check}}"
+    interval 1
+    weight {{.CheckWeight}}
+    rise 1
+    fall 1
+    timeout 1
+}
+{{- end}}
 
 vrrp_instance VI_1 {
     state {{.State}}
@@ -74,6 +90,14 @@ vrrp_instance VI_1 {
     virtual_ipaddress {
         {{.VIP}}
     }
+{{- if .Check}}
+    track_script {
+        chk
+    }
+{{- end}}
+{{- if .Notify}}
+    notify {{.Notify}}
+{{- end}}
 }
 `))
 
@@ -217,8 +241,16 @@ func (n *node) String() string { return fmt.Sprintf("%s on host %d", n.kind, n.h
 // run (re)starts the daemon with n.conf.
 func (n *node) run(t *testing.T) {
 	t.Helper()
+	// @DIR@ in the configuration is the node's private directory, which
+	// also holds notify.sh, a notify script logging its arguments to
+	// notify.log.
 	cf := filepath.Join(n.dir, "keepalived.conf")
-	if err := os.WriteFile(cf, []byte(n.conf.render(t)), 0o644); err != nil {
+	text := strings.ReplaceAll(n.conf.render(t), "@DIR@", n.dir)
+	notify := "#!/bin/sh\necho \"$@\" >>" + filepath.Join(n.dir, "notify.log") + "\n"
+	if err := os.WriteFile(cf, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(n.dir, "notify.sh"), []byte(notify), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	pid, vrrpPid := filepath.Join(n.dir, "daemon.pid"), filepath.Join(n.dir, "vrrp.pid")
@@ -247,6 +279,21 @@ func (n *node) run(t *testing.T) {
 }
 
 func (n *node) statusPath() string { return filepath.Join(n.dir, "status") }
+
+// lastNotify is the last line notify.sh logged ("" before any).
+func (n *node) lastNotify() string {
+	b, _ := os.ReadFile(filepath.Join(n.dir, "notify.log"))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return lines[len(lines)-1]
+}
+
+// waitNotify waits until the last notification is want.
+func (n *node) waitNotify(t testing.TB, want string, within time.Duration) {
+	t.Helper()
+	last := ""
+	waitFor(t, within, func() bool { last = n.lastNotify(); return last == want },
+		func() string { return fmt.Sprintf("%v: notify %q, last logged %q", n, want, last) })
+}
 
 // term sends SIGTERM; waitExit waits for the clean exit that follows.
 func (n *node) term(t testing.TB) {
