@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-need=(keepalived iproute2 tcpdump iputils-ping arping)
+need=(keepalived iproute2 tcpdump iputils-ping arping krb5-kdc krb5-admin-server krb5-user)
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
