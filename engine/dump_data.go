@@ -70,7 +70,7 @@ func writeSyncGroups(d *dumpWriter, s *dumpSnapshot) {
 		}
 		d.line("   Using smtp notification = no")
 		for _, n := range notifyList(&g.Notify, s.DefaultUID, s.DefaultGID) {
-			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(n.Argv), n.UID, n.GID)
+			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(s.shown(n.Argv)), n.UID, n.GID)
 		}
 	}
 }
@@ -184,6 +184,14 @@ func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   Original arp_filter 0")
 		d.line("   Original promote_secondaries 0")
 		d.line("   Reset promote_secondaries counter 0")
+		if fw := ifc.IPv6Forwarding; fw != nil {
+			not := "Not "
+			if fw.Forwarding {
+				not = ""
+			}
+			d.line("   %sIPv6 forwarding. Last checked %d.%06d (%s.%06d)", not, fw.Checked.Unix(), fw.Checked.Nanosecond()/1000,
+				fw.Checked.Format("Mon Jan _2 15:04:05 2006"), fw.Checked.Nanosecond()/1000)
+		}
 		if len(ifc.Tracking) > 0 {
 			d.line("   Tracking VRRP instances :")
 			for _, t := range ifc.Tracking {
@@ -195,12 +203,14 @@ func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
 
 // linkFlags is keepalived's interface state word list.
 func linkFlags(f net.Flags) string {
-	out := "DOWN"
+	out := "not UP"
 	if f&net.FlagUp != 0 {
 		out = "UP"
 	}
 	if f&net.FlagRunning != 0 {
 		out += ", RUNNING"
+	} else {
+		out += ", not RUNNING"
 	}
 	if f&net.FlagBroadcast == 0 {
 		out += ", no broadcast"

@@ -74,6 +74,16 @@ func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
 	if e.cmds != nil && e.cmds.defErr == nil {
 		s.DefaultUID, s.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
 	}
+	s.Resolve = func(argv []string) []string {
+		if len(argv) == 0 || script.IsShellTest(argv[0]) {
+			return argv
+		}
+		path, _, err := script.LookPath(argv[0], script.Identity{UID: s.DefaultUID, GID: s.DefaultGID})
+		if err != nil {
+			return argv
+		}
+		return displayArgv(argv, path)
+	}
 	sockIdx := map[*socket]int{}
 	b := e.baseline()
 	raw := make(map[*vrrp.Instance]vrrp.Stats, len(e.insts))

@@ -141,7 +141,7 @@ func writeFIFO(d *dumpWriter, what string, f *parser.FIFO, s *dumpSnapshot) {
 	uid, gid := fifoIdentity(f, s)
 	d.line(" %s = %s, uid:gid %d:%d", what, f.Path, uid, gid)
 	if f.Script != nil {
-		argv := append(append([]string(nil), f.Script.Argv...), f.Path)
+		argv := append(append([]string(nil), s.shown(f.Script.Argv)...), f.Path)
 		d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), s.DefaultUID, s.DefaultGID)
 	}
 }

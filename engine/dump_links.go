@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/vrrp"
 )
 
 // addInterfaces reads every link of the current network namespace, as
@@ -28,7 +32,42 @@ func (s *dumpSnapshot) addInterfaces() error {
 		s.Interfaces = append(s.Interfaces, ifc)
 	}
 	attachTracking(s.Interfaces, s.Config)
+	attachIPv6Forwarding(s, ipv6Forwards)
 	return nil
+}
+
+// ipv6Forwards reads whether ifname forwards IPv6.
+func ipv6Forwards(ifname string) bool {
+	b, err := os.ReadFile(filepath.Join("/proc/sys/net/ipv6/conf", ifname, "forwarding"))
+	return err == nil && strings.TrimSpace(string(b)) == "1"
+}
+
+// attachIPv6Forwarding marks the interfaces on which a master has
+// announced IPv6 addresses, with the time it became master: keepalived
+// checks IPv6 forwarding when it first sends unsolicited NAs there.
+func attachIPv6Forwarding(s *dumpSnapshot, forwards func(ifname string) bool) {
+	byName := map[string]*dumpInterface{}
+	for i := range s.Interfaces {
+		byName[s.Interfaces[i].Name] = &s.Interfaces[i]
+	}
+	for _, in := range s.Instances {
+		if in.State != vrrp.StateMaster {
+			continue
+		}
+		for _, list := range [][]parser.VIP{in.Cfg.VIPs, in.Cfg.ExcludedVIPs} {
+			for _, v := range list {
+				dev := v.Dev
+				if dev == "" {
+					dev = in.Cfg.Interface
+				}
+				ifc := byName[dev]
+				if !v.Prefix.Addr().Is6() || ifc == nil || ifc.IPv6Forwarding != nil {
+					continue
+				}
+				ifc.IPv6Forwarding = &ipv6Forwarding{Forwarding: forwards(dev), Checked: in.Since}
+			}
+		}
+	}
 }
 
 // vipSet holds every virtual address of the configuration: they are not

@@ -19,10 +19,13 @@ type dumpSnapshot struct {
 	Config *parser.Config
 	// DefaultUID and DefaultGID are the resolved script_user.
 	DefaultUID, DefaultGID uint32
-	Instances              []dumpInstance
-	Sockets                []dumpSocket
-	Scripts                []dumpScript
-	Interfaces             []dumpInterface
+	// Resolve shows a configured command the way keepalived does after
+	// loading it (see displayArgv); nil shows it as configured.
+	Resolve    func(argv []string) []string
+	Instances  []dumpInstance
+	Sockets    []dumpSocket
+	Scripts    []dumpScript
+	Interfaces []dumpInterface
 }
 
 // dumpInstance is one running vrrp_instance.
@@ -103,9 +106,26 @@ type dumpInterface struct {
 	// GARPInterval and GNAInterval are the pacing of announcements sent
 	// on the interface (shown when one is set).
 	GARPInterval, GNAInterval time.Duration
-	Tracking                  []dumpTracker
+	// IPv6Forwarding is set once unsolicited NAs were sent on the
+	// interface: keepalived then checks whether it forwards IPv6 (the NA
+	// router flag follows it).
+	IPv6Forwarding *ipv6Forwarding
+	Tracking       []dumpTracker
+}
+
+type ipv6Forwarding struct {
+	Forwarding bool
+	Checked    time.Time
 }
 
 // notVRRPTracked is the weight keepalived shows for an instance's own
 // interface under dont_track_primary (observed: 255).
 const notVRRPTracked = 255
+
+// shown is argv through s.Resolve.
+func (s *dumpSnapshot) shown(argv []string) []string {
+	if s.Resolve == nil {
+		return argv
+	}
+	return s.Resolve(argv)
+}

@@ -19,12 +19,15 @@ func stateName(s vrrp.State) string {
 }
 
 // wantState is keepalived's wantstate: where the instance is heading. A
-// running instance wants the state it is in; one that is not (yet)
-// running wants its configured initial state.
+// running instance wants the state it is in, one held in FAULT by a
+// tracker wants FAULT; one waiting for its first script results or not
+// running wants its configured initial state (observed on 2.2.7).
 func wantState(in *dumpInstance) vrrp.State {
-	switch in.State {
-	case vrrp.StateMaster, vrrp.StateBackup:
+	switch {
+	case in.State == vrrp.StateMaster, in.State == vrrp.StateBackup:
 		return in.State
+	case in.State == vrrp.StateFault && in.Faults > 0:
+		return vrrp.StateFault
 	}
 	if in.Cfg.State == parser.StateMaster {
 		return vrrp.StateMaster
@@ -110,7 +113,9 @@ func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 // set, otherwise the bits that have a description (2.2.7 only describes
 // unicast; the others leave an empty "Flags:" line, as observed).
 func writeFlags(d *dumpWriter, c *parser.Instance) {
-	if !c.Unicast() && !c.DontTrackPrimary && !c.SkipCheckAdvAddr && !c.Nopreempt && !c.PromoteSecondaries && !c.Strict {
+	if !c.Unicast() && !c.DontTrackPrimary && !c.SkipCheckAdvAddr && !c.Nopreempt && !c.PromoteSecondaries &&
+		!c.Strict && !c.UnicastSrcIP.IsValid() && !c.McastSrcIP.IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer &&
+		!otherFamilyEVIP(c) {
 		d.line("   Flags: none")
 		return
 	}
@@ -309,9 +314,12 @@ func formatVIP(v parser.VIP, defDev string, set bool) string {
 		fmt.Fprintf(&b, " label %s", v.Label)
 	}
 	if a.Is6() {
-		if v.PreferredLft == parser.LifetimeForever {
+		switch v.PreferredLft {
+		case parser.LifetimeForever:
 			b.WriteString(" preferred_lft forever")
-		} else {
+		case 0:
+			b.WriteString(" deprecated")
+		default:
 			fmt.Fprintf(&b, " preferred_lft %d", v.PreferredLft)
 		}
 	}
@@ -326,4 +334,15 @@ func addrOrNone(a netip.Addr) string {
 		return "(none)"
 	}
 	return a.String()
+}
+
+// otherFamilyEVIP reports an excluded VIP of the other address family,
+// one of keepalived's instance flags.
+func otherFamilyEVIP(c *parser.Instance) bool {
+	for _, v := range c.ExcludedVIPs {
+		if v.Prefix.Addr().Is6() != (c.Family == parser.IPv6) {
+			return true
+		}
+	}
+	return false
 }
