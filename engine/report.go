@@ -106,13 +106,17 @@ type Status struct {
 
 // statusCell holds an instance's Status and the "logged once" keys.
 type statusCell struct {
-	mu     sync.Mutex // guards st and logged
-	st     Status
-	logged map[string]bool
+	mu          sync.Mutex // guards st, logged and transitions
+	st          Status
+	logged      map[string]bool
+	transitions map[string]uint64 // by reason, for metrics
 }
 
 func newStatusCell(pin *parser.Instance) *statusCell {
-	c := &statusCell{st: Status{State: vrrp.StateInit, Since: time.Now(), Reason: "start"}, logged: map[string]bool{}}
+	c := &statusCell{
+		st:     Status{State: vrrp.StateInit, Since: time.Now(), Reason: "start"},
+		logged: map[string]bool{}, transitions: map[string]uint64{},
+	}
 	c.reconfigure(pin)
 	return c
 }
@@ -133,6 +137,7 @@ func (c *statusCell) transition(rep vrrp.Report) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()
+	c.transitions[rep.Reason.String()]++
 	if rep.To == vrrp.StateMaster {
 		c.st.Master = c.st.Source
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -70,6 +71,13 @@ func (d *daemon) run() int {
 	if err := d.start(cfg); err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
+	}
+	if d.o.metricsAddr != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		if err := serveMetrics(ctx, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics), d.log); err != nil {
+			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
+		}
 	}
 	d.log.Info("goalived started", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
 	notifyReady()

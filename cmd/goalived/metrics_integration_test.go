@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/goalived/goalived/netif/nstest"
+)
+
+func metricsConf(prio int) string {
+	return fmt.Sprintf(`vrrp_instance VI_M {
+  interface eth0
+  virtual_router_id 71
+  priority %d
+  version 3
+  advert_int 0.1
+  virtual_ipaddress {
+    192.0.2.171
+  }
+}
+`, prio)
+}
+
+// TestIntegrationMetrics: /metrics answers with keepalived-exporter's
+// series and goalived's own, and they follow a failover.
+func TestIntegrationMetrics(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(2))
+	bin := goalivedBinary(t)
+	procs := make([]*nstest.Proc, 2)
+	for i, prio := range []int{200, 100} {
+		dir := t.TempDir()
+		conf := filepath.Join(dir, "k.conf")
+		if err := os.WriteFile(conf, []byte(metricsConf(prio)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		lab.Exec(i, "ip", "link", "set", "lo", "up")
+		procs[i] = lab.Start(i, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
+			"--status-file", filepath.Join(dir, "status"), "--metrics-address", "127.0.0.1:9650")
+	}
+	scrape := func(i int) string {
+		var body string
+		// http.Client dials on its own goroutines, outside the namespace:
+		// dial here, on Do's locked thread, and speak HTTP/1.0 by hand.
+		lab.Do(i, func() {
+			conn, err := net.DialTimeout("tcp", "127.0.0.1:9650", 2*time.Second)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(2 * time.Second))
+			fmt.Fprint(conn, "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			body = string(b)
+		})
+		return body
+	}
+	waitFor := func(i int, want string) string {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			body := scrape(i)
+			if strings.Contains(body, want) {
+				return body
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("host %d: /metrics has no %q after 10 s:\n%s\nlog:\n%s", i, want, body, procs[i].Output())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	body := waitFor(0, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 2`)
+	for _, series := range []string{"keepalived_up 1", "keepalived_advertisements_sent_total{", "goalived_effective_priority{iname=\"VI_M\",vrid=\"71\"} 200",
+		"goalived_transitions_total{iname=\"VI_M\",reason=\"master down timer\",vrid=\"71\"} 1"} {
+		if !strings.Contains(body, series) {
+			t.Errorf("master's /metrics lacks %q:\n%s", series, body)
+		}
+	}
+	waitFor(1, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 1`)
+	if err := procs[0].Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	body = waitFor(1, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 2`)
+	for _, series := range []string{`goalived_transitions_total{iname="VI_M",reason="priority 0 advert",vrid="71"} 1`,
+		`keepalived_priority_zero_received_total{iname="VI_M",intf="eth0",state="MASTER",vrid="71"} 1`} {
+		if !strings.Contains(body, series) {
+			t.Errorf("new master's /metrics lacks %q:\n%s", series, body)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"maps"
+	"net/netip"
+	"sort"
+
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// InstanceMetrics is what the metrics endpoint exports of one instance.
+type InstanceMetrics struct {
+	Name, Interface             string
+	VRID                        int
+	State                       vrrp.State
+	BasePriority, Priority      int
+	VIPs                        []netip.Prefix
+	Stats                       vrrp.Stats
+	TransitionsByReason         map[string]uint64
+	GARPDelaySeconds            float64
+	MaxLatenessSeconds, Overrun float64
+}
+
+// ScriptMetrics is what the metrics endpoint exports of one vrrp_script.
+type ScriptMetrics struct {
+	Name string
+	// Up is 1 when the check is OK, 0 when failed, -1 before its first
+	// result or when disabled.
+	Up float64
+}
+
+// Metrics returns a snapshot for the metrics endpoint.
+func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
+	insts := e.instances()
+	out := make([]InstanceMetrics, 0, len(insts))
+	for _, in := range insts {
+		pin := in.conf()
+		in.status.mu.Lock()
+		trans := maps.Clone(in.status.transitions)
+		in.status.mu.Unlock()
+		var vips []netip.Prefix
+		for _, v := range pin.VIPs {
+			vips = append(vips, v.Prefix)
+		}
+		out = append(out, InstanceMetrics{
+			Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID,
+			State: in.vi.State(), BasePriority: pin.Priority, Priority: int(in.vi.Priority()),
+			VIPs: vips, Stats: in.vi.Stats(), TransitionsByReason: trans,
+			GARPDelaySeconds:   pin.GARP.MasterDelay.Seconds(),
+			MaxLatenessSeconds: in.vi.MaxLateness().Seconds(), Overrun: float64(in.vi.Overruns()),
+		})
+	}
+	return out, e.scriptMetrics()
+}
+
+func (e *Engine) scriptMetrics() []ScriptMetrics {
+	e.mu.Lock()
+	t := e.track
+	e.mu.Unlock()
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []ScriptMetrics
+	for name, c := range t.conds {
+		up := -1.0
+		switch c {
+		case script.Up:
+			up = 1
+		case script.Down:
+			up = 0
+		}
+		out = append(out, ScriptMetrics{Name: name, Up: up})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
