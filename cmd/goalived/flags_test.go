@@ -60,8 +60,8 @@ func TestParseOptions(t *testing.T) {
 
 func TestRunExitStatuses(t *testing.T) {
 	tests := []struct {
-		args       string
-		rc         int
+		args        string
+		rc          int
 		out, errOut string
 	}{
 		{"--signum=JSON", 0, "36\n", ""},
