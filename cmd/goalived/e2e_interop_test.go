@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -117,5 +118,42 @@ func TestIntegrationNoDualMaster(t *testing.T) {
 			l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
 			l.steadyHolder(t, vip, 0, 5*time.Second)
 		})
+	}
+}
+
+// TestIntegrationInteropSeveralVIPs: keepalived 2.2.7 rejects an advert
+// whose address count or list differs from its own (reference 3.10), so
+// a pair with several VIPs (with and without prefix length and label,
+// IPv6 with a link-local first) only stays single-master if goalived
+// lists them as keepalived does.
+func TestIntegrationInteropSeveralVIPs(t *testing.T) {
+	keepalivedBinary(t)
+	l := newTestlab(t, 2)
+	cases := []struct {
+		name string
+		base vrrpConf
+	}{
+		{"v2-ipv4", vrrpConf{VRID: 121, AdvertInt: "1", AuthPass: "11111", VIP: "192.0.2.221",
+			MoreVIPs: []string{"192.0.2.222/24", "192.0.2.223 label eth0:vip", "198.51.100.224/25 dev eth0"}}},
+		{"v3-ipv6", vrrpConf{VRID: 122, AdvertInt: "0.2", VIP: "fe80::122/64",
+			MoreVIPs: []string{"2001:db8::222/64", "2001:db8::223"}}},
+	}
+	for _, tc := range cases {
+		for _, kinds := range [][2]string{{goalivedKind, keepalivedKind}, {keepalivedKind, goalivedKind}} {
+			t.Run(tc.name+"/"+kinds[0]+"-master", func(t *testing.T) {
+				base := tc.base
+				base.State = "BACKUP"
+				confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
+				l.start(t, 0, kinds[0], confs[0])
+				l.start(t, 1, kinds[1], confs[1])
+				vip := base.vip(t)
+				l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
+				l.steadyHolder(t, vip, 0, base.masterDown(t, 100)+base.advert(t))
+				for _, s := range base.MoreVIPs {
+					more := vrrpConf{VIP: strings.Fields(s)[0]}.vip(t)
+					l.waitHolder(t, more, 0, 0)
+				}
+			})
+		}
 	}
 }

@@ -35,6 +35,7 @@ type vrrpConf struct {
 	AuthPass   string // VRRPv2 authentication PASS when set
 	Nopreempt  bool
 	VIP        string // "192.0.2.100" or "2001:db8::100/64"
+	MoreVIPs   []string
 	UnicastSrc string // unicast mode when set
 	Peers      []string
 	// Check, when set, is a vrrp_script (interval 1, rise 1, fall 1)
@@ -89,6 +90,9 @@ vrrp_instance VI_1 {
 {{- end}}
     virtual_ipaddress {
         {{.VIP}}
+{{- range .MoreVIPs}}
+        {{.}}
+{{- end}}
     }
 {{- if .Check}}
     track_script {
