@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The failover benchmark: goalived vs keepalived 2.2.7 in network
+# namespaces, crash / graceful / check-driven failover at VRRPv2
+# advert_int 1 and VRRPv3 advert_int 0.1, against the RFC bound. Needs
+# root. The markdown table goes to stdout, progress to stderr. Extra
+# arguments go to the benchmark (--quick, --reps N, --scenarios crash,
+# --versions 3, --daemons goalived, --keep).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+	echo "run as root: the benchmark builds network namespaces" >&2
+	exit 1
+fi
+
+need=(keepalived iproute2)
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+# keepalived is only the reference here: never let the package's own
+# service run on the benchmark machine.
+systemctl disable --now keepalived >/dev/null 2>&1 || true
+
+export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/goalived" ./cmd/goalived
+go build -o "$bin/goalived-bench" ./cmd/goalived-bench
+"$bin/goalived-bench" --goalived "$bin/goalived" "$@"

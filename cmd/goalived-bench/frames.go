@@ -1,0 +1,46 @@
+package main
+
+import (
+	"net/netip"
+	"time"
+)
+
+// firstFrom returns the first frame of kind k from src (and, when not
+// empty, Ethernet source mac); for adverts only those of vrid with a
+// priority above 0, i.e. from a router acting as master.
+func firstFrom(fs []frame, k frameKind, src netip.Addr, mac string, vrid int) (frame, bool) {
+	for _, f := range fs {
+		if f.Kind != k || f.SrcIP != src || (mac != "" && f.SrcMAC != mac) {
+			continue
+		}
+		if k == kindAdvert && (f.VRID != vrid || f.Prio == 0) {
+			continue
+		}
+		return f, true
+	}
+	return frame{}, false
+}
+
+// lastFromBefore returns the last advert of vrid from src received before
+// t, whatever its priority (a graceful stop's last one has priority 0).
+func lastFromBefore(fs []frame, src netip.Addr, vrid int, t time.Time) (frame, bool) {
+	var last frame
+	ok := false
+	for _, f := range fs {
+		if f.Kind == kindAdvert && f.SrcIP == src && f.VRID == vrid && f.At.Before(t) {
+			last, ok = f, true
+		}
+	}
+	return last, ok
+}
+
+// countFrom counts the adverts of vrid from src received at or after t.
+func countFrom(fs []frame, src netip.Addr, vrid int, t time.Time) int {
+	n := 0
+	for _, f := range fs {
+		if f.Kind == kindAdvert && f.SrcIP == src && f.VRID == vrid && !f.At.Before(t) {
+			n++
+		}
+	}
+	return n
+}

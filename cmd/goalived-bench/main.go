@@ -1,0 +1,256 @@
+// Command goalived-bench measures failover times of goalived and of
+// keepalived 2.2.7 side by side in the same network namespaces: a cable
+// cut of the master (crash), a SIGTERM (graceful) and a failing health
+// check, at VRRPv2 advert_int 1 and VRRPv3 advert_int 0.1, each timed on
+// the wire by a third namespace and compared with the RFC's bound. It
+// prints a markdown table on stdout and its progress on stderr. Run it as
+// root; Ctrl-C stops and removes everything it started.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/goalived/goalived/netif/nslab"
+)
+
+func main() {
+	if err := mainErr(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "goalived-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// config is the benchmark's plan, from the flags.
+type config struct {
+	daemons   []daemon
+	scenarios []scenario
+	protos    []protocol
+	reps      int
+	keep      bool
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := pflag.NewFlagSet("goalived-bench", pflag.ContinueOnError)
+	var c config
+	gl := fs.String("goalived", "", "path of the goalived binary (default: goalived in $PATH)")
+	ka := fs.String("keepalived", "", "path of keepalived 2.2.7 (default: keepalived in $PATH or /usr/sbin)")
+	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived"}, "implementations to measure")
+	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"}, "scenarios: crash, graceful, check")
+	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
+	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
+	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the work directory with every trial's configs and daemon logs")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *quick {
+		if !fs.Changed("reps") {
+			c.reps = 1
+		}
+		if !fs.Changed("versions") {
+			*vers = []int{3}
+		}
+	}
+	if c.reps < 1 || c.reps > 100 {
+		return c, fmt.Errorf("--reps %d: want 1..100", c.reps)
+	}
+	var err error
+	if c.scenarios, err = parseScenarios(*scen); err != nil {
+		return c, err
+	}
+	if c.protos, err = parseVersions(*vers); err != nil {
+		return c, err
+	}
+	c.daemons, err = findDaemons(*daemons, *gl, *ka)
+	return c, err
+}
+
+func parseScenarios(names []string) ([]scenario, error) {
+	var out []scenario
+	for _, n := range names {
+		switch s := scenario(n); s {
+		case crash, graceful, check:
+			out = append(out, s)
+		default:
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check)", n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--scenarios: none given")
+	}
+	return out, nil
+}
+
+func parseVersions(vs []int) ([]protocol, error) {
+	var out []protocol
+	for _, v := range vs {
+		switch v {
+		case 2:
+			out = append(out, protocol{Version: 2, AdvertInt: time.Second})
+		case 3:
+			out = append(out, protocol{Version: 3, AdvertInt: 100 * time.Millisecond})
+		default:
+			return nil, fmt.Errorf("--versions: unknown VRRP version %d (want 2 or 3)", v)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--versions: none given")
+	}
+	return out, nil
+}
+
+func findDaemons(names []string, gl, ka string) ([]daemon, error) {
+	var out []daemon
+	for _, n := range names {
+		var path string
+		var err error
+		switch n {
+		case "goalived":
+			path, err = findBin(gl, "goalived")
+		case "keepalived":
+			path, err = findBin(ka, "keepalived", "/usr/sbin/keepalived")
+		default:
+			return nil, fmt.Errorf("--daemons: unknown daemon %q (want goalived, keepalived)", n)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, daemon{Name: n, Bin: path})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--daemons: none given")
+	}
+	return out, nil
+}
+
+func findBin(given, name string, fallbacks ...string) (string, error) {
+	if given != "" {
+		return given, nil
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, f := range fallbacks {
+		if _, err := os.Stat(f); err == nil {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("find %s: not in $PATH (pass --%s PATH)", name, name)
+}
+
+func mainErr(args []string, out, progress io.Writer) error {
+	c, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return errors.New("must run as root: the benchmark builds network namespaces")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	res, err := runBench(ctx, c, progress)
+	if ctx.Err() != nil {
+		return errors.New("interrupted; everything the benchmark started was stopped and removed")
+	}
+	if err != nil {
+		return err
+	}
+	writeReport(out, c, res)
+	return nil
+}
+
+// runBench builds the lab, runs every trial and always cleans up.
+func runBench(ctx context.Context, c config, progress io.Writer) (res *results, err error) {
+	bn := &bench{}
+	defer func() {
+		if bn.cap != nil {
+			bn.cap.close()
+		}
+		if bn.lab != nil {
+			if cerr := bn.lab.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+		if bn.dir != "" && !c.keep {
+			os.RemoveAll(bn.dir)
+		}
+	}()
+	if bn.dir, err = os.MkdirTemp("", "gl-bench-"); err != nil {
+		return nil, fmt.Errorf("create work directory: %w", err)
+	}
+	if bn.lab, err = nslab.New("bench", "a", "b", "obs"); err != nil {
+		return nil, err
+	}
+	bn.a, _ = bn.lab.Host("a")
+	bn.b, _ = bn.lab.Host("b")
+	obs, _ := bn.lab.Host("obs")
+	if bn.cap, err = startCapture(obs.Name, obs.Ifname); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(progress, "lab gl-%s: master a=%v, backup b=%v (priority %d), observer %v; work directory %s\n",
+		bn.lab.ID(), bn.a.Addr, bn.b.Addr, prioBackup, obs.Addr, bn.dir)
+	return bn.runAll(ctx, c, progress)
+}
+
+// runAll alternates the daemons trial by trial (and which goes first,
+// repetition by repetition) so that drift in machine load hits both.
+func (bn *bench) runAll(ctx context.Context, c config, progress io.Writer) (*results, error) {
+	res := newResults()
+	for _, s := range c.scenarios {
+		for _, p := range c.protos {
+			for rep := 0; rep < c.reps; rep++ {
+				for i := range c.daemons {
+					d := c.daemons[(i+rep)%len(c.daemons)]
+					smp, err := bn.trial(ctx, d, s, p)
+					if ctx.Err() != nil {
+						return nil, ctx.Err()
+					}
+					res.add(s, p, d.Name, smp, err)
+					logTrial(progress, d, s, p, rep, smp, err)
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+func logTrial(w io.Writer, d daemon, s scenario, p protocol, rep int, smp sample, err error) {
+	head := fmt.Sprintf("%-8s %-10s %-27s #%d:", s, d.Name, p, rep+1)
+	if err != nil {
+		fmt.Fprintf(w, "%s FAILED: %v\n", head, err)
+		return
+	}
+	if s == crash {
+		fmt.Fprintf(w, "%s first advert %s, first GARP %s\n", head, ms(smp.Advert), ms(smp.GARP))
+		return
+	}
+	fmt.Fprintf(w, "%s first advert %s\n", head, ms(smp.Advert))
+}
+
+func writeReport(w io.Writer, c config, res *results) {
+	names := make([]string, len(c.daemons))
+	for i, d := range c.daemons {
+		names[i] = d.Name + " (" + d.Bin + ")"
+	}
+	fmt.Fprintf(w, "Failover times, %d repetition(s) each, %s; backup priority %d, master %d (%d with the check, weight -50);\n",
+		c.reps, strings.Join(names, " vs "), prioBackup, prioMaster, prioCheckMaster)
+	fmt.Fprintf(w, "timed by kernel receive timestamps on an observer namespace on the same bridge.\n\n")
+	res.writeTable(w)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Samples:")
+	res.writeRaw(w)
+}

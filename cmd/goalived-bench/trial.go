@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/goalived/goalived/netif/nslab"
+)
+
+// scenario is how the master is made to go away.
+type scenario string
+
+const (
+	crash    scenario = "crash"    // its switch port is cut
+	graceful scenario = "graceful" // SIGTERM: it sends priority 0 and leaves
+	check    scenario = "check"    // its health check starts failing
+)
+
+// Priorities: the backup's is fixed at 100 so that the RFC bound is known.
+const (
+	prioMaster      = 150
+	prioCheckMaster = 120 // 120-50 = 70 < 100: a failed check hands over
+	prioBackup      = 100
+	checkInterval   = time.Second
+	checkFall       = 2
+)
+
+var benchVIP = netip.MustParseAddr("192.0.2.200")
+
+// daemon is one implementation under test.
+type daemon struct {
+	Name string // goalived or keepalived
+	Bin  string
+}
+
+// argv is the daemon's command line: foreground, console log, detailed,
+// private pid files (keepalived: VRRP only, TMPDIR for its dump files).
+func (d daemon) argv(dir, conf string) []string {
+	pid, vpid := filepath.Join(dir, "daemon.pid"), filepath.Join(dir, "vrrp.pid")
+	if d.Name == "keepalived" {
+		return []string{"env", "TMPDIR=" + dir, d.Bin, "-n", "-l", "-D", "-P", "-f", conf, "-p", pid, "-r", vpid}
+	}
+	return []string{d.Bin, "-n", "-l", "-D", "-f", conf, "-p", pid, "-r", vpid,
+		"--status-file", filepath.Join(dir, "status")}
+}
+
+// sample is one trial's measurements.
+type sample struct {
+	Advert time.Duration // reference event -> backup's first advert
+	GARP   time.Duration // reference event -> backup's first gratuitous ARP
+}
+
+// bench owns the lab, the capture and the work directory.
+type bench struct {
+	lab      *nslab.Lab
+	cap      *capture
+	a, b     nslab.Host
+	dir      string
+	trialNum int
+}
+
+// trial runs one failover of scenario s with daemon d and protocol p.
+func (bn *bench) trial(ctx context.Context, d daemon, s scenario, p protocol) (sample, error) {
+	bn.trialNum++
+	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-%s-%s-v%d", bn.trialNum, d.Name, s, p.Version))
+	vrid := 1 + bn.trialNum%250 // a fresh VRID: no frame of an earlier trial can count
+	t := &trialRun{bn: bn, d: d, s: s, p: p, dir: dir, vrid: vrid}
+	defer t.stop()
+	res, err := t.run(ctx)
+	if err != nil {
+		return res, fmt.Errorf("%s %s v%d trial %d (%s): %w", d.Name, s, p.Version, bn.trialNum, dir, err)
+	}
+	return res, nil
+}
+
+type trialRun struct {
+	bn     *bench
+	d      daemon
+	s      scenario
+	p      protocol
+	dir    string
+	vrid   int
+	flag   string
+	pa, pb *nslab.Proc
+	cut    bool
+}
+
+func (t *trialRun) run(ctx context.Context) (sample, error) {
+	if err := t.startRouters(ctx); err != nil {
+		return sample{}, err
+	}
+	t0, err := t.trigger()
+	if err != nil {
+		return sample{}, err
+	}
+	within := t.p.masterDown(prioBackup) + 3*time.Second
+	if t.s == check {
+		within += checkFall * checkInterval
+	}
+	var first, garp frame
+	err = t.waitFrames(ctx, t0, within, "the backup's first advert and gratuitous ARP", func(fs []frame) bool {
+		var ok1, ok2 bool
+		first, ok1 = firstFrom(fs, kindAdvert, t.bn.b.Addr, t.bn.b.MAC.String(), t.vrid)
+		garp, ok2 = firstFrom(fs, kindGARP, benchVIP, t.bn.b.MAC.String(), 0)
+		return ok1 && ok2
+	})
+	if err != nil {
+		return sample{}, err
+	}
+	return t.measure(t0, first, garp)
+}
+
+// measure turns the frames into durations from the reference event: the
+// master's last advert (crash, graceful) or the check's failure (check).
+func (t *trialRun) measure(t0 time.Time, first, garp frame) (sample, error) {
+	if t.s == check {
+		return sample{Advert: first.At.Sub(t0), GARP: garp.At.Sub(t0)}, nil
+	}
+	fs, err := t.bn.cap.since(t0.Add(-2 * t.p.AdvertInt))
+	if err != nil {
+		return sample{}, err
+	}
+	last, ok := lastFromBefore(fs, t.bn.a.Addr, t.vrid, first.At)
+	if !ok {
+		return sample{}, fmt.Errorf("no advert from the master %v in the %v before the trigger", t.bn.a.Addr, 2*t.p.AdvertInt)
+	}
+	if t.s == graceful && last.Prio != 0 {
+		return sample{}, fmt.Errorf("the master's last advert has priority %d, want the priority 0 of a graceful stop", last.Prio)
+	}
+	return sample{Advert: first.At.Sub(last.At), GARP: garp.At.Sub(last.At)}, nil
+}
+
+// startRouters starts the master and waits for its adverts, then the
+// backup, and waits until the backup has surely heard the master since
+// it started (it would have taken over otherwise).
+func (t *trialRun) startRouters(ctx context.Context) error {
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", t.dir, err)
+	}
+	ca := routerConf{State: "MASTER", Priority: prioMaster, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
+	if t.s == check {
+		script, flag, err := writeCheck(t.dir)
+		if err != nil {
+			return err
+		}
+		ca.Priority, ca.Check, t.flag = prioCheckMaster, script, flag
+	}
+	cb := routerConf{State: "BACKUP", Priority: prioBackup, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
+	start := time.Now()
+	var err error
+	if t.pa, err = t.startRouter("a", ca); err != nil {
+		return err
+	}
+	if err := t.waitFrames(ctx, start, t.p.masterDown(ca.Priority)+5*time.Second, "the master's first advert", func(fs []frame) bool {
+		_, ok := firstFrom(fs, kindAdvert, t.bn.a.Addr, "", t.vrid)
+		return ok
+	}); err != nil {
+		return err
+	}
+	bStart := time.Now()
+	if t.pb, err = t.startRouter("b", cb); err != nil {
+		return err
+	}
+	settle := max(1500*time.Millisecond, 2*t.p.AdvertInt+500*time.Millisecond)
+	if t.s == check {
+		settle += checkInterval // the check's first runs
+	}
+	if err := sleep(ctx, settle); err != nil {
+		return err
+	}
+	fs, err := t.bn.cap.since(bStart)
+	if err != nil {
+		return err
+	}
+	if f, ok := firstFrom(fs, kindAdvert, t.bn.b.Addr, "", t.vrid); ok {
+		return fmt.Errorf("the backup advertised (priority %d) %v after its start: it did not hear the master", f.Prio, f.At.Sub(bStart))
+	}
+	if n := countFrom(fs, t.bn.a.Addr, t.vrid, bStart.Add(settle/2)); n < 2 {
+		return fmt.Errorf("only %d adverts from the master in the second half of the backup's %v start-up", n, settle)
+	}
+	return nil
+}
+
+func (t *trialRun) startRouter(role string, c routerConf) (*nslab.Proc, error) {
+	dir := filepath.Join(t.dir, role)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	text, err := c.render()
+	if err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(dir, "keepalived.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		return nil, fmt.Errorf("write %s: %w", conf, err)
+	}
+	log, err := os.Create(filepath.Join(dir, "daemon.log"))
+	if err != nil {
+		return nil, fmt.Errorf("create daemon log: %w", err)
+	}
+	argv := t.d.argv(dir, conf)
+	p, err := t.bn.lab.Start(role, log, argv[0], argv[1:]...)
+	if err != nil {
+		log.Close()
+		return nil, err
+	}
+	go func() { <-p.Done(); log.Close() }()
+	return p, nil
+}
+
+// trigger makes the master go away and returns when it did so.
+func (t *trialRun) trigger() (time.Time, error) {
+	t0 := time.Now()
+	switch t.s {
+	case crash:
+		t.cut = true
+		return t0, t.bn.lab.SetPort("a", false)
+	case graceful:
+		return t0, t.pa.Signal(syscall.SIGTERM)
+	case check:
+		if err := os.WriteFile(t.flag, nil, 0o644); err != nil {
+			return t0, fmt.Errorf("make the check fail: %w", err)
+		}
+		return t0, nil
+	}
+	return t0, fmt.Errorf("unknown scenario %q", t.s)
+}
+
+// stop ends both daemons at once (keepalived takes about a second to
+// leave) and reconnects the master's cable.
+func (t *trialRun) stop() {
+	var wg sync.WaitGroup
+	for _, p := range []*nslab.Proc{t.pa, t.pb} {
+		if p != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); p.Stop() }()
+		}
+	}
+	wg.Wait()
+	if t.cut {
+		_ = t.bn.lab.SetPort("a", true)
+	}
+	t.bn.cap.forget(time.Now().Add(-time.Second))
+}
+
+// waitFrames polls the capture every 5 ms until cond holds for the frames
+// received since from.
+func (t *trialRun) waitFrames(ctx context.Context, from time.Time, within time.Duration, what string, cond func([]frame) bool) error {
+	deadline := time.Now().Add(within)
+	for {
+		fs, err := t.bn.cap.since(from)
+		if err != nil {
+			return err
+		}
+		if cond(fs) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("wait for %s: not seen within %v", what, within)
+		}
+		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
