@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/goalived/goalived/parser/syntax"
@@ -56,11 +57,12 @@ type table[T any] struct {
 // known lists every keyword of the table, sorted.
 func (t *table[T]) known() []string {
 	out := append([]string(nil), t.unsupported...)
+	out = append(out, notYetKeywords(t.block)...)
 	for k := range t.handlers {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 func (t *table[T]) isUnsupported(kw string) bool {
@@ -77,6 +79,12 @@ func dispatch[T any](b *builder, t *table[T], stmts []*syntax.Stmt, target T) {
 	for _, s := range stmts {
 		if h, ok := t.handlers[s.Keyword]; ok {
 			h(b, s, target)
+			b.checkNotYet(t.block, s)
+			continue
+		}
+		if e, ok := notYetFor(t.block, s.Keyword); ok {
+			// No handler: the Feature's words are all the model keeps.
+			b.reportNotYet(e, s.Pos, words(s), "")
 			continue
 		}
 		if t.isUnsupported(s.Keyword) {

@@ -41,6 +41,7 @@ func (b *builder) finishInstance(in *Instance) bool {
 	b.finishUnicast(in)
 	b.finishAddresses(in)
 	b.finishTrackers(in)
+	b.finishNoAccept(in)
 	if g.EnableScriptSecurity && g.ScriptUser == nil {
 		b.dropUserless(in.Pos, in.Name, &in.Notify)
 	}

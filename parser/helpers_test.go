@@ -44,11 +44,16 @@ func load(t testing.TB, src string) (*Config, Diagnostics) {
 // (TestNoVIPWarning checks it).
 const noVIPWarning = "(VI_1) No VIP specified; at least one is sensible"
 
+// notYetSuffix ends the warning of every notYet entry; the keyword cases
+// are about values, so diagStrings drops it too (TestNotYetTable and the
+// golden files check it).
+const notYetSuffix = "is not supported by goalived yet, ignored"
+
 // diagStrings renders diagnostics without positions: "severity: keyword: msg".
 func diagStrings(ds Diagnostics) []string {
 	var out []string
 	for _, d := range ds {
-		if strings.HasSuffix(d.Msg, "No VIP specified; at least one is sensible") {
+		if strings.HasSuffix(d.Msg, "No VIP specified; at least one is sensible") || strings.Contains(d.Msg, notYetSuffix) {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s: %s: %s", d.Severity, d.Keyword, d.Msg))

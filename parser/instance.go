@@ -228,6 +228,10 @@ func instAccept(on bool) instHandler {
 	return func(b *builder, s *syntax.Stmt, in *Instance) {
 		in.Accept = on
 		in.mark("accept")
+		if !on {
+			in.mark("no_accept")
+			in.noAcceptPos = s.Pos
+		}
 	}
 }
 

@@ -71,10 +71,6 @@ var globalTable = &table[*GlobalDefs]{
 		"vrrp_rlimit_rttime", "checker_rlimit_rttime", "bfd_rlimit_rttime",
 		"vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime",
 		"max_auto_priority", "min_auto_priority_delay", "vrrp_delay_after_boot",
-		"vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
-		"vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
-		"vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
-		"process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
 		"process_names", "process_name", "vrrp_process_name", "checker_process_name",
 		"lvs_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
 		// SNMP, D-Bus
@@ -83,7 +79,7 @@ var globalTable = &table[*GlobalDefs]{
 		"snmp_vs_stats_update_interval", "snmp_rs_stats_update_interval",
 		"enable_dbus", "dbus_service_name", "dbus_no_interface_name",
 		// files, reload
-		"umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat", "reload_file",
+		"random_seed", "reload_check_config", "reload_time_file", "reload_repeat", "reload_file",
 		"config_save_dir", "tmp_config_directory", "data_use_instance", "json_version",
 		"state_dump_file", "stats_dump_file", "json_dump_file", "iproute_usr_dir", "iproute_etc_dir",
 	},

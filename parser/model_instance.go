@@ -95,6 +95,8 @@ type Instance struct {
 	Pos syntax.Pos `json:"-"`
 	// set records which keywords were written, for order-dependent rules.
 	set map[string]bool
+	// noAcceptPos is where no_accept was written, for its report.
+	noAcceptPos syntax.Pos
 }
 
 // Owner reports whether the instance is the address owner (priority 255).

@@ -1,10 +1,12 @@
 package parser
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/goalived/goalived/parser/syntax"
+	"github.com/goalived/goalived/script"
 )
 
 // rawText returns the statement's text after the keyword. Hand-built trees
@@ -24,32 +26,33 @@ func rawText(s *syntax.Stmt) string {
 }
 
 // command parses a script-like keyword: "CMD ARGS" [USER [[:]GROUP]]
-// (reference 1.4). withUser tells whether trailing words name a user
-// (notify keywords) or are ignored (vrrp_script's script). A nil result
-// means the script is dropped; a warning says why.
+// (reference 1.4). The line is split by script.SplitScriptLine, which
+// reproduces keepalived 2.2.7's two passes (escapes decoded in both, a
+// decoded NUL cuts a word). withUser tells whether trailing words name a
+// user (notify keywords) or are ignored (vrrp_script's script). A nil
+// result means the script is dropped; a warning says why.
 func (b *builder) command(s *syntax.Stmt, withUser bool) *Command {
-	slots, ok := splitQuotedSlots(rawText(s))
-	if !ok {
-		b.warnf(s.Pos, s.Keyword, "unmatched quote, script ignored")
+	raw := rawText(s)
+	argv, trailing, err := script.SplitScriptLine(raw)
+	if err != nil {
+		if errors.Is(err, script.ErrEmptyCommand) {
+			b.warnf(s.Pos, s.Keyword, "missing command")
+		} else {
+			b.warnf(s.Pos, s.Keyword, "cannot split the command line: %v, script ignored", innermost(err))
+		}
 		return nil
 	}
-	if len(slots) == 0 || strings.TrimSpace(slots[0]) == "" {
-		b.warnf(s.Pos, s.Keyword, "missing command")
-		return nil
-	}
-	c := &Command{Cmd: slots[0], Argv: splitCommand(slots[0]), pos: s.Pos, kw: s.Keyword}
-	if len(c.Argv) == 0 {
-		b.warnf(s.Pos, s.Keyword, "missing command")
-		return nil
-	}
+	// SplitScriptLine succeeded, so the first pass has at least one slot.
+	slots, _ := script.SplitCommand(raw)
+	c := &Command{Cmd: slots[0], Argv: argv, pos: s.Pos, kw: s.Keyword}
 	if !withUser {
-		if len(slots) > 1 {
-			b.warnf(argPos(s, 1), s.Keyword, "words after the command are ignored: %s (put the command and its arguments in one quoted string)", strings.Join(slots[1:], " "))
+		if len(trailing) > 0 {
+			b.warnf(argPos(s, 1), s.Keyword, "words after the command are ignored: %s (put the command and its arguments in one quoted string)", strings.Join(trailing, " "))
 		}
 		return c
 	}
-	if len(slots) > 1 {
-		u, ok := b.user(s, slots[1:], true)
+	if len(trailing) > 0 {
+		u, ok := b.user(s, trailing, true)
 		if !ok {
 			return nil
 		}
@@ -87,4 +90,13 @@ func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*User, bool) {
 		b.warnf(s.Pos, s.Keyword, "words after the group are ignored: %s", strings.Join(ws[2:], " "))
 	}
 	return u, true
+}
+
+// innermost returns the error at the end of err's wrap chain: the cause
+// without the splitter's operation prefixes, which repeat the line.
+func innermost(err error) error {
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
+	return err
 }

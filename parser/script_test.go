@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -118,35 +116,44 @@ func TestNotify(t *testing.T) {
 	runCases(t, cases)
 }
 
-func TestSplitCommand(t *testing.T) {
-	cases := []struct {
-		raw  string
-		cmd  string
-		argv []string
-		rest []string
-	}{
-		{raw: `"/bin/echo 'a b' \"c d\" e\x41"`, cmd: `/bin/echo 'a b' "c d" e\x41`, argv: []string{"/bin/echo", "a b", "c d", "eA"}},
-		{raw: `'/path/s.sh x y'`, cmd: "/path/s.sh x y", argv: []string{"/path/s.sh", "x", "y"}},
-		{raw: `/bin/x user group`, cmd: "/bin/x", argv: []string{"/bin/x"}, rest: []string{"user", "group"}},
-		{raw: `"/bin/x \t\n\101\cA\q"`, cmd: `/bin/x \t\n\101\cA\q`, argv: []string{"/bin/x", "\t\nA\x01q"}},
-		{raw: `"a'b c'd"`, cmd: `a'b c'd`, argv: []string{"ab cd"}},
-		{raw: `"/bin/x '\t'"`, cmd: `/bin/x '\t'`, argv: []string{"/bin/x", `\t`}},
-		{raw: `"/bin/x \x4142"`, cmd: `/bin/x \x4142`, argv: []string{"/bin/x", "B"}},
-	}
-	for _, tc := range cases {
-		slots, ok := splitQuotedSlots(tc.raw)
-		if !ok {
-			t.Errorf("%s: unmatched quote", tc.raw)
-			continue
+// TestCommandSplit checks script-like keywords against keepalived 2.2.7's
+// observed splitting (script.SplitScriptLine): escapes are decoded in both
+// passes, also inside single quotes, and a decoded NUL ends a word.
+func TestCommandSplit(t *testing.T) {
+	master := get(func(in *Instance) any {
+		if in.Notify.Master == nil {
+			return nil
 		}
-		if diff := cmp.Diff(append([]string{tc.cmd}, tc.rest...), slots); diff != "" {
-			t.Errorf("%s: slots (-want +got):\n%s", tc.raw, diff)
-		}
-		if diff := cmp.Diff(tc.argv, splitCommand(slots[0])); diff != "" {
-			t.Errorf("%s: argv (-want +got):\n%s", tc.raw, diff)
-		}
+		c := *in.Notify.Master
+		return c
+	})
+	cases := []kwCase{
+		{name: "quotes and hex", src: instanceConf(`notify_master "/bin/echo 'a b' \"c d\" e\x41"`), get: master,
+			want: Command{Cmd: `/bin/echo 'a b' "c d" eA`, Argv: []string{"/bin/echo", "a b", "c d", "eA"}}},
+		{name: "single-quoted command", src: instanceConf(`notify_master '/path/s.sh x y'`), get: master,
+			want: Command{Cmd: "/path/s.sh x y", Argv: []string{"/path/s.sh", "x", "y"}}},
+		{name: "escape decoded twice", src: instanceConf(`notify_master "/bin/x \\x41"`), get: master,
+			want: Command{Cmd: `/bin/x \x41`, Argv: []string{"/bin/x", "A"}}},
+		{name: "escaped blank splits in the second pass", src: instanceConf(`notify_master "/bin/x a\ b"`), get: master,
+			want: Command{Cmd: "/bin/x a b", Argv: []string{"/bin/x", "a", "b"}}},
+		{name: "NUL cuts the command", src: instanceConf(`notify_master "/bin/x a\0b c"`), get: master,
+			want: Command{Cmd: "/bin/x a", Argv: []string{"/bin/x", "a"}}},
+		{name: "unquoted escaped blanks", src: instanceConf(`notify_master /bin/x\ n5\ z`), get: master,
+			want: Command{Cmd: "/bin/x n5 z", Argv: []string{"/bin/x", "n5", "z"}}},
+		{name: "empty word kept", src: instanceConf(`notify_master "/bin/x '' y"`), get: master,
+			want: Command{Cmd: "/bin/x '' y", Argv: []string{"/bin/x", "", "y"}}},
+		{name: "escape inside single quotes", src: instanceConf(`notify_master "/bin/x '\t'"`), get: master,
+			want: Command{Cmd: "/bin/x '\t'", Argv: []string{"/bin/x", "\t"}}},
+		{name: "user and group", src: instanceConf(`notify_master "/bin/x a" root :wheel`), get: master,
+			want: Command{Cmd: "/bin/x a", Argv: []string{"/bin/x", "a"}, User: "root", Group: "wheel", SupplementaryGroups: true}},
+		{name: "unterminated quote", src: instanceConf(`notify_master "/bin/x`), get: master, want: nil,
+			diags: []string{`warning: notify_master: unterminated quote, expected a closing '"'`,
+				`warning: notify_master: unmatched quote, expected a closing '"' - token dropped: 'notify_master "/bin/x'`,
+				`warning: notify_master: cannot split the command line: missing terminating ", script ignored`}},
+		{name: "empty command", src: instanceConf(`notify_master ""`), get: master, want: nil,
+			diags: []string{"warning: notify_master: missing command"}},
+		{name: "only a NUL", src: instanceConf(`notify_master "\0"`), get: master, want: nil,
+			diags: []string{"warning: notify_master: missing command"}},
 	}
-	if _, ok := splitQuotedSlots(`"unterminated`); ok {
-		t.Error("unterminated quote accepted")
-	}
+	runCases(t, cases)
 }

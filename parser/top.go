@@ -25,7 +25,7 @@ var topTable = &table[*builder]{
 		"include": nop, "includer": nop, "includem": nop, "includew": nop, "includeb": nop, "includea": nop,
 	},
 	unsupported: []string{
-		"track_group", "garp_group", "linkbeat_interfaces", "interface_up_down_delays", "bfd_instance",
+		"garp_group", "linkbeat_interfaces", "interface_up_down_delays", "bfd_instance",
 		"virtual_server_group", "virtual_server", "SSL",
 		"net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "instance",
 		"child_wait_time", "linkbeat_use_polling",

@@ -1,0 +1,152 @@
+package parser
+
+import (
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// notYetEntry is a keyword keepalived 2.2.7 acts on, that goalived's
+// model holds (or records in Config.Unsupported with its words), but that
+// goalived's engine does not act on yet.
+type notYetEntry struct {
+	block   string // the keyword table's block: "top level", "global_defs", "vrrp_instance", "authentication"
+	keyword string
+	// when, if set, limits the report to lines it accepts (auth_type AH,
+	// a <BOOL> keyword turned on). An option turned off asks for
+	// goalived's behaviour, so it is not reported.
+	when func(s *syntax.Stmt) bool
+	// what names the feature in the warning when it is more than the
+	// keyword ("auth_type AH").
+	what string
+	// resolved entries are reported from the finished model, not per
+	// line: no_accept also comes from strict mode, and an address owner
+	// accepts whatever was written.
+	resolved bool
+}
+
+// notYet is THE list of keywords that the running daemon (engine/*.go)
+// ignores although keepalived acts on them. Each written keyword (or
+// resolved value) warns "KEYWORD is not supported by goalived yet,
+// ignored" and is recorded in Config.Unsupported with NotYet set; parsing
+// into the model is unchanged, so implementing one is a change to the
+// engine plus the removal of its entry here. Remove an entry when the
+// engine implements the keyword (TestNotYetTable checks every entry).
+//
+// Not listed on purpose: "accept" (goalived never installs the firewall
+// rules that no_accept needs, so every instance already behaves as
+// accept), and track_file, vrrp_track_process, sync groups and the notify
+// FIFOs, which the engine implements.
+var notYet = []notYetEntry{
+	{block: "top level", keyword: "static_ipaddress"},
+	{block: "top level", keyword: "static_routes"},
+	{block: "top level", keyword: "static_rules"},
+	{block: "top level", keyword: "track_group"},
+	{block: "vrrp_instance", keyword: "virtual_routes"},
+	{block: "vrrp_instance", keyword: "virtual_rules"},
+	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH"},
+	{block: "vrrp_instance", keyword: "unicast_ttl"},
+	{block: "vrrp_instance", keyword: "unicast_fault_no_peer"},
+	// The receive side accepts both checksums whatever is written; what
+	// is not applied is the checksum that is sent.
+	{block: "vrrp_instance", keyword: "old_unicast_checksum"},
+	{block: "vrrp_instance", keyword: "track_src_ip"},
+	{block: "vrrp_instance", keyword: "no_accept", resolved: true},
+	{block: "vrrp_instance", keyword: "promote_secondaries"},
+	{block: "vrrp_instance", keyword: "kernel_rx_buf_size"},
+	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn},
+	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn},
+	{block: "global_defs", keyword: "umask"},
+	{block: "global_defs", keyword: "vrrp_startup_delay"},
+	{block: "global_defs", keyword: "startup_script"},
+	{block: "global_defs", keyword: "startup_script_timeout"},
+	{block: "global_defs", keyword: "shutdown_script"},
+	{block: "global_defs", keyword: "shutdown_script_timeout"},
+	{block: "global_defs", keyword: "log_unknown_vrids"},
+	{block: "global_defs", keyword: "dynamic_interfaces"},
+	{block: "global_defs", keyword: "disable_local_igmp"},
+	// VIPs without "dev" use the instance's interface, also when the
+	// instance has none (unicast): default_interface is never consulted.
+	{block: "global_defs", keyword: "default_interface"},
+	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
+	{block: "global_defs", keyword: "vrrp_rx_bufs_multiplier"},
+	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs"},
+	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs_force"},
+	{block: "global_defs", keyword: "vrrp_netlink_monitor_rcv_bufs"},
+	{block: "global_defs", keyword: "vrrp_netlink_monitor_rcv_bufs_force"},
+	{block: "global_defs", keyword: "process_monitor_rcv_bufs"},
+	{block: "global_defs", keyword: "process_monitor_rcv_bufs_force"},
+}
+
+// argIs accepts a line whose first argument is v.
+func argIs(v string) func(s *syntax.Stmt) bool {
+	return func(s *syntax.Stmt) bool {
+		a, ok := arg(s, 0)
+		return ok && a == v
+	}
+}
+
+// boolOn accepts a <BOOL> line that turns the option on (absent value
+// means on; an invalid value was reported by the handler).
+func boolOn(s *syntax.Stmt) bool {
+	a, ok := arg(s, 0)
+	return !ok || a == "on" || a == "true" || a == "yes"
+}
+
+// notYetFor returns the entry for keyword kw of block, if any.
+func notYetFor(block, kw string) (notYetEntry, bool) {
+	for _, e := range notYet {
+		if e.block == block && e.keyword == kw {
+			return e, true
+		}
+	}
+	return notYetEntry{}, false
+}
+
+// notYetKeywords lists the entries of one block, for "did you mean".
+func notYetKeywords(block string) []string {
+	var out []string
+	for _, e := range notYet {
+		if e.block == block {
+			out = append(out, e.keyword)
+		}
+	}
+	return out
+}
+
+// checkNotYet reports line s of block when the table says the engine
+// ignores it.
+func (b *builder) checkNotYet(block string, s *syntax.Stmt) {
+	e, ok := notYetFor(block, s.Keyword)
+	if !ok || e.resolved || e.when != nil && !e.when(s) {
+		return
+	}
+	b.reportNotYet(e, s.Pos, words(s), "")
+}
+
+// reportNotYet warns about e at pos and records it in Config.Unsupported.
+func (b *builder) reportNotYet(e notYetEntry, pos syntax.Pos, args []string, note string) {
+	what := e.what
+	if what == "" {
+		what = e.keyword
+	}
+	b.cfg.Unsupported = append(b.cfg.Unsupported, Feature{
+		Keyword: e.keyword, Block: b.context, Pos: pos.String(), Args: args, NotYet: true,
+	})
+	b.warnf(pos, e.keyword, "%s is not supported by goalived yet, ignored%s", what, note)
+}
+
+// finishNoAccept reports a resolved no_accept: written, or implied by
+// strict mode (reference 3.12). goalived installs no firewall rules, so
+// the master answers for its VIPs as in accept mode.
+func (b *builder) finishNoAccept(in *Instance) {
+	if in.Accept {
+		return
+	}
+	e, _ := notYetFor("vrrp_instance", "no_accept")
+	pos, note := in.noAcceptPos, ""
+	if !in.set["no_accept"] {
+		pos, note = in.Pos, " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
+	}
+	b.withContext("vrrp_instance "+in.Name, func() {
+		b.reportNotYet(e, pos, nil, note)
+	})
+}

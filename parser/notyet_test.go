@@ -1,0 +1,153 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// notYetCases hold one configuration per notYet entry; TestNotYetTable
+// fails when an entry has none, so the table and the test stay together.
+var notYetCases = []struct {
+	keyword string
+	src     string
+	want    string // the warning, "keyword: message"
+}{
+	{"static_ipaddress", "static_ipaddress {\n 192.0.2.1/32 dev eth0\n}\n", ""},
+	{"static_routes", "static_routes {\n 192.0.2.0/24 dev eth0\n}\n", ""},
+	{"static_rules", "static_rules {\n from 192.0.2.1 table 1\n}\n", ""},
+	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
+	{"virtual_routes", instanceConf("virtual_routes {\n 192.0.2.0/24 dev eth0\n}"), ""},
+	{"virtual_rules", instanceConf("virtual_rules {\n from 192.0.2.1 table 1\n}"), ""},
+	{"auth_type", instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"), "auth_type: auth_type AH is not supported by goalived yet, ignored"},
+	{"unicast_ttl", instanceConf("unicast_ttl 10\nunicast_peer {\n 192.0.2.2\n}"), ""},
+	{"unicast_fault_no_peer", instanceConf("unicast_fault_no_peer"), ""},
+	{"old_unicast_checksum", instanceConf("old_unicast_checksum never\nunicast_peer {\n 192.0.2.2\n}"), ""},
+	{"track_src_ip", instanceConf("track_src_ip"), ""},
+	{"no_accept", instanceConf("no_accept"), ""},
+	{"promote_secondaries", instanceConf("promote_secondaries"), ""},
+	{"kernel_rx_buf_size", instanceConf("kernel_rx_buf_size 65536"), ""},
+	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
+	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
+	{"umask", "global_defs {\n umask 0077\n}\n", ""},
+	{"vrrp_startup_delay", "global_defs {\n vrrp_startup_delay 5\n}\n", ""},
+	{"startup_script", "global_defs {\n enable_script_security\n startup_script /bin/true root\n}\n", ""},
+	{"startup_script_timeout", "global_defs {\n startup_script_timeout 5\n}\n", ""},
+	{"shutdown_script", "global_defs {\n enable_script_security\n shutdown_script /bin/true root\n}\n", ""},
+	{"shutdown_script_timeout", "global_defs {\n shutdown_script_timeout 5\n}\n", ""},
+	{"log_unknown_vrids", "global_defs {\n log_unknown_vrids\n}\n", ""},
+	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
+	{"disable_local_igmp", "global_defs {\n disable_local_igmp\n}\n", ""},
+	{"default_interface", "global_defs {\n default_interface eth1\n}\n", ""},
+	{"vrrp_rx_bufs_policy", "global_defs {\n vrrp_rx_bufs_policy MTU\n}\n", ""},
+	{"vrrp_rx_bufs_multiplier", "global_defs {\n vrrp_rx_bufs_multiplier 4\n}\n", ""},
+	{"vrrp_netlink_cmd_rcv_bufs", "global_defs {\n vrrp_netlink_cmd_rcv_bufs 1048576\n}\n", ""},
+	{"vrrp_netlink_cmd_rcv_bufs_force", "global_defs {\n vrrp_netlink_cmd_rcv_bufs_force\n}\n", ""},
+	{"vrrp_netlink_monitor_rcv_bufs", "global_defs {\n vrrp_netlink_monitor_rcv_bufs 1048576\n}\n", ""},
+	{"vrrp_netlink_monitor_rcv_bufs_force", "global_defs {\n vrrp_netlink_monitor_rcv_bufs_force\n}\n", ""},
+	{"process_monitor_rcv_bufs", "global_defs {\n process_monitor_rcv_bufs 1048576\n}\n", ""},
+	{"process_monitor_rcv_bufs_force", "global_defs {\n process_monitor_rcv_bufs_force\n}\n", ""},
+}
+
+// notYetDiags returns the notYet warnings of a load as "keyword: message".
+func notYetDiags(ds Diagnostics) []string {
+	var out []string
+	for _, d := range ds {
+		if strings.Contains(d.Msg, notYetSuffix) {
+			out = append(out, d.Keyword+": "+d.Msg)
+		}
+	}
+	return out
+}
+
+// TestNotYetTable loads one line per entry and expects exactly one
+// warning and one Config.Unsupported record marked NotYet.
+func TestNotYetTable(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range notYetCases {
+		covered[tc.keyword] = true
+		t.Run(tc.keyword, func(t *testing.T) {
+			want := tc.want
+			if want == "" {
+				want = tc.keyword + ": " + tc.keyword + " " + notYetSuffix
+			}
+			cfg, diags := load(t, tc.src)
+			if d := cmp.Diff([]string{want}, notYetDiags(diags)); d != "" {
+				t.Errorf("warnings (-want +got):\n%s\nall diagnostics:\n%s", d, diags)
+			}
+			var got []string
+			for _, f := range cfg.Unsupported {
+				if f.NotYet {
+					got = append(got, f.Keyword)
+				}
+			}
+			if d := cmp.Diff([]string{tc.keyword}, got); d != "" {
+				t.Errorf("Config.Unsupported NotYet records (-want +got):\n%s", d)
+			}
+		})
+	}
+	for _, e := range notYet {
+		if !covered[e.keyword] {
+			t.Errorf("notYet entry %s %s has no case in notYetCases", e.block, e.keyword)
+		}
+	}
+}
+
+// TestNotYetQuiet: values asking for goalived's own behaviour, and the
+// keywords the engine implements, are not reported.
+func TestNotYetQuiet(t *testing.T) {
+	for name, src := range map[string]string{
+		"auth_type PASS":                  instanceConf("authentication {\n auth_type PASS\n auth_pass x\n}"),
+		"owner_ignore_adverts off":        instanceConf("owner_ignore_adverts off"),
+		"vrrp_owner_ignore_adverts false": "global_defs {\n vrrp_owner_ignore_adverts false\n}\n",
+		"accept":                          instanceConf("accept"),
+		"no_accept then accept":           instanceConf("no_accept\naccept"),
+		"strict owner accepts":            instanceConf("strict_mode\npriority 255\nvirtual_ipaddress {\n192.0.2.1\n}"),
+		"strict v3 accept":                instanceConf("strict_mode\nversion 3\naccept\nvirtual_ipaddress {\n192.0.2.1\n}"),
+		"implemented":                     instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n}\nnopreempt\ndont_track_primary"),
+	} {
+		_, diags := load(t, src)
+		if got := notYetDiags(diags); len(got) != 0 {
+			t.Errorf("%s: unexpected notYet warnings %q", name, got)
+		}
+	}
+}
+
+// TestNotYetStrict: strict mode's implied no_accept is reported once per
+// instance, at the instance, with the reason.
+func TestNotYetStrict(t *testing.T) {
+	_, diags := load(t, "global_defs {\n vrrp_strict\n}\n"+strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n"))
+	want := []string{"no_accept: no_accept is not supported by goalived yet, ignored (strict mode implies it: no firewall rules drop traffic to the VIPs)"}
+	if d := cmp.Diff(want, notYetDiags(diags)); d != "" {
+		t.Errorf("(-want +got):\n%s\nall diagnostics:\n%s", d, diags)
+	}
+}
+
+// TestNotYetEntries: each entry names a block with a keyword table, is
+// listed once and is not also in the block's unsupported list.
+func TestNotYetEntries(t *testing.T) {
+	tables := map[string][]string{
+		"top level":      topTable.unsupported,
+		"global_defs":    globalTable.unsupported,
+		"vrrp_instance":  instanceTable.unsupported,
+		"authentication": authTable.unsupported,
+	}
+	seen := map[string]bool{}
+	for _, e := range notYet {
+		unsupported, ok := tables[e.block]
+		if !ok {
+			t.Errorf("%s: unknown block %q", e.keyword, e.block)
+			continue
+		}
+		for _, u := range unsupported {
+			if u == e.keyword {
+				t.Errorf("%s: also in the %s unsupported list", e.keyword, e.block)
+			}
+		}
+		if seen[e.block+" "+e.keyword] {
+			t.Errorf("%s %s listed twice", e.block, e.keyword)
+		}
+		seen[e.block+" "+e.keyword] = true
+	}
+}
