@@ -46,6 +46,7 @@ type Engine struct {
 	cmds     *commands
 	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
 
+	static  *vipOwner  // static_ipaddress, static_routes, static_rules
 	mu      sync.Mutex // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
@@ -100,6 +101,9 @@ func (e *Engine) start() error {
 	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: e.fifos, OnResult: e.notifyResult})
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.startStatic(); err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
 	e.track = newTracking(e, e.cfg, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
@@ -135,7 +139,7 @@ func (e *Engine) instances() []*instance {
 }
 
 func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
-	want, err := netifAddrs(pin)
+	set, err := instanceNet(pin)
 	if err != nil {
 		return nil, err
 	}
@@ -143,10 +147,10 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	if err := e.addrs.Remove(want); err != nil {
-		e.log.Warn("removing stale VIPs", "instance", pin.Name, "err", err)
+	in := &instance{sock: sock, vips: &vipOwner{addrs: e.addrs, set: set}, status: newStatusCell(pin)}
+	if err := in.vips.release(); err != nil {
+		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
 	}
-	in := &instance{sock: sock, vips: &vipOwner{addrs: e.addrs, want: want}, status: newStatusCell(pin)}
 	in.pcfg.Store(pin)
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
@@ -228,6 +232,7 @@ func (e *Engine) Close() error {
 			errs = append(errs, e.ann.Close())
 		}
 		if e.addrs != nil {
+			errs = append(errs, e.stopStatic())
 			e.addrs.Close()
 		}
 	})

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"net/netip"
 	"slices"
 	"sync"
@@ -14,47 +15,63 @@ import (
 type vipOwner struct {
 	addrs *netif.Addrs
 
-	mu    sync.Mutex // guards want and owned
-	want  []netif.Addr
+	mu    sync.Mutex // guards set and owned
+	set   ownedSet
 	owned bool
 }
 
+// Own installs the addresses, then the virtual routes, then the rules,
+// and removes them in the reverse order, as keepalived does (reference
+// 3.13).
 func (v *vipOwner) Own(own bool) error {
 	v.mu.Lock()
-	want := v.want
+	want, routes, rules := v.set.addrs, v.set.routes, v.set.rules
 	v.owned = own
 	v.mu.Unlock()
 	if own {
-		return v.addrs.Ensure(want)
+		return errors.Join(v.addrs.Ensure(want), v.addrs.EnsureRoutes(routes), v.addrs.EnsureRules(rules))
 	}
-	return v.addrs.Remove(want)
+	return errors.Join(v.addrs.RemoveRules(rules), v.addrs.RemoveRoutes(routes), v.addrs.Remove(want))
 }
 
-// current returns the configured addresses.
-func (v *vipOwner) current() []netif.Addr {
+// current returns the configured addresses, routes and rules.
+func (v *vipOwner) current() ownedSet {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.want
+	return v.set
 }
 
-// set replaces the addresses after a reload. Addresses that left the
+// release removes whatever may be installed (stale entries at start).
+func (v *vipOwner) release() error {
+	s := v.current()
+	return errors.Join(v.addrs.RemoveRules(s.rules), v.addrs.RemoveRoutes(s.routes), v.addrs.Remove(s.addrs))
+}
+
+// replace replaces the addresses, routes and rules after a reload. Addresses that left the
 // configuration are removed at once if they are installed; new ones are
 // added by the instance's own AddVIPs action (which also announces them).
-func (v *vipOwner) set(want []netif.Addr) error {
+func (v *vipOwner) replace(next ownedSet) error {
 	v.mu.Lock()
-	var gone []netif.Addr
-	for _, a := range v.want {
-		if !slices.Contains(want, a) {
-			gone = append(gone, a)
-		}
-	}
-	v.want = want
+	goneAddrs := missing(v.set.addrs, next.addrs)
+	goneRoutes, goneRules := missing(v.set.routes, next.routes), missing(v.set.rules, next.rules)
+	v.set = next
 	owned := v.owned
 	v.mu.Unlock()
-	if owned && len(gone) > 0 {
-		return v.addrs.Remove(gone)
+	if !owned {
+		return nil
 	}
-	return nil
+	return errors.Join(v.addrs.RemoveRules(goneRules), v.addrs.RemoveRoutes(goneRoutes), v.addrs.Remove(goneAddrs))
+}
+
+// missing returns the elements of old that are not in next.
+func missing[T comparable](old, next []T) []T {
+	var out []T
+	for _, x := range old {
+		if !slices.Contains(next, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // announcer adapts netif.Announcer to vrrp.Announcer: one burst per
@@ -65,7 +82,7 @@ type announcer struct {
 }
 
 func (x *announcer) Announce(rounds int) error {
-	for _, d := range byDevice(x.vips.current()) {
+	for _, d := range byDevice(x.vips.current().addrs) {
 		if err := x.a.Announce(d.dev, d.addrs, rounds); err != nil {
 			return err
 		}

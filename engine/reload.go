@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
-	"slices"
 
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
@@ -117,8 +116,8 @@ func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
 	if !reflect.DeepEqual(vrrpConfig(prev.conf(), src, e.opts.FastPreempt), vrrpConfig(pin, src, e.opts.FastPreempt)) {
 		return false
 	}
-	want, err := netifAddrs(pin)
-	if err != nil || !slices.Equal(want, prev.vips.current()) {
+	set, err := instanceNet(pin)
+	if err != nil || !set.equal(prev.vips.current()) {
 		return false
 	}
 	return reflect.DeepEqual(prev.conf().Notify, pin.Notify)
@@ -129,14 +128,14 @@ func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
 // master re-adds and announces new VIPs), removed VIPs are deleted, and
 // the notify scripts are replaced.
 func (e *Engine) reconfigure(in *instance, pin *parser.Instance) error {
-	want, err := netifAddrs(pin)
+	set, err := instanceNet(pin)
 	if err != nil {
 		return err
 	}
 	if err := in.vi.Reload(vrrpConfig(pin, in.sock.conn.Source(), e.opts.FastPreempt)); err != nil {
 		return err
 	}
-	if err := in.vips.set(want); err != nil {
+	if err := in.vips.replace(set); err != nil {
 		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
 	}
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
