@@ -24,11 +24,15 @@
 //     outside quotes into logical lines of their own (line_residue).
 //     Every byte keeps the column it came from; macro output takes the
 //     column of the '$' that produced it and the line where it was used.
-//  2. Lex (lexer.go): a participle lexer.Definition whose tokens are the
-//     words of each logical line, split as alloc_strvec_r() does (Word or
-//     String), followed by EOL; '{' and '}' lines are Open and Close.
+//  2. Lex (lexer.go): a participle lexer.Definition with one token per
+//     logical line: the line's words are split once, as alloc_strvec_r()
+//     does, into a side table the converter reads by line index. A
+//     statement followed by a '{' line is a Head token (the '{' folded
+//     in), others are Line; a '{' after no statement is Open, '}' Close.
+//     Participle's cost is per token and node, so it sees statements and
+//     braces, never words.
 //  3. Parse (grammar.go): a participle grammar nesting statements into
-//     blocks: a '{' right after a statement opens that statement's block.
+//     blocks: a Head opens a block that runs to its Close.
 //     It accepts every token sequence; an extra '}', a missing '}' at end
 //     of file and a '{' after no statement become warnings, as keepalived
 //     (process_stream, init_data) reports them and carries on.

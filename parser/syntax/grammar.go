@@ -5,48 +5,32 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// The grammar over logical lines. It accepts every token sequence the
-// lexer can produce, so participle never fails on user input: a '}' at
-// top level is a Stray, a '{' that follows no statement (or one that
-// already has a block) is an Orphan, and a block may end at EOF without
-// its '}'. The brace problems become diagnostics in convert.
+// The grammar over logical lines (one token per statement or brace, see
+// lexer.go). It accepts every token sequence the lexer can produce, so
+// participle never fails on user input: a '}' at top level is stray, a
+// '{' that follows no statement (or one that already has a block) is an
+// orphan Open, and a block may end at EOF without its '}'. The brace
+// problems become diagnostics in convert.
 //
-//	file    = topItem* EOF
-//	topItem = stmt | orphan | Close
-//	stmt    = (Word|String) (Word|String)* EOL block?
-//	block   = Open item* Close?
-//	item    = stmt | orphan
+//	file  = ( Line | Close | block )* EOF
+//	block = ( Head | Open ) ( Line | block )* Close?
+//
+// Only blocks are nodes of their own: a node's Tokens (which participle
+// fills with the tokens it matched) hold its statements in order, and the
+// nested blocks, in the same order, are in Blocks. Matching a Line costs
+// participle no node and no capture; the converter walks Tokens.
 type gFile struct {
-	Items []*gTop `parser:"@@*"`
-}
-
-type gTop struct {
-	Stmt   *gStmt      `parser:"@@"`
-	Orphan *gBlock     `parser:"| @@"`
-	Stray  lexer.Token `parser:"| @Close"`
-}
-
-type gItem struct {
-	Stmt   *gStmt  `parser:"@@"`
-	Orphan *gBlock `parser:"| @@"`
-}
-
-type gStmt struct {
-	Keyword lexer.Token `parser:"@(Word | String)"`
-	Args    []*gArg     `parser:"@@* EOL"`
-	Block   *gBlock     `parser:"@@?"`
-}
-
-type gArg struct {
-	Tok lexer.Token `parser:"@(Word | String)"`
+	Tokens []lexer.Token
+	Blocks []*gBlock `parser:"( Line | Close | @@ )*"`
 }
 
 type gBlock struct {
-	Open  lexer.Token  `parser:"@Open"`
-	Items []*gItem     `parser:"@@*"`
-	Close *lexer.Token `parser:"@Close?"`
+	Tokens []lexer.Token // Tokens[0] is the Head or Open
+	Blocks []*gBlock     `parser:"( Head | Open ) ( Line | @@ )*"`
+	Close  *lexer.Token  `parser:"@Close?"`
 }
 
+// grammar is built once: building reflects over the types above.
 var grammar = participle.MustBuild[gFile](
 	participle.Lexer(lexDef{syms: symbols}),
 	participle.UseLookahead(1),

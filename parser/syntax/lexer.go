@@ -6,23 +6,26 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// Token types of the logical-line lexer. Every logical line becomes its
-// words followed by EOL; a '{' or '}' line becomes a single Open or Close.
+// Token types of the logical-line lexer: one token per logical line
+// that holds a word, so the grammar's work is proportional to statements
+// and braces, not to words. A statement directly followed by a '{' line
+// is a Head (the '{' folded into it); any other statement is a Line; a
+// '{' that follows no statement is an Open, and '}' is a Close. The words
+// of each line are split once, by appendWords, and kept in a lineTable
+// that the converter reads by line index (the token's Pos.Offset).
 const (
-	tokWord lexer.TokenType = iota + 1
-	tokString
-	tokEOL
+	tokLine lexer.TokenType = iota + 1
+	tokHead
 	tokOpen
 	tokClose
 )
 
 var symbols = map[string]lexer.TokenType{
-	"EOF":    lexer.EOF,
-	"Word":   tokWord,
-	"String": tokString,
-	"EOL":    tokEOL,
-	"Open":   tokOpen,
-	"Close":  tokClose,
+	"EOF":   lexer.EOF,
+	"Line":  tokLine,
+	"Head":  tokHead,
+	"Open":  tokOpen,
+	"Close": tokClose,
 }
 
 // lexDef is a participle lexer.Definition over keepalived's logical lines.
@@ -40,7 +43,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	}
 	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
-	toks, _ := tokenStream(p.out)
+	toks, _, _ := tokenStream(p.out)
 	return &tokenLexer{toks: toks}, nil
 }
 
@@ -59,44 +62,64 @@ func (l *tokenLexer) Next() (lexer.Token, error) {
 	return t, nil
 }
 
-// tokenStream tokenises logical lines (alloc_strvec_r). A token's
-// Pos.Offset is the index of its logical line in lines, which is how the
-// grammar's statements find their Raw text again. Unmatched quotes give
-// diagnostics and drop the rest of the line.
-func tokenStream(lines []line) ([]lexer.Token, diagList) {
-	toks := make([]lexer.Token, 0, len(lines)*3+1)
+// lineTable holds the words of every logical line in one slice (the
+// words of line i are words[start[i]:start[i+1]]) and, for a Head's line,
+// the index of the '{' line folded into it.
+type lineTable struct {
+	words []word
+	start []int32
+	open  []int32 // 0: no folded '{' (it cannot be line 0)
+}
+
+func (t *lineTable) wordsOf(i int) []word {
+	if i < 0 || i+1 >= len(t.start) {
+		return nil
+	}
+	return t.words[t.start[i]:t.start[i+1]:t.start[i+1]]
+}
+
+// tokenStream tokenises logical lines (alloc_strvec_r). A token's value
+// is its line, its position that of the first word (of the brace for
+// Open and Close), and its Pos.Offset the index of the line in lines.
+// Unmatched quotes give diagnostics and drop the rest of the line; a line
+// left without words gives no token.
+func tokenStream(lines []line) ([]lexer.Token, lineTable, diagList) {
+	toks := make([]lexer.Token, 0, len(lines)+1)
+	t := lineTable{words: make([]word, 0, len(lines)*2), start: make([]int32, 1, len(lines)+1), open: make([]int32, len(lines))}
 	var diags diagList
 	for i, l := range lines {
 		switch l.sp.text {
 		case "{":
+			t.start = append(t.start, int32(len(t.words)))
+			if n := len(toks); n > 0 && toks[n-1].Type == tokLine {
+				toks[n-1].Type = tokHead
+				t.open[toks[n-1].Pos.Offset] = int32(i)
+				continue
+			}
 			toks = append(toks, tokenAt(tokOpen, "{", l, 0, i))
 			continue
 		case "}":
+			t.start = append(t.start, int32(len(t.words)))
 			toks = append(toks, tokenAt(tokClose, "}", l, 0, i))
 			continue
 		}
-		words, unmatched := tokenize(l.sp.text)
+		n := len(t.words)
+		var unmatched int
+		t.words, unmatched = appendWords(t.words, l.sp.text)
+		t.start = append(t.start, int32(len(t.words)))
 		if unmatched >= 0 {
 			diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
 				Keyword: firstWord(l.sp.text), Msg: "unmatched quote, expected a closing '\"' - token dropped: '" + l.sp.text + "'"})
 		}
-		if len(words) == 0 {
-			continue
+		if len(t.words) > n {
+			toks = append(toks, tokenAt(tokLine, l.sp.text, l, t.words[n].off, i))
 		}
-		for _, w := range words {
-			typ := tokWord
-			if w.quoted {
-				typ = tokString
-			}
-			toks = append(toks, tokenAt(typ, w.text, l, w.off, i))
-		}
-		toks = append(toks, tokenAt(tokEOL, "\n", l, len(l.sp.text), i))
 	}
 	var end lexer.Position
 	if n := len(lines); n > 0 {
 		end = toPosition(lines[n-1].pos(len(lines[n-1].sp.text)), n)
 	}
-	return append(toks, lexer.EOFToken(end)), diags
+	return append(toks, lexer.EOFToken(end)), t, diags
 }
 
 func tokenAt(typ lexer.TokenType, val string, l line, off, idx int) lexer.Token {

@@ -26,7 +26,7 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 }
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
-	toks, diags := tokenStream(p.out)
+	toks, table, diags := tokenStream(p.out)
 	p.diags.merge(diags)
 	f := &File{}
 	g, err := grammar.ParseFromLexer(peeking(toks))
@@ -36,8 +36,8 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 		p.diag(Pos{}, Fatal, "", "internal parser error: %v", err)
 		return f, p.diags.sorted()
 	}
-	c := converter{lines: p.out}
-	f.Stmts = c.top(g.Items)
+	c := newConverter(p.out, table, len(toks))
+	f.Stmts = c.file(g)
 	p.diags.merge(c.diags)
 	return f, p.diags.sorted()
 }
@@ -51,75 +51,148 @@ func peeking(toks []lexer.Token) *lexer.PeekingLexer {
 }
 
 // converter turns the grammar's tree into the ast types and reports brace
-// problems the way keepalived's read_line and init_data do.
+// problems the way keepalived's read_line and init_data do. Statements
+// and arguments are carved out of two slices allocated up front, so the
+// tree costs a handful of allocations rather than two per statement.
 type converter struct {
 	lines []line
+	table lineTable
+	stmts []Stmt // unused part of the statement arena
+	args  []Arg  // unused part of the argument arena
 	diags diagList
 }
 
-func (c *converter) top(items []*gTop) []*Stmt {
-	var out []*Stmt
-	for _, it := range items {
-		switch {
-		case it.Stmt != nil:
-			out = append(out, c.stmt(it.Stmt))
-		case it.Orphan != nil:
-			out = append(out, c.orphan(it.Orphan)...)
+func newConverter(lines []line, table lineTable, ntoks int) *converter {
+	return &converter{
+		lines: lines,
+		table: table,
+		stmts: make([]Stmt, ntoks),
+		args:  make([]Arg, len(table.words)),
+	}
+}
+
+func (c *converter) file(g *gFile) []*Stmt {
+	return c.walk(g.Tokens, g.Blocks, true)
+}
+
+// walk converts the tokens of one level: Lines become statements, each
+// Head or Open starts the next of blocks (whose own Tokens it skips), and
+// a Close can only be here at top level, where it closes nothing.
+func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) []*Stmt {
+	out := make([]*Stmt, 0, len(toks)-len(blocks))
+	for i := 0; i < len(toks); {
+		t := &toks[i]
+		switch t.Type {
+		case tokLine:
+			out = append(out, c.stmt(t, nil))
+			i++
+		case tokHead, tokOpen:
+			if len(blocks) == 0 || len(blocks[0].Tokens) == 0 {
+				i++ // not produced by the grammar; skipped rather than trusted
+				continue
+			}
+			b := blocks[0]
+			blocks = blocks[1:]
+			i += len(b.Tokens)
+			if t.Type == tokHead {
+				out = append(out, c.stmt(t, b))
+			} else {
+				out = append(out, c.orphan(b)...)
+			}
+		case tokClose:
+			if top {
+				c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
+			}
+			i++
 		default:
-			c.warn(it.Stray.Pos.Offset, fromPosition(it.Stray.Pos), "}", "extra '}' found, no block is open")
+			i++
 		}
 	}
 	return out
 }
 
-func (c *converter) items(items []*gItem) []*Stmt {
-	var out []*Stmt
-	for _, it := range items {
-		if it.Stmt != nil {
-			out = append(out, c.stmt(it.Stmt))
-		} else {
-			out = append(out, c.orphan(it.Orphan)...)
-		}
+func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
+	l, words := c.line(tok)
+	s := c.newStmt()
+	s.Pos = l.pos(words[0].off)
+	s.Keyword = words[0].text
+	s.Raw = rawAfter(l.sp.text, words[0])
+	s.Args = c.newArgs(len(words) - 1)
+	for i, w := range words[1:] {
+		s.Args[i] = Arg{Pos: l.pos(w.off), Text: w.text, Quoted: w.quoted}
 	}
-	return out
-}
-
-func (c *converter) stmt(g *gStmt) *Stmt {
-	s := &Stmt{
-		Pos:     fromPosition(g.Keyword.Pos),
-		Keyword: g.Keyword.Value,
-		Args:    make([]Arg, 0, len(g.Args)),
-		Raw:     c.raw(g.Keyword),
-	}
-	for _, a := range g.Args {
-		s.Args = append(s.Args, Arg{Pos: fromPosition(a.Tok.Pos), Text: a.Tok.Value, Quoted: a.Tok.Type == tokString})
-	}
-	if g.Block != nil {
-		s.Block = c.block(g.Block, s.Keyword)
+	if g != nil {
+		s.Block = c.block(g, s.Keyword, c.openPos(tok))
 	}
 	return s
 }
 
-// raw is the logical line after the keyword token, blanks trimmed.
-func (c *converter) raw(kw lexer.Token) string {
-	idx := kw.Pos.Offset
-	if idx < 0 || idx >= len(c.lines) {
-		return ""
+// line finds the logical line of a Line or Head token and its words. A
+// token that does not come from c.lines (the grammar driven through
+// lexDef.Lex) is split again from its value, columns counted from the
+// token.
+func (c *converter) line(tok *lexer.Token) (line, []word) {
+	if i := tok.Pos.Offset; i >= 0 && i < len(c.lines) && c.lines[i].sp.text == tok.Value {
+		if words := c.table.wordsOf(i); len(words) > 0 {
+			return c.lines[i], words
+		}
 	}
-	text := c.lines[idx].sp.text
-	words, _ := tokenize(text)
+	words, _ := tokenize(tok.Value)
 	if len(words) == 0 {
-		return ""
+		words = []word{{text: tok.Value}}
 	}
-	end := words[0].off + len(words[0].text)
-	if words[0].quoted {
+	l := line{file: tok.Pos.Filename, no: tok.Pos.Line, sp: newSpan(tok.Value, tok.Pos.Column-words[0].off)}
+	return l, words
+}
+
+// openPos is the position of the '{' folded into a Head token; without
+// the line table (lexDef.Lex) it falls back to the statement's own.
+func (c *converter) openPos(head *lexer.Token) Pos {
+	if i := head.Pos.Offset; i >= 0 && i < len(c.table.open) {
+		if j := int(c.table.open[i]); j > 0 && j < len(c.lines) {
+			return c.lines[j].pos(0)
+		}
+	}
+	return fromPosition(head.Pos)
+}
+
+func (c *converter) newStmt() *Stmt {
+	if len(c.stmts) == 0 {
+		return &Stmt{}
+	}
+	s := &c.stmts[0]
+	c.stmts = c.stmts[1:]
+	return s
+}
+
+// newArgs returns n arguments; the slice's capacity is n so that a caller
+// appending to Args cannot overwrite the next statement's.
+func (c *converter) newArgs(n int) []Arg {
+	if n > len(c.args) {
+		return make([]Arg, n)
+	}
+	a := c.args[:n:n]
+	c.args = c.args[n:]
+	return a
+}
+
+// rawAfter is the logical line after the keyword token, blanks trimmed.
+func rawAfter(text string, kw word) string {
+	end := kw.off + len(kw.text)
+	if kw.quoted {
 		end += 2
 	}
 	return strings.Trim(text[min(end, len(text)):], " \t")
 }
 
-func (c *converter) block(g *gBlock, kw string) *Block {
-	b := &Block{Open: fromPosition(g.Open.Pos), Stmts: c.items(g.Items)}
+// block converts a block node: its Tokens are the opening token, the
+// body, and the Close if there is one.
+func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
+	body := g.Tokens[1:]
+	if g.Close != nil && len(body) > 0 {
+		body = body[:len(body)-1]
+	}
+	b := &Block{Open: open, Stmts: c.walk(body, g.Blocks, false)}
 	if g.Close != nil {
 		b.Close = fromPosition(g.Close.Pos)
 	} else {
@@ -131,8 +204,9 @@ func (c *converter) block(g *gBlock, kw string) *Block {
 // orphan handles a '{' that follows no statement: keepalived says
 // "Unexpected '{' - ignoring" and reads what follows at the same level.
 func (c *converter) orphan(g *gBlock) []*Stmt {
-	c.warn(g.Open.Pos.Offset, fromPosition(g.Open.Pos), "{", "unexpected '{' - ignoring, expected a statement before it")
-	b := c.block(g, "{")
+	open := g.Tokens[0]
+	c.warn(open.Pos.Offset, fromPosition(open.Pos), "{", "unexpected '{' - ignoring, expected a statement before it")
+	b := c.block(g, "{", fromPosition(open.Pos))
 	return b.Stmts
 }
 

@@ -15,27 +15,33 @@ type word struct {
 // quotes; a '"' inside an unquoted token ends it. A quote that is never
 // closed drops the rest of the line; unmatched is its offset, or -1.
 func tokenize(s string) (words []word, unmatched int) {
+	return appendWords(nil, s)
+}
+
+// appendWords is tokenize appending to dst, so that the words of all lines
+// can share one slice.
+func appendWords(dst []word, s string) (words []word, unmatched int) {
 	i := 0
 	for {
 		for i < len(s) && isWhite(s[i]) {
 			i++
 		}
 		if i == len(s) {
-			return words, -1
+			return dst, -1
 		}
 		start := i
 		if s[i] == '"' {
 			end := strings.IndexByte(s[i+1:], '"')
 			if end < 0 {
-				return words, start
+				return dst, start
 			}
-			words = append(words, word{text: s[i+1 : i+1+end], quoted: true, off: start})
+			dst = append(dst, word{text: s[i+1 : i+1+end], quoted: true, off: start})
 			i += end + 2
 			continue
 		}
 		for i < len(s) && !isWhite(s[i]) && s[i] != '"' {
 			i++
 		}
-		words = append(words, word{text: s[start:i], off: start})
+		dst = append(dst, word{text: s[start:i], off: start})
 	}
 }

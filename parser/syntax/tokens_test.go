@@ -38,7 +38,7 @@ func TestGrammarLexString(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := converter{}
-	got := render(&File{Stmts: c.top(g.Items)})
+	got := render(&File{Stmts: c.file(g)})
 	if diff := cmp.Diff([]string{"1:1 a {", "  2:2 b 1", "}", "5:3 d"}, got); diff != "" {
 		t.Errorf("statements (-want +got):\n%s", diff)
 	}
