@@ -220,10 +220,10 @@ func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	j.strings("evips", vips(c.ExcludedVIPs))
 	var routes, rules, ifs, scripts []string
 	for _, r := range c.Routes {
-		routes = append(routes, strings.Join(r.Words, " "))
+		routes = append(routes, formatRoute(r))
 	}
 	for _, r := range c.Rules {
-		rules = append(rules, strings.Join(r.Words, " "))
+		rules = append(rules, formatRule(r))
 	}
 	for _, t := range c.TrackInterfaces {
 		ifs = append(ifs, t.Name)

@@ -269,3 +269,25 @@ func TestStatsBaseline(t *testing.T) {
 		t.Errorf("counter below baseline shows %d", got.AdvertSent)
 	}
 }
+
+// TestRoutesAndRulesMatchKeepalived227 formats the virtual_routes and
+// virtual_rules of routes.conf and compares them with what keepalived
+// 2.2.7 printed for that file (routes.want, routes first).
+func TestRoutesAndRulesMatchKeepalived227(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/dump/keepalived-2.2.7/routes.conf")
+	b, err := os.ReadFile("testdata/dump/keepalived-2.2.7/routes.want")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	var got []string
+	for _, r := range cfg.Instances[0].Routes {
+		got = append(got, formatRoute(r))
+	}
+	for _, r := range cfg.Instances[0].Rules {
+		got = append(got, formatRule(r))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-keepalived +goalived):\n%s", diff)
+	}
+}

@@ -238,13 +238,13 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 	if len(c.Routes) > 0 {
 		d.line("   Virtual Routes :")
 		for _, r := range c.Routes {
-			d.line("     %s", strings.Join(r.Words, " "))
+			d.line("     %s", formatRoute(r))
 		}
 	}
 	if len(c.Rules) > 0 {
 		d.line("   Virtual Rules :")
 		for _, r := range c.Rules {
-			d.line("     %s", strings.Join(r.Words, " "))
+			d.line("     %s", formatRule(r))
 		}
 	}
 }
