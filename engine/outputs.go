@@ -41,6 +41,22 @@ func (v *vipOwner) current() ownedSet {
 	return v.set
 }
 
+// ownsDeleted reports whether a deleted address is one of ours that we
+// hold right now and track (not no_track).
+func (v *vipOwner) ownsDeleted(ifname string, p netip.Prefix) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.owned {
+		return false
+	}
+	for i, a := range v.set.addrs {
+		if a.Dev == ifname && a.Prefix == p && !v.set.noTrack[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // release removes whatever may be installed (stale entries at start).
 func (v *vipOwner) release() error {
 	s := v.current()

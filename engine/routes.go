@@ -29,6 +29,11 @@ func instanceNet(pin *parser.Instance) (ownedSet, error) {
 	if s.addrs, err = netifAddrs(pin); err != nil {
 		return s, err
 	}
+	for _, list := range [][]parser.VIP{pin.VIPs, pin.ExcludedVIPs} {
+		for _, v := range list {
+			s.noTrack = append(s.noTrack, v.NoTrack)
+		}
+	}
 	if s.routes, err = netifRoutes(pin.Routes); err != nil {
 		return s, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
@@ -40,13 +45,15 @@ func instanceNet(pin *parser.Instance) (ownedSet, error) {
 
 // ownedSet is what an instance owns: addresses, routes and rules.
 type ownedSet struct {
-	addrs  []netif.Addr
-	routes []netif.Route
-	rules  []netif.Rule
+	addrs   []netif.Addr
+	noTrack []bool // per address: no_track, not restored when deleted
+	routes  []netif.Route
+	rules   []netif.Rule
 }
 
 func (s ownedSet) equal(o ownedSet) bool {
-	return slices.Equal(s.addrs, o.addrs) && slices.Equal(s.routes, o.routes) && slices.Equal(s.rules, o.rules)
+	return slices.Equal(s.addrs, o.addrs) && slices.Equal(s.noTrack, o.noTrack) &&
+		slices.Equal(s.routes, o.routes) && slices.Equal(s.rules, o.rules)
 }
 
 // netifRoutes converts routes.

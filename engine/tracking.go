@@ -305,6 +305,10 @@ func (t *tracking) linkChanged(ev netif.Event) {
 		t.e.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
 		return
 	}
+	if ev.Kind == netif.AddrRemoved {
+		t.e.vipRemoved(ev)
+		return
+	}
 	if ev.Kind != netif.LinkChanged && ev.Kind != netif.LinkDeleted {
 		return
 	}

@@ -1,0 +1,31 @@
+package engine
+
+import (
+	"github.com/goalived/goalived/netif"
+)
+
+// vipRemoved handles an address deleted behind our back (an operator, a
+// network manager, an ifdown). keepalived 2.2.7 resigns and takes over
+// again after the skew time, flapping through BACKUP with notifies
+// (reference 3.13); goalived instead puts the address back at once and
+// re-announces it, so a lone master never holds its VIP "on paper" only.
+// Addresses marked no_track are left alone, as in keepalived.
+func (e *Engine) vipRemoved(ev netif.Event) {
+	if ev.Kind != netif.AddrRemoved {
+		return
+	}
+	for _, in := range e.instances() {
+		if !in.vips.ownsDeleted(ev.Ifname, ev.Addr) {
+			continue
+		}
+		e.log.Warn("virtual address removed from outside; restoring it", "instance", in.conf().Name,
+			"address", ev.Addr, "interface", ev.Ifname)
+		if err := in.vips.Own(true); err != nil {
+			e.log.Error("restore virtual address", "instance", in.conf().Name, "err", err)
+			continue
+		}
+		if err := (&announcer{a: e.ann, vips: in.vips}).Announce(1); err != nil {
+			e.log.Warn("announce restored address", "instance", in.conf().Name, "err", err)
+		}
+	}
+}
