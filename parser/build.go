@@ -132,6 +132,7 @@ func (b *builder) nameArg(s *syntax.Stmt) (string, bool) {
 		b.warnf(s.Pos, s.Keyword, "%s name missing, block ignored", s.Keyword)
 		return "", false
 	}
+	b.extraWords(s, 1)
 	return name, b.needBlock(s)
 }
 

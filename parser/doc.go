@@ -29,6 +29,10 @@
 // Config.Unsupported; its block is skipped as a unit, so nothing inside a
 // virtual_server is reported.
 //
+// Script-like keywords (notify*, script, *_fifo_script, startup_script,
+// shutdown_script) are split by script.SplitScriptLine, keepalived
+// 2.2.7's two passes (reference 1.4); trailing words are USER [[:]GROUP].
+//
 // # Choices where goalived differs from keepalived 2.2.7 on purpose
 //
 //   - Unsupported features (LVS, e-mail, SNMP, D-Bus, VMAC, BFD, firewall
@@ -39,11 +43,20 @@
 //     drops the script), are reported as warnings.
 //   - vrrp_script interval/timeout accept milliseconds (keepalived 2.3+);
 //     a fraction is used but warned about, because 2.2.7 rejects it.
-//   - Keywords added after 2.2.7 that goalived implements
-//     (v3_checksum_as_v2, no_virtual_ipaddress, vrrp_owner_ignore_adverts,
-//     owner_ignore_adverts) are accepted instead of being unknown.
-//   - Surplus words after most keywords are ignored silently, as keepalived
-//     does; only script-like keywords and address lines report them.
+//   - Keywords added after 2.2.7 (v3_checksum_as_v2, no_virtual_ipaddress,
+//     vrrp_owner_ignore_adverts, owner_ignore_adverts) are accepted instead
+//     of being unknown; the owner_ignore_adverts pair is in the notYet
+//     table.
+//   - Surplus words after a keyword that takes a fixed number of words
+//     (keepalived ignores them silently: "virtual_router_id 51 priority
+//     200" sets only the VRID) warn "extra words after 'KEYWORD' ignored",
+//     at the first surplus word.
+//   - Keywords the model holds but the engine does not act on yet (the
+//     notYet table in notyet.go: static and virtual routes/rules,
+//     static_ipaddress, auth_type AH, no_accept and strict mode's implied
+//     no_accept, startup/shutdown scripts, ...) warn "KEYWORD is not
+//     supported by goalived yet, ignored" and are listed in
+//     Config.Unsupported with NotYet set.
 //
 // # Copied keepalived behaviours that look like bugs
 //

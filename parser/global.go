@@ -15,12 +15,16 @@ func globalBool(field func(g *GlobalDefs) *bool) globalHandler {
 		if v, ok := b.boolArg(s, 0); ok {
 			*field(g) = v
 		}
+		b.extraWords(s, 1)
 	}
 }
 
 // globalFlag returns a handler for a keyword without value that sets a flag.
 func globalFlag(field func(g *GlobalDefs) *bool) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) { *field(g) = true }
+	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		*field(g) = true
+		b.extraWords(s, 0)
+	}
 }
 
 func globalSeconds(field func(g *GlobalDefs) *time.Duration, lo, hi int) globalHandler {
@@ -28,6 +32,7 @@ func globalSeconds(field func(g *GlobalDefs) *time.Duration, lo, hi int) globalH
 		if v, ok := b.secondsArg(s, 0, lo, hi); ok {
 			*field(g) = v
 		}
+		b.extraWords(s, 1)
 	}
 }
 
@@ -36,6 +41,7 @@ func globalTimer(field func(g *GlobalDefs) *time.Duration, hi time.Duration) glo
 		if v, ok := b.timerArg(s, 0, 6, 0, hi); ok {
 			*field(g) = v
 		}
+		b.extraWords(s, 1)
 	}
 }
 
@@ -44,6 +50,7 @@ func globalInt(field func(g *GlobalDefs) *int, lo, hi int) globalHandler {
 		if v, ok := b.intArg(s, 0, lo, hi); ok {
 			*field(g) = v
 		}
+		b.extraWords(s, 1)
 	}
 }
 
@@ -158,6 +165,7 @@ func globalDefaultInterface(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 // for master repeats; lower_prio_repeat allows 0 (disables).
 func globalGARPRepeat(field func(g *GlobalDefs) *int, zeroOK bool) globalHandler {
 	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+		defer b.extraWords(s, 1)
 		v, ok := b.intArg(s, 0, 0, 1<<31-1)
 		if !ok {
 			return
@@ -224,6 +232,7 @@ func (b *builder) buildGlobal(s *syntax.Stmt) {
 		return
 	}
 	b.globalPos = s.Pos
+	b.extraWords(s, 0)
 	for _, st := range s.Block.Stmts {
 		if _, ok := globalTable.handlers[st.Keyword]; ok {
 			b.globalSet[st.Keyword] = true

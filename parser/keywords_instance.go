@@ -12,21 +12,21 @@ type instHandler = handler[*Instance]
 var instanceTable = &table[*Instance]{
 	block: "vrrp_instance",
 	handlers: map[string]instHandler{
-		"state":                      instState,
-		"interface":                  instInterface,
-		"virtual_router_id":          instVRID,
-		"priority":                   instPriority,
-		"advert_int":                 instAdvertInt,
-		"authentication":             instAuth,
-		"virtual_ipaddress":          instVIPs(false),
-		"virtual_ipaddress_excluded": instVIPs(true),
+		"state":                      fixed(1, instState),
+		"interface":                  fixed(1, instInterface),
+		"virtual_router_id":          fixed(1, instVRID),
+		"priority":                   fixed(1, instPriority),
+		"advert_int":                 fixed(1, instAdvertInt),
+		"authentication":             fixed(0, instAuth),
+		"virtual_ipaddress":          fixed(0, instVIPs(false)),
+		"virtual_ipaddress_excluded": fixed(0, instVIPs(true)),
 		"no_virtual_ipaddress":       instFlag(func(in *Instance) *bool { return &in.NoVIPs }),
-		"virtual_routes":             instRoutes,
-		"virtual_rules":              instRules,
-		"track_script":               instTrack(trackScript),
-		"track_interface":            instTrack(trackInterface),
-		"track_file":                 instTrack(trackFile),
-		"track_process":              instTrack(trackProcess),
+		"virtual_routes":             fixed(0, instRoutes),
+		"virtual_rules":              fixed(0, instRules),
+		"track_script":               fixed(0, instTrack(trackScript)),
+		"track_interface":            fixed(0, instTrack(trackInterface)),
+		"track_file":                 fixed(0, instTrack(trackFile)),
+		"track_process":              fixed(0, instTrack(trackProcess)),
 		"notify":                     instNotify(func(n *Notifies) **Notify { return &n.Generic }),
 		"notify_master":              instNotify(func(n *Notifies) **Notify { return &n.Master }),
 		"notify_backup":              instNotify(func(n *Notifies) **Notify { return &n.Backup }),
@@ -36,22 +36,22 @@ var instanceTable = &table[*Instance]{
 		"notify_deleted":             instNotifyDeleted,
 		"notify_priority_changes":    instBool(func(in *Instance) *bool { return &in.NotifyPriorityChanges }),
 		"nopreempt":                  instFlag(func(in *Instance) *bool { return &in.Nopreempt }),
-		"preempt":                    instPreempt,
-		"preempt_delay":              instPreemptDelay,
-		"unicast_src_ip":             instSrcIP(true),
-		"mcast_src_ip":               instSrcIP(false),
-		"unicast_peer":               instUnicastPeers,
+		"preempt":                    fixed(0, instPreempt),
+		"preempt_delay":              fixed(1, instPreemptDelay),
+		"unicast_src_ip":             fixed(1, instSrcIP(true)),
+		"mcast_src_ip":               fixed(1, instSrcIP(false)),
+		"unicast_peer":               fixed(0, instUnicastPeers),
 		"unicast_ttl":                instInt(func(in *Instance) *int { return &in.UnicastTTL }, 0, 255),
 		"unicast_fault_no_peer":      instFlag(func(in *Instance) *bool { return &in.UnicastFaultNoPeer }),
 		"check_unicast_src":          instFlag(func(in *Instance) *bool { return &in.CheckUnicastSrc }),
-		"old_unicast_checksum":       instOldUnicastChecksum,
-		"mcast_dst_ip":               instMcastDst,
+		"old_unicast_checksum":       fixed(1, instOldUnicastChecksum),
+		"mcast_dst_ip":               fixed(1, instMcastDst),
 		"track_src_ip":               instFlag(func(in *Instance) *bool { return &in.TrackSrcIP }),
-		"version":                    instVersion,
-		"native_ipv6":                instNativeIPv6,
+		"version":                    fixed(1, instVersion),
+		"native_ipv6":                fixed(0, instNativeIPv6),
 		"dont_track_primary":         instFlag(func(in *Instance) *bool { return &in.DontTrackPrimary }),
-		"accept":                     instAccept(true),
-		"no_accept":                  instAccept(false),
+		"accept":                     fixed(0, instAccept(true)),
+		"no_accept":                  fixed(0, instAccept(false)),
 		"garp_master_delay":          instSeconds(func(in *Instance) *time.Duration { return &in.GARP.MasterDelay }),
 		"garp_master_repeat":         instRepeat(func(in *Instance) *int { return &in.GARP.MasterRepeat }, false),
 		"garp_master_refresh":        instSeconds(func(in *Instance) *time.Duration { return &in.GARP.MasterRefresh }),
@@ -62,7 +62,7 @@ var instanceTable = &table[*Instance]{
 		"lower_prio_no_advert":       instBool(func(in *Instance) *bool { return &in.LowerPrioNoAdvert }),
 		"higher_prio_send_advert":    instBool(func(in *Instance) *bool { return &in.HigherPrioSendAdvert }),
 		"owner_ignore_adverts":       instBool(func(in *Instance) *bool { return &in.OwnerIgnoreAdverts }),
-		"skip_check_adv_addr":        instSkipCheckAdvAddr,
+		"skip_check_adv_addr":        fixed(1, instSkipCheckAdvAddr),
 		"strict_mode":                instBool(func(in *Instance) *bool { return &in.Strict }),
 		"v3_checksum_as_v2":          instBool(func(in *Instance) *bool { return &in.V3ChecksumAsV2 }),
 		"promote_secondaries":        instFlag(func(in *Instance) *bool { return &in.PromoteSecondaries }),
@@ -80,8 +80,8 @@ var instanceTable = &table[*Instance]{
 var authTable = &table[*Auth]{
 	block: "authentication",
 	handlers: map[string]handler[*Auth]{
-		"auth_type": authType,
-		"auth_pass": authPass,
+		"auth_type": fixed(1, authType),
+		"auth_pass": fixed(1, authPass),
 	},
 }
 
@@ -89,6 +89,7 @@ func instFlag(field func(in *Instance) *bool) instHandler {
 	return func(b *builder, s *syntax.Stmt, in *Instance) {
 		*field(in) = true
 		in.mark(s.Keyword)
+		b.extraWords(s, 0)
 	}
 }
 
@@ -98,6 +99,7 @@ func instBool(field func(in *Instance) *bool) instHandler {
 			*field(in) = v
 			in.mark(s.Keyword)
 		}
+		b.extraWords(s, 1)
 	}
 }
 
@@ -107,6 +109,7 @@ func instInt(field func(in *Instance) *int, lo, hi int) instHandler {
 			*field(in) = v
 			in.mark(s.Keyword)
 		}
+		b.extraWords(s, 1)
 	}
 }
 
@@ -116,11 +119,13 @@ func instSeconds(field func(in *Instance) *time.Duration) instHandler {
 			*field(in) = v
 			in.mark(s.Keyword)
 		}
+		b.extraWords(s, 1)
 	}
 }
 
 func instRepeat(field func(in *Instance) *int, zeroOK bool) instHandler {
 	return func(b *builder, s *syntax.Stmt, in *Instance) {
+		defer b.extraWords(s, 1)
 		v, ok := b.intArg(s, 0, 0, 1<<31-1)
 		if !ok {
 			return

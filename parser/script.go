@@ -13,12 +13,13 @@ var scriptTable = &table[*VRRPScript]{
 		"script":   scriptScript,
 		"interval": scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Interval }),
 		"timeout":  scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Timeout }),
-		"weight":   scriptWeight,
+		"weight":   fixed(2, scriptWeight),
 		"rise":     scriptCount(func(v *VRRPScript) *int { return &v.Rise }),
 		"fall":     scriptCount(func(v *VRRPScript) *int { return &v.Fall }),
-		"user":     scriptUser,
+		"user":     fixed(2, scriptUser),
 		"init_fail": func(b *builder, s *syntax.Stmt, v *VRRPScript) {
 			v.InitFail = true
+			b.extraWords(s, 0)
 		},
 	},
 }
@@ -45,6 +46,7 @@ func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
 // means "the interval", as when unset.
 func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] {
 	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+		defer b.extraWords(s, 1)
 		d, ok := b.timerArg(s, 0, 3, 0, 4294*time.Second)
 		if !ok {
 			return
@@ -90,6 +92,7 @@ func scriptCount(field func(v *VRRPScript) *int) handler[*VRRPScript] {
 		if n, ok := b.intArg(s, 0, 1, 1<<31-1); ok {
 			*field(v) = n
 		}
+		b.extraWords(s, 1)
 	}
 }
 

@@ -47,7 +47,7 @@ func (b *builder) command(s *syntax.Stmt, withUser bool) *Command {
 	c := &Command{Cmd: slots[0], Argv: argv, pos: s.Pos, kw: s.Keyword}
 	if !withUser {
 		if len(trailing) > 0 {
-			b.warnf(argPos(s, 1), s.Keyword, "words after the command are ignored: %s (put the command and its arguments in one quoted string)", strings.Join(trailing, " "))
+			b.warnf(trailingPos(s, len(trailing)), s.Keyword, "extra words after '%s' ignored: %s (put the command and its arguments in one quoted string)", s.Keyword, strings.Join(trailing, " "))
 		}
 		return c
 	}
@@ -58,7 +58,20 @@ func (b *builder) command(s *syntax.Stmt, withUser bool) *Command {
 		}
 		c.User, c.Group, c.SupplementaryGroups = u.User, u.Group, u.SupplementaryGroups
 	}
+	if len(trailing) > 2 {
+		b.warnf(trailingPos(s, len(trailing)-2), s.Keyword, "extra words after '%s' ignored: %s", s.Keyword, strings.Join(trailing[2:], " "))
+	}
 	return c
+}
+
+// trailingPos is the position of the n-th last word of the line: user
+// and group words are plain words, so the syntax tokens end with them
+// even when the command string was split differently.
+func trailingPos(s *syntax.Stmt, n int) syntax.Pos {
+	if n <= len(s.Args) {
+		return s.Args[len(s.Args)-n].Pos
+	}
+	return s.Pos
 }
 
 // user parses "USER [[:]GROUP]" from words and checks them with the lookup
@@ -85,9 +98,6 @@ func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*User, bool) {
 	if u.Group != "" && !b.opts.GroupExists(u.Group) {
 		b.warnf(s.Pos, s.Keyword, "script group '%s' does not exist, script ignored", u.Group)
 		return nil, false
-	}
-	if len(ws) > 2 {
-		b.warnf(s.Pos, s.Keyword, "words after the group are ignored: %s", strings.Join(ws[2:], " "))
 	}
 	return u, true
 }

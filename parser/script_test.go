@@ -44,7 +44,7 @@ func TestVRRPScript(t *testing.T) {
 		{name: "rise 0", src: scriptConf("script /bin/true\nrise 0", "chk"), get: sc(func(v *VRRPScript) any { return v.Rise }), want: 1,
 			diags: []string{"warning: rise: number '0' outside range [1, 2147483647]"}},
 		{name: "unquoted args dropped", src: scriptConf("script /usr/bin/test -f /etc/passwd", "chk"), get: sc(func(v *VRRPScript) any { return v.Script.Argv }), want: []string{"/usr/bin/test"},
-			diags: []string{"warning: script: words after the command are ignored: -f /etc/passwd (put the command and its arguments in one quoted string)"}},
+			diags: []string{"warning: script: extra words after 'script' ignored: -f /etc/passwd (put the command and its arguments in one quoted string)"}},
 		{name: "no script", src: scriptConf("interval 2", "chk"), get: func(c *Config) any { return [2]any{len(c.Scripts), len(vi1(c).TrackScripts)} }, want: [2]any{0, 0},
 			diags: []string{"warning: vrrp_script: no script set for vrrp_script chk, removed",
 				"warning: chk: (VI_1) track script chk not found, ignoring (it must be defined before it is used)"}},

@@ -10,22 +10,22 @@ type groupHandler = handler[*SyncGroup]
 var syncGroupTable = &table[*SyncGroup]{
 	block: "vrrp_sync_group",
 	handlers: map[string]groupHandler{
-		"group":                      groupMembers,
-		"track_script":               groupTrack(trackScript),
-		"track_interface":            groupTrack(trackInterface),
-		"track_file":                 groupTrack(trackFile),
-		"track_process":              groupTrack(trackProcess),
+		"group":                      fixed(0, groupMembers),
+		"track_script":               fixed(0, groupTrack(trackScript)),
+		"track_interface":            fixed(0, groupTrack(trackInterface)),
+		"track_file":                 fixed(0, groupTrack(trackFile)),
+		"track_process":              fixed(0, groupTrack(trackProcess)),
 		"notify":                     groupNotify(func(n *Notifies) **Notify { return &n.Generic }),
 		"notify_master":              groupNotify(func(n *Notifies) **Notify { return &n.Master }),
 		"notify_backup":              groupNotify(func(n *Notifies) **Notify { return &n.Backup }),
 		"notify_fault":               groupNotify(func(n *Notifies) **Notify { return &n.Fault }),
 		"notify_stop":                groupNotify(func(n *Notifies) **Notify { return &n.Stop }),
-		"notify_priority_changes":    groupPriorityChanges,
-		"sync_group_tracking_weight": func(b *builder, s *syntax.Stmt, g *SyncGroup) { g.TrackingWeight = true },
-		"global_tracking": func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+		"notify_priority_changes":    fixed(1, groupPriorityChanges),
+		"sync_group_tracking_weight": fixed(0, func(b *builder, s *syntax.Stmt, g *SyncGroup) { g.TrackingWeight = true }),
+		"global_tracking": fixed(0, func(b *builder, s *syntax.Stmt, g *SyncGroup) {
 			b.warnf(s.Pos, s.Keyword, "global_tracking is deprecated, use sync_group_tracking_weight")
 			g.TrackingWeight = true
-		},
+		}),
 	},
 	unsupported: []string{"smtp_alert", "track_bfd"},
 }

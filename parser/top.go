@@ -17,9 +17,9 @@ var topTable = &table[*builder]{
 		"vrrp_track_process": (*builder).buildTrackProcessStmt,
 		"track_file":         (*builder).buildTrackFileStmt,
 		"vrrp_track_file":    (*builder).buildTrackFileStmt,
-		"static_ipaddress":   (*builder).buildStaticAddressesStmt,
-		"static_routes":      (*builder).buildStaticRoutesStmt,
-		"static_rules":       (*builder).buildStaticRulesStmt,
+		"static_ipaddress":   fixed(0, (*builder).buildStaticAddressesStmt),
+		"static_routes":      fixed(0, (*builder).buildStaticRoutesStmt),
+		"static_rules":       fixed(0, (*builder).buildStaticRulesStmt),
 		// Include directives are expanded by parser/syntax; should one reach
 		// the builder it has nothing left to do.
 		"include": nop, "includer": nop, "includem": nop, "includew": nop, "includeb": nop, "includea": nop,

@@ -117,6 +117,7 @@ func (b *builder) trackWeight(line *syntax.Stmt, t *Track, kind trackKind) bool 
 		w = w / 254 * 253
 	}
 	t.Weight = w
+	b.extraWords(line, 3)
 	if len(ws) > 2 {
 		switch {
 		case ws[2] == "reverse":

@@ -11,13 +11,13 @@ import (
 var trackFileTable = &table[*TrackFile]{
 	block: "track_file",
 	handlers: map[string]handler[*TrackFile]{
-		"file": func(b *builder, s *syntax.Stmt, f *TrackFile) {
+		"file": fixed(1, func(b *builder, s *syntax.Stmt, f *TrackFile) {
 			if v, ok := b.strArg(s, 0); ok {
 				f.File = v
 			}
-		},
-		"weight":    trackFileWeight,
-		"init_file": trackFileInit,
+		}),
+		"weight":    fixed(2, trackFileWeight),
+		"init_file": fixed(2, trackFileInit),
 	},
 }
 
@@ -76,22 +76,22 @@ var trackProcessTable = &table[*TrackProcess]{
 	block: "vrrp_track_process",
 	handlers: map[string]handler[*TrackProcess]{
 		"process":     trackProcessName,
-		"param_match": trackProcessParamMatch,
-		"weight":      trackProcessWeight,
-		"quorum": func(b *builder, s *syntax.Stmt, p *TrackProcess) {
+		"param_match": fixed(1, trackProcessParamMatch),
+		"weight":      fixed(2, trackProcessWeight),
+		"quorum": fixed(1, func(b *builder, s *syntax.Stmt, p *TrackProcess) {
 			if n, ok := b.intArg(s, 0, 1, 65535); ok {
 				p.Quorum = n
 			}
-		},
-		"quorum_max": func(b *builder, s *syntax.Stmt, p *TrackProcess) {
+		}),
+		"quorum_max": fixed(1, func(b *builder, s *syntax.Stmt, p *TrackProcess) {
 			if n, ok := b.intArg(s, 0, 0, 65535); ok {
 				p.QuorumMax = n
 			}
-		},
-		"delay":           trackProcessDelay(true, true),
-		"fork_delay":      trackProcessDelay(true, false),
-		"terminate_delay": trackProcessDelay(false, true),
-		"full_command":    func(b *builder, s *syntax.Stmt, p *TrackProcess) { p.FullCommand = true },
+		}),
+		"delay":           fixed(1, trackProcessDelay(true, true)),
+		"fork_delay":      fixed(1, trackProcessDelay(true, false)),
+		"terminate_delay": fixed(1, trackProcessDelay(false, true)),
+		"full_command":    fixed(0, func(b *builder, s *syntax.Stmt, p *TrackProcess) { p.FullCommand = true }),
 	},
 }
 
