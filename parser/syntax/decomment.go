@@ -1,5 +1,7 @@
 package syntax
 
+import "strings"
+
 // decomment mirrors keepalived's decomment(): it strips leading blanks,
 // a comment started by an unquoted '#' or '!', the backslash of an
 // unquoted "\#" or "\!", and trailing blanks, including those before a
@@ -8,8 +10,11 @@ package syntax
 // comment, as keepalived's "Unterminated quote" does.
 func decomment(s span) (out span, unterminated bool) {
 	s = s.trimLeft()
+	if strings.IndexByte(s.text, '\\') < 0 {
+		return decommentPlain(s)
+	}
 	text := []byte(s.text)
-	cols := append([]int32(nil), s.cols...)
+	cols := append([]int32(nil), s.columns()...)
 	quote := false
 	skip := -1
 	contCol := int32(-1)
@@ -54,4 +59,21 @@ func (s span) trimLeft() span {
 		i++
 	}
 	return s.slice(i, len(s.text))
+}
+
+// decommentPlain is decomment for text without a backslash, the common
+// case: the result is a slice of s, with no allocation.
+func decommentPlain(s span) (out span, unterminated bool) {
+	quote := false
+	for p := 0; p < len(s.text); p++ {
+		switch s.text[p] {
+		case '"':
+			quote = !quote
+		case '#', '!':
+			if !quote {
+				return s.slice(0, p).trimBlanks(), false
+			}
+		}
+	}
+	return s.trimBlanks(), quote
 }

@@ -151,7 +151,7 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 		if d.fn != nil {
 			value = d.fn(params)
 		}
-		col := sp.cols[at]
+		col := int32(sp.col(at))
 		if d.multiline {
 			lines := strings.Split(value, "\n")
 			value = lines[0]

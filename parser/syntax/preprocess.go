@@ -90,28 +90,42 @@ func (p *preprocessor) curPos(col int) Pos {
 	return Pos{File: p.cur.name, Line: p.cur.no, Col: col}
 }
 
-// file reads one file's physical lines (fgets in read_line).
+// file reads one file's physical lines (fgets in read_line). The file is
+// turned into a string once; lines are slices of it.
 func (p *preprocessor) file(name, path string, data []byte) {
 	prev := p.cur
 	p.cur = &fileCtx{name: name, path: path}
 	defer func() { p.cur = prev; p.multi = nil }()
-	for len(data) > 0 && !p.exhaust {
-		raw := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			raw, data = data[:i], data[i+1:]
+	p.grow(data)
+	text := string(data)
+	for len(text) > 0 && !p.exhaust {
+		raw := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			raw, text = text[:i], text[i+1:]
 		} else {
-			data = nil
+			text = ""
 		}
 		p.cur.no++
 		p.physical(raw)
 	}
 }
 
-func (p *preprocessor) physical(raw []byte) {
+// grow makes room in out for about as many logical lines as data has
+// physical lines plus braces, so that appending rarely copies.
+func (p *preprocessor) grow(data []byte) {
+	n := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'}'})
+	if n = min(n, lineBudget); cap(p.out)-len(p.out) < n {
+		out := make([]line, len(p.out), len(p.out)+n)
+		copy(out, p.out)
+		p.out = out
+	}
+}
+
+func (p *preprocessor) physical(raw string) {
 	if len(raw) >= maxLine-1 {
 		// fgets(buf, MAXBUF) hands keepalived a long line in pieces of
 		// MAXBUF-1 bytes, each then read as a line of its own.
-		p.diag(p.curPos(maxLine), Warning, firstWord(string(raw[:maxLine-1])),
+		p.diag(p.curPos(maxLine), Warning, firstWord(raw[:maxLine-1]),
 			"line too long (%d bytes): split into pieces of %d bytes as keepalived does", len(raw), maxLine-1)
 		for col := 1; len(raw) > 0; col += maxLine - 1 {
 			n := min(len(raw), maxLine-1)
@@ -125,13 +139,13 @@ func (p *preprocessor) physical(raw []byte) {
 
 // piece is one fgets() result: a physical line, or a part of a long one
 // starting at column col.
-func (p *preprocessor) piece(raw []byte, col int) {
+func (p *preprocessor) piece(raw string, col int) {
 	for len(raw) > 0 && (raw[len(raw)-1] == '\r' || raw[len(raw)-1] == '\n') {
 		raw = raw[:len(raw)-1]
 	}
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
+	if i := strings.IndexByte(raw, 0); i >= 0 {
 		// C string handling ends the line at the NUL.
-		p.diag(p.curPos(col+i), Warning, firstWord(string(raw[:i])), "NUL byte in line - rest of line ignored")
+		p.diag(p.curPos(col+i), Warning, firstWord(raw[:i]), "NUL byte in line - rest of line ignored")
 		raw = raw[:i]
 	}
 	if len(raw) == 0 {
@@ -140,7 +154,7 @@ func (p *preprocessor) piece(raw []byte, col int) {
 		p.endMulti()
 		return
 	}
-	sp, unterminated := decomment(newSpan(string(raw), col))
+	sp, unterminated := decomment(newSpan(raw, col))
 	if unterminated {
 		p.diag(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote, expected a closing '\"'")
 	}

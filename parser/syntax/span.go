@@ -4,20 +4,19 @@ import "strings"
 
 // span is text with, for every byte, the 1-based column it came from in
 // the physical line. Text produced by a macro carries the column of the
-// '$' that produced it, so diagnostics point at the use site.
+// '$' that produced it, so diagnostics point at the use site. Most text
+// maps one to one onto its line: such a span stores only the column of
+// its first byte (cols is nil), so slicing and trimming never allocate.
 type span struct {
 	text string
-	cols []int32
+	cols []int32 // column of each byte; nil when byte i is at base+i
+	base int32
 }
 
 // newSpan builds a span for text that starts at column col and maps one
 // to one onto the physical line.
 func newSpan(text string, col int) span {
-	cols := make([]int32, len(text))
-	for i := range cols {
-		cols[i] = int32(col + i)
-	}
-	return span{text: text, cols: cols}
+	return span{text: text, base: int32(col)}
 }
 
 // fill builds a span whose every byte comes from column col.
@@ -30,6 +29,9 @@ func fill(text string, col int32) span {
 }
 
 func (s span) slice(i, j int) span {
+	if s.cols == nil {
+		return span{text: s.text[i:j], base: s.base + int32(i)}
+	}
 	return span{text: s.text[i:j], cols: s.cols[i:j]}
 }
 
@@ -37,8 +39,10 @@ func (s span) slice(i, j int) span {
 // last byte so that an end-of-line position is still meaningful.
 func (s span) col(i int) int {
 	switch {
-	case len(s.cols) == 0:
+	case len(s.text) == 0:
 		return 1
+	case s.cols == nil:
+		return int(s.base) + max(0, min(i, len(s.text)))
 	case i < 0:
 		return int(s.cols[0])
 	case i < len(s.cols):
@@ -46,6 +50,19 @@ func (s span) col(i int) int {
 	default:
 		return int(s.cols[len(s.cols)-1]) + 1
 	}
+}
+
+// columns returns the column of every byte, allocating for a one-to-one
+// span.
+func (s span) columns() []int32 {
+	if s.cols != nil {
+		return s.cols
+	}
+	cols := make([]int32, len(s.text))
+	for i := range cols {
+		cols[i] = s.base + int32(i)
+	}
+	return cols
 }
 
 func concat(parts ...span) span {
@@ -58,7 +75,7 @@ func concat(parts ...span) span {
 	cols := make([]int32, 0, n)
 	for _, p := range parts {
 		b.WriteString(p.text)
-		cols = append(cols, p.cols...)
+		cols = append(cols, p.columns()...)
 	}
 	return span{text: b.String(), cols: cols}
 }
