@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -17,6 +19,7 @@ import (
 func writeData(w io.Writer, s *dumpSnapshot) error {
 	d := &dumpWriter{w: w}
 	writeGlobal(d, s)
+	writeGARPDelays(d, s)
 	writeTopology(d, s)
 	writeSockpool(d, s)
 	writeSyncGroups(d, s)
@@ -175,8 +178,10 @@ func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   MTU = %d", ifc.MTU)
 		d.line("   HW Type = %s", ifc.HWType)
 		d.line("   NIC netlink status update")
-		if ifc.GARPInterval > 0 || ifc.GNAInterval > 0 {
+		if ifc.GARPInterval > 0 {
 			d.line("   Gratuitous ARP interval %dms", ifc.GARPInterval.Milliseconds())
+		}
+		if ifc.GNAInterval > 0 {
 			d.line("   Gratuitous NA interval %dms", ifc.GNAInterval.Milliseconds())
 		}
 		d.line("   Reset ARP config counter 0")
@@ -229,4 +234,43 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// writeGARPDelays lists the interfaces whose gratuitous ARPs / NAs are
+// paced (vrrp_garp_interval, vrrp_gna_interval), one delay group each,
+// with when the next one may go: the master's announcement time plus the
+// interval, or the epoch before any (keepalived 2.2.7 numbers every group
+// 0, as observed).
+func writeGARPDelays(d *dumpWriter, s *dumpSnapshot) {
+	first := true
+	for _, ifc := range s.Interfaces {
+		if ifc.GARPInterval == 0 && ifc.GNAInterval == 0 {
+			continue
+		}
+		if first {
+			d.line("------< Gratuitous ARP delays >------")
+			first = false
+		}
+		d.line("------< GARP delay group 0 >------")
+		if ifc.GARPInterval > 0 {
+			d.line(" GARP interval = %g", ifc.GARPInterval.Seconds())
+			d.line(" GARP next time %s", delayTime(ifc.AnnouncedAt, ifc.GARPInterval))
+		}
+		if ifc.GNAInterval > 0 {
+			d.line(" GNA interval = %g", ifc.GNAInterval.Seconds())
+			d.line(" GNA next time %s", delayTime(ifc.AnnouncedAt, ifc.GNAInterval))
+		}
+		d.line(" Interfaces")
+		d.line("  %s", ifc.Name)
+	}
+}
+
+// delayTime is "SEC.USEC (Www Mmm dd hh:mm:ss.USEC)", the epoch when
+// nothing was announced.
+func delayTime(at time.Time, interval time.Duration) string {
+	t := time.Unix(0, 0).UTC()
+	if !at.IsZero() {
+		t = at.Add(interval)
+	}
+	return fmt.Sprintf("%d.%06d (%s.%06d)", t.Unix(), t.Nanosecond()/1000, t.Format("Mon Jan _2 15:04:05"), t.Nanosecond()/1000)
 }

@@ -103,6 +103,7 @@ func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
 	}
 	s.Scripts = scriptList(cfg, conds, 0, 0)
 	s.Interfaces = fixedInterfaces(cfg)
+	attachAnnouncements(s)
 	attachIPv6Forwarding(s, func(ifname string) bool { return ifname == "eth1" })
 	return s
 }

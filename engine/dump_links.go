@@ -32,8 +32,22 @@ func (s *dumpSnapshot) addInterfaces() error {
 		s.Interfaces = append(s.Interfaces, ifc)
 	}
 	attachTracking(s.Interfaces, s.Config)
+	attachAnnouncements(s)
 	attachIPv6Forwarding(s, ipv6Forwards)
 	return nil
+}
+
+// attachAnnouncements records on each interface when the latest master
+// among the instances running on it took over (and announced).
+func attachAnnouncements(s *dumpSnapshot) {
+	for i := range s.Interfaces {
+		ifc := &s.Interfaces[i]
+		for _, in := range s.Instances {
+			if in.State == vrrp.StateMaster && in.Cfg.Interface == ifc.Name && in.Since.After(ifc.AnnouncedAt) {
+				ifc.AnnouncedAt = in.Since
+			}
+		}
+	}
 }
 
 // ipv6Forwards reads whether ifname forwards IPv6.

@@ -106,6 +106,9 @@ type dumpInterface struct {
 	// GARPInterval and GNAInterval are the pacing of announcements sent
 	// on the interface (shown when one is set).
 	GARPInterval, GNAInterval time.Duration
+	// AnnouncedAt is when a master last started announcing on the
+	// interface (its transition), zero if none did.
+	AnnouncedAt time.Time
 	// IPv6Forwarding is set once unsolicited NAs were sent on the
 	// interface: keepalived then checks whether it forwards IPv6 (the NA
 	// router flag follows it).

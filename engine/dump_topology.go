@@ -114,8 +114,7 @@ func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 // unicast; the others leave an empty "Flags:" line, as observed).
 func writeFlags(d *dumpWriter, c *parser.Instance) {
 	if !c.Unicast() && !c.DontTrackPrimary && !c.SkipCheckAdvAddr && !c.Nopreempt && !c.PromoteSecondaries &&
-		!c.Strict && !c.UnicastSrcIP.IsValid() && !c.McastSrcIP.IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer &&
-		!otherFamilyEVIP(c) {
+		!c.Strict && !c.UnicastSrcIP.IsValid() && !c.McastSrcIP.IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer {
 		d.line("   Flags: none")
 		return
 	}
@@ -334,15 +333,4 @@ func addrOrNone(a netip.Addr) string {
 		return "(none)"
 	}
 	return a.String()
-}
-
-// otherFamilyEVIP reports an excluded VIP of the other address family,
-// one of keepalived's instance flags.
-func otherFamilyEVIP(c *parser.Instance) bool {
-	for _, v := range c.ExcludedVIPs {
-		if v.Prefix.Addr().Is6() != (c.Family == parser.IPv6) {
-			return true
-		}
-	}
-	return false
 }

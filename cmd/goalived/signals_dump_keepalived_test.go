@@ -68,64 +68,198 @@ vrrp_instance VI_U {
 }
 `
 
-// dumpVolatile are keepalived.data lines whose values differ between
-// any two runs (times, descriptors) or where goalived knowingly differs
-// (a master's stale down timer, keepalived's nftables build lines); they
-// are left out of the comparison.
-var dumpVolatile = regexp.MustCompile(`^(   Last transition|   Read timeout|   Master down timer|   fd_in| fd_in| nftables| libnftnl)`)
+// dumpCompareConf2 has a sync group, a VRRPv3 IPv6 instance, excluded
+// VIPs of both families, an instance in FAULT (its tracked interface is
+// down), a notify FIFO with a reader, and notify_deleted. DIR is the run's
+// directory.
+const dumpCompareConf2 = `global_defs {
+  router_id dump_cmp2
+  vrrp_notify_fifo DIR/v.fifo
+  vrrp_notify_fifo_script "/bin/true fifo"
+  vrrp_notify_priority_changes
+  vrrp_garp_lower_prio_repeat 2
+  vrrp_garp_interval 0.002
+}
+vrrp_sync_group VG {
+  group {
+    VI_A
+    VI_B
+  }
+  notify_backup "/bin/true sg"
+}
+vrrp_instance VI_A {
+  state MASTER
+  interface eth0
+  virtual_router_id 81
+  priority 150
+  virtual_ipaddress {
+    192.0.2.181/24
+  }
+  virtual_ipaddress_excluded {
+    198.51.100.181/32
+    2001:db8::181/64
+  }
+  notify_deleted
+}
+vrrp_instance VI_B {
+  interface eth1
+  virtual_router_id 82
+  priority 90
+  virtual_ipaddress {
+    198.51.100.182
+  }
+}
+vrrp_instance VI_6 {
+  interface eth1
+  virtual_router_id 83
+  priority 100
+  version 3
+  advert_int 0.3
+  virtual_ipaddress {
+    2001:db8::183/64
+    2001:db8::184
+  }
+  track_interface {
+    eth2 weight -20
+  }
+}
+vrrp_instance VI_F {
+  interface eth0
+  virtual_router_id 84
+  track_interface {
+    eth2
+  }
+  virtual_ipaddress {
+    192.0.2.184
+  }
+}
+`
 
-// dumpShape keeps the part of keepalived.data before the interface list
-// (whose links differ between labs), without the volatile lines.
-func dumpShape(data string) []string {
-	data, _, _ = strings.Cut(data, "------< Interfaces >------")
+// addLinks gives the lab host eth1 (198.51.100.11/24, 2001:db8:1::11/64)
+// and eth2 (down), veths with fixed MAC addresses so that both runs list
+// the same interfaces.
+func addLinks(t *testing.T, lab *nstest.Lab) {
+	for _, c := range [][]string{
+		{"link", "add", "eth1", "address", "02:00:5e:47:4d:01", "type", "veth", "peer", "name", "peth1", "address", "02:00:5e:47:4d:02"},
+		{"link", "add", "eth2", "address", "02:00:5e:47:4d:03", "type", "veth", "peer", "name", "peth2", "address", "02:00:5e:47:4d:04"},
+		{"addr", "add", "198.51.100.11/24", "dev", "eth1"},
+		{"addr", "add", "2001:db8:1::11/64", "dev", "eth1", "nodad"},
+		{"link", "set", "peth1", "up"},
+		{"link", "set", "eth1", "up"},
+	} {
+		lab.Exec(0, "ip", c...)
+	}
+	// The link-local address must leave DAD before an IPv6 instance can
+	// use it as its source.
+	waitFor(t, 5*time.Second, func() bool {
+		out := lab.Exec(0, "ip", "-6", "addr", "show", "dev", "eth1", "scope", "link")
+		return strings.Contains(out, "fe80::") && !strings.Contains(out, "tentative")
+	}, func() string { return "eth1's link-local address" })
+}
+
+// dumpDropped are lines only keepalived prints: its nftables build.
+var dumpDropped = regexp.MustCompile(`^ (nftables|libnftnl)`)
+
+// dumpVolatile are lines whose numbers differ between any two runs
+// (times, descriptors, interface indexes) or where goalived knowingly
+// prints another value (a master's stale down timer in keepalived, one
+// socket per instance in goalived); their numbers are not compared.
+var dumpVolatile = regexp.MustCompile(`^(   Last transition|   Read timeout|   Master down timer|   fd_in| fd_in|   index =|` +
+	`   Multicast address ff02::12, ifindex|   (Not )?IPv6 forwarding\. Last checked| GARP next time| GNA next time)`)
+
+var digits = regexp.MustCompile(`\d+`)
+
+// dumpShape is keepalived.data with the run's directory replaced by DIR,
+// keepalived-only lines dropped and the numbers of volatile lines masked.
+func dumpShape(data, dir string) []string {
 	var out []string
-	for _, l := range strings.Split(data, "\n") {
-		if !dumpVolatile.MatchString(l) {
+	for _, l := range strings.Split(strings.ReplaceAll(data, dir, "DIR"), "\n") {
+		switch {
+		case dumpDropped.MatchString(l):
+		case dumpVolatile.MatchString(l):
+			out = append(out, digits.ReplaceAllString(l, "N"))
+		default:
 			out = append(out, l)
 		}
 	}
 	return out
 }
 
+// jsonShape masks what differs between runs in keepalived.json: the
+// transition times and the counters.
+func jsonShape(js string) []string {
+	js = regexp.MustCompile(`"last_transition":[0-9.]+`).ReplaceAllString(js, `"last_transition":T`)
+	js = regexp.MustCompile(`"(advert_sent|advert_rcvd)":\d+`).ReplaceAllString(js, `"$1":N`)
+	return strings.Split(js, "{")
+}
+
+type dumpRun struct {
+	dir                string
+	data, stats, jsonf string
+}
+
+// runForDump starts prog with conf (DIR replaced by the run directory)
+// in a new lab, waits for the instances to settle and collects the three
+// dump files.
+func runForDump(t *testing.T, prog, conf string, links bool, extra ...string) dumpRun {
+	t.Helper()
+	lab := nstest.New(t, nstest.Hosts(1))
+	if links {
+		addLinks(t, lab)
+	}
+	r := dumpRun{dir: t.TempDir()}
+	dump := filepath.Join(r.dir, "dump")
+	if err := os.Mkdir(dump, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(r.dir, "keepalived.conf")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "DIR", r.dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"TMPDIR=" + dump, prog, "-n", "-l", "-f", path,
+		"-p", filepath.Join(r.dir, "k.pid"), "-r", filepath.Join(r.dir, "v.pid")}, extra...)
+	p := lab.Start(0, "env", args...)
+	t.Cleanup(p.Stop)
+	// Every instance is master after at most 3 * 1 s + skew; scripts need
+	// two runs (rise 2).
+	time.Sleep(6 * time.Second)
+	r.data = signalDump(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"))
+	r.stats = signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
+	r.jsonf = signalDump(t, p, syscall.Signal(36), filepath.Join(dump, "keepalived.json"))
+	t.Logf("%s output:\n%s", filepath.Base(prog), p.Output())
+	return r
+}
+
 // TestIntegrationDumpDataMatchesKeepalived runs keepalived 2.2.7 and
-// goalived with the same configuration in twin namespaces, lets both
-// settle as MASTER, and compares their keepalived.data files line for
-// line (apart from the volatile lines above). The stats files must match
-// in shape too.
+// goalived with the same configuration in twin namespaces, lets them
+// settle, and compares their keepalived.data files line for line (the
+// numbers of the volatile lines above aside), their keepalived.json
+// files field for field (times and advert counters aside) and their
+// keepalived.stats files in shape.
 func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)
-	run := func(name, prog string, extra ...string) (data, stats string) {
-		lab := nstest.New(t, nstest.Hosts(1))
-		dir := t.TempDir()
-		dump := filepath.Join(dir, "dump")
-		if err := os.Mkdir(dump, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		conf := filepath.Join(dir, "keepalived.conf")
-		if err := os.WriteFile(conf, []byte(dumpCompareConf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args := append([]string{"TMPDIR=" + dump, prog, "-n", "-l", "-f", conf,
-			"-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid")}, extra...)
-		p := lab.Start(0, "env", args...)
-		t.Cleanup(p.Stop)
-		// Both instances are master after at most 3 * 1 s + skew; the script
-		// needs two runs (rise 2).
-		time.Sleep(6 * time.Second)
-		data = signalDump(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"))
-		stats = signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
-		t.Logf("%s output:\n%s", name, p.Output())
-		return data, stats
-	}
-	kData, kStats := run("keepalived", ka, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
-	gData, gStats := run("goalived", bin)
-	if diff := cmp.Diff(dumpShape(kData), dumpShape(gData)); diff != "" {
-		t.Errorf("keepalived.data differs (-keepalived +goalived):\n%s", diff)
-	}
-	counters := regexp.MustCompile(`\d+`)
-	if diff := cmp.Diff(counters.ReplaceAllString(kStats, "N"), counters.ReplaceAllString(gStats, "N")); diff != "" {
-		t.Errorf("keepalived.stats differs in shape (-keepalived +goalived):\n%s", diff)
+	for _, c := range []struct {
+		name  string
+		conf  string
+		links bool
+	}{
+		{"script-auth-unicast", dumpCompareConf, false},
+		{"syncgroup-ipv6-fault", dumpCompareConf2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := runForDump(t, ka, c.conf, c.links, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
+			g := runForDump(t, bin, c.conf, c.links)
+			if diff := cmp.Diff(dumpShape(k.data, k.dir), dumpShape(g.data, g.dir)); diff != "" {
+				t.Errorf("keepalived.data differs (-keepalived +goalived):\n%s", diff)
+			}
+			if diff := cmp.Diff(jsonShape(k.jsonf), jsonShape(g.jsonf)); diff != "" {
+				t.Errorf("keepalived.json differs (-keepalived +goalived):\n%s", diff)
+			}
+			if diff := cmp.Diff(digits.ReplaceAllString(k.stats, "N"), digits.ReplaceAllString(g.stats, "N")); diff != "" {
+				t.Errorf("keepalived.stats differs in shape (-keepalived +goalived):\n%s", diff)
+			}
+		})
 	}
 }
