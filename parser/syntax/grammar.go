@@ -7,13 +7,12 @@ import (
 
 // The grammar over logical lines (one token per statement or brace, see
 // lexer.go). It accepts every token sequence the lexer can produce, so
-// participle never fails on user input: a '}' at top level is stray, a
-// '{' that follows no statement (or one that already has a block) is an
-// orphan Open, and a block may end at EOF without its '}'. The brace
-// problems become diagnostics in convert.
+// participle never fails on user input: a '}' at top level is stray, an
+// Open without a statement is an orphan '{', and a block may end at EOF
+// without its '}'. The brace problems become diagnostics in convert.
 //
 //	file  = ( Line | Close | block )* EOF
-//	block = ( Head | Open ) ( Line | block )* Close?
+//	block = Open ( Line | block )* Close?
 //
 // Only blocks are nodes of their own: a node's Tokens (which participle
 // fills with the tokens it matched) hold its statements in order, and the
@@ -24,10 +23,11 @@ type gFile struct {
 	Blocks []*gBlock `parser:"( Line | Close | @@ )*"`
 }
 
+// gBlock is a block; Tokens[0] is its Open, and its Close, if any, is the
+// one Close among its own (not nested) tokens.
 type gBlock struct {
-	Tokens []lexer.Token // Tokens[0] is the Head or Open
-	Blocks []*gBlock     `parser:"( Head | Open ) ( Line | @@ )*"`
-	Close  *lexer.Token  `parser:"@Close?"`
+	Tokens []lexer.Token
+	Blocks []*gBlock `parser:"Open ( Line | @@ )* Close?"`
 }
 
 // grammar is built once: building reflects over the types above.

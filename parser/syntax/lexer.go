@@ -8,14 +8,15 @@ import (
 
 // Token types of the logical-line lexer: one token per logical line
 // that holds a word, so the grammar's work is proportional to statements
-// and braces, not to words. A statement directly followed by a '{' line
-// is a Head (the '{' folded into it); any other statement is a Line; a
-// '{' that follows no statement is an Open, and '}' is a Close. The words
-// of each line are split once, by appendWords, and kept in a lineTable
-// that the converter reads by line index (the token's Pos.Offset).
+// and braces, not to words. A statement is a Line, '}' is a Close, and
+// '{' is an Open; a statement directly followed by a '{' line is folded
+// into that Open (its value is then the statement's line, its position
+// the statement's), so that the grammar needs no lookahead to see which
+// statement owns a block. The words of each line are split once, by
+// appendWords, and kept in a lineTable that the converter reads by line
+// index (the token's Pos.Offset).
 const (
 	tokLine lexer.TokenType = iota + 1
-	tokHead
 	tokOpen
 	tokClose
 )
@@ -23,7 +24,6 @@ const (
 var symbols = map[string]lexer.TokenType{
 	"EOF":   lexer.EOF,
 	"Line":  tokLine,
-	"Head":  tokHead,
 	"Open":  tokOpen,
 	"Close": tokClose,
 }
@@ -63,8 +63,8 @@ func (l *tokenLexer) Next() (lexer.Token, error) {
 }
 
 // lineTable holds the words of every logical line in one slice (the
-// words of line i are words[start[i]:start[i+1]]) and, for a Head's line,
-// the index of the '{' line folded into it.
+// words of line i are words[start[i]:start[i+1]]) and, for a statement
+// folded into an Open, the index of the '{' line.
 type lineTable struct {
 	words []word
 	start []int32
@@ -79,8 +79,9 @@ func (t *lineTable) wordsOf(i int) []word {
 }
 
 // tokenStream tokenises logical lines (alloc_strvec_r). A token's value
-// is its line, its position that of the first word (of the brace for
-// Open and Close), and its Pos.Offset the index of the line in lines.
+// is its line, its position that of the first word (of the brace for a
+// bare Open and for Close), and its Pos.Offset the index of the line in
+// lines.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
 // left without words gives no token.
 func tokenStream(lines []line) ([]lexer.Token, lineTable, diagList) {
@@ -92,7 +93,7 @@ func tokenStream(lines []line) ([]lexer.Token, lineTable, diagList) {
 		case "{":
 			t.start = append(t.start, int32(len(t.words)))
 			if n := len(toks); n > 0 && toks[n-1].Type == tokLine {
-				toks[n-1].Type = tokHead
+				toks[n-1].Type = tokOpen
 				t.open[toks[n-1].Pos.Offset] = int32(i)
 				continue
 			}

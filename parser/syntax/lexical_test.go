@@ -112,6 +112,31 @@ func TestLexical(t *testing.T) {
 			diags: []string{"t.conf:1:20: warning: vrrp_instance: missing '}': block opened here is not closed at end of file"},
 		},
 		{
+			name:  "outer block open at end of file, inner one closed",
+			src:   "a {\n b {\n  c\n }\n",
+			want:  []string{"1:1 a {", "  2:2 b {", "    3:3 c", "  }", "}"},
+			diags: []string{"t.conf:1:3: warning: a: missing '}': block opened here is not closed at end of file"},
+		},
+		{
+			name:  "both blocks open at end of file",
+			src:   "a {\n b {\n  c\n",
+			want:  []string{"1:1 a {", "  2:2 b {", "    3:3 c", "  }", "}"},
+			diags: []string{"t.conf:2:4: warning: b: missing '}': block opened here is not closed at end of file", "t.conf:1:3: warning: a: missing '}': block opened here is not closed at end of file"},
+		},
+		{
+			name:  "a second '{' after a block is an orphan",
+			src:   "a {\n}\n{\nx\n}\ny {\n}\n",
+			want:  []string{"1:1 a {", "}", "4:1 x", "6:1 y {", "}"},
+			diags: []string{"t.conf:3:1: warning: {: unexpected '{' - ignoring, expected a statement before it"},
+		},
+		{
+			name: "brace on the next line after an unmatched-quote line",
+			src:  "a\n\"x\n{\nb\n}\n",
+			want: []string{"1:1 a {", "  4:1 b", "}"},
+			diags: []string{"t.conf:2:1: warning: \"x: unterminated quote, expected a closing '\"'",
+				"t.conf:2:1: warning: \"x: unmatched quote, expected a closing '\"' - token dropped: '\"x'"},
+		},
+		{
 			name:  "brace with no statement before it",
 			src:   "{\nx 1\n}\n",
 			want:  []string{"2:1 x 1"},

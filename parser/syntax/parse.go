@@ -72,13 +72,14 @@ func newConverter(lines []line, table lineTable, ntoks int) *converter {
 }
 
 func (c *converter) file(g *gFile) []*Stmt {
-	return c.walk(g.Tokens, g.Blocks, true)
+	return c.walk(g.Tokens, g.Blocks)
 }
 
-// walk converts the tokens of one level: Lines become statements, each
-// Head or Open starts the next of blocks (whose own Tokens it skips), and
-// a Close can only be here at top level, where it closes nothing.
-func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) []*Stmt {
+// walk converts the tokens of one level: a Line is a statement, an Open
+// starts the next of blocks (whose own Tokens it skips), and a Close at
+// top level closes nothing. Inside a block, the grammar lets a Close
+// appear only as the block's own last token; the caller has removed it.
+func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) []*Stmt {
 	out := make([]*Stmt, 0, len(toks)-len(blocks))
 	for i := 0; i < len(toks); {
 		t := &toks[i]
@@ -86,7 +87,7 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) []*Stmt
 		case tokLine:
 			out = append(out, c.stmt(t, nil))
 			i++
-		case tokHead, tokOpen:
+		case tokOpen:
 			if len(blocks) == 0 || len(blocks[0].Tokens) == 0 {
 				i++ // not produced by the grammar; skipped rather than trusted
 				continue
@@ -94,21 +95,27 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) []*Stmt
 			b := blocks[0]
 			blocks = blocks[1:]
 			i += len(b.Tokens)
-			if t.Type == tokHead {
+			if c.isHead(t) {
 				out = append(out, c.stmt(t, b))
 			} else {
 				out = append(out, c.orphan(b)...)
 			}
 		case tokClose:
-			if top {
-				c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
-			}
+			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
 			i++
 		default:
 			i++
 		}
 	}
 	return out
+}
+
+// isHead tells an Open that carries its statement from a bare '{'.
+func (c *converter) isHead(t *lexer.Token) bool {
+	if i := t.Pos.Offset; i >= 0 && i < len(c.table.open) {
+		return c.table.open[i] > 0
+	}
+	return t.Value != "{" // lexDef.Lex: no table, but a statement is never "{"
 }
 
 func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
@@ -185,20 +192,32 @@ func rawAfter(text string, kw word) string {
 	return strings.Trim(text[min(end, len(text)):], " \t")
 }
 
-// block converts a block node: its Tokens are the opening token, the
-// body, and the Close if there is one.
+// block converts a block node: its Tokens are the Open, the body, and
+// the Close if there is one. A Close last in Tokens may also be that of
+// the last nested block when this one is left open at end of file.
 func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
 	body := g.Tokens[1:]
-	if g.Close != nil && len(body) > 0 {
-		body = body[:len(body)-1]
+	var closeTok *lexer.Token
+	if n := len(body); n > 0 && body[n-1].Type == tokClose && !c.nestedEnd(g, n) {
+		closeTok, body = &body[n-1], body[:n-1]
 	}
-	b := &Block{Open: open, Stmts: c.walk(body, g.Blocks, false)}
-	if g.Close != nil {
-		b.Close = fromPosition(g.Close.Pos)
+	b := &Block{Open: open, Stmts: c.walk(body, g.Blocks)}
+	if closeTok != nil {
+		b.Close = fromPosition(closeTok.Pos)
 	} else {
 		c.warn(len(c.lines), b.Open, kw, "missing '}': block opened here is not closed at end of file")
 	}
 	return b
+}
+
+// nestedEnd reports whether g's last nested block ends where g does, so
+// that g's last token (n tokens after its Open) belongs to it.
+func (c *converter) nestedEnd(g *gBlock, n int) bool {
+	if len(g.Blocks) == 0 {
+		return false
+	}
+	last := g.Blocks[len(g.Blocks)-1].Tokens
+	return len(last) > 0 && &last[len(last)-1] == &g.Tokens[n]
 }
 
 // orphan handles a '{' that follows no statement: keepalived says
