@@ -28,6 +28,9 @@ type builder struct {
 	staticAddrPos []syntax.Pos
 	// memberPos collects the positions of the sync group being read.
 	memberPos []syntax.Pos
+	// nextRulePref4/6 are the preferences given to the next rule without
+	// one (0: not started, 16384).
+	nextRulePref4, nextRulePref6 int
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {

@@ -51,9 +51,10 @@ func parseNetPrefix(x string) (netip.Prefix, bool) {
 func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 	ws := lineWords(s)
 	r := Route{Words: ws}
-	haveDst, isDefault := false, false
+	haveDst, isDefault, dstWord := false, false, ""
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
+		b.deprecatedRouteWord(s, w)
 		switch {
 		case w == "nexthop" || w == "encap":
 			// Multipath and encapsulation details are kept in Words only.
@@ -78,7 +79,7 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 				b.warnf(s.Pos, s.Keyword, "invalid route destination '%s', route ignored", w)
 				return r, false
 			}
-			r.Dst, haveDst, isDefault = p, true, w == "default" || w == "all"
+			r.Dst, haveDst, isDefault, dstWord = p, true, w == "default" || w == "all", w
 		default:
 			b.warnf(s.Pos, s.Keyword, "unknown route option '%s', ignored", w)
 		}
@@ -87,8 +88,19 @@ func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
 		b.warnf(s.Pos, s.Keyword, "route without destination, ignored")
 		return r, false
 	}
-	b.finishRoute(s, &r, ws, static, isDefault)
+	b.finishRoute(s, &r, dstWord, static, isDefault)
 	return r, true
+}
+
+// deprecatedRouteWord reports the iproute words keepalived 2.2.7 still
+// takes but calls deprecated (observed with -t).
+func (b *builder) deprecatedRouteWord(s *syntax.Stmt, w string) {
+	switch w {
+	case "or":
+		b.warnf(s.Pos, s.Keyword, "\"or\" for routes is deprecated, use \"nexthop\"")
+	case "gw":
+		b.warnf(s.Pos, s.Keyword, "\"gw\" for routes is deprecated, use \"via\"")
+	}
 }
 
 // routeKeyOpts are the ip-route options with a value that Route models.
@@ -136,11 +148,12 @@ func (b *builder) routeOption(s *syntax.Stmt, r *Route, w, x string, static bool
 	return true
 }
 
-// finishRoute resolves "default" and route tracking.
-func (b *builder) finishRoute(s *syntax.Stmt, r *Route, ws []string, static, isDefault bool) {
+// finishRoute resolves "default" and route tracking. dst is the
+// destination as written, which keepalived's message names.
+func (b *builder) finishRoute(s *syntax.Stmt, r *Route, dst string, static, isDefault bool) {
 	if r.Dev == "" && !r.NoTrack && !static {
 		// keepalived tracks a route through its interface (reference 2.4).
-		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", strings.Join(ws, " "))
+		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", dst)
 		r.NoTrack = true
 	}
 	if isDefault {
@@ -155,6 +168,7 @@ func (b *builder) finishRoute(s *syntax.Stmt, r *Route, ws []string, static, isD
 func (b *builder) parseRule(s *syntax.Stmt, static bool) (Rule, bool) {
 	ws := lineWords(s)
 	r := Rule{Words: ws}
+	prefSet := false
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
 		if isRuleFlag(w) {
@@ -170,12 +184,41 @@ func (b *builder) parseRule(s *syntax.Stmt, static bool) (Rule, bool) {
 		if !b.ruleOption(s, &r, w, x, static) {
 			return r, false
 		}
+		prefSet = prefSet || isRulePreference(w)
 	}
 	if !r.From.IsValid() && !r.To.IsValid() && r.IIF == "" && r.OIF == "" && r.FWMark == "" && r.Table == "" {
 		b.warnf(s.Pos, s.Keyword, "rule without selector or action, ignored")
 		return r, false
 	}
+	if !prefSet {
+		b.defaultRulePreference(s, &r)
+	}
 	return r, true
+}
+
+// defaultRulePreference gives a rule without preference the next one of
+// its family counting down from 16384, as keepalived 2.2.7 does (observed:
+// IPv4 and IPv6 rules count separately, static and virtual rules share
+// the counters, rules with a preference take none).
+func (b *builder) defaultRulePreference(s *syntax.Stmt, r *Rule) {
+	next := &b.nextRulePref4
+	if r.From.Addr().Is6() || r.To.Addr().Is6() {
+		next = &b.nextRulePref6
+	}
+	if *next == 0 {
+		*next = 16384
+	}
+	r.Preference = *next
+	*next--
+	b.warnf(s.Pos, s.Keyword, "rule has no preference specified, setting it to %d: this is probably not what you want", r.Preference)
+}
+
+func isRulePreference(w string) bool {
+	switch w {
+	case "preference", "priority", "order", "pref", "prio":
+		return true
+	}
+	return false
 }
 
 func isRuleFlag(w string) bool {
@@ -202,7 +245,7 @@ func (b *builder) ruleOption(s *syntax.Stmt, r *Rule, w, x string, static bool) 
 		}
 	case "table", "lookup":
 		r.Table = x
-	case "preference", "priority", "order", "pref", "prio":
+	case "preference", "priority", "order", "pref", "prio": // isRulePreference
 		n, err := strconv.ParseUint(x, 10, 32)
 		if err != nil {
 			b.warnf(s.Pos, s.Keyword, "invalid preference '%s' in rule, rule ignored", x)

@@ -80,19 +80,40 @@ func TestRoutesAndRules(t *testing.T) {
 				{Words: []string{"default", "gw", "192.0.2.1", "no_track"}, Dst: pfx("0.0.0.0/0"), Via: addr("192.0.2.1"), NoTrack: true},
 				{Words: []string{"2001:db8:1::/48", "via", "2001:db8::1", "mtu", "1400", "onlink"}, Dst: pfx("2001:db8:1::/48"), Via: addr("2001:db8::1"), NoTrack: true},
 			},
-			diags: []string{"warning: blackhole: cannot track route blackhole 198.51.100.1/32 with no interface specified, not tracking",
-				"warning: 2001:db8:1::/48: cannot track route 2001:db8:1::/48 via 2001:db8::1 mtu 1400 onlink with no interface specified, not tracking",
+			diags: []string{"warning: blackhole: cannot track route 198.51.100.1/32 with no interface specified, not tracking",
+				`warning: default: "gw" for routes is deprecated, use "via"`,
+				"warning: 2001:db8:1::/48: cannot track route 2001:db8:1::/48 with no interface specified, not tracking",
 				"warning: 192.168.100./24: invalid route destination '192.168.100./24', route ignored"}},
 		{name: "rules", src: instanceConf("virtual_rules {\n from 192.0.2.0/24 table 2 priority 100\n to 198.51.100.0/24 lookup main iif eth0 fwmark 0x10/0xff no_track\n from all oif eth1 table 5\n bogus\n}"),
 			get: get(func(in *Instance) any { return in.Rules }),
 			want: []Rule{
 				{Words: []string{"from", "192.0.2.0/24", "table", "2", "priority", "100"}, From: pfx("192.0.2.0/24"), Table: "2", Preference: 100},
-				{Words: []string{"to", "198.51.100.0/24", "lookup", "main", "iif", "eth0", "fwmark", "0x10/0xff", "no_track"}, To: pfx("198.51.100.0/24"), Table: "main", IIF: "eth0", FWMark: "0x10/0xff", NoTrack: true},
-				{Words: []string{"from", "all", "oif", "eth1", "table", "5"}, OIF: "eth1", Table: "5"},
+				{Words: []string{"to", "198.51.100.0/24", "lookup", "main", "iif", "eth0", "fwmark", "0x10/0xff", "no_track"}, To: pfx("198.51.100.0/24"), Table: "main", IIF: "eth0", FWMark: "0x10/0xff", NoTrack: true, Preference: 16384},
+				{Words: []string{"from", "all", "oif", "eth1", "table", "5"}, OIF: "eth1", Table: "5", Preference: 16383},
 			},
-			diags: []string{"warning: bogus: missing value after 'bogus' in rule, rule ignored"}},
+			diags: []string{"warning: to: rule has no preference specified, setting it to 16384: this is probably not what you want",
+				"warning: from: rule has no preference specified, setting it to 16383: this is probably not what you want",
+				"warning: bogus: missing value after 'bogus' in rule, rule ignored"}},
+		{name: "rule preference counters", src: "static_rules {\n from 192.0.2.0/24 table 1\n from 192.0.2.1 table 2 preference 100\n to 192.0.2.2 table 3\n from 2001:db8::/32 table 4\n}\n" +
+			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_rules {\n from 192.0.2.3 table 5\n }\n}\n",
+			get: func(c *Config) any {
+				var out []int
+				for _, r := range append(c.StaticRules, vi1(c).Rules...) {
+					out = append(out, r.Preference)
+				}
+				return out
+			},
+			// Observed with keepalived 2.2.7 -t: 16384, -, 16383, 16384 (IPv6), 16382.
+			want: []int{16384, 100, 16383, 16384, 16382},
+			diags: []string{"warning: from: rule has no preference specified, setting it to 16384: this is probably not what you want",
+				"warning: to: rule has no preference specified, setting it to 16383: this is probably not what you want",
+				"warning: from: rule has no preference specified, setting it to 16384: this is probably not what you want",
+				"warning: from: rule has no preference specified, setting it to 16382: this is probably not what you want"}},
+		{name: "deprecated route words", src: instanceConf("virtual_routes {\n 192.0.2.0/25 via 192.0.2.1 or 192.0.2.2 dev eth0\n}"),
+			diags: []string{`warning: 192.0.2.0/25: "or" for routes is deprecated, use "nexthop"`}},
 		{name: "static", src: "static_routes {\n 198.51.100.0/24 via 192.0.2.1 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 table 3 track_group g\n}\n",
-			get: func(c *Config) any { return []any{c.StaticRoutes[0].TrackGroup, c.StaticRules[0].TrackGroup} }, want: []any{"g", "g"}},
+			get: func(c *Config) any { return []any{c.StaticRoutes[0].TrackGroup, c.StaticRules[0].TrackGroup} }, want: []any{"g", "g"},
+			diags: []string{"warning: from: rule has no preference specified, setting it to 16384: this is probably not what you want"}},
 	}
 	runCases(t, cases)
 }
