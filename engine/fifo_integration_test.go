@@ -54,12 +54,37 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// daemon is one goalived run in a lab host, with a root-owned directory
-// for its configuration, scripts and outputs.
+// daemon is one goalived (or keepalived 2.2.7) run in a lab host, with
+// a root-owned directory for its configuration, scripts and outputs.
 type daemon struct {
+	kind string
 	dir  string
 	proc *nstest.Proc
 }
+
+// Implementations the integration tests run against: every expectation
+// is also checked against keepalived 2.2.7 itself when it is installed,
+// so the tests pin keepalived's observed behaviour, not a guess.
+var kinds = []string{"goalived", "keepalived"}
+
+// forKinds runs f as a subtest per implementation.
+func forKinds(t *testing.T, f func(t *testing.T, kind string)) {
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			if kind == "keepalived" {
+				if _, err := os.Stat(keepalivedPath); err != nil {
+					if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+						t.Fatalf("keepalived 2.2.7 is needed: %v", err)
+					}
+					t.Skipf("skipping: keepalived is not installed: %v", err)
+				}
+			}
+			f(t, kind)
+		})
+	}
+}
+
+const keepalivedPath = "/usr/sbin/keepalived"
 
 // globalDefs are the global_defs every test configuration starts with:
 // scripts run as root with script security on, as in production.
@@ -76,18 +101,23 @@ const globalDefs = `global_defs {
 // a FIFO reader fifo.sh that appends every line to fifo.log, and a
 // notify.sh that appends its arguments to notify.log, then starts
 // goalived on host i.
-func startDaemon(t *testing.T, l *nstest.Lab, i int, conf string) *daemon {
+func startDaemon(t *testing.T, l *nstest.Lab, i int, kind, conf string) *daemon {
 	t.Helper()
-	d := &daemon{dir: t.TempDir()}
+	d := &daemon{kind: kind, dir: t.TempDir()}
 	d.write(t, "fifo.sh", "#!/bin/sh\nexec cat \"$1\" >>"+d.path("fifo.log")+"\n", 0o755)
 	d.write(t, "notify.sh", "#!/bin/sh\necho \"$*\" >>"+d.path("notify.log")+"\n", 0o755)
 	d.write(t, "keepalived.conf", strings.ReplaceAll(conf, "{{DIR}}", d.dir), 0o644)
-	d.proc = l.Start(i, daemonBinary(t), "-n", "-l", "-D", "-f", d.path("keepalived.conf"),
-		"-p", d.path("goalived.pid"), "-r", d.path("vrrp.pid"), "--status-file", d.path("status"))
+	if kind == "keepalived" {
+		d.proc = l.Start(i, "env", "TMPDIR="+d.dir, keepalivedPath, "-n", "-l", "-D", "-P", "-f", d.path("keepalived.conf"),
+			"-p", d.path("keepalived.pid"), "-r", d.path("vrrp.pid"))
+	} else {
+		d.proc = l.Start(i, daemonBinary(t), "-n", "-l", "-D", "-f", d.path("keepalived.conf"),
+			"-p", d.path("goalived.pid"), "-r", d.path("vrrp.pid"), "--status-file", d.path("status"))
+	}
 	t.Cleanup(func() {
 		d.proc.Stop()
 		if t.Failed() {
-			t.Logf("goalived on host %d:\n%s\nfifo.log:\n%s\nnotify.log:\n%s", i, d.proc.Output(), d.read("fifo.log"), d.read("notify.log"))
+			t.Logf("%s on host %d:\n%s\nfifo.log:\n%s\nnotify.log:\n%s", kind, i, d.proc.Output(), d.read("fifo.log"), d.read("notify.log"))
 		}
 	})
 	return d
@@ -192,31 +222,33 @@ func instanceConf(name string, vrid, prio int, vip, extra string) string {
 // runs notify_master_rx_lower_pri with its own argv and writes
 // MASTER_RX_LOWER_PRI with its own priority to the FIFO.
 func TestIntegrationMasterRxLowerPri(t *testing.T) {
-	l := nstest.New(t, nstest.Hosts(2))
-	a, b := l.Host(0), l.Host(1)
-	// A's adverts go to an address nobody has; B's reach A.
-	confA := globalDefs + instanceConf("VI_1", 81, 200, "192.0.2.181", fmt.Sprintf(`    unicast_src_ip %s
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(2))
+		a, b := l.Host(0), l.Host(1)
+		// A's adverts go to an address nobody has; B's reach A.
+		confA := globalDefs + instanceConf("VI_1", 81, 200, "192.0.2.181", fmt.Sprintf(`    unicast_src_ip %s
     unicast_peer {
         192.0.2.99
     }
     notify_master_rx_lower_pri "{{DIR}}/notify.sh rx-lower-pri"`, a.Addr4))
-	confB := globalDefs + instanceConf("VI_1", 81, 100, "192.0.2.181", fmt.Sprintf(`    unicast_src_ip %s
+		confB := globalDefs + instanceConf("VI_1", 81, 100, "192.0.2.181", fmt.Sprintf(`    unicast_src_ip %s
     unicast_peer {
         %s
     }`, b.Addr4, a.Addr4))
-	da := startDaemon(t, l, 0, confA)
-	da.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 200`, 1, 5*time.Second)
-	startDaemon(t, l, 1, confB)
-	da.waitLine(t, "notify.log", "rx-lower-pri", 1, 5*time.Second)
-	da.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 200`, 1, 2*time.Second)
-	for _, line := range da.lines("notify.log") {
-		if strings.Contains(line, "MASTER_RX_LOWER_PRI") {
-			t.Errorf("the generic notify script ran for MASTER_RX_LOWER_PRI: %q", line)
+		da := startDaemon(t, l, 0, kind, confA)
+		da.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 200`, 1, 5*time.Second)
+		startDaemon(t, l, 1, kind, confB)
+		da.waitLine(t, "notify.log", "rx-lower-pri", 1, 5*time.Second)
+		da.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 200`, 1, 2*time.Second)
+		for _, line := range da.lines("notify.log") {
+			if strings.Contains(line, "MASTER_RX_LOWER_PRI") {
+				t.Errorf("the generic notify script ran for MASTER_RX_LOWER_PRI: %q", line)
+			}
 		}
-	}
-	if !hasAddr(t, l, 0, "192.0.2.181") {
-		t.Error("master lost its VIP")
-	}
+		if !hasAddr(t, l, 0, "192.0.2.181") {
+			t.Error("master lost its VIP")
+		}
+	})
 }
 
 var sprintf = fmt.Sprintf

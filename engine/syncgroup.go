@@ -11,12 +11,13 @@ import (
 // Sync groups (reference 3.6) as far as the vrrp.Instance API allows:
 //
 //   - FAULT together: tracking puts every member in FAULT while any
-//     member's own or group trackers fault it (see tracking.applyGroup),
-//     so the group stays FAULT until no member has a fault;
+//     member's own or group trackers fault it (see tracking.apply), so
+//     the group stays FAULT until no member has a fault;
 //   - group trackers (track_script/interface/file/process in the group
 //     block) apply to every member with their weights;
 //   - group notifies (type GROUP, priority 0, FIFO `GROUP "name" STATE 0`)
-//     are sent once per group transition.
+//     are sent once per group transition, when every member has reached
+//     the new state (see nextGroupState).
 //
 // Not done, because vrrp.Instance has no way to hold a member back from
 // MASTER or to force it to BACKUP/MASTER: "a member becomes MASTER only
@@ -86,22 +87,24 @@ func (gs *syncGroups) of(instance string) *syncGroup {
 }
 
 // nextGroupState applies one member transition to the group's state:
-// FAULT of any member makes the group FAULT, and it stays FAULT while some
-// member is still FAULT; otherwise the group follows the member (keepalived
-// forces the other members the same way). INIT is not a group state.
-func nextGroupState(cur string, states map[string]string, member, to string) (string, bool) {
+// the group enters a state once every member is in it. keepalived forces
+// the other members to follow the first and then notifies the group, so
+// its FIFO shows the group line after all the members' lines (observed
+// with 2.2.7, also for FAULT); tracking couples faults, so FAULT is always
+// reached by all members, and members that disagree on MASTER/BACKUP
+// (which keepalived would not let happen) leave the group where it was.
+// INIT is not a group state.
+func nextGroupState(cur string, members []string, states map[string]string, member, to string) (string, bool) {
 	states[member] = to
-	if to == vrrp.StateInit.String() {
+	if to == vrrp.StateInit.String() || to == cur {
 		return cur, false
 	}
-	if cur == "FAULT" && to != "FAULT" && to != "STOP" {
-		for _, s := range states {
-			if s == "FAULT" {
-				return cur, false
-			}
+	for _, m := range members {
+		if states[m] != to {
+			return cur, false
 		}
 	}
-	return to, to != cur
+	return to, true
 }
 
 // memberTransition records a member's new state and sends the group's
@@ -113,7 +116,7 @@ func (e *Engine) memberTransition(instance string, to vrrp.State) {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	next, changed := nextGroupState(g.state, g.states, instance, to.String())
+	next, changed := nextGroupState(g.state, g.cfg.Members, g.states, instance, to.String())
 	if !changed {
 		return
 	}

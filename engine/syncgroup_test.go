@@ -13,37 +13,44 @@ func TestNextGroupState(t *testing.T) {
 		changed    bool
 	}
 	tests := []struct {
-		name  string
-		steps []step
+		name    string
+		members []string
+		steps   []step
 	}{
-		{"start, master, stop: one notify per group transition", []step{
+		{"the group follows once all members agree", []string{"a", "b"}, []step{
 			{"a", "INIT", "", false},
-			{"a", "BACKUP", "BACKUP", true},
-			{"b", "BACKUP", "BACKUP", false},
-			{"a", "MASTER", "MASTER", true},
-			{"b", "MASTER", "MASTER", false},
-			{"a", "STOP", "STOP", true},
-			{"b", "STOP", "STOP", false},
-		}},
-		{"fault is sticky until no member is in fault", []step{
-			{"a", "BACKUP", "BACKUP", true},
-			{"b", "BACKUP", "BACKUP", false},
+			{"a", "BACKUP", "", false},
+			{"b", "BACKUP", "BACKUP", true},
+			{"a", "MASTER", "BACKUP", false},
+			{"b", "MASTER", "MASTER", true},
+			{"b", "FAULT", "MASTER", false},
 			{"a", "FAULT", "FAULT", true},
-			{"b", "FAULT", "FAULT", false},
 			{"a", "BACKUP", "FAULT", false},
 			{"b", "BACKUP", "BACKUP", true},
+			{"a", "STOP", "BACKUP", false},
+			{"b", "STOP", "STOP", true},
 		}},
-		{"stop ends a fault", []step{
-			{"a", "FAULT", "FAULT", true},
-			{"b", "FAULT", "FAULT", false},
-			{"a", "STOP", "STOP", true},
-			{"b", "STOP", "STOP", false},
+		{"members that disagree leave the group where it was", []string{"a", "b"}, []step{
+			{"a", "BACKUP", "", false},
+			{"b", "BACKUP", "BACKUP", true},
+			{"a", "MASTER", "BACKUP", false},
+			{"a", "BACKUP", "BACKUP", false},
+			{"a", "MASTER", "BACKUP", false},
+		}},
+		{"one member", []string{"a"}, []step{
+			{"a", "BACKUP", "BACKUP", true},
+			{"a", "BACKUP", "BACKUP", false},
+			{"a", "MASTER", "MASTER", true},
+		}},
+		{"a non-member report changes nothing", []string{"a"}, []step{
+			{"a", "BACKUP", "BACKUP", true},
+			{"x", "MASTER", "BACKUP", false},
 		}},
 	}
 	for _, tc := range tests {
 		cur, states := "", map[string]string{}
 		for i, s := range tc.steps {
-			next, changed := nextGroupState(cur, states, s.member, s.to)
+			next, changed := nextGroupState(cur, tc.members, states, s.member, s.to)
 			type got struct {
 				State   string
 				Changed bool
@@ -52,6 +59,24 @@ func TestNextGroupState(t *testing.T) {
 				t.Errorf("%s step %d (-want +got):\n%s", tc.name, i, diff)
 			}
 			cur = next
+		}
+	}
+}
+
+func TestFileFault(t *testing.T) {
+	tests := []struct {
+		v       int64
+		w       int
+		reverse bool
+		want    bool
+	}{
+		{-127, 2, false, true}, {-126, 2, false, false}, {127, 2, true, true}, {-127, 2, true, false},
+		{-254, 1, false, true}, {-253, 1, false, false}, {5, 0, false, false},
+		{-1 << 31, 254, false, true}, {1<<31 - 1, -254, false, true},
+	}
+	for _, tc := range tests {
+		if got := fileFault(tc.v, tc.w, tc.reverse); got != tc.want {
+			t.Errorf("fileFault(%d, %d, %v) = %v, want %v", tc.v, tc.w, tc.reverse, got, tc.want)
 		}
 	}
 }

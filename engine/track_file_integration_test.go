@@ -5,16 +5,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/goalived/goalived/netif/nstest"
 )
 
 // TestIntegrationTrackFile: the daemon follows a track_file (created by
 // init_file) as keepalived does: value*weight moves the priority (FIFO
 // MASTER_PRIORITY lines with vrrp_notify_priority_changes), a result of
-// -254 or less is FAULT (VIP released), and back to 0 it recovers.
+// -254 or less is FAULT (VIP released) with the priority left where it
+// was, and back to 0 it recovers. The FIFO lines are those keepalived
+// 2.2.7 writes for the same steps.
 func TestIntegrationTrackFile(t *testing.T) {
-	l := nstest.New(t, nstest.Hosts(1))
-	conf := globalDefs[:len(globalDefs)-2] + `    vrrp_notify_priority_changes
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(1))
+		conf := globalDefs[:len(globalDefs)-2] + `    vrrp_notify_priority_changes
 }
 
 track_file prio_file {
@@ -25,28 +30,38 @@ track_file prio_file {
 ` + instanceConf("VI_1", 82, 100, "192.0.2.182", `    track_file {
         prio_file
     }`)
-	d := startDaemon(t, l, 0, conf)
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 5*time.Second)
-	if got := d.read("prio"); got != "0\n" {
-		t.Fatalf("init_file: file holds %q, want \"0\\n\"", got)
-	}
-	waitAddr(t, l, 0, "192.0.2.182", true, 2*time.Second)
-
-	set := func(v string) {
-		t.Helper()
-		if err := os.WriteFile(d.path("prio"), []byte(v), 0o644); err != nil {
-			t.Fatal(err)
+		d := startDaemon(t, l, 0, kind, conf)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 5*time.Second)
+		if got := d.read("prio"); got != "0\n" {
+			t.Fatalf("init_file: file holds %q, want \"0\\n\"", got)
 		}
-	}
-	set("10\n")
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
-	set("-20\n")
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 60`, 1, 2*time.Second)
-	set("-127") // -254: FAULT
-	d.waitPrefix(t, "fifo.log", `INSTANCE "VI_1" FAULT `, 2*time.Second)
-	d.waitPrefix(t, "notify.log", "INSTANCE VI_1 FAULT ", 2*time.Second)
-	waitAddr(t, l, 0, "192.0.2.182", false, 2*time.Second)
-	set("0")
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 5*time.Second)
-	waitAddr(t, l, 0, "192.0.2.182", true, 2*time.Second)
+		waitAddr(t, l, 0, "192.0.2.182", true, 2*time.Second)
+
+		set := func(v string) {
+			t.Helper()
+			if err := os.WriteFile(d.path("prio"), []byte(v), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set("10\n")
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
+		set("-20\n")
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 60`, 1, 2*time.Second)
+		// -254: FAULT, and the priority stays where it was.
+		set("-127")
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" FAULT 60`, 1, 2*time.Second)
+		d.waitLine(t, "notify.log", "INSTANCE VI_1 FAULT 60", 1, 2*time.Second)
+		waitAddr(t, l, 0, "192.0.2.182", false, 2*time.Second)
+		set("0")
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 5*time.Second)
+		waitAddr(t, l, 0, "192.0.2.182", true, 2*time.Second)
+		want := []string{
+			`INSTANCE "VI_1" BACKUP 100`, `INSTANCE "VI_1" MASTER 100`,
+			`INSTANCE "VI_1" MASTER_PRIORITY 120`, `INSTANCE "VI_1" MASTER_PRIORITY 60`, `INSTANCE "VI_1" FAULT 60`,
+			`INSTANCE "VI_1" BACKUP 100`, `INSTANCE "VI_1" MASTER 100`,
+		}
+		if diff := cmp.Diff(want, d.lines("fifo.log")); diff != "" {
+			t.Errorf("FIFO lines (-want +got):\n%s", diff)
+		}
+	})
 }

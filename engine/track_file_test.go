@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
 )
 
 func TestParseTrackFile(t *testing.T) {
@@ -182,5 +183,40 @@ func TestFileWatcher(t *testing.T) {
 	case ev := <-events:
 		t.Errorf("unexpected event %+v", ev)
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// TestFileTrackersFault: a file value whose contribution reaches -254
+// faults the instance and leaves its priority where the last non-fault
+// value put it (keepalived 2.2.7: MASTER_PRIORITY 60, then FAULT 60).
+func TestFileTrackersFault(t *testing.T) {
+	tr := &tracking{good: map[string]int64{}}
+	entry := parser.Track{Name: "f", Weight: 2}
+	type res struct {
+		Effective int
+		Fault     bool
+	}
+	steps := []struct {
+		v    int64
+		want res
+	}{
+		{0, res{100, false}},
+		{10, res{120, false}},
+		{-20, res{60, false}},
+		{-127, res{60, true}},
+		{-5000, res{60, true}},
+		{-126, res{1, false}}, // -252: no fault, clamped
+		{0, res{100, false}},
+	}
+	for i, s := range steps {
+		ev := script.Evaluate(100, tr.fileTrackers("VI_1", entry, s.v))
+		if diff := cmp.Diff(s.want, res{ev.Effective, ev.InFault()}); diff != "" {
+			t.Errorf("step %d value %d (-want +got):\n%s", i, s.v, diff)
+		}
+	}
+	// Another instance with its own weight keeps its own last good value.
+	ev := script.Evaluate(100, tr.fileTrackers("VI_2", parser.Track{Name: "f", Weight: 1}, -300))
+	if ev.Effective != 100 || !ev.InFault() {
+		t.Errorf("VI_2 first value -300: effective %d fault %v, want 100 true", ev.Effective, ev.InFault())
 	}
 }

@@ -15,9 +15,18 @@ import (
 // (after terminate_delay), reaching quorum 2 of the weighted one adds its
 // weight.
 func TestIntegrationTrackProcess(t *testing.T) {
-	l := nstest.New(t, nstest.Hosts(1))
-	arg := fmt.Sprintf("3600.%06d", time.Now().UnixNano()%1e6)
-	conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + fmt.Sprintf(`
+	forKinds(t, func(t *testing.T, kind string) {
+		if kind == "keepalived" {
+			// keepalived follows processes through the proc connector,
+			// which the kernel serves only in the initial network
+			// namespace: in a lab host it logs "Failed to set/clear
+			// process event listen - errno 111" and never sees the
+			// processes (observed with 2.2.7). goalived scans /proc.
+			t.Skip("keepalived's track_process does not work in a network namespace")
+		}
+		l := nstest.New(t, nstest.Hosts(1))
+		arg := fmt.Sprintf("3600.%06d", time.Now().UnixNano()%1e6)
+		conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + fmt.Sprintf(`
 vrrp_track_process one {
     process /bin/sleep %[1]s
     terminate_delay 0.3
@@ -32,24 +41,25 @@ vrrp_track_process two {
         one
         two
     }`)
-	sleep1 := l.Start(0, "/bin/sleep", arg)
-	d := startDaemon(t, l, 0, conf)
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 5*time.Second)
+		sleep1 := l.Start(0, "/bin/sleep", arg)
+		d := startDaemon(t, l, 0, kind, conf)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 5*time.Second)
 
-	sleep2 := l.Start(0, "/bin/sleep", arg)
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
-	sleep2.Stop()
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 100`, 1, 2*time.Second)
+		sleep2 := l.Start(0, "/bin/sleep", arg)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
+		sleep2.Stop()
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 100`, 1, 2*time.Second)
 
-	lost := time.Now()
-	sleep1.Stop()
-	d.waitPrefix(t, "fifo.log", `INSTANCE "VI_1" FAULT `, 2*time.Second)
-	if took := time.Since(lost); took < 300*time.Millisecond {
-		t.Errorf("FAULT %v after the process ended, before terminate_delay 0.3 s", took)
-	}
-	waitAddr(t, l, 0, "192.0.2.183", false, 2*time.Second)
+		lost := time.Now()
+		sleep1.Stop()
+		d.waitPrefix(t, "fifo.log", `INSTANCE "VI_1" FAULT `, 2*time.Second)
+		if took := time.Since(lost); took < 300*time.Millisecond {
+			t.Errorf("FAULT %v after the process ended, before terminate_delay 0.3 s", took)
+		}
+		waitAddr(t, l, 0, "192.0.2.183", false, 2*time.Second)
 
-	l.Start(0, "/bin/sleep", arg)
-	d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 5*time.Second)
-	waitAddr(t, l, 0, "192.0.2.183", true, 2*time.Second)
+		l.Start(0, "/bin/sleep", arg)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 5*time.Second)
+		waitAddr(t, l, 0, "192.0.2.183", true, 2*time.Second)
+	})
 }

@@ -35,7 +35,8 @@ type tracking struct {
 	conds map[string]script.Condition
 	links map[string]bool // up and running
 	files map[string]int64
-	procs map[string]bool // quorum
+	good  map[string]int64 // per instance and file: the last value that was not a fault
+	procs map[string]bool  // quorum
 	prio  map[*instance]int
 
 	quit chan struct{}
@@ -57,7 +58,7 @@ func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condit
 		e: e, cfg: cfg, events: make(chan script.CheckEvent, 64),
 		fileEvents: make(chan fileEvent, 16), procEvents: make(chan procEvent, 16),
 		conds: map[string]script.Condition{}, links: map[string]bool{},
-		files: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{},
+		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{},
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
 	t.groups = e.newSyncGroups(cfg, e.groups.Load())
@@ -416,7 +417,7 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 		if !ok {
 			continue // not configured: dropped by the parser's checks
 		}
-		out = append(out, script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v})
+		out = append(out, t.fileTrackers(in.Name, tf, v)...)
 	}
 	for _, tp := range tr.procs {
 		up, ok := t.procs[tp.Name]
@@ -426,6 +427,36 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 		out = append(out, script.Tracker{Kind: script.TrackProcess, Name: tp.Name, Weight: tp.Weight, Reverse: tp.Reverse, Cond: linkCond(up)})
 	}
 	return out
+}
+
+// fileTrackers is the tracker of a track_file entry with value v. When
+// v*weight reaches -254 the instance goes to FAULT but keepalived leaves
+// the priority as it was (observed with 2.2.7: `MASTER_PRIORITY 60`, then
+// `FAULT 60`, no priority change): the entry then counts as a fault plus
+// the contribution of the last value that was not one. t.mu is held.
+func (t *tracking) fileTrackers(inst string, tf parser.Track, v int64) []script.Tracker {
+	tk := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v}
+	key := inst + "\x00" + tf.Name
+	if !fileFault(v, tf.Weight, tf.Reverse) {
+		t.good[key] = v
+		return []script.Tracker{tk}
+	}
+	fault := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Cond: script.Up, Value: 1} // weight 0, non-zero: FAULT
+	tk.Value = t.good[key]
+	return []script.Tracker{fault, tk}
+}
+
+// fileFault reports whether a weighted file's value is a fault (value
+// times weight, negated if reverse, at or below -254).
+func fileFault(v int64, w int, reverse bool) bool {
+	if w == 0 {
+		return false // handled by Evaluate: non-zero is FAULT, priority unchanged
+	}
+	p := min(max(v, -1<<20), 1<<20) * int64(w)
+	if reverse {
+		p = -p
+	}
+	return p <= -254
 }
 
 func linkCond(up bool) script.Condition {
