@@ -63,5 +63,16 @@ track_file prio_file {
 		if diff := cmp.Diff(want, d.lines("fifo.log")); diff != "" {
 			t.Errorf("FIFO lines (-want +got):\n%s", diff)
 		}
+
+		// At shutdown the reader the daemon started is stopped before the
+		// STOP notifications: the notify script sees STOP, the reader not.
+		d.proc.Stop()
+		d.waitLine(t, "notify.log", "INSTANCE VI_1 STOP 100", 1, 2*time.Second)
+		if diff := cmp.Diff(want, d.lines("fifo.log")); diff != "" {
+			t.Errorf("FIFO lines after stop (-want +got):\n%s", diff)
+		}
+		if _, err := os.Stat(d.path("vrrp.fifo")); !os.IsNotExist(err) {
+			t.Errorf("the FIFO the daemon created is still there after exit: %v", err)
+		}
 	})
 }
