@@ -107,18 +107,21 @@ func readTrackFile(path string) (v int64, ok bool) {
 	return parseTrackFile(buf[:n])
 }
 
-// initTrackFile applies init_file: create the file holding InitValue, or
-// overwrite an existing one with `overwrite`. An existing non-regular file
-// is an error and left alone.
-func initTrackFile(tf *parser.TrackFile) error {
+// initTrackFile applies init_file as keepalived's track_file_end_handler
+// does: without `overwrite` an existing file (of any type) is left alone;
+// with it an existing non-regular file is an error, and on a reload an
+// existing file is never overwritten.
+func initTrackFile(tf *parser.TrackFile, reload bool) error {
 	if !tf.InitFile {
 		return nil
 	}
 	st, err := os.Stat(tf.File)
 	switch {
+	case err == nil && !tf.InitOverwrite:
+		return nil
 	case err == nil && !st.Mode().IsRegular():
 		return fmt.Errorf("init track file %s: not a regular file", tf.File)
-	case err == nil && !tf.InitOverwrite:
+	case err == nil && reload:
 		return nil
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("init track file %s: %w", tf.File, err)

@@ -91,13 +91,16 @@ func TestInitTrackFile(t *testing.T) {
 		name     string
 		existing *string
 		tf       parser.TrackFile
+		reload   bool
 		want     string
 	}{
-		{"no init_file leaves it missing", nil, parser.TrackFile{}, "<missing>"},
-		{"creates with 0", nil, parser.TrackFile{InitFile: true}, "0\n"},
-		{"creates with value", nil, parser.TrackFile{InitFile: true, InitValue: -20}, "-20\n"},
-		{"keeps existing", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3}, "7\n"},
-		{"overwrites", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, "3\n"},
+		{"no init_file leaves it missing", nil, parser.TrackFile{}, false, "<missing>"},
+		{"creates with 0", nil, parser.TrackFile{InitFile: true}, false, "0\n"},
+		{"creates with value", nil, parser.TrackFile{InitFile: true, InitValue: -20}, false, "-20\n"},
+		{"keeps existing", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3}, false, "7\n"},
+		{"overwrites", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, false, "3\n"},
+		{"never overwrites on reload", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "7\n"},
+		{"creates on reload", nil, parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "3\n"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +111,7 @@ func TestInitTrackFile(t *testing.T) {
 				}
 			}
 			tc.tf.File = p
-			if err := initTrackFile(&tc.tf); err != nil {
+			if err := initTrackFile(&tc.tf, tc.reload); err != nil {
 				t.Fatal(err)
 			}
 			got := "<missing>"
@@ -120,8 +123,11 @@ func TestInitTrackFile(t *testing.T) {
 			}
 		})
 	}
-	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true, InitOverwrite: true}); err == nil {
-		t.Error("init_file on a directory: want an error")
+	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true, InitOverwrite: true}, false); err == nil {
+		t.Error("init_file overwrite on a directory: want an error")
+	}
+	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true}, false); err != nil {
+		t.Errorf("init_file without overwrite on an existing directory: %v, want it left alone", err)
 	}
 }
 

@@ -21,6 +21,7 @@ type tracking struct {
 	e       *Engine
 	cfg     *parser.Config
 	groups  *syncGroups
+	reload  bool        // started by a reload, not at boot
 	insts   []*instance // fixed for the life of this tracking
 	checks  []*script.Check
 	events  chan script.CheckEvent
@@ -61,6 +62,7 @@ func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condit
 		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{},
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
+	t.reload = carried != nil
 	t.groups = e.newSyncGroups(cfg, e.groups.Load())
 	e.groups.Store(t.groups)
 	for name, c := range carried {
@@ -125,7 +127,7 @@ func (t *tracking) startFiles() {
 		if !used[tf.Name] {
 			continue
 		}
-		if err := initTrackFile(tf); err != nil {
+		if err := initTrackFile(tf, t.reload); err != nil {
 			t.e.log.Error("track_file", "name", tf.Name, "err", err)
 		}
 		paths[tf.Name] = tf.File
