@@ -24,6 +24,8 @@ func writeData(w io.Writer, s *dumpSnapshot) error {
 	writeSockpool(d, s)
 	writeSyncGroups(d, s)
 	writeScripts(d, s)
+	writeTrackFiles(d, s)
+	writeTrackProcesses(d, s)
 	writeInterfaces(d, s)
 	return d.err
 }
@@ -65,6 +67,9 @@ func writeSyncGroups(d *dumpWriter, s *dumpSnapshot) {
 	d.line("------< VRRP Sync groups >------")
 	for _, g := range s.Config.SyncGroups {
 		st, faults, inits := groupState(s, g.Members)
+		if known, ok := s.GroupStates[g.Name]; ok {
+			st = known
+		}
 		d.line(" VRRP Sync Group = %s, %s", g.Name, stateName(st))
 		d.line("   Num member fault %d, num member init %d", faults, inits)
 		d.line("   VRRP member instances :")

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"sync"
 	"time"
@@ -103,7 +104,48 @@ func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
 		s.Instances = append(s.Instances, di)
 	}
 	s.Scripts = e.scriptInfo(s)
+	e.trackInfo(s)
+	e.groupInfo(s)
 	return s, raw
+}
+
+// trackInfo copies the track file values and process quorums the
+// instances see, and counts the matching processes now.
+func (e *Engine) trackInfo(s *dumpSnapshot) {
+	t := e.track
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	s.FileValues, s.ProcQuorum = maps.Clone(t.files), maps.Clone(t.procs)
+	procW := t.procW
+	t.mu.Unlock()
+	if procW != nil {
+		s.ProcCounts = procW.counts()
+	}
+}
+
+// groupInfo copies the sync groups' states.
+func (e *Engine) groupInfo(s *dumpSnapshot) {
+	gs := e.groups.Load()
+	if gs == nil {
+		return
+	}
+	s.GroupStates = map[string]vrrp.State{}
+	for _, pg := range e.cfg.SyncGroups {
+		g := gs.group(pg.Name)
+		if g == nil {
+			continue
+		}
+		g.mu.Lock()
+		st := g.state
+		g.mu.Unlock()
+		for _, v := range []vrrp.State{vrrp.StateInit, vrrp.StateBackup, vrrp.StateMaster, vrrp.StateFault, vrrp.StateStopped} {
+			if st == v.String() {
+				s.GroupStates[pg.Name] = v
+			}
+		}
+	}
 }
 
 // socketInfo describes a pooled socket. netif does not expose the

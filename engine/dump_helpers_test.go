@@ -102,6 +102,14 @@ func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
 		conds[sc.Name] = []script.Condition{script.Up, script.Down, script.Unknown}[i%3]
 	}
 	s.Scripts = scriptList(cfg, conds, 0, 0)
+	s.FileValues, s.ProcCounts, s.ProcQuorum = map[string]int64{}, map[string]int{}, map[string]bool{}
+	for i, tf := range cfg.TrackFiles {
+		s.FileValues[tf.Name] = int64(3 * (i + 1))
+	}
+	for i, tp := range cfg.TrackProcesses {
+		s.ProcCounts[tp.Name] = i
+		s.ProcQuorum[tp.Name] = i >= tp.Quorum
+	}
 	s.Interfaces = fixedInterfaces(cfg)
 	attachAnnouncements(s)
 	attachIPv6Forwarding(s, func(ifname string) bool { return ifname == "eth1" })

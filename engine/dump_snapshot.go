@@ -21,11 +21,20 @@ type dumpSnapshot struct {
 	DefaultUID, DefaultGID uint32
 	// Resolve shows a configured command the way keepalived does after
 	// loading it (see displayArgv); nil shows it as configured.
-	Resolve    func(argv []string) []string
-	Instances  []dumpInstance
-	Sockets    []dumpSocket
-	Scripts    []dumpScript
-	Interfaces []dumpInterface
+	Resolve   func(argv []string) []string
+	Instances []dumpInstance
+	Sockets   []dumpSocket
+	Scripts   []dumpScript
+	// FileValues are the values read from the used track files,
+	// ProcCounts and ProcQuorum the matching processes and quorum of
+	// the used vrrp_track_processes; unused ones are absent.
+	FileValues map[string]int64
+	ProcCounts map[string]int
+	ProcQuorum map[string]bool
+	// GroupStates are the sync groups' states as the engine keeps them;
+	// a group missing here is derived from its members.
+	GroupStates map[string]vrrp.State
+	Interfaces  []dumpInterface
 }
 
 // dumpInstance is one running vrrp_instance.

@@ -291,3 +291,24 @@ func TestRoutesAndRulesMatchKeepalived227(t *testing.T) {
 		t.Errorf("(-keepalived +goalived):\n%s", diff)
 	}
 }
+
+// TestTrackFilesAndProcessesMatchKeepalived227 renders tracks.conf with
+// the values of the keepalived 2.2.7 run that produced tracks.want: the
+// instance's tracked files and processes, then their own sections.
+func TestTrackFilesAndProcessesMatchKeepalived227(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/dump/keepalived-2.2.7/tracks.conf")
+	s := &dumpSnapshot{Now: testEpoch, Config: cfg,
+		FileValues: map[string]int64{"tf_prio": 5}, ProcCounts: map[string]int{"proc_sleep": 0}, ProcQuorum: map[string]bool{"proc_sleep": false}}
+	var b bytes.Buffer
+	d := &dumpWriter{w: &b}
+	writeInstanceTracking(d, &dumpInstance{Cfg: cfg.Instances[0]})
+	writeTrackFiles(d, s)
+	writeTrackProcesses(d, s)
+	want, err := os.ReadFile("testdata/dump/keepalived-2.2.7/tracks.want")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(b.String(), "\n")); diff != "" {
+		t.Errorf("(-keepalived +goalived):\n%s", diff)
+	}
+}

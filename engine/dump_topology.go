@@ -260,14 +260,16 @@ func checksumCompat(v string) string {
 
 func writeInstanceTracking(d *dumpWriter, in *dumpInstance) {
 	c := in.Cfg
+	// keepalived writes "NAME weight W" for interfaces and scripts but
+	// "NAME, weight W" for files and processes.
 	lists := []struct {
-		title string
-		items []parser.Track
+		title, sep string
+		items      []parser.Track
 	}{
-		{"Tracked interfaces", c.TrackInterfaces},
-		{"Tracked scripts", c.TrackScripts},
-		{"Tracked files", c.TrackFiles},
-		{"Tracked processes", c.TrackProcesses},
+		{"Tracked interfaces", "", c.TrackInterfaces},
+		{"Tracked scripts", "", c.TrackScripts},
+		{"Tracked files", ",", c.TrackFiles},
+		{"Tracked processes", ",", c.TrackProcesses},
 	}
 	for _, l := range lists {
 		if len(l.items) == 0 {
@@ -275,7 +277,7 @@ func writeInstanceTracking(d *dumpWriter, in *dumpInstance) {
 		}
 		d.line("   %s :", l.title)
 		for _, t := range l.items {
-			d.line("     %s weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
+			d.line("     %s%s weight %d%s", t.Name, l.sep, t.Weight, reverse(t.Reverse))
 		}
 	}
 }
