@@ -41,6 +41,8 @@
 //   - Extra words after a vrrp_script command, and notify commands whose
 //     unquoted second word is not an existing user (keepalived silently
 //     drops the script), are reported as warnings.
+//   - Unicast peers in strict mode are kept (keepalived 2.2.7 runs such an
+//     instance as unicast without a word) but warned about.
 //   - vrrp_script interval/timeout accept milliseconds (keepalived 2.3+);
 //     a fraction is used but warned about, because 2.2.7 rejects it.
 //   - Keywords added after 2.2.7 (v3_checksum_as_v2, no_virtual_ipaddress,

@@ -127,9 +127,12 @@ func (b *builder) finishAuth(in *Instance) {
 
 // finishStrict applies strict mode (reference 3.12); false if fatal.
 func (b *builder) finishStrict(in *Instance) bool {
-	if in.set["unicast"] {
-		b.warnf(in.Pos, "strict_mode", "(%s) unicast is not allowed in strict mode, instance removed", in.Name)
-		return false
+	if in.Unicast() {
+		// keepalived's source removes the instance, but 2.2.7 checks the
+		// interface flags before it has read them: -t and the daemon run
+		// the instance as unicast without a word (observed). goalived
+		// runs it too, and says so.
+		b.warnf(in.Pos, "strict_mode", "(%s) unicast peers in strict mode: keepalived 2.2.7 runs such an instance as unicast without checking (later versions remove it), kept", in.Name)
 	}
 	if in.State == StateMaster && !in.Owner() {
 		b.warnf(in.Pos, "state", "(%s) strict mode allows state MASTER only with priority 255, using BACKUP", in.Name)

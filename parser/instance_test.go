@@ -169,9 +169,10 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 			want: []any{StateBackup, time.Duration(0), false, true, true},
 			diags: []string{"warning: preempt_delay: (VI_1) preempt_delay is incompatible with state MASTER or priority 255, resetting",
 				"warning: state: (VI_1) strict mode allows state MASTER only with priority 255, using BACKUP"}},
-		{name: "strict unicast removed", src: instanceConf("strict_mode\nunicast_peer {\n 192.0.2.2\n}"),
-			get: func(c *Config) any { return len(c.Instances) }, want: 0,
-			diags: []string{"warning: strict_mode: (VI_1) unicast is not allowed in strict mode, instance removed"}},
+		// keepalived 2.2.7 -t and the daemon accept it silently (observed).
+		{name: "strict unicast kept", src: instanceConf("strict_mode\nunicast_peer {\n 192.0.2.2\n}\nvirtual_ipaddress {\n192.0.2.1\n}"),
+			get: get(func(in *Instance) any { return in.Unicast() }), want: true,
+			diags: []string{"warning: strict_mode: (VI_1) unicast peers in strict mode: keepalived 2.2.7 runs such an instance as unicast without checking (later versions remove it), kept"}},
 	}
 	runCases(t, cases)
 }
