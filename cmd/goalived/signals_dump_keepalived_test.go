@@ -135,6 +135,39 @@ vrrp_instance VI_F {
 }
 `
 
+// dumpCompareConf3 tracks a file (initialised to 5) and a process that
+// never runs.
+const dumpCompareConf3 = `global_defs {
+  router_id dump_cmp3
+}
+track_file tf_prio {
+  file DIR/prio
+  weight 2
+  init_file 5 overwrite
+}
+vrrp_track_process proc_none {
+  process gl-no-such-process
+  weight 15
+  quorum 1
+  quorum_max 8
+  delay 0.5
+}
+vrrp_instance VI_T {
+  interface eth0
+  virtual_router_id 95
+  priority 100
+  virtual_ipaddress {
+    192.0.2.195/24
+  }
+  track_file {
+    tf_prio weight 3
+  }
+  track_process {
+    proc_none
+  }
+}
+`
+
 // addLinks gives the lab host eth1 (198.51.100.11/24, 2001:db8:1::11/64)
 // and eth2 (down), veths with fixed MAC addresses so that both runs list
 // the same interfaces.
@@ -247,6 +280,7 @@ func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
 	}{
 		{"script-auth-unicast", dumpCompareConf, false},
 		{"syncgroup-ipv6-fault", dumpCompareConf2, true},
+		{"track-file-process", dumpCompareConf3, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			k := runForDump(t, ka, c.conf, c.links, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
