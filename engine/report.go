@@ -25,10 +25,11 @@ func (r reporter) Report(rep vrrp.Report) {
 		log.Info("state change", "from", rep.From.String(), "to", rep.To.String(),
 			"reason", rep.Reason.String(), "priority", rep.Priority)
 		r.in.status.transition(rep)
+		r.e.memberTransition(rep.Instance, rep.To, true)
 		if rep.To != vrrp.StateInit {
 			r.e.notify(r.in, rep.To.String(), int(rep.Priority))
 		}
-		r.e.memberTransition(rep.Instance, rep.To)
+		r.e.memberTransition(rep.Instance, rep.To, false)
 	case vrrp.ReportRxLowerPriority:
 		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
 		// keepalived reports its own effective priority, not the peer's.

@@ -93,11 +93,16 @@ func (gs *syncGroups) of(instance string) *syncGroup {
 // with 2.2.7, also for FAULT); tracking couples faults, so FAULT is always
 // reached by all members, and members that disagree on MASTER/BACKUP
 // (which keepalived would not let happen) leave the group where it was.
-// INIT is not a group state.
+// INIT is not a group state. The first member to leave INIT takes the
+// group with it: keepalived notifies the group's initial state before its
+// members' (observed: FIFO `GROUP "G" BACKUP 0` first at start).
 func nextGroupState(cur string, members []string, states map[string]string, member, to string) (string, bool) {
 	states[member] = to
 	if to == vrrp.StateInit.String() || to == cur {
 		return cur, false
+	}
+	if cur == "" {
+		return to, true
 	}
 	for _, m := range members {
 		if states[m] != to {
@@ -108,14 +113,19 @@ func nextGroupState(cur string, members []string, states map[string]string, memb
 }
 
 // memberTransition records a member's new state and sends the group's
-// notifies when the group's state changes.
-func (e *Engine) memberTransition(instance string, to vrrp.State) {
+// notifies when the group's state changes. The reporter calls it before
+// (initial) and after the member's own notifies: only the group's first
+// transition is sent before them.
+func (e *Engine) memberTransition(instance string, to vrrp.State, initial bool) {
 	g := e.groups.Load().of(instance)
 	if g == nil {
 		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if initial != (g.state == "") {
+		return
+	}
 	next, changed := nextGroupState(g.state, g.cfg.Members, g.states, instance, to.String())
 	if !changed {
 		return

@@ -57,6 +57,9 @@ track_file group_prio {
 		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
 		b.waitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 2*time.Second)
 		a.waitLine(t, "fifo.log", `GROUP "G" MASTER 0`, 1, 2*time.Second)
+		if first := a.lines("fifo.log")[0]; first != `GROUP "G" BACKUP 0` {
+			t.Errorf("first FIFO line %q, want the group's initial BACKUP before its members'", first)
+		}
 
 		set := func(d *daemon, name, v string) {
 			t.Helper()

@@ -19,8 +19,8 @@ func TestNextGroupState(t *testing.T) {
 	}{
 		{"the group follows once all members agree", []string{"a", "b"}, []step{
 			{"a", "INIT", "", false},
-			{"a", "BACKUP", "", false},
-			{"b", "BACKUP", "BACKUP", true},
+			{"a", "BACKUP", "BACKUP", true}, // the first member takes the group out of INIT
+			{"b", "BACKUP", "BACKUP", false},
 			{"a", "MASTER", "BACKUP", false},
 			{"b", "MASTER", "MASTER", true},
 			{"b", "FAULT", "MASTER", false},
@@ -31,8 +31,8 @@ func TestNextGroupState(t *testing.T) {
 			{"b", "STOP", "STOP", true},
 		}},
 		{"members that disagree leave the group where it was", []string{"a", "b"}, []step{
-			{"a", "BACKUP", "", false},
-			{"b", "BACKUP", "BACKUP", true},
+			{"a", "BACKUP", "BACKUP", true},
+			{"b", "BACKUP", "BACKUP", false},
 			{"a", "MASTER", "BACKUP", false},
 			{"a", "BACKUP", "BACKUP", false},
 			{"a", "MASTER", "BACKUP", false},
