@@ -44,3 +44,19 @@ func countFrom(fs []frame, src netip.Addr, vrid int, t time.Time) int {
 	}
 	return n
 }
+
+// advertGaps counts the adverts of vrid from src received in [from, to)
+// and returns the longest silence in that window (edges included), to
+// tell a silent master from a deaf backup when a trial fails.
+func advertGaps(fs []frame, src netip.Addr, vrid int, from, to time.Time) (n int, longest time.Duration) {
+	prev := from
+	for _, f := range fs {
+		if f.Kind != kindAdvert || f.SrcIP != src || f.VRID != vrid || f.At.Before(from) || !f.At.Before(to) {
+			continue
+		}
+		n++
+		longest = max(longest, f.At.Sub(prev))
+		prev = f.At
+	}
+	return n, max(longest, to.Sub(prev))
+}

@@ -108,6 +108,9 @@ func TestFrameSelection(t *testing.T) {
 	if n := countFrom(fs, a, 5, at(1)); n != 1 {
 		t.Errorf("countFrom = %d, want 1", n)
 	}
+	if n, gap := advertGaps(fs, a, 5, at(-100), at(300)); n != 2 || gap != 200*time.Millisecond {
+		t.Errorf("advertGaps = %d, %v; want 2, 200ms", n, gap)
+	}
 	if _, ok := firstFrom(fs, kindAdvert, b, "m", 7); ok {
 		t.Error("firstFrom found an advert of an absent VRID")
 	}

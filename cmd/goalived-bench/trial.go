@@ -179,7 +179,9 @@ func (t *trialRun) startRouters(ctx context.Context) error {
 		return err
 	}
 	if f, ok := firstFrom(fs, kindAdvert, t.bn.b.Addr, "", t.vrid); ok {
-		return fmt.Errorf("the backup advertised (priority %d) %v after its start: it did not hear the master", f.Prio, f.At.Sub(bStart))
+		n, gap := advertGaps(fs, t.bn.a.Addr, t.vrid, f.At.Add(-time.Second), f.At)
+		return fmt.Errorf("the backup advertised (priority %d) %v after its start: it did not hear the master "+
+			"(the observer saw %d master adverts in the second before, longest gap %v)", f.Prio, f.At.Sub(bStart), n, gap)
 	}
 	// The second half of settle is longer than one advert interval: the
 	// backup, up by then, has heard the master at least once.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -185,13 +186,15 @@ func TestIntegrationDemo(t *testing.T) {
 	if res.Return <= 0 || res.Return > checkLag+masterDown(prioA)+time.Second {
 		t.Errorf("return took %v, want within (0, %v]", res.Return, checkLag+masterDown(prioA)+time.Second)
 	}
+	id := regexp.MustCompile(`gl-demo-[0-9a-f]{8}-`).FindString(text)
+	if id == "" {
+		t.Fatal("demo output names no namespace gl-demo-<id>-")
+	}
 	ns, err := exec.Command("ip", "netns", "list").CombinedOutput()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(ns), "\n") {
-		if strings.HasPrefix(line, "gl-demo-") && strings.Contains(text, strings.Fields(line)[0][:len("gl-demo-12345678")]) {
-			t.Errorf("namespace left behind: %s", line)
-		}
+	if strings.Contains(string(ns), id) {
+		t.Errorf("namespaces %s* left behind:\n%s", id, ns)
 	}
 }

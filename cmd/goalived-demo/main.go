@@ -47,6 +47,9 @@ func mainErr(args []string, out io.Writer) error {
 		}
 		opt.goalived = p
 	}
+	if _, err := exec.LookPath(opt.goalived); err != nil {
+		return fmt.Errorf("goalived binary: %w", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	_, err := run(ctx, opt)
