@@ -2,6 +2,7 @@ package engine
 
 import (
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,6 +46,18 @@ track_file prio_file {
 		}
 		set("10\n")
 		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
+		if kind == "goalived" {
+			// A reload keeps the instance and its file-driven priority,
+			// silently (keepalived 2.2.7 writes a spurious BACKUP_PRIORITY
+			// line here, reference 3.1), and the file is still followed.
+			if err := d.proc.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(500 * time.Millisecond)
+			if got := len(d.lines("fifo.log")); got != 3 {
+				t.Errorf("FIFO after reload: %d lines, want the same 3:\n%s", got, d.read("fifo.log"))
+			}
+		}
 		set("-20\n")
 		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 60`, 1, 2*time.Second)
 		// -254: FAULT, and the priority stays where it was.
