@@ -53,10 +53,8 @@ func TestExitCodeFromConfigs(t *testing.T) {
 		{name: "unknown keyword", src: instanceConf("bogus_kw 1"), want: 5},
 		{name: "state master", src: instanceConf("state master"), want: 5},
 		{name: "script without security", src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify \"/bin/n\"\n}\n", want: 6},
-		// static_ipaddress and default_interface warn "not supported by
-		// goalived yet", and a warning masks the fatal class (reference
-		// 1.11), as any warning would in keepalived.
-		{name: "fatal static", src: "global_defs {\n default_interface nosuch0\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n", want: 5, fatal: true},
+		{name: "fatal static", src: "global_defs {\n default_interface nosuch0\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n", want: 4, fatal: true},
+		// A warning masks the fatal class (reference 1.11).
 		{name: "fatal static and warning", src: "global_defs {\n default_interface nosuch0\n bogus\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n", want: 5, fatal: true},
 	}
 	for _, tc := range cases {

@@ -33,15 +33,15 @@ type notYetEntry struct {
 //
 // Not listed on purpose: "accept" (goalived never installs the firewall
 // rules that no_accept needs, so every instance already behaves as
-// accept), and track_file, vrrp_track_process, sync groups and the notify
-// FIFOs, which the engine implements.
+// accept); default_interface, which the parser resolves into the Dev of
+// static addresses and of the VIPs of an instance without interface; and,
+// implemented by the engine, virtual_routes/virtual_rules,
+// static_ipaddress/static_routes/static_rules, track_file,
+// vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
-	{block: "top level", keyword: "static_ipaddress"},
-	{block: "top level", keyword: "static_routes"},
-	{block: "top level", keyword: "static_rules"},
+	// Static routes and rules are installed, but their track_group
+	// option is not consulted.
 	{block: "top level", keyword: "track_group"},
-	{block: "vrrp_instance", keyword: "virtual_routes"},
-	{block: "vrrp_instance", keyword: "virtual_rules"},
 	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH"},
 	{block: "vrrp_instance", keyword: "unicast_ttl"},
 	{block: "vrrp_instance", keyword: "unicast_fault_no_peer"},
@@ -63,9 +63,6 @@ var notYet = []notYetEntry{
 	{block: "global_defs", keyword: "log_unknown_vrids"},
 	{block: "global_defs", keyword: "dynamic_interfaces"},
 	{block: "global_defs", keyword: "disable_local_igmp"},
-	// VIPs without "dev" use the instance's interface, also when the
-	// instance has none (unicast): default_interface is never consulted.
-	{block: "global_defs", keyword: "default_interface"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_multiplier"},
 	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs"},

@@ -14,12 +14,7 @@ var notYetCases = []struct {
 	src     string
 	want    string // the warning, "keyword: message"
 }{
-	{"static_ipaddress", "static_ipaddress {\n 192.0.2.1/32 dev eth0\n}\n", ""},
-	{"static_routes", "static_routes {\n 192.0.2.0/24 dev eth0\n}\n", ""},
-	{"static_rules", "static_rules {\n from 192.0.2.1 table 1\n}\n", ""},
 	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
-	{"virtual_routes", instanceConf("virtual_routes {\n 192.0.2.0/24 dev eth0\n}"), ""},
-	{"virtual_rules", instanceConf("virtual_rules {\n from 192.0.2.1 table 1\n}"), ""},
 	{"auth_type", instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"), "auth_type: auth_type AH is not supported by goalived yet, ignored"},
 	{"unicast_ttl", instanceConf("unicast_ttl 10\nunicast_peer {\n 192.0.2.2\n}"), ""},
 	{"unicast_fault_no_peer", instanceConf("unicast_fault_no_peer"), ""},
@@ -39,7 +34,6 @@ var notYetCases = []struct {
 	{"log_unknown_vrids", "global_defs {\n log_unknown_vrids\n}\n", ""},
 	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
 	{"disable_local_igmp", "global_defs {\n disable_local_igmp\n}\n", ""},
-	{"default_interface", "global_defs {\n default_interface eth1\n}\n", ""},
 	{"vrrp_rx_bufs_policy", "global_defs {\n vrrp_rx_bufs_policy MTU\n}\n", ""},
 	{"vrrp_rx_bufs_multiplier", "global_defs {\n vrrp_rx_bufs_multiplier 4\n}\n", ""},
 	{"vrrp_netlink_cmd_rcv_bufs", "global_defs {\n vrrp_netlink_cmd_rcv_bufs 1048576\n}\n", ""},
@@ -105,7 +99,8 @@ func TestNotYetQuiet(t *testing.T) {
 		"no_accept then accept":           instanceConf("no_accept\naccept"),
 		"strict owner accepts":            instanceConf("strict_mode\npriority 255\nvirtual_ipaddress {\n192.0.2.1\n}"),
 		"strict v3 accept":                instanceConf("strict_mode\nversion 3\naccept\nvirtual_ipaddress {\n192.0.2.1\n}"),
-		"implemented":                     instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n}\nnopreempt\ndont_track_primary"),
+		"implemented":                     instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n}\nnopreempt\ndont_track_primary\nvirtual_routes {\n 192.0.2.0/24 dev eth0\n}\nvirtual_rules {\n from 192.0.2.1 table 1 preference 10\n}"),
+		"implemented top level":           "global_defs {\n default_interface eth1\n}\nstatic_ipaddress {\n 192.0.2.1/32 dev eth0\n}\nstatic_routes {\n 192.0.2.0/24 dev eth0\n}\nstatic_rules {\n from 192.0.2.1 table 1 preference 10\n}\n",
 	} {
 		_, diags := load(t, src)
 		if got := notYetDiags(diags); len(got) != 0 {
