@@ -43,7 +43,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	}
 	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
-	toks, _, _ := tokenStream(p.out)
+	toks, _, _ := tokenStream(p.out, false)
 	return &tokenLexer{toks: toks}, nil
 }
 
@@ -63,12 +63,15 @@ func (l *tokenLexer) Next() (lexer.Token, error) {
 }
 
 // lineTable holds the words of every logical line in one slice (the
-// words of line i are words[start[i]:start[i+1]]) and, for a statement
-// folded into an Open, the index of the '{' line.
+// words of line i are words[start[i]:start[i+1]]); for the first line of
+// a Line token, the end (exclusive) of its run of lines; and for a
+// statement folded into an Open, the index of its '{' line.
 type lineTable struct {
 	words []word
 	start []int32
+	end   []int32
 	open  []int32 // 0: no folded '{' (it cannot be line 0)
+	stmts int     // lines with words
 }
 
 func (t *lineTable) wordsOf(i int) []word {
@@ -78,49 +81,95 @@ func (t *lineTable) wordsOf(i int) []word {
 	return t.words[t.start[i]:t.start[i+1]:t.start[i+1]]
 }
 
+// streamer builds a token stream from logical lines.
+type streamer struct {
+	lines []line
+	toks  []lexer.Token
+	table lineTable
+	diags diagList
+	runs  bool // one Line token for consecutive statements
+	last  int  // line of the last statement in toks
+}
+
 // tokenStream tokenises logical lines (alloc_strvec_r). A token's value
-// is its line, its position that of the first word (of the brace for a
-// bare Open and for Close), and its Pos.Offset the index of the line in
-// lines.
+// is its (first) line, its position that of the first word (of the brace
+// for a bare Open and for Close), and its Pos.Offset the index of the
+// line in lines. With runs, a Line token stands for consecutive
+// statements that own no block: participle's cost is per token, and
+// which statement owns a block is all the grammar has to decide. Without
+// (lexDef.Lex, whose users only see tokens), it is one statement.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
-// left without words gives no token.
-func tokenStream(lines []line) ([]lexer.Token, lineTable, diagList) {
-	toks := make([]lexer.Token, 0, len(lines)+1)
-	t := lineTable{words: make([]word, 0, len(lines)*2), start: make([]int32, 1, len(lines)+1), open: make([]int32, len(lines))}
-	var diags diagList
+// left without words gives no statement.
+func tokenStream(lines []line, runs bool) ([]lexer.Token, lineTable, diagList) {
+	n := len(lines)
+	s := &streamer{lines: lines, runs: runs, toks: make([]lexer.Token, 0, n/2+16), table: lineTable{
+		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
 	for i, l := range lines {
 		switch l.sp.text {
 		case "{":
-			t.start = append(t.start, int32(len(t.words)))
-			if n := len(toks); n > 0 && toks[n-1].Type == tokLine {
-				toks[n-1].Type = tokOpen
-				t.open[toks[n-1].Pos.Offset] = int32(i)
-				continue
-			}
-			toks = append(toks, tokenAt(tokOpen, "{", l, 0, i))
-			continue
+			s.table.start = append(s.table.start, int32(len(s.table.words)))
+			s.open(i)
 		case "}":
-			t.start = append(t.start, int32(len(t.words)))
-			toks = append(toks, tokenAt(tokClose, "}", l, 0, i))
-			continue
-		}
-		n := len(t.words)
-		var unmatched int
-		t.words, unmatched = appendWords(t.words, l.sp.text)
-		t.start = append(t.start, int32(len(t.words)))
-		if unmatched >= 0 {
-			diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
-				Keyword: firstWord(l.sp.text), Msg: "unmatched quote, expected a closing '\"' - token dropped: '" + l.sp.text + "'"})
-		}
-		if len(t.words) > n {
-			toks = append(toks, tokenAt(tokLine, l.sp.text, l, t.words[n].off, i))
+			s.table.start = append(s.table.start, int32(len(s.table.words)))
+			s.toks = append(s.toks, tokenAt(tokClose, "}", l, 0, i))
+		default:
+			s.statement(i)
 		}
 	}
 	var end lexer.Position
-	if n := len(lines); n > 0 {
+	if n > 0 {
 		end = toPosition(lines[n-1].pos(len(lines[n-1].sp.text)), n)
 	}
-	return append(toks, lexer.EOFToken(end)), t, diags
+	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags
+}
+
+// lastLine is the Line token at the end of the stream, if any.
+func (s *streamer) lastLine() *lexer.Token {
+	if n := len(s.toks); n > 0 && s.toks[n-1].Type == tokLine {
+		return &s.toks[n-1]
+	}
+	return nil
+}
+
+func (s *streamer) statement(i int) {
+	l := s.lines[i]
+	n := len(s.table.words)
+	var unmatched int
+	s.table.words, unmatched = appendWords(s.table.words, l.sp.text)
+	s.table.start = append(s.table.start, int32(len(s.table.words)))
+	if unmatched >= 0 {
+		s.diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
+			Keyword: firstWord(l.sp.text), Msg: "unmatched quote, expected a closing '\"' - token dropped: '" + l.sp.text + "'"})
+	}
+	if len(s.table.words) == n {
+		return
+	}
+	s.last = i
+	s.table.stmts++
+	if t := s.lastLine(); s.runs && t != nil {
+		s.table.end[t.Pos.Offset] = int32(i + 1)
+		return
+	}
+	s.toks = append(s.toks, tokenAt(tokLine, l.sp.text, l, s.table.words[n].off, i))
+	s.table.end[i] = int32(i + 1)
+}
+
+// open handles a '{' line: the statement just before it, if any, owns the
+// block and moves from its Line token into the Open.
+func (s *streamer) open(i int) {
+	t := s.lastLine()
+	if t == nil {
+		s.toks = append(s.toks, tokenAt(tokOpen, "{", s.lines[i], 0, i))
+		return
+	}
+	s.table.open[s.last] = int32(i)
+	if first := t.Pos.Offset; first == s.last {
+		t.Type = tokOpen
+		return
+	}
+	s.table.end[t.Pos.Offset] = int32(s.last)
+	l := s.lines[s.last]
+	s.toks = append(s.toks, tokenAt(tokOpen, l.sp.text, l, s.table.wordsOf(s.last)[0].off, s.last))
 }
 
 func tokenAt(typ lexer.TokenType, val string, l line, off, idx int) lexer.Token {

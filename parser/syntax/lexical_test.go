@@ -137,6 +137,13 @@ func TestLexical(t *testing.T) {
 				"t.conf:2:1: warning: \"x: unmatched quote, expected a closing '\"' - token dropped: '\"x'"},
 		},
 		{
+			name: "the last of consecutive statements owns the block",
+			src:  "a 1\nb 2\n\"q\nc {\n d\n}\ne\n",
+			want: []string{"1:1 a 1", "2:1 b 2", "4:1 c {", "  5:2 d", "}", "7:1 e"},
+			diags: []string{"t.conf:3:1: warning: \"q: unterminated quote, expected a closing '\"'",
+				"t.conf:3:1: warning: \"q: unmatched quote, expected a closing '\"' - token dropped: '\"q'"},
+		},
+		{
 			name:  "brace with no statement before it",
 			src:   "{\nx 1\n}\n",
 			want:  []string{"2:1 x 1"},

@@ -26,7 +26,7 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 }
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
-	toks, table, diags := tokenStream(p.out)
+	toks, table, diags := tokenStream(p.out, true)
 	p.diags.merge(diags)
 	f := &File{}
 	g, err := grammar.ParseFromLexer(peeking(toks))
@@ -36,7 +36,7 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 		p.diag(Pos{}, Fatal, "", "internal parser error: %v", err)
 		return f, p.diags.sorted()
 	}
-	c := newConverter(p.out, table, len(toks))
+	c := newConverter(p.out, table)
 	f.Stmts = c.file(g)
 	p.diags.merge(c.diags)
 	return f, p.diags.sorted()
@@ -62,11 +62,11 @@ type converter struct {
 	diags diagList
 }
 
-func newConverter(lines []line, table lineTable, ntoks int) *converter {
+func newConverter(lines []line, table lineTable) *converter {
 	return &converter{
 		lines: lines,
 		table: table,
-		stmts: make([]Stmt, ntoks),
+		stmts: make([]Stmt, table.stmts),
 		args:  make([]Arg, len(table.words)),
 	}
 }
@@ -80,12 +80,12 @@ func (c *converter) file(g *gFile) []*Stmt {
 // top level closes nothing. Inside a block, the grammar lets a Close
 // appear only as the block's own last token; the caller has removed it.
 func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) []*Stmt {
-	out := make([]*Stmt, 0, len(toks)-len(blocks))
+	out := make([]*Stmt, 0, c.count(toks, len(blocks)))
 	for i := 0; i < len(toks); {
 		t := &toks[i]
 		switch t.Type {
 		case tokLine:
-			out = append(out, c.stmt(t, nil))
+			out = c.run(t, out)
 			i++
 		case tokOpen:
 			if len(blocks) == 0 || len(blocks[0].Tokens) == 0 {
@@ -118,8 +118,46 @@ func (c *converter) isHead(t *lexer.Token) bool {
 	return t.Value != "{" // lexDef.Lex: no table, but a statement is never "{"
 }
 
+// count is the number of statements walk will return, at most.
+func (c *converter) count(toks []lexer.Token, nblocks int) int {
+	n := 0
+	for i := range toks {
+		switch t := &toks[i]; t.Type {
+		case tokLine:
+			n++
+			if j := t.Pos.Offset; c.fromTable(t) {
+				n += int(c.table.end[j]) - j - 1
+			}
+		case tokOpen:
+			n++
+		}
+	}
+	return n
+}
+
+// run appends the statements of a Line token to out.
+func (c *converter) run(tok *lexer.Token, out []*Stmt) []*Stmt {
+	if !c.fromTable(tok) {
+		return append(out, c.stmt(tok, nil))
+	}
+	for j := tok.Pos.Offset; j < int(c.table.end[tok.Pos.Offset]); j++ {
+		if words := c.table.wordsOf(j); len(words) > 0 {
+			out = append(out, c.build(c.lines[j], words))
+		}
+	}
+	return out
+}
+
 func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
 	l, words := c.line(tok)
+	s := c.build(l, words)
+	if g != nil {
+		s.Block = c.block(g, s.Keyword, c.openPos(tok))
+	}
+	return s
+}
+
+func (c *converter) build(l line, words []word) *Stmt {
 	s := c.newStmt()
 	s.Pos = l.pos(words[0].off)
 	s.Keyword = words[0].text
@@ -128,21 +166,22 @@ func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
 	for i, w := range words[1:] {
 		s.Args[i] = Arg{Pos: l.pos(w.off), Text: w.text, Quoted: w.quoted}
 	}
-	if g != nil {
-		s.Block = c.block(g, s.Keyword, c.openPos(tok))
-	}
 	return s
 }
 
-// line finds the logical line of a Line or Head token and its words. A
-// token that does not come from c.lines (the grammar driven through
-// lexDef.Lex) is split again from its value, columns counted from the
-// token.
+// fromTable reports whether a token comes from c.lines, whose line table
+// then has its words (not so for the grammar driven through lexDef.Lex).
+func (c *converter) fromTable(tok *lexer.Token) bool {
+	i := tok.Pos.Offset
+	return i >= 0 && i < len(c.lines) && i < len(c.table.end) && c.lines[i].sp.text == tok.Value && len(c.table.wordsOf(i)) > 0
+}
+
+// line finds the logical line of a Line or Open token and its words. A
+// token that does not come from c.lines is split again from its value,
+// columns counted from the token.
 func (c *converter) line(tok *lexer.Token) (line, []word) {
-	if i := tok.Pos.Offset; i >= 0 && i < len(c.lines) && c.lines[i].sp.text == tok.Value {
-		if words := c.table.wordsOf(i); len(words) > 0 {
-			return c.lines[i], words
-		}
+	if c.fromTable(tok) {
+		return c.lines[tok.Pos.Offset], c.table.wordsOf(tok.Pos.Offset)
 	}
 	words, _ := tokenize(tok.Value)
 	if len(words) == 0 {
