@@ -21,6 +21,11 @@ type notYetEntry struct {
 	// line: no_accept also comes from strict mode, and an address owner
 	// accepts whatever was written.
 	resolved bool
+	// field is the identifier the engine will use once it acts on the
+	// keyword (a model field, or vrrp.AuthAH); TestNotYetEngine fails when
+	// engine/*.go mentions it, so that the entry is removed. Empty for
+	// keywords only Config.Unsupported keeps.
+	field string
 }
 
 // notYet is THE list of keywords that the running daemon (engine/*.go)
@@ -42,27 +47,27 @@ var notYet = []notYetEntry{
 	// Static routes and rules are installed, but their track_group
 	// option is not consulted.
 	{block: "top level", keyword: "track_group"},
-	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH"},
-	{block: "vrrp_instance", keyword: "unicast_ttl"},
-	{block: "vrrp_instance", keyword: "unicast_fault_no_peer"},
+	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
+	{block: "vrrp_instance", keyword: "unicast_ttl", field: "UnicastTTL"},
+	{block: "vrrp_instance", keyword: "unicast_fault_no_peer", field: "UnicastFaultNoPeer"},
 	// The receive side accepts both checksums whatever is written; what
 	// is not applied is the checksum that is sent.
-	{block: "vrrp_instance", keyword: "old_unicast_checksum"},
-	{block: "vrrp_instance", keyword: "track_src_ip"},
-	{block: "vrrp_instance", keyword: "no_accept", resolved: true},
-	{block: "vrrp_instance", keyword: "promote_secondaries"},
-	{block: "vrrp_instance", keyword: "kernel_rx_buf_size"},
-	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn},
-	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn},
+	{block: "vrrp_instance", keyword: "old_unicast_checksum", field: "OldUnicastChecksum"},
+	{block: "vrrp_instance", keyword: "track_src_ip", field: "TrackSrcIP"},
+	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
+	{block: "vrrp_instance", keyword: "promote_secondaries", field: "PromoteSecondaries"},
+	{block: "vrrp_instance", keyword: "kernel_rx_buf_size", field: "KernelRxBufSize"},
+	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
+	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "umask"},
-	{block: "global_defs", keyword: "vrrp_startup_delay"},
-	{block: "global_defs", keyword: "startup_script"},
-	{block: "global_defs", keyword: "startup_script_timeout"},
-	{block: "global_defs", keyword: "shutdown_script"},
-	{block: "global_defs", keyword: "shutdown_script_timeout"},
-	{block: "global_defs", keyword: "log_unknown_vrids"},
-	{block: "global_defs", keyword: "dynamic_interfaces"},
-	{block: "global_defs", keyword: "disable_local_igmp"},
+	{block: "global_defs", keyword: "vrrp_startup_delay", field: "StartupDelay"},
+	{block: "global_defs", keyword: "startup_script", field: "StartupScript"},
+	{block: "global_defs", keyword: "startup_script_timeout", field: "StartupScriptTimeout"},
+	{block: "global_defs", keyword: "shutdown_script", field: "ShutdownScript"},
+	{block: "global_defs", keyword: "shutdown_script_timeout", field: "ShutdownScriptTimeout"},
+	{block: "global_defs", keyword: "log_unknown_vrids", field: "LogUnknownVRIDs"},
+	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
+	{block: "global_defs", keyword: "disable_local_igmp", field: "DisableLocalIGMP"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_multiplier"},
 	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs"},
