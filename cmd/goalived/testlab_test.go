@@ -27,26 +27,32 @@ import (
 
 // vrrpConf is one node's single vrrp_instance.
 type vrrpConf struct {
-	State      string // MASTER or BACKUP
-	Priority   int
-	VRID       int
-	Version    int    // 0: the default (2, or 3 for IPv6)
-	AdvertInt  string // seconds, as written in the file
-	AuthPass   string // VRRPv2 authentication PASS when set
-	Nopreempt  bool
-	VIP        string // "192.0.2.100" or "2001:db8::100/64"
-	MoreVIPs   []string
-	UnicastSrc string // unicast mode when set
-	Peers      []string
+	State     string // MASTER or BACKUP
+	Priority  int
+	VRID      int
+	Version   int    // 0: the default (2, or 3 for IPv6)
+	AdvertInt string // seconds, as written in the file
+	AuthPass  string // VRRPv2 authentication PASS when set
+	Nopreempt bool
+	// PreemptDelay is preempt_delay in seconds when set.
+	PreemptDelay string
+	VIP          string // "192.0.2.100" or "2001:db8::100/64"
+	MoreVIPs     []string
+	UnicastSrc   string // unicast mode when set
+	Peers        []string
 	// Check, when set, is a vrrp_script (interval 1, rise 1, fall 1)
 	// tracked with weight CheckWeight, the user's health check.
 	Check       string
 	CheckWeight int
 	Notify      string // the instance's generic notify script
+	// Name is the instance's name, VI_1 if empty; Also are further
+	// instances in the same file (their Check is ignored).
+	Name string
+	Also []vrrpConf
 }
 
-// confTemplate is the user's configuration shape (seed-example.md)
-// without the scripts: one instance on eth0 with one VIP.
+// confTemplate is the user's configuration shape (seed-example.md): an
+// optional health check, then instances on eth0.
 var confTemplate = template.Must(template.New("conf").Parse(`global_defs {
     router_id gl-e2e
 }
@@ -62,7 +68,12 @@ vrrp_script chk {
 }
 {{- end}}
 
-vrrp_instance VI_1 {
+{{- template "instance" .}}
+{{- range .Also}}
+{{template "instance" .}}
+{{- end}}
+{{define "instance"}}
+vrrp_instance {{if .Name}}{{.Name}}{{else}}VI_1{{end}} {
     state {{.State}}
     interface eth0
     virtual_router_id {{.VRID}}
@@ -73,6 +84,9 @@ vrrp_instance VI_1 {
 {{- end}}
 {{- if .Nopreempt}}
     nopreempt
+{{- end}}
+{{- if .PreemptDelay}}
+    preempt_delay {{.PreemptDelay}}
 {{- end}}
 {{- if .AuthPass}}
     authentication {
@@ -103,7 +117,7 @@ vrrp_instance VI_1 {
     notify {{.Notify}}
 {{- end}}
 }
-`))
+{{end}}`))
 
 func (c vrrpConf) render(t testing.TB) string {
 	t.Helper()
@@ -314,26 +328,66 @@ func (n *node) waitExit(t testing.TB) {
 	}
 }
 
-// state is the instance's state from goalived's status file ("" while
-// the file is absent).
-func (n *node) state(t testing.TB) string {
+// state is VI_1's state from goalived's status file ("" while the file
+// is absent).
+func (n *node) state(t testing.TB) string { return n.instState(t, "VI_1") }
+
+// instState is the state of the named instance from the status file.
+func (n *node) instState(t testing.TB, name string) string {
+	if f := n.instLine(t, name); f != nil {
+		return f[4]
+	}
+	return ""
+}
+
+// instLine is the named instance's line of the status file, split in
+// columns (name interface vrid ver state ... reason); nil while the file
+// is absent.
+func (n *node) instLine(t testing.TB, name string) []string {
 	t.Helper()
 	if n.kind != goalivedKind {
 		t.Fatalf("state of %v: only goalived writes a status file", n)
 	}
 	b, err := os.ReadFile(n.statusPath())
 	if err != nil {
-		return ""
+		return nil
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "name ") {
-		t.Fatalf("status file of %v: want a header and one instance line, got:\n%s", n, b)
+	if !strings.HasPrefix(lines[0], "name ") {
+		t.Fatalf("status file of %v: no header line:\n%s", n, b)
 	}
-	f := strings.Fields(lines[1])
-	if len(f) < 5 || f[0] != "VI_1" || f[1] != "eth0" || f[2] != fmt.Sprint(n.conf.VRID) {
-		t.Fatalf("status file of %v: unexpected instance line %q", n, lines[1])
+	for _, line := range lines[1:] {
+		f := strings.Fields(line)
+		if len(f) < 5 || f[1] != "eth0" {
+			t.Fatalf("status file of %v: unexpected instance line %q", n, line)
+		}
+		if f[0] == name {
+			return f
+		}
 	}
-	return f[4]
+	t.Fatalf("status file of %v: no line for instance %s:\n%s", n, name, b)
+	return nil
+}
+
+// checkPriorityZeroTakeover checks that n became master because the old
+// master resigned (priority-0 advert), not because its down timer ran
+// out: goalived says so in the status file's reason column, keepalived
+// in its log. Timing alone cannot tell at short advert intervals.
+func (n *node) checkPriorityZeroTakeover(t testing.TB) {
+	t.Helper()
+	switch n.kind {
+	case goalivedKind:
+		var f []string
+		waitFor(t, time.Second, func() bool { f = n.instLine(t, "VI_1"); return f != nil && f[4] == "MASTER" },
+			func() string { return fmt.Sprintf("%v: MASTER in the status file, line %q", n, f) })
+		if reason := f[len(f)-1]; reason != "priority_0_advert" {
+			t.Errorf("%v became master with reason %q, want priority_0_advert (the resigning master's advert)", n, reason)
+		}
+	case keepalivedKind:
+		const msg = "Backup received priority 0 advertisement"
+		waitFor(t, time.Second, func() bool { return strings.Contains(n.proc.Output(), msg) },
+			func() string { return fmt.Sprintf("%v to log %q", n, msg) })
+	}
 }
 
 // waitState waits until goalived's status file shows want.
