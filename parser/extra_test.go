@@ -51,6 +51,8 @@ func TestExtraWords(t *testing.T) {
 			want: []string{"8:19: virtual_ipaddress: extra words after 'virtual_ipaddress' ignored: extra"}},
 		{name: "track entry", src: instanceConf("track_interface {\neth1 weight 10 reverse now\n}"),
 			want: []string{"9:24: eth1: extra words after 'eth1' ignored: now"}},
+		{name: "track entry unknown option", src: instanceConf("track_interface {\neth1 foo bar\n}"),
+			want: []string{"9:10: eth1: extra words after 'eth1' ignored: bar"}},
 		{name: "global keyword", src: "global_defs {\n router_id a b\n}\n",
 			want: []string{"2:14: router_id: extra words after 'router_id' ignored: b"},
 			get:  func(c *Config) any { return c.Global.RouterID }, val: "a"},

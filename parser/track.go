@@ -105,6 +105,7 @@ func (b *builder) trackWeight(line *syntax.Stmt, t *Track, kind trackKind) bool 
 	}
 	if ws[0] != "weight" {
 		b.warnf(argPos(line, 0), line.Keyword, "unknown option '%s' for %s %s, ignored", ws[0], trackNames[kind], t.Name)
+		b.extraWords(line, 1)
 		return true
 	}
 	w, ok := b.intArg(line, 1, -254, 254)
