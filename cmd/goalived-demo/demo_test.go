@@ -145,6 +145,18 @@ func TestCheckScript(t *testing.T) {
 	}
 }
 
+func TestLladdr(t *testing.T) {
+	for line, want := range map[string]string{
+		"192.0.2.100 lladdr 02:00:5e:47:4d:02 REACHABLE\n": "02:00:5e:47:4d:02",
+		"192.0.2.100  FAILED\n":                            "none",
+		"":                                                 "none",
+	} {
+		if got := lladdr(line); got != want {
+			t.Errorf("lladdr(%q) = %q, want %q", line, got, want)
+		}
+	}
+}
+
 func TestMasterDown(t *testing.T) {
 	// RFC 3768: 3 s + (256-80)/256 s = 3.6875 s.
 	if got, want := masterDown(80), 3687500*time.Microsecond; got != want {
@@ -173,7 +185,7 @@ func TestIntegrationDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"VIP on b alone", "VIP on a alone", "b: notify.sh INSTANCE VI_1 MASTER 80",
+	for _, want := range []string{"VIP on b alone", "VIP on a alone", "(b's MAC)", "(a's MAC)", "b: notify.sh INSTANCE VI_1 MASTER 80",
 		"a: notify.sh INSTANCE VI_1 BACKUP 50", "summary", "cleaned up"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q", want)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -88,7 +89,38 @@ func (d *demo) move(ctx context.Context, to, what string, trigger func() error) 
 	if err != nil {
 		return 0, 0, 0, err
 	}
+	d.showNeighbour()
 	return took, st.Lost(), st.MaxGap(), nil
+}
+
+// showNeighbour prints the client's ARP entry for the VIP (the operator's
+// "arp -n | grep VIP") and whose MAC it is: the new master's gratuitous
+// ARP is what moved it.
+func (d *demo) showNeighbour() {
+	out, err := d.lab.Run("client", "ip", "neigh", "show", demoVIP.String(), "dev", "eth0")
+	if err != nil {
+		d.tl.now("client's ARP entry for %v: %v", demoVIP, err)
+		return
+	}
+	mac := lladdr(out)
+	owner := "no router"
+	for _, h := range d.lab.Hosts() {
+		if h.MAC.String() == mac {
+			owner = h.Role
+		}
+	}
+	d.tl.now("client's ARP entry for %v: %s (%s's MAC)", demoVIP, mac, owner)
+}
+
+// lladdr extracts the MAC from one line of "ip neigh show".
+func lladdr(line string) string {
+	f := strings.Fields(line)
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "lladdr" {
+			return f[i+1]
+		}
+	}
+	return "none"
 }
 
 func (d *demo) showStatus() {
