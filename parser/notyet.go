@@ -28,7 +28,7 @@ type notYetEntry struct {
 	field string
 }
 
-// notYet is THE list of keywords that the running daemon (engine/*.go)
+// notYet is the one list of keywords that the running daemon (engine/*.go)
 // ignores although keepalived acts on them. Each written keyword (or
 // resolved value) warns "KEYWORD is not supported by goalived yet,
 // ignored" and is recorded in Config.Unsupported with NotYet set; parsing
@@ -44,8 +44,8 @@ type notYetEntry struct {
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
-	// Static routes and rules are installed, but their track_group
-	// option is not consulted.
+	// The block is kept only as its words in Config.Unsupported; static
+	// routes and rules are installed, their track_group option unused.
 	{block: "top level", keyword: "track_group"},
 	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
 	{block: "vrrp_instance", keyword: "unicast_ttl", field: "UnicastTTL"},
