@@ -140,20 +140,11 @@ func (t *trialRun) measure(t0 time.Time, first, garp frame) (sample, error) {
 // backup, and waits until the backup has surely heard the master since
 // it started (it would have taken over otherwise).
 func (t *trialRun) startRouters(ctx context.Context) error {
-	if err := os.MkdirAll(t.dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", t.dir, err)
+	ca, cb, err := t.confs()
+	if err != nil {
+		return err
 	}
-	ca := routerConf{State: "MASTER", Priority: prioMaster, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
-	if t.s == check {
-		script, flag, err := writeCheck(t.dir)
-		if err != nil {
-			return err
-		}
-		ca.Priority, ca.Check, t.flag = prioCheckMaster, script, flag
-	}
-	cb := routerConf{State: "BACKUP", Priority: prioBackup, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
 	start := time.Now()
-	var err error
 	if t.pa, err = t.startRouter("a", ca); err != nil {
 		return err
 	}
@@ -174,6 +165,30 @@ func (t *trialRun) startRouters(ctx context.Context) error {
 	if err := sleep(ctx, settle); err != nil {
 		return err
 	}
+	return t.checkBackupListens(bStart, settle)
+}
+
+// confs returns the master's and the backup's configuration; with the
+// check scenario the master tracks a check script written for it.
+func (t *trialRun) confs() (master, backup routerConf, err error) {
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return master, backup, fmt.Errorf("create %s: %w", t.dir, err)
+	}
+	master = routerConf{State: "MASTER", Priority: prioMaster, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
+	backup = routerConf{State: "BACKUP", Priority: prioBackup, VRID: t.vrid, Proto: t.p, VIP: benchVIP.String()}
+	if t.s == check {
+		script, flag, err := writeCheck(t.dir)
+		if err != nil {
+			return master, backup, err
+		}
+		master.Priority, master.Check, t.flag = prioCheckMaster, script, flag
+	}
+	return master, backup, nil
+}
+
+// checkBackupListens fails the trial when the backup took over during
+// its start-up or the master fell silent in the second half of it.
+func (t *trialRun) checkBackupListens(bStart time.Time, settle time.Duration) error {
 	fs, err := t.bn.cap.since(bStart)
 	if err != nil {
 		return err
