@@ -42,7 +42,7 @@ func TestIntegrationBench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const margin = 150 * time.Millisecond
+	const margin = 250 * time.Millisecond // a loaded 2-core CI machine
 	for _, k := range res.rows {
 		for _, d := range c.daemons {
 			if n := res.errors[k][d.Name]; n > 0 {

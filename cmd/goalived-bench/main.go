@@ -203,7 +203,11 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 	}
 	fmt.Fprintf(progress, "lab gl-%s: master a=%v, backup b=%v (priority %d), observer %v; work directory %s\n",
 		bn.lab.ID(), bn.a.Addr, bn.b.Addr, prioBackup, obs.Addr, bn.dir)
-	return bn.runAll(ctx, c, progress)
+	res, err = bn.runAll(ctx, c, progress)
+	if res != nil {
+		res.retries = bn.retries
+	}
+	return res, err
 }
 
 // runAll alternates the daemons trial by trial (and which goes first,
@@ -215,7 +219,7 @@ func (bn *bench) runAll(ctx context.Context, c config, progress io.Writer) (*res
 			for rep := 0; rep < c.reps; rep++ {
 				for i := range c.daemons {
 					d := c.daemons[(i+rep)%len(c.daemons)]
-					smp, err := bn.trial(ctx, d, s, p)
+					smp, err := bn.trial(ctx, d, s, p, progress)
 					if ctx.Err() != nil {
 						return nil, ctx.Err()
 					}
@@ -251,6 +255,11 @@ func writeReport(w io.Writer, c config, res *results) {
 	fmt.Fprintf(w, "timed by kernel receive timestamps on an observer namespace on the same bridge.\n\n")
 	res.writeTable(w)
 	fmt.Fprintln(w)
+	for _, d := range c.daemons {
+		if n := res.retries[d.Name]; n > 0 {
+			fmt.Fprintf(w, "%s: %d trial(s) re-run after a failed start-up (see the progress output).\n\n", d.Name, n)
+		}
+	}
 	fmt.Fprintln(w, "Samples:")
 	res.writeRaw(w)
 }

@@ -55,6 +55,7 @@ type results struct {
 	rows    []rowKey // in first-seen order
 	samples map[rowKey]map[string][]time.Duration
 	errors  map[rowKey]map[string]int
+	retries map[string]int // daemon -> trials re-run after a failed start-up
 }
 
 func newResults() *results {

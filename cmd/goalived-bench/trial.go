@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -63,10 +65,31 @@ type bench struct {
 	a, b     nslab.Host
 	dir      string
 	trialNum int
+	retries  map[string]int // daemon -> trials re-run after a failed start-up
 }
 
-// trial runs one failover of scenario s with daemon d and protocol p.
-func (bn *bench) trial(ctx context.Context, d daemon, s scenario, p protocol) (sample, error) {
+// errStartup marks a trial that failed before its trigger: the pair never
+// reached the state the measurement starts from.
+var errStartup = errors.New("start-up")
+
+// trial runs one failover of scenario s with daemon d and protocol p. A
+// trial whose start-up failed is run once more (and said so on
+// progress): the measurement starts after start-up, and on a loaded
+// machine a start-up can miss its deadline.
+func (bn *bench) trial(ctx context.Context, d daemon, s scenario, p protocol, progress io.Writer) (sample, error) {
+	res, err := bn.trialOnce(ctx, d, s, p)
+	if errors.Is(err, errStartup) && ctx.Err() == nil {
+		fmt.Fprintf(progress, "%s %s v%d: retrying once after a failed start-up: %v\n", d.Name, s, p.Version, err)
+		if bn.retries == nil {
+			bn.retries = map[string]int{}
+		}
+		bn.retries[d.Name]++
+		res, err = bn.trialOnce(ctx, d, s, p)
+	}
+	return res, err
+}
+
+func (bn *bench) trialOnce(ctx context.Context, d daemon, s scenario, p protocol) (sample, error) {
 	bn.trialNum++
 	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-%s-%s-v%d", bn.trialNum, d.Name, s, p.Version))
 	vrid := 1 + bn.trialNum%250 // a fresh VRID: no frame of an earlier trial can count
@@ -93,7 +116,7 @@ type trialRun struct {
 
 func (t *trialRun) run(ctx context.Context) (sample, error) {
 	if err := t.startRouters(ctx); err != nil {
-		return sample{}, err
+		return sample{}, fmt.Errorf("%w: %w", errStartup, err)
 	}
 	t0, err := t.trigger()
 	if err != nil {
