@@ -24,18 +24,20 @@
 //     outside quotes into logical lines of their own (line_residue).
 //     Every byte keeps the column it came from; macro output takes the
 //     column of the '$' that produced it and the line where it was used.
-//  2. Lex (lexer.go): a participle lexer.Definition with one token per
-//     logical line: the line's words are split once, as alloc_strvec_r()
-//     does, into a side table the converter reads by line index. A
-//     statement followed by a '{' line is a Head token (the '{' folded
-//     in), others are Line; a '{' after no statement is Open, '}' Close.
-//     Participle's cost is per token and node, so it sees statements and
-//     braces, never words.
-//  3. Parse (grammar.go): a participle grammar nesting statements into
-//     blocks: a Head opens a block that runs to its Close.
-//     It accepts every token sequence; an extra '}', a missing '}' at end
-//     of file and a '{' after no statement become warnings, as keepalived
-//     (process_stream, init_data) reports them and carries on.
+//  2. Lex (lexer.go): a participle lexer.Definition over logical lines.
+//     The words of each line are split once, as alloc_strvec_r() does,
+//     into a side table the converter reads by line index. Consecutive
+//     statements that own no block are one Line token; a statement
+//     followed by a '{' line is folded into an Open token; a bare '{' is
+//     an Open, '}' a Close. Participle's cost is per token and per node,
+//     so it sees runs of statements and braces, never words.
+//  3. Parse (grammar.go): a participle grammar nesting blocks: an Open
+//     starts a block that runs to its Close. Blocks that hold blocks are
+//     nodes; leaf blocks are matched inline and found by the converter in
+//     their parent's tokens. The grammar accepts every token sequence; an
+//     extra '}', a missing '}' at end of file and a '{' after no statement
+//     become warnings, as keepalived (process_stream, init_data) reports
+//     them and carries on.
 //  4. Convert (parse.go) to File/Stmt/Arg/Block (ast.go). Stmt.Raw keeps
 //     the preprocessed text after the keyword, quotes included, for the
 //     keywords keepalived re-reads with alloc_strvec_quoted.

@@ -72,14 +72,15 @@ func newConverter(lines []line, table lineTable) *converter {
 }
 
 func (c *converter) file(g *gFile) []*Stmt {
-	return c.walk(g.Tokens, g.Blocks)
+	stmts, _ := c.walk(g.Tokens, g.Blocks, true)
+	return stmts
 }
 
-// walk converts the tokens of one level: a Line is a statement, an Open
-// starts the next of blocks (whose own Tokens it skips), and a Close at
-// top level closes nothing. Inside a block, the grammar lets a Close
-// appear only as the block's own last token; the caller has removed it.
-func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) []*Stmt {
+// walk converts the tokens of one level: a Line is a run of statements,
+// an Open starts either the next of blocks (whose own Tokens it skips) or
+// a leaf block. A Close at this level closes the block being walked (the
+// grammar puts it last) and is returned; at top level it closes nothing.
+func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts []*Stmt, closeTok *lexer.Token) {
 	out := make([]*Stmt, 0, c.count(toks, len(blocks)))
 	for i := 0; i < len(toks); {
 		t := &toks[i]
@@ -88,12 +89,10 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) []*Stmt {
 			out = c.run(t, out)
 			i++
 		case tokOpen:
-			if len(blocks) == 0 || len(blocks[0].Tokens) == 0 {
-				i++ // not produced by the grammar; skipped rather than trusted
-				continue
+			b := leafAt(toks, i)
+			if len(blocks) > 0 && len(blocks[0].Tokens) > 0 && &blocks[0].Tokens[0] == t {
+				b, blocks = blocks[0], blocks[1:]
 			}
-			b := blocks[0]
-			blocks = blocks[1:]
 			i += len(b.Tokens)
 			if c.isHead(t) {
 				out = append(out, c.stmt(t, b))
@@ -101,13 +100,29 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) []*Stmt {
 				out = append(out, c.orphan(b)...)
 			}
 		case tokClose:
+			if !top {
+				return out, t
+			}
 			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
 			i++
 		default:
 			i++
 		}
 	}
-	return out
+	return out, nil
+}
+
+// leafAt is the leaf block (Open Line? Close) that starts at toks[i]: the
+// grammar matches it without a node of its own.
+func leafAt(toks []lexer.Token, i int) *gBlock {
+	j := i + 1
+	if j < len(toks) && toks[j].Type == tokLine {
+		j++
+	}
+	if j < len(toks) && toks[j].Type == tokClose {
+		j++
+	}
+	return &gBlock{Tokens: toks[i:j]}
 }
 
 // isHead tells an Open that carries its statement from a bare '{'.
@@ -232,31 +247,16 @@ func rawAfter(text string, kw word) string {
 }
 
 // block converts a block node: its Tokens are the Open, the body, and
-// the Close if there is one. A Close last in Tokens may also be that of
-// the last nested block when this one is left open at end of file.
+// the Close if there is one.
 func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
-	body := g.Tokens[1:]
-	var closeTok *lexer.Token
-	if n := len(body); n > 0 && body[n-1].Type == tokClose && !c.nestedEnd(g, n) {
-		closeTok, body = &body[n-1], body[:n-1]
-	}
-	b := &Block{Open: open, Stmts: c.walk(body, g.Blocks)}
+	stmts, closeTok := c.walk(g.Tokens[1:], g.Blocks, false)
+	b := &Block{Open: open, Stmts: stmts}
 	if closeTok != nil {
 		b.Close = fromPosition(closeTok.Pos)
 	} else {
 		c.warn(len(c.lines), b.Open, kw, "missing '}': block opened here is not closed at end of file")
 	}
 	return b
-}
-
-// nestedEnd reports whether g's last nested block ends where g does, so
-// that g's last token (n tokens after its Open) belongs to it.
-func (c *converter) nestedEnd(g *gBlock, n int) bool {
-	if len(g.Blocks) == 0 {
-		return false
-	}
-	last := g.Blocks[len(g.Blocks)-1].Tokens
-	return len(last) > 0 && &last[len(last)-1] == &g.Tokens[n]
 }
 
 // orphan handles a '{' that follows no statement: keepalived says
