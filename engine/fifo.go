@@ -6,6 +6,7 @@ import (
 
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
 )
 
 // The notify FIFOs (reference 3.5): global notify_fifo and
@@ -97,7 +98,7 @@ func closeFIFOs(fifos []*script.FIFO) error {
 	return errors.Join(errs...)
 }
 
-// notifyEvent writes an event line (MASTER_RX_LOWER_PRI, MASTER_PRIORITY,
+// notifyEvent writes an event line (MASTER_PRIORITY,
 // BACKUP_PRIORITY) to the FIFOs only.
 func (e *Engine) notifyEvent(name, state string, prio int) {
 	if e.notifier == nil {
@@ -107,4 +108,29 @@ func (e *Engine) notifyEvent(name, state string, prio int) {
 	if err := e.notifier.NotifyFIFO(t); err != nil {
 		e.log.Warn("notify fifo", "instance", name, "state", state, "err", err)
 	}
+}
+
+// setPriority hands the effective priority to the instance and, with
+// notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
+// FIFOs when it changed while MASTER or BACKUP (reference 3.5).
+func (t *tracking) setPriority(in *instance, prio int) {
+	in.vi.SetPriority(prio)
+	t.mu.Lock()
+	old := t.prio[in]
+	t.prio[in] = prio
+	t.mu.Unlock()
+	if old == prio || !t.notifyPriority(in.conf()) {
+		return
+	}
+	switch st := in.vi.State(); st {
+	case vrrp.StateMaster, vrrp.StateBackup:
+		t.e.notifyEvent(in.conf().Name, st.String()+"_PRIORITY", prio)
+	}
+}
+
+func (t *tracking) notifyPriority(in *parser.Instance) bool {
+	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
+		return true
+	}
+	return in.NotifyPriorityChanges
 }

@@ -137,3 +137,41 @@ func (e *Engine) memberTransition(instance string, to vrrp.State, initial bool) 
 		e.log.Warn("notify", "group", g.cfg.Name, "state", next, "err", err)
 	}
 }
+
+// memberTracks are an instance's trackers plus those of its sync group.
+type memberTracks struct {
+	scripts, ifaces, files, procs []parser.Track
+}
+
+func (t *tracking) tracksOf(in *parser.Instance) memberTracks {
+	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
+	if g := t.groups.of(in.Name); g != nil {
+		c := g.cfg
+		tr.scripts = append(append([]parser.Track(nil), tr.scripts...), c.TrackScripts...)
+		tr.ifaces = append(append([]parser.Track(nil), tr.ifaces...), c.TrackInterfaces...)
+		tr.files = append(append([]parser.Track(nil), tr.files...), c.TrackFiles...)
+		tr.procs = append(append([]parser.Track(nil), tr.procs...), c.TrackProcesses...)
+	}
+	return tr
+}
+
+func hasTrack(list []parser.Track, name string) bool {
+	for _, tr := range list {
+		if tr.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// used collects the names of the trackers of one kind that some
+// instance or group refers to.
+func (t *tracking) used(get func(tr memberTracks) []parser.Track) map[string]bool {
+	out := map[string]bool{}
+	for _, in := range t.insts {
+		for _, tr := range get(t.tracksOf(in.conf())) {
+			out[tr.Name] = true
+		}
+	}
+	return out
+}

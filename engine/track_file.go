@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
 )
 
 // track_file (reference 2.6, 3.1): the first integer of a file, read at
@@ -185,4 +186,68 @@ func (w *fileWatcher) run(last map[string]int64, events chan<- fileEvent) {
 func (w *fileWatcher) close() {
 	close(w.quit)
 	<-w.done
+}
+
+// startFiles initialises (init_file) and reads the used track files,
+// then polls them.
+func (t *tracking) startFiles() {
+	used := t.used(func(tr memberTracks) []parser.Track { return tr.files })
+	paths := map[string]string{}
+	for _, tf := range t.cfg.TrackFiles {
+		if !used[tf.Name] {
+			continue
+		}
+		if err := initTrackFile(tf, t.reload); err != nil {
+			t.e.log.Error("track_file", "name", tf.Name, "err", err)
+		}
+		paths[tf.Name] = tf.File
+	}
+	if len(paths) == 0 {
+		return
+	}
+	t.fileW = newFileWatcher(paths, fileInterval)
+	t.files = t.fileW.initial()
+	last := map[string]int64{}
+	for k, v := range t.files {
+		last[k] = v
+	}
+	go t.fileW.run(last, t.fileEvents)
+}
+
+func (t *tracking) fileChanged(ev fileEvent) {
+	t.e.log.Info("track_file changed", "name", ev.Name, "value", ev.Value)
+	t.mu.Lock()
+	t.files[ev.Name] = ev.Value
+	t.mu.Unlock()
+	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.files, ev.Name) })
+}
+
+// fileTrackers is the tracker of a track_file entry with value v. When
+// v*weight reaches -254 the instance goes to FAULT but keepalived leaves
+// the priority as it was (observed with 2.2.7: `MASTER_PRIORITY 60`, then
+// `FAULT 60`, no priority change): the entry then counts as a fault plus
+// the contribution of the last value that was not one. t.mu is held.
+func (t *tracking) fileTrackers(inst string, tf parser.Track, v int64) []script.Tracker {
+	tk := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v}
+	key := inst + "\x00" + tf.Name
+	if !fileFault(v, tf.Weight, tf.Reverse) {
+		t.good[key] = v
+		return []script.Tracker{tk}
+	}
+	fault := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Cond: script.Up, Value: 1} // weight 0, non-zero: FAULT
+	tk.Value = t.good[key]
+	return []script.Tracker{fault, tk}
+}
+
+// fileFault reports whether a weighted file's value is a fault (value
+// times weight, negated if reverse, at or below -254).
+func fileFault(v int64, w int, reverse bool) bool {
+	if w == 0 {
+		return false // handled by Evaluate: non-zero is FAULT, priority unchanged
+	}
+	p := min(max(v, -1<<20), 1<<20) * int64(w)
+	if reverse {
+		p = -p
+	}
+	return p <= -254
 }

@@ -244,3 +244,32 @@ func (w *procWatcher) close() {
 	close(w.quit)
 	<-w.done
 }
+
+// startProcs counts the used tracked processes, then polls /proc.
+func (t *tracking) startProcs() {
+	used := t.used(func(tr memberTracks) []parser.Track { return tr.procs })
+	var tps []*parser.TrackProcess
+	for _, tp := range t.cfg.TrackProcesses {
+		if used[tp.Name] {
+			tps = append(tps, tp)
+		}
+	}
+	if len(tps) == 0 {
+		return
+	}
+	t.procW = newProcWatcher("/proc", tps, procInterval)
+	t.procs = t.procW.initial()
+	go t.procW.run(t.procEvents)
+}
+
+func (t *tracking) procChanged(ev procEvent) {
+	verdict := "lost quorum"
+	if ev.Up {
+		verdict = "gained quorum"
+	}
+	t.e.log.Info("track_process "+verdict, "name", ev.Name)
+	t.mu.Lock()
+	t.procs[ev.Name] = ev.Up
+	t.mu.Unlock()
+	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.procs, ev.Name) })
+}

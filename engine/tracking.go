@@ -8,7 +8,6 @@ import (
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
-	"github.com/goalived/goalived/vrrp"
 )
 
 // tracking owns the vrrp_script checks, the link watcher and the
@@ -43,13 +42,6 @@ type tracking struct {
 	quit chan struct{}
 	done chan struct{}
 }
-
-// Poll intervals of the file and process trackers; tests shorten them.
-var (
-	trackFileInterval    = fileInterval
-	trackProcessInterval = procInterval
-	procRoot             = "/proc"
-)
 
 // newTracking prepares tracking for cfg. carried are the conditions of
 // scripts that survive a reload unchanged (keepalived keeps their state,
@@ -104,87 +96,6 @@ func (t *tracking) start(insts []*instance) error {
 	}
 	go t.loop()
 	return nil
-}
-
-// used collects the names of the trackers of one kind that some
-// instance or group refers to.
-func (t *tracking) used(get func(tr memberTracks) []parser.Track) map[string]bool {
-	out := map[string]bool{}
-	for _, in := range t.insts {
-		for _, tr := range get(t.tracksOf(in.conf())) {
-			out[tr.Name] = true
-		}
-	}
-	return out
-}
-
-// startFiles initialises (init_file) and reads the used track files,
-// then polls them.
-func (t *tracking) startFiles() {
-	used := t.used(func(tr memberTracks) []parser.Track { return tr.files })
-	paths := map[string]string{}
-	for _, tf := range t.cfg.TrackFiles {
-		if !used[tf.Name] {
-			continue
-		}
-		if err := initTrackFile(tf, t.reload); err != nil {
-			t.e.log.Error("track_file", "name", tf.Name, "err", err)
-		}
-		paths[tf.Name] = tf.File
-	}
-	if len(paths) == 0 {
-		return
-	}
-	t.fileW = newFileWatcher(paths, trackFileInterval)
-	t.files = t.fileW.initial()
-	last := map[string]int64{}
-	for k, v := range t.files {
-		last[k] = v
-	}
-	go t.fileW.run(last, t.fileEvents)
-}
-
-// startProcs counts the used tracked processes, then polls /proc.
-func (t *tracking) startProcs() {
-	used := t.used(func(tr memberTracks) []parser.Track { return tr.procs })
-	var tps []*parser.TrackProcess
-	for _, tp := range t.cfg.TrackProcesses {
-		if used[tp.Name] {
-			tps = append(tps, tp)
-		}
-	}
-	if len(tps) == 0 {
-		return
-	}
-	t.procW = newProcWatcher(procRoot, tps, trackProcessInterval)
-	t.procs = t.procW.initial()
-	go t.procW.run(t.procEvents)
-}
-
-// memberTracks are an instance's trackers plus those of its sync group.
-type memberTracks struct {
-	scripts, ifaces, files, procs []parser.Track
-}
-
-func (t *tracking) tracksOf(in *parser.Instance) memberTracks {
-	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
-	if g := t.groups.of(in.Name); g != nil {
-		c := g.cfg
-		tr.scripts = append(append([]parser.Track(nil), tr.scripts...), c.TrackScripts...)
-		tr.ifaces = append(append([]parser.Track(nil), tr.ifaces...), c.TrackInterfaces...)
-		tr.files = append(append([]parser.Track(nil), tr.files...), c.TrackFiles...)
-		tr.procs = append(append([]parser.Track(nil), tr.procs...), c.TrackProcesses...)
-	}
-	return tr
-}
-
-func hasTrack(list []parser.Track, name string) bool {
-	for _, tr := range list {
-		if tr.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // disabled marks a script that cannot run: its track_script entries are
@@ -274,26 +185,6 @@ func (t *tracking) checkChanged(ev script.CheckEvent) {
 	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.scripts, ev.Name) })
 }
 
-func (t *tracking) fileChanged(ev fileEvent) {
-	t.e.log.Info("track_file changed", "name", ev.Name, "value", ev.Value)
-	t.mu.Lock()
-	t.files[ev.Name] = ev.Value
-	t.mu.Unlock()
-	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.files, ev.Name) })
-}
-
-func (t *tracking) procChanged(ev procEvent) {
-	verdict := "lost quorum"
-	if ev.Up {
-		verdict = "gained quorum"
-	}
-	t.e.log.Info("track_process "+verdict, "name", ev.Name)
-	t.mu.Lock()
-	t.procs[ev.Name] = ev.Up
-	t.mu.Unlock()
-	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.procs, ev.Name) })
-}
-
 // applyWhere re-applies the instances whose trackers match.
 func (t *tracking) applyWhere(uses func(memberTracks) bool) {
 	for _, in := range t.insts {
@@ -368,31 +259,6 @@ func (t *tracking) evaluate(in *instance) script.Evaluation {
 	return script.Evaluate(in.conf().Priority, t.trackers(in.conf()))
 }
 
-// setPriority hands the effective priority to the instance and, with
-// notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
-// FIFOs when it changed while MASTER or BACKUP (reference 3.5).
-func (t *tracking) setPriority(in *instance, prio int) {
-	in.vi.SetPriority(prio)
-	t.mu.Lock()
-	old := t.prio[in]
-	t.prio[in] = prio
-	t.mu.Unlock()
-	if old == prio || !t.notifyPriority(in.conf()) {
-		return
-	}
-	switch st := in.vi.State(); st {
-	case vrrp.StateMaster, vrrp.StateBackup:
-		t.e.notifyEvent(in.conf().Name, st.String()+"_PRIORITY", prio)
-	}
-}
-
-func (t *tracking) notifyPriority(in *parser.Instance) bool {
-	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
-		return true
-	}
-	return in.NotifyPriorityChanges
-}
-
 func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 	tr := t.tracksOf(in)
 	t.mu.Lock()
@@ -429,36 +295,6 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 		out = append(out, script.Tracker{Kind: script.TrackProcess, Name: tp.Name, Weight: tp.Weight, Reverse: tp.Reverse, Cond: linkCond(up)})
 	}
 	return out
-}
-
-// fileTrackers is the tracker of a track_file entry with value v. When
-// v*weight reaches -254 the instance goes to FAULT but keepalived leaves
-// the priority as it was (observed with 2.2.7: `MASTER_PRIORITY 60`, then
-// `FAULT 60`, no priority change): the entry then counts as a fault plus
-// the contribution of the last value that was not one. t.mu is held.
-func (t *tracking) fileTrackers(inst string, tf parser.Track, v int64) []script.Tracker {
-	tk := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v}
-	key := inst + "\x00" + tf.Name
-	if !fileFault(v, tf.Weight, tf.Reverse) {
-		t.good[key] = v
-		return []script.Tracker{tk}
-	}
-	fault := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Cond: script.Up, Value: 1} // weight 0, non-zero: FAULT
-	tk.Value = t.good[key]
-	return []script.Tracker{fault, tk}
-}
-
-// fileFault reports whether a weighted file's value is a fault (value
-// times weight, negated if reverse, at or below -254).
-func fileFault(v int64, w int, reverse bool) bool {
-	if w == 0 {
-		return false // handled by Evaluate: non-zero is FAULT, priority unchanged
-	}
-	p := min(max(v, -1<<20), 1<<20) * int64(w)
-	if reverse {
-		p = -p
-	}
-	return p <= -254
 }
 
 func linkCond(up bool) script.Condition {
