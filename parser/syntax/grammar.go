@@ -12,7 +12,7 @@ import (
 // at EOF without its '}'. The brace problems become diagnostics in
 // convert.
 //
-//	file  = ( Line | Close | leaf | block )* EOF
+//	file  = ( leaf | block | Line | Close )* EOF
 //	block = Open ( Line | leaf | block )* Close?
 //	leaf  = Open Line? Close
 //
@@ -24,7 +24,7 @@ import (
 // in the same order, are in Blocks. The converter walks Tokens.
 type gFile struct {
 	Tokens []lexer.Token
-	Blocks []*gBlock `parser:"( Line | Close | Open Line? Close | @@ )*"`
+	Blocks []*gBlock `parser:"( Open Line? Close | @@ | Line | Close )*"`
 }
 
 // gBlock is a block; Tokens[0] is its Open, and its Close, if any, is the

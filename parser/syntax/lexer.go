@@ -87,22 +87,27 @@ type streamer struct {
 	toks  []lexer.Token
 	table lineTable
 	diags diagList
-	runs  bool // one Line token for consecutive statements
-	last  int  // line of the last statement in toks
+	// indexed: the consumer reads lines from the table, so consecutive
+	// statements share one Line token, and token values are left empty:
+	// participle boxes the value of every token it matches, and only an
+	// empty string is boxed without an allocation.
+	indexed bool
+	last    int // line of the last statement in toks
 }
 
-// tokenStream tokenises logical lines (alloc_strvec_r). A token's value
-// is its (first) line, its position that of the first word (of the brace
-// for a bare Open and for Close), and its Pos.Offset the index of the
-// line in lines. With runs, a Line token stands for consecutive
-// statements that own no block: participle's cost is per token, and
-// which statement owns a block is all the grammar has to decide. Without
-// (lexDef.Lex, whose users only see tokens), it is one statement.
+// tokenStream tokenises logical lines (alloc_strvec_r). A token's
+// position is that of its (first) statement's first word (of the brace
+// for a bare Open and for Close), and its Pos.Offset the index of that
+// line in lines. When indexed, a Line token stands for consecutive
+// statements that own no block (participle's cost is per token, and
+// which statement owns a block is all the grammar has to decide) and
+// values are empty; otherwise (lexDef.Lex, whose users see only tokens)
+// a token is one line and its value the line's text.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
 // left without words gives no statement.
-func tokenStream(lines []line, runs bool) ([]lexer.Token, lineTable, diagList) {
+func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList) {
 	n := len(lines)
-	s := &streamer{lines: lines, runs: runs, toks: make([]lexer.Token, 0, n/2+16), table: lineTable{
+	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, n/2+16), table: lineTable{
 		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
 	for i, l := range lines {
 		switch l.sp.text {
@@ -111,7 +116,7 @@ func tokenStream(lines []line, runs bool) ([]lexer.Token, lineTable, diagList) {
 			s.open(i)
 		case "}":
 			s.table.start = append(s.table.start, int32(len(s.table.words)))
-			s.toks = append(s.toks, tokenAt(tokClose, "}", l, 0, i))
+			s.add(tokClose, "}", i, 0)
 		default:
 			s.statement(i)
 		}
@@ -146,11 +151,11 @@ func (s *streamer) statement(i int) {
 	}
 	s.last = i
 	s.table.stmts++
-	if t := s.lastLine(); s.runs && t != nil {
+	if t := s.lastLine(); s.indexed && t != nil {
 		s.table.end[t.Pos.Offset] = int32(i + 1)
 		return
 	}
-	s.toks = append(s.toks, tokenAt(tokLine, l.sp.text, l, s.table.words[n].off, i))
+	s.add(tokLine, l.sp.text, i, s.table.words[n].off)
 	s.table.end[i] = int32(i + 1)
 }
 
@@ -159,7 +164,7 @@ func (s *streamer) statement(i int) {
 func (s *streamer) open(i int) {
 	t := s.lastLine()
 	if t == nil {
-		s.toks = append(s.toks, tokenAt(tokOpen, "{", s.lines[i], 0, i))
+		s.add(tokOpen, "{", i, 0)
 		return
 	}
 	s.table.open[s.last] = int32(i)
@@ -168,8 +173,15 @@ func (s *streamer) open(i int) {
 		return
 	}
 	s.table.end[t.Pos.Offset] = int32(s.last)
-	l := s.lines[s.last]
-	s.toks = append(s.toks, tokenAt(tokOpen, l.sp.text, l, s.table.wordsOf(s.last)[0].off, s.last))
+	s.add(tokOpen, s.lines[s.last].sp.text, s.last, s.table.wordsOf(s.last)[0].off)
+}
+
+// add appends a token for line i whose first word is at byte off.
+func (s *streamer) add(typ lexer.TokenType, val string, i, off int) {
+	if s.indexed {
+		val = ""
+	}
+	s.toks = append(s.toks, tokenAt(typ, val, s.lines[i], off, i))
 }
 
 func tokenAt(typ lexer.TokenType, val string, l line, off, idx int) lexer.Token {

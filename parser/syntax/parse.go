@@ -186,9 +186,11 @@ func (c *converter) build(l line, words []word) *Stmt {
 
 // fromTable reports whether a token comes from c.lines, whose line table
 // then has its words (not so for the grammar driven through lexDef.Lex).
+// Indexed tokens have no value; others must carry their line's text.
 func (c *converter) fromTable(tok *lexer.Token) bool {
 	i := tok.Pos.Offset
-	return i >= 0 && i < len(c.lines) && i < len(c.table.end) && c.lines[i].sp.text == tok.Value && len(c.table.wordsOf(i)) > 0
+	return i >= 0 && i < len(c.lines) && i < len(c.table.end) && len(c.table.wordsOf(i)) > 0 &&
+		(tok.Value == "" || tok.Value == c.lines[i].sp.text)
 }
 
 // line finds the logical line of a Line or Open token and its words. A
