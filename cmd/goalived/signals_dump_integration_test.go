@@ -121,9 +121,19 @@ func signalDump(t *testing.T, p *nstest.Proc, sig syscall.Signal, path string) s
 	if err := p.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
+	// keepalived creates the file and then writes it: wait until it has
+	// content that stays the same for 100 ms.
+	last := int64(-1)
 	waitFor(t, 5*time.Second, func() bool {
-		_, err := os.Stat(path)
-		return err == nil
+		fi, err := os.Stat(path)
+		if err != nil || fi.Size() == 0 || fi.Size() != last {
+			if err == nil {
+				last = fi.Size()
+			}
+			time.Sleep(80 * time.Millisecond)
+			return false
+		}
+		return true
 	}, func() string {
 		return filepath.Base(path) + " after signal " + strconv.Itoa(int(sig)) + "\n" + p.Output()
 	})

@@ -231,14 +231,49 @@ type dumpRun struct {
 	data, stats, jsonf string
 }
 
-// runForDump starts prog with conf (DIR replaced by the run directory)
-// in a new lab, waits for the instances to settle and collects the three
-// dump files.
-func runForDump(t *testing.T, prog, conf string, links bool, extra ...string) dumpRun {
+// dumpScenario is one comparison: the configuration of the daemon under
+// test, whether it needs eth1/eth2, and optionally a peer configuration
+// that keepalived runs on a second host of the segment.
+type dumpScenario struct {
+	name  string
+	conf  string
+	links bool
+	peer  string
+	// want are lines both dumps must contain: they show the scenario
+	// reached the state it is about.
+	want []string
+}
+
+// startPeer runs keepalived with conf on host i of lab.
+func startPeer(t *testing.T, lab *nstest.Lab, i int, ka, conf string) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "peer.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := lab.Start(i, ka, "-n", "-l", "-D", "-P", "-f", path, "-p", filepath.Join(dir, "k.pid"),
+		"-r", filepath.Join(dir, "v.pid"), "-c", filepath.Join(dir, "c.pid"))
+	t.Cleanup(p.Stop)
+}
+
+// runForDump starts prog with the scenario's configuration (DIR replaced
+// by the run directory) in a new lab, waits for the instances to settle
+// and collects the three dump files.
+func runForDump(t *testing.T, ka, prog string, sc dumpScenario, extra ...string) dumpRun {
 	t.Helper()
-	lab := nstest.New(t, nstest.Hosts(1))
-	if links {
+	hosts := 1
+	if sc.peer != "" {
+		hosts = 2
+	}
+	lab := nstest.New(t, nstest.Hosts(hosts))
+	if sc.links {
 		addLinks(t, lab)
+	}
+	if sc.peer != "" {
+		// Let the peer become master first, so the daemon under test hears
+		// it from the start and its counters do not depend on the race.
+		startPeer(t, lab, 1, ka, sc.peer)
+		time.Sleep(4 * time.Second)
 	}
 	r := dumpRun{dir: t.TempDir()}
 	dump := filepath.Join(r.dir, "dump")
@@ -246,15 +281,15 @@ func runForDump(t *testing.T, prog, conf string, links bool, extra ...string) du
 		t.Fatal(err)
 	}
 	path := filepath.Join(r.dir, "keepalived.conf")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "DIR", r.dir)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(sc.conf, "DIR", r.dir)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	args := append([]string{"TMPDIR=" + dump, prog, "-n", "-l", "-f", path,
 		"-p", filepath.Join(r.dir, "k.pid"), "-r", filepath.Join(r.dir, "v.pid")}, extra...)
 	p := lab.Start(0, "env", args...)
 	t.Cleanup(p.Stop)
-	// Every instance is master after at most 3 * 1 s + skew; scripts need
-	// two runs (rise 2).
+	// Every instance is master (or has heard the peer) after at most
+	// 3 * 1 s + skew; scripts need two runs (rise 2).
 	time.Sleep(6 * time.Second)
 	r.data = signalDump(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"))
 	r.stats = signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
@@ -262,6 +297,54 @@ func runForDump(t *testing.T, prog, conf string, links bool, extra ...string) du
 	t.Logf("%s output:\n%s", filepath.Base(prog), p.Output())
 	return r
 }
+
+// dumpBackupConf has two backups (VRRPv2 and v3) that hear the master
+// of dumpPeerConf.
+const dumpBackupConf = `global_defs {
+  router_id dump_backup
+}
+vrrp_instance VI_2 {
+  interface eth0
+  virtual_router_id 96
+  priority 100
+  virtual_ipaddress {
+    192.0.2.196/24
+  }
+}
+vrrp_instance VI_3 {
+  interface eth0
+  virtual_router_id 97
+  priority 100
+  version 3
+  advert_int 0.5
+  virtual_ipaddress {
+    192.0.2.197/24
+  }
+}
+`
+
+const dumpPeerConf = `global_defs {
+  router_id dump_peer
+}
+vrrp_instance VI_2 {
+  interface eth0
+  virtual_router_id 96
+  priority 200
+  virtual_ipaddress {
+    192.0.2.196/24
+  }
+}
+vrrp_instance VI_3 {
+  interface eth0
+  virtual_router_id 97
+  priority 200
+  version 3
+  advert_int 0.5
+  virtual_ipaddress {
+    192.0.2.197/24
+  }
+}
+`
 
 // TestIntegrationDumpDataMatchesKeepalived runs keepalived 2.2.7 and
 // goalived with the same configuration in twin namespaces, lets them
@@ -273,18 +356,26 @@ func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)
-	for _, c := range []struct {
-		name  string
-		conf  string
-		links bool
-	}{
-		{"script-auth-unicast", dumpCompareConf, false},
-		{"syncgroup-ipv6-fault", dumpCompareConf2, true},
-		{"track-file-process", dumpCompareConf3, false},
+	for _, c := range []dumpScenario{
+		{name: "script-auth-unicast", conf: dumpCompareConf,
+			want: []string{"   State = MASTER", "   Effective priority = 110", "   Status = GOOD"}},
+		{name: "syncgroup-ipv6-fault", conf: dumpCompareConf2, links: true,
+			want: []string{"   State = FAULT", " VRRP Sync Group = VG, MASTER", "   Using Native IPv6"}},
+		{name: "track-file-process", conf: dumpCompareConf3,
+			want: []string{"   Status = 5", "   Effective priority = 115"}},
+		{name: "backup-hears-master", conf: dumpBackupConf, peer: dumpPeerConf,
+			want: []string{"   State = BACKUP", "   Master router = 192.0.2.12", "   Master priority = 200", "   Master advert int = 0.50 sec"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			k := runForDump(t, ka, c.conf, c.links, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
-			g := runForDump(t, bin, c.conf, c.links)
+			k := runForDump(t, ka, ka, c, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
+			g := runForDump(t, ka, bin, c)
+			for _, w := range c.want {
+				for who, data := range map[string]string{"keepalived": k.data, "goalived": g.data} {
+					if !strings.Contains(data, "\n"+w+"\n") {
+						t.Errorf("%s's keepalived.data lacks %q", who, w)
+					}
+				}
+			}
 			if diff := cmp.Diff(dumpShape(k.data, k.dir), dumpShape(g.data, g.dir)); diff != "" {
 				t.Errorf("keepalived.data differs (-keepalived +goalived):\n%s", diff)
 			}
