@@ -72,6 +72,7 @@ type lineTable struct {
 	end   []int32
 	open  []int32 // 0: no folded '{' (it cannot be line 0)
 	stmts int     // lines with words
+	opens int     // Open tokens
 }
 
 func (t *lineTable) wordsOf(i int) []word {
@@ -170,6 +171,7 @@ func (s *streamer) open(i int) {
 	s.table.open[s.last] = int32(i)
 	if first := t.Pos.Offset; first == s.last {
 		t.Type = tokOpen
+		s.table.opens++
 		return
 	}
 	s.table.end[t.Pos.Offset] = int32(s.last)
@@ -178,6 +180,9 @@ func (s *streamer) open(i int) {
 
 // add appends a token for line i whose first word is at byte off.
 func (s *streamer) add(typ lexer.TokenType, val string, i, off int) {
+	if typ == tokOpen {
+		s.table.opens++
+	}
 	if s.indexed {
 		val = ""
 	}

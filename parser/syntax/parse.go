@@ -55,19 +55,24 @@ func peeking(toks []lexer.Token) *lexer.PeekingLexer {
 // and arguments are carved out of two slices allocated up front, so the
 // tree costs a handful of allocations rather than two per statement.
 type converter struct {
-	lines []line
-	table lineTable
-	stmts []Stmt // unused part of the statement arena
-	args  []Arg  // unused part of the argument arena
-	diags diagList
+	lines   []line
+	table   lineTable
+	stmts   []Stmt  // unused part of the statement arena
+	args    []Arg   // unused part of the argument arena
+	ptrs    []*Stmt // unused part of the arena of Stmts slices
+	blocks  []Block // unused part of the block arena
+	scratch []*Stmt // statements of the levels being walked
+	diags   diagList
 }
 
 func newConverter(lines []line, table lineTable) *converter {
 	return &converter{
-		lines: lines,
-		table: table,
-		stmts: make([]Stmt, table.stmts),
-		args:  make([]Arg, len(table.words)),
+		lines:  lines,
+		table:  table,
+		stmts:  make([]Stmt, table.stmts),
+		args:   make([]Arg, len(table.words)),
+		ptrs:   make([]*Stmt, table.stmts),
+		blocks: make([]Block, table.opens),
 	}
 }
 
@@ -81,27 +86,30 @@ func (c *converter) file(g *gFile) []*Stmt {
 // a leaf block. A Close at this level closes the block being walked (the
 // grammar puts it last) and is returned; at top level it closes nothing.
 func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts []*Stmt, closeTok *lexer.Token) {
-	out := make([]*Stmt, 0, c.count(toks, len(blocks)))
-	for i := 0; i < len(toks); {
+	base := len(c.scratch)
+	for i := 0; i < len(toks) && closeTok == nil; {
 		t := &toks[i]
 		switch t.Type {
 		case tokLine:
-			out = c.run(t, out)
+			c.run(t)
 			i++
 		case tokOpen:
 			b := leafAt(toks, i)
 			if len(blocks) > 0 && len(blocks[0].Tokens) > 0 && &blocks[0].Tokens[0] == t {
-				b, blocks = blocks[0], blocks[1:]
+				b, blocks = *blocks[0], blocks[1:]
 			}
 			i += len(b.Tokens)
 			if c.isHead(t) {
-				out = append(out, c.stmt(t, b))
+				s := c.stmt(t, &b)
+				c.scratch = append(c.scratch, s)
 			} else {
-				out = append(out, c.orphan(b)...)
+				ss := c.orphan(&b)
+				c.scratch = append(c.scratch, ss...)
 			}
 		case tokClose:
 			if !top {
-				return out, t
+				closeTok = t
+				break
 			}
 			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
 			i++
@@ -109,12 +117,15 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts 
 			i++
 		}
 	}
-	return out, nil
+	stmts = c.newPtrs(len(c.scratch) - base)
+	copy(stmts, c.scratch[base:])
+	c.scratch = c.scratch[:base]
+	return stmts, closeTok
 }
 
 // leafAt is the leaf block (Open Line? Close) that starts at toks[i]: the
 // grammar matches it without a node of its own.
-func leafAt(toks []lexer.Token, i int) *gBlock {
+func leafAt(toks []lexer.Token, i int) gBlock {
 	j := i + 1
 	if j < len(toks) && toks[j].Type == tokLine {
 		j++
@@ -122,7 +133,7 @@ func leafAt(toks []lexer.Token, i int) *gBlock {
 	if j < len(toks) && toks[j].Type == tokClose {
 		j++
 	}
-	return &gBlock{Tokens: toks[i:j]}
+	return gBlock{Tokens: toks[i:j]}
 }
 
 // isHead tells an Open that carries its statement from a bare '{'.
@@ -133,34 +144,18 @@ func (c *converter) isHead(t *lexer.Token) bool {
 	return t.Value != "{" // lexDef.Lex: no table, but a statement is never "{"
 }
 
-// count is the number of statements walk will return, at most.
-func (c *converter) count(toks []lexer.Token, nblocks int) int {
-	n := 0
-	for i := range toks {
-		switch t := &toks[i]; t.Type {
-		case tokLine:
-			n++
-			if j := t.Pos.Offset; c.fromTable(t) {
-				n += int(c.table.end[j]) - j - 1
-			}
-		case tokOpen:
-			n++
-		}
-	}
-	return n
-}
-
-// run appends the statements of a Line token to out.
-func (c *converter) run(tok *lexer.Token, out []*Stmt) []*Stmt {
+// run adds the statements of a Line token to c.scratch.
+func (c *converter) run(tok *lexer.Token) {
 	if !c.fromTable(tok) {
-		return append(out, c.stmt(tok, nil))
+		s := c.stmt(tok, nil)
+		c.scratch = append(c.scratch, s)
+		return
 	}
 	for j := tok.Pos.Offset; j < int(c.table.end[tok.Pos.Offset]); j++ {
 		if words := c.table.wordsOf(j); len(words) > 0 {
-			out = append(out, c.build(c.lines[j], words))
+			c.scratch = append(c.scratch, c.build(c.lines[j], words))
 		}
 	}
-	return out
 }
 
 func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
@@ -228,6 +223,28 @@ func (c *converter) newStmt() *Stmt {
 	return s
 }
 
+// newPtrs returns a slice of n statements (nil for none, as before).
+func (c *converter) newPtrs(n int) []*Stmt {
+	switch {
+	case n == 0:
+		return nil
+	case n > len(c.ptrs):
+		return make([]*Stmt, n)
+	}
+	p := c.ptrs[:n:n]
+	c.ptrs = c.ptrs[n:]
+	return p
+}
+
+func (c *converter) newBlock() *Block {
+	if len(c.blocks) == 0 {
+		return &Block{}
+	}
+	b := &c.blocks[0]
+	c.blocks = c.blocks[1:]
+	return b
+}
+
 // newArgs returns n arguments; the slice's capacity is n so that a caller
 // appending to Args cannot overwrite the next statement's.
 func (c *converter) newArgs(n int) []Arg {
@@ -252,7 +269,8 @@ func rawAfter(text string, kw word) string {
 // the Close if there is one.
 func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
 	stmts, closeTok := c.walk(g.Tokens[1:], g.Blocks, false)
-	b := &Block{Open: open, Stmts: stmts}
+	b := c.newBlock()
+	b.Open, b.Stmts = open, stmts
 	if closeTok != nil {
 		b.Close = fromPosition(closeTok.Pos)
 	} else {
