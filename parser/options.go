@@ -58,7 +58,7 @@ func (o *Options) fill() {
 		}
 	}
 	if o.ScriptUsable == nil {
-		o.ScriptUsable = scriptUsable
+		o.ScriptUsable = memoized(scriptUsable)
 	}
 	if o.Hostname == "" {
 		h, err := os.Hostname()
@@ -88,6 +88,20 @@ func scriptUsable(argv0 string) bool {
 	}
 	fi, err := os.Stat(argv0)
 	return err == nil && !fi.IsDir()
+}
+
+// memoized asks fn once per argument: a load checks every script's argv[0]
+// (a stat each), and 1000 scripts usually share a handful of programs.
+func memoized(fn func(string) bool) func(string) bool {
+	seen := map[string]bool{}
+	return func(s string) bool {
+		ok, done := seen[s]
+		if !done {
+			ok = fn(s)
+			seen[s] = ok
+		}
+		return ok
+	}
 }
 
 // hostInterfaces lists the host's interfaces once, on first use: asking
