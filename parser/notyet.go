@@ -95,13 +95,23 @@ func boolOn(s *syntax.Stmt) bool {
 
 // notYetFor returns the entry for keyword kw of block, if any.
 func notYetFor(block, kw string) (notYetEntry, bool) {
-	for _, e := range notYet {
-		if e.block == block && e.keyword == kw {
-			return e, true
-		}
+	if i, ok := notYetIndex[[2]string{block, kw}]; ok {
+		return notYet[i], true
 	}
 	return notYetEntry{}, false
 }
+
+// notYetIndex finds the (first) entry of a block and keyword: every
+// statement of a configuration is looked up.
+var notYetIndex = func() map[[2]string]int {
+	m := make(map[[2]string]int, len(notYet))
+	for i, e := range notYet {
+		if _, dup := m[[2]string{e.block, e.keyword}]; !dup {
+			m[[2]string{e.block, e.keyword}] = i
+		}
+	}
+	return m
+}()
 
 // notYetKeywords lists the entries of one block, for "did you mean".
 func notYetKeywords(block string) []string {
