@@ -49,6 +49,8 @@ type vrrpConf struct {
 	// instances in the same file (their Check is ignored).
 	Name string
 	Also []vrrpConf
+	// Extra are raw lines added to the instance block.
+	Extra []string
 }
 
 // confTemplate is the user's configuration shape (seed-example.md): an
@@ -115,6 +117,9 @@ vrrp_instance {{if .Name}}{{.Name}}{{else}}VI_1{{end}} {
 {{- end}}
 {{- if .Notify}}
     notify {{.Notify}}
+{{- end}}
+{{- range .Extra}}
+    {{.}}
 {{- end}}
 }
 {{end}}`))
@@ -562,3 +567,6 @@ func (l *testlab) isolate(t testing.TB, i int, on bool) {
 		t.Fatalf("set switch port p%d isolated %s: %v: %s", i, state, err, out)
 	}
 }
+
+// lookTcpdump finds tcpdump, used to look at what reaches the client.
+func lookTcpdump() (string, error) { return exec.LookPath("tcpdump") }
