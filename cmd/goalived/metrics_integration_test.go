@@ -93,9 +93,11 @@ func TestIntegrationMetrics(t *testing.T) {
 	if err := procs[0].Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	body = waitFor(1, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 2`)
-	for _, series := range []string{`goalived_transitions_total{iname="VI_M",reason="priority 0 advert",vrid="71"} 1`,
-		`keepalived_priority_zero_received_total{iname="VI_M",intf="eth0",state="MASTER",vrid="71"} 1`} {
+	waitFor(1, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 2`)
+	// Transitions are counted by the reporter, just after the state itself
+	// changed: wait for the count too.
+	body = waitFor(1, `goalived_transitions_total{iname="VI_M",reason="priority 0 advert",vrid="71"} 1`)
+	for _, series := range []string{`keepalived_priority_zero_received_total{iname="VI_M",intf="eth0",state="MASTER",vrid="71"} 1`} {
 		if !strings.Contains(body, series) {
 			t.Errorf("new master's /metrics lacks %q:\n%s", series, body)
 		}
