@@ -15,6 +15,9 @@ import (
 func requireRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
+		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
+			t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not root: the ownership and uid tests cannot run")
+		}
 		t.Skip("needs root: changes file owners and switches uid")
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 // unknownKeywords renders a tree the way keepalived -t reports a config
@@ -64,13 +66,8 @@ var linePrefix = regexp.MustCompile(`^\((.*: )?Line ([0-9]+)\)`)
 // TestIntegrationKeepalivedGolden re-runs keepalived -t on the kadiff
 // files to check that the golden files still say what keepalived does.
 func TestIntegrationKeepalivedGolden(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: keepalived -t runs in its own network namespace")
-	}
-	bin, err := exec.LookPath("keepalived")
-	if err != nil {
-		t.Skip("keepalived not installed")
-	}
+	nstest.RequireRoot(t)
+	bin := nstest.Keepalived(t)
 	ns := netns(t)
 	confs, _ := filepath.Glob("testdata/kadiff/*.conf")
 	for _, conf := range confs {
@@ -124,13 +121,8 @@ func netns(t *testing.T) string {
 // TestIntegrationIncludeClasses checks the include error classes against
 // keepalived itself: -t exits 6 exactly when goalived says IncludeFatal.
 func TestIntegrationIncludeClasses(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: keepalived -t runs in its own network namespace")
-	}
-	bin, err := exec.LookPath("keepalived")
-	if err != nil {
-		t.Skip("keepalived not installed")
-	}
+	nstest.RequireRoot(t)
+	bin := nstest.Keepalived(t)
 	ns := netns(t)
 	for _, line := range []string{
 		"include inc/missing.conf", "include nosuchdir/*.conf", "include inc/nomatch*.conf",

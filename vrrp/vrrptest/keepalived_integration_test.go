@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,10 +43,7 @@ EXTRA
 // below it and preempt it when our priority rises.
 func TestIntegrationKeepalivedElection(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin, err := exec.LookPath("keepalived")
-	if err != nil {
-		t.Skipf("skipping: keepalived not installed: %v", err)
-	}
+	bin := nstest.Keepalived(t)
 	pass := [8]byte{'s', '3', 'c', 'r', 'e', 't'}
 	for _, tc := range []kaCase{
 		{"v2 pass ipv4", 2, 4, vrrp.AuthPass, pass,
