@@ -43,4 +43,9 @@ for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirnam
 done
 
 echo "== tests (unit, integration as root, interop with keepalived)"
-go test -race -count=1 -timeout 15m ./...
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+set +e
+go test -race -count=1 -timeout 15m -json ./... > "$report" 2>&1
+set -e
+go run .ci/testreport.go "$report"

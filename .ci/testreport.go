@@ -1,0 +1,90 @@
+//go:build ignore
+
+// testreport reads "go test -json" output and prints what a person needs:
+// the package results, the full output of every failed test, every skipped
+// root or interop test, and a closing "N passed, N failed, N skipped" line.
+// It exits 1 when a test failed, a package did not build, or (under
+// GOALIVED_REQUIRE_ROOT=1) an integration test skipped: CI must prove them.
+//
+// Usage: go run .ci/testreport.go FILE
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+type event struct {
+	Action  string
+	Package string
+	Test    string
+	Output  string
+	Elapsed float64
+}
+
+func main() {
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	out := map[string][]string{} // package/test -> output lines
+	var passed, failed, skipped int
+	var failures, badSkips, pkgLines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		var e event
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			fmt.Println(sc.Text()) // build errors come as plain text
+			continue
+		}
+		key := e.Package + "/" + e.Test
+		switch e.Action {
+		case "output":
+			out[key] = append(out[key], e.Output)
+		case "pass", "fail", "skip":
+			if e.Test == "" {
+				pkgLines = append(pkgLines, fmt.Sprintf("%-4s %s (%.1fs)", strings.ToUpper(e.Action), e.Package, e.Elapsed))
+				if e.Action == "fail" {
+					failures = append(failures, strings.Join(out[key], ""))
+				}
+				continue
+			}
+			if strings.Contains(e.Test, "/") {
+				continue // subtests are counted through their parents
+			}
+			switch e.Action {
+			case "pass":
+				passed++
+			case "fail":
+				failed++
+				failures = append(failures, strings.Join(out[key], ""))
+			case "skip":
+				skipped++
+				if strings.HasPrefix(e.Test, "TestIntegration") || strings.HasPrefix(e.Test, "TestE2E") {
+					badSkips = append(badSkips, e.Package+"."+e.Test+": "+strings.TrimSpace(strings.Join(out[key], "")))
+				}
+			}
+			delete(out, key)
+		}
+	}
+	sort.Strings(pkgLines)
+	for _, l := range pkgLines {
+		fmt.Println(l)
+	}
+	for _, f := range failures {
+		fmt.Print("\n", f)
+	}
+	for _, s := range badSkips {
+		fmt.Println("skipped integration test:", s)
+	}
+	fmt.Printf("\n%d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	if failed > 0 || len(failures) > 0 || (len(badSkips) > 0 && os.Getenv("GOALIVED_REQUIRE_ROOT") == "1") {
+		os.Exit(1)
+	}
+}
