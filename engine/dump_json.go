@@ -173,6 +173,14 @@ func jsonData(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	j.int("garp_lower_prio_rep", c.GARP.LowerPrioRepeat)
 	j.flag("lower_prio_no_advert", c.LowerPrioNoAdvert)
 	j.flag("higher_prio_send_advert", c.HigherPrioSendAdvert)
+	jsonDataRest(j, s, in)
+	j.close('}')
+}
+
+// jsonDataRest is the second half of the data object: priorities,
+// timers, state, scripts, lists and authentication.
+func jsonDataRest(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
+	c := in.Cfg
 	j.int("vrid", c.VRID)
 	j.int("base_priority", c.Priority)
 	j.int("effective_priority", in.Priority)
@@ -203,7 +211,6 @@ func jsonData(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	if authType != 0 {
 		j.str("auth_data", authData)
 	}
-	j.close('}')
 }
 
 func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {

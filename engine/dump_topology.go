@@ -215,19 +215,7 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 			d.line("     %s", formatVIP(v, c.Interface, set))
 		}
 	}
-	if c.Unicast() {
-		ttl := c.UnicastTTL
-		if ttl < 0 {
-			ttl = 255
-		}
-		d.line("   Unicast TTL = %d", ttl)
-		d.line("   Check unicast src : %s", yesNo(c.CheckUnicastSrc))
-		d.line("   Unicast Peer :")
-		for _, p := range c.UnicastPeers {
-			d.line("     %s min_ttl %d max_ttl %d", p.Addr, p.MinTTL, p.MaxTTL)
-		}
-		d.line("   Unicast checksum compatibility = %s", checksumCompat(c.OldUnicastChecksum))
-	}
+	writeUnicast(d, c)
 	if in.Socket >= 0 && in.Socket < len(s.Sockets) {
 		fd := s.Sockets[in.Socket].FD
 		d.line("   fd_in %d, fd_out %d", fd, fd)
@@ -246,6 +234,23 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 			d.line("     %s", formatRule(r))
 		}
 	}
+}
+
+func writeUnicast(d *dumpWriter, c *parser.Instance) {
+	if !c.Unicast() {
+		return
+	}
+	ttl := c.UnicastTTL
+	if ttl < 0 {
+		ttl = 255
+	}
+	d.line("   Unicast TTL = %d", ttl)
+	d.line("   Check unicast src : %s", yesNo(c.CheckUnicastSrc))
+	d.line("   Unicast Peer :")
+	for _, p := range c.UnicastPeers {
+		d.line("     %s min_ttl %d max_ttl %d", p.Addr, p.MinTTL, p.MaxTTL)
+	}
+	d.line("   Unicast checksum compatibility = %s", checksumCompat(c.OldUnicastChecksum))
 }
 
 func checksumCompat(v string) string {

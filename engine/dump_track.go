@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/goalived/goalived/parser"
 )
 
@@ -81,22 +83,11 @@ func writeProcessParams(d *dumpWriter, tp *parser.TrackProcess) {
 	if len(tp.Params) == 0 {
 		return
 	}
-	d.line("   Parameters = %s", joinWords(tp.Params))
+	d.line("   Parameters = %s", strings.Join(tp.Params, " "))
 	switch tp.ParamMatch {
 	case "partial", "initial":
 		d.line("   Param match = %s", tp.ParamMatch)
 	default:
 		d.line("   Param match")
 	}
-}
-
-func joinWords(ws []string) string {
-	out := ""
-	for i, w := range ws {
-		if i > 0 {
-			out += " "
-		}
-		out += w
-	}
-	return out
 }
