@@ -29,6 +29,10 @@ type Options struct {
 	// handled it (status file, metrics). It runs on the instance's effects
 	// goroutine and must not block.
 	OnReport func(vrrp.Report)
+	// OnChange, if set, is called when something the status file shows
+	// changed outside a transition (an effective priority). It must not
+	// block.
+	OnChange func()
 	// NotifyGrace bounds how long Close waits for queued notify scripts.
 	NotifyGrace time.Duration
 }

@@ -119,7 +119,17 @@ func (t *tracking) setPriority(in *instance, prio int) {
 	old := t.prio[in]
 	t.prio[in] = prio
 	t.mu.Unlock()
-	if old == prio || !t.notifyPriority(in.conf()) {
+	if old == prio {
+		return
+	}
+	if old != 0 {
+		t.e.log.Info("effective priority changed", "instance", in.conf().Name, "from", old, "to", prio)
+		in.status.setPriority(prio)
+		if t.e.opts.OnChange != nil {
+			t.e.opts.OnChange()
+		}
+	}
+	if !t.notifyPriority(in.conf()) {
 		return
 	}
 	switch st := in.vi.State(); st {

@@ -144,6 +144,12 @@ func (c *statusCell) transition(rep vrrp.Report) {
 	}
 }
 
+func (c *statusCell) setPriority(p int) {
+	c.mu.Lock()
+	c.st.Priority = p
+	c.mu.Unlock()
+}
+
 func (c *statusCell) setSource(a netip.Addr) {
 	c.mu.Lock()
 	c.st.Source = a

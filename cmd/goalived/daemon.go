@@ -102,6 +102,7 @@ func (d *daemon) start(cfg *parser.Config) error {
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,
+		OnChange:       d.status.kick,
 		OnReport: func(r vrrp.Report) {
 			if r.Kind == vrrp.ReportTransition {
 				d.status.kick()
