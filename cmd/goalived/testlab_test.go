@@ -570,3 +570,9 @@ func (l *testlab) isolate(t testing.TB, i int, on bool) {
 
 // lookTcpdump finds tcpdump, used to look at what reaches the client.
 func lookTcpdump() (string, error) { return exec.LookPath("tcpdump") }
+
+// knownGapsEnforced reports whether the tests fail on the known
+// differences from keepalived 2.2.7 that other packages still have to fix
+// (each test that uses it says which); CI leaves it off so that those
+// tests still check everything else. GOALIVED_E2E_KNOWN_GAPS=1 turns it on.
+func knownGapsEnforced() bool { return os.Getenv("GOALIVED_E2E_KNOWN_GAPS") == "1" }
