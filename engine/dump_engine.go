@@ -284,8 +284,9 @@ func (e *Engine) scriptInfo(s *dumpSnapshot) []dumpScript {
 }
 
 // scriptList builds the script entries from the configuration and the
-// scripts' conditions; a script marked disabled is left out, as keepalived
-// removes it.
+// scripts' conditions. A script marked disabled is left out, and so is
+// one that nothing tracks any more (its only track_script entries were
+// dropped, as in sync group members): keepalived removes both.
 func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid uint32) []dumpScript {
 	var out []dumpScript
 	for _, sc := range cfg.Scripts {
@@ -302,14 +303,23 @@ func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid 
 				}
 			}
 		}
-		for _, in := range cfg.Instances {
-			for _, t := range in.TrackScripts {
-				if t.Name == sc.Name {
-					ds.Tracking = append(ds.Tracking, dumpTracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
-				}
-			}
+		ds.Tracking = trackingOf(cfg, sc.Name, func(in *parser.Instance) []parser.Track { return in.TrackScripts })
+		if len(ds.Tracking) == 0 && !groupTracks(cfg, sc.Name) {
+			continue
 		}
 		out = append(out, ds)
 	}
 	return out
+}
+
+// groupTracks reports whether a sync group tracks the script.
+func groupTracks(cfg *parser.Config, name string) bool {
+	for _, g := range cfg.SyncGroups {
+		for _, t := range g.TrackScripts {
+			if t.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -310,5 +311,53 @@ func TestTrackFilesAndProcessesMatchKeepalived227(t *testing.T) {
 	}
 	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(b.String(), "\n")); diff != "" {
 		t.Errorf("(-keepalived +goalived):\n%s", diff)
+	}
+}
+
+// TestScriptsListedOnlyWhileTracked: keepalived drops a weighted
+// track_script from a sync group member, and then the script itself
+// ("not used"), so the dump lists no VRRP Scripts section.
+func TestScriptsListedOnlyWhileTracked(t *testing.T) {
+	const conf = `vrrp_script chk {
+  script "/bin/true"
+  weight -20
+}
+vrrp_script chk0 {
+  script "/bin/true"
+}
+vrrp_sync_group G {
+  group {
+    A
+    B
+  }
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  track_script {
+    chk
+  }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 2
+  track_script {
+    chk0
+  }
+}
+`
+	yes := func(string) bool { return true }
+	cfg, diags := parser.LoadBytes("k.conf", []byte(conf), parser.Options{Hostname: "h",
+		InterfaceExists: yes, LookupUser: yes, LookupGroup: yes, ScriptUsable: yes})
+	if cfg == nil || diags.HasFatal() {
+		t.Fatalf("load: %v", diags)
+	}
+	var got []string
+	for _, s := range scriptList(cfg, map[string]script.Condition{}, 0, 0) {
+		got = append(got, s.Cfg.Name)
+	}
+	// chk0 has no weight, so B keeps tracking it.
+	if diff := cmp.Diff([]string{"chk0"}, got); diff != "" {
+		t.Errorf("scripts listed (-want +got):\n%s", diff)
 	}
 }
