@@ -1,27 +1,25 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
-	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 )
 
 // track_file (reference 2.6, 3.1): the first integer of a file, read at
-// start and whenever it changes, multiplied by the tracker's weight.
-//
-// keepalived learns of changes through inotify. goalived polls every
-// fileInterval instead: a few small reads per second cost nothing, and
-// polling also follows a file that is replaced by rename, deleted or
-// created later, or lives on a file system without inotify, with no
-// directory-watch bookkeeping. A change is seen within fileInterval.
-const fileInterval = 100 * time.Millisecond
+// start and whenever it is written (inotify, see fileWatcher), multiplied
+// by the tracker's weight.
 
 // fileReadMax is how much of the file keepalived reads (a 128-byte buffer).
 const fileReadMax = 127
@@ -133,17 +131,70 @@ func initTrackFile(tf *parser.TrackFile, reload bool) error {
 	return nil
 }
 
-// fileWatcher polls the tracked files and sends a fileEvent for each
-// change of value (and one for every file at start).
+// fileWatcher follows the tracked files as keepalived's process_inotify
+// does: an inotify watch on each file's directory, the file read again
+// when it is closed after writing or moved in, and 0 when it is deleted
+// or moved away. Reading only on IN_CLOSE_WRITE matters: a writer that
+// truncates and then writes (`echo 10 > file`) would otherwise be seen
+// as an empty file, i.e. 0, for a moment. It sends a fileEvent for each
+// change of value.
 type fileWatcher struct {
-	files    map[string]string // track_file name -> path
-	interval time.Duration
-	quit     chan struct{}
-	done     chan struct{}
+	files map[string]string // track_file name -> resolved path
+	ino   *os.File          // the inotify descriptor, pollable: Close ends a Read
+	dirs  map[int32]string  // watch descriptor -> directory
+	quit  chan struct{}
+	done  chan struct{}
 }
 
-func newFileWatcher(files map[string]string, interval time.Duration) *fileWatcher {
-	return &fileWatcher{files: files, interval: interval, quit: make(chan struct{}), done: make(chan struct{})}
+const fileEventMask = unix.IN_CLOSE_WRITE | unix.IN_DELETE | unix.IN_MOVE
+
+// newFileWatcher watches the directories of files (name -> path). A file
+// whose directory does not exist cannot be followed and is returned in
+// dropped with the reason, as keepalived removes it ("Track file
+// directory for X does not exist - removing").
+func newFileWatcher(files map[string]string) (w *fileWatcher, dropped map[string]error, err error) {
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		return nil, nil, fmt.Errorf("watch track files: inotify: %w", err)
+	}
+	w = &fileWatcher{files: map[string]string{}, ino: os.NewFile(uintptr(fd), "inotify"), dirs: map[int32]string{},
+		quit: make(chan struct{}), done: make(chan struct{})}
+	dropped = map[string]error{}
+	wds := map[string]int32{}
+	for name, path := range files {
+		dir, err := resolveTrackDir(path)
+		if err != nil {
+			dropped[name] = err
+			continue
+		}
+		if _, ok := wds[dir]; !ok {
+			wd, err := unix.InotifyAddWatch(fd, dir, fileEventMask)
+			if err != nil {
+				dropped[name] = fmt.Errorf("watch %s: %w", dir, err)
+				continue
+			}
+			wds[dir], w.dirs[int32(wd)] = int32(wd), dir
+		}
+		w.files[name] = filepath.Join(dir, filepath.Base(path))
+	}
+	return w, dropped, nil
+}
+
+// resolveTrackDir is the directory of path with symbolic links resolved,
+// as keepalived's realpath of the file (or of its directory while the
+// file does not exist).
+func resolveTrackDir(path string) (string, error) {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return "", fmt.Errorf("track file directory of %s: %w", path, err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("track file directory %s is not a directory", dir)
+	}
+	return dir, nil
 }
 
 // initial reads every file once, synchronously, so that the first
@@ -157,27 +208,61 @@ func (w *fileWatcher) initial() map[string]int64 {
 	return out
 }
 
-// run polls until close, starting from the values last.
+// inotifyEvent is one decoded inotify record.
+type inotifyEvent struct {
+	wd   int32
+	mask uint32
+	name string
+}
+
+// parseInotify decodes the records of one read; a truncated record ends
+// the list.
+func parseInotify(b []byte) []inotifyEvent {
+	var out []inotifyEvent
+	for len(b) >= unix.SizeofInotifyEvent {
+		wd := int32(binary.NativeEndian.Uint32(b[0:]))
+		mask := binary.NativeEndian.Uint32(b[4:])
+		n := int(binary.NativeEndian.Uint32(b[12:]))
+		if len(b) < unix.SizeofInotifyEvent+n {
+			break
+		}
+		name := string(bytes.TrimRight(b[unix.SizeofInotifyEvent:unix.SizeofInotifyEvent+n], "\x00"))
+		out = append(out, inotifyEvent{wd: wd, mask: mask, name: name})
+		b = b[unix.SizeofInotifyEvent+n:]
+	}
+	return out
+}
+
+// run follows the files until close, starting from the values last.
 func (w *fileWatcher) run(last map[string]int64, events chan<- fileEvent) {
 	defer close(w.done)
-	t := time.NewTicker(w.interval)
-	defer t.Stop()
+	buf := make([]byte, 64*(unix.SizeofInotifyEvent+unix.NAME_MAX+1))
 	for {
-		select {
-		case <-w.quit:
-			return
-		case <-t.C:
+		n, err := w.ino.Read(buf)
+		if err != nil {
+			return // closed
 		}
-		for name, path := range w.files {
-			v, ok := readTrackFile(path)
-			if !ok || v == last[name] {
+		for _, ev := range parseInotify(buf[:n]) {
+			if ev.mask&unix.IN_ISDIR != 0 || ev.mask&fileEventMask == 0 {
 				continue
 			}
-			last[name] = v
-			select {
-			case events <- fileEvent{Name: name, Value: v}:
-			case <-w.quit:
-				return
+			for name, path := range w.files {
+				if filepath.Join(w.dirs[ev.wd], ev.name) != path {
+					continue
+				}
+				v, ok := int64(0), true
+				if ev.mask&(unix.IN_CLOSE_WRITE|unix.IN_MOVED_TO) != 0 {
+					v, ok = readTrackFile(path)
+				}
+				if !ok || v == last[name] {
+					continue
+				}
+				last[name] = v
+				select {
+				case events <- fileEvent{Name: name, Value: v}:
+				case <-w.quit:
+					return
+				}
 			}
 		}
 	}
@@ -185,11 +270,13 @@ func (w *fileWatcher) run(last map[string]int64, events chan<- fileEvent) {
 
 func (w *fileWatcher) close() {
 	close(w.quit)
+	_ = w.ino.Close()
 	<-w.done
 }
 
 // startFiles initialises (init_file) and reads the used track files,
-// then polls them.
+// then follows them. A file that cannot be followed is left out, so its
+// track_file entries are ignored, as keepalived removes it.
 func (t *tracking) startFiles() {
 	used := t.used(func(tr memberTracks) []parser.Track { return tr.files })
 	paths := map[string]string{}
@@ -205,7 +292,15 @@ func (t *tracking) startFiles() {
 	if len(paths) == 0 {
 		return
 	}
-	t.fileW = newFileWatcher(paths, fileInterval)
+	w, dropped, err := newFileWatcher(paths)
+	if err != nil {
+		t.e.log.Error("track_file entries ignored", "err", err)
+		return
+	}
+	for name, err := range dropped {
+		t.e.log.Error("track_file removed", "name", name, "err", err)
+	}
+	t.fileW = w
 	t.files = t.fileW.initial()
 	last := map[string]int64{}
 	for k, v := range t.files {

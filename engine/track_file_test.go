@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
@@ -139,7 +141,18 @@ func TestFileWatcher(t *testing.T) {
 	if err := os.WriteFile(a, []byte("10\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := newFileWatcher(map[string]string{"A": a, "B": b}, 5*time.Millisecond)
+	// A symbolic link to the directory is resolved, as keepalived's realpath.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	w, dropped, err := newFileWatcher(map[string]string{"A": a, "B": filepath.Join(link, "b"), "C": "/no/such/dir/c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dropped) != 1 || dropped["C"] == nil {
+		t.Errorf("dropped %v, want only C (its directory does not exist)", dropped)
+	}
 	init := w.initial()
 	if diff := cmp.Diff(map[string]int64{"A": 10, "B": 0}, init); diff != "" {
 		t.Fatalf("initial values (-want +got):\n%s", diff)
@@ -148,17 +161,6 @@ func TestFileWatcher(t *testing.T) {
 	go w.run(init, events)
 	defer w.close()
 
-	write := func(p, s string) {
-		t.Helper()
-		// Replace by rename, as editors and config tools do.
-		tmp := p + ".tmp"
-		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, p); err != nil {
-			t.Fatal(err)
-		}
-	}
 	next := func() fileEvent {
 		t.Helper()
 		select {
@@ -169,26 +171,69 @@ func TestFileWatcher(t *testing.T) {
 		}
 		return fileEvent{}
 	}
-	write(b, "-3")
-	if diff := cmp.Diff(fileEvent{"B", -3}, next()); diff != "" {
-		t.Errorf("after creating b (-want +got):\n%s", diff)
+	rename := func(p, s string) {
+		t.Helper()
+		tmp := filepath.Join(dir, ".tmp")
+		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, p); err != nil {
+			t.Fatal(err)
+		}
 	}
-	write(a, "10 same value\n") // no event: the value did not change
-	write(a, "0x20")
+	rename(b, "-3") // moved in
+	if diff := cmp.Diff(fileEvent{"B", -3}, next()); diff != "" {
+		t.Errorf("after moving b in (-want +got):\n%s", diff)
+	}
+	// Truncate-and-write is read after close: never as an empty 0. (A
+	// rewrite racing with the read of the previous one can be, as in
+	// keepalived, so the writes are spaced.)
+	for i := 0; i < 5; i++ {
+		if err := os.WriteFile(a, []byte("10 same value\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := os.WriteFile(a, []byte("0x20"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if diff := cmp.Diff(fileEvent{"A", 32}, next()); diff != "" {
 		t.Errorf("after rewriting a (-want +got):\n%s", diff)
 	}
-	write(a, "99999999999") // ignored: out of range
+	if err := os.WriteFile(a, []byte("99999999999"), 0o644); err != nil { // ignored: out of range
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
 	if err := os.Remove(b); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(fileEvent{"B", 0}, next()); diff != "" {
 		t.Errorf("after removing b (-want +got):\n%s", diff)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "other"), []byte("5"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case ev := <-events:
 		t.Errorf("unexpected event %+v", ev)
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestParseInotify(t *testing.T) {
+	rec := func(wd int32, mask uint32, name string, pad int) []byte {
+		b := make([]byte, unix.SizeofInotifyEvent+len(name)+pad)
+		binary.NativeEndian.PutUint32(b[0:], uint32(wd))
+		binary.NativeEndian.PutUint32(b[4:], mask)
+		binary.NativeEndian.PutUint32(b[12:], uint32(len(name)+pad))
+		copy(b[unix.SizeofInotifyEvent:], name)
+		return b
+	}
+	buf := append(rec(1, unix.IN_CLOSE_WRITE, "prio", 12), rec(2, unix.IN_DELETE, "", 0)...)
+	buf = append(buf, rec(3, unix.IN_MOVED_TO, "cut", 5)[:unix.SizeofInotifyEvent+2]...) // truncated
+	want := []inotifyEvent{{1, unix.IN_CLOSE_WRITE, "prio"}, {2, unix.IN_DELETE, ""}}
+	if diff := cmp.Diff(want, parseInotify(buf), cmp.AllowUnexported(inotifyEvent{})); diff != "" {
+		t.Errorf("parseInotify (-want +got):\n%s", diff)
 	}
 }
 
