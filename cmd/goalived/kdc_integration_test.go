@@ -359,6 +359,13 @@ func (k *kinitLoop) okSince(since time.Time) bool {
 	return len(k.oks) > 0 && k.oks[len(k.oks)-1].After(since)
 }
 
+// failures is the number of failed tries so far.
+func (k *kinitLoop) failures() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.fails
+}
+
 func (k *kinitLoop) String() string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -422,7 +429,7 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	if err := kdcs[0].proc.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	stopped := time.Now()
+	stopped, failsBefore := time.Now(), client.failures()
 	cont := func() {
 		if err := kdcs[0].proc.Signal(syscall.SIGCONT); err != nil {
 			t.Error(err)
@@ -436,6 +443,11 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	bound := time.Duration(kdcFall)*kdcInterval + kdcTimeout + mdi(kdcLoPrio) + time.Second
 	l.waitHolder(t, vip, 1, bound)
 	moved := time.Since(stopped)
+	// The clients did hang on the frozen KDC until the VIP moved: the
+	// user's problem, which the failover ends.
+	if client.failures() == failsBefore {
+		t.Errorf("no client kinit failed while node A's KDC was frozen (%s): the freeze was not effective", client)
+	}
 	t.Logf("%s -> %s: VIP moved %v after the KDC froze (bound %v)", kindA, kindB, moved, bound)
 	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcHiPrio+kdcWeight), 1, 2*time.Second)
 	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcLoPrio), 1, 2*time.Second)
