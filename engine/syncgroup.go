@@ -21,12 +21,23 @@ import (
 //
 // Not done, because vrrp.Instance has no way to hold a member back from
 // MASTER or to force it to BACKUP/MASTER: "a member becomes MASTER only
-// when every member wants MASTER" and "one member leaving MASTER takes
-// the others to BACKUP" (and the start-up rule that follows from it).
-// Members elect independently; with peers whose members' priorities move
-// together (the usual case: shared trackers on the group) the outcome is
-// the same, but a member that alone loses its election stays BACKUP while
-// the others remain MASTER.
+// when every member wants MASTER" (vrrp_sync_can_goto_master), "one
+// member going MASTER takes the others with it, one leaving MASTER takes
+// the others to BACKUP" (vrrp_sync_master/backup), and the start-up rule
+// that an owner member waits for its group. Members elect independently;
+// with peers whose members' priorities move together (the usual case:
+// shared trackers on the group, faults coupled here) the outcome is the
+// same, but a member that alone loses its election stays BACKUP while the
+// others remain MASTER. What the vrrp package would need:
+//
+//   - Instance.SetMasterGate(func() bool) (or SetHold(bool)): consulted
+//     when a BACKUP's master-down timer fires or it would preempt; false
+//     re-arms the timer instead of entering MASTER;
+//   - a ReportWantMaster report when that happens, so the engine learns
+//     that a member wants MASTER and can release the whole group;
+//   - Instance.Force(vrrp.StateMaster|vrrp.StateBackup, reason): enter
+//     the state now (MASTER: adverts, VIPs, GARP; BACKUP: resign with the
+//     master-down timer armed), reporting a transition as usual.
 
 // syncGroups are the configured groups, by member name. It is replaced
 // as a whole on reload.
