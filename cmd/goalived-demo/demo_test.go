@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -164,27 +168,105 @@ func TestMasterDown(t *testing.T) {
 	}
 }
 
-// TestIntegrationDemo runs the demo in quick mode with a freshly built
-// goalived and checks that its timeline reports the failover to b and the
-// return to a within the protocol's bounds, and that it left nothing.
-func TestIntegrationDemo(t *testing.T) {
+func requireRoot(t *testing.T) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
 			t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root: the demo cannot run")
 		}
 		t.Skip("skipping: the demo needs root to create network namespaces")
 	}
+}
+
+func buildGoalived(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "goalived")
 	if out, err := exec.Command("go", "build", "-o", bin, "../goalived").CombinedOutput(); err != nil {
 		t.Fatalf("build goalived: %v\n%s", err, out)
 	}
-	var out bytes.Buffer
-	res, err := run(context.Background(), options{goalived: bin, quick: true, out: &out})
-	t.Logf("demo output:\n%s", out.String())
+	return bin
+}
+
+// checkNothingLeft fails t if the namespaces or goalived processes named
+// in the demo's output still exist.
+func checkNothingLeft(t *testing.T, text string) {
+	t.Helper()
+	id := regexp.MustCompile(`gl-demo-[0-9a-f]{8}-`).FindString(text)
+	if id == "" {
+		t.Fatal("demo output names no namespace gl-demo-<id>-")
+	}
+	ns, err := exec.Command("ip", "netns", "list").CombinedOutput()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Contains(string(ns), id) {
+		t.Errorf("namespaces %s* left behind:\n%s", id, ns)
+	}
+	pids := regexp.MustCompile(`goalived started on \w+ \(pid (\d+)\)`).FindAllStringSubmatch(text, -1)
+	if len(pids) != 2 {
+		t.Fatalf("demo output names %d goalived pids, want 2", len(pids))
+	}
+	for _, m := range pids {
+		pid, _ := strconv.Atoi(m[1])
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("goalived pid %d still running after the demo", pid)
+		}
+	}
+}
+
+// TestIntegrationDemoInterrupt cancels the demo (as Ctrl-C does) once
+// the election is over and checks that it returns the cancellation and
+// leaves no namespace and no goalived behind.
+func TestIntegrationDemoInterrupt(t *testing.T) {
+	requireRoot(t)
+	bin := buildGoalived(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	go func() {
+		defer cancel()
+		for !strings.Contains(out.String(), "client pings") && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	_, err := run(ctx, options{goalived: bin, quick: true, out: &out})
+	t.Logf("demo output:\n%s", out.String())
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run after cancel: error %v, want context.Canceled", err)
+	}
+	checkNothingLeft(t, out.String())
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestIntegrationDemo runs the demo in quick mode with a freshly built
+// goalived and checks that its timeline reports the failover to b and the
+// return to a within the protocol's bounds, and that it left nothing.
+func TestIntegrationDemo(t *testing.T) {
+	requireRoot(t)
+	bin := buildGoalived(t)
+	var out syncBuffer
+	res, err := run(context.Background(), options{goalived: bin, quick: true, out: &out})
 	text := out.String()
+	t.Logf("demo output:\n%s", text)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"VIP on b alone", "VIP on a alone", "(b's MAC)", "(a's MAC)", "b: notify.sh INSTANCE VI_1 MASTER 80",
 		"a: notify.sh INSTANCE VI_1 BACKUP 50", "summary", "cleaned up"} {
 		if !strings.Contains(text, want) {
@@ -198,15 +280,5 @@ func TestIntegrationDemo(t *testing.T) {
 	if res.Return <= 0 || res.Return > checkLag+masterDown(prioA)+time.Second {
 		t.Errorf("return took %v, want within (0, %v]", res.Return, checkLag+masterDown(prioA)+time.Second)
 	}
-	id := regexp.MustCompile(`gl-demo-[0-9a-f]{8}-`).FindString(text)
-	if id == "" {
-		t.Fatal("demo output names no namespace gl-demo-<id>-")
-	}
-	ns, err := exec.Command("ip", "netns", "list").CombinedOutput()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(ns), id) {
-		t.Errorf("namespaces %s* left behind:\n%s", id, ns)
-	}
+	checkNothingLeft(t, text)
 }
