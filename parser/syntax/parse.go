@@ -1,8 +1,12 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -25,11 +29,22 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 	return p.finish()
 }
 
+// chunkTokens is about how many tokens participle parses at a time.
+// Its memory use grows faster than the stream: it copies the tokens into
+// a slice grown by appending (about five times their size for a long
+// stream), and keeps every top-level capture pending until the end. Top
+// level items do not depend on one another, so the stream is parsed in
+// pieces that end between them, and the pieces in parallel (a compiled
+// participle parser may be used concurrently). A piece of up to about
+// 200 tokens keeps participle's copy within 256 tokens. A variable so
+// that tests can cut after every item.
+var chunkTokens = 200
+
 func (p *preprocessor) finish() (*File, []Diagnostic) {
 	toks, table, diags := tokenStream(p.out, true)
 	p.diags.merge(diags)
 	f := &File{}
-	g, err := grammar.ParseFromLexer(peeking(toks))
+	gs, err := parseChunks(topLevelChunks(toks, chunkTokens))
 	if err != nil {
 		// The grammar accepts every token sequence; reaching here is a
 		// bug, reported rather than panicking.
@@ -37,11 +52,59 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 		return f, p.diags.sorted()
 	}
 	c := newConverter(p.out, table)
-	f.Stmts = c.file(g)
+	for _, g := range gs {
+		c.top(g)
+	}
+	f.Stmts = c.topStmts()
 	p.diags.merge(c.diags)
 	return f, p.diags.sorted()
 }
 
+// parseChunks parses the pieces of the stream on up to GOMAXPROCS
+// goroutines; the results are in the pieces' order.
+func parseChunks(chunks [][]lexer.Token) ([]*gFile, error) {
+	out := make([]*gFile, len(chunks))
+	errs := make([]error, len(chunks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+				out[i], errs[i] = grammar.ParseFromLexer(peeking(chunks[i]))
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// topLevelChunks cuts toks after top-level items, into pieces of at least
+// n tokens (but the last). The brace depth it follows is the grammar's:
+// every Open starts a block or leaf, a Close ends the innermost one, and
+// a Close at top level is stray. The grammar parses the concatenation of
+// the pieces as it parses the whole, since a piece ends at top level.
+func topLevelChunks(toks []lexer.Token, n int) [][]lexer.Token {
+	out := make([][]lexer.Token, 0, len(toks)/n+1)
+	depth, start := 0, 0
+	for i := range toks {
+		switch toks[i].Type {
+		case tokOpen:
+			depth++
+		case tokClose:
+			depth = max(depth-1, 0)
+		}
+		if depth == 0 && i+1-start >= n {
+			out = append(out, toks[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(toks) {
+		out = append(out, toks[start:])
+	}
+	return out
+}
+
+// peeking hands a token slice to participle; tokenLexer ends it with EOF.
 func peeking(toks []lexer.Token) *lexer.PeekingLexer {
 	pl, err := lexer.Upgrade(&tokenLexer{toks: toks})
 	if err != nil {
@@ -76,18 +139,40 @@ func newConverter(lines []line, table lineTable) *converter {
 	}
 }
 
+// file converts a whole parsed file.
 func (c *converter) file(g *gFile) []*Stmt {
-	stmts, _ := c.walk(g.Tokens, g.Blocks, true)
+	c.top(g)
+	return c.topStmts()
+}
+
+// top converts one parsed piece of the top level; topStmts returns the
+// statements of all pieces.
+func (c *converter) top(g *gFile) { c.level(g.Tokens, g.Blocks, true) }
+
+func (c *converter) topStmts() []*Stmt {
+	stmts := c.newPtrs(len(c.scratch))
+	copy(stmts, c.scratch)
+	c.scratch = c.scratch[:0]
 	return stmts
 }
 
-// walk converts the tokens of one level: a Line is a run of statements,
-// an Open starts either the next of blocks (whose own Tokens it skips) or
-// a leaf block. A Close at this level closes the block being walked (the
-// grammar puts it last) and is returned; at top level it closes nothing.
-func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts []*Stmt, closeTok *lexer.Token) {
+// walk converts the tokens of one block's body; see level.
+func (c *converter) walk(toks []lexer.Token, blocks []*gBlock) (stmts []*Stmt, closeTok *lexer.Token) {
 	base := len(c.scratch)
-	for i := 0; i < len(toks) && closeTok == nil; {
+	closeTok = c.level(toks, blocks, false)
+	stmts = c.newPtrs(len(c.scratch) - base)
+	copy(stmts, c.scratch[base:])
+	c.scratch = c.scratch[:base]
+	return stmts, closeTok
+}
+
+// level adds the statements of one level to c.scratch: a Line is a run of
+// statements, an Open starts either the next of blocks (whose own Tokens
+// it skips) or a leaf block. A Close at this level closes the block being
+// walked (the grammar puts it last) and is returned; at top level it
+// closes nothing.
+func (c *converter) level(toks []lexer.Token, blocks []*gBlock, top bool) (closeTok *lexer.Token) {
+	for i := 0; i < len(toks); {
 		t := &toks[i]
 		switch t.Type {
 		case tokLine:
@@ -108,8 +193,7 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts 
 			}
 		case tokClose:
 			if !top {
-				closeTok = t
-				break
+				return t
 			}
 			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
 			i++
@@ -117,10 +201,7 @@ func (c *converter) walk(toks []lexer.Token, blocks []*gBlock, top bool) (stmts 
 			i++
 		}
 	}
-	stmts = c.newPtrs(len(c.scratch) - base)
-	copy(stmts, c.scratch[base:])
-	c.scratch = c.scratch[:base]
-	return stmts, closeTok
+	return nil
 }
 
 // leafAt is the leaf block (Open Line? Close) that starts at toks[i]: the
@@ -268,7 +349,7 @@ func rawAfter(text string, kw word) string {
 // block converts a block node: its Tokens are the Open, the body, and
 // the Close if there is one.
 func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
-	stmts, closeTok := c.walk(g.Tokens[1:], g.Blocks, false)
+	stmts, closeTok := c.walk(g.Tokens[1:], g.Blocks)
 	b := c.newBlock()
 	b.Open, b.Stmts = open, stmts
 	if closeTok != nil {
