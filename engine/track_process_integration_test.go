@@ -63,3 +63,29 @@ vrrp_track_process two {
 		waitAddr(t, l, 0, "192.0.2.183", true, 2*time.Second)
 	})
 }
+
+// TestIntegrationTrackProcessStartFault: an instance whose weight-0
+// tracked process is not running starts in FAULT, and says so (FIFO and
+// notify), as keepalived 2.2.7 does.
+func TestIntegrationTrackProcessStartFault(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(1))
+		conf := globalDefs + `
+vrrp_track_process absent {
+    process no-such-process-gl
+}
+` + instanceConf("VI_1", 86, 100, "192.0.2.186", `    track_process {
+        absent
+    }`)
+		d := startDaemon(t, l, 0, kind, conf)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" FAULT 100`, 1, 5*time.Second)
+		d.waitLine(t, "notify.log", "INSTANCE VI_1 FAULT 100", 1, 2*time.Second)
+		time.Sleep(500 * time.Millisecond) // several advert intervals
+		if got := d.lines("fifo.log"); len(got) != 1 {
+			t.Errorf("FIFO lines %q, want only the FAULT line", got)
+		}
+		if hasAddr(t, l, 0, "192.0.2.186") {
+			t.Error("an instance in FAULT holds its VIP")
+		}
+	})
+}
