@@ -2,6 +2,7 @@ package engine
 
 import (
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -86,6 +87,35 @@ track_file prio_file {
 		}
 		if _, err := os.Stat(d.path("vrrp.fifo")); !os.IsNotExist(err) {
 			t.Errorf("the FIFO the daemon created is still there after exit: %v", err)
+		}
+	})
+}
+
+// TestIntegrationBackupPriority: with vrrp_notify_priority_changes a
+// BACKUP whose priority moves writes BACKUP_PRIORITY lines.
+func TestIntegrationBackupPriority(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(2))
+		conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + `
+track_file prio_file {
+    file {{DIR}}/prio
+    init_file 0 overwrite
+}
+` + instanceConf("VI_1", 87, 100, "192.0.2.187", `    track_file {
+        prio_file
+    }`)
+		startDaemon(t, l, 1, kind, globalDefs+instanceConf("VI_1", 87, 150, "192.0.2.187", ""))
+		waitAddr(t, l, 1, "192.0.2.187", true, 5*time.Second)
+		d := startDaemon(t, l, 0, kind, conf)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" BACKUP 100`, 1, 5*time.Second)
+		if err := os.WriteFile(d.path("prio"), []byte("10\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" BACKUP_PRIORITY 110`, 1, 2*time.Second)
+		time.Sleep(300 * time.Millisecond)
+		want := []string{`INSTANCE "VI_1" BACKUP 100`, `INSTANCE "VI_1" BACKUP_PRIORITY 110`}
+		if diff := cmp.Diff(want, d.lines("fifo.log")); diff != "" {
+			t.Errorf("FIFO lines (-want +got):\n%s", diff)
 		}
 	})
 }
