@@ -31,13 +31,14 @@
 //     followed by a '{' line is folded into an Open token; a bare '{' is
 //     an Open, '}' a Close. Participle's cost is per token and per node,
 //     so it sees runs of statements and braces, never words.
-//  3. Parse (grammar.go): a participle grammar nesting blocks: an Open
-//     starts a block that runs to its Close. Blocks that hold blocks are
-//     nodes; leaf blocks are matched inline and found by the converter in
-//     their parent's tokens. The grammar accepts every token sequence; an
-//     extra '}', a missing '}' at end of file and a '{' after no statement
-//     become warnings, as keepalived (process_stream, init_data) reports
-//     them and carries on.
+//  3. Parse (grammar.go, parse.go): a participle grammar nesting blocks:
+//     an Open starts a block that runs to its Close. Blocks that hold
+//     blocks are nodes; leaf blocks are matched inline and found by the
+//     converter in their parent's tokens. The grammar accepts every token
+//     sequence; an extra '}', a missing '}' at end of file and a '{' after
+//     no statement become warnings, as keepalived (process_stream,
+//     init_data) reports them and carries on. The stream is cut between
+//     top-level items into pieces parsed in parallel.
 //  4. Convert (parse.go) to File/Stmt/Arg/Block (ast.go). Stmt.Raw keeps
 //     the preprocessed text after the keyword, quotes included, for the
 //     keywords keepalived re-reads with alloc_strvec_quoted.

@@ -108,7 +108,7 @@ type streamer struct {
 // left without words gives no statement.
 func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList) {
 	n := len(lines)
-	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, n/2+16), table: lineTable{
+	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, maxTokens(lines, indexed)), table: lineTable{
 		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
 	for i, l := range lines {
 		switch l.sp.text {
@@ -127,6 +127,21 @@ func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList
 		end = toPosition(lines[n-1].pos(len(lines[n-1].sp.text)), n)
 	}
 	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags
+}
+
+// maxTokens bounds the tokens of lines: one per line, or when indexed one
+// per brace plus one Line token before each brace and at the end.
+func maxTokens(lines []line, indexed bool) int {
+	if !indexed {
+		return len(lines) + 1
+	}
+	braces := 0
+	for i := range lines {
+		if t := lines[i].sp.text; t == "{" || t == "}" {
+			braces++
+		}
+	}
+	return min(2*braces+2, len(lines)+1)
 }
 
 // lastLine is the Line token at the end of the stream, if any.

@@ -133,7 +133,7 @@ func newConverter(lines []line, table lineTable) *converter {
 		lines:  lines,
 		table:  table,
 		stmts:  make([]Stmt, table.stmts),
-		args:   make([]Arg, len(table.words)),
+		args:   make([]Arg, len(table.words)-table.stmts), // keywords are not Args
 		ptrs:   make([]*Stmt, table.stmts),
 		blocks: make([]Block, table.opens),
 	}
