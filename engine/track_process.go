@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ const procInterval = 150 * time.Millisecond
 
 // procInfo is what a /proc scan knows of one process.
 type procInfo struct {
+	pid     int
+	ppid    int
 	comm    string
 	cmdline []byte // NUL separated, as in /proc/PID/cmdline
 	zombie  bool
@@ -98,35 +101,75 @@ func quorumUp(tp *parser.TrackProcess, n int) bool {
 	return n >= tp.Quorum && (tp.QuorumMax < 0 || n <= tp.QuorumMax)
 }
 
-// debounce delays a tracked process's reported condition: a gain of
-// quorum is reported after fork_delay, a loss after terminate_delay, and
-// a change that reverts before its delay ends is never reported (the
-// pending timer is cancelled, as keepalived cancels its timer thread).
+// debounce delays a tracked process's reported condition. keepalived
+// delays a change by fork_delay when a fork of a tracked process caused
+// it and by terminate_delay when an exit did; a change caused by an exec
+// (a new program matching, or a tracked process exec'ing something else)
+// or a comm change is applied at once. A change that reverts before its
+// delay ends is never reported (keepalived cancels its timer thread).
 type debounce struct {
 	up       bool // the reported condition
 	pending  bool
 	deadline time.Time
 }
 
-// observe feeds the raw condition at now; it returns true when the
-// reported condition changed.
-func (d *debounce) observe(raw bool, now time.Time, fork, term time.Duration) bool {
+// observe feeds the raw condition at now; changed says whether the set
+// of matching processes changed in this scan and delay is what its cause
+// calls for (a scan without changes keeps a pending deadline). It returns
+// true when the reported condition changed.
+func (d *debounce) observe(raw bool, now time.Time, changed bool, delay time.Duration) bool {
 	if raw == d.up {
 		d.pending = false
 		return false
 	}
-	delay := term
-	if raw {
-		delay = fork
-	}
-	if !d.pending {
-		d.pending, d.deadline = true, now.Add(delay)
+	if dl := now.Add(delay); !d.pending || changed && dl.Before(d.deadline) {
+		d.pending, d.deadline = true, dl
 	}
 	if now.Before(d.deadline) {
 		return false
 	}
 	d.up, d.pending = raw, false
 	return true
+}
+
+// changeDelay classifies what changed a tracker's matching set from prev
+// to cur (pid -> parent pid); alive are all pids of the scan. Only forks
+// (new pids whose parent matched) wait fork_delay, only exits (pids gone
+// from /proc) wait terminate_delay; anything else is immediate. changed
+// is false when the set is the same.
+func changeDelay(tp *parser.TrackProcess, prev, cur map[int]int, alive map[int]bool) (delay time.Duration, changed bool) {
+	forks, exits, other := 0, 0, 0
+	for pid, ppid := range cur {
+		if _, ok := prev[pid]; ok {
+			continue
+		}
+		_, parentPrev := prev[ppid]
+		_, parentCur := cur[ppid]
+		if parentPrev || parentCur {
+			forks++
+		} else {
+			other++
+		}
+	}
+	for pid := range prev {
+		if _, ok := cur[pid]; ok {
+			continue
+		}
+		if alive[pid] {
+			other++
+		} else {
+			exits++
+		}
+	}
+	switch {
+	case other > 0 || forks > 0 && exits > 0:
+		return 0, true
+	case forks > 0:
+		return tp.ForkDelay, true
+	case exits > 0:
+		return tp.TerminateDelay, true
+	}
+	return 0, false
 }
 
 // scanProcs reads every process under root (normally /proc). cmdline is
@@ -139,7 +182,8 @@ func scanProcs(root string, needCmdline bool) []procInfo {
 	var out []procInfo
 	for _, e := range ents {
 		name := e.Name()
-		if !e.IsDir() || name[0] < '1' || name[0] > '9' {
+		pid, err := strconv.Atoi(name)
+		if !e.IsDir() || err != nil || pid <= 0 {
 			continue
 		}
 		stat, err := os.ReadFile(filepath.Join(root, name, "stat"))
@@ -150,6 +194,7 @@ func scanProcs(root string, needCmdline bool) []procInfo {
 		if !ok {
 			continue
 		}
+		p.pid = pid
 		if needCmdline {
 			p.cmdline, _ = os.ReadFile(filepath.Join(root, name, "cmdline"))
 		}
@@ -158,15 +203,24 @@ func scanProcs(root string, needCmdline bool) []procInfo {
 	return out
 }
 
-// parseStat takes comm and the zombie state from /proc/PID/stat:
-// "PID (COMM) S ...". comm may contain ')' so the last one ends it.
+// parseStat takes comm, the zombie state and the parent pid from
+// /proc/PID/stat: "PID (COMM) S PPID ...". comm may contain ')' so the
+// last one ends it.
 func parseStat(b []byte) (procInfo, bool) {
 	s := string(b)
 	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
 	if open < 0 || end < open || end+2 >= len(s) {
 		return procInfo{}, false
 	}
-	return procInfo{comm: s[open+1 : end], zombie: s[end+2] == 'Z'}, true
+	f := strings.Fields(s[end+1:])
+	if len(f) < 2 {
+		return procInfo{}, false
+	}
+	ppid, err := strconv.Atoi(f[1])
+	if err != nil {
+		return procInfo{}, false
+	}
+	return procInfo{comm: s[open+1 : end], zombie: f[0] == "Z", ppid: ppid}, true
 }
 
 // procWatcher scans /proc and reports quorum changes of the tracked
@@ -176,28 +230,45 @@ type procWatcher struct {
 	tps      []*parser.TrackProcess
 	interval time.Duration
 	state    map[string]*debounce
+	last     map[string]map[int]int // tracker -> matching pid -> parent pid
 	quit     chan struct{}
 	done     chan struct{}
 }
 
 func newProcWatcher(root string, tps []*parser.TrackProcess, interval time.Duration) *procWatcher {
 	return &procWatcher{root: root, tps: tps, interval: interval, state: map[string]*debounce{},
-		quit: make(chan struct{}), done: make(chan struct{})}
+		last: map[string]map[int]int{}, quit: make(chan struct{}), done: make(chan struct{})}
 }
 
-// counts counts the matching processes of every tracked process.
-func (w *procWatcher) counts() map[string]int {
+// scan returns the matching processes of every tracker and every live pid.
+func (w *procWatcher) scan() (match map[string]map[int]int, alive map[int]bool) {
 	need := false
 	for _, tp := range w.tps {
 		need = need || fullCommand(tp)
 	}
-	out := map[string]int{}
+	match, alive = map[string]map[int]int{}, map[int]bool{}
+	for _, tp := range w.tps {
+		match[tp.Name] = map[int]int{}
+	}
 	for _, p := range scanProcs(w.root, need) {
+		if !p.zombie { // a zombie has exited: keepalived saw its exit event
+			alive[p.pid] = true
+		}
 		for _, tp := range w.tps {
 			if processMatches(tp, p) {
-				out[tp.Name]++
+				match[tp.Name][p.pid] = p.ppid
 			}
 		}
+	}
+	return match, alive
+}
+
+// counts counts the matching processes of every tracker.
+func (w *procWatcher) counts() map[string]int {
+	match, _ := w.scan()
+	out := map[string]int{}
+	for name, m := range match {
+		out[name] = len(m)
 	}
 	return out
 }
@@ -205,11 +276,12 @@ func (w *procWatcher) counts() map[string]int {
 // initial scans once and takes the result without delays, as keepalived
 // does at start.
 func (w *procWatcher) initial() map[string]bool {
-	n := w.counts()
+	match, _ := w.scan()
 	out := map[string]bool{}
 	for _, tp := range w.tps {
-		up := quorumUp(tp, n[tp.Name])
+		up := quorumUp(tp, len(match[tp.Name]))
 		w.state[tp.Name] = &debounce{up: up}
+		w.last[tp.Name] = match[tp.Name]
 		out[tp.Name] = up
 	}
 	return out
@@ -225,10 +297,14 @@ func (w *procWatcher) run(events chan<- procEvent) {
 			return
 		case <-t.C:
 		}
-		n, now := w.counts(), time.Now()
+		match, alive := w.scan()
+		now := time.Now()
 		for _, tp := range w.tps {
+			cur := match[tp.Name]
+			delay, changed := changeDelay(tp, w.last[tp.Name], cur, alive)
+			w.last[tp.Name] = cur
 			d := w.state[tp.Name]
-			if !d.observe(quorumUp(tp, n[tp.Name]), now, tp.ForkDelay, tp.TerminateDelay) {
+			if !d.observe(quorumUp(tp, len(cur)), now, changed, delay) {
 				continue
 			}
 			select {

@@ -68,38 +68,77 @@ func TestQuorumUp(t *testing.T) {
 func TestDebounce(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	type step struct {
-		ms      int
+		at      int
 		raw     bool
+		change  bool // the set of processes changed in this scan
+		delay   time.Duration
 		changed bool
 		up      bool
 	}
 	tests := []struct {
-		name       string
-		fork, term time.Duration
-		start      bool
-		steps      []step
+		name  string
+		start bool
+		steps []step
 	}{
-		{"no delays follow at once", 0, 0, false, []step{
-			{0, true, true, true}, {10, true, false, true}, {20, false, true, false},
+		{"no delay follows at once", false, []step{
+			{0, true, true, 0, true, true}, {10, true, false, 0, false, true}, {20, false, true, 0, true, false},
 		}},
-		{"fork delay", 100 * time.Millisecond, 0, false, []step{
-			{0, true, false, false}, {50, true, false, false}, {100, true, true, true}, {110, false, true, false},
+		{"delayed gain", false, []step{
+			{0, true, true, ms(100), false, false}, {50, true, false, 0, false, false}, {100, true, false, 0, true, true},
+			{110, false, true, 0, true, false},
 		}},
-		{"gain reverted within fork delay is never reported", 100 * time.Millisecond, 0, false, []step{
-			{0, true, false, false}, {50, false, false, false}, {120, true, false, false}, {219, true, false, false}, {220, true, true, true},
+		{"a gain reverted within its delay is never reported", false, []step{
+			{0, true, true, ms(100), false, false}, {50, false, true, 0, false, false}, {120, true, true, ms(100), false, false},
+			{219, true, false, 0, false, false}, {220, true, false, 0, true, true},
 		}},
-		{"terminate delay", 0, 200 * time.Millisecond, true, []step{
-			{0, false, false, true}, {150, true, false, true}, {300, false, false, true}, {499, false, false, true}, {500, false, true, false},
+		{"delayed loss", true, []step{
+			{0, false, true, ms(200), false, true}, {150, true, true, 0, false, true}, {300, false, true, ms(200), false, true},
+			{499, false, false, 0, false, true}, {500, false, false, 0, true, false},
+		}},
+		{"an immediate cause ends a pending delay", true, []step{
+			{0, false, true, ms(200), false, true}, {50, false, true, 0, true, false},
 		}},
 	}
 	for _, tc := range tests {
 		d := debounce{up: tc.start}
 		for i, s := range tc.steps {
-			changed := d.observe(s.raw, at(s.ms), tc.fork, tc.term)
+			changed := d.observe(s.raw, at(s.at), s.change, s.delay)
 			if changed != s.changed || d.up != s.up {
-				t.Errorf("%s step %d (t=%dms raw=%v): changed=%v up=%v, want %v %v", tc.name, i, s.ms, s.raw, changed, d.up, s.changed, s.up)
+				t.Errorf("%s step %d (t=%dms raw=%v): changed=%v up=%v, want %v %v", tc.name, i, s.at, s.raw, changed, d.up, s.changed, s.up)
 			}
+		}
+	}
+}
+
+func TestChangeDelay(t *testing.T) {
+	tp := &parser.TrackProcess{ForkDelay: time.Second, TerminateDelay: 2 * time.Second}
+	alive := func(pids ...int) map[int]bool {
+		m := map[int]bool{}
+		for _, p := range pids {
+			m[p] = true
+		}
+		return m
+	}
+	tests := []struct {
+		name      string
+		prev, cur map[int]int
+		alive     map[int]bool
+		want      time.Duration
+	}{
+		{"nothing changed", map[int]int{10: 1}, map[int]int{10: 1}, alive(10), 0},
+		{"fork of a tracked process", map[int]int{10: 1}, map[int]int{10: 1, 11: 10}, alive(10, 11), time.Second},
+		{"fork of a fork in one scan", map[int]int{10: 1}, map[int]int{10: 1, 11: 10, 12: 11}, alive(10, 11, 12), time.Second},
+		{"exec of a new program", map[int]int{}, map[int]int{20: 5}, alive(5, 20), 0},
+		{"exit", map[int]int{10: 1, 11: 10}, map[int]int{10: 1}, alive(10), 2 * time.Second},
+		{"exec away (pid still there, no longer matching)", map[int]int{10: 1}, map[int]int{}, alive(10), 0},
+		{"fork and exit together", map[int]int{10: 1, 11: 10}, map[int]int{10: 1, 12: 10}, alive(10, 12), 0},
+	}
+	for _, tc := range tests {
+		got, changed := changeDelay(tp, tc.prev, tc.cur, tc.alive)
+		if got != tc.want || changed != (tc.name != "nothing changed") {
+			t.Errorf("%s: delay %v changed %v, want %v", tc.name, got, changed, tc.want)
 		}
 	}
 }
@@ -110,11 +149,13 @@ func TestParseStat(t *testing.T) {
 		want procInfo
 		ok   bool
 	}{
-		{"123 (krb5kdc) S 1 123 123 0", procInfo{comm: "krb5kdc"}, true},
-		{"7 (a) b) Z 1", procInfo{comm: "a) b", zombie: true}, true},
-		{"7 () R 1", procInfo{comm: ""}, true},
+		{"123 (krb5kdc) S 1 123 123 0", procInfo{comm: "krb5kdc", ppid: 1}, true},
+		{"7 (a) b) Z 1 7", procInfo{comm: "a) b", zombie: true, ppid: 1}, true},
+		{"7 () R 99 1", procInfo{comm: "", ppid: 99}, true},
 		{"garbage", procInfo{}, false},
 		{"1 (x)", procInfo{}, false},
+		{"1 (x) S", procInfo{}, false},
+		{"1 (x) S y", procInfo{}, false},
 	}
 	for _, tc := range tests {
 		got, ok := parseStat([]byte(tc.in))
@@ -141,9 +182,9 @@ func fakeProc(t *testing.T, root string, pid, stat string, argv ...string) {
 
 func TestProcWatcher(t *testing.T) {
 	root := t.TempDir()
-	fakeProc(t, root, "10", "10 (krb5kdc) S 1", "/usr/sbin/krb5kdc", "-n")
-	fakeProc(t, root, "11", "11 (krb5kdc) Z 1")
-	fakeProc(t, root, "12", "12 (sleep) S 1", "/bin/sleep", "100")
+	fakeProc(t, root, "10", "10 (krb5kdc) S 1 10", "/usr/sbin/krb5kdc", "-n")
+	fakeProc(t, root, "11", "11 (krb5kdc) Z 1 11")
+	fakeProc(t, root, "12", "12 (sleep) S 1 12", "/bin/sleep", "100")
 	if err := os.MkdirAll(filepath.Join(root, "self"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +209,7 @@ func TestProcWatcher(t *testing.T) {
 		}
 		return procEvent{}
 	}
-	fakeProc(t, root, "13", "13 (krb5kdc) R 1", "krb5kdc")
+	fakeProc(t, root, "13", "13 (krb5kdc) R 1 13", "krb5kdc")
 	if diff := cmp.Diff(procEvent{"two", true}, next()); diff != "" {
 		t.Errorf("second kdc (-want +got):\n%s", diff)
 	}
