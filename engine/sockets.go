@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/vrrp"
@@ -35,11 +36,19 @@ type socket struct {
 	done        chan struct{}
 }
 
+// addressWait bounds how long an instance waits at start for its
+// interface to have an address to send from: a link that just came up
+// has its IPv6 link-local address in duplicate address detection for
+// about a second.
+const addressWait = 5 * time.Second
+
 func openSocket(k sockKey) (*socket, error) {
-	conn, err := netif.Listen(netif.Config{
-		Ifname: k.ifname, Family: k.family, Group: k.group,
-		UnicastSrc: k.src, Unicast: k.unicast,
-	})
+	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast}
+	conn, err := netif.Listen(cfg)
+	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		conn, err = netif.Listen(cfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open vrrp socket on %s: %w", k.ifname, err)
 	}

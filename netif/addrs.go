@@ -138,6 +138,11 @@ func familyConst(ip netip.Addr) int {
 	return netlink.FAMILY_V6
 }
 
+// ErrNoAddress means an interface has no address to send from yet: no
+// primary IPv4 address, or an IPv6 link-local address still in duplicate
+// address detection.
+var ErrNoAddress = errors.New("no usable address")
+
 // Primary returns the address keepalived would send from on ifname: the
 // first primary (non-secondary) IPv4 address for family 4, the first
 // usable link-local address for family 6.
@@ -161,7 +166,7 @@ func primaryAddr(h *netlink.Handle, ifname string, family int) (netip.Addr, erro
 	if ip, ok := pickPrimary(list, family); ok {
 		return ip, nil
 	}
-	return netip.Addr{}, fmt.Errorf("find primary address of %s: no usable ipv%d address", ifname, family)
+	return netip.Addr{}, fmt.Errorf("find primary address of %s: ipv%d: %w", ifname, family, ErrNoAddress)
 }
 
 // pickPrimary chooses the source address from a kernel address dump.
