@@ -15,11 +15,16 @@ import (
 // matching processes is within quorum..quorum_max.
 //
 // keepalived follows forks, execs and exits through the netlink proc
-// connector. goalived scans /proc every procInterval instead: the same
-// counts without a kernel-event subscription that needs CAP_NET_ADMIN in
-// the initial user namespace and can overflow. The cost is latency (a
-// change is seen within procInterval) and that a process living shorter
-// than procInterval may be missed. Matching is keepalived's read_procs():
+// connector, which the kernel serves only in the initial network
+// namespace (keepalived 2.2.7 in a container or test namespace logs
+// "Failed to set/clear process event listen - errno 111" and never sees
+// its processes). goalived scans /proc every procInterval instead: the
+// same counts, anywhere, without a kernel-event subscription that can
+// overflow. The cost is latency (a change is seen within procInterval),
+// a process living shorter than procInterval may be missed, and the
+// cause of a change (fork, exec, exit; it picks the delay, see debounce)
+// is inferred from pids and parent pids between scans. Matching is
+// keepalived's read_procs():
 //
 //   - without parameters and without full_command, /proc/PID/stat's comm
 //     (at most 15 bytes) must equal the configured name exactly;
