@@ -108,6 +108,7 @@ func (e *Engine) start() error {
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
+	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
 	e.track = newTracking(e, e.cfg, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
@@ -195,6 +196,11 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.cfg.Global.LogUnknownVRIDs {
+		s.onUnknown = func(ifname string, vrid uint8, src netip.Addr) {
+			e.log.Info("advert for an unconfigured VRID (logged once per VRID)", "interface", ifname, "vrid", vrid, "from", src)
+		}
+	}
 	e.sockets[k] = s
 	return s, nil
 }
@@ -238,6 +244,10 @@ func (e *Engine) Close() error {
 		if e.addrs != nil {
 			errs = append(errs, e.stopStatic())
 			e.addrs.Close()
+		}
+		if e.cmds != nil {
+			g := e.cfg.Global
+			e.runGlobalScript("shutdown_script", g.ShutdownScript, g.ShutdownScriptTimeout)
 		}
 	})
 	return errors.Join(errs...)

@@ -32,8 +32,12 @@ type socket struct {
 	vrids map[uint8]*vrrp.Instance
 
 	unknownVRID atomic.Uint64
-	readOnce    sync.Once
-	done        chan struct{}
+	// onUnknown, if set, hears of each VRID nobody here is configured for
+	// (log_unknown_vrids); it is called once per VRID.
+	onUnknown func(ifname string, vrid uint8, src netip.Addr)
+	seen      map[uint8]bool // VRIDs reported to onUnknown; reader goroutine only
+	readOnce  sync.Once
+	done      chan struct{}
 }
 
 // addressWait bounds how long an instance waits at start for its
@@ -91,7 +95,7 @@ func (s *socket) read() {
 		}
 		in := s.lookup(p.Payload[1])
 		if in == nil {
-			s.unknownVRID.Add(1)
+			s.unknown(p.Payload[1], p.Src)
 			continue
 		}
 		in.Deliver(vrrp.Packet{
@@ -99,6 +103,18 @@ func (s *socket) read() {
 			Src:     p.Src, Dst: p.Dst, TTL: int(p.TTL),
 		})
 	}
+}
+
+func (s *socket) unknown(vrid uint8, src netip.Addr) {
+	s.unknownVRID.Add(1)
+	if s.onUnknown == nil || s.seen[vrid] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[uint8]bool{}
+	}
+	s.seen[vrid] = true
+	s.onUnknown(s.conn.Config().Ifname, vrid, src)
 }
 
 func (s *socket) close() error {

@@ -40,7 +40,8 @@ type notYetEntry struct {
 // rules that no_accept needs, so every instance already behaves as
 // accept); default_interface, which the parser resolves into the Dev of
 // static addresses and of the VIPs of an instance without interface; and,
-// implemented by the engine, virtual_routes/virtual_rules,
+// implemented by the engine, startup_script/shutdown_script (and their
+// timeouts), log_unknown_vrids, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -61,11 +62,6 @@ var notYet = []notYetEntry{
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "umask"},
 	{block: "global_defs", keyword: "vrrp_startup_delay", field: "StartupDelay"},
-	{block: "global_defs", keyword: "startup_script", field: "StartupScript"},
-	{block: "global_defs", keyword: "startup_script_timeout", field: "StartupScriptTimeout"},
-	{block: "global_defs", keyword: "shutdown_script", field: "ShutdownScript"},
-	{block: "global_defs", keyword: "shutdown_script_timeout", field: "ShutdownScriptTimeout"},
-	{block: "global_defs", keyword: "log_unknown_vrids", field: "LogUnknownVRIDs"},
 	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
 	{block: "global_defs", keyword: "disable_local_igmp", field: "DisableLocalIGMP"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
