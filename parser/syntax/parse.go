@@ -1,11 +1,9 @@
 package syntax
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -44,15 +42,17 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 	toks, table, diags := tokenStream(p.out, true)
 	p.diags.merge(diags)
 	f := &File{}
-	gs, err := parseChunks(topLevelChunks(toks, chunkTokens))
-	if err != nil {
-		// The grammar accepts every token sequence; reaching here is a
-		// bug, reported rather than panicking.
-		p.diag(Pos{}, Fatal, "", "internal parser error: %v", err)
-		return f, p.diags.sorted()
-	}
+	chunks := topLevelChunks(toks, chunkTokens)
+	parsed := parseChunks(chunks)
 	c := newConverter(p.out, table)
-	for _, g := range gs {
+	for i := range chunks {
+		g, err := parsed.get(i)
+		if err != nil {
+			// The grammar accepts every token sequence; reaching here
+			// is a bug, reported rather than panicking.
+			p.diag(Pos{}, Fatal, "", "internal parser error: %v", err)
+			return f, p.diags.sorted()
+		}
 		c.top(g)
 	}
 	f.Stmts = c.topStmts()
@@ -60,22 +60,38 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 	return f, p.diags.sorted()
 }
 
+// parsedChunks are the grammar's results for the pieces of a stream, as
+// the workers of parseChunks produce them.
+type parsedChunks struct {
+	files []*gFile
+	errs  []error
+	done  []chan struct{} // closed when the piece is parsed
+}
+
 // parseChunks parses the pieces of the stream on up to GOMAXPROCS
-// goroutines; the results are in the pieces' order.
-func parseChunks(chunks [][]lexer.Token) ([]*gFile, error) {
-	out := make([]*gFile, len(chunks))
-	errs := make([]error, len(chunks))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
-				out[i], errs[i] = grammar.ParseFromLexer(peeking(chunks[i]))
-			}
-		})
+// goroutines, so that the caller can convert the first pieces while the
+// others are parsed. Every piece is parsed whatever the caller does.
+func parseChunks(chunks [][]lexer.Token) *parsedChunks {
+	r := &parsedChunks{files: make([]*gFile, len(chunks)), errs: make([]error, len(chunks)), done: make([]chan struct{}, len(chunks))}
+	for i := range r.done {
+		r.done[i] = make(chan struct{})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		go func() {
+			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+				r.files[i], r.errs[i] = grammar.ParseFromLexer(peeking(chunks[i]))
+				close(r.done[i])
+			}
+		}()
+	}
+	return r
+}
+
+// get waits for piece i.
+func (r *parsedChunks) get(i int) (*gFile, error) {
+	<-r.done[i]
+	return r.files[i], r.errs[i]
 }
 
 // topLevelChunks cuts toks after top-level items, into pieces of at least
