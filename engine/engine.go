@@ -184,8 +184,9 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 		k.src = pin.McastSrcIP
 	}
 	if k.unicast {
-		k.group = netip.Addr{}
+		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL
 	}
+	k.rcvBuf = pin.KernelRxBufSize
 	if s, ok := e.sockets[k]; ok {
 		if s.lookup(uint8(pin.VRID)) != nil {
 			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, pin.Interface)

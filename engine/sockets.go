@@ -21,6 +21,8 @@ type sockKey struct {
 	unicast bool
 	src     netip.Addr // configured source; zero means the interface's
 	group   netip.Addr
+	ttl     int // unicast_ttl (unicast only)
+	rcvBuf  int // kernel_rx_buf_size
 }
 
 // socket is a raw VRRP socket and the instances that receive on it,
@@ -47,7 +49,8 @@ type socket struct {
 const addressWait = 5 * time.Second
 
 func openSocket(k sockKey) (*socket, error) {
-	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast}
+	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
+		UnicastTTL: k.ttl, RcvBuf: k.rcvBuf}
 	conn, err := netif.Listen(cfg)
 	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)

@@ -37,6 +37,13 @@ type Config struct {
 	// Unicast selects unicast mode: no group membership, receive only
 	// packets addressed to the source address.
 	Unicast bool
+	// UnicastTTL is the TTL / hop limit of unicast adverts (unicast_ttl):
+	// 0 means 255; -1 means the kernel's default hop limit, which is what
+	// keepalived sends over IPv6 unicast without unicast_ttl. Multicast
+	// adverts always go with 255 (RFC 5798 5.1.1.3).
+	UnicastTTL int
+	// RcvBuf sets SO_RCVBUF when positive (kernel_rx_buf_size).
+	RcvBuf int
 	// Proto is the IP protocol, default ProtoVRRP. With ProtoAH the
 	// caller must build the AH header itself (IPv4 only).
 	Proto int
@@ -83,6 +90,12 @@ func (c Config) normalize() (Config, error) {
 			return c, fmt.Errorf("%w: source %v is not an ipv%d unicast address (%s)", errConfig, c.UnicastSrc, c.Family, c.Ifname)
 		}
 		c.UnicastSrc = c.UnicastSrc.WithZone("")
+	}
+	if c.UnicastTTL < -1 || c.UnicastTTL > 255 {
+		return c, fmt.Errorf("%w: unicast ttl %d out of range", errConfig, c.UnicastTTL)
+	}
+	if c.RcvBuf < 0 {
+		return c, fmt.Errorf("%w: negative receive buffer", errConfig)
 	}
 	return c, nil
 }

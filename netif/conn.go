@@ -194,7 +194,7 @@ func (c *Conn) WritePacket(payload []byte, dst netip.Addr) error {
 
 func (c *Conn) write4(payload []byte, dst netip.Addr) error {
 	pkt, err := marshalIPv4(ipv4Header{
-		TOS: vrrpTOS, ID: uint16(c.ipID.Add(1)), TTL: vrrpTTL,
+		TOS: vrrpTOS, ID: uint16(c.ipID.Add(1)), TTL: c.ttlFor(dst),
 		Protocol: uint8(c.cfg.Proto), Src: c.src, Dst: dst,
 	}, payload)
 	if err != nil {
@@ -223,4 +223,12 @@ func (c *Conn) write(send func(fd int) error) error {
 		return err
 	}
 	return serr
+}
+
+// ttlFor is 255 towards the multicast group, unicast_ttl towards peers.
+func (c *Conn) ttlFor(dst netip.Addr) uint8 {
+	if dst.IsMulticast() {
+		return vrrpTTL
+	}
+	return c.cfg.unicastTTL4()
 }

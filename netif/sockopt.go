@@ -57,6 +57,7 @@ func openIPv4(cfg Config, ifindex int, src netip.Addr) (int, error) {
 		intOpt("IP_TOS", unix.IPPROTO_IP, unix.IP_TOS, vrrpTOS),
 		intOpt("IP_PKTINFO", unix.IPPROTO_IP, unix.IP_PKTINFO, 1),
 	}
+	opts = append(opts, rcvBufOpt(cfg)...)
 	var bindAddr [4]byte
 	if cfg.Unicast {
 		opts = append(opts, intOpt("IP_FREEBIND", unix.IPPROTO_IP, unix.IP_FREEBIND, 1))
@@ -101,11 +102,12 @@ func openIPv6(cfg Config, ifindex int, src netip.Addr) (int, error) {
 		intOpt("IPV6_MULTICAST_IF", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, ifindex),
 		intOpt("IPV6_MULTICAST_LOOP", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_LOOP, 0),
 		intOpt("IPV6_MULTICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, vrrpTTL),
-		intOpt("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, vrrpTTL),
+		intOpt("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, cfg.unicastHops()),
 		intOpt("IPV6_TCLASS", unix.IPPROTO_IPV6, unix.IPV6_TCLASS, vrrpTOS),
 		intOpt("IPV6_RECVHOPLIMIT", unix.IPPROTO_IPV6, unix.IPV6_RECVHOPLIMIT, 1),
 		intOpt("IPV6_RECVPKTINFO", unix.IPPROTO_IPV6, unix.IPV6_RECVPKTINFO, 1),
 	}
+	opts = append(opts, rcvBufOpt(cfg)...)
 	bind := &unix.SockaddrInet6{ZoneId: uint32(ifindex)}
 	if cfg.Unicast {
 		opts = append(opts, intOpt("IPV6_FREEBIND", unix.IPPROTO_IPV6, ipv6Freebind, 1))
@@ -183,4 +185,36 @@ func pktinfo6(src netip.Addr, ifindex int) []byte {
 	copy(data[0:16], a[:])
 	binary.NativeEndian.PutUint32(data[16:20], uint32(ifindex))
 	return b
+}
+
+// rcvBufOpt is SO_RCVBUF for kernel_rx_buf_size, when configured.
+func rcvBufOpt(cfg Config) []sockopt {
+	if cfg.RcvBuf <= 0 {
+		return nil
+	}
+	return []sockopt{intOpt("SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF, cfg.RcvBuf)}
+}
+
+// unicastHops is the IPV6_UNICAST_HOPS value: -1 asks the kernel for its
+// default.
+func (c Config) unicastHops() int {
+	switch {
+	case !c.Unicast, c.UnicastTTL == 0:
+		return vrrpTTL
+	case c.UnicastTTL < 0:
+		return -1
+	}
+	return c.UnicastTTL
+}
+
+// unicastTTL4 is the TTL written in IPv4 unicast adverts; the header is
+// ours (IP_HDRINCL), so "kernel default" means the usual 64.
+func (c Config) unicastTTL4() uint8 {
+	switch {
+	case !c.Unicast, c.UnicastTTL == 0:
+		return vrrpTTL
+	case c.UnicastTTL < 0:
+		return 64
+	}
+	return uint8(c.UnicastTTL)
 }

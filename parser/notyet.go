@@ -41,7 +41,7 @@ type notYetEntry struct {
 // accept); default_interface, which the parser resolves into the Dev of
 // static addresses and of the VIPs of an instance without interface; and,
 // implemented by the engine, startup_script/shutdown_script (and their
-// timeouts), log_unknown_vrids, virtual_routes/virtual_rules,
+// timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -49,7 +49,6 @@ var notYet = []notYetEntry{
 	// routes and rules are installed, their track_group option unused.
 	{block: "top level", keyword: "track_group"},
 	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
-	{block: "vrrp_instance", keyword: "unicast_ttl", field: "UnicastTTL"},
 	{block: "vrrp_instance", keyword: "unicast_fault_no_peer", field: "UnicastFaultNoPeer"},
 	// The receive side accepts both checksums whatever is written; what
 	// is not applied is the checksum that is sent.
@@ -57,7 +56,6 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "track_src_ip", field: "TrackSrcIP"},
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "promote_secondaries", field: "PromoteSecondaries"},
-	{block: "vrrp_instance", keyword: "kernel_rx_buf_size", field: "KernelRxBufSize"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "umask"},

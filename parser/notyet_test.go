@@ -19,13 +19,11 @@ var notYetCases = []struct {
 }{
 	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
 	{"auth_type", instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"), "auth_type: auth_type AH is not supported by goalived yet, ignored"},
-	{"unicast_ttl", instanceConf("unicast_ttl 10\nunicast_peer {\n 192.0.2.2\n}"), ""},
 	{"unicast_fault_no_peer", instanceConf("unicast_fault_no_peer"), ""},
 	{"old_unicast_checksum", instanceConf("old_unicast_checksum never\nunicast_peer {\n 192.0.2.2\n}"), ""},
 	{"track_src_ip", instanceConf("track_src_ip"), ""},
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"promote_secondaries", instanceConf("promote_secondaries"), ""},
-	{"kernel_rx_buf_size", instanceConf("kernel_rx_buf_size 65536"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
 	{"umask", "global_defs {\n umask 0077\n}\n", ""},
