@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # keepalived is only a reference for the interop tests: never let the
 # package's own service run on the test machine.
-systemctl disable --now keepalived >/dev/null 2>&1 || true
+systemctl disable --now keepalived krb5-kdc krb5-admin-server >/dev/null 2>&1 || true
 
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
 # Root tests fail instead of skipping when this is set (CI proves them).
