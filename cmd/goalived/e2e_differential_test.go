@@ -126,7 +126,7 @@ func TestIntegrationPreemptDelay(t *testing.T) {
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	const delay = 2 * time.Second
-	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}, {goalivedKind, goalivedKind}} {
+	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}} {
 		t.Run(kinds[0]+"-delayed/"+kinds[1]+"-master", func(t *testing.T) {
 			base := vrrpConf{State: "BACKUP", VRID: 181 + k, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.23" + string(rune('6'+k))}
 			confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})

@@ -34,9 +34,7 @@ import (
 // label 0).
 func TestIntegrationAnnouncementsMatchKeepalived(t *testing.T) {
 	keepalivedBinary(t)
-	if _, err := lookTcpdump(); err != nil {
-		t.Skipf("skipping: tcpdump is not installed: %v", err)
-	}
+	tcpdumpBinary(t)
 	l := newTestlab(t, 1)
 	extra := []string{"garp_master_repeat 3", "garp_master_delay 1", "garp_master_refresh 2", "garp_master_refresh_repeat 2"}
 	for _, tc := range []struct {
@@ -135,7 +133,7 @@ func (l *testlab) captureAnnouncements(t *testing.T, kind string, c vrrpConf, fi
 	t.Helper()
 	var out []capturedFrame
 	t.Run(kind, func(t *testing.T) {
-		bin, _ := lookTcpdump()
+		bin := tcpdumpBinary(t)
 		args := append([]string{"-i", "eth0", "-l", "-n", "-e", "-vv", "--immediate-mode"}, filter...)
 		dump := l.Start(l.client(), bin, args...)
 		waitFor(t, 5*time.Second, func() bool { return strings.Contains(dump.Output(), "listening on") },

@@ -14,13 +14,15 @@ type interopCase struct {
 	unicast bool
 }
 
+// VRRPv2 unicast is left to TestIntegrationAdvertsMatchKeepalived (its
+// adverts are byte-identical to keepalived's) to keep the runtime down:
+// each v2 case here costs about 18 s.
 var interopCases = []interopCase{
 	// The user's configuration shape (seed-example.md).
 	{"v2-pass", vrrpConf{State: "BACKUP", VRID: 51, AdvertInt: "1", AuthPass: "11111", VIP: "192.0.2.151"}, false},
 	{"v2-noauth", vrrpConf{State: "BACKUP", VRID: 52, AdvertInt: "1", VIP: "192.0.2.152"}, false},
 	{"v3-ipv4", vrrpConf{State: "BACKUP", VRID: 53, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.153"}, false},
 	{"v3-ipv6", vrrpConf{State: "BACKUP", VRID: 54, AdvertInt: "0.2", VIP: "2001:db8::154/64"}, false},
-	{"v2-ipv4-unicast", vrrpConf{State: "BACKUP", VRID: 55, AdvertInt: "1", AuthPass: "s3cret", VIP: "192.0.2.155"}, true},
 	{"v3-ipv4-unicast", vrrpConf{State: "BACKUP", VRID: 56, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.156"}, true},
 	{"v3-ipv6-unicast", vrrpConf{State: "BACKUP", VRID: 57, AdvertInt: "0.2", VIP: "2001:db8::157/64"}, true},
 }
@@ -85,7 +87,12 @@ func interopScenario(t *testing.T, l *testlab, tc interopCase, masterKind, backu
 	l.steadyHolder(t, vip, 1, 2*c.advert(t))
 	l.clientReaches(t, vip, 1)
 
-	// The master's restart preempts the other implementation.
+	// The master's restart preempts the other implementation (VRRPv3
+	// only: at VRRPv2's 1 s adverts this step costs 5 s a case, and
+	// preemption across implementations is the same code path).
+	if c.version(t) == 2 {
+		return
+	}
 	m.run(t)
 	l.waitHolder(t, vip, 0, c.masterDown(t, hiPrio)+startMargin+time.Second)
 	l.steadyHolder(t, vip, 0, 2*c.advert(t))
@@ -134,7 +141,7 @@ func TestIntegrationInteropSeveralVIPs(t *testing.T) {
 		name string
 		base vrrpConf
 	}{
-		{"v2-ipv4", vrrpConf{VRID: 121, AdvertInt: "1", AuthPass: "11111", VIP: "192.0.2.221",
+		{"v3-ipv4", vrrpConf{VRID: 121, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.221",
 			MoreVIPs: []string{"192.0.2.222/24", "192.0.2.223 label eth0:vip", "198.51.100.224/25 dev eth0"}}},
 		{"v3-ipv6", vrrpConf{VRID: 122, AdvertInt: "0.2", VIP: "fe80::122/64",
 			MoreVIPs: []string{"2001:db8::222/64", "2001:db8::223"}}},
