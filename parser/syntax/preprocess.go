@@ -181,6 +181,10 @@ func (p *preprocessor) logical(sp span, depth int) {
 		p.diag(p.curPos(sp.col(0)), Warning, firstWord(sp.text), "expansion nested too deeply - ignoring")
 		return
 	}
+	if plain(sp.text) {
+		p.split(sp, depth) // what the steps below come to for such a line
+		return
+	}
 	var pending []span
 	if sp, keep := p.inner(sp, depth, &pending); keep && sp.text != "" && !p.include(sp) {
 		p.split(sp, depth)
@@ -270,6 +274,16 @@ func (p *preprocessor) split(sp span, depth int) {
 		}
 		sp = rest
 	}
+}
+
+// plain reports whether a line needs none of read_line's inner loop (no
+// @conditional, $definition, ~SEQ/~LST or $substitution) and is no
+// include: most lines, which then go straight to brace splitting.
+func plain(s string) bool {
+	if s == "" || s[0] == '@' || s[0] == '$' || s[0] == '~' {
+		return false
+	}
+	return strings.IndexByte(s, '$') < 0 && !strings.HasPrefix(s, "include")
 }
 
 // residueIsPlain reports whether the residue needs no trip through the
