@@ -51,6 +51,7 @@ type Engine struct {
 	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
 
 	static  *vipOwner  // static_ipaddress, static_routes, static_rules
+	sysctl  *sysctls   // kernel settings changed for the configuration
 	mu      sync.Mutex // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
@@ -105,6 +106,10 @@ func (e *Engine) start() error {
 	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: e.fifos, OnResult: e.notifyResult})
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.sysctl = newSysctls()
+	if err := e.applySysctls(); err != nil {
+		e.log.Warn("kernel settings", "err", err)
+	}
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
@@ -245,6 +250,9 @@ func (e *Engine) Close() error {
 		if e.addrs != nil {
 			errs = append(errs, e.stopStatic())
 			e.addrs.Close()
+		}
+		if e.sysctl != nil {
+			errs = append(errs, e.sysctl.restore())
 		}
 		if e.cmds != nil {
 			g := e.cfg.Global

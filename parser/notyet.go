@@ -41,7 +41,8 @@ type notYetEntry struct {
 // accept); default_interface, which the parser resolves into the Dev of
 // static addresses and of the VIPs of an instance without interface; and,
 // implemented by the engine, startup_script/shutdown_script (and their
-// timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size, virtual_routes/virtual_rules,
+// timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size,
+// promote_secondaries, disable_local_igmp, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -55,13 +56,11 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "old_unicast_checksum", field: "OldUnicastChecksum"},
 	{block: "vrrp_instance", keyword: "track_src_ip", field: "TrackSrcIP"},
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
-	{block: "vrrp_instance", keyword: "promote_secondaries", field: "PromoteSecondaries"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "umask"},
 	{block: "global_defs", keyword: "vrrp_startup_delay", field: "StartupDelay"},
 	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
-	{block: "global_defs", keyword: "disable_local_igmp", field: "DisableLocalIGMP"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_multiplier"},
 	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs"},
