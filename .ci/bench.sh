@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The failover benchmark: goalived vs keepalived 2.2.7 in network
-# namespaces, crash / graceful / check-driven failover at VRRPv2
-# advert_int 1 and VRRPv3 advert_int 0.1, against the RFC bound. Needs
-# root. The markdown table goes to stdout, progress to stderr. Extra
-# arguments go to the benchmark (--quick, --reps N, --scenarios crash,
-# --versions 3, --daemons goalived, --keep).
+# The side-by-side benchmark: goalived vs keepalived 2.2.7 in network
+# namespaces. Default: crash / graceful / check-driven failover at VRRPv2
+# advert_int 1 and VRRPv3 advert_int 0.1, against the RFC bound. Also
+# (--scenarios resources,spurious,configtest): RSS and CPU of 1/50/250
+# instances, spurious transitions of a VRRPv3 0.02 s pair under CPU load,
+# and "-t" time on 10/250/1000-instance configs. Needs root. The markdown
+# tables go to stdout, progress to stderr. Extra arguments go to the
+# benchmark (--quick, --reps N, --scenarios crash, --versions 3,
+# --daemons goalived, --duration 60s, --instances 1,50,250, --keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -59,6 +59,46 @@ func TestIntegrationBench(t *testing.T) {
 		t.Errorf("%d table rows, want 3 (crash advert, crash GARP, graceful advert)", len(res.rows))
 	}
 	writeReport(io.Discard, c, res)
+	checkLongScenarios(t, c.daemons)
+}
+
+// checkLongScenarios runs resources, spurious and configtest at their
+// smallest (3 instances, 2 s windows, one config-test run) and checks
+// that every trial succeeded with plausible values.
+func checkLongScenarios(t *testing.T, daemons []daemon) {
+	c := config{
+		daemons:   daemons,
+		scenarios: []scenario{resources, spurious, configtest},
+		sizes:     []int{3}, spurN: []int{1}, ctSizes: []int{10},
+		ctRuns: 1, duration: 2 * time.Second, longReps: 1, burners: 1,
+	}
+	res, err := runBench(context.Background(), c, testWriter{t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantProcs := map[string]int{"goalived": 1, "keepalived": 2} // keepalived -P: parent and VRRP child
+	if len(res.long.res) != len(daemons) || len(res.long.spur) != len(daemons) || len(res.long.ct) != len(daemons) {
+		t.Fatalf("samples: %d resources, %d spurious, %d configtest; want %d each",
+			len(res.long.res), len(res.long.spur), len(res.long.ct), len(daemons))
+	}
+	for _, s := range res.long.res {
+		med, mx := medianMax(s.RSSKiB)
+		if s.Err != nil || len(s.RSSKiB) != 2 || med < 1024 || mx > 500*1024 || s.Procs != wantProcs[s.Daemon] || s.CPU < 0 {
+			t.Errorf("resources %s: err %v, %d RSS samples (median %d KiB), %d processes, CPU %v s",
+				s.Daemon, s.Err, len(s.RSSKiB), med, s.Procs, s.CPU)
+		}
+	}
+	for _, s := range res.long.spur {
+		if s.Err != nil || s.Samples < 20 {
+			t.Errorf("spurious %s: err %v, %d address samples in 2 s", s.Daemon, s.Err, s.Samples)
+		}
+	}
+	for _, s := range res.long.ct {
+		if s.Err != nil || len(s.Codes) != 1 || s.Codes[0] != 0 {
+			t.Errorf("configtest %s: err %v, exit statuses %v, want [0]", s.Daemon, s.Err, s.Codes)
+		}
+	}
+	writeReport(io.Discard, c, res)
 }
 
 type testWriter struct{ t *testing.T }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,15 @@ type config struct {
 	protos    []protocol
 	reps      int
 	keep      bool
+
+	// resources, spurious and configtest
+	sizes    []int         // resources: instance counts
+	spurN    []int         // spurious: instance counts
+	ctSizes  []int         // configtest: instance counts
+	ctRuns   int           // configtest: runs per size and daemon
+	duration time.Duration // resources, spurious: measurement window
+	longReps int           // resources, spurious: repetitions
+	burners  int           // spurious: busy loops
 }
 
 func parseFlags(args []string) (config, error) {
@@ -46,11 +56,13 @@ func parseFlags(args []string) (config, error) {
 	gl := fs.String("goalived", "", "path of the goalived binary (default: goalived in $PATH)")
 	ka := fs.String("keepalived", "", "path of keepalived 2.2.7 (default: keepalived in $PATH or /usr/sbin)")
 	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived"}, "implementations to measure")
-	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"}, "scenarios: crash, graceful, check")
+	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
+		"scenarios: crash, graceful, check (failover), resources, spurious, configtest")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
 	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
 	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory with every trial's configs and daemon logs")
+	lf := addLongFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -68,6 +80,9 @@ func parseFlags(args []string) (config, error) {
 	if c.reps < 1 || c.reps > 100 {
 		return c, fmt.Errorf("--reps %d: want 1..100", c.reps)
 	}
+	if err := finishLongFlags(fs, &c, lf, *quick); err != nil {
+		return c, err
+	}
 	var err error
 	if c.scenarios, err = parseScenarios(*scen); err != nil {
 		return c, err
@@ -83,10 +98,10 @@ func parseScenarios(names []string) ([]scenario, error) {
 	var out []scenario
 	for _, n := range names {
 		switch s := scenario(n); s {
-		case crash, graceful, check:
+		case crash, graceful, check, resources, spurious, configtest:
 			out = append(out, s)
 		default:
-			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check)", n)
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest)", n)
 		}
 	}
 	if len(out) == 0 {
@@ -180,6 +195,9 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 		if bn.cap != nil {
 			bn.cap.close()
 		}
+		for _, h := range bn.handles {
+			h.Close()
+		}
 		if bn.lab != nil {
 			if cerr := bn.lab.Close(); cerr != nil && err == nil {
 				err = cerr
@@ -191,6 +209,10 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 	}()
 	if bn.dir, err = os.MkdirTemp("", "gl-bench-"); err != nil {
 		return nil, fmt.Errorf("create work directory: %w", err)
+	}
+	if !c.needsLab() {
+		res = newResults()
+		return res, bn.runLong(ctx, c, res, progress)
 	}
 	if bn.lab, err = nslab.New("bench", "a", "b", "obs"); err != nil {
 		return nil, err
@@ -207,7 +229,10 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 	if res != nil {
 		res.retries = bn.retries
 	}
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	return res, bn.runLong(ctx, c, res, progress)
 }
 
 // runAll alternates the daemons trial by trial (and which goes first,
@@ -215,6 +240,9 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 func (bn *bench) runAll(ctx context.Context, c config, progress io.Writer) (*results, error) {
 	res := newResults()
 	for _, s := range c.scenarios {
+		if !s.failover() {
+			continue
+		}
 		for _, p := range c.protos {
 			for rep := 0; rep < c.reps; rep++ {
 				for i := range c.daemons {
@@ -246,6 +274,14 @@ func logTrial(w io.Writer, d daemon, s scenario, p protocol, rep int, smp sample
 }
 
 func writeReport(w io.Writer, c config, res *results) {
+	fmt.Fprintf(w, "Load average (1/5/15 min) at the end of the run: %s; machine: %d CPU(s).\n\n", loadAvg(), runtime.NumCPU())
+	if len(res.rows) > 0 {
+		writeFailover(w, c, res)
+	}
+	writeLong(w, c, res)
+}
+
+func writeFailover(w io.Writer, c config, res *results) {
 	names := make([]string, len(c.daemons))
 	for i, d := range c.daemons {
 		names[i] = d.Name + " (" + d.Bin + ")"

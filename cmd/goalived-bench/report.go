@@ -56,6 +56,7 @@ type results struct {
 	samples map[rowKey]map[string][]time.Duration
 	errors  map[rowKey]map[string]int
 	retries map[string]int // daemon -> trials re-run after a failed start-up
+	long    longResults
 }
 
 func newResults() *results {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"text/template"
+)
+
+// fleetConf is a keepalived.conf with many instances: the resource,
+// spurious-transition and config-test scenarios. Instance i (from 0)
+// goes on interface Ifaces[i%len(Ifaces)] with VRID i/len(Ifaces)+1, so
+// that VRIDs stay unique per interface, and virtual address fleetVIP(i).
+type fleetConf struct {
+	State    string
+	Priority int
+	N        int
+	Proto    protocol
+	Ifaces   []string
+	Script   string // when set: one vrrp_script per instance running it, tracked by the instance
+}
+
+// fleetInst is one rendered instance.
+type fleetInst struct {
+	Name, Iface string
+	VRID        int
+	VIP         netip.Addr
+}
+
+// maxVRID is the largest VRID (RFC 3768 / 5798 5.2.3: 1..255); the
+// benchmark keeps to 250 per interface.
+const maxFleetVRID = 250
+
+// fleetVIP is instance i's virtual address: 198.51.100.1-250, then
+// 192.0.2.1-250, then again from the start (both documentation ranges
+// hold no more; keepalived and goalived accept a repeated address in
+// different instances without a message).
+func fleetVIP(i int) netip.Addr {
+	k := i % (2 * maxFleetVRID)
+	if k < maxFleetVRID {
+		return netip.AddrFrom4([4]byte{198, 51, 100, byte(k + 1)})
+	}
+	return netip.AddrFrom4([4]byte{192, 0, 2, byte(k - maxFleetVRID + 1)})
+}
+
+// instances lists the instances, or fails when an interface would need
+// more than maxFleetVRID VRIDs.
+func (c fleetConf) instances() ([]fleetInst, error) {
+	if len(c.Ifaces) == 0 {
+		return nil, fmt.Errorf("fleet config: no interfaces")
+	}
+	if c.N < 1 || (c.N+len(c.Ifaces)-1)/len(c.Ifaces) > maxFleetVRID {
+		return nil, fmt.Errorf("fleet config: %d instances on %d interface(s): want 1..%d per interface",
+			c.N, len(c.Ifaces), maxFleetVRID)
+	}
+	out := make([]fleetInst, c.N)
+	for i := range out {
+		out[i] = fleetInst{
+			Name:  fmt.Sprintf("VI_%d", i+1),
+			Iface: c.Ifaces[i%len(c.Ifaces)],
+			VRID:  i/len(c.Ifaces) + 1,
+			VIP:   fleetVIP(i),
+		}
+	}
+	return out, nil
+}
+
+var fleetTemplate = template.Must(template.New("fleet").Parse(`global_defs {
+    router_id gl_bench
+{{- if .C.Script}}
+    enable_script_security
+    script_user root
+{{- end}}
+}
+{{range .Insts}}{{if $.C.Script}}
+vrrp_script chk_{{.Name}} {
+    script "{{$.C.Script}}"
+    interval 1
+    fall 2
+    rise 2
+}
+{{end}}
+vrrp_instance {{.Name}} {
+    state {{$.C.State}}
+    interface {{.Iface}}
+    virtual_router_id {{.VRID}}
+    priority {{$.C.Priority}}
+    version {{$.C.Proto.Version}}
+    advert_int {{$.AdvertInt}}
+{{- if eq $.C.Proto.Version 2}}
+    authentication {
+        auth_type PASS
+        auth_pass 11111
+    }
+{{- end}}
+    virtual_ipaddress {
+        {{.VIP}}/32
+    }
+{{- if $.C.Script}}
+    track_script {
+        chk_{{.Name}}
+    }
+{{- end}}
+}
+{{end}}`))
+
+func (c fleetConf) render() (string, error) {
+	insts, err := c.instances()
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	data := struct {
+		C         fleetConf
+		Insts     []fleetInst
+		AdvertInt string
+	}{c, insts, fmt.Sprintf("%g", c.Proto.AdvertInt.Seconds())}
+	if err := fleetTemplate.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("render fleet config: %w", err)
+	}
+	return b.String(), nil
+}

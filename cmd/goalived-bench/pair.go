@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+
+	"github.com/goalived/goalived/netif/nslab"
+)
+
+// pairRun is one daemon on host a and one on host b, each with a fleet
+// config, their output kept line by line with the time it arrived.
+type pairRun struct {
+	pa, pb *nslab.Proc
+	la, lb *lineLog
+	vips   []netip.Addr
+}
+
+// startPair writes both configs into dir, starts a then b, and waits
+// until a holds every virtual address and b none, and still does one
+// check later (b has heard a by then, or it would have taken over).
+func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fleetConf) (*pairRun, error) {
+	insts, err := ca.instances()
+	if err != nil {
+		return nil, err
+	}
+	pr := &pairRun{la: &lineLog{}, lb: &lineLog{}}
+	for _, in := range insts {
+		pr.vips = append(pr.vips, in.VIP)
+	}
+	if pr.pa, err = bn.startFleet(d, filepath.Join(dir, "a"), "a", ca, pr.la); err != nil {
+		return pr, err
+	}
+	bStart := time.Now()
+	if pr.pb, err = bn.startFleet(d, filepath.Join(dir, "b"), "b", cb, pr.lb); err != nil {
+		return pr, err
+	}
+	// a takes over within its own Master_Down_Interval at most.
+	within := ca.Proto.masterDown(ca.Priority) + 10*time.Second
+	if err := bn.waitVIPs(ctx, pr, within); err != nil {
+		return pr, err
+	}
+	// A b that did not hear a would take over after its
+	// Master_Down_Interval: past it, "none on b" means b hears a.
+	if err := sleep(ctx, time.Until(bStart.Add(cb.Proto.masterDown(cb.Priority)+500*time.Millisecond))); err != nil {
+		return pr, err
+	}
+	if na, nb, err := bn.countVIPs(pr.vips); err != nil || na != len(pr.vips) || nb != 0 {
+		return pr, fmt.Errorf("after convergence: a holds %d, b %d of the %d virtual addresses, want all on a (%v)",
+			na, nb, len(pr.vips), err)
+	}
+	return pr, nil
+}
+
+func (bn *bench) startFleet(d daemon, dir, role string, c fleetConf, ll *lineLog) (*nslab.Proc, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	text, err := c.render()
+	if err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(dir, "keepalived.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		return nil, fmt.Errorf("write %s: %w", conf, err)
+	}
+	log, err := os.Create(filepath.Join(dir, "daemon.log"))
+	if err != nil {
+		return nil, fmt.Errorf("create daemon log: %w", err)
+	}
+	argv := d.argv(dir, conf)
+	p, err := bn.lab.Start(role, io.MultiWriter(ll, log), argv[0], argv[1:]...)
+	if err != nil {
+		log.Close()
+		return nil, err
+	}
+	go func() { <-p.Done(); log.Close() }()
+	return p, nil
+}
+
+// waitVIPs polls every 100 ms until a holds all of the pair's addresses
+// and b none.
+func (bn *bench) waitVIPs(ctx context.Context, pr *pairRun, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		na, nb, err := bn.countVIPs(pr.vips)
+		if err == nil && na == len(pr.vips) && nb == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: wait for all %d virtual addresses on a and none on b: a has %d, b %d after %v (%v)",
+				errStartup, len(pr.vips), na, nb, within, err)
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// countVIPs counts how many of vips host a and host b hold.
+func (bn *bench) countVIPs(vips []netip.Addr) (na, nb int, err error) {
+	aa, err := bn.addrs("a")
+	if err != nil {
+		return 0, 0, err
+	}
+	ab, err := bn.addrs("b")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, v := range vips {
+		if aa[v] {
+			na++
+		}
+		if ab[v] {
+			nb++
+		}
+	}
+	return na, nb, nil
+}
+
+// addrs lists the addresses of a host through a netlink socket opened in
+// its namespace once and kept: cheap enough to poll every 10 ms.
+func (bn *bench) addrs(role string) (map[netip.Addr]bool, error) {
+	h, err := bn.handle(role)
+	if err != nil {
+		return nil, err
+	}
+	list, err := h.AddrList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return nil, fmt.Errorf("list addresses of %s: %w", role, err)
+	}
+	out := make(map[netip.Addr]bool, len(list))
+	for _, x := range list {
+		if a, ok := netip.AddrFromSlice(x.IP); ok {
+			out[a.Unmap()] = true
+		}
+	}
+	return out, nil
+}
+
+func (bn *bench) handle(role string) (*netlink.Handle, error) {
+	if h, ok := bn.handles[role]; ok {
+		return h, nil
+	}
+	host, err := bn.lab.Host(role)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := netns.GetFromName(host.Name)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace %s: %w", host.Name, err)
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		return nil, fmt.Errorf("netlink socket in %s: %w", host.Name, err)
+	}
+	if bn.handles == nil {
+		bn.handles = map[string]*netlink.Handle{}
+	}
+	bn.handles[role] = h
+	return h, nil
+}
+
+// stop ends both daemons at once.
+func (pr *pairRun) stop() {
+	var wg sync.WaitGroup
+	for _, p := range []*nslab.Proc{pr.pa, pr.pb} {
+		if p != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); p.Stop() }()
+		}
+	}
+	wg.Wait()
+}
+
+// lineLog keeps a daemon's output as lines stamped on arrival.
+type lineLog struct {
+	mu    sync.Mutex
+	part  []byte
+	lines []stampedLine
+}
+
+type stampedLine struct {
+	At   time.Time
+	Text string
+}
+
+func (l *lineLog) Write(p []byte) (int, error) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.part = append(l.part, p...)
+	for {
+		i := bytes.IndexByte(l.part, '\n')
+		if i < 0 {
+			break
+		}
+		l.lines = append(l.lines, stampedLine{At: now, Text: string(l.part[:i])})
+		l.part = l.part[i+1:]
+	}
+	return len(p), nil
+}
+
+// between returns the lines that arrived in [from, to).
+func (l *lineLog) between(from, to time.Time) []stampedLine {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []stampedLine
+	for _, s := range l.lines {
+		if !s.At.Before(from) && s.At.Before(to) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Transition log lines: goalived's slog text "state change ... to=X",
+// keepalived's "(VI_1) Entering X STATE".
+var (
+	goalivedTransition   = regexp.MustCompile(`msg="state change".* to=([A-Z]+)`)
+	keepalivedTransition = regexp.MustCompile(`Entering ([A-Z]+) STATE`)
+)
+
+// transitionTo reports the state a log line of either daemon says an
+// instance entered.
+func transitionTo(line string) (string, bool) {
+	for _, re := range []*regexp.Regexp{goalivedTransition, keepalivedTransition} {
+		if m := re.FindStringSubmatch(line); m != nil {
+			return m[1], true
+		}
+	}
+	return "", false
+}
+
+// countTransitions counts the transition lines among lines.
+func countTransitions(lines []stampedLine) (n int, examples []string) {
+	for _, l := range lines {
+		if _, ok := transitionTo(l.Text); ok {
+			n++
+			if len(examples) < 3 {
+				examples = append(examples, l.Text)
+			}
+		}
+	}
+	return n, examples
+}
