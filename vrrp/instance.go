@@ -28,6 +28,8 @@ type Instance struct {
 	started  bool
 	closed   bool
 	overruns atomic.Uint64
+	want     atomic.Bool // the machine's WantsMaster, published for the other members' gates
+	owner    bool        // base priority 255 and state MASTER, as configured at creation
 	keepVIPs atomic.Bool // set by CloseKeepVIPs before quit is closed
 
 	mu      sync.Mutex // guards snap and maxLate
@@ -64,6 +66,16 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 		o(in)
 	}
 	in.snap = snapshotOf(m)
+	in.want.Store(m.WantsMaster())
+	in.owner = m.isOwner()
+	if out.Gate != nil {
+		m.SetGate(func(from State) bool {
+			// Publish the wish before asking: two members whose timers
+			// fire together then see at least one of them wanting.
+			in.want.Store(true)
+			return out.Gate.MayBecomeMaster(in.name, from)
+		})
+	}
 	return in, nil
 }
 
@@ -146,12 +158,25 @@ func (in *Instance) SetFault(fault bool) {
 	in.control(FaultCleared{})
 }
 
+// ForceMaster takes a BACKUP to MASTER now, as a sync group member that
+// went MASTER takes the others (see the ForceMaster event).
+func (in *Instance) ForceMaster() { in.control(ForceMaster{}) }
+
+// ForceBackup takes a MASTER to BACKUP now, as a sync group member that
+// left MASTER takes the others (see the ForceBackup event).
+func (in *Instance) ForceBackup() { in.control(ForceBackup{}) }
+
+// WantsMaster reports whether the instance is master or would be if its
+// Gate let it (keepalived's wantstate). It never blocks on the instance.
+func (in *Instance) WantsMaster() bool { return in.want.Load() }
+
 func (in *Instance) control(ev Event) {
 	in.lifeMu.Lock()
 	if !in.started && !in.closed {
 		// Not running yet: the machine is still ours and in INIT, where
 		// these events only record the new value and produce no actions.
 		in.m.Step(in.clock.Now(), ev)
+		in.want.Store(in.m.WantsMaster())
 		in.mu.Lock()
 		in.snap = snapshotOf(in.m)
 		in.mu.Unlock()

@@ -58,6 +58,7 @@ func (in *Instance) step(ev Event) time.Time {
 	for _, a := range r.Actions {
 		in.perform(base, a)
 	}
+	in.want.Store(in.m.WantsMaster())
 	in.mu.Lock()
 	in.snap = snapshotOf(in.m)
 	in.mu.Unlock()
@@ -81,6 +82,10 @@ func (in *Instance) perform(base Report, a Action) {
 	case RxLowerPriority:
 		rep := base
 		rep.Kind, rep.Peer, rep.Priority = ReportRxLowerPriority, a.From, a.Priority
+		in.eff.report(rep)
+	case WantMaster:
+		rep := base
+		rep.Kind = ReportWantMaster
 		in.eff.report(rep)
 	}
 }

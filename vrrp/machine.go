@@ -15,6 +15,8 @@ type Machine struct {
 	prio    uint8 // effective priority
 	fault   bool
 	started bool
+	want    bool             // keepalived's wantstate == MASTER (see machine_sync.go)
+	gate    func(State) bool // nil: never held back
 
 	masterInt  time.Duration // master_adver_int: a v3 backup adopts the master's
 	masterAddr netip.Addr
@@ -38,7 +40,7 @@ func NewMachine(cfg Config) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Machine{cfg: c, prio: c.Priority, masterInt: c.Interval}, nil
+	return &Machine{cfg: c, prio: c.Priority, masterInt: c.Interval, want: c.WantMaster}, nil
 }
 
 // State returns the current state.
@@ -79,6 +81,10 @@ func (m *Machine) Step(now time.Time, ev Event) Result {
 		m.shutdown(e.KeepVIPs, &r)
 	case Reload:
 		m.reload(now, e.cfg, &r)
+	case ForceMaster:
+		m.forceMaster(now, &r)
+	case ForceBackup:
+		m.forceBackup(now, &r)
 	}
 	r.State = m.state
 	r.Deadline = m.deadline()
@@ -95,7 +101,7 @@ func (m *Machine) start(now time.Time, r *Result) {
 	switch {
 	case m.fault:
 		m.transition(StateFault, ReasonFault, r)
-	case m.isOwner():
+	case m.isOwner() && m.mayMaster(StateInit):
 		m.enterMaster(now, ReasonOwner, r)
 	default:
 		m.enterBackup(now, ReasonStart, r)
@@ -142,7 +148,7 @@ func (m *Machine) timer(now time.Time, r *Result) {
 	switch m.state {
 	case StateBackup:
 		if !m.downAt.IsZero() && !now.Before(m.downAt) {
-			m.enterMaster(now, m.downWhy, r)
+			m.downTimer(now, r)
 		}
 	case StateMaster:
 		m.masterTimers(now, r)
@@ -176,6 +182,7 @@ func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
 		return
 	}
 	m.fault = fault
+	m.want = false
 	switch {
 	case fault && (m.state == StateBackup || m.state == StateMaster):
 		if m.state == StateMaster {
@@ -185,7 +192,7 @@ func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
 		m.clearTimers()
 		m.transition(StateFault, ReasonFault, r)
 	case !fault && m.state == StateFault:
-		if m.isOwner() {
+		if m.isOwner() && m.mayMaster(StateFault) {
 			m.enterMaster(now, ReasonFaultCleared, r)
 			return
 		}

@@ -36,6 +36,7 @@ func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
 		m.refreshAt = now.Add(g.MasterDelay + g.MasterRefresh)
 	}
 	m.stats.BecameMaster++
+	m.want = true
 	m.transition(StateMaster, why, r)
 }
 
@@ -107,6 +108,8 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 	}
 	m.masterAddr, m.masterPrio = src, a.Priority
 	m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
+	// Held in BACKUP by a sync group or not, we now have a master.
+	m.want = false
 }
 
 // holdPreempt reports whether preempt_delay still holds back preemption;
@@ -134,6 +137,7 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 			m.send(m.prio, r)
 		}
 		m.leaveMaster(r)
+		m.want = false
 		m.enterBackup(now, ReasonHigherPriority, r)
 		if m.cfg.Version == 3 {
 			m.masterInt = a.Interval

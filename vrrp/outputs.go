@@ -45,6 +45,7 @@ const (
 	ReportDrop                                  // a packet from Peer was dropped; Err is a *DropError
 	ReportError                                 // an output failed; Err says which
 	ReportTimerLate                             // a timer was handled Late after its deadline
+	ReportWantMaster                            // the down timer fired but the Gate held us in BACKUP
 )
 
 func (k ReportKind) String() string {
@@ -61,6 +62,8 @@ func (k ReportKind) String() string {
 		return "error"
 	case ReportTimerLate:
 		return "timer late"
+	case ReportWantMaster:
+		return "want master"
 	}
 	return fmt.Sprintf("report(%d)", uint8(k))
 }
@@ -78,10 +81,23 @@ type Report struct {
 	Late     time.Duration // ReportTimerLate
 }
 
-// Outputs are the instance's effects. Nil members are no-ops.
+// Gate holds a sync group member back from MASTER (keepalived's
+// vrrp_sync_can_goto_master, reference 3.6): it is asked before the
+// instance enters MASTER on its own, from is the state it would leave
+// (INIT for an address owner's start, BACKUP when the down timer fired,
+// FAULT for an owner's recovery). It runs on the instance's timer path
+// and must not block; it may call other instances' WantsMaster. SyncGroup
+// implements it.
+type Gate interface {
+	MayBecomeMaster(instance string, from State) bool
+}
+
+// Outputs are the instance's effects. Nil members are no-ops; a nil Gate
+// never holds the instance back.
 type Outputs struct {
 	Sender    Sender
 	VIPs      VIPs
 	Announcer Announcer
 	Reporter  Reporter
+	Gate      Gate
 }

@@ -54,6 +54,8 @@ const (
 	ReasonDropped                // the packet failed validation
 	ReasonIgnored                // the event means nothing in this state
 	ReasonReload                 // the configuration was reloaded
+	ReasonSyncGroup              // forced by the sync group (ForceMaster, ForceBackup)
+	ReasonSyncHeld               // the down timer fired but the sync group holds us in BACKUP
 	numReasons
 )
 
@@ -61,7 +63,7 @@ var reasonNames = [...]string{
 	"none", "start", "address owner", "master down timer", "priority 0 advert", "fast preempt",
 	"higher priority advert", "lower priority advert", "advert accepted", "lower priority advert discarded",
 	"preempt delay", "advert timer", "garp timer", "priority changed", "fault", "fault cleared",
-	"shutdown", "packet dropped", "ignored", "reload",
+	"shutdown", "packet dropped", "ignored", "reload", "sync group", "held by sync group",
 }
 
 func (r Reason) String() string {
@@ -101,6 +103,15 @@ type (
 	// keepalived would match to this one (same VRID, family, interface,
 	// reference 3.15). Build it with NewReload, which validates.
 	Reload struct{ cfg Config }
+	// ForceMaster: a sync group member went MASTER and takes this one
+	// with it (keepalived's vrrp_sync_master). Only a BACKUP moves; it
+	// becomes master as on its own timer, without asking the Gate.
+	ForceMaster struct{}
+	// ForceBackup: a sync group member left MASTER for BACKUP and takes
+	// this one with it (vrrp_sync_backup). Only a MASTER moves: it
+	// releases its VIPs, without a priority 0 advert, and waits for a
+	// master with its down timer armed.
+	ForceBackup struct{}
 )
 
 func (Start) event()           {}
@@ -112,6 +123,8 @@ func (FaultSet) event()        {}
 func (FaultCleared) event()    {}
 func (Shutdown) event()        {}
 func (Reload) event()          {}
+func (ForceMaster) event()     {}
+func (ForceBackup) event()     {}
 
 // Action is an output of Machine.Step, to be performed in order.
 type Action interface{ action() }
@@ -172,6 +185,9 @@ type (
 		From     netip.Addr
 		Priority uint8
 	}
+	// WantMaster: the down timer fired but the Gate held the instance in
+	// BACKUP; the timer is re-armed (keepalived's vrrp_sync_can_goto_master).
+	WantMaster struct{}
 )
 
 func (SendAdvert) action()      {}
@@ -180,6 +196,7 @@ func (RemoveVIPs) action()      {}
 func (Announce) action()        {}
 func (Notify) action()          {}
 func (RxLowerPriority) action() {}
+func (WantMaster) action()      {}
 
 // Result is the outcome of one Step.
 type Result struct {
