@@ -50,9 +50,11 @@ type Engine struct {
 	cmds     *commands
 	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
 
-	static  *vipOwner  // static_ipaddress, static_routes, static_rules
-	sysctl  *sysctls   // kernel settings changed for the configuration
-	mu      sync.Mutex // guards cfg, sockets, insts and track during a reload
+	static  *vipOwner   // static_ipaddress, static_routes, static_rules
+	sysctl  *sysctls    // kernel settings changed for the configuration
+	delayed *time.Timer // vrrp_startup_delay; guarded by mu
+	closed  bool        // guarded by mu
+	mu      sync.Mutex  // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
 	track   *tracking
@@ -125,6 +127,13 @@ func (e *Engine) start() error {
 	if err := e.track.start(e.insts); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
+	if d := g.StartupDelay; d > 0 {
+		// vrrp_startup_delay: the instances wait (in INIT) for the
+		// network to settle after boot; the daemon is up meanwhile.
+		e.log.Info("delaying vrrp start", "delay", d)
+		e.delayed = time.AfterFunc(d, e.startDelayed)
+		return nil
+	}
 	for _, in := range e.insts {
 		if err := in.vi.Start(); err != nil {
 			return fmt.Errorf("start engine: %w", err)
@@ -132,6 +141,22 @@ func (e *Engine) start() error {
 	}
 	e.startReaders()
 	return nil
+}
+
+// startDelayed starts the instances after vrrp_startup_delay, unless the
+// engine was closed (or reloaded, which starts them itself) meanwhile.
+func (e *Engine) startDelayed() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	for _, in := range e.insts {
+		if err := in.vi.Start(); err != nil {
+			e.log.Error("start instance after startup delay", "instance", in.conf().Name, "err", err)
+		}
+	}
+	e.startReaders()
 }
 
 // startReaders starts the reader of every socket that has none yet.
@@ -219,6 +244,10 @@ func (e *Engine) Close() error {
 	e.closeOnce.Do(func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
+		e.closed = true
+		if e.delayed != nil {
+			e.delayed.Stop()
+		}
 		if e.track != nil {
 			e.track.close()
 		}

@@ -42,7 +42,7 @@ type notYetEntry struct {
 // static addresses and of the VIPs of an instance without interface; and,
 // implemented by the engine, startup_script/shutdown_script (and their
 // timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size,
-// promote_secondaries, disable_local_igmp, virtual_routes/virtual_rules,
+// promote_secondaries, disable_local_igmp, vrrp_startup_delay, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -59,7 +59,6 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "umask"},
-	{block: "global_defs", keyword: "vrrp_startup_delay", field: "StartupDelay"},
 	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_policy"},
 	{block: "global_defs", keyword: "vrrp_rx_bufs_multiplier"},

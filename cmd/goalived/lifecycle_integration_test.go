@@ -86,3 +86,39 @@ vrrp_instance VI_%d {
 		t.Errorf("script events %q, want started then stopped\nlog:\n%s", got, procs[1].Output())
 	}
 }
+
+// TestIntegrationStartupDelay: with vrrp_startup_delay an address owner,
+// which otherwise takes its VIP at once, waits for the delay first.
+func TestIntegrationStartupDelay(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(1))
+	bin := goalivedBinary(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "k.conf")
+	if err := os.WriteFile(conf, []byte(`global_defs {
+  vrrp_startup_delay 1.5
+}
+vrrp_instance VI_D {
+  state MASTER
+  interface eth0
+  virtual_router_id 94
+  priority 255
+  virtual_ipaddress {
+    192.0.2.194
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
+		"--status-file", filepath.Join(dir, "status"))
+	for !strings.Contains(lab.Exec(0, "ip", "addr", "show", "dev", "eth0"), "192.0.2.194/32") {
+		if time.Since(start) > 6*time.Second {
+			t.Fatalf("VIP never added:\n%s", p.Output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if d := time.Since(start); d < 1500*time.Millisecond {
+		t.Errorf("owner took its VIP after %v, before the 1.5 s startup delay", d)
+	}
+}
