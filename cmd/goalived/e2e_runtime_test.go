@@ -1,0 +1,104 @@
+package main
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestIntegrationRuntimeMatchesKeepalived runs run-time scenarios with
+// keepalived 2.2.7 and then goalived as router A (router B is goalived)
+// and compares who holds the VIP and A's notify calls.
+func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
+	keepalivedBinary(t)
+	l := newTestlab(t, 2)
+	scenarios := []struct {
+		name string
+		run  func(t *testing.T, kind string, vrid int) trace
+	}{
+		// track_interface with a weight: A's second link going down lowers
+		// A from 150 to 90, below B's 100; B takes over, and A takes the
+		// VIP back when the link returns. Without a weight the link going
+		// down is a FAULT.
+		{"track-interface-weight", func(t *testing.T, kind string, vrid int) trace {
+			return l.trackInterface(t, kind, vrid, "trk0 weight -60")
+		}},
+		{"track-interface-fault", func(t *testing.T, kind string, vrid int) trace {
+			return l.trackInterface(t, kind, vrid, "trk0")
+		}},
+		// SIGHUP with A's priority lowered from 150 to 50: A stays master
+		// through the reload (no notify), B then preempts it.
+		{"reload-lowers-priority", func(t *testing.T, kind string, vrid int) trace {
+			a, vip := l.pairWithA(t, kind, vrid, nil)
+			a.conf.Priority = 50
+			a.writeConf(t)
+			if err := a.proc.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
+			return l.trace(t, a.conf, a)
+		}},
+	}
+	for k, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			got := map[string]trace{}
+			for j, kind := range []string{keepalivedKind, goalivedKind} {
+				t.Run(kind, func(t *testing.T) { got[kind] = sc.run(t, kind, 231+2*k+j) })
+			}
+			t.Logf("keepalived: %+v", got[keepalivedKind])
+			if d := cmp.Diff(got[keepalivedKind], got[goalivedKind]); len(got) == 2 && d != "" {
+				t.Errorf("goalived differs from keepalived (-keepalived +goalived):\n%s", d)
+			}
+		})
+	}
+}
+
+// pairWithA starts router A (kind, priority 150, extra instance lines)
+// and router B (goalived, 100) and waits for A to be the only master.
+func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string) (*node, netip.Addr) {
+	t.Helper()
+	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+	confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
+	ca := confs[0]
+	ca.Extra = extra
+	a := l.start(t, 0, kind, ca)
+	l.start(t, 1, goalivedKind, confs[1])
+	vip := base.vip(t)
+	l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	return a, vip
+}
+
+func (l *testlab) trackInterface(t *testing.T, kind string, vrid int, entry string) trace {
+	t.Helper()
+	// A veth pair inside router 0 (no dummy module needed); trk0 is the
+	// tracked link.
+	if _, err := l.Run(0, "ip", "link", "show", "trk0"); err != nil {
+		l.Exec(0, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
+		l.Exec(0, "ip", "link", "set", "trk1", "up")
+	}
+	l.Exec(0, "ip", "link", "set", "trk0", "up")
+	a, vip := l.pairWithA(t, kind, vrid, []string{"track_interface {", "    " + entry, "}"})
+	l.Exec(0, "ip", "link", "set", "trk0", "down")
+	l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
+	time.Sleep(300 * time.Millisecond) // let A's notifies for the change run
+	l.Exec(0, "ip", "link", "set", "trk0", "up")
+	l.waitHolder(t, vip, 0, a.conf.masterDown(t, 150)+startMargin)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	return l.trace(t, a.conf, a)
+}
+
+// writeConf rewrites the node's configuration file (for SIGHUP).
+func (n *node) writeConf(t *testing.T) {
+	t.Helper()
+	text := strings.ReplaceAll(n.conf.render(t), "@DIR@", n.dir)
+	if err := os.WriteFile(filepath.Join(n.dir, "keepalived.conf"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
