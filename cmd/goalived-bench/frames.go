@@ -60,3 +60,36 @@ func advertGaps(fs []frame, src netip.Addr, vrid int, from, to time.Time) (n int
 	}
 	return n, max(longest, to.Sub(prev))
 }
+
+// silences returns the longest gap between adverts of vrid from src in
+// [from, to) (edges included) and how many gaps exceeded limit: a
+// master silent for longer than the backup's Master_Down_Interval.
+func silences(fs []frame, src netip.Addr, vrid int, from, to time.Time, limit time.Duration) (longest time.Duration, over int) {
+	prev := from
+	gap := func(d time.Duration) {
+		longest = max(longest, d)
+		if d > limit {
+			over++
+		}
+	}
+	for _, f := range fs {
+		if f.Kind != kindAdvert || f.SrcIP != src || f.VRID != vrid || f.At.Before(from) || !f.At.Before(to) {
+			continue
+		}
+		gap(f.At.Sub(prev))
+		prev = f.At
+	}
+	gap(to.Sub(prev))
+	return longest, over
+}
+
+// countBetween counts the adverts of vrid from src received in [from, to).
+func countBetween(fs []frame, src netip.Addr, vrid int, from, to time.Time) int {
+	n := 0
+	for _, f := range fs {
+		if f.Kind == kindAdvert && f.SrcIP == src && f.VRID == vrid && !f.At.Before(from) && f.At.Before(to) {
+			n++
+		}
+	}
+	return n
+}

@@ -96,7 +96,8 @@ func TestLongTables(t *testing.T) {
 	}, time.Minute)
 	writeSpurious(&b, []spurSample{
 		{N: 1, Daemon: "goalived", Samples: 6000, MaxGap: 31 * time.Millisecond, Burners: 2, Load: "10 9 8"},
-		{N: 1, Daemon: "keepalived", TransA: 2, TransB: 3, Dual: 12, Samples: 5990, Burners: 2},
+		{N: 1, Daemon: "keepalived", TransA: 2, TransB: 3, Dual: 12, Samples: 5990, Burners: 2,
+			Silence: 80 * time.Millisecond, Silences: 1, BAdverts: 4},
 		{N: 10, Daemon: "keepalived", Err: errors.New("a | b")},
 	}, time.Minute)
 	writeConfigTest(&b, []ctSample{
@@ -109,8 +110,8 @@ func TestLongTables(t *testing.T) {
 	for _, want := range []string{
 		"| 50 | 10.0 / 20.0 | 5.0 / 5.0 | 2.00 | 0.50; 0.40 | 1.00; 1.50 | 0.50 | 1, 2 | 9.0 8.0 7.0; 9.1 8.0 7.0 | 0, 0 |",
 		"| 250 | - | - | - | - | - | - | 0, 0 | ;  | 1, 0 |",
-		"| goalived | 1 | 0 (0 + 0) | 0 / 6000 | 31ms | 10 9 8 |",
-		"| keepalived | 1 | 5 (2 + 3) | 12 / 5990 |",
+		"| goalived | 1 | 0 (0 + 0) | 0 / 6000 | 31ms | 0s | 0 | 0 | 10 9 8 |",
+		"| keepalived | 1 | 5 (2 + 3) | 12 / 5990 | 0s | 80ms | 1 | 4 |",
 		"| keepalived | 10 | FAILED: a / b |",
 		"| 10 | 20.0 ms / 30.0 ms | 40.0 ms / 40.0 ms | 0.50 | 0, 0 | yes |",
 		"| 1000 | 1.0 ms / 1.0 ms | 1.0 ms / 1.0 ms | 1.00 | 5, 0 | NO |",
@@ -147,5 +148,34 @@ func TestParseLongFlags(t *testing.T) {
 		if _, err := parseFlags(append(bad, base...)); err == nil {
 			t.Errorf("parseFlags(%q): no error", bad)
 		}
+	}
+}
+
+func TestSilences(t *testing.T) {
+	a, b := netip.MustParseAddr("192.0.2.11"), netip.MustParseAddr("192.0.2.12")
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	fs := []frame{
+		{Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 200, At: at(10)},
+		{Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 200, At: at(30)},
+		{Kind: kindAdvert, SrcIP: a, VRID: 2, Prio: 200, At: at(50)}, // other VRID
+		{Kind: kindAdvert, SrcIP: b, VRID: 1, Prio: 100, At: at(100)},
+		{Kind: kindGARP, SrcIP: a, At: at(110)},
+		{Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 200, At: at(130)}, // 100 ms silence
+		{Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 200, At: at(150)},
+	}
+	longest, over := silences(fs, a, 1, at(0), at(200), 72*time.Millisecond)
+	if longest != 100*time.Millisecond || over != 1 {
+		t.Errorf("silences = %v, %d; want 100ms, 1", longest, over)
+	}
+	// The window's end counts: nothing after 150 until 250.
+	if longest, over = silences(fs, a, 1, at(0), at(250), 72*time.Millisecond); longest != 100*time.Millisecond || over != 2 {
+		t.Errorf("silences to 250 = %v, %d; want 100ms, 2", longest, over)
+	}
+	if n := countBetween(fs, b, 1, at(0), at(100)); n != 0 {
+		t.Errorf("countBetween before b's advert = %d, want 0", n)
+	}
+	if n := countBetween(fs, b, 1, at(100), at(101)); n != 1 {
+		t.Errorf("countBetween at b's advert = %d, want 1", n)
 	}
 }

@@ -23,7 +23,15 @@ type spurSample struct {
 	MaxGap         time.Duration
 	Burners        int
 	Load           string // load average when the window began
-	Err            error
+
+	// On the wire (observer): a's longest silence over all VRIDs, the
+	// silences longer than b's Master_Down_Interval (b may take over
+	// rightly after one), and b's adverts with a priority above 0.
+	Silence    time.Duration
+	Silences   int
+	BAdverts   int
+	WireFrames int
+	Err        error
 }
 
 const (
@@ -72,6 +80,7 @@ func (bn *bench) spuriousTrial(ctx context.Context, d daemon, n int, dur time.Du
 	ca := fleetConf{State: "MASTER", Priority: spurMaster, N: n, Proto: spurProto, Ifaces: []string{"eth0"}}
 	cb := ca
 	cb.State, cb.Priority = "BACKUP", spurBackup
+	bn.cap.forget(time.Now())
 	pr, err := bn.startPair(ctx, d, dir, ca, cb)
 	defer pr.stop()
 	if err != nil {
@@ -101,6 +110,10 @@ func (bn *bench) spuriousTrial(ctx context.Context, d daemon, n int, dur time.Du
 		return s
 	}
 	to := time.Now()
+	if err := s.wire(bn, n, from, to); err != nil {
+		s.Err = fmt.Errorf("%s spurious N=%d (%s): %w", d.Name, n, dir, err)
+		return s
+	}
 	var ea, eb []string
 	s.TransA, ea = countTransitions(pr.la.between(from, to))
 	s.TransB, eb = countTransitions(pr.lb.between(from, to))
@@ -173,4 +186,23 @@ func dualHeld(vips []netip.Addr, a, b map[netip.Addr]bool) bool {
 		}
 	}
 	return false
+}
+
+// wire reads what the observer saw in [from, to): the master's silences
+// tell a master that did not send in time from a backup that did not
+// listen in time.
+func (s *spurSample) wire(bn *bench, n int, from, to time.Time) error {
+	fs, err := bn.cap.since(from)
+	if err != nil {
+		return err
+	}
+	s.WireFrames = len(fs)
+	limit := spurProto.masterDown(spurBackup)
+	for vrid := 1; vrid <= n; vrid++ {
+		longest, over := silences(fs, bn.a.Addr, vrid, from, to, limit)
+		s.Silence = max(s.Silence, longest)
+		s.Silences += over
+		s.BAdverts += countBetween(fs, bn.b.Addr, vrid, from, to)
+	}
+	return nil
 }

@@ -127,18 +127,20 @@ func writeSpurious(w io.Writer, ss []spurSample, dur time.Duration) {
 		burners = ss[0].Burners
 	}
 	fmt.Fprintf(w, "Spurious transitions: VRRPv3 advert_int 0.02, a MASTER priority %d, b BACKUP %d, %d busy-loop process(es) "+
-		"for %v after convergence; transitions = log lines entering a state (goalived \"state change\", keepalived "+
+		"for %v after convergence (b's Master_Down_Interval %v); transitions = log lines entering a state (goalived \"state change\", keepalived "+
 		"\"Entering X STATE\") on either node; dual-master = address samples (every %v) with a VIP on both.\n\n",
-		spurMaster, spurBackup, burners, dur, samplePeriod)
-	fmt.Fprintln(w, "| daemon | instances | transitions (a + b) | dual-master samples / samples | longest sampling gap | load avg at start |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+		spurMaster, spurBackup, burners, dur, spurProto.masterDown(spurBackup), samplePeriod)
+	fmt.Fprintln(w, "| daemon | instances | transitions (a + b) | dual-master samples / samples | longest sampling gap | "+
+		"a's longest silence on the wire | a's silences > Master_Down (b may take over) | b's adverts | load avg at start |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 	for _, s := range ss {
 		if s.Err != nil {
-			fmt.Fprintf(w, "| %s | %d | FAILED: %s | - | - | %s |\n", s.Daemon, s.N, oneLine(s.Err.Error()), s.Load)
+			fmt.Fprintf(w, "| %s | %d | FAILED: %s | - | - | - | - | - | %s |\n", s.Daemon, s.N, oneLine(s.Err.Error()), s.Load)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %d (%d + %d) | %d / %d | %v | %s |\n", s.Daemon, s.N, s.TransA+s.TransB,
-			s.TransA, s.TransB, s.Dual, s.Samples, s.MaxGap.Round(time.Millisecond), s.Load)
+		fmt.Fprintf(w, "| %s | %d | %d (%d + %d) | %d / %d | %v | %v | %d | %d | %s |\n", s.Daemon, s.N, s.TransA+s.TransB,
+			s.TransA, s.TransB, s.Dual, s.Samples, s.MaxGap.Round(time.Millisecond),
+			s.Silence.Round(time.Millisecond), s.Silences, s.BAdverts, s.Load)
 	}
 	fmt.Fprintln(w)
 }
