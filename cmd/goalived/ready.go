@@ -1,9 +1,10 @@
 package main
 
 import (
-	"net"
 	"os"
 	"strconv"
+
+	systemd "github.com/coreos/go-systemd/v22/daemon"
 )
 
 // readyFDEnv names the pipe on which a detached daemon tells its parent
@@ -24,19 +25,8 @@ func notifyReady() {
 	sdNotify("READY=1")
 }
 
-// sdNotify sends a state to systemd's notify socket, if there is one.
+// sdNotify sends a state to systemd's notify socket (Type=notify), if
+// NOTIFY_SOCKET names one.
 func sdNotify(state string) {
-	path := os.Getenv("NOTIFY_SOCKET")
-	if path == "" {
-		return
-	}
-	if path[0] == '@' {
-		path = "\x00" + path[1:]
-	}
-	conn, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: path, Net: "unixgram"})
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	conn.Write([]byte(state))
+	_, _ = systemd.SdNotify(false, state)
 }
