@@ -220,7 +220,7 @@ func (p *preprocessor) noteIncludeCheck(sp span) {
 		if name != "" && (name[0] == '+' || name[0] == '-') {
 			op, name = name[0], name[1:]
 		}
-		pos := p.curPos(sp.col(w.off))
+		pos := p.curPos(sp.col(int(w.off)))
 		if op == 0 && i > 0 {
 			p.diag(pos, Warning, "include_check", "duplicate include_check '%s' specified - ignoring", w.text)
 			continue

@@ -171,7 +171,7 @@ func (s *streamer) statement(i int) {
 		s.table.end[t.Pos.Offset] = int32(i + 1)
 		return
 	}
-	s.add(tokLine, l.sp.text, i, s.table.words[n].off)
+	s.add(tokLine, l.sp.text, i, int(s.table.words[n].off))
 	s.table.end[i] = int32(i + 1)
 }
 
@@ -190,7 +190,7 @@ func (s *streamer) open(i int) {
 		return
 	}
 	s.table.end[t.Pos.Offset] = int32(s.last)
-	s.add(tokOpen, s.lines[s.last].sp.text, s.last, s.table.wordsOf(s.last)[0].off)
+	s.add(tokOpen, s.lines[s.last].sp.text, s.last, int(s.table.wordsOf(s.last)[0].off))
 }
 
 // add appends a token for line i whose first word is at byte off.

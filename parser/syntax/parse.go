@@ -266,12 +266,12 @@ func (c *converter) stmt(tok *lexer.Token, g *gBlock) *Stmt {
 
 func (c *converter) build(l line, words []word) *Stmt {
 	s := c.newStmt()
-	s.Pos = l.pos(words[0].off)
+	s.Pos = l.pos(int(words[0].off))
 	s.Keyword = words[0].text
 	s.Raw = rawAfter(l.sp.text, words[0])
 	s.Args = c.newArgs(len(words) - 1)
 	for i, w := range words[1:] {
-		s.Args[i] = Arg{Pos: l.pos(w.off), Text: w.text, Quoted: w.quoted}
+		s.Args[i] = Arg{Pos: l.pos(int(w.off)), Text: w.text, Quoted: w.quoted}
 	}
 	return s
 }
@@ -296,7 +296,7 @@ func (c *converter) line(tok *lexer.Token) (line, []word) {
 	if len(words) == 0 {
 		words = []word{{text: tok.Value}}
 	}
-	l := line{file: tok.Pos.Filename, no: tok.Pos.Line, sp: newSpan(tok.Value, tok.Pos.Column-words[0].off)}
+	l := line{file: tok.Pos.Filename, no: tok.Pos.Line, sp: newSpan(tok.Value, tok.Pos.Column-int(words[0].off))}
 	return l, words
 }
 
@@ -355,7 +355,7 @@ func (c *converter) newArgs(n int) []Arg {
 
 // rawAfter is the logical line after the keyword token, blanks trimmed.
 func rawAfter(text string, kw word) string {
-	end := kw.off + len(kw.text)
+	end := int(kw.off) + len(kw.text)
 	if kw.quoted {
 		end += 2
 	}

@@ -7,7 +7,7 @@ import "strings"
 type word struct {
 	text   string
 	quoted bool
-	off    int
+	off    int32 // lines are shorter than maxLine: int32 keeps word at 24 bytes
 }
 
 // tokenize mirrors keepalived's alloc_strvec_r: white space separates
@@ -35,13 +35,13 @@ func appendWords(dst []word, s string) (words []word, unmatched int) {
 			if end < 0 {
 				return dst, start
 			}
-			dst = append(dst, word{text: s[i+1 : i+1+end], quoted: true, off: start})
+			dst = append(dst, word{text: s[i+1 : i+1+end], quoted: true, off: int32(start)})
 			i += end + 2
 			continue
 		}
 		for i < len(s) && !isWhite(s[i]) && s[i] != '"' {
 			i++
 		}
-		dst = append(dst, word{text: s[start:i], off: start})
+		dst = append(dst, word{text: s[start:i], off: int32(start)})
 	}
 }
