@@ -32,6 +32,12 @@
 //     master (garp_master_repeat/delay/refresh) and on a lower-priority
 //     advert (garp_lower_prio_*). RFC 5798 section 6.4.3: a master resigns
 //     with priority 0 on shutdown and on fault.
+//   - keepalived's vrrp_sync_group (reference 3.6): a Gate in Outputs
+//     can hold a member in BACKUP when its down timer fires (the timer is
+//     re-armed and ReportWantMaster sent) or an owner starts; ForceMaster
+//     and ForceBackup move a member with its group. SyncGroup is the
+//     coordinator: Gate for its members, Follow for their reports,
+//     SetFault for their faults.
 //   - goalived additions: a master that hears a worse master (a healing
 //     split brain) always re-announces the VIPs at once; FastPreempt lets a
 //     backup take over from a worse master after its skew time.
