@@ -68,6 +68,7 @@ func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condit
 // starts watching.
 func (t *tracking) start(insts []*instance) error {
 	t.insts = insts
+	t.groups.bind(insts)
 	for _, s := range t.cfg.Scripts {
 		if !s.Used {
 			continue
@@ -276,6 +277,11 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 	}
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
+	}
+	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
+		// unicast_fault_no_peer: a unicast instance without peers stays in
+		// FAULT instead of falling back to multicast (reference 3.11).
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: "unicast_fault_no_peer", Cond: script.Down})
 	}
 	for _, ti := range tr.ifaces {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: ti.Name, Weight: ti.Weight, Reverse: ti.Reverse, Cond: linkCond(t.links[ti.Name])})

@@ -42,7 +42,8 @@ type notYetEntry struct {
 // static addresses and of the VIPs of an instance without interface; and,
 // implemented by the engine, startup_script/shutdown_script (and their
 // timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size,
-// promote_secondaries, disable_local_igmp, vrrp_startup_delay, virtual_routes/virtual_rules,
+// promote_secondaries, disable_local_igmp, vrrp_startup_delay,
+// unicast_fault_no_peer, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -50,7 +51,6 @@ var notYet = []notYetEntry{
 	// routes and rules are installed, their track_group option unused.
 	{block: "top level", keyword: "track_group"},
 	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
-	{block: "vrrp_instance", keyword: "unicast_fault_no_peer", field: "UnicastFaultNoPeer"},
 	// The receive side accepts both checksums whatever is written; what
 	// is not applied is the checksum that is sent.
 	{block: "vrrp_instance", keyword: "old_unicast_checksum", field: "OldUnicastChecksum"},

@@ -122,3 +122,34 @@ vrrp_instance VI_D {
 		t.Errorf("owner took its VIP after %v, before the 1.5 s startup delay", d)
 	}
 }
+
+// TestIntegrationUnicastFaultNoPeer: a unicast instance without peers
+// stays in FAULT with unicast_fault_no_peer, instead of using multicast.
+func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(1))
+	bin := goalivedBinary(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "k.conf")
+	if err := os.WriteFile(conf, []byte(`vrrp_instance VI_U {
+  interface eth0
+  virtual_router_id 95
+  priority 100
+  unicast_src_ip 192.0.2.11
+  unicast_fault_no_peer
+  virtual_ipaddress {
+    192.0.2.195
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status := filepath.Join(dir, "status")
+	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
+		"--status-file", status)
+	reloadWaitStatus(t, p, status, "VI_U", "FAULT", 5*time.Second)
+	time.Sleep(4 * time.Second) // longer than the master-down interval
+	reloadWaitStatus(t, p, status, "VI_U", "FAULT", time.Second)
+	if strings.Contains(lab.Exec(0, "ip", "addr", "show", "dev", "eth0"), "192.0.2.195") {
+		t.Error("a FAULT instance holds its VIP")
+	}
+}
