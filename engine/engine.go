@@ -70,6 +70,9 @@ type instance struct {
 	vips   *vipOwner
 	notify atomic.Pointer[script.NotifyScripts] // swapped by a reload
 	status *statusCell
+	// deleted is set when a reload removes the instance, before it is
+	// stopped: its stop is notified as keepalived does (notifyState).
+	deleted atomic.Bool
 }
 
 func (in *instance) conf() *parser.Instance { return in.pcfg.Load() }

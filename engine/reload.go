@@ -88,6 +88,7 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 	}
 	for _, in := range e.insts {
 		if prev, ok := old[keyOf(in.conf())]; ok && prev == in {
+			in.deleted.Store(true)
 			e.stopInstance(in)
 			res.Removed = append(res.Removed, in.conf().Name)
 		}

@@ -26,8 +26,8 @@ func (r reporter) Report(rep vrrp.Report) {
 			"reason", rep.Reason.String(), "priority", rep.Priority)
 		r.in.status.transition(rep)
 		r.e.memberTransition(rep.Instance, rep.To, true)
-		if rep.To != vrrp.StateInit {
-			r.e.notify(r.in, rep.To.String(), int(rep.Priority))
+		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
+			r.e.notify(r.in, state, int(rep.Priority))
 		}
 		r.e.memberTransition(rep.Instance, rep.To, false)
 	case vrrp.ReportRxLowerPriority:
@@ -49,6 +49,21 @@ func (r reporter) Report(rep vrrp.Report) {
 	if r.e.opts.OnReport != nil {
 		r.e.opts.OnReport(rep)
 	}
+}
+
+// notifyState is the state a transition is notified as. An instance that
+// a reload removed does not report STOP: keepalived 2.2.7 reports FAULT
+// (DELETED with notify_deleted), and nothing when it was already in FAULT
+// without notify_deleted (reference 3.5; observed: a reload that changes
+// a master's VRID notifies "INSTANCE VI_1 FAULT 150" for the old one).
+func notifyState(rep vrrp.Report, in *instance) (string, bool) {
+	if rep.To != vrrp.StateStopped || !in.deleted.Load() {
+		return rep.To.String(), true
+	}
+	if in.conf().Notify.Deleted {
+		return "DELETED", true
+	}
+	return "FAULT", rep.From != vrrp.StateFault
 }
 
 func (e *Engine) notify(in *instance, state string, prio int) {
