@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -38,6 +40,9 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 	for _, in := range insts {
 		pr.vips = append(pr.vips, in.VIP)
 	}
+	if err := bn.clearVIPs(pr.vips); err != nil {
+		return pr, err
+	}
 	if pr.pa, err = bn.startFleet(d, filepath.Join(dir, "a"), "a", ca, pr.la); err != nil {
 		return pr, err
 	}
@@ -56,8 +61,8 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 		return pr, err
 	}
 	if na, nb, err := bn.countVIPs(pr.vips); err != nil || na != len(pr.vips) || nb != 0 {
-		return pr, fmt.Errorf("after convergence: a holds %d, b %d of the %d virtual addresses, want all on a (%v)",
-			na, nb, len(pr.vips), err)
+		return pr, fmt.Errorf("%w: after convergence: a holds %d, b %d of the %d virtual addresses, want all on a (%v)",
+			errStartup, na, nb, len(pr.vips), err)
 	}
 	return pr, nil
 }
@@ -135,7 +140,15 @@ func (bn *bench) addrs(role string) (map[netip.Addr]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := h.AddrList(nil, netlink.FAMILY_V4)
+	// A dump that raced an address change (daemons adding and removing
+	// VIPs) comes back marked interrupted: it is asked again.
+	var list []netlink.Addr
+	for try := 0; ; try++ {
+		list, err = h.AddrList(nil, netlink.FAMILY_V4)
+		if err == nil || !errors.Is(err, netlink.ErrDumpInterrupted) || try == 20 {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list addresses of %s: %w", role, err)
 	}
@@ -254,4 +267,38 @@ func countTransitions(lines []stampedLine) (n int, examples []string) {
 		}
 	}
 	return n, examples
+}
+
+// clearVIPs deletes virtual addresses an earlier trial's daemon left on
+// a or b (one killed before it could remove them), so that they cannot
+// pass for this trial's.
+func (bn *bench) clearVIPs(vips []netip.Addr) error {
+	for _, role := range []string{"a", "b"} {
+		have, err := bn.addrs(role)
+		if err != nil {
+			return err
+		}
+		h, err := bn.handle(role)
+		if err != nil {
+			return err
+		}
+		link, err := h.LinkByName("eth0")
+		if err != nil {
+			return fmt.Errorf("find eth0 of %s: %w", role, err)
+		}
+		for _, v := range vips {
+			if !have[v] {
+				continue
+			}
+			a := &netlink.Addr{IPNet: netipNet(v)}
+			if err := h.AddrDel(link, a); err != nil {
+				return fmt.Errorf("delete leftover %v from %s: %w", v, role, err)
+			}
+		}
+	}
+	return nil
+}
+
+func netipNet(a netip.Addr) *net.IPNet {
+	return &net.IPNet{IP: a.AsSlice(), Mask: net.CIDRMask(a.BitLen(), a.BitLen())}
 }

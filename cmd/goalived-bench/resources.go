@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -18,6 +19,9 @@ type resSample struct {
 	Procs  int     // a's daemon processes at the end
 	Load   string  // load average when the window began
 	Err    error
+	// Retried is the failed start-up of a first attempt, run again
+	// once: it is reported, not hidden.
+	Retried error
 }
 
 // resourceConfs: a master at priority 150, b backup at 100, VRRPv2
@@ -40,6 +44,12 @@ func (bn *bench) runResources(ctx context.Context, c config, progress io.Writer)
 			for i := range c.daemons {
 				d := c.daemons[(i+rep)%len(c.daemons)]
 				s := bn.resourceTrial(ctx, d, n, c.duration)
+				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
+					fmt.Fprintf(progress, "resources %s N=%d: retrying once after a failed start-up: %v\n", d.Name, n, s.Err)
+					first := s.Err
+					s = bn.resourceTrial(ctx, d, n, c.duration)
+					s.Retried = first
+				}
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}

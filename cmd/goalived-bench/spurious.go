@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -23,6 +24,7 @@ type spurSample struct {
 	MaxGap         time.Duration
 	Burners        int
 	Load           string // load average when the window began
+	Retried        error  // a first attempt's failed start-up
 
 	// On the wire (observer): a's longest silence over all VRIDs, the
 	// silences longer than b's Master_Down_Interval (b may take over
@@ -49,6 +51,12 @@ func (bn *bench) runSpurious(ctx context.Context, c config, progress io.Writer) 
 			for i := range c.daemons {
 				d := c.daemons[(i+rep)%len(c.daemons)]
 				s := bn.spuriousTrial(ctx, d, n, c.duration, c.burners)
+				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
+					fmt.Fprintf(progress, "spurious %s N=%d: retrying once after a failed start-up: %v\n", d.Name, n, s.Err)
+					first := s.Err
+					s = bn.spuriousTrial(ctx, d, n, c.duration, c.burners)
+					s.Retried = first
+				}
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
@@ -112,13 +120,17 @@ func (bn *bench) spuriousTrial(ctx context.Context, d daemon, n int, dur time.Du
 	to := time.Now()
 	if err := s.wire(bn, n, from, to); err != nil {
 		s.Err = fmt.Errorf("%s spurious N=%d (%s): %w", d.Name, n, dir, err)
-		return s
 	}
+	s.countLogs(pr, from, to)
+	return s
+}
+
+// countLogs counts both daemons' transition lines in [from, to).
+func (s *spurSample) countLogs(pr *pairRun, from, to time.Time) {
 	var ea, eb []string
 	s.TransA, ea = countTransitions(pr.la.between(from, to))
 	s.TransB, eb = countTransitions(pr.lb.between(from, to))
 	s.Examples = append(prefixAll("a: ", ea), prefixAll("b: ", eb)...)
-	return s
 }
 
 func prefixAll(p string, ss []string) []string {

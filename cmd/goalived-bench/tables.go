@@ -40,6 +40,7 @@ type resAgg struct {
 	rss          []int64
 	cpu, cpuB    []float64
 	procs, fails int
+	retries      int
 	loads        []string
 }
 
@@ -54,6 +55,9 @@ func aggregateResources(ss []resSample) (sizes []int, cells map[int]map[string]*
 		if a == nil {
 			a = &resAgg{}
 			cells[s.N][s.Daemon] = a
+		}
+		if s.Retried != nil {
+			a.retries++
 		}
 		if s.Err != nil {
 			a.fails++
@@ -75,8 +79,8 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 	fmt.Fprintf(w, "Resource use on host a, master of N VRRPv2 instances (advert_int 1, VRIDs 1..N on eth0, one VIP each), "+
 		"b backup of the same N; RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v; "+
 		"CPU = utime+stime over the window.\n\n", dur)
-	fmt.Fprintln(w, "| N | goalived RSS MiB med / max | keepalived RSS MiB med / max | RSS ratio (med) | goalived CPU s (a; b) | keepalived CPU s (a; b) | CPU ratio (a) | processes (g, k) | load avg at start (g; k) | failed (g, k) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| N | goalived RSS MiB med / max | keepalived RSS MiB med / max | RSS ratio (med) | goalived CPU s (a; b) | keepalived CPU s (a; b) | CPU ratio (a) | processes (g, k) | load avg at start (g; k) | failed (g, k) | start-up retries (g, k) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	sizes, cells := aggregateResources(ss)
 	for _, n := range sizes {
 		g, k := cellOr(cells[n]["goalived"]), cellOr(cells[n]["keepalived"])
@@ -84,10 +88,19 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 		km, kx := medianMax(k.rss)
 		gc, _ := medianMax(g.cpu)
 		kc, _ := medianMax(k.cpu)
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %d, %d | %s; %s | %d, %d |\n", n,
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %d, %d | %s; %s | %d, %d | %d, %d |\n", n,
 			rssCell(g, gm, gx), rssCell(k, km, kx), ratio(float64(gm), float64(km)),
 			cpuCell(g), cpuCell(k), ratio(gc, kc), g.procs, k.procs,
-			strings.Join(g.loads, ", "), strings.Join(k.loads, ", "), g.fails, k.fails)
+			strings.Join(g.loads, ", "), strings.Join(k.loads, ", "), g.fails, k.fails, g.retries, k.retries)
+	}
+	fmt.Fprintln(w)
+	for _, s := range ss {
+		if s.Retried != nil {
+			fmt.Fprintf(w, "- %s N=%d, first attempt (re-run once): %s\n", s.Daemon, s.N, oneLine(s.Retried.Error()))
+		}
+		if s.Err != nil {
+			fmt.Fprintf(w, "- %s N=%d FAILED: %s\n", s.Daemon, s.N, oneLine(s.Err.Error()))
+		}
 	}
 	fmt.Fprintln(w)
 }
@@ -138,7 +151,11 @@ func writeSpurious(w io.Writer, ss []spurSample, dur time.Duration) {
 			fmt.Fprintf(w, "| %s | %d | FAILED: %s | - | - | - | - | - | %s |\n", s.Daemon, s.N, oneLine(s.Err.Error()), s.Load)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %d (%d + %d) | %d / %d | %v | %v | %d | %d | %s |\n", s.Daemon, s.N, s.TransA+s.TransB,
+		name := s.Daemon
+		if s.Retried != nil {
+			name += " (start-up re-run: " + oneLine(s.Retried.Error()) + ")"
+		}
+		fmt.Fprintf(w, "| %s | %d | %d (%d + %d) | %d / %d | %v | %v | %d | %d | %s |\n", name, s.N, s.TransA+s.TransB,
 			s.TransA, s.TransB, s.Dual, s.Samples, s.MaxGap.Round(time.Millisecond),
 			s.Silence.Round(time.Millisecond), s.Silences, s.BAdverts, s.Load)
 	}
