@@ -44,6 +44,40 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 			l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
 			return l.trace(t, a.conf, a)
 		}},
+		// SIGHUP with the instance's VRID (and VIP) changed: keepalived
+		// matches instances by VRID, so the old one is removed (priority
+		// 0, B takes its VIP at once) and the new one starts as at boot.
+		{"reload-replaces-instance", func(t *testing.T, kind string, vrid int) trace {
+			a, old := l.pairWithA(t, kind, vrid, nil)
+			a.conf.VRID, a.conf.VIP = vrid+10, vipFor(vrid+10)
+			a.writeConf(t)
+			if err := a.proc.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			l.waitHolder(t, old, 1, a.conf.skew(t, 100)+takeoverMargin)
+			l.waitHolder(t, a.conf.vip(t), 0, a.conf.masterDown(t, 150)+startMargin)
+			a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+			return l.trace(t, a.conf, a)
+		}},
+		// -V (--dont-release-vrrp): a stopping master keeps its VIP and
+		// sends no priority 0, so B takes over only after its down timer
+		// and both hold the VIP afterwards.
+		{"stop-with-dont-release-vrrp", func(t *testing.T, kind string, vrid int) trace {
+			a, vip := l.pairWithA(t, kind, vrid, nil, "-V")
+			stopped := time.Now()
+			a.term(t)
+			waitFor(t, a.conf.masterDown(t, 100)+crashMargin, func() bool { return l.hasAddr(t, 1, vip) },
+				func() string { return "B to take over" })
+			if took := time.Since(stopped); took < a.conf.masterDown(t, 100)-a.conf.advert(t)-100*time.Millisecond {
+				t.Errorf("B took over %v after A's SIGTERM: faster than its down timer, so A sent priority 0", took)
+			}
+			a.waitExit(t)
+			tr := trace{Holders: l.holders(t, vip)}
+			b, _ := os.ReadFile(filepath.Join(a.dir, "notify.log"))
+			tr.Notify = strings.Split(strings.TrimSpace(string(b)), "\n")
+			l.Exec(0, "ip", "addr", "del", vip.String()+"/32", "dev", "eth0") // for the next run
+			return tr
+		}},
 	}
 	for k, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -61,13 +95,14 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 
 // pairWithA starts router A (kind, priority 150, extra instance lines)
 // and router B (goalived, 100) and waits for A to be the only master.
-func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string) (*node, netip.Addr) {
+func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string, args ...string) (*node, netip.Addr) {
 	t.Helper()
 	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
 	confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
 	ca := confs[0]
 	ca.Extra = extra
-	a := l.start(t, 0, kind, ca)
+	a := &node{l: l, host: 0, kind: kind, dir: t.TempDir(), conf: ca, args: args}
+	a.run(t)
 	l.start(t, 1, goalivedKind, confs[1])
 	vip := base.vip(t)
 	l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)

@@ -249,6 +249,7 @@ type node struct {
 	dir  string
 	conf vrrpConf
 	proc *nstest.Proc
+	args []string // extra command-line options, e.g. -V
 }
 
 // start runs kind with conf on host i until the end of t (or stop).
@@ -280,11 +281,11 @@ func (n *node) run(t *testing.T) {
 	var p *nstest.Proc
 	switch n.kind {
 	case goalivedKind:
-		p = n.l.Start(n.host, goalivedBinary(t), "-n", "-l", "-D", "-f", cf, "-p", pid, "-r", vrrpPid,
-			"--status-file", n.statusPath())
+		p = n.l.Start(n.host, goalivedBinary(t), append([]string{"-n", "-l", "-D", "-f", cf, "-p", pid, "-r", vrrpPid,
+			"--status-file", n.statusPath()}, n.args...)...)
 	case keepalivedKind:
-		p = n.l.Start(n.host, "env", "TMPDIR="+n.dir, keepalivedBinary(t), "-n", "-l", "-D", "-P", "-f", cf,
-			"-p", pid, "-r", vrrpPid)
+		p = n.l.Start(n.host, "env", append([]string{"TMPDIR=" + n.dir, keepalivedBinary(t), "-n", "-l", "-D", "-P", "-f", cf,
+			"-p", pid, "-r", vrrpPid}, n.args...)...)
 	default:
 		t.Fatalf("unknown daemon kind %q", n.kind)
 	}
