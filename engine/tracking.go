@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"sync"
 
 	"github.com/goalived/goalived/netif"
@@ -38,6 +39,7 @@ type tracking struct {
 	good  map[string]int64 // per instance and file: the last value that was not a fault
 	procs map[string]bool  // quorum
 	prio  map[*instance]int
+	srcs  map[netip.Addr]bool // track_src_ip: the source address is present
 
 	quit chan struct{}
 	done chan struct{}
@@ -51,7 +53,7 @@ func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condit
 		e: e, cfg: cfg, events: make(chan script.CheckEvent, 64),
 		fileEvents: make(chan fileEvent, 16), procEvents: make(chan procEvent, 16),
 		conds: map[string]script.Condition{}, links: map[string]bool{},
-		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{},
+		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[*instance]int{}, srcs: map[netip.Addr]bool{},
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
 	t.reload = carried != nil
@@ -92,6 +94,7 @@ func (t *tracking) start(insts []*instance) error {
 		return fmt.Errorf("watch links: %w", err)
 	}
 	t.watcher = w
+	t.readSources() // after subscribing, so no change falls in between
 	for _, in := range t.insts {
 		t.apply(in)
 	}
@@ -200,8 +203,11 @@ func (t *tracking) linkChanged(ev netif.Event) {
 		t.e.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
 		return
 	}
-	if ev.Kind == netif.AddrRemoved {
-		t.e.vipRemoved(ev)
+	if ev.Kind == netif.AddrRemoved || ev.Kind == netif.AddrAdded {
+		t.sourceChanged(ev)
+		if ev.Kind == netif.AddrRemoved {
+			t.e.vipRemoved(ev)
+		}
 		return
 	}
 	if ev.Kind != netif.LinkChanged && ev.Kind != netif.LinkDeleted {
@@ -277,6 +283,9 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 	}
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
+	}
+	if st, ok := t.sourceTrackerLocked(in); ok {
+		out = append(out, st)
 	}
 	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
 		// unicast_fault_no_peer: a unicast instance without peers stays in

@@ -43,7 +43,7 @@ type notYetEntry struct {
 // implemented by the engine, startup_script/shutdown_script (and their
 // timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size,
 // promote_secondaries, disable_local_igmp, vrrp_startup_delay,
-// unicast_fault_no_peer, virtual_routes/virtual_rules,
+// unicast_fault_no_peer, track_src_ip, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
 // vrrp_track_process, sync groups and the notify FIFOs.
 var notYet = []notYetEntry{
@@ -54,7 +54,6 @@ var notYet = []notYetEntry{
 	// The receive side accepts both checksums whatever is written; what
 	// is not applied is the checksum that is sent.
 	{block: "vrrp_instance", keyword: "old_unicast_checksum", field: "OldUnicastChecksum"},
-	{block: "vrrp_instance", keyword: "track_src_ip", field: "TrackSrcIP"},
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},

@@ -153,3 +153,36 @@ func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
 		t.Error("a FAULT instance holds its VIP")
 	}
 }
+
+// TestIntegrationTrackSrcIP: with track_src_ip the instance is in FAULT
+// while its configured source address is missing from its interface.
+func TestIntegrationTrackSrcIP(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(1))
+	bin := goalivedBinary(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "k.conf")
+	if err := os.WriteFile(conf, []byte(`vrrp_instance VI_T {
+  interface eth0
+  virtual_router_id 96
+  priority 255
+  version 3
+  advert_int 0.1
+  mcast_src_ip 192.0.2.96
+  track_src_ip
+  virtual_ipaddress {
+    192.0.2.196
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab.Exec(0, "ip", "addr", "add", "192.0.2.96/24", "dev", "eth0")
+	status := filepath.Join(dir, "status")
+	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
+		"--status-file", status)
+	reloadWaitStatus(t, p, status, "VI_T", "MASTER", 5*time.Second)
+	lab.Exec(0, "ip", "addr", "del", "192.0.2.96/24", "dev", "eth0")
+	reloadWaitStatus(t, p, status, "VI_T", "FAULT", 5*time.Second)
+	lab.Exec(0, "ip", "addr", "add", "192.0.2.96/24", "dev", "eth0")
+	reloadWaitStatus(t, p, status, "VI_T", "MASTER", 5*time.Second)
+}
