@@ -27,16 +27,16 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 	return p.finish()
 }
 
-// chunkTokens is about how many tokens participle parses at a time.
-// Its memory use grows faster than the stream: it copies the tokens into
-// a slice grown by appending (about five times their size for a long
-// stream), and keeps every top-level capture pending until the end. Top
-// level items do not depend on one another, so the stream is parsed in
-// pieces that end between them, and the pieces in parallel (a compiled
-// participle parser may be used concurrently). A piece of up to about
-// 200 tokens keeps participle's copy within 256 tokens. A variable so
-// that tests can cut after every item.
-var chunkTokens = 200
+// chunkTokens is how many tokens participle parses at a time, at most
+// (unless one top-level item is longer). Its memory use grows faster than
+// the stream: it copies the tokens into a slice grown by appending (about
+// five times their size for a long stream), and keeps every top-level
+// capture pending until the end. Top-level items do not depend on one
+// another, so the stream is parsed in pieces that end between them, and
+// the pieces in parallel (a compiled participle parser may be used
+// concurrently). 255 tokens and the EOF fill participle's copy exactly. A
+// variable so that tests can cut after every item.
+var chunkTokens = 255
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
 	toks, table, diags := tokenStream(p.out, true)
@@ -94,14 +94,15 @@ func (r *parsedChunks) get(i int) (*gFile, error) {
 	return r.files[i], r.errs[i]
 }
 
-// topLevelChunks cuts toks after top-level items, into pieces of at least
-// n tokens (but the last). The brace depth it follows is the grammar's:
-// every Open starts a block or leaf, a Close ends the innermost one, and
-// a Close at top level is stray. The grammar parses the concatenation of
-// the pieces as it parses the whole, since a piece ends at top level.
+// topLevelChunks cuts toks between top-level items into pieces of at most
+// n tokens; an item longer than n is a piece of its own. The brace depth
+// it follows is the grammar's: every Open starts a block or leaf, a Close
+// ends the innermost one, and a Close at top level is stray. The grammar
+// parses the concatenation of the pieces as it parses the whole, since a
+// piece ends at top level.
 func topLevelChunks(toks []lexer.Token, n int) [][]lexer.Token {
-	out := make([][]lexer.Token, 0, len(toks)/n+1)
-	depth, start := 0, 0
+	out := make([][]lexer.Token, 0, 2*len(toks)/max(n, 1)+1)
+	depth, start, item := 0, 0, 0 // item: where the current item starts
 	for i := range toks {
 		switch toks[i].Type {
 		case tokOpen:
@@ -109,10 +110,14 @@ func topLevelChunks(toks []lexer.Token, n int) [][]lexer.Token {
 		case tokClose:
 			depth = max(depth-1, 0)
 		}
-		if depth == 0 && i+1-start >= n {
-			out = append(out, toks[start:i+1])
-			start = i + 1
+		if depth != 0 {
+			continue
 		}
+		if i+1-start > n && item > start {
+			out = append(out, toks[start:item])
+			start = item
+		}
+		item = i + 1
 	}
 	if start < len(toks) {
 		out = append(out, toks[start:])
