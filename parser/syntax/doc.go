@@ -39,7 +39,7 @@
 //     no statement become warnings, as keepalived (process_stream,
 //     init_data) reports them and carries on. The stream is cut between
 //     top-level items into pieces parsed in parallel.
-//  4. Convert (parse.go) to File/Stmt/Arg/Block (ast.go). Stmt.Raw keeps
+//  4. Convert (convert.go) to File/Stmt/Arg/Block (ast.go). Stmt.Raw keeps
 //     the preprocessed text after the keyword, quotes included, for the
 //     keywords keepalived re-reads with alloc_strvec_quoted.
 //
