@@ -7,9 +7,10 @@ import (
 )
 
 // converter turns the grammar's tree into the ast types and reports brace
-// problems the way keepalived's read_line and init_data do. Statements
-// and arguments are carved out of two slices allocated up front, so the
-// tree costs a handful of allocations rather than two per statement.
+// problems the way keepalived's read_line and init_data do. Statements,
+// arguments, blocks and statement lists are carved out of slices sized up
+// front from the line table, so the tree costs a handful of allocations
+// rather than several per statement.
 type converter struct {
 	lines   []line
 	table   lineTable
