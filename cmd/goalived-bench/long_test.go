@@ -92,7 +92,7 @@ func TestLongTables(t *testing.T) {
 	var b bytes.Buffer
 	writeResources(&b, []resSample{
 		{N: 50, Daemon: "goalived", RSSKiB: []int64{10240, 10240, 20480}, CPU: 0.5, CPUB: 0.4, Procs: 1, Load: "9.0 8.0 7.0",
-			Retried: fmt.Errorf("%w: 49 of 50", errStartup)},
+			Retried: fmt.Errorf("%w: 49 of 50", errStartup), Missing: 13, MissingLog: "add vip failed"},
 		{N: 50, Daemon: "keepalived", RSSKiB: []int64{5120}, CPU: 1, CPUB: 1.5, Procs: 2, Load: "9.1 8.0 7.0"},
 		{N: 250, Daemon: "goalived", Err: errors.New("boom")},
 	}, time.Minute)
@@ -110,8 +110,9 @@ func TestLongTables(t *testing.T) {
 	}, 3*time.Millisecond, 3)
 	out := b.String()
 	for _, want := range []string{
-		"| 50 | 10.0 / 20.0 | 5.0 / 5.0 | 2.00 | 0.50; 0.40 | 1.00; 1.50 | 0.50 | 1, 2 | 9.0 8.0 7.0; 9.1 8.0 7.0 | 0, 0 | 1, 0 |",
-		"| 250 | - | - | - | - | - | - | 0, 0 | ;  | 1, 0 | 0, 0 |",
+		"| 50 | 10.0 / 20.0 | 5.0 / 5.0 | 2.00 | 0.50; 0.40 | 1.00; 1.50 | 0.50 | 1, 2 | 9.0 8.0 7.0; 9.1 8.0 7.0 | 0, 0 | 1, 0 | 13; 0 |",
+		"| 250 | - | - | - | - | - | - | 0, 0 | ;  | 1, 0 | 0, 0 | ;  |",
+		"- goalived N=50: master of all 50 instances but 13 VIP(s) never added; its log: add vip failed",
 		"- goalived N=50, first attempt (re-run once): start-up: 49 of 50",
 		"- goalived N=250 FAILED: boom",
 		"| goalived | 1 | 0 (0 + 0) | 0 / 6000 | 31ms | 0s | 0 | 0 | 10 9 8 |",

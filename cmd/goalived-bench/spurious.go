@@ -89,7 +89,7 @@ func (bn *bench) spuriousTrial(ctx context.Context, d daemon, n int, dur time.Du
 	cb := ca
 	cb.State, cb.Priority = "BACKUP", spurBackup
 	bn.cap.forget(time.Now())
-	pr, err := bn.startPair(ctx, d, dir, ca, cb)
+	pr, err := bn.startPair(ctx, d, dir, ca, cb, false)
 	defer pr.stop()
 	if err != nil {
 		s.Err = fmt.Errorf("%s spurious N=%d (%s): %w", d.Name, n, dir, err)

@@ -41,6 +41,7 @@ type resAgg struct {
 	cpu, cpuB    []float64
 	procs, fails int
 	retries      int
+	missing      []int
 	loads        []string
 }
 
@@ -63,6 +64,7 @@ func aggregateResources(ss []resSample) (sizes []int, cells map[int]map[string]*
 			a.fails++
 			continue
 		}
+		a.missing = append(a.missing, s.Missing)
 		a.rss = append(a.rss, s.RSSKiB...)
 		a.cpu = append(a.cpu, s.CPU)
 		a.cpuB = append(a.cpuB, s.CPUB)
@@ -79,8 +81,8 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 	fmt.Fprintf(w, "Resource use on host a, master of N VRRPv2 instances (advert_int 1, VRIDs 1..N on eth0, one VIP each), "+
 		"b backup of the same N; RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v; "+
 		"CPU = utime+stime over the window.\n\n", dur)
-	fmt.Fprintln(w, "| N | goalived RSS MiB med / max | keepalived RSS MiB med / max | RSS ratio (med) | goalived CPU s (a; b) | keepalived CPU s (a; b) | CPU ratio (a) | processes (g, k) | load avg at start (g; k) | failed (g, k) | start-up retries (g, k) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| N | goalived RSS MiB med / max | keepalived RSS MiB med / max | RSS ratio (med) | goalived CPU s (a; b) | keepalived CPU s (a; b) | CPU ratio (a) | processes (g, k) | load avg at start (g; k) | failed (g, k) | start-up retries (g, k) | VIPs a never added (g; k) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	sizes, cells := aggregateResources(ss)
 	for _, n := range sizes {
 		g, k := cellOr(cells[n]["goalived"]), cellOr(cells[n]["keepalived"])
@@ -88,10 +90,11 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 		km, kx := medianMax(k.rss)
 		gc, _ := medianMax(g.cpu)
 		kc, _ := medianMax(k.cpu)
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %d, %d | %s; %s | %d, %d | %d, %d |\n", n,
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %d, %d | %s; %s | %d, %d | %d, %d | %s; %s |\n", n,
 			rssCell(g, gm, gx), rssCell(k, km, kx), ratio(float64(gm), float64(km)),
 			cpuCell(g), cpuCell(k), ratio(gc, kc), g.procs, k.procs,
-			strings.Join(g.loads, ", "), strings.Join(k.loads, ", "), g.fails, k.fails, g.retries, k.retries)
+			strings.Join(g.loads, ", "), strings.Join(k.loads, ", "), g.fails, k.fails, g.retries, k.retries,
+			ints(g.missing), ints(k.missing))
 	}
 	fmt.Fprintln(w)
 	for _, s := range ss {
@@ -100,6 +103,10 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 		}
 		if s.Err != nil {
 			fmt.Fprintf(w, "- %s N=%d FAILED: %s\n", s.Daemon, s.N, oneLine(s.Err.Error()))
+		}
+		if s.Missing > 0 {
+			fmt.Fprintf(w, "- %s N=%d: master of all %d instances but %d VIP(s) never added; its log: %s\n",
+				s.Daemon, s.N, s.N, s.Missing, oneLine(s.MissingLog))
 		}
 	}
 	fmt.Fprintln(w)
@@ -231,4 +238,12 @@ func sameCodes(g, k ctSample) string {
 		return "yes"
 	}
 	return "NO"
+}
+
+func ints(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ", ")
 }
