@@ -14,9 +14,10 @@ import (
 //     straight to MASTER only if every member is an owner wanting MASTER
 //     (the group's initial state, vrrp_sync_set_group);
 //   - Follow, fed with the members' reports, takes the others along: a
-//     member that became MASTER forces the others to MASTER
-//     (vrrp_sync_master), one that left MASTER for BACKUP forces them to
-//     BACKUP (vrrp_sync_backup);
+//     member that became MASTER while the group was not forces the others
+//     to MASTER (vrrp_sync_master), one that left MASTER for BACKUP while
+//     the group was MASTER forces them to BACKUP (vrrp_sync_backup); like
+//     keepalived's group state checks, this forces once per group change;
 //   - SetFault keeps one fault per member and puts every member in FAULT
 //     while any has one (vrrp_sync_fault).
 //
@@ -87,10 +88,16 @@ func (g *SyncGroup) Follow(r Report) {
 	var force func(*Instance)
 	g.mu.Lock()
 	switch {
-	case r.To == StateMaster:
+	case r.Reason == ReasonSyncGroup:
+		// The result of a force: keepalived's group state was set by
+		// the member that moved first; following it again would bounce
+		// forces between members whose states changed meanwhile.
+	case r.To == StateMaster && !g.master:
 		g.master = true
 		force = (*Instance).ForceMaster
-	case r.From == StateMaster:
+	case r.From == StateMaster && r.To != StateMaster && g.master:
+		// vrrp_sync_backup only for BACKUP; FAULT and STOP of the
+		// others come from their own faults or shutdown.
 		g.master = false
 		if r.To == StateBackup {
 			force = (*Instance).ForceBackup
