@@ -199,6 +199,7 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 		VIPs:      in.vips,
 		Announcer: &announcer{a: e.ann, vips: in.vips},
 		Reporter:  reporter{e, in},
+		Gate:      syncGate{e},
 	}
 	if in.vi, err = vrrp.NewInstance(vc, out); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/goalived/goalived/parser"
@@ -8,8 +9,17 @@ import (
 	"github.com/goalived/goalived/vrrp"
 )
 
-// Sync groups (reference 3.6) as far as the vrrp.Instance API allows:
+// Sync groups (reference 3.6), as keepalived 2.2.7 runs them:
 //
+//   - MASTER together: every member's vrrp.Instance has syncGate as its
+//     Gate, which asks the group's vrrp.SyncGroup: a member whose down
+//     timer fires becomes MASTER only if the group is MASTER or every
+//     other member wants MASTER too (vrrp_sync_can_goto_master), else it
+//     waits another master-down interval; at start an address owner goes
+//     MASTER at once only if every member is an owner wanting MASTER;
+//   - one member entering MASTER forces the others to MASTER, one leaving
+//     MASTER for BACKUP forces them to BACKUP (vrrp_sync_master/backup):
+//     memberTransition hands each transition to SyncGroup.Follow;
 //   - FAULT together: tracking puts every member in FAULT while any
 //     member's own or group trackers fault it (see tracking.apply), so
 //     the group stays FAULT until no member has a fault;
@@ -18,26 +28,6 @@ import (
 //   - group notifies (type GROUP, priority 0, FIFO `GROUP "name" STATE 0`)
 //     are sent once per group transition, when every member has reached
 //     the new state (see nextGroupState).
-//
-// Not done, because vrrp.Instance has no way to hold a member back from
-// MASTER or to force it to BACKUP/MASTER: "a member becomes MASTER only
-// when every member wants MASTER" (vrrp_sync_can_goto_master), "one
-// member going MASTER takes the others with it, one leaving MASTER takes
-// the others to BACKUP" (vrrp_sync_master/backup), and the start-up rule
-// that an owner member waits for its group. Members elect independently;
-// with peers whose members' priorities move together (the usual case:
-// shared trackers on the group, faults coupled here) the outcome is the
-// same, but a member that alone loses its election stays BACKUP while the
-// others remain MASTER. What the vrrp package would need:
-//
-//   - Instance.SetMasterGate(func() bool) (or SetHold(bool)): consulted
-//     when a BACKUP's master-down timer fires or it would preempt; false
-//     re-arms the timer instead of entering MASTER;
-//   - a ReportWantMaster report when that happens, so the engine learns
-//     that a member wants MASTER and can release the whole group;
-//   - Instance.Force(vrrp.StateMaster|vrrp.StateBackup, reason): enter
-//     the state now (MASTER: adverts, VIPs, GARP; BACKUP: resign with the
-//     master-down timer armed), reporting a transition as usual.
 
 // syncGroups are the configured groups, by member name. It is replaced
 // as a whole on reload.
@@ -48,10 +38,33 @@ type syncGroups struct {
 type syncGroup struct {
 	cfg    *parser.SyncGroup
 	notify script.NotifyScripts
+	vg     *vrrp.SyncGroup // couples the members' state machines
 
-	mu     sync.Mutex // guards states and state; held while notifying to keep FIFO order
+	mu     sync.Mutex // guards states, last and state; held while notifying to keep FIFO order
 	states map[string]string
-	state  string // "" until the first member leaves INIT
+	last   map[string]vrrp.State // each member's last reported state, for Follow
+	state  string                // "" until the first member leaves INIT
+}
+
+// syncGate is every instance's vrrp.Gate. It finds the instance's group
+// at each call, so instances kept by a reload follow the new groups.
+type syncGate struct{ e *Engine }
+
+func (s syncGate) MayBecomeMaster(instance string, from vrrp.State) bool {
+	g := s.e.groups.Load().of(instance)
+	if g == nil {
+		return true
+	}
+	return g.vg.MayBecomeMaster(instance, from)
+}
+
+// bind joins the running instances to their groups' coordinators.
+func (gs *syncGroups) bind(insts []*instance) {
+	for _, in := range insts {
+		if g := gs.of(in.conf().Name); g != nil {
+			g.vg.Join(in.vi)
+		}
+	}
 }
 
 // newSyncGroups builds the groups of cfg. prev are the states of the
@@ -60,15 +73,16 @@ type syncGroup struct {
 func (e *Engine) newSyncGroups(cfg *parser.Config, prev *syncGroups) *syncGroups {
 	gs := &syncGroups{byMember: map[string]*syncGroup{}}
 	for _, pg := range cfg.SyncGroups {
-		g := &syncGroup{cfg: pg, notify: e.notifyScripts(pg.Name, &pg.Notify), states: map[string]string{}}
+		g := &syncGroup{cfg: pg, notify: e.notifyScripts(pg.Name, &pg.Notify), states: map[string]string{},
+			last: map[string]vrrp.State{}}
 		if old := prev.group(pg.Name); old != nil {
 			old.mu.Lock()
 			g.state = old.state
-			for m, s := range old.states {
-				g.states[m] = s
-			}
+			maps.Copy(g.states, old.states)
+			maps.Copy(g.last, old.last)
 			old.mu.Unlock()
 		}
+		g.vg = vrrp.NewSyncGroup(pg.Name, g.state == vrrp.StateMaster.String())
 		for _, m := range pg.Members {
 			gs.byMember[m] = g
 		}
@@ -132,6 +146,9 @@ func (e *Engine) memberTransition(instance string, to vrrp.State, initial bool) 
 	if g == nil {
 		return
 	}
+	if !initial {
+		e.follow(g, instance, to)
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if initial != (g.state == "") {
@@ -147,6 +164,23 @@ func (e *Engine) memberTransition(instance string, to vrrp.State, initial bool) 
 	if err := e.notifier.Notify(g.notify, t); err != nil {
 		e.log.Warn("notify", "group", g.cfg.Name, "state", next, "err", err)
 	}
+}
+
+// follow lets the group take the other members along (vrrp_sync_master,
+// vrrp_sync_backup). It runs after the member's own notifies, as
+// keepalived forces the others once the member is in its new state.
+func (e *Engine) follow(g *syncGroup, instance string, to vrrp.State) {
+	g.mu.Lock()
+	from, ok := g.last[instance]
+	g.last[instance] = to
+	g.mu.Unlock()
+	if !ok {
+		from = vrrp.StateInit
+	}
+	if to == vrrp.StateMaster || from == vrrp.StateMaster && to == vrrp.StateBackup {
+		e.log.Debug("sync group follows its member", "group", g.cfg.Name, "member", instance, "to", to.String())
+	}
+	g.vg.Follow(vrrp.Report{Kind: vrrp.ReportTransition, Instance: instance, From: from, To: to})
 }
 
 // memberTracks are an instance's trackers plus those of its sync group.

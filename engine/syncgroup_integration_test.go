@@ -114,3 +114,98 @@ track_file group_prio {
 		}
 	})
 }
+
+// TestIntegrationSyncGroupMembers: what one member's trackers do to a
+// two-member group on each of two hosts, checked against keepalived:
+//
+//   - with sync_group_tracking_weight, master A's VI_1 alone dropping
+//     below B moves nothing: B's VI_1 wants MASTER but B's VI_2 still
+//     accepts A's VI_2, and a member becomes MASTER only when every
+//     member of its group wants to (vrrp_sync_can_goto_master);
+//   - VI_1's tracked interface going down faults A's whole group and B
+//     takes both members;
+//   - back up with VI_1 still low, A's VI_2 wants MASTER but VI_1 accepts
+//     B's adverts: B keeps both; once VI_1's priority is back, every
+//     member of A wants MASTER and A takes both back.
+func TestIntegrationSyncGroupMembers(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(2))
+		l.Exec(0, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
+		l.Exec(0, "ip", "link", "set", "trk1", "up")
+		l.Exec(0, "ip", "link", "set", "trk0", "up")
+		group := `
+vrrp_sync_group G {
+    group {
+        VI_1
+        VI_2
+    }
+    sync_group_tracking_weight
+    notify {{DIR}}/notify.sh
+}
+`
+		confA := globalDefs + `
+track_file prio_a {
+    file {{DIR}}/prio
+    init_file 0 overwrite
+}
+` + instanceConf("VI_1", 86, 200, "192.0.2.186", "    track_file {\n        prio_a\n    }\n    track_interface {\n        trk0\n    }") +
+			instanceConf("VI_2", 87, 200, "192.0.2.187", "") + group
+		confB := globalDefs + instanceConf("VI_1", 86, 100, "192.0.2.186", "") +
+			instanceConf("VI_2", 87, 100, "192.0.2.187", "") + group
+
+		a := startDaemon(t, l, 0, kind, confA)
+		b := startDaemon(t, l, 1, kind, confB)
+		holds := func(host int, within time.Duration) {
+			t.Helper()
+			for _, vip := range []string{"192.0.2.186", "192.0.2.187"} {
+				waitAddr(t, l, host, vip, true, within)
+				waitAddr(t, l, 1-host, vip, false, within)
+			}
+		}
+		stays := func(host int, d time.Duration) {
+			t.Helper()
+			for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				for _, vip := range []string{"192.0.2.186", "192.0.2.187"} {
+					if !hasAddr(t, l, host, vip) || hasAddr(t, l, 1-host, vip) {
+						t.Fatalf("%s left host %d (or showed up on the other)", vip, host)
+					}
+				}
+			}
+		}
+		holds(0, 5*time.Second)
+		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
+
+		// VI_1 alone drops to 50, below B's 100: nothing moves. (B may
+		// have been MASTER for a moment at start, before A's first advert.)
+		before := len(b.lines("notify.log"))
+		if err := os.WriteFile(a.path("prio"), []byte("-150"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stays(0, 4*time.Second) // more than ten of B's master-down intervals
+		for _, line := range b.lines("notify.log")[before:] {
+			if strings.Contains(line, "MASTER") {
+				t.Errorf("router B: %q while A's VI_2 still advertises 200", line)
+			}
+		}
+
+		// VI_1's tracked interface goes down: the whole group of A faults.
+		l.Exec(0, "ip", "link", "set", "trk0", "down")
+		holds(1, 3*time.Second)
+		a.waitLine(t, "notify.log", "GROUP G FAULT 0", 1, 2*time.Second)
+		b.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
+
+		// Up again with VI_1 still at 50: A's VI_2 wants MASTER, VI_1 does
+		// not, so B keeps both.
+		l.Exec(0, "ip", "link", "set", "trk0", "up")
+		a.waitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 3*time.Second)
+		stays(1, 3*time.Second)
+
+		// VI_1 back at 200: every member of A wants MASTER.
+		if err := os.WriteFile(a.path("prio"), []byte("0"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		holds(0, 3*time.Second)
+		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 2, 2*time.Second)
+		b.waitLine(t, "notify.log", "GROUP G BACKUP 0", 2, 2*time.Second)
+	})
+}
