@@ -58,6 +58,14 @@ func SplitCommand(s string) ([]string, error) {
 // splitWord reads one word starting at s[i] (not a blank) and returns it,
 // cut at the first NUL, with the index just after it.
 func splitWord(s string, i int) (string, int, error) {
+	// Fast path: a plain word (no quote, escape or NUL) is a substring.
+	j := i
+	for j < len(s) && strings.IndexByte(blanks, s[j]) < 0 && strings.IndexByte("\\\"'\x00", s[j]) < 0 {
+		j++
+	}
+	if j == len(s) || strings.IndexByte(blanks, s[j]) >= 0 {
+		return s[i:j], j, nil
+	}
 	var b strings.Builder
 	var quote byte
 	for i < len(s) {
