@@ -13,11 +13,15 @@ import (
 // routers, half of them preferring each router, and samples every VIP on
 // both routers every 50 ms for 5 s: one socket demultiplexes them all,
 // and no instance may miss three adverts in a row. Then router 0 exits
-// and router 1 must take over all 50. A goalived pair runs at 100 ms
-// adverts (1000 adverts/s on the segment); the pair with keepalived runs
+// and router 1 must take over all 50. A goalived pair runs at 200 ms
+// adverts (500 adverts/s on the segment); the pair with keepalived runs
 // at 1 s, because keepalived's single thread was seen stalling for 1.3 s
 // ("A thread timer expired 1.283382 seconds ago") on a loaded 2-core
 // machine at 100 ms, which makes dual masters that are not goalived's.
+// goalived itself, at 100 ms on a machine loaded by two full test runs,
+// once let four backups' down timers fire (BACKUP -> MASTER -> BACKUP in
+// the same millisecond, the master's advert already queued): a starved
+// process, not a protocol error, hence 200 ms here.
 func TestIntegrationManyInstances(t *testing.T) {
 	const count = 50
 	l := newTestlab(t, 2)
@@ -25,7 +29,7 @@ func TestIntegrationManyInstances(t *testing.T) {
 		kinds  [2]string
 		advert string
 	}{
-		{[2]string{goalivedKind, goalivedKind}, "0.1"},
+		{[2]string{goalivedKind, goalivedKind}, "0.2"},
 		{[2]string{goalivedKind, keepalivedKind}, "1"},
 	}
 	for k, p := range pairs {
@@ -79,7 +83,9 @@ func TestIntegrationManyInstances(t *testing.T) {
 			for a := range want {
 				all1[a] = 1
 			}
-			waitFor(t, base.skew(t, 100)+takeoverMargin, func() bool { return len(l.misplaced(t, all1)) == 0 },
+			// Priority 0 makes this about skew time; the deadline allows a
+			// slow (loaded) keepalived.
+			waitFor(t, base.masterDown(t, 100)+takeoverMargin, func() bool { return len(l.misplaced(t, all1)) == 0 },
 				func() string { return fmt.Sprintf("router 1 to hold every VIP, misplaced %v", l.misplaced(t, all1)) })
 			n0.waitExit(t)
 		})
