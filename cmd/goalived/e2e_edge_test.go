@@ -117,7 +117,9 @@ func TestIntegrationOwnerTakesOverAtOnce(t *testing.T) {
 			l.waitHolder(t, vip, 0, base.masterDown(t, 255)+startMargin)
 			took := time.Since(began)
 			t.Logf("%s owner took over %v after its start", p.owner, took)
-			if took > time.Second+base.skew(t, 255) {
+			// At once is the daemon's start-up (keepalived: about a second
+			// when loaded); a down timer would add 3 s to that.
+			if took > 2500*time.Millisecond {
 				t.Errorf("owner took over %v after its start: it waited for a down timer (%v) instead of taking over at once",
 					took, base.masterDown(t, 255))
 			}
