@@ -276,3 +276,67 @@ func TestSyncGroupOwnersStartMaster(t *testing.T) {
 		}
 	})
 }
+
+// Follow forces once per group change and never after a forced
+// transition: a force that arrives after the group changed again must
+// not bounce back (the members would force each other forever).
+func TestSyncGroupFollowOncePerGroupChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := vrrp.NewSyncGroup("G", false)
+		var ins []*vrrp.Instance
+		for i, name := range []string{"A", "B"} {
+			in, err := vrrp.NewInstance(vrrp.Config{Name: name, VRID: uint8(51 + i), Version: 2, Priority: 100,
+				Source: netip.MustParseAddr("192.0.2.10")}, vrrp.Outputs{Gate: g})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.Join(in)
+			t.Cleanup(func() { in.Close() })
+			if err := in.Start(); err != nil {
+				t.Fatal(err)
+			}
+			ins = append(ins, in)
+		}
+		a, b := ins[0], ins[1]
+		synctest.Wait()
+		step := func(r vrrp.Report, wantA, wantB vrrp.State) {
+			t.Helper()
+			g.Follow(r)
+			synctest.Wait()
+			if a.State() != wantA || b.State() != wantB {
+				t.Fatalf("after %s %v->%v (%v): A %v B %v, want %v %v", r.Instance, r.From, r.To, r.Reason,
+					a.State(), b.State(), wantA, wantB)
+			}
+		}
+		tr := func(name string, from, to vrrp.State, why vrrp.Reason) vrrp.Report {
+			return vrrp.Report{Kind: vrrp.ReportTransition, Instance: name, From: from, To: to, Reason: why}
+		}
+		// A (say) became master: B is forced along; A's own state is the
+		// test's, it stays BACKUP here.
+		step(tr("A", vrrp.StateBackup, vrrp.StateMaster, vrrp.ReasonMasterDown), vrrp.StateBackup, vrrp.StateMaster)
+		// B's forced transition is not followed: A stays BACKUP.
+		step(tr("B", vrrp.StateBackup, vrrp.StateMaster, vrrp.ReasonSyncGroup), vrrp.StateBackup, vrrp.StateMaster)
+		// A second MASTER while the group is MASTER forces nothing.
+		b.ForceBackup()
+		synctest.Wait()
+		step(tr("A", vrrp.StateBackup, vrrp.StateMaster, vrrp.ReasonMasterDown), vrrp.StateBackup, vrrp.StateBackup)
+		// Leaving MASTER for BACKUP takes the others to BACKUP, once.
+		b.ForceMaster()
+		synctest.Wait()
+		step(tr("A", vrrp.StateMaster, vrrp.StateBackup, vrrp.ReasonHigherPriority), vrrp.StateBackup, vrrp.StateBackup)
+		b.ForceMaster()
+		synctest.Wait()
+		step(tr("A", vrrp.StateMaster, vrrp.StateBackup, vrrp.ReasonHigherPriority), vrrp.StateBackup, vrrp.StateMaster)
+		// The race that bounced forces: A went MASTER and back to BACKUP
+		// before B's forced MASTER was reported; that stale report must
+		// not take the group (and A) to MASTER again.
+		b.ForceBackup()
+		synctest.Wait()
+		step(tr("A", vrrp.StateBackup, vrrp.StateMaster, vrrp.ReasonMasterDown), vrrp.StateBackup, vrrp.StateMaster)
+		step(tr("A", vrrp.StateMaster, vrrp.StateBackup, vrrp.ReasonHigherPriority), vrrp.StateBackup, vrrp.StateBackup)
+		step(tr("B", vrrp.StateBackup, vrrp.StateMaster, vrrp.ReasonSyncGroup), vrrp.StateBackup, vrrp.StateBackup)
+		step(tr("B", vrrp.StateMaster, vrrp.StateBackup, vrrp.ReasonSyncGroup), vrrp.StateBackup, vrrp.StateBackup)
+		// Other report kinds are ignored.
+		step(vrrp.Report{Kind: vrrp.ReportWantMaster, Instance: "A"}, vrrp.StateBackup, vrrp.StateBackup)
+	})
+}
