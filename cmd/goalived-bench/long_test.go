@@ -95,6 +95,7 @@ func TestLongTables(t *testing.T) {
 			Retried: fmt.Errorf("%w: 49 of 50", errStartup), Missing: 13, MissingLog: "add vip failed"},
 		{N: 50, Daemon: "keepalived", RSSKiB: []int64{5120}, CPU: 1, CPUB: 1.5, Procs: 2, Load: "9.1 8.0 7.0"},
 		{N: 250, Daemon: "goalived", Err: errors.New("boom")},
+		{N: 250, Daemon: "keepalived", RSSKiB: []int64{1024}, CPU: 1, Procs: 2},
 	}, time.Minute)
 	writeSpurious(&b, []spurSample{
 		{N: 1, Daemon: "goalived", Samples: 6000, MaxGap: 31 * time.Millisecond, Burners: 2, Load: "10 9 8"},
@@ -111,7 +112,7 @@ func TestLongTables(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"| 50 | 10.0 / 20.0 | 5.0 / 5.0 | 2.00 | 0.50; 0.40 | 1.00; 1.50 | 0.50 | 1, 2 | 9.0 8.0 7.0; 9.1 8.0 7.0 | 0, 0 | 1, 0 | 13; 0 |",
-		"| 250 | - | - | - | - | - | - | 0, 0 | ;  | 1, 0 | 0, 0 | ;  |",
+		"| 250 | - | 1.0 / 1.0 | - | - | 1.00; 0.00 | - | 0, 2 | ;  | 1, 0 | 0, 0 | ; 0 |",
 		"- goalived N=50: master of all 50 instances but 13 VIP(s) never added; its log: add vip failed",
 		"- goalived N=50, first attempt (re-run once): start-up: 49 of 50",
 		"- goalived N=250 FAILED: boom",

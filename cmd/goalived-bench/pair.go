@@ -135,8 +135,8 @@ func (bn *bench) waitVIPs(ctx context.Context, pr *pairRun, within time.Duration
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%w: wait for all %d virtual addresses on a and none on b: a has %d, b %d after %v (%v)",
-				errStartup, len(pr.vips), na, nb, within, err)
+			return fmt.Errorf("%w: wait for all %d virtual addresses on a and none on b: a has %d, b %d after %v%s",
+				errStartup, len(pr.vips), na, nb, within, errSuffix(err))
 		}
 		if err := sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
@@ -333,4 +333,12 @@ func (bn *bench) clearVIPs(vips []netip.Addr) error {
 
 func netipNet(a netip.Addr) *net.IPNet {
 	return &net.IPNet{IP: a.AsSlice(), Mask: net.CIDRMask(a.BitLen(), a.BitLen())}
+}
+
+// errSuffix is ": err" for a non-nil err, else "".
+func errSuffix(err error) string {
+	if err == nil {
+		return ""
+	}
+	return ": " + err.Error()
 }

@@ -28,7 +28,7 @@ func medianMax[T int64 | float64](xs []T) (median, maxv T) {
 func mib(kib int64) string { return fmt.Sprintf("%.1f", float64(kib)/1024) }
 
 func ratio(a, b float64) string {
-	if b <= 0 {
+	if a <= 0 || b <= 0 {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f", a/b)
