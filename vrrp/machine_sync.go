@@ -14,8 +14,8 @@ import "time"
 // MASTER on its own (down timer, an owner's start or fault recovery);
 // from is the state it would leave. Returning false keeps it in BACKUP
 // and, for the timer, re-arms the down timer, as keepalived's
-// vrrp_sync_can_goto_master. nil removes the gate. ForceMaster does not
-// ask the gate.
+// vrrp_sync_can_goto_master. nil removes the gate. ForceMaster asks it
+// too (with from BACKUP), as keepalived's forced vrrp_state_goto_master.
 func (m *Machine) SetGate(g func(from State) bool) { m.gate = g }
 
 // WantsMaster reports keepalived's wantstate == MASTER: the instance is
@@ -37,9 +37,17 @@ func (m *Machine) downTimer(now time.Time, r *Result) {
 }
 
 // forceMaster is vrrp_sync_master's vrrp_state_goto_master on another
-// member: the full become-master sequence (advert, VIPs, GARP).
+// member: the full become-master sequence (advert, VIPs, GARP). Like
+// keepalived's, it asks the gate, which lets it through while the group
+// is MASTER; a force that arrives after the group left MASTER again is
+// refused instead of making a master for a moment.
 func (m *Machine) forceMaster(now time.Time, r *Result) {
 	if m.state != StateBackup {
+		return
+	}
+	m.want = true
+	if !m.mayMaster(StateBackup) {
+		r.Reason = ReasonSyncHeld
 		return
 	}
 	m.enterMaster(now, ReasonSyncGroup, r)

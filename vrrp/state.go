@@ -105,7 +105,8 @@ type (
 	Reload struct{ cfg Config }
 	// ForceMaster: a sync group member went MASTER and takes this one
 	// with it (keepalived's vrrp_sync_master). Only a BACKUP moves; it
-	// becomes master as on its own timer, without asking the Gate.
+	// becomes master as on its own timer if the Gate lets it (a
+	// SyncGroup does while the group is MASTER).
 	ForceMaster struct{}
 	// ForceBackup: a sync group member left MASTER for BACKUP and takes
 	// this one with it (vrrp_sync_backup). Only a MASTER moves: it
