@@ -2,6 +2,7 @@ package engine
 
 import (
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/goalived/goalived/parser"
@@ -83,11 +84,33 @@ func (e *Engine) newSyncGroups(cfg *parser.Config, prev *syncGroups) *syncGroups
 			old.mu.Unlock()
 		}
 		g.vg = vrrp.NewSyncGroup(pg.Name, g.state == vrrp.StateMaster.String())
+		if mixedOwners(cfg, pg) {
+			// keepalived's words: the owners never start MASTER (the group
+			// starts BACKUP) and their priority cannot move with the others'.
+			e.log.Warn("sync group has some members as address owner and some not; this won't work", "group", pg.Name)
+		}
 		for _, m := range pg.Members {
 			gs.byMember[m] = g
 		}
 	}
 	return gs
+}
+
+// mixedOwners reports whether some members of g are address owners
+// (priority 255) and some are not.
+func mixedOwners(cfg *parser.Config, g *parser.SyncGroup) bool {
+	owners, others := 0, 0
+	for _, in := range cfg.Instances {
+		if !slices.Contains(g.Members, in.Name) {
+			continue
+		}
+		if in.Owner() {
+			owners++
+		} else {
+			others++
+		}
+	}
+	return owners > 0 && others > 0
 }
 
 // group finds a group by name; gs may be nil.

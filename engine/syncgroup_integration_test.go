@@ -209,3 +209,37 @@ track_file prio_a {
 		b.waitLine(t, "notify.log", "GROUP G BACKUP 0", 2, 2*time.Second)
 	})
 }
+
+// TestIntegrationSyncGroupStart: at start (observed with keepalived
+// 2.2.7) an address owner whose group has a member that is not an owner
+// starts BACKUP and waits for the group: its first notify is BACKUP and
+// both members become MASTER together, once the other member's down
+// timer fires.
+func TestIntegrationSyncGroupStart(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(1))
+		owner := strings.Replace(instanceConf("VI_1", 88, 255, "192.0.2.188", ""), "state BACKUP", "state MASTER", 1)
+		conf := globalDefs + owner + instanceConf("VI_2", 89, 100, "192.0.2.189", "") + `
+vrrp_sync_group G {
+    group {
+        VI_1
+        VI_2
+    }
+}
+`
+		d := startDaemon(t, l, 0, kind, conf)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 255`, 1, 5*time.Second)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 2*time.Second)
+		var vi1 []string
+		for _, line := range d.lines("notify.log") {
+			if strings.HasPrefix(line, "INSTANCE VI_1 ") {
+				vi1 = append(vi1, line)
+			}
+		}
+		if len(vi1) < 2 || vi1[0] != "INSTANCE VI_1 BACKUP 255" || vi1[1] != "INSTANCE VI_1 MASTER 255" {
+			t.Errorf("owner's notifies %q, want BACKUP then MASTER", vi1)
+		}
+		waitAddr(t, l, 0, "192.0.2.188", true, 2*time.Second)
+		waitAddr(t, l, 0, "192.0.2.189", true, 2*time.Second)
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/parser"
 )
 
 func TestNextGroupState(t *testing.T) {
@@ -77,6 +79,21 @@ func TestFileFault(t *testing.T) {
 	for _, tc := range tests {
 		if got := fileFault(tc.v, tc.w, tc.reverse); got != tc.want {
 			t.Errorf("fileFault(%d, %d, %v) = %v, want %v", tc.v, tc.w, tc.reverse, got, tc.want)
+		}
+	}
+}
+
+func TestMixedOwners(t *testing.T) {
+	cfg := &parser.Config{Instances: []*parser.Instance{{Name: "a", Priority: 255}, {Name: "b", Priority: 100}, {Name: "c", Priority: 255}}}
+	tests := []struct {
+		members []string
+		want    bool
+	}{
+		{[]string{"a", "b"}, true}, {[]string{"a", "c"}, false}, {[]string{"b"}, false}, {[]string{"a", "missing"}, false},
+	}
+	for _, tc := range tests {
+		if got := mixedOwners(cfg, &parser.SyncGroup{Name: "G", Members: tc.members}); got != tc.want {
+			t.Errorf("mixedOwners(%v) = %t, want %t", tc.members, got, tc.want)
 		}
 	}
 }
