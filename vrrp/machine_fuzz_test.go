@@ -9,11 +9,13 @@ import (
 // the invariants the runtime relies on: VIPs are owned exactly while
 // MASTER, every state change has exactly one Notify, a running machine
 // always has a deadline, and a Timer step at the deadline moves it on (no
-// busy loop).
+// busy loop). With prog[0]&64 the machine is a sync group member whose
+// gate follows the event's argument, and ForceMaster/ForceBackup occur.
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 3, 10, 2, 200, 4, 1, 5, 2, 6, 7})
 	f.Add([]byte{1, 0, 2, 0, 0, 4, 40, 1, 3, 0, 7})
 	f.Add([]byte{2, 0, 1, 100, 3, 50, 6, 5, 0, 90, 3, 250, 2})
+	f.Add([]byte{64, 0, 0, 0, 1, 200, 2, 0, 8, 2, 9, 0, 8, 0, 2, 2, 3, 250, 9, 1})
 	f.Fuzz(func(t *testing.T, prog []byte) {
 		if len(prog) < 2 {
 			return
@@ -35,10 +37,15 @@ func FuzzMachine(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		gateOpen := true
+		if prog[0]&64 != 0 {
+			m.SetGate(func(State) bool { return gateOpen })
+		}
 		now, owned := t0, false
 		var deadline time.Time
 		for i := 2; i+1 < len(prog); i += 2 {
-			op, arg := prog[i]%8, prog[i+1]
+			op, arg := prog[i]%10, prog[i+1]
+			gateOpen = arg&2 != 0
 			now = now.Add(time.Duration(arg) * 20 * time.Millisecond)
 			var ev Event
 			switch op {
@@ -67,6 +74,10 @@ func FuzzMachine(f *testing.F) {
 				ev = FaultCleared{}
 			case 7:
 				ev = Shutdown{}
+			case 8:
+				ev = ForceMaster{}
+			case 9:
+				ev = ForceBackup{}
 			}
 			before := m.State()
 			r := m.Step(now, ev)
