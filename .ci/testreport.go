@@ -44,9 +44,12 @@ func main() {
 			continue
 		}
 		key := e.Package + "/" + e.Test
+		// A subtest's output belongs to its top-level test, which is what
+		// is printed when it fails.
+		top, _, _ := strings.Cut(e.Test, "/")
 		switch e.Action {
 		case "output":
-			out[key] = append(out[key], e.Output)
+			out[e.Package+"/"+top] = append(out[e.Package+"/"+top], e.Output)
 		case "pass", "fail", "skip":
 			if e.Test == "" {
 				pkgLines = append(pkgLines, fmt.Sprintf("%-4s %s (%.1fs)", strings.ToUpper(e.Action), e.Package, e.Elapsed))
