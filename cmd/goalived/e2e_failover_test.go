@@ -12,8 +12,8 @@ import (
 // down timer are too close to tell apart by time within these margins,
 // which is why checkPriorityZeroTakeover asks the daemon for the reason.
 const (
-	startMargin    = 4 * time.Second
-	takeoverMargin = time.Second
+	startMargin    = 6 * time.Second
+	takeoverMargin = 1500 * time.Millisecond
 	crashMargin    = time.Second
 )
 
