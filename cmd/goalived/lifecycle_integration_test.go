@@ -91,10 +91,7 @@ vrrp_instance VI_%d {
 // which otherwise takes its VIP at once, waits for the delay first.
 func TestIntegrationStartupDelay(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
-	bin := goalivedBinary(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "k.conf")
-	if err := os.WriteFile(conf, []byte(`global_defs {
+	conf := `global_defs {
   vrrp_startup_delay 1.5
 }
 vrrp_instance VI_D {
@@ -106,12 +103,9 @@ vrrp_instance VI_D {
     192.0.2.194
   }
 }
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`
 	start := time.Now()
-	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-		"--status-file", filepath.Join(dir, "status"))
+	p := startGoalived(t, lab, 0, conf)
 	for !strings.Contains(lab.Exec(0, "ip", "addr", "show", "dev", "eth0"), "192.0.2.194/32") {
 		if time.Since(start) > 6*time.Second {
 			t.Fatalf("VIP never added:\n%s", p.Output())
@@ -127,10 +121,7 @@ vrrp_instance VI_D {
 // stays in FAULT with unicast_fault_no_peer, instead of using multicast.
 func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
-	bin := goalivedBinary(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "k.conf")
-	if err := os.WriteFile(conf, []byte(`vrrp_instance VI_U {
+	conf := `vrrp_instance VI_U {
   interface eth0
   virtual_router_id 95
   priority 100
@@ -140,15 +131,12 @@ func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
     192.0.2.195
   }
 }
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	status := filepath.Join(dir, "status")
-	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-		"--status-file", status)
-	reloadWaitStatus(t, p, status, "VI_U", "FAULT", 5*time.Second)
+`
+	p := startGoalived(t, lab, 0, conf)
+	status := p.status
+	reloadWaitStatus(t, p.Proc, status, "VI_U", "FAULT", 5*time.Second)
 	time.Sleep(4 * time.Second) // longer than the master-down interval
-	reloadWaitStatus(t, p, status, "VI_U", "FAULT", time.Second)
+	reloadWaitStatus(t, p.Proc, status, "VI_U", "FAULT", time.Second)
 	if strings.Contains(lab.Exec(0, "ip", "addr", "show", "dev", "eth0"), "192.0.2.195") {
 		t.Error("a FAULT instance holds its VIP")
 	}
@@ -158,10 +146,7 @@ func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
 // while its configured source address is missing from its interface.
 func TestIntegrationTrackSrcIP(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
-	bin := goalivedBinary(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "k.conf")
-	if err := os.WriteFile(conf, []byte(`vrrp_instance VI_T {
+	conf := `vrrp_instance VI_T {
   interface eth0
   virtual_router_id 96
   priority 255
@@ -173,16 +158,13 @@ func TestIntegrationTrackSrcIP(t *testing.T) {
     192.0.2.196
   }
 }
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`
 	lab.Exec(0, "ip", "addr", "add", "192.0.2.96/24", "dev", "eth0")
-	status := filepath.Join(dir, "status")
-	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-		"--status-file", status)
-	reloadWaitStatus(t, p, status, "VI_T", "MASTER", 5*time.Second)
+	p := startGoalived(t, lab, 0, conf)
+	status := p.status
+	reloadWaitStatus(t, p.Proc, status, "VI_T", "MASTER", 5*time.Second)
 	lab.Exec(0, "ip", "addr", "del", "192.0.2.96/24", "dev", "eth0")
-	reloadWaitStatus(t, p, status, "VI_T", "FAULT", 5*time.Second)
+	reloadWaitStatus(t, p.Proc, status, "VI_T", "FAULT", 5*time.Second)
 	lab.Exec(0, "ip", "addr", "add", "192.0.2.96/24", "dev", "eth0")
-	reloadWaitStatus(t, p, status, "VI_T", "MASTER", 5*time.Second)
+	reloadWaitStatus(t, p.Proc, status, "VI_T", "MASTER", 5*time.Second)
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -34,17 +32,10 @@ func metricsConf(prio int) string {
 // series and goalived's own, and they follow a failover.
 func TestIntegrationMetrics(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(2))
-	bin := goalivedBinary(t)
-	procs := make([]*nstest.Proc, 2)
+	procs := make([]*goalivedNode, 2)
 	for i, prio := range []int{200, 100} {
-		dir := t.TempDir()
-		conf := filepath.Join(dir, "k.conf")
-		if err := os.WriteFile(conf, []byte(metricsConf(prio)), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		lab.Exec(i, "ip", "link", "set", "lo", "up")
-		procs[i] = lab.Start(i, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-			"--status-file", filepath.Join(dir, "status"), "--metrics-address", "127.0.0.1:9650")
+		procs[i] = startGoalived(t, lab, i, metricsConf(prio), "--metrics-address", "127.0.0.1:9650")
 	}
 	scrape := func(i int) string {
 		var body string

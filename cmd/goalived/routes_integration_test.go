@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,14 +39,7 @@ vrrp_instance VI_R {
 // items exist from start, and a clean stop removes all of them.
 func TestIntegrationVirtualRoutesAndStatic(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
-	bin := goalivedBinary(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "k.conf")
-	if err := os.WriteFile(conf, []byte(routesConf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-		"--status-file", filepath.Join(dir, "status"))
+	p := startGoalived(t, lab, 0, routesConf)
 	expect := func(argv []string, want []string, present bool) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,10 +14,7 @@ import (
 // the original values come back when it stops, as keepalived does.
 func TestIntegrationSysctlsSetAndRestored(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
-	bin := goalivedBinary(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "k.conf")
-	if err := os.WriteFile(conf, []byte(`global_defs {
+	conf := `global_defs {
   disable_local_igmp
 }
 vrrp_instance VI_S {
@@ -31,9 +26,7 @@ vrrp_instance VI_S {
     192.0.2.193
   }
 }
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`
 	read := func() string {
 		return strings.Join(strings.Fields(lab.Exec(0, "sysctl", "-n", "net.ipv4.conf.eth0.promote_secondaries", "net.ipv4.igmp_link_local_mcast_reports")), " ")
 	}
@@ -41,8 +34,7 @@ vrrp_instance VI_S {
 	if before != "0 1" {
 		t.Fatalf("unexpected kernel defaults %q, want \"0 1\"", before)
 	}
-	p := lab.Start(0, bin, "-n", "-l", "-f", conf, "-p", filepath.Join(dir, "k.pid"), "-r", filepath.Join(dir, "v.pid"),
-		"--status-file", filepath.Join(dir, "status"))
+	p := startGoalived(t, lab, 0, conf)
 	deadline := time.Now().Add(5 * time.Second)
 	for read() != "1 0" {
 		if time.Now().After(deadline) {
