@@ -119,7 +119,7 @@ func (a *Addrs) Present(p Addr) (bool, error) {
 }
 
 func (a *Addrs) present(link netlink.Link, p Addr) (bool, error) {
-	list, err := a.h.AddrList(link, familyConst(p.Prefix.Addr()))
+	list, err := addrList(a.h, link, familyConst(p.Prefix.Addr()))
 	if err != nil {
 		return false, err
 	}
@@ -129,6 +129,26 @@ func (a *Addrs) present(link netlink.Link, p Addr) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// dumpRetries bounds the retries of an interrupted address dump.
+const dumpRetries = 10
+
+// addrList lists link's addresses, dumping again when the kernel says the
+// dump was interrupted by a concurrent change (NLM_F_DUMP_INTR): with many
+// instances adding VIPs at once that is the normal case, and a partial
+// list would make a present VIP look missing or, worse, a missing one
+// look present.
+func addrList(h *netlink.Handle, link netlink.Link, family int) ([]netlink.Addr, error) {
+	var err error
+	for range dumpRetries {
+		var list []netlink.Addr
+		list, err = h.AddrList(link, family)
+		if !errors.Is(err, netlink.ErrDumpInterrupted) {
+			return list, err
+		}
+	}
+	return nil, err
 }
 
 func familyConst(ip netip.Addr) int {
@@ -159,7 +179,7 @@ func primaryAddr(h *netlink.Handle, ifname string, family int) (netip.Addr, erro
 	if family == 6 {
 		fam = netlink.FAMILY_V6
 	}
-	list, err := h.AddrList(link, fam)
+	list, err := addrList(h, link, fam)
 	if err != nil {
 		return netip.Addr{}, fmt.Errorf("find primary address of %s: %w", ifname, err)
 	}
