@@ -59,7 +59,10 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	}
 	in := &Instance{
 		m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out),
-		pkts: make(chan Packet, 256), ctl: make(chan Event, 16),
+		// 32 packets: a VRID hears one advert per interval from each
+		// router, so this only has to absorb a scheduling hiccup; 256 made
+		// a master of 250 instances use 13 MiB more.
+		pkts: make(chan Packet, 32), ctl: make(chan Event, 16),
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
 	for _, o := range opts {
