@@ -33,7 +33,10 @@ func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
 		m.garpAt = now.Add(g.MasterDelay)
 	}
 	if g.MasterRefresh > 0 {
-		m.refreshAt = now.Add(g.MasterDelay + g.MasterRefresh)
+		// keepalived 2.2.7's first refresh comes one refresh period after
+		// becoming master, whatever garp_master_delay is (observed: 2 s
+		// with refresh 2; 3 s, 6 s with refresh 3).
+		m.refreshAt = now.Add(g.MasterRefresh)
 	}
 	m.stats.BecameMaster++
 	m.want = true

@@ -173,6 +173,11 @@ func TestMachineStep(t *testing.T) {
 		},
 			setup: master, at: mdi100 + 500*time.Millisecond, ev: Timer{}, state: StateMaster, reason: ReasonGARPTimer,
 			actions: []Action{Announce{2, AnnounceRefresh}}, deadline: mdi100 + time.Second},
+		{name: "first refresh one period after becoming master, not after the delay", mod: func(c *Config) {
+			c.GARP = GARPConfig{MasterRepeat: 1, MasterDelay: 2 * time.Second, MasterRefresh: 500 * time.Millisecond, MasterRefreshRepeat: 2}
+		},
+			setup: master, at: mdi100 + 500*time.Millisecond, ev: Timer{}, state: StateMaster, reason: ReasonGARPTimer,
+			actions: []Action{Announce{2, AnnounceRefresh}}, deadline: mdi100 + time.Second},
 		{name: "master yields to higher", setup: master, at: mdi100 + 100*time.Millisecond, ev: adv(150), state: StateBackup,
 			reason: ReasonHigherPriority, actions: []Action{RemoveVIPs{}, Notify{StateMaster, StateBackup, ReasonHigherPriority, 100}},
 			deadline: 2*mdi100 + 100*time.Millisecond},

@@ -25,10 +25,8 @@ import (
 // starts when the router becomes master, not after the delayed burst
 // (observed, also with refresh 3: refreshes at 3 s and 6 s; reference
 // 3.14 says "first one at delay + refresh", which is wrong). goalived
-// follows the reference (refresh at 3 s, 5 s ...): vrrp/machine_rx.go
-// arms refreshAt at MasterDelay+MasterRefresh. Until vrrp is changed the
-// burst times are compared only with GOALIVED_E2E_KNOWN_GAPS=1; frame
-// contents and burst sizes are always compared.
+// follows keepalived (vrrp/machine_rx.go); burst times, frame contents
+// and burst sizes are all compared.
 //
 // Two differences that do not matter to receivers are normalised away
 // (see wireNoise): goalived pads its ARP frames to the 60-byte Ethernet
@@ -73,11 +71,7 @@ func TestIntegrationAnnouncementsMatchKeepalived(t *testing.T) {
 			} else {
 				for i := range kb {
 					if d := kb[i].at - gb[i].at; d > 300*time.Millisecond || d < -300*time.Millisecond {
-						report := t.Errorf
-						if !knownGapsEnforced() {
-							report = t.Logf // the known refresh-timer gap, see above
-						}
-						report("burst %d: keepalived at +%v, goalived at +%v", i, kb[i].at, gb[i].at)
+						t.Errorf("burst %d: keepalived at +%v, goalived at +%v", i, kb[i].at, gb[i].at)
 					}
 				}
 			}
