@@ -197,7 +197,7 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	out := vrrp.Outputs{
 		Sender:    sender{sock},
 		VIPs:      in.vips,
-		Announcer: &announcer{a: e.ann, vips: in.vips},
+		Announcer: &announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }},
 		Reporter:  reporter{e, in},
 		Gate:      syncGate{e},
 	}

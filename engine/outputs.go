@@ -95,9 +95,18 @@ func missing[T comparable](old, next []T) []T {
 type announcer struct {
 	a    *netif.Announcer
 	vips *vipOwner
+	// master reports whether the instance is master now. Announcements
+	// run behind the state machine (on its effects goroutine): a router
+	// that was master for a moment must not send its burst after it has
+	// already yielded, or its gratuitous ARPs reach the clients last and
+	// point them at the wrong router until the next refresh.
+	master func() bool
 }
 
 func (x *announcer) Announce(rounds int) error {
+	if x.master != nil && !x.master() {
+		return nil
+	}
 	for _, d := range byDevice(x.vips.current().addrs) {
 		if err := x.a.Announce(d.dev, d.addrs, rounds); err != nil {
 			return err
