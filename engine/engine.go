@@ -205,6 +205,19 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 		return nil, err
 	}
 	sock.attach(vc.VRID, in.vi)
+	// Open the GARP/NA sockets now: becoming master should not wait for
+	// them (about a millisecond of the first gratuitous ARP's delay).
+	prepared := map[string]bool{}
+	for _, a := range set.addrs {
+		key := fmt.Sprint(a.Dev, a.Prefix.Addr().Is6())
+		if prepared[key] {
+			continue
+		}
+		prepared[key] = true
+		if err := e.ann.Prepare(a.Dev, a.Prefix.Addr().Is6()); err != nil {
+			e.log.Debug("announcement socket opens later", "instance", pin.Name, "err", err)
+		}
+	}
 	in.status.setSource(src)
 	return in, nil
 }

@@ -26,6 +26,7 @@ type AnnouncerConfig struct {
 // sender puts one announcement on the wire.
 type sender interface {
 	send(ifname string, ip netip.Addr) error
+	prepare(ifname string, v6 bool) error
 	close() error
 }
 
@@ -128,6 +129,16 @@ func (a *Announcer) wait(until time.Time) error {
 
 // Close aborts pending Announce calls and closes the packet sockets. It is
 // idempotent.
+// Prepare opens the socket Announce will need for ifname and the family
+// (IPv6 when v6), so that the first announcement after becoming master
+// is not delayed by it.
+func (a *Announcer) Prepare(ifname string, v6 bool) error {
+	if err := a.send.prepare(ifname, v6); err != nil {
+		return fmt.Errorf("prepare announcements on %s: %w", ifname, err)
+	}
+	return nil
+}
+
 func (a *Announcer) Close() error {
 	var err error
 	a.closeOnce.Do(func() {

@@ -28,6 +28,8 @@ type fakeSender struct {
 	closed bool
 }
 
+func (f *fakeSender) prepare(string, bool) error { return nil }
+
 func (f *fakeSender) send(ifname string, ip netip.Addr) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -116,13 +116,57 @@ func (s *packetSender) socketsLocked(ifname string) (*ifSockets, error) {
 // must not queue every ARP or ICMPv6 packet of the segment.
 var dropAll, _ = bpf.Assemble([]bpf.Instruction{bpf.RetConstant{Val: 0}})
 
+func (so *ifSockets) openARP() error {
+	if so.arp != nil {
+		return nil
+	}
+	c, err := packet.Listen(so.ifi, packet.Raw, int(ethernet.EtherTypeARP), &packet.Config{Filter: dropAll})
+	if err != nil {
+		return fmt.Errorf("open arp socket: %w", err)
+	}
+	so.arp = c
+	return nil
+}
+
+func (so *ifSockets) openNDP() error {
+	if so.ndp != nil {
+		return nil
+	}
+	c, _, err := ndp.Listen(so.ifi, ndp.Unspecified)
+	if err != nil {
+		return fmt.Errorf("open icmpv6 socket: %w", err)
+	}
+	var f ipv6.ICMPFilter
+	f.SetAll(true)
+	if err := c.SetICMPFilter(&f); err != nil {
+		c.Close()
+		return fmt.Errorf("filter icmpv6 socket: %w", err)
+	}
+	so.ndp = c
+	return nil
+}
+
+// prepare opens ifname's socket for one family ahead of the first
+// announcement, so that becoming master does not wait for it.
+func (s *packetSender) prepare(ifname string, v6 bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return net.ErrClosed
+	}
+	so, err := s.socketsLocked(ifname)
+	if err != nil {
+		return err
+	}
+	if v6 {
+		return so.openNDP()
+	}
+	return so.openARP()
+}
+
 func (so *ifSockets) sendGARP(ip netip.Addr) error {
-	if so.arp == nil {
-		c, err := packet.Listen(so.ifi, packet.Raw, int(ethernet.EtherTypeARP), &packet.Config{Filter: dropAll})
-		if err != nil {
-			return fmt.Errorf("open arp socket: %w", err)
-		}
-		so.arp = c
+	if err := so.openARP(); err != nil {
+		return err
 	}
 	frame, err := garpFrame(so.ifi.HardwareAddr, ip)
 	if err != nil {
@@ -139,18 +183,8 @@ func (so *ifSockets) sendGARP(ip netip.Addr) error {
 // goes out from the link-local address instead: receivers still learn
 // the target's MAC from the target link-layer address option.
 func (so *ifSockets) sendNA(ip netip.Addr) error {
-	if so.ndp == nil {
-		c, _, err := ndp.Listen(so.ifi, ndp.Unspecified)
-		if err != nil {
-			return fmt.Errorf("open icmpv6 socket: %w", err)
-		}
-		var f ipv6.ICMPFilter
-		f.SetAll(true)
-		if err := c.SetICMPFilter(&f); err != nil {
-			c.Close()
-			return fmt.Errorf("filter icmpv6 socket: %w", err)
-		}
-		so.ndp = c
+	if err := so.openNDP(); err != nil {
+		return err
 	}
 	m := unsolicitedNA(so.ifi.HardwareAddr, ip, forwarding(so.ifi.Name))
 	cm := &ipv6.ControlMessage{HopLimit: ndp.HopLimit, Src: ip.AsSlice(), IfIndex: so.ifi.Index}
