@@ -200,9 +200,6 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 		if bn.cap != nil {
 			bn.cap.close()
 		}
-		for _, h := range bn.handles {
-			h.Close()
-		}
 		if bn.lab != nil {
 			if cerr := bn.lab.Close(); cerr != nil && err == nil {
 				err = cerr

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 
 	"github.com/goalived/goalived/netif/nslab"
 )
@@ -193,29 +192,7 @@ func (bn *bench) addrs(role string) (map[netip.Addr]bool, error) {
 	return out, nil
 }
 
-func (bn *bench) handle(role string) (*netlink.Handle, error) {
-	if h, ok := bn.handles[role]; ok {
-		return h, nil
-	}
-	host, err := bn.lab.Host(role)
-	if err != nil {
-		return nil, err
-	}
-	ns, err := netns.GetFromName(host.Name)
-	if err != nil {
-		return nil, fmt.Errorf("open namespace %s: %w", host.Name, err)
-	}
-	defer ns.Close()
-	h, err := netlink.NewHandleAt(ns)
-	if err != nil {
-		return nil, fmt.Errorf("netlink socket in %s: %w", host.Name, err)
-	}
-	if bn.handles == nil {
-		bn.handles = map[string]*netlink.Handle{}
-	}
-	bn.handles[role] = h
-	return h, nil
-}
+func (bn *bench) handle(role string) (*netlink.Handle, error) { return bn.lab.Handle(role) }
 
 // stop ends both daemons at once.
 func (pr *pairRun) stop() {

@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/vishvananda/netlink"
-
 	"github.com/goalived/goalived/netif/nslab"
 )
 
@@ -67,8 +65,7 @@ type bench struct {
 	a, b     nslab.Host
 	dir      string
 	trialNum int
-	retries  map[string]int             // daemon -> trials re-run after a failed start-up
-	handles  map[string]*netlink.Handle // role -> netlink socket in its namespace
+	retries  map[string]int // daemon -> trials re-run after a failed start-up
 }
 
 // errStartup marks a trial that failed before its trigger: the pair never

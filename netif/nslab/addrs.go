@@ -12,7 +12,7 @@ import (
 // its interfaces. It asks the kernel through a netlink socket opened in
 // the host's namespace, so it is cheap enough to poll every few ms.
 func (l *Lab) HasAddr(role string, a netip.Addr) (bool, error) {
-	h, err := l.handle(role)
+	h, err := l.Handle(role)
 	if err != nil {
 		return false, err
 	}
@@ -28,8 +28,9 @@ func (l *Lab) HasAddr(role string, a netip.Addr) (bool, error) {
 	return false, nil
 }
 
-// handle returns the cached netlink handle of a host's namespace.
-func (l *Lab) handle(role string) (*netlink.Handle, error) {
+// Handle returns the cached netlink handle of a host's namespace; the
+// lab closes it.
+func (l *Lab) Handle(role string) (*netlink.Handle, error) {
 	host, err := l.Host(role)
 	if err != nil {
 		return nil, err
