@@ -57,10 +57,10 @@ func (a *Addrs) ensure(w Addr) error {
 	if err != nil {
 		return err
 	}
-	present, err := a.present(link, w)
-	if err != nil || present {
-		return err
-	}
+	// No look-up first: the kernel answers EEXIST for an address that is
+	// already there (same address and prefix length), and a dump of the
+	// interface's addresses would sit on the path to the first
+	// gratuitous ARP of a new master.
 	if err := a.h.AddrAdd(link, na); err != nil && !errors.Is(err, unix.EEXIST) {
 		return err
 	}
