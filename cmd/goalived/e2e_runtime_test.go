@@ -42,6 +42,9 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 				t.Fatal(err)
 			}
 			l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
+			// keepalived runs notify scripts concurrently: without this
+			// wait its BACKUP run can land after the STOP of the SIGTERM.
+			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", time.Second)
 			return l.trace(t, a.conf, a)
 		}},
 		// SIGHUP with the instance's VRID (and VIP) changed: keepalived
