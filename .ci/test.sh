@@ -42,11 +42,11 @@ for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirnam
 		# workers ("context deadline exceeded") without any failing input:
 		# only that case is retried, once. A real crash writes its input
 		# under testdata/fuzz and fails here.
-		if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime=10s -parallel=1 "$target" 2>&1); then
+		if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target" 2>&1); then
 			if grep -q "context deadline exceeded" <<<"$out" && ! grep -q "Failing input written" <<<"$out"; then
 				echo "$out" | tail -3
 				echo "-- $target $fz: fuzz coordinator timeout without a failing input; retrying once"
-				go test -run='^$' -fuzz="^${fz}\$" -fuzztime=10s -parallel=1 "$target"
+				go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target"
 			else
 				echo "$out"
 				exit 1
