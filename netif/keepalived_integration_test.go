@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,16 +40,7 @@ EXTRA
 // DIR in conf is replaced by a private directory, which is returned.
 func startKeepalived(t *testing.T, lab *nstest.Lab, i int, conf string) string {
 	t.Helper()
-	bin, err := exec.LookPath("keepalived")
-	if err != nil {
-		bin = "/usr/sbin/keepalived"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatalf("keepalived not installed: %v", err)
-		}
-		t.Skipf("skipping: keepalived not installed (%v)", err)
-	}
+	bin := nstest.Keepalived(t)
 	dir := t.TempDir()
 	cf := filepath.Join(dir, "keepalived.conf")
 	if err := os.WriteFile(cf, []byte(strings.ReplaceAll(conf, "DIR", dir)), 0o644); err != nil {

@@ -10,15 +10,14 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 func requireRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not root: the ownership and uid tests cannot run")
-		}
-		t.Skip("needs root: changes file owners and switches uid")
+		nstest.Unavailable(t, "not root: the ownership and uid tests change file owners and switch uid")
 	}
 }
 

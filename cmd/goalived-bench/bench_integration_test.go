@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 // TestIntegrationBench runs one crash and one graceful VRRPv3 trial per
@@ -17,12 +19,7 @@ import (
 // cannot take over before its timer) and the bound plus a margin for
 // start-up-free processing on a loaded machine.
 func TestIntegrationBench(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root: the benchmark cannot run")
-		}
-		t.Skip("skipping: the benchmark needs root to create network namespaces")
-	}
+	nstest.RequireRoot(t)
 	bin := filepath.Join(t.TempDir(), "goalived")
 	if out, err := exec.Command("go", "build", "-o", bin, "../goalived").CombinedOutput(); err != nil {
 		t.Fatalf("build goalived: %v\n%s", err, out)

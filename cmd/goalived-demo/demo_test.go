@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 func TestParsePing(t *testing.T) {
@@ -170,12 +172,7 @@ func TestMasterDown(t *testing.T) {
 
 func requireRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root: the demo cannot run")
-		}
-		t.Skip("skipping: the demo needs root to create network namespaces")
-	}
+	nstest.RequireRoot(t)
 }
 
 func buildGoalived(t *testing.T) string {

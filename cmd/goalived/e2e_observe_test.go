@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -157,18 +156,7 @@ func waitFor(t testing.TB, within time.Duration, cond func() bool, what func() s
 // skip, except in CI (GOALIVED_REQUIRE_ROOT=1) where they fail.
 func keepalivedBinary(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("keepalived")
-	if err != nil {
-		bin = "/usr/sbin/keepalived"
-		_, err = os.Stat(bin)
-	}
-	if err != nil {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatalf("keepalived 2.2.7 is needed (apt-get install keepalived): %v", err)
-		}
-		t.Skipf("skipping: keepalived is not installed (%v)", err)
-	}
-	return bin
+	return nstest.Keepalived(t)
 }
 
 // isolate sets the bridge's "isolated" flag on router i's switch port:
@@ -190,14 +178,7 @@ func (l *testlab) isolate(t testing.TB, i int, on bool) {
 // without it the capture tests skip, except in CI where they fail.
 func tcpdumpBinary(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("tcpdump")
-	if err != nil {
-		if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-			t.Fatalf("tcpdump is needed (apt-get install tcpdump): %v", err)
-		}
-		t.Skipf("skipping: tcpdump is not installed (%v)", err)
-	}
-	return bin
+	return nstest.Program(t, "tcpdump", "tcpdump")
 }
 
 // knownGapsEnforced reports whether the tests fail on the known

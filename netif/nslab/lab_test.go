@@ -1,11 +1,12 @@
 package nslab
 
 import (
-	"os"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 func TestCheckNames(t *testing.T) {
@@ -39,13 +40,7 @@ func TestCheckNames(t *testing.T) {
 
 func requireRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-		t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root")
-	}
-	t.Skip("skipping: needs root to create network namespaces")
+	nstest.RequireRoot(t)
 }
 
 // TestIntegrationLab builds a two-host lab, checks connectivity and that

@@ -66,10 +66,7 @@ func RequireRoot(t testing.TB) {
 	if os.Geteuid() == 0 {
 		return
 	}
-	if os.Getenv("GOALIVED_REQUIRE_ROOT") == "1" {
-		t.Fatal("GOALIVED_REQUIRE_ROOT=1 but not running as root: integration tests cannot run")
-	}
-	t.Skip("skipping: needs root to create network namespaces (run the integration tests with sudo)")
+	Unavailable(t, "not running as root: network namespaces need root (run the integration tests with sudo)")
 }
 
 // New builds a lab and registers its removal with t.Cleanup. It skips the
