@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/goalived/goalived/parser"
@@ -9,7 +8,8 @@ import (
 )
 
 // commands turns parsed script lines into runnable commands with their
-// identity and resolved path, applying keepalived's script_user and
+// identity and resolved path (script.PrepareScript does keepalived's
+// load-time steps), applying keepalived's script_user and
 // enable_script_security rules (reference 3.4). A script that may not run
 // is reported, not silently dropped.
 type commands struct {
@@ -45,28 +45,16 @@ func (c *commands) command(pc *parser.Command) (cmd script.Command, warnings []s
 	} else if c.defErr != nil {
 		return cmd, nil, fmt.Errorf("script %q: %w", pc.Cmd, c.defErr)
 	}
-	if len(pc.Argv) == 0 {
-		return cmd, nil, fmt.Errorf("script %q: %w", pc.Cmd, script.ErrNoArgv)
-	}
-	cmd = script.Command{Argv: pc.Argv, User: &id}
-	if script.IsShellTest(pc.Argv[0]) {
-		return cmd, nil, nil
-	}
-	path, searched, err := script.LookPath(pc.Argv[0], id)
+	p, err := script.PrepareScript(pc.Argv, id)
 	if err != nil {
-		return cmd, nil, err
+		return cmd, nil, fmt.Errorf("script %q disabled: %w", pc.Cmd, err)
 	}
-	if searched {
-		warnings = append(warnings, script.PathSearchWarning(pc.Argv[0], path))
+	cmd = script.Command{Argv: p.Argv, User: &id}
+	if p.Insecure != nil {
+		if c.security {
+			return cmd, p.Warnings, fmt.Errorf("script %q disabled: %w", pc.Cmd, p.Insecure)
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("Unsafe permissions found for script '%s': %v", p.Argv[0], p.Insecure))
 	}
-	cmd.Path = path
-	err = script.CheckSecure(path, int(id.UID), int(id.GID))
-	switch {
-	case err == nil:
-	case errors.Is(err, script.ErrInsecure) && !c.security:
-		warnings = append(warnings, fmt.Sprintf("Unsafe permissions found for script '%s': %v", path, err))
-	default:
-		return cmd, warnings, fmt.Errorf("script %q disabled: %w", path, err)
-	}
-	return cmd, warnings, nil
+	return cmd, p.Warnings, nil
 }
