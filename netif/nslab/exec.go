@@ -112,7 +112,18 @@ func (l *Lab) Start(role string, tee io.Writer, name string, args ...string) (*P
 	if l.closed {
 		return nil, fmt.Errorf("start %s in %s: lab closed", name, h.Name)
 	}
-	argv := nsArgv(h.Name, name, args)
+	p, err := StartProc(tee, nsArgv(h.Name, name, args)...)
+	if err != nil {
+		return nil, err
+	}
+	l.procs = append(l.procs, p)
+	return p, nil
+}
+
+// StartProc starts argv in the background in its own process group, its
+// output kept in memory and copied to tee when not nil. The caller stops
+// it (Stop). netif/nstest starts its test processes with it too.
+func StartProc(tee io.Writer, argv ...string) (*Proc, error) {
 	p := &Proc{cmd: exec.Command(argv[0], argv[1:]...), argv: strings.Join(argv, " "), done: make(chan struct{})}
 	var w io.Writer = &p.out
 	if tee != nil {
@@ -127,7 +138,6 @@ func (l *Lab) Start(role string, tee io.Writer, name string, args ...string) (*P
 		p.err = p.cmd.Wait()
 		close(p.done)
 	}()
-	l.procs = append(l.procs, p)
 	return p, nil
 }
 
