@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"net/netip"
-	"time"
 
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/parser"
@@ -109,6 +108,3 @@ func family(in *parser.Instance) int {
 	}
 	return 4
 }
-
-// seconds is for log attributes.
-func seconds(d time.Duration) float64 { return d.Seconds() }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -180,9 +179,3 @@ func tcpdumpBinary(t testing.TB) string {
 	t.Helper()
 	return nstest.Program(t, "tcpdump", "tcpdump")
 }
-
-// knownGapsEnforced reports whether the tests fail on the known
-// differences from keepalived 2.2.7 that other packages still have to fix
-// (each test that uses it says which); CI leaves it off so that those
-// tests still check everything else. GOALIVED_E2E_KNOWN_GAPS=1 turns it on.
-func knownGapsEnforced() bool { return os.Getenv("GOALIVED_E2E_KNOWN_GAPS") == "1" }

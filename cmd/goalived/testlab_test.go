@@ -24,10 +24,6 @@ import (
 // for observable facts (who holds the VIP, what the status file and the
 // notify script say, what the client's neighbour table says) with
 // deadlines instead of sleeps.
-//
-// Known differences from keepalived 2.2.7 that other packages still have
-// to fix are tolerated (and logged) unless GOALIVED_E2E_KNOWN_GAPS=1; see
-// knownGapsEnforced.
 
 // vrrpConf is one node's single vrrp_instance.
 type vrrpConf struct {
