@@ -162,6 +162,8 @@ func warnUnsupportedOptions(o *options, log *slog.Logger) {
 		{o.namespace != "", "-s/--namespace: run goalived with 'ip netns exec NAME' instead"},
 		{o.addrMonitoring, "-a/--address-monitoring: not implemented; ignored"},
 		{o.dumpConf, "-d/--dump-conf: use 'goalived -t --dump-config=json' instead"},
+		{o.coreDump, "-m/--core-dump: not implemented; set the core limit with ulimit or the unit's LimitCORE="},
+		{o.corePattern != "" || o.corePatternGiven, "-M/--core-dump-pattern: not implemented; set kernel.core_pattern yourself"},
 	} {
 		if u.set {
 			log.Warn("option not supported: " + u.what)

@@ -11,43 +11,44 @@ import (
 // options holds every keepalived 2.2.7 command-line option (reference 4.1)
 // with its keepalived spelling and default, plus goalived's own.
 type options struct {
-	useFile         string
-	vrrpOnly        bool
-	checkOnly       bool
-	noBFD           bool
-	all             bool
-	logConsole      bool
-	logDetail       int
-	logFacility     string
-	logFile         string
-	logFileGiven    bool
-	flushLogFile    bool
-	noSyslog        bool
-	umask           string
-	releaseVIPs     bool
-	dontReleaseVRRP bool
-	dontReleaseIPVS bool
-	dontRespawn     bool
-	dontFork        bool
-	dumpConf        bool
-	pidFile         string
-	vrrpPidFile     string
-	checkersPidFile string
-	bfdPidFile      string
-	genhash         bool
-	addrMonitoring  bool
-	snmp            bool
-	snmpSocket      string
-	namespace       string
-	coreDump        bool
-	corePattern     string
-	allConfig       bool
-	configID        string
-	signum          string
-	configTest      bool
-	configTestLog   string
-	version         bool
-	help            bool
+	useFile          string
+	vrrpOnly         bool
+	checkOnly        bool
+	noBFD            bool
+	all              bool
+	logConsole       bool
+	logDetail        int
+	logFacility      string
+	logFile          string
+	logFileGiven     bool
+	flushLogFile     bool
+	noSyslog         bool
+	umask            string
+	releaseVIPs      bool
+	dontReleaseVRRP  bool
+	dontReleaseIPVS  bool
+	dontRespawn      bool
+	dontFork         bool
+	dumpConf         bool
+	pidFile          string
+	vrrpPidFile      string
+	checkersPidFile  string
+	bfdPidFile       string
+	genhash          bool
+	addrMonitoring   bool
+	snmp             bool
+	snmpSocket       string
+	namespace        string
+	coreDump         bool
+	corePattern      string
+	corePatternGiven bool
+	allConfig        bool
+	configID         string
+	signum           string
+	configTest       bool
+	configTestLog    string
+	version          bool
+	help             bool
 
 	// goalived's own options.
 	dumpConfig  string
@@ -162,6 +163,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, *pflag.FlagSet, er
 	o.configTestLog = value(o.configTestLog)
 	o.logFileGiven = given(fs, "log-file")
 	o.logFile = value(o.logFile)
+	o.corePatternGiven = given(fs, "core-dump-pattern")
 	o.corePattern = value(o.corePattern)
 	return o, fs, nil
 }
