@@ -13,11 +13,10 @@ import (
 	"github.com/goalived/goalived/netif/nstest"
 )
 
-// TestIntegrationBench runs one crash and one graceful VRRPv3 trial per
-// daemon (keepalived when installed) and checks that every trial
-// succeeded and that each time lies between the RFC bound (a backup
-// cannot take over before its timer) and the bound plus a margin for
-// start-up-free processing on a loaded machine.
+// TestIntegrationBench runs one crash, one graceful and one check VRRPv3
+// trial per daemon (keepalived when installed; the check also with
+// goalived --fast-preempt) and checks that every trial succeeded and
+// that each time lies in its window.
 func TestIntegrationBench(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := filepath.Join(t.TempDir(), "goalived")
@@ -25,8 +24,8 @@ func TestIntegrationBench(t *testing.T) {
 		t.Fatalf("build goalived: %v\n%s", err, out)
 	}
 	c := config{
-		daemons:   []daemon{{Name: "goalived", Bin: bin}},
-		scenarios: []scenario{crash, graceful},
+		daemons:   []daemon{{Name: "goalived", Bin: bin}, {Name: fastPreempt, Bin: bin, Args: []string{"--fast-preempt"}}},
+		scenarios: []scenario{crash, graceful, check},
 		protos:    []protocol{v3},
 		reps:      1,
 	}
@@ -39,24 +38,52 @@ func TestIntegrationBench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const margin = 250 * time.Millisecond // a loaded 2-core CI machine
 	for _, k := range res.rows {
-		for _, d := range c.daemons {
+		for _, d := range c.daemonsFor(k.Scenario) {
 			if n := res.errors[k][d.Name]; n > 0 {
 				t.Errorf("%s %v %s: %d failed trials", k.Scenario, k.Metric, d.Name, n)
 			}
+			if len(res.samples[k][d.Name])+res.errors[k][d.Name] != 1 {
+				t.Errorf("%s %v %s: %d samples, want 1", k.Scenario, k.Metric, d.Name, len(res.samples[k][d.Name]))
+			}
 			for _, v := range res.samples[k][d.Name] {
-				if lo, hi := k.bound()-5*time.Millisecond, k.bound()+margin; v < lo || v > hi {
+				if lo, hi := window(k, d.Name); v < lo || v > hi {
 					t.Errorf("%s %v %s: %v, want within [%v, %v]", k.Scenario, k.Metric, d.Name, v, lo, hi)
 				}
 			}
 		}
 	}
-	if len(res.rows) != 3 {
-		t.Errorf("%d table rows, want 3 (crash advert, crash GARP, graceful advert)", len(res.rows))
+	if len(res.rows) != 5 {
+		t.Errorf("%d table rows, want 5 (crash advert, crash GARP, graceful advert, check advert from the flag and from the lower advert)", len(res.rows))
 	}
 	writeReport(io.Discard, c, res)
-	checkLongScenarios(t, c.daemons)
+	checkLongScenarios(t, c.daemonsFor(resources))
+}
+
+// window is where a trial's time must lie: from the earliest the
+// protocol allows (less 5 ms of timestamp noise) to the latest (the
+// RFC's bound, or --fast-preempt's) plus a margin for a loaded 2-core
+// machine.
+func window(k rowKey, daemon string) (lo, hi time.Duration) {
+	const margin = 250 * time.Millisecond
+	latest := k.bound()
+	if daemon == fastPreempt {
+		latest = k.fastBound()
+	}
+	earliest := latest
+	if k.Scenario == check && k.Metric == firstAdvert {
+		// The check's first failing run comes anywhere in the interval
+		// after the flag, the master's next advert anywhere in the
+		// advert interval after its priority dropped.
+		earliest = latest - checkInterval - k.Proto.AdvertInt
+	}
+	hi = latest + margin
+	if daemon == fastPreempt && k.Metric == lowerAdvert {
+		// Halfway to the time without --fast-preempt: a backup that
+		// waited for its down timer fails.
+		hi = latest + (k.bound()-latest)/2
+	}
+	return earliest - 5*time.Millisecond, hi
 }
 
 // checkLongScenarios runs resources, spurious and configtest at their

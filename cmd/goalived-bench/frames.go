@@ -21,6 +21,19 @@ func firstFrom(fs []frame, k frameKind, src netip.Addr, mac string, vrid int) (f
 	return frame{}, false
 }
 
+// firstBelow returns the first advert of vrid from src received in
+// [from, to) with a priority above 0 and below prio: a master announcing
+// that it is no longer the best router.
+func firstBelow(fs []frame, src netip.Addr, vrid, prio int, from, to time.Time) (frame, bool) {
+	for _, f := range fs {
+		if f.Kind == kindAdvert && f.SrcIP == src && f.VRID == vrid && f.Prio > 0 && f.Prio < prio &&
+			!f.At.Before(from) && f.At.Before(to) {
+			return f, true
+		}
+	}
+	return frame{}, false
+}
+
 // lastFromBefore returns the last advert of vrid from src received before
 // t, whatever its priority (a graceful stop's last one has priority 0).
 func lastFromBefore(fs []frame, src netip.Addr, vrid int, t time.Time) (frame, bool) {

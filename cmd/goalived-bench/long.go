@@ -104,6 +104,8 @@ type longResults struct {
 // runLong runs resources, spurious and configtest, those selected, in
 // that order.
 func (bn *bench) runLong(ctx context.Context, c config, res *results, progress io.Writer) error {
+	// The same daemons run all three (goalived-fast-preempt none).
+	c.daemons = c.daemonsFor(resources)
 	var err error
 	if c.has(resources) {
 		fmt.Fprintf(progress, "resources: N=%v, window %v, load %s\n", c.sizes, c.duration, loadAvg())

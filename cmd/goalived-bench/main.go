@@ -1,8 +1,9 @@
 // Command goalived-bench measures failover times of goalived and of
 // keepalived 2.2.7 side by side in the same network namespaces: a cable
 // cut of the master (crash), a SIGTERM (graceful) and a failing health
-// check, at VRRPv2 advert_int 1 and VRRPv3 advert_int 0.1, each timed on
-// the wire by a third namespace and compared with the RFC's bound. On
+// check (this one also with goalived --fast-preempt), at VRRPv2
+// advert_int 1 and VRRPv3 advert_int 0.1, each timed on the wire by a
+// third namespace and compared with the RFC's bound. On
 // request (--scenarios resources,spurious,configtest) it also measures
 // the RSS and CPU time of a master of 1/50/250 instances, the spurious
 // transitions and dual-master moments of a VRRPv3 advert_int 0.02 pair
@@ -18,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"runtime"
 	"strings"
@@ -60,7 +60,8 @@ func parseFlags(args []string) (config, error) {
 	var c config
 	gl := fs.String("goalived", "", "path of the goalived binary (default: goalived in $PATH)")
 	ka := fs.String("keepalived", "", "path of keepalived 2.2.7 (default: keepalived in $PATH or /usr/sbin)")
-	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived"}, "implementations to measure")
+	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived", fastPreempt},
+		"implementations to measure: goalived, keepalived, "+fastPreempt+" (goalived --fast-preempt; check scenario only)")
 	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
 		"scenarios: crash, graceful, check (failover), resources, spurious, configtest")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
@@ -95,8 +96,15 @@ func parseFlags(args []string) (config, error) {
 	if c.protos, err = parseVersions(*vers); err != nil {
 		return c, err
 	}
-	c.daemons, err = findDaemons(*daemons, *gl, *ka)
-	return c, err
+	if c.daemons, err = findDaemons(*daemons, *gl, *ka); err != nil {
+		return c, err
+	}
+	for _, s := range c.scenarios {
+		if len(c.daemonsFor(s)) == 0 {
+			return c, fmt.Errorf("--daemons %s: none of them runs the %s scenario (%s: check only)", strings.Join(*daemons, ","), s, fastPreempt)
+		}
+	}
+	return c, nil
 }
 
 func parseScenarios(names []string) ([]scenario, error) {
@@ -131,45 +139,6 @@ func parseVersions(vs []int) ([]protocol, error) {
 		return nil, errors.New("--versions: none given")
 	}
 	return out, nil
-}
-
-func findDaemons(names []string, gl, ka string) ([]daemon, error) {
-	var out []daemon
-	for _, n := range names {
-		var path string
-		var err error
-		switch n {
-		case "goalived":
-			path, err = findBin(gl, "goalived")
-		case "keepalived":
-			path, err = findBin(ka, "keepalived", "/usr/sbin/keepalived")
-		default:
-			return nil, fmt.Errorf("--daemons: unknown daemon %q (want goalived, keepalived)", n)
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, daemon{Name: n, Bin: path})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("--daemons: none given")
-	}
-	return out, nil
-}
-
-func findBin(given, name string, fallbacks ...string) (string, error) {
-	if given != "" {
-		return given, nil
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, f := range fallbacks {
-		if _, err := os.Stat(f); err == nil {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("find %s: not in $PATH (pass --%s PATH)", name, name)
 }
 
 func mainErr(args []string, out, progress io.Writer) error {
@@ -245,10 +214,11 @@ func (bn *bench) runAll(ctx context.Context, c config, progress io.Writer) (*res
 		if !s.failover() {
 			continue
 		}
+		ds := c.daemonsFor(s)
 		for _, p := range c.protos {
 			for rep := 0; rep < c.reps; rep++ {
-				for i := range c.daemons {
-					d := c.daemons[(i+rep)%len(c.daemons)]
+				for i := range ds {
+					d := ds[(i+rep)%len(ds)]
 					smp, err := bn.trial(ctx, d, s, p, progress)
 					if ctx.Err() != nil {
 						return nil, ctx.Err()
@@ -263,7 +233,7 @@ func (bn *bench) runAll(ctx context.Context, c config, progress io.Writer) (*res
 }
 
 func logTrial(w io.Writer, d daemon, s scenario, p protocol, rep int, smp sample, err error) {
-	head := fmt.Sprintf("%-8s %-10s %-27s #%d:", s, d.Name, p, rep+1)
+	head := fmt.Sprintf("%-8s %-21s %-27s #%d:", s, d.Name, p, rep+1)
 	if err != nil {
 		fmt.Fprintf(w, "%s FAILED: %v\n", head, err)
 		return
@@ -286,13 +256,14 @@ func writeReport(w io.Writer, c config, res *results) {
 func writeFailover(w io.Writer, c config, res *results) {
 	names := make([]string, len(c.daemons))
 	for i, d := range c.daemons {
-		names[i] = d.Name + " (" + d.Bin + ")"
+		names[i] = d.String()
 	}
 	fmt.Fprintf(w, "Failover times, %d repetition(s) each, %s; backup priority %d, master %d (%d with the check, weight -50);\n",
 		c.reps, strings.Join(names, " vs "), prioBackup, prioMaster, prioCheckMaster)
 	fmt.Fprintf(w, "timed by kernel receive timestamps on an observer namespace on the same bridge.\n\n")
 	res.writeTable(w)
 	fmt.Fprintln(w)
+	res.writeFastTable(w)
 	for _, d := range c.daemons {
 		if n := res.retries[d.Name]; n > 0 {
 			fmt.Fprintf(w, "%s: %d trial(s) re-run after a failed start-up (see the progress output).\n\n", d.Name, n)

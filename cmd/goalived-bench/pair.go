@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -99,29 +97,11 @@ func (bn *bench) masterOfAll(pr *pairRun, waitErr error) (int, error) {
 }
 
 func (bn *bench) startFleet(d daemon, dir, role string, c fleetConf, ll *lineLog) (*nslab.Proc, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
 	text, err := c.render()
 	if err != nil {
 		return nil, err
 	}
-	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		return nil, fmt.Errorf("write %s: %w", conf, err)
-	}
-	log, err := os.Create(filepath.Join(dir, "daemon.log"))
-	if err != nil {
-		return nil, fmt.Errorf("create daemon log: %w", err)
-	}
-	argv := d.argv(dir, conf)
-	p, err := bn.lab.Start(role, io.MultiWriter(ll, log), argv[0], argv[1:]...)
-	if err != nil {
-		log.Close()
-		return nil, err
-	}
-	go func() { <-p.Done(); log.Close() }()
-	return p, nil
+	return bn.startDaemon(d, dir, role, text, ll)
 }
 
 // waitVIPs polls every 100 ms until a holds all of the pair's addresses
@@ -195,16 +175,7 @@ func (bn *bench) addrs(role string) (map[netip.Addr]bool, error) {
 func (bn *bench) handle(role string) (*netlink.Handle, error) { return bn.lab.Handle(role) }
 
 // stop ends both daemons at once.
-func (pr *pairRun) stop() {
-	var wg sync.WaitGroup
-	for _, p := range []*nslab.Proc{pr.pa, pr.pb} {
-		if p != nil {
-			wg.Add(1)
-			go func() { defer wg.Done(); p.Stop() }()
-		}
-	}
-	wg.Wait()
-}
+func (pr *pairRun) stop() { stopAll(pr.pa, pr.pb) }
 
 // lineLog keeps a daemon's output as lines stamped on arrival.
 type lineLog struct {

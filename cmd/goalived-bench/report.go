@@ -8,13 +8,26 @@ import (
 	"time"
 )
 
-// metric is which frame of the new master a row measures.
+// metric is which frame of the new master a row measures (and, for
+// lowerAdvert, from which event).
 type metric string
 
 const (
 	firstAdvert metric = "first advert"
 	firstGARP   metric = "first GARP"
+	// lowerAdvert (check): from the master's first advert of a priority
+	// below the backup's to the backup's first advert: the protocol's
+	// part of a check-driven failover, without the check's timing.
+	lowerAdvert metric = "first advert after lower"
 )
+
+// to is the frame the metric ends at.
+func (m metric) to() string {
+	if m == lowerAdvert {
+		return string(firstAdvert)
+	}
+	return string(m)
+}
 
 // rowKey names one row of the table; each row has one sample list per
 // daemon.
@@ -26,6 +39,9 @@ type rowKey struct {
 
 // from says what the row's durations are measured from.
 func (k rowKey) from() string {
+	if k.Metric == lowerAdvert {
+		return "master's first lower-priority advert (check failed)"
+	}
 	switch k.Scenario {
 	case crash:
 		return "master's last advert (cable cut)"
@@ -39,8 +55,13 @@ func (k rowKey) from() string {
 // crash: Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time;
 // graceful: Skew_Time (RFC 3768 / 5798 section 6.4.2, priority 0);
 // check: fall check intervals until the priority drops, then the
-// Master_Down_Interval (the backup discards the lower-priority adverts).
+// Master_Down_Interval (the backup discards the lower-priority adverts);
+// from the first lower-priority advert, what is left of the down timer
+// started by the higher-priority one an advert interval before.
 func (k rowKey) bound() time.Duration {
+	if k.Metric == lowerAdvert {
+		return k.Proto.masterDown(prioBackup) - k.Proto.AdvertInt
+	}
 	switch k.Scenario {
 	case graceful:
 		return k.Proto.skew(prioBackup)
@@ -74,8 +95,11 @@ func (r *results) row(k rowKey) {
 // add records one trial: both metrics of a sample, or a failure.
 func (r *results) add(s scenario, p protocol, daemon string, smp sample, err error) {
 	metrics := []metric{firstAdvert}
-	if s == crash {
+	switch s {
+	case crash:
 		metrics = append(metrics, firstGARP)
+	case check:
+		metrics = append(metrics, lowerAdvert)
 	}
 	for _, m := range metrics {
 		k := rowKey{s, p, m}
@@ -85,8 +109,11 @@ func (r *results) add(s scenario, p protocol, daemon string, smp sample, err err
 			continue
 		}
 		v := smp.Advert
-		if m == firstGARP {
+		switch m {
+		case firstGARP:
 			v = smp.GARP
+		case lowerAdvert:
+			v = smp.Lower
 		}
 		r.samples[k][daemon] = append(r.samples[k][daemon], v)
 	}
@@ -124,7 +151,7 @@ func (r *results) writeTable(w io.Writer) {
 		b := k.bound()
 		cells := []string{
 			fmt.Sprintf("%s, %s", k.Scenario, k.Proto),
-			fmt.Sprintf("%s -> %s", k.from(), k.Metric),
+			fmt.Sprintf("%s -> %s", k.from(), k.Metric.to()),
 			ms(b), "-", "-", "-", "-", "-",
 			fmt.Sprintf("%s, %s", r.count(k, "goalived"), r.count(k, "keepalived")),
 		}
@@ -155,7 +182,7 @@ func (r *results) count(k rowKey, daemon string) string {
 // writeRaw lists every sample, for whoever wants more than the median.
 func (r *results) writeRaw(w io.Writer) {
 	for _, k := range r.rows {
-		for _, d := range []string{"goalived", "keepalived"} {
+		for _, d := range []string{"goalived", fastPreempt, "keepalived"} {
 			ds := r.samples[k][d]
 			if len(ds) == 0 {
 				continue

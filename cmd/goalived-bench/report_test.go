@@ -28,6 +28,10 @@ func TestBounds(t *testing.T) {
 		{rowKey{graceful, v2, firstAdvert}, 609375 * time.Microsecond},
 		{rowKey{graceful, v3, firstAdvert}, 60937500 * time.Nanosecond},
 		{rowKey{check, v2, firstAdvert}, 5609375 * time.Microsecond},
+		// The down timer started one advert interval before the first
+		// lower-priority advert: 2 * 1 s + skew.
+		{rowKey{check, v2, lowerAdvert}, 2609375 * time.Microsecond},
+		{rowKey{check, v3, lowerAdvert}, 260937500 * time.Nanosecond},
 	}
 	for _, tc := range tests {
 		if got := tc.key.bound(); got != tc.want {
@@ -128,6 +132,7 @@ func TestParseFlags(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"--reps", "0"}, {"--scenarios", "reboot"}, {"--versions", "4"}, {"--daemons", "vrrpd"}, {"extra"},
+		{"--daemons", fastPreempt, "--scenarios", "check,crash"}, // no daemon for crash
 	} {
 		args := append(bad, "--goalived", "/bin/true", "--keepalived", "/bin/true")
 		if _, err := parseFlags(args); err == nil {

@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
 
@@ -35,27 +34,13 @@ const (
 
 var benchVIP = netip.MustParseAddr("192.0.2.200")
 
-// daemon is one implementation under test.
-type daemon struct {
-	Name string // goalived or keepalived
-	Bin  string
-}
-
-// argv is the daemon's command line: foreground, console log, detailed,
-// private pid files (keepalived: VRRP only, TMPDIR for its dump files).
-func (d daemon) argv(dir, conf string) []string {
-	pid, vpid := filepath.Join(dir, "daemon.pid"), filepath.Join(dir, "vrrp.pid")
-	if d.Name == "keepalived" {
-		return []string{"env", "TMPDIR=" + dir, d.Bin, "-n", "-l", "-D", "-P", "-f", conf, "-p", pid, "-r", vpid}
-	}
-	return []string{d.Bin, "-n", "-l", "-D", "-f", conf, "-p", pid, "-r", vpid,
-		"--status-file", filepath.Join(dir, "status")}
-}
-
 // sample is one trial's measurements.
 type sample struct {
 	Advert time.Duration // reference event -> backup's first advert
 	GARP   time.Duration // reference event -> backup's first gratuitous ARP
+	// Lower (check): the master's first advert of a priority below the
+	// backup's -> the backup's first advert.
+	Lower time.Duration
 }
 
 // bench owns the lab, the capture and the work directory.
@@ -140,14 +125,19 @@ func (t *trialRun) run(ctx context.Context) (sample, error) {
 }
 
 // measure turns the frames into durations from the reference event: the
-// master's last advert (crash, graceful) or the check's failure (check).
+// master's last advert (crash, graceful) or the check's failure and the
+// master's first lower-priority advert (check).
 func (t *trialRun) measure(t0 time.Time, first, garp frame) (sample, error) {
-	if t.s == check {
-		return sample{Advert: first.At.Sub(t0), GARP: garp.At.Sub(t0)}, nil
-	}
 	fs, err := t.bn.cap.since(t0.Add(-2 * t.p.AdvertInt))
 	if err != nil {
 		return sample{}, err
+	}
+	if t.s == check {
+		low, ok := firstBelow(fs, t.bn.a.Addr, t.vrid, prioBackup, t0, first.At)
+		if !ok {
+			return sample{}, fmt.Errorf("no advert of a priority below %d from the master %v before the backup's first", prioBackup, t.bn.a.Addr)
+		}
+		return sample{Advert: first.At.Sub(t0), GARP: garp.At.Sub(t0), Lower: first.At.Sub(low.At)}, nil
 	}
 	last, ok := lastFromBefore(fs, t.bn.a.Addr, t.vrid, first.At)
 	if !ok {
@@ -230,30 +220,11 @@ func (t *trialRun) checkBackupListens(bStart time.Time, settle time.Duration) er
 }
 
 func (t *trialRun) startRouter(role string, c routerConf) (*nslab.Proc, error) {
-	dir := filepath.Join(t.dir, role)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
 	text, err := c.render()
 	if err != nil {
 		return nil, err
 	}
-	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		return nil, fmt.Errorf("write %s: %w", conf, err)
-	}
-	log, err := os.Create(filepath.Join(dir, "daemon.log"))
-	if err != nil {
-		return nil, fmt.Errorf("create daemon log: %w", err)
-	}
-	argv := t.d.argv(dir, conf)
-	p, err := t.bn.lab.Start(role, log, argv[0], argv[1:]...)
-	if err != nil {
-		log.Close()
-		return nil, err
-	}
-	go func() { <-p.Done(); log.Close() }()
-	return p, nil
+	return t.bn.startDaemon(t.d, filepath.Join(t.dir, role), role, text, nil)
 }
 
 // trigger makes the master go away and returns when it did so.
@@ -274,17 +245,9 @@ func (t *trialRun) trigger() (time.Time, error) {
 	return t0, fmt.Errorf("unknown scenario %q", t.s)
 }
 
-// stop ends both daemons at once (keepalived takes about a second to
-// leave) and reconnects the master's cable.
+// stop ends both daemons and reconnects the master's cable.
 func (t *trialRun) stop() {
-	var wg sync.WaitGroup
-	for _, p := range []*nslab.Proc{t.pa, t.pb} {
-		if p != nil {
-			wg.Add(1)
-			go func() { defer wg.Done(); p.Stop() }()
-		}
-	}
-	wg.Wait()
+	stopAll(t.pa, t.pb)
 	if t.cut {
 		_ = t.bn.lab.SetPort("a", true)
 	}
