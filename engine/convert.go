@@ -38,6 +38,7 @@ func vrrpConfig(in *parser.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		LowerPrioNoAdvert:    in.LowerPrioNoAdvert,
 		HigherPrioSendAdvert: in.HigherPrioSendAdvert,
 		V3ChecksumAsV2:       in.V3ChecksumAsV2,
+		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum),
 		FastPreempt:          fastPreempt,
 	}
 	if in.Auth != nil && in.Version == 2 && in.Auth.Type == "PASS" {
@@ -55,6 +56,17 @@ func vrrpConfig(in *parser.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		c.Peers = append(c.Peers, peer)
 	}
 	return c
+}
+
+// unicastChecksum maps old_unicast_checksum ("", "on", "never").
+func unicastChecksum(v string) vrrp.UnicastChecksum {
+	switch v {
+	case "on":
+		return vrrp.UnicastChecksumOld
+	case "never":
+		return vrrp.UnicastChecksumNever
+	}
+	return vrrp.UnicastChecksumAuto
 }
 
 // netifAddrs converts the instance's VIPs and excluded VIPs to the

@@ -168,6 +168,7 @@ func (e *Engine) instanceInfo(in *instance, now time.Time) dumpInstance {
 		Cfg: pin, State: in.vi.State(), Priority: int(in.vi.Priority()),
 		Since: st.Since, Source: st.Source, IfIndex: in.sock.conn.IfIndex(),
 		Stats: in.vi.Stats(), Notify: resolvedNotifies(*in.notify.Load()),
+		Checksum: in.vi.UnicastChecksum(),
 	}
 	addr, prio := in.vi.Master()
 	di.MasterAddr, di.MasterPrio = addr, int(prio)

@@ -58,6 +58,9 @@ type dumpInstance struct {
 	Faults      int // trackers holding the instance in FAULT
 	ScriptsInit int // unweighted scripts without a first result
 	Notify      []dumpNotify
+
+	// Checksum is the unicast checksum mode, configured or learnt.
+	Checksum vrrp.UnicastChecksum
 }
 
 // dumpNotify is a resolved notify script in keepalived's dump order.

@@ -215,7 +215,7 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 			d.line("     %s", formatVIP(v, c.Interface, set))
 		}
 	}
-	writeUnicast(d, c)
+	writeUnicast(d, in)
 	if in.Socket >= 0 && in.Socket < len(s.Sockets) {
 		fd := s.Sockets[in.Socket].FD
 		d.line("   fd_in %d, fd_out %d", fd, fd)
@@ -236,7 +236,8 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 	}
 }
 
-func writeUnicast(d *dumpWriter, c *parser.Instance) {
+func writeUnicast(d *dumpWriter, in *dumpInstance) {
+	c := in.Cfg
 	if !c.Unicast() {
 		return
 	}
@@ -250,15 +251,18 @@ func writeUnicast(d *dumpWriter, c *parser.Instance) {
 	for _, p := range c.UnicastPeers {
 		d.line("     %s min_ttl %d max_ttl %d", p.Addr, p.MinTTL, p.MaxTTL)
 	}
-	d.line("   Unicast checksum compatibility = %s", checksumCompat(c.OldUnicastChecksum))
+	d.line("   Unicast checksum compatibility = %s", checksumCompat(in.Checksum))
 }
 
-func checksumCompat(v string) string {
+// checksumCompat is keepalived's name of the mode (vrrp_print_data).
+func checksumCompat(v vrrp.UnicastChecksum) string {
 	switch v {
-	case "never":
+	case vrrp.UnicastChecksumNever:
 		return "never"
-	case "on":
+	case vrrp.UnicastChecksumOld:
 		return "config"
+	case vrrp.UnicastChecksumDetected:
+		return "auto"
 	}
 	return "no"
 }

@@ -43,6 +43,9 @@ func (r reporter) Report(rep vrrp.Report) {
 		if r.in.status.once("drop:" + reason) {
 			log.Warn("dropped advert (logged once per reason)", "peer", rep.Peer, "reason", reason, "err", rep.Err)
 		}
+	case vrrp.ReportOldChecksum:
+		// keepalived: "(VI_1) Setting unicast VRRPv3 checksum to old version".
+		log.Info("setting unicast VRRPv3 checksum to old version (the peer's adverts carry the pre-1.3.6 checksum)", "peer", rep.Peer)
 	case vrrp.ReportError:
 		log.Error("instance output failed", "err", rep.Err)
 	}

@@ -51,9 +51,6 @@ var notYet = []notYetEntry{
 	// routes and rules are installed, their track_group option unused.
 	{block: "top level", keyword: "track_group"},
 	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
-	// The receive side accepts both checksums whatever is written; what
-	// is not applied is the checksum that is sent.
-	{block: "vrrp_instance", keyword: "old_unicast_checksum", field: "OldUnicastChecksum"},
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},

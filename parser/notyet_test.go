@@ -19,7 +19,6 @@ var notYetCases = []struct {
 }{
 	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
 	{"auth_type", instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"), "auth_type: auth_type AH is not supported by goalived yet, ignored"},
-	{"old_unicast_checksum", instanceConf("old_unicast_checksum never\nunicast_peer {\n 192.0.2.2\n}"), ""},
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},

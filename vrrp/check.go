@@ -22,6 +22,10 @@ type Verdict struct {
 	// such adverts (like keepalived >= 2.3.3, unlike 2.2.7 which drops
 	// them and so makes a persistent dual master, reference 3.10).
 	AddrMismatch bool
+	// Checksum is the form the VRRPv3 checksum was verified in; it is set
+	// also when a later check drops the packet, since keepalived switches
+	// to the old unicast checksum as soon as the checksum matched it.
+	Checksum ChecksumForm
 }
 
 // check validates p against the instance configuration in keepalived's
@@ -71,6 +75,7 @@ func check(p Packet, c *Config) (Advert, Verdict, error) {
 	if !ok {
 		return Advert{}, v, dropf(DropChecksum, "checksum %#04x from %v", h.sum, p.Src)
 	}
+	v.Checksum = form
 	if p.Dst.IsMulticast() == c.Unicast {
 		return Advert{}, v, dropf(DropDestination, "advert from %v to %v, unicast %t", p.Src, p.Dst, c.Unicast)
 	}

@@ -40,11 +40,39 @@ type Config struct {
 	LowerPrioNoAdvert    bool
 	HigherPrioSendAdvert bool
 	V3ChecksumAsV2       bool
+	// UnicastChecksum is old_unicast_checksum: the pseudo-header
+	// destination of VRRPv3 unicast IPv4 adverts.
+	UnicastChecksum UnicastChecksum
 
 	// FastPreempt (goalived extension, off by default): a backup hearing a
 	// master advertise a lower priority than its own takes over after its
 	// skew time instead of the Master_Down_Interval.
 	FastPreempt bool
+}
+
+// UnicastChecksum is keepalived's chksum_compatibility: whether VRRPv3
+// unicast IPv4 adverts are checksummed as keepalived < 1.3.6 did, with
+// 224.0.0.18 instead of the peer as pseudo-header destination.
+type UnicastChecksum uint8
+
+// Unicast checksum modes, keepalived's CHKSUM_COMPATIBILITY_* values.
+const (
+	// UnicastChecksumAuto (the default) sends the RFC 5798 checksum and
+	// switches to the old one for good once a peer's advert carries it.
+	UnicastChecksumAuto UnicastChecksum = iota
+	// UnicastChecksumNever (old_unicast_checksum never) always sends the
+	// RFC 5798 checksum.
+	UnicastChecksumNever
+	// UnicastChecksumOld (old_unicast_checksum) always sends the old one.
+	UnicastChecksumOld
+	// UnicastChecksumDetected is Auto after a peer's old checksum: the
+	// old one is sent from then on.
+	UnicastChecksumDetected
+)
+
+// old reports whether adverts carry the old checksum.
+func (u UnicastChecksum) old() bool {
+	return u == UnicastChecksumOld || u == UnicastChecksumDetected
 }
 
 // Peer is a unicast_peer line.
@@ -115,7 +143,9 @@ func (c Config) normalize() (Config, error) {
 	return c, nil
 }
 
-func (c *Config) codec() CodecOptions { return CodecOptions{V3ChecksumAsV2: c.V3ChecksumAsV2} }
+func (c *Config) codec() CodecOptions {
+	return CodecOptions{V3ChecksumAsV2: c.V3ChecksumAsV2, OldUnicast: c.UnicastChecksum.old()}
+}
 
 // checkSource reports whether unicast sources are validated.
 func (c *Config) checkSource() bool {

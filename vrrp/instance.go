@@ -43,6 +43,7 @@ type snapshot struct {
 	stats      Stats
 	masterAddr netip.Addr
 	masterPrio uint8
+	checksum   UnicastChecksum
 }
 
 // Option configures an Instance.
@@ -222,6 +223,14 @@ func (in *Instance) Master() (netip.Addr, uint8) {
 	return in.snap.masterAddr, in.snap.masterPrio
 }
 
+// UnicastChecksum returns the unicast checksum mode, Detected once a
+// peer's old checksum switched a default instance over.
+func (in *Instance) UnicastChecksum() UnicastChecksum {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.snap.checksum
+}
+
 // MaxLateness returns the largest delay seen between a deadline and the
 // moment its timer was handled.
 func (in *Instance) MaxLateness() time.Duration {
@@ -256,5 +265,6 @@ func (in *Instance) arm(deadline time.Time) ClockTimer {
 
 func snapshotOf(m *Machine) snapshot {
 	a, p := m.Master()
-	return snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats(), masterAddr: a, masterPrio: p}
+	return snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats(), masterAddr: a, masterPrio: p,
+		checksum: m.cfg.UnicastChecksum}
 }

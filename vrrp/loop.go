@@ -87,6 +87,10 @@ func (in *Instance) perform(base Report, a Action) {
 		rep := base
 		rep.Kind = ReportWantMaster
 		in.eff.report(rep)
+	case OldChecksumDetected:
+		rep := base
+		rep.Kind, rep.Peer = ReportOldChecksum, a.From
+		in.eff.report(rep)
 	}
 }
 

@@ -114,6 +114,7 @@ func (m *Machine) packet(now time.Time, p Packet, r *Result) {
 		return
 	}
 	a, v, err := check(p, &m.cfg)
+	m.detectOldChecksum(v, p.Src, r)
 	if err != nil {
 		m.stats.countDrop(ReasonOf(err))
 		r.Reason, r.Drop = ReasonDropped, err
@@ -124,6 +125,18 @@ func (m *Machine) packet(now time.Time, p Packet, r *Result) {
 		m.stats.AddrListErr++
 	}
 	m.advert(now, a, p.Src, r)
+}
+
+// detectOldChecksum follows keepalived's vrrp_check_packet: a unicast
+// instance left at the default mode that receives a VRRPv3 advert
+// checksummed the pre-1.3.6 way sends that checksum from then on
+// (keepalived logs "Setting unicast VRRPv3 checksum to old version").
+func (m *Machine) detectOldChecksum(v Verdict, src netip.Addr, r *Result) {
+	if v.Checksum != ChecksumOldUnicast || !m.cfg.Unicast || m.cfg.UnicastChecksum != UnicastChecksumAuto {
+		return
+	}
+	m.cfg.UnicastChecksum = UnicastChecksumDetected
+	r.Actions = append(r.Actions, OldChecksumDetected{From: src})
 }
 
 func (m *Machine) advert(now time.Time, a Advert, src netip.Addr, r *Result) {

@@ -46,6 +46,7 @@ const (
 	ReportError                                 // an output failed; Err says which
 	ReportTimerLate                             // a timer was handled Late after its deadline
 	ReportWantMaster                            // the down timer fired but the Gate held us in BACKUP
+	ReportOldChecksum                           // Peer sent the old unicast VRRPv3 checksum; we send it from now on
 )
 
 func (k ReportKind) String() string {
@@ -64,6 +65,8 @@ func (k ReportKind) String() string {
 		return "timer late"
 	case ReportWantMaster:
 		return "want master"
+	case ReportOldChecksum:
+		return "old unicast checksum"
 	}
 	return fmt.Sprintf("report(%d)", uint8(k))
 }

@@ -106,6 +106,11 @@ type CodecOptions struct {
 	// V3ChecksumAsV2 omits the IPv4 pseudo-header from VRRPv3 checksums
 	// (keepalived's v3_checksum_as_v2). Receive accepts both forms anyway.
 	V3ChecksumAsV2 bool
+	// OldUnicast takes 224.0.0.18 as the pseudo-header destination of
+	// VRRPv3 IPv4 adverts whatever their destination, as keepalived does
+	// with old_unicast_checksum (vrrp_build_vrrp_v3). Receive accepts
+	// both forms anyway.
+	OldUnicast bool
 }
 
 // Marshal encodes a as a VRRP message (the IP payload) sent from src to
@@ -153,6 +158,8 @@ func sendForm(version uint8, src netip.Addr, opts CodecOptions) ChecksumForm {
 		return ChecksumPseudoHeader
 	case version == 2 || opts.V3ChecksumAsV2:
 		return ChecksumPlain
+	case opts.OldUnicast:
+		return ChecksumOldUnicast
 	}
 	return ChecksumPseudoHeader
 }

@@ -31,6 +31,11 @@ func (m *Machine) reload(now time.Time, c Config, r *Result) {
 	if m.state == StateMaster {
 		m.send(m.prio, r)
 	}
+	if old.UnicastChecksum == UnicastChecksumDetected && c.UnicastChecksum == UnicastChecksumAuto {
+		// The peer that sent the old checksum may be a silent backup now:
+		// forgetting it would make us send a checksum it drops.
+		c.UnicastChecksum = UnicastChecksumDetected
+	}
 	m.cfg = c
 	if c.Priority == PriorityOwner || old.Priority != c.Priority {
 		m.applyPriority(c.Priority)

@@ -189,15 +189,19 @@ type (
 	// WantMaster: the down timer fired but the Gate held the instance in
 	// BACKUP; the timer is re-armed (keepalived's vrrp_sync_can_goto_master).
 	WantMaster struct{}
+	// OldChecksumDetected: From's advert carried the pre-1.3.6 unicast
+	// VRRPv3 checksum, which the instance sends from now on.
+	OldChecksumDetected struct{ From netip.Addr }
 )
 
-func (SendAdvert) action()      {}
-func (AddVIPs) action()         {}
-func (RemoveVIPs) action()      {}
-func (Announce) action()        {}
-func (Notify) action()          {}
-func (RxLowerPriority) action() {}
-func (WantMaster) action()      {}
+func (SendAdvert) action()          {}
+func (AddVIPs) action()             {}
+func (RemoveVIPs) action()          {}
+func (Announce) action()            {}
+func (Notify) action()              {}
+func (RxLowerPriority) action()     {}
+func (WantMaster) action()          {}
+func (OldChecksumDetected) action() {}
 
 // Result is the outcome of one Step.
 type Result struct {
