@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark: goalived vs keepalived 2.2.7 in network
 # namespaces. Default: crash / graceful / check-driven failover at VRRPv2
-# advert_int 1 and VRRPv3 advert_int 0.1, against the RFC bound. Also
-# (--scenarios resources,spurious,configtest): RSS and CPU of 1/50/250
-# instances, spurious transitions of a VRRPv3 0.02 s pair under CPU load,
+# advert_int 1 and VRRPv3 advert_int 0.1, against the RFC bound; the
+# check scenario also with goalived --fast-preempt (daemon
+# goalived-fast-preempt), to show its gain alone:
+#   bash .ci/bench.sh --scenarios check --reps 5
+# Also (--scenarios resources,spurious,configtest): RSS and CPU of
+# 1/50/250 instances, spurious transitions of a VRRPv3 0.02 s pair under CPU load,
 # and "-t" time on 10/250/1000-instance configs. Needs root. The markdown
 # tables go to stdout, progress to stderr. Extra arguments go to the
 # benchmark (--quick, --reps N, --scenarios crash, --versions 3,
-# --daemons goalived, --duration 60s, --instances 1,50,250, --keep).
+# --daemons goalived,keepalived, --duration 60s, --instances 1,50,250,
+# --keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
