@@ -6,9 +6,9 @@
 # goalived-fast-preempt), to show its gain alone:
 #   bash .ci/bench.sh --scenarios check --reps 5
 # Also (--scenarios resources,spurious,configtest): RSS and CPU of
-# 1/50/250 instances, spurious transitions of a VRRPv3 0.02 s pair under CPU load,
-# and "-t" time on 10/250/1000-instance configs. Needs root. The markdown
-# tables go to stdout, progress to stderr. Extra arguments go to the
+# 1/50/250 instances, spurious transitions of a VRRPv3 0.02 s pair under
+# CPU load, and "-t" time on 10/250/1000-instance configs. Needs root. The
+# markdown tables go to stdout, progress to stderr. Extra arguments go to the
 # benchmark (--quick, --reps N, --scenarios crash, --versions 3,
 # --daemons goalived,keepalived, --duration 60s, --instances 1,50,250,
 # --keep).

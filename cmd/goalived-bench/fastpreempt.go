@@ -64,11 +64,3 @@ func (r *results) writeFastTable(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 }
-
-// medianCell is "median / worst", or "-" without samples.
-func medianCell(median, worst time.Duration, ok bool) string {
-	if !ok {
-		return "-"
-	}
-	return ms(median) + " / " + ms(worst)
-}

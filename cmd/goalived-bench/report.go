@@ -136,6 +136,14 @@ func medianWorst(ds []time.Duration) (median, worst time.Duration, ok bool) {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
+// medianCell is "median / worst", or "-" without samples.
+func medianCell(median, worst time.Duration, ok bool) string {
+	if !ok {
+		return "-"
+	}
+	return ms(median) + " / " + ms(worst)
+}
+
 func signedMS(d time.Duration) string {
 	return fmt.Sprintf("%+.1f ms", float64(d)/float64(time.Millisecond))
 }
@@ -152,16 +160,12 @@ func (r *results) writeTable(w io.Writer) {
 		cells := []string{
 			fmt.Sprintf("%s, %s", k.Scenario, k.Proto),
 			fmt.Sprintf("%s -> %s", k.from(), k.Metric.to()),
-			ms(b), "-", "-", "-", "-", "-",
+			ms(b), medianCell(gm, gw, gok), medianCell(km, kw, kok), "-", "-", "-",
 			fmt.Sprintf("%s, %s", r.count(k, "goalived"), r.count(k, "keepalived")),
 		}
 		if gok {
-			cells[3] = ms(gm) + " / " + ms(gw)
 			cells[5] = signedMS(gm-b) + " / " + signedMS(gw-b)
 			cells[6] = fmt.Sprintf("%.3f", float64(gm)/float64(b))
-		}
-		if kok {
-			cells[4] = ms(km) + " / " + ms(kw)
 		}
 		if gok && kok && km > 0 {
 			cells[7] = fmt.Sprintf("%.3f", float64(gm)/float64(km))
