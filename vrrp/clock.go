@@ -7,9 +7,12 @@ import "time"
 type Clock interface {
 	Now() time.Time
 	NewTimer(d time.Duration) ClockTimer
+	// AfterFunc calls f on its own goroutine d from now, unless stopped
+	// first. The runtime waits on it without holding a goroutine.
+	AfterFunc(d time.Duration, f func()) ClockTimer
 }
 
-// ClockTimer is a one-shot timer delivering on C.
+// ClockTimer is a one-shot timer delivering on C (nil for AfterFunc's).
 type ClockTimer interface {
 	C() <-chan time.Time
 	// Stop prevents the timer from firing; it reports whether it was
@@ -25,6 +28,10 @@ type realClock struct{}
 func (realClock) Now() time.Time { return time.Now() }
 
 func (realClock) NewTimer(d time.Duration) ClockTimer { return realTimer{time.NewTimer(d)} }
+
+func (realClock) AfterFunc(d time.Duration, f func()) ClockTimer {
+	return realTimer{time.AfterFunc(d, f)}
+}
 
 type realTimer struct{ t *time.Timer }
 

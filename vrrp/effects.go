@@ -1,70 +1,27 @@
 package vrrp
 
-import (
-	"fmt"
-	"sync"
-)
+import "fmt"
 
-// effects runs the outputs that may block (VIPs, Announcer, Reporter) on
-// their own goroutine, in the order the machine produced them, so that a
-// slow netlink call or reporter never delays an advert. The queue is
-// unbounded: the machine produces a handful of items per transition.
+// effects runs the outputs that may block (VIPs, Announcer, Reporter) in
+// the order the machine produced them, one at a time, on a serial executor
+// of their own, so that a slow netlink call or reporter never delays an
+// advert. The queue is unbounded: the machine produces a handful of items
+// per transition.
 type effects struct {
 	out  Outputs
-	wake chan struct{} // capacity 1: "the queue is not empty"
-	done chan struct{}
-
-	mu     sync.Mutex // guards queue and closed
-	queue  []func()
-	closed bool
+	run  serial
+	done chan struct{} // closed once everything pushed before close has run
 }
 
 func newEffects(out Outputs) *effects {
-	return &effects{out: out, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	return &effects{out: out, done: make(chan struct{})}
 }
 
 // push queues f; it never blocks.
-func (e *effects) push(f func()) {
-	e.mu.Lock()
-	e.queue = append(e.queue, f)
-	e.mu.Unlock()
-	select {
-	case e.wake <- struct{}{}:
-	default:
-	}
-}
+func (e *effects) push(f func()) { e.run.do(f) }
 
-// close makes run return once the queue is drained.
-func (e *effects) close() {
-	e.mu.Lock()
-	e.closed = true
-	e.mu.Unlock()
-	select {
-	case e.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (e *effects) run() {
-	defer close(e.done)
-	for range e.wake {
-		for {
-			e.mu.Lock()
-			q, closed := e.queue, e.closed
-			e.queue = nil
-			e.mu.Unlock()
-			if len(q) == 0 {
-				if closed {
-					return
-				}
-				break
-			}
-			for _, f := range q {
-				f()
-			}
-		}
-	}
-}
+// close closes done once the items already pushed have run.
+func (e *effects) close() { e.run.do(func() { close(e.done) }) }
 
 func (e *effects) report(r Report) {
 	if e.out.Reporter != nil {

@@ -38,6 +38,11 @@ func TestElectionTieBreakOnHigherAddress(t *testing.T) {
 		for range 4 {
 			net.add(100, nil)
 		}
+		// A wire delay, as on a real one: all four timers fire at the same
+		// instant, before any of their adverts can arrive. Without it a
+		// backup may hear the first new master's advert before handling its
+		// own timer, and stay backup (also correct, but not this test).
+		net.seg.SetDelay(time.Millisecond, time.Millisecond)
 		net.startAll()
 		time.Sleep(masterDown(100) + time.Second)
 		synctest.Wait()

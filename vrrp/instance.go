@@ -9,28 +9,33 @@ import (
 	"time"
 )
 
-// Instance runs one Machine: a goroutine owns it, steps it on packets,
-// control events and its deadline, sends adverts itself and hands the
-// other actions to an effects goroutine (see effects).
+// Instance runs one Machine: packets, control events and its deadline are
+// queued on one serial executor that steps it, sends adverts itself and
+// hands the other actions to a second one (see effects). Neither holds a
+// goroutine while idle.
 type Instance struct {
-	m     *Machine // owned by the loop goroutine once started
+	m     *Machine // stepped only on run once started
 	name  string
 	clock Clock
 	out   Outputs
 	eff   *effects
+	run   serial
+	done  chan struct{} // closed by shutdown
 
-	pkts chan Packet
-	ctl  chan Event
-	quit chan struct{}
-	done chan struct{}
+	// Owned by the functions queued on run (see loop.go).
+	timer    ClockTimer
+	timerGen uint64
+	deadline time.Time
+	stopped  bool
 
-	lifeMu   sync.Mutex // guards started and closed
-	started  bool
-	closed   bool
-	overruns atomic.Uint64
-	want     atomic.Bool // the machine's WantsMaster, published for the other members' gates
-	owner    bool        // base priority 255 and state MASTER, as configured at creation
-	keepVIPs atomic.Bool // set by CloseKeepVIPs before quit is closed
+	lifeMu    sync.Mutex // guards started and closed
+	started   bool
+	closed    bool
+	accepting atomic.Bool  // started and not closed: Deliver queues packets
+	pending   atomic.Int32 // packets queued on run and not yet stepped
+	overruns  atomic.Uint64
+	want      atomic.Bool // the machine's WantsMaster, published for the other members' gates
+	owner     bool        // base priority 255 and state MASTER, as configured at creation
 
 	mu      sync.Mutex // guards snap and maxLate
 	snap    snapshot
@@ -58,14 +63,7 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{
-		m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out),
-		// 32 packets: a VRID hears one advert per interval from each
-		// router, so this only has to absorb a scheduling hiccup; 256 made
-		// a master of 250 instances use 13 MiB more.
-		pkts: make(chan Packet, 32), ctl: make(chan Event, 16),
-		quit: make(chan struct{}), done: make(chan struct{}),
-	}
+	in := &Instance{m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out), done: make(chan struct{})}
 	for _, o := range opts {
 		o(in)
 	}
@@ -86,7 +84,7 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 // ErrClosed is returned by Start after Close.
 var ErrClosed = errors.New("vrrp instance closed")
 
-// Start launches the instance's goroutines and leaves INIT.
+// Start leaves INIT; from now on packets are accepted.
 func (in *Instance) Start() error {
 	in.lifeMu.Lock()
 	defer in.lifeMu.Unlock()
@@ -95,8 +93,8 @@ func (in *Instance) Start() error {
 	}
 	if !in.started {
 		in.started = true
-		go in.eff.run()
-		go in.loop()
+		in.run.do(func() { in.handle(Start{}) })
+		in.accepting.Store(true)
 	}
 	return nil
 }
@@ -112,12 +110,13 @@ func (in *Instance) CloseKeepVIPs() error { return in.close(true) }
 
 func (in *Instance) close(keepVIPs bool) error {
 	in.lifeMu.Lock()
-	if !in.closed {
-		in.closed = true
-		in.keepVIPs.Store(keepVIPs)
-		close(in.quit)
-	}
+	first := !in.closed
+	in.closed = true
+	in.accepting.Store(false)
 	started := in.started
+	if first && started {
+		in.run.do(func() { in.shutdown(keepVIPs) })
+	}
 	in.lifeMu.Unlock()
 	if started {
 		<-in.done
@@ -126,15 +125,28 @@ func (in *Instance) close(keepVIPs bool) error {
 	return nil
 }
 
+// maxPending bounds the packets queued for one instance: a VRID hears one
+// advert per interval from each router, so the queue only has to absorb a
+// scheduling hiccup.
+const maxPending = 32
+
 // Deliver hands a received packet to the instance. It never blocks: when
-// the queue is full the packet is dropped and counted (Overruns). The
+// maxPending packets are already queued the packet is dropped and counted
+// (Overruns). Packets before Start or after Close are dropped. The
 // instance takes ownership of p.Payload.
 func (in *Instance) Deliver(p Packet) {
-	select {
-	case in.pkts <- p:
-	default:
-		in.overruns.Add(1)
+	if !in.accepting.Load() {
+		return
 	}
+	if in.pending.Add(1) > maxPending {
+		in.pending.Add(-1)
+		in.overruns.Add(1)
+		return
+	}
+	in.run.do(func() {
+		in.pending.Add(-1)
+		in.handle(PacketReceived{Packet: p})
+	})
 }
 
 // SetPriority sets the effective priority (clamped to 1..254; ignored for
@@ -187,10 +199,10 @@ func (in *Instance) control(ev Event) {
 		in.lifeMu.Unlock()
 		return
 	}
+	closed := in.closed
 	in.lifeMu.Unlock()
-	select {
-	case in.ctl <- ev:
-	case <-in.quit:
+	if !closed {
+		in.run.do(func() { in.handle(ev) })
 	}
 }
 
@@ -244,24 +256,6 @@ func (in *Instance) Overruns() uint64 { return in.overruns.Load() }
 
 // Name returns the instance name.
 func (in *Instance) Name() string { return in.name }
-
-// Compile-time check that the real timer satisfies Timer.
-var _ ClockTimer = realTimer{}
-
-// stopTimer stops t if set.
-func stopTimer(t ClockTimer) {
-	if t != nil {
-		t.Stop()
-	}
-}
-
-// arm returns a timer for deadline (nil for none).
-func (in *Instance) arm(deadline time.Time) ClockTimer {
-	if deadline.IsZero() {
-		return nil
-	}
-	return in.clock.NewTimer(max(deadline.Sub(in.clock.Now()), 0))
-}
 
 func snapshotOf(m *Machine) snapshot {
 	a, p := m.Master()

@@ -5,34 +5,64 @@ import (
 	"time"
 )
 
-// loop is the instance goroutine: the only caller of the Machine.
-func (in *Instance) loop() {
-	defer close(in.done)
-	defer in.eff.close()
-	deadline := in.step(Start{})
-	timer := in.arm(deadline)
-	for {
-		var tc <-chan time.Time
-		if timer != nil {
-			tc = timer.C()
-		}
-		var ev Event
-		select {
-		case <-in.quit:
-			stopTimer(timer)
-			in.step(Shutdown{KeepVIPs: in.keepVIPs.Load()})
-			return
-		case p := <-in.pkts:
-			ev = PacketReceived{Packet: p}
-		case ev = <-in.ctl:
-		case <-tc:
-			ev = Timer{}
-			in.noteLateness(deadline)
-		}
-		stopTimer(timer)
-		deadline = in.step(ev)
-		timer = in.arm(deadline)
+// The machine is stepped only by functions queued on in.run, one at a
+// time, so it needs no lock; the fields below belong to those functions.
+//
+//	in.timer, in.timerGen, in.deadline: the pending deadline's timer
+//	in.stopped: Shutdown was stepped, later events are ignored
+
+// handle steps the machine on ev and re-arms the deadline.
+func (in *Instance) handle(ev Event) {
+	if in.stopped {
+		return
 	}
+	in.arm(in.step(ev))
+}
+
+// arm makes the timer fire at deadline (none for zero). A deadline that did
+// not change keeps its timer: most packets leave it where it was.
+func (in *Instance) arm(deadline time.Time) {
+	if in.timer != nil && deadline.Equal(in.deadline) {
+		return
+	}
+	if in.timer != nil {
+		in.timer.Stop()
+		in.timer = nil
+	}
+	// A timer that fired before Stop may already have queued fire; the
+	// generation tells fire that its deadline is gone.
+	in.timerGen++
+	in.deadline = deadline
+	if deadline.IsZero() {
+		return
+	}
+	gen := in.timerGen
+	in.timer = in.clock.AfterFunc(max(deadline.Sub(in.clock.Now()), 0), func() {
+		in.run.do(func() { in.fire(gen) })
+	})
+}
+
+// fire handles the deadline armed as generation gen.
+func (in *Instance) fire(gen uint64) {
+	if gen != in.timerGen || in.stopped {
+		return
+	}
+	in.timer = nil
+	in.noteLateness(in.deadline)
+	in.handle(Timer{})
+}
+
+// shutdown is the last function run for the instance: the machine resigns
+// (or, keeping its VIPs, just stops), the effects drain, done is closed.
+func (in *Instance) shutdown(keepVIPs bool) {
+	if in.timer != nil {
+		in.timer.Stop()
+		in.timer = nil
+	}
+	in.step(Shutdown{KeepVIPs: keepVIPs})
+	in.stopped = true
+	in.eff.close()
+	close(in.done)
 }
 
 // step runs one machine step, performs its actions and returns the next

@@ -23,8 +23,9 @@ type FakeClock struct {
 type fakeTimer struct {
 	c     *FakeClock
 	when  time.Time
-	seq   uint64 // creation order breaks ties between equal deadlines
-	ch    chan time.Time
+	seq   uint64         // creation order breaks ties between equal deadlines
+	ch    chan time.Time // NewTimer's
+	fn    func()         // AfterFunc's, called by Advance or Jump
 	armed bool
 }
 
@@ -44,6 +45,17 @@ func (c *FakeClock) NewTimer(d time.Duration) vrrp.ClockTimer {
 	defer c.mu.Unlock()
 	c.seq++
 	t := &fakeTimer{c: c, when: c.now.Add(d), seq: c.seq, ch: make(chan time.Time, 1), armed: true}
+	c.timers = append(c.timers, t)
+	return t
+}
+
+// AfterFunc returns a timer that calls f, on the goroutine advancing the
+// clock, d after the current fake time.
+func (c *FakeClock) AfterFunc(d time.Duration, f func()) vrrp.ClockTimer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	t := &fakeTimer{c: c, when: c.now.Add(d), seq: c.seq, fn: f, armed: true}
 	c.timers = append(c.timers, t)
 	return t
 }
@@ -109,6 +121,16 @@ func (c *FakeClock) Jump(d time.Duration) {
 
 // fireNext fires the earliest timer due by target, if any.
 func (c *FakeClock) fireNext(target time.Time) bool {
+	fn, fired := c.popNext(target)
+	if fn != nil {
+		fn() // outside the lock: f may read the clock or arm a timer
+	}
+	return fired
+}
+
+// popNext disarms the earliest timer due by target and moves the clock to
+// its deadline; a channel timer is fired here, an AfterFunc's f returned.
+func (c *FakeClock) popNext(target time.Time) (func(), bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var next *fakeTimer
@@ -119,12 +141,15 @@ func (c *FakeClock) fireNext(target time.Time) bool {
 		}
 	}
 	if next == nil {
-		return false
+		return nil, false
 	}
 	if next.when.After(c.now) {
 		c.now = next.when
 	}
 	next.disarmLocked()
+	if next.fn != nil {
+		return next.fn, true
+	}
 	next.ch <- c.now // capacity 1 and fired once: never blocks
-	return true
+	return nil, true
 }
