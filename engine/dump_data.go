@@ -18,7 +18,7 @@ import (
 // groups, VMACs).
 func writeData(w io.Writer, s *dumpSnapshot) error {
 	d := &dumpWriter{w: w}
-	writeGlobal(d, s)
+	writeGlobal(d, s, vrrpChild)
 	writeGARPDelays(d, s)
 	writeTopology(d, s)
 	writeSockpool(d, s)

@@ -71,10 +71,7 @@ func (e *Engine) baseline() *statsBaseline {
 func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := &dumpSnapshot{Now: time.Now(), Config: e.cfg}
-	if e.cmds != nil && e.cmds.defErr == nil {
-		s.DefaultUID, s.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
-	}
+	s := e.globalSnapshot(time.Now())
 	s.Resolve = func(argv []string) []string {
 		if len(argv) == 0 || script.IsShellTest(argv[0]) {
 			return argv
@@ -107,6 +104,16 @@ func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
 	e.trackInfo(s)
 	e.groupInfo(s)
 	return s, raw
+}
+
+// globalSnapshot is the part of a snapshot the global definitions need:
+// the configuration and the resolved script_user. The caller holds e.mu.
+func (e *Engine) globalSnapshot(now time.Time) *dumpSnapshot {
+	s := &dumpSnapshot{Now: now, Config: e.cfg}
+	if e.cmds != nil && e.cmds.defErr == nil {
+		s.DefaultUID, s.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
+	}
+	return s
 }
 
 // trackInfo copies the track file values and process quorums the

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,11 +58,26 @@ func cmdString(argv []string) string {
 // secs prints a whole-second timer as keepalived's "%u".
 func secs(d time.Duration) int64 { return int64(d / time.Second) }
 
-// writeGlobal is the "Global definitions" block of keepalived.data as the
-// VRRP child of 2.2.7 writes it (reference 4.3.3). Lines about subsystems
-// goalived does not have (LVS, checkers, BFD, SNMP, DBus) keep keepalived's
-// wording for "not in use", so tools diffing the files see the same shape.
-func writeGlobal(d *dumpWriter, s *dumpSnapshot) {
+// dumpProcess is the keepalived process whose copy of the global
+// definitions a dump shows: the VRRP child (keepalived.data) or the parent
+// (keepalived_parent.data), which keeps some values as configured.
+type dumpProcess int
+
+const (
+	vrrpChild dumpProcess = iota
+	parentProcess
+)
+
+// unsetValue is how keepalived prints a lower-priority GARP value that
+// was not configured: PARAMETER_UNSET as an unsigned int.
+const unsetValue = 4294967295
+
+// writeGlobal is the "Global definitions" block as keepalived 2.2.7
+// writes it (reference 4.3.2 for the parent, 4.3.3 for the VRRP child).
+// Lines about subsystems goalived does not have (LVS, checkers, BFD,
+// SNMP, DBus) keep keepalived's wording for "not in use", so tools
+// diffing the files see the same shape.
+func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
 	g := &s.Config.Global
 	d.line("------< Global definitions >------")
 	d.line(" Network namespace = (default)")
@@ -72,32 +88,38 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot) {
 	d.line(" Default smtp_alert_checker = unset")
 	d.line(" Checkers log all failures = false")
 	d.line(" No test config before reload")
+	if g.DataUseInstance {
+		d.line(" Use instance name in data dumps")
+	}
 	d.line(" Dynamic interfaces = %s", trueFalse(g.DynamicInterfaces))
 	if g.DynamicInterfaces {
 		d.line(" Allow interface changes = %s", trueFalse(g.AllowIfChanges))
 	}
-	d.line(" Default interface = %s", g.DefaultInterface)
+	if p == vrrpChild {
+		// Only the VRRP process looks the interface up.
+		d.line(" Default interface = %s", g.DefaultInterface)
+	}
 	d.line(" Disable local IGMP = %s", yesNo(g.DisableLocalIGMP))
 	d.line(" LVS flush = false")
 	d.line(" LVS flush on stop = disabled")
-	writeFIFO(d, "Global notify fifo", g.NotifyFIFO, s)
-	writeFIFO(d, "VRRP notify fifo", g.VRRPNotifyFIFO, s)
+	writeFIFO(d, "Global notify fifo", g.NotifyFIFO, s, p)
+	writeFIFO(d, "VRRP notify fifo", g.VRRPNotifyFIFO, s, p)
 	d.line(" FIFO write vrrp states on reload = %s", trueFalse(g.FIFOWriteStatesOnReload))
 	d.line(" VRRP notify priority changes = %s", trueFalse(g.NotifyPriorityChanges))
 	d.line(" VRRP IPv4 mcast group = %s", g.McastGroup4)
 	d.line(" VRRP IPv6 mcast group = %s", g.McastGroup6)
-	writeGlobalGARP(d, g)
+	writeGlobalGARP(d, g, p)
 	d.line(" VRRP default protocol version = %d", g.Version)
 	d.line(" VRRP check unicast_src = %s", trueFalse(g.CheckUnicastSrc))
 	d.line(" VRRP skip check advert addresses = %s", trueFalse(g.SkipCheckAdvAddr))
 	d.line(" VRRP strict mode = %s", trueFalse(g.Strict))
 	d.line(" Max auto priority = 0")
 	d.line(" Min auto priority delay = 1000000 usecs")
-	for _, p := range []string{"VRRP", "Checker", "BFD"} {
-		d.line(" %s process priority = 0", p)
-		d.line(" %s don't swap = false", p)
-		d.line(" %s realtime priority = 0", p)
-		d.line(" %s realtime limit = 10000", p)
+	for _, proc := range []string{"VRRP", "Checker", "BFD"} {
+		d.line(" %s process priority = 0", proc)
+		d.line(" %s don't swap = false", proc)
+		d.line(" %s realtime priority = 0", proc)
+		d.line(" %s realtime limit = 10000", proc)
 	}
 	for _, snmp := range []string{"vrrp", "checker", "RFCv2", "RFCv3", "traps"} {
 		d.line(" SNMP %s disabled", snmp)
@@ -115,15 +137,36 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot) {
 	d.line(" no_checker_emails = 0")
 	d.line(" rx_bufs_multiples = 3")
 	d.line(" umask = 0177")
+	if g.StartupDelay > 0 {
+		d.line(" vrrp_startup_delay = %s", cFloat(g.StartupDelay.Seconds()))
+	}
+	if g.LogUnknownVRIDs {
+		d.line(" log_unknown_vrids")
+	}
 }
 
-func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs) {
+// cFloat is C's "%g": six significant digits, trailing zeros dropped.
+func cFloat(v float64) string {
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// writeGlobalGARP prints the global GARP values. The parent shows the
+// lower-priority delay and repeat as unset when they were not written;
+// the VRRP child has resolved them to the master values.
+func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs, p dumpProcess) {
+	lowerDelay, lowerRepeat := secs(g.GARP.LowerPrioDelay), int64(g.GARP.LowerPrioRepeat)
+	if p == parentProcess && !g.LowerPrioDelayWritten {
+		lowerDelay = unsetValue
+	}
+	if p == parentProcess && !g.LowerPrioRepeatWritten {
+		lowerRepeat = unsetValue
+	}
 	d.line(" Gratuitous ARP delay = %d", secs(g.GARP.MasterDelay))
 	d.line(" Gratuitous ARP repeat = %d", g.GARP.MasterRepeat)
 	d.line(" Gratuitous ARP refresh timer = %d", secs(g.GARP.MasterRefresh))
 	d.line(" Gratuitous ARP refresh repeat = %d", g.GARP.MasterRefreshRepeat)
-	d.line(" Gratuitous ARP lower priority delay = %d", secs(g.GARP.LowerPrioDelay))
-	d.line(" Gratuitous ARP lower priority repeat = %d", g.GARP.LowerPrioRepeat)
+	d.line(" Gratuitous ARP lower priority delay = %d", lowerDelay)
+	d.line(" Gratuitous ARP lower priority repeat = %d", lowerRepeat)
 	d.line(" Num adverts before down = %d", g.DownTimerAdverts)
 	d.line(" Gratuitous ARP for each secondary VMAC = 0s")
 	d.line(" Send advert after receive lower priority advert = %s", trueFalse(!g.LowerPrioNoAdvert))
@@ -132,26 +175,34 @@ func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs) {
 	d.line(" Gratuitous NA interval = %f", g.GNAInterval.Seconds())
 }
 
-// writeFIFO prints a notify FIFO and its reader; keepalived passes the
-// FIFO path to the reader as its last argument.
-func writeFIFO(d *dumpWriter, what string, f *parser.FIFO, s *dumpSnapshot) {
+// writeFIFO prints a notify FIFO and its reader. The VRRP child shows the
+// reader as it runs it: the program resolved (see displayArgv) and the
+// FIFO path appended as its last argument; the parent shows the reader as
+// configured.
+func writeFIFO(d *dumpWriter, what string, f *parser.FIFO, s *dumpSnapshot, p dumpProcess) {
 	if f == nil {
 		return
 	}
-	uid, gid := fifoIdentity(f, s)
+	uid, gid := fifoIdentity(f.User, f.Group, s)
 	d.line(" %s = %s, uid:gid %d:%d", what, f.Path, uid, gid)
-	if f.Script != nil {
-		argv := append(append([]string(nil), s.shown(f.Script.Argv)...), f.Path)
-		d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), s.DefaultUID, s.DefaultGID)
+	if f.Script == nil {
+		return
 	}
+	argv := f.Script.Argv
+	if p == vrrpChild {
+		argv = append(append([]string(nil), s.shown(argv)...), f.Path)
+	}
+	uid, gid = fifoIdentity(f.Script.User, f.Script.Group, s)
+	d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), uid, gid)
 }
 
-// fifoIdentity is the owner keepalived gives the FIFO: the configured
-// user and group when they are numeric or known, else the default.
-func fifoIdentity(f *parser.FIFO, s *dumpSnapshot) (uid, gid uint32) {
+// fifoIdentity is the owner keepalived gives a FIFO or its reader: the
+// configured user and group when they are numeric or known, else the
+// default script user.
+func fifoIdentity(user, group string, s *dumpSnapshot) (uid, gid uint32) {
 	uid, gid = s.DefaultUID, s.DefaultGID
-	if f.User != "" {
-		if id, err := lookupIdentity(f.User, f.Group); err == nil {
+	if user != "" {
+		if id, err := lookupIdentity(user, group); err == nil {
 			uid, gid = id.UID, id.GID
 		}
 	}

@@ -19,9 +19,9 @@ import (
 	"github.com/goalived/goalived/vrrp"
 )
 
-// TestDumpGolden renders the three dump files for every project config
+// TestDumpGolden renders the four dump files for every project config
 // with fixed state (see fixedSnapshot) and compares them with
-// testdata/dump/NAME.{data,stats,json}; -update rewrites them.
+// testdata/dump/NAME.{data,stats,json,parent.data}; -update rewrites them.
 func TestDumpGolden(t *testing.T) {
 	confs, err := filepath.Glob("../testdata/configs/*.conf")
 	if err != nil || len(confs) == 0 {
@@ -38,6 +38,7 @@ func TestDumpGolden(t *testing.T) {
 				{"data", func(b *bytes.Buffer) error { return writeData(b, s) }},
 				{"stats", func(b *bytes.Buffer) error { return writeStats(b, s) }},
 				{"json", func(b *bytes.Buffer) error { return writeJSON(b, s) }},
+				{"parent.data", func(b *bytes.Buffer) error { return writeParentData(b, s) }},
 			} {
 				var b bytes.Buffer
 				if err := f.write(&b); err != nil {
@@ -91,11 +92,16 @@ var knownDifferences = []struct {
 		"goalived uses one socket for both directions"},
 }
 
-// keepalivedOnly are lines about keepalived's build that goalived does
-// not print, because they would describe a library it does not use.
+// keepalivedOnly are lines about keepalived's build and its firewall
+// (the nftables table strict mode makes the VRRP child set up) that
+// goalived does not print, because they would describe a library it
+// does not use.
 var keepalivedOnly = map[string]bool{
-	" nftables without counters": true,
-	" libnftnl version 1.2.3":    true,
+	" nftables without counters":                           true,
+	" libnftnl version 1.2.3":                              true,
+	" nftables table name = keepalived":                    true,
+	" nftables base chain priority = -1":                   true,
+	" nftables don't force use ifindex for link local IPv6": true,
 }
 
 func normalise(lines []string) []string {

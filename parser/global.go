@@ -211,19 +211,24 @@ func (b *builder) finishGlobal(g *GlobalDefs) {
 		if !set["vrrp_garp_master_refresh"] {
 			g.GARP.MasterRefresh = 0
 		}
+		// Observed in 2.2.7's dumps: the refresh repeat goes to 0 too.
+		if !set["vrrp_garp_master_refresh_repeat"] {
+			g.GARP.MasterRefreshRepeat = 0
+		}
 	}
-	if !set["vrrp_garp_lower_prio_delay"] {
+	g.LowerPrioDelayWritten = set["vrrp_garp_lower_prio_delay"]
+	g.LowerPrioRepeatWritten = set["vrrp_garp_lower_prio_repeat"]
+	if !g.LowerPrioDelayWritten {
 		g.GARP.LowerPrioDelay = g.GARP.MasterDelay
 	}
-	if !set["vrrp_garp_lower_prio_repeat"] {
+	if !g.LowerPrioRepeatWritten {
 		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
 	}
 	b.finishFIFOs(g)
-	if g.Strict {
-		// Strict mode turns lower_prio_no_advert on (reference 2.2, 3.12).
-		g.LowerPrioNoAdvert = true
-		g.HigherPrioSendAdvert = false
-	}
+	// vrrp_strict leaves the global lower_prio_no_advert and
+	// higher_prio_send_advert as written: keepalived 2.2.7 applies strict
+	// mode per instance (finishStrict), and an instance with strict_mode
+	// off takes the global values as written (observed in its dumps).
 }
 
 // buildGlobal applies one global_defs block; several blocks accumulate.

@@ -169,6 +169,10 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 			want: []any{StateBackup, time.Duration(0), false, true, true},
 			diags: []string{"warning: preempt_delay: (VI_1) preempt_delay is incompatible with state MASTER or priority 255, resetting",
 				"warning: state: (VI_1) strict mode allows state MASTER only with priority 255, using BACKUP"}},
+		// Observed in keepalived 2.2.7's keepalived.data: such an instance
+		// sends adverts on lower priorities and on higher ones as written.
+		{name: "strict_mode off under vrrp_strict", src: "global_defs {\n vrrp_strict\n vrrp_higher_prio_send_advert\n}\n" + instanceConf("strict_mode off\nvirtual_ipaddress {\n192.0.2.1\n}"),
+			get: get(func(in *Instance) any { return []bool{in.Strict, in.LowerPrioNoAdvert, in.HigherPrioSendAdvert} }), want: []bool{false, false, true}},
 		// keepalived 2.2.7 -t and the daemon accept it silently (observed).
 		{name: "strict unicast kept", src: instanceConf("strict_mode\nunicast_peer {\n 192.0.2.2\n}\nvirtual_ipaddress {\n192.0.2.1\n}"),
 			get: get(func(in *Instance) any { return in.Unicast() }), want: true,

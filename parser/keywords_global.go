@@ -48,6 +48,7 @@ var globalTable = &table[*GlobalDefs]{
 		"shutdown_script":                  globalScript(func(g *GlobalDefs) **Command { return &g.ShutdownScript }),
 		"startup_script_timeout":           globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.StartupScriptTimeout }, 1, 1000),
 		"shutdown_script_timeout":          globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.ShutdownScriptTimeout }, 1, 1000),
+		"data_use_instance":                globalBool(func(g *GlobalDefs) *bool { return &g.DataUseInstance }),
 		// include_check is applied by the preprocessor (parser/syntax).
 		"include_check": func(*builder, *syntax.Stmt, *GlobalDefs) {},
 	},
@@ -80,7 +81,7 @@ var globalTable = &table[*GlobalDefs]{
 		"enable_dbus", "dbus_service_name", "dbus_no_interface_name",
 		// files, reload
 		"random_seed", "reload_check_config", "reload_time_file", "reload_repeat", "reload_file",
-		"config_save_dir", "tmp_config_directory", "data_use_instance", "json_version",
+		"config_save_dir", "tmp_config_directory", "json_version",
 		"state_dump_file", "stats_dump_file", "json_dump_file", "iproute_usr_dir", "iproute_etc_dir",
 	},
 }

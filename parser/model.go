@@ -92,6 +92,15 @@ type GlobalDefs struct {
 	StartupScriptTimeout    time.Duration `json:"startup_script_timeout"`
 	ShutdownScript          *Command      `json:"shutdown_script,omitempty"`
 	ShutdownScriptTimeout   time.Duration `json:"shutdown_script_timeout"`
+	// DataUseInstance puts the network namespace and instance names into
+	// the data dump file names (reference 4.3).
+	DataUseInstance bool `json:"data_use_instance"`
+	// LowerPrioDelayWritten and LowerPrioRepeatWritten say whether
+	// vrrp_garp_lower_prio_delay/_repeat were written. Unwritten, they
+	// follow the master values in GARP, and keepalived's parent process
+	// shows them as unset in keepalived_parent.data (reference 4.3.2).
+	LowerPrioDelayWritten  bool `json:"-"`
+	LowerPrioRepeatWritten bool `json:"-"`
 }
 
 // GARP holds the gratuitous ARP / unsolicited NA counts and delays

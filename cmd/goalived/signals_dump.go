@@ -5,7 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
+
+	"github.com/goalived/goalived/engine"
 )
 
 // The dump signals of keepalived 2.2.7 on Linux/glibc (reference 4.2, and
@@ -24,15 +27,16 @@ var dumpSignals = []os.Signal{sigData, sigStats, sigJSON, sigStatsClear}
 // dumpEngine is what the dump signals need of the engine.
 type dumpEngine interface {
 	WriteData(w io.Writer) error
+	WriteParentData(w io.Writer) error
 	WriteStats(w io.Writer, clear bool) error
 	WriteJSON(w io.Writer) error
+	DataFileName(name string) string
 }
 
-// handleDumpSignal writes the file sig asks for and reports whether sig
+// handleDumpSignal writes the files sig asks for and reports whether sig
 // was a dump signal. Failures are logged: a dump never stops the daemon.
 func (d *daemon) handleDumpSignal(sig os.Signal) bool {
-	name, write, ok := dumpFor(sig, d.eng)
-	if !ok {
+	if !slices.Contains(dumpSignals, sig) {
 		return false
 	}
 	if d.eng == nil {
@@ -43,29 +47,43 @@ func (d *daemon) handleDumpSignal(sig os.Signal) bool {
 		d.log.Info("no vrrp instances: keepalived.json not written", "signal", sig.String())
 		return true
 	}
-	path, err := writeDumpFile(dumpDir(os.Getenv), name, write)
-	if err != nil {
-		d.log.Warn("dump file not written", "signal", sig.String(), "err", err)
-		return true
+	dir := dumpDir(os.Getenv)
+	for _, f := range dumpFor(sig, d.eng) {
+		path, err := writeDumpFile(dir, f.name, f.write)
+		if err != nil {
+			d.log.Warn("dump file not written", "signal", sig.String(), "err", err)
+			continue
+		}
+		d.log.Info("dump file written", "signal", sig.String(), "file", path)
 	}
-	d.log.Info("dump file written", "signal", sig.String(), "file", path)
 	return true
 }
 
-// dumpFor maps a dump signal to its file name and writer; ok is false
-// for other signals.
-func dumpFor(sig os.Signal, e dumpEngine) (name string, write func(io.Writer) error, ok bool) {
+// dumpFile is one file a dump signal writes.
+type dumpFile struct {
+	name  string
+	write func(io.Writer) error
+}
+
+// dumpFor lists the files a dump signal writes, in keepalived's order;
+// none for other signals. USR1 writes two: keepalived's parent process
+// writes keepalived_parent.data and passes the signal on to the VRRP
+// child, which writes keepalived.data (data_use_instance may rename both).
+func dumpFor(sig os.Signal, e dumpEngine) []dumpFile {
 	switch sig {
 	case sigData:
-		return "keepalived.data", e.WriteData, true
+		return []dumpFile{
+			{e.DataFileName(engine.ParentDataFile), e.WriteParentData},
+			{e.DataFileName(engine.DataFile), e.WriteData},
+		}
 	case sigStats:
-		return "keepalived.stats", func(w io.Writer) error { return e.WriteStats(w, false) }, true
+		return []dumpFile{{"keepalived.stats", func(w io.Writer) error { return e.WriteStats(w, false) }}}
 	case sigStatsClear:
-		return "keepalived.stats", func(w io.Writer) error { return e.WriteStats(w, true) }, true
+		return []dumpFile{{"keepalived.stats", func(w io.Writer) error { return e.WriteStats(w, true) }}}
 	case sigJSON:
-		return "keepalived.json", e.WriteJSON, true
+		return []dumpFile{{"keepalived.json", e.WriteJSON}}
 	}
-	return "", nil, false
+	return nil
 }
 
 // dumpDir is where keepalived 2.2.7 writes its dump files: $TMPDIR when

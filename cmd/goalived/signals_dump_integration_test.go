@@ -31,9 +31,10 @@ vrrp_instance VI_1 {
 `
 
 // TestIntegrationDumpSignals runs the daemon with TMPDIR pointing at a
-// private directory and sends it keepalived's dump signals: USR1, USR2,
-// 36 (JSON) and 63 (STATS_CLEAR) each leave their file, mode 0600, with
-// keepalived's first line and the running instance's values.
+// private directory and sends it keepalived's dump signals: USR1 (two
+// files: keepalived.data and keepalived_parent.data), USR2, 36 (JSON) and
+// 63 (STATS_CLEAR) each leave their files, mode 0600, with keepalived's
+// first line and the running instance's values.
 func TestIntegrationDumpSignals(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
@@ -67,6 +68,12 @@ func TestIntegrationDumpSignals(t *testing.T) {
 	}
 	if !strings.HasPrefix(data, "------< Global definitions >------\n") {
 		t.Errorf("keepalived.data starts with %q", firstLine(data))
+	}
+	// The same USR1 writes the parent's file: the global definitions only.
+	parent := waitDumpFile(t, p, filepath.Join(dump, "keepalived_parent.data"), "after USR1")
+	if !strings.HasPrefix(parent, "------< Global definitions >------\n Network namespace = (default)\n") ||
+		!strings.Contains(parent, " Router ID = dump_test\n") || strings.Contains(parent, "VRRP Instance") {
+		t.Errorf("keepalived_parent.data is not the global definitions of dump_test:\n%s", parent)
 	}
 
 	time.Sleep(500 * time.Millisecond) // a few adverts (every 0.1 s)
@@ -121,6 +128,13 @@ func signalDump(t *testing.T, p *nstest.Proc, sig syscall.Signal, path string) s
 	if err := p.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
+	return waitDumpFile(t, p, path, "after signal "+strconv.Itoa(int(sig)))
+}
+
+// waitDumpFile waits for a dump file to appear, checks keepalived's mode
+// 0600 and returns the content; what names the wait in a failure.
+func waitDumpFile(t *testing.T, p *nstest.Proc, path, what string) string {
+	t.Helper()
 	// keepalived creates the file and then writes it: wait until it has
 	// content that stays the same for 100 ms.
 	last := int64(-1)
@@ -135,7 +149,7 @@ func signalDump(t *testing.T, p *nstest.Proc, sig syscall.Signal, path string) s
 		}
 		return true
 	}, func() string {
-		return filepath.Base(path) + " after signal " + strconv.Itoa(int(sig)) + "\n" + p.Output()
+		return filepath.Base(path) + " " + what + "\n" + p.Output()
 	})
 	fi, err := os.Stat(path)
 	if err != nil {

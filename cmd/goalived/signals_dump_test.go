@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -34,43 +36,52 @@ func TestDumpDir(t *testing.T) {
 	}
 }
 
-// recorder is a dumpEngine that writes which call it got.
+// recorder is a dumpEngine that writes which call it got; its data file
+// names are renamed as with data_use_instance and an instance name.
 type recorder struct{}
 
 func (recorder) WriteData(w io.Writer) error { _, err := io.WriteString(w, "data\n"); return err }
+func (recorder) WriteParentData(w io.Writer) error {
+	_, err := io.WriteString(w, "parent\n")
+	return err
+}
 func (recorder) WriteStats(w io.Writer, clear bool) error {
 	_, err := fmt.Fprintf(w, "stats clear=%v\n", clear)
 	return err
 }
 func (recorder) WriteJSON(w io.Writer) error { _, err := io.WriteString(w, "[]\n"); return err }
+func (recorder) DataFileName(name string) string {
+	return strings.TrimSuffix(name, ".data") + ".inst.data"
+}
 
 func TestDumpFor(t *testing.T) {
-	type res struct {
-		Name, Out string
-		OK        bool
-	}
+	type file struct{ Name, Out string }
 	for _, c := range []struct {
 		sig  os.Signal
-		want res
+		want []file
 	}{
-		{syscall.SIGUSR1, res{"keepalived.data", "data\n", true}},
-		{syscall.SIGUSR2, res{"keepalived.stats", "stats clear=false\n", true}},
-		{syscall.Signal(63), res{"keepalived.stats", "stats clear=true\n", true}},
-		{syscall.Signal(36), res{"keepalived.json", "[]\n", true}},
-		{syscall.SIGHUP, res{}},
-		{syscall.SIGTERM, res{}},
+		// The parent's file first, as keepalived's parent writes it
+		// before passing the signal on; both names from DataFileName.
+		{syscall.SIGUSR1, []file{{"keepalived_parent.inst.data", "parent\n"}, {"keepalived.inst.data", "data\n"}}},
+		{syscall.SIGUSR2, []file{{"keepalived.stats", "stats clear=false\n"}}},
+		{syscall.Signal(63), []file{{"keepalived.stats", "stats clear=true\n"}}},
+		{syscall.Signal(36), []file{{"keepalived.json", "[]\n"}}},
+		{syscall.SIGHUP, nil},
+		{syscall.SIGTERM, nil},
 	} {
-		name, write, ok := dumpFor(c.sig, recorder{})
-		got := res{Name: name, OK: ok}
-		if write != nil {
+		var got []file
+		for _, f := range dumpFor(c.sig, recorder{}) {
 			var b bytesWriter
-			if err := write(&b); err != nil {
+			if err := f.write(&b); err != nil {
 				t.Fatal(err)
 			}
-			got.Out = string(b)
+			got = append(got, file{f.name, string(b)})
 		}
 		if diff := cmp.Diff(c.want, got); diff != "" {
 			t.Errorf("%v (-want +got):\n%s", c.sig, diff)
+		}
+		if isDump := slices.Contains(dumpSignals, c.sig); isDump != (c.want != nil) {
+			t.Errorf("%v: in dumpSignals %v, writes files %v", c.sig, isDump, c.want != nil)
 		}
 	}
 	// The numbers must be the ones --signum prints.
