@@ -9,9 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/goalived/goalived/engine"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -21,7 +18,6 @@ import (
 // It reads a fresh engine snapshot on every scrape.
 type metricsCollector struct {
 	source func() ([]engine.InstanceMetrics, []engine.ScriptMetrics)
-	descs  map[string]*prometheus.Desc
 }
 
 var exporterCounters = []struct {
@@ -45,30 +41,7 @@ var exporterCounters = []struct {
 }
 
 func newMetricsCollector(source func() ([]engine.InstanceMetrics, []engine.ScriptMetrics)) *metricsCollector {
-	common := []string{"iname", "intf", "vrid", "state"}
-	d := map[string]*prometheus.Desc{
-		"keepalived_up":                         prometheus.NewDesc("keepalived_up", "Status", nil, nil),
-		"keepalived_vrrp_state":                 prometheus.NewDesc("keepalived_vrrp_state", "State of vrrp", []string{"iname", "intf", "vrid", "ip_address"}, nil),
-		"keepalived_gratuitous_arp_delay_total": prometheus.NewDesc("keepalived_gratuitous_arp_delay_total", "Gratuitous ARP delay", common, nil),
-		"keepalived_script_status":              prometheus.NewDesc("keepalived_script_status", "Tracker Script Status", []string{"name"}, nil),
-		"goalived_effective_priority":           prometheus.NewDesc("goalived_effective_priority", "Effective priority (what adverts carry)", []string{"iname", "vrid"}, nil),
-		"goalived_base_priority":                prometheus.NewDesc("goalived_base_priority", "Configured priority", []string{"iname", "vrid"}, nil),
-		"goalived_transitions_total":            prometheus.NewDesc("goalived_transitions_total", "State transitions by reason", []string{"iname", "vrid", "reason"}, nil),
-		"goalived_drops_total":                  prometheus.NewDesc("goalived_drops_total", "Received packets dropped, by reason", []string{"iname", "vrid", "reason"}, nil),
-		"goalived_timer_lateness_max_seconds":   prometheus.NewDesc("goalived_timer_lateness_max_seconds", "Worst lateness of the instance's timers", []string{"iname", "vrid"}, nil),
-		"goalived_receive_overruns_total":       prometheus.NewDesc("goalived_receive_overruns_total", "Packets dropped because the instance's queue was full", []string{"iname", "vrid"}, nil),
-		"goalived_script_up":                    prometheus.NewDesc("goalived_script_up", "vrrp_script condition: 1 OK, 0 failed, -1 no result yet", []string{"name"}, nil),
-	}
-	for _, c := range exporterCounters {
-		d[c.name] = prometheus.NewDesc(c.name, c.help, common, nil)
-	}
-	return &metricsCollector{source: source, descs: d}
-}
-
-func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range m.descs {
-		ch <- d
-	}
+	return &metricsCollector{source: source}
 }
 
 // exporterState is the numeric state keepalived's JSON dump and the
@@ -85,32 +58,36 @@ func exporterState(s vrrp.State) float64 {
 	return 0
 }
 
-func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
+// collect takes one snapshot and renders every series.
+func (m *metricsCollector) collect() *exposition {
+	var e exposition
 	insts, scripts := m.source()
-	ch <- prometheus.MustNewConstMetric(m.descs["keepalived_up"], prometheus.GaugeValue, 1)
+	e.add("keepalived_up", "Status", gauge, 1)
 	for _, in := range insts {
 		vrid := strconv.Itoa(in.VRID)
-		lv := []string{in.Name, in.Interface, vrid, in.State.String()}
+		common := []label{{"iname", in.Name}, {"intf", in.Interface}, {"vrid", vrid}, {"state", in.State.String()}}
 		for _, c := range exporterCounters {
-			ch <- prometheus.MustNewConstMetric(m.descs[c.name], prometheus.CounterValue, float64(c.value(in.Stats)), lv...)
+			e.add(c.name, c.help, counter, float64(c.value(in.Stats)), common...)
 		}
-		ch <- prometheus.MustNewConstMetric(m.descs["keepalived_gratuitous_arp_delay_total"], prometheus.CounterValue, in.GARPDelaySeconds, lv...)
+		e.add("keepalived_gratuitous_arp_delay_total", "Gratuitous ARP delay", counter, in.GARPDelaySeconds, common...)
 		for _, v := range in.VIPs {
-			ch <- prometheus.MustNewConstMetric(m.descs["keepalived_vrrp_state"], prometheus.GaugeValue, exporterState(in.State),
-				in.Name, in.Interface, vrid, v.Addr().String())
+			e.add("keepalived_vrrp_state", "State of vrrp", gauge, exporterState(in.State),
+				label{"iname", in.Name}, label{"intf", in.Interface}, label{"vrid", vrid}, label{"ip_address", v.Addr().String()})
 		}
-		ch <- prometheus.MustNewConstMetric(m.descs["goalived_effective_priority"], prometheus.GaugeValue, float64(in.Priority), in.Name, vrid)
-		ch <- prometheus.MustNewConstMetric(m.descs["goalived_base_priority"], prometheus.GaugeValue, float64(in.BasePriority), in.Name, vrid)
+		own := []label{{"iname", in.Name}, {"vrid", vrid}}
+		e.add("goalived_effective_priority", "Effective priority (what adverts carry)", gauge, float64(in.Priority), own...)
+		e.add("goalived_base_priority", "Configured priority", gauge, float64(in.BasePriority), own...)
 		for reason, n := range in.TransitionsByReason {
-			ch <- prometheus.MustNewConstMetric(m.descs["goalived_transitions_total"], prometheus.CounterValue, float64(n), in.Name, vrid, reason)
+			e.add("goalived_transitions_total", "State transitions by reason", counter, float64(n), append(own, label{"reason", reason})...)
 		}
 		for r, n := range in.Stats.Drops {
 			if n > 0 {
-				ch <- prometheus.MustNewConstMetric(m.descs["goalived_drops_total"], prometheus.CounterValue, float64(n), in.Name, vrid, vrrp.DropReason(r).String())
+				e.add("goalived_drops_total", "Received packets dropped, by reason", counter, float64(n),
+					append(own, label{"reason", vrrp.DropReason(r).String()})...)
 			}
 		}
-		ch <- prometheus.MustNewConstMetric(m.descs["goalived_timer_lateness_max_seconds"], prometheus.GaugeValue, in.MaxLatenessSeconds, in.Name, vrid)
-		ch <- prometheus.MustNewConstMetric(m.descs["goalived_receive_overruns_total"], prometheus.CounterValue, in.Overrun, in.Name, vrid)
+		e.add("goalived_timer_lateness_max_seconds", "Worst lateness of the instance's timers", gauge, in.MaxLatenessSeconds, own...)
+		e.add("goalived_receive_overruns_total", "Packets dropped because the instance's queue was full", counter, in.Overrun, own...)
 	}
 	for _, s := range scripts {
 		// keepalived-exporter: 1 GOOD, 0 BAD.
@@ -118,20 +95,25 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		if s.Up == 1 {
 			status = 1
 		}
-		ch <- prometheus.MustNewConstMetric(m.descs["keepalived_script_status"], prometheus.GaugeValue, status, s.Name)
-		ch <- prometheus.MustNewConstMetric(m.descs["goalived_script_up"], prometheus.GaugeValue, s.Up, s.Name)
+		e.add("keepalived_script_status", "Tracker Script Status", gauge, status, label{"name", s.Name})
+		e.add("goalived_script_up", "vrrp_script condition: 1 OK, 0 failed, -1 no result yet", gauge, s.Up, label{"name", s.Name})
+	}
+	return &e
+}
+
+func (m *metricsCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	if err := m.collect().write(w); err != nil {
+		// The scraper went away; nothing to tell it.
+		return
 	}
 }
 
 // serveMetrics serves /metrics on addr until ctx ends. It is off unless
 // --metrics-address is given.
-func serveMetrics(ctx context.Context, addr string, c prometheus.Collector, log *slog.Logger) error {
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(c); err != nil {
-		return err
-	}
+func serveMetrics(ctx context.Context, addr string, c *metricsCollector, log *slog.Logger) error {
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", c)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
