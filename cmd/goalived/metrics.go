@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
+	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/goalived/goalived/engine"
 	"github.com/goalived/goalived/vrrp"
@@ -101,35 +99,17 @@ func (m *metricsCollector) collect() *exposition {
 	return &e
 }
 
-func (m *metricsCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	if err := m.collect().write(w); err != nil {
-		// The scraper went away; nothing to tell it.
-		return
-	}
-}
-
 // serveMetrics serves /metrics on addr until ctx ends. It is off unless
-// --metrics-address is given.
+// --metrics-address is given. The endpoint speaks just enough HTTP/1.x
+// for a scraper (see httpmin.go).
 func serveMetrics(ctx context.Context, addr string, c *metricsCollector, log *slog.Logger) error {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", c)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shut)
-	}()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("metrics server", "err", err)
-		}
-	}()
+	srv := &minimalHTTP{path: "/metrics", contentType: "text/plain; version=0.0.4; charset=utf-8",
+		body: func(w io.Writer) error { return c.collect().write(w) }, log: log}
+	go srv.serve(ctx, ln)
 	log.Info("serving metrics", "address", ln.Addr().String())
 	return nil
 }
