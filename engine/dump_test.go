@@ -97,10 +97,10 @@ var knownDifferences = []struct {
 // goalived does not print, because they would describe a library it
 // does not use.
 var keepalivedOnly = map[string]bool{
-	" nftables without counters":                           true,
-	" libnftnl version 1.2.3":                              true,
-	" nftables table name = keepalived":                    true,
-	" nftables base chain priority = -1":                   true,
+	" nftables without counters":                            true,
+	" libnftnl version 1.2.3":                               true,
+	" nftables table name = keepalived":                     true,
+	" nftables base chain priority = -1":                    true,
 	" nftables don't force use ifindex for link local IPv6": true,
 }
 
