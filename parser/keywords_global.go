@@ -48,6 +48,7 @@ var globalTable = &table[*GlobalDefs]{
 		"shutdown_script":                  globalScript(func(g *GlobalDefs) **Command { return &g.ShutdownScript }),
 		"startup_script_timeout":           globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.StartupScriptTimeout }, 1, 1000),
 		"shutdown_script_timeout":          globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.ShutdownScriptTimeout }, 1, 1000),
+		"umask":                            globalUmask,
 		"data_use_instance":                globalBool(func(g *GlobalDefs) *bool { return &g.DataUseInstance }),
 		// include_check is applied by the preprocessor (parser/syntax).
 		"include_check": func(*builder, *syntax.Stmt, *GlobalDefs) {},

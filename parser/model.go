@@ -92,6 +92,9 @@ type GlobalDefs struct {
 	StartupScriptTimeout    time.Duration `json:"startup_script_timeout"`
 	ShutdownScript          *Command      `json:"shutdown_script,omitempty"`
 	ShutdownScriptTimeout   time.Duration `json:"shutdown_script_timeout"`
+	// Umask is the umask keyword's mask; nil when not written (the -u
+	// option or keepalived's 0177 then apply).
+	Umask *uint32 `json:"umask,omitempty"`
 	// DataUseInstance puts the network namespace and instance names into
 	// the data dump file names (reference 4.3).
 	DataUseInstance bool `json:"data_use_instance"`

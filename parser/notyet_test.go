@@ -22,7 +22,6 @@ var notYetCases = []struct {
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
-	{"umask", "global_defs {\n umask 0077\n}\n", ""},
 	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
 	{"vrrp_rx_bufs_policy", "global_defs {\n vrrp_rx_bufs_policy MTU\n}\n", ""},
 	{"vrrp_rx_bufs_multiplier", "global_defs {\n vrrp_rx_bufs_multiplier 4\n}\n", ""},

@@ -55,6 +55,7 @@ func (d *daemon) run() int {
 		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
 		return exitNoConfig
 	}
+	applyConfigUmask(cfg, d.o.umask, d.log)
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		if err := writePidFile(p); err != nil {
 			d.log.Error("cannot start", "err", err)
@@ -131,6 +132,7 @@ func (d *daemon) reload() {
 			"file", d.o.useFile, "errors", len(blockers))
 		return
 	}
+	applyConfigUmask(cfg, d.o.umask, d.log)
 	res, err := d.eng.Reload(cfg)
 	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {

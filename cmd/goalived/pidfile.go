@@ -14,9 +14,10 @@ import (
 // the same pid file refuses to start, as keepalived does.
 var errRunning = errors.New("daemon already running")
 
-// writePidFile writes "PID\n" (mode 0644, O_NOFOLLOW) after checking that
-// no live process owns the file. A stale file (its process gone) is
-// replaced, as keepalived's "Remove a zombie pid file" does.
+// writePidFile writes "PID\n" (mode 0644 whatever the umask, as
+// keepalived 2.2.7's pid files are observed to be; O_NOFOLLOW) after
+// checking that no live process owns the file. A stale file (its process
+// gone) is replaced, as keepalived's "Remove a zombie pid file" does.
 func writePidFile(path string) error {
 	if pid, ok := readPid(path); ok && pid != os.Getpid() && alive(pid) {
 		return fmt.Errorf("pid file %s: %w (pid %d)", path, errRunning, pid)
@@ -30,6 +31,9 @@ func writePidFile(path string) error {
 		return fmt.Errorf("pid file %s: %w", path, err)
 	}
 	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

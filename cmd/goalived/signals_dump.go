@@ -98,7 +98,8 @@ func dumpDir(getenv func(string) string) string {
 // writeDumpFile writes dir/name through a temporary file in the same
 // directory and a rename, so a reader never sees half a file and a
 // symlink planted at the name in a shared /tmp is replaced, not followed.
-// The file has mode 0600, as keepalived's (created under umask 0177).
+// The file has mode 0666 less the umask, as keepalived's (0600 under its
+// default umask 0177; the umask keyword or -u change it).
 func writeDumpFile(dir, name string, write func(io.Writer) error) (string, error) {
 	path := filepath.Join(dir, name)
 	f, err := os.CreateTemp(dir, "."+name+".*")
@@ -108,7 +109,7 @@ func writeDumpFile(dir, name string, write func(io.Writer) error) (string, error
 	tmp := f.Name()
 	err = write(f)
 	if err == nil {
-		err = f.Chmod(0o600)
+		err = f.Chmod(umaskedMode(0o666))
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
