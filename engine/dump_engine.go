@@ -107,9 +107,10 @@ func (e *Engine) dumpSnapshot() (*dumpSnapshot, map[*vrrp.Instance]vrrp.Stats) {
 }
 
 // globalSnapshot is the part of a snapshot the global definitions need:
-// the configuration and the resolved script_user. The caller holds e.mu.
+// the configuration, the resolved script_user and the umask. The caller
+// holds e.mu.
 func (e *Engine) globalSnapshot(now time.Time) *dumpSnapshot {
-	s := &dumpSnapshot{Now: now, Config: e.cfg}
+	s := &dumpSnapshot{Now: now, Config: e.cfg, Umask: processUmask()}
 	if e.cmds != nil && e.cmds.defErr == nil {
 		s.DefaultUID, s.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
 	}

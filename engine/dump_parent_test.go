@@ -206,3 +206,40 @@ func TestDataFileName(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpUmask(t *testing.T) {
+	u := func(v uint32) *uint32 { return &v }
+	for _, c := range []struct {
+		name   string
+		status string
+		want   *uint32
+		line   string
+	}{
+		// keepalived prints "0%o".
+		{"keepalived default", "Name:\tgoalived\nUmask:\t0177\nState:\tS (sleeping)\n", u(0o177), " umask = 0177"},
+		{"umask keyword 0077", "Umask:\t0077\n", u(0o77), " umask = 077"},
+		{"-u 0027", "Umask:\t0027\n", u(0o27), " umask = 027"},
+		{"zero", "Umask:\t0000\n", u(0), " umask = 00"},
+		{"kernel before 4.7", "Name:\tgoalived\nState:\tS (sleeping)\n", nil, " umask = 0177"},
+		{"garbled", "Umask:\tzz\n", nil, " umask = 0177"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := statusUmask([]byte(c.status))
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("statusUmask (-want +got):\n%s", diff)
+			}
+			path := filepath.Join(t.TempDir(), "keepalived.conf")
+			if err := os.WriteFile(path, []byte("global_defs {\nrouter_id r\n}\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := writeParentData(&b, &dumpSnapshot{Config: loadTestConfig(t, path), Umask: got}); err != nil {
+				t.Fatal(err)
+			}
+			checkLines(t, "parent", b.String(), []string{c.line}, nil)
+		})
+	}
+	if processUmask() == nil {
+		t.Error("no Umask line in /proc/self/status")
+	}
+}

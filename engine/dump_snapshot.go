@@ -35,6 +35,8 @@ type dumpSnapshot struct {
 	// a group missing here is derived from its members.
 	GroupStates map[string]vrrp.State
 	Interfaces  []dumpInterface
+	// Umask is the process's umask; nil shows keepalived's default.
+	Umask *uint32
 }
 
 // dumpInstance is one running vrrp_instance.

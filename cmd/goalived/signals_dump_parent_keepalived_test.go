@@ -76,12 +76,14 @@ var parentScenarios = []parentScenario{
   notify_fifo_script "/bin/cat -u" nobody`,
 		want: []string{" VRRP strict mode = true", " Gratuitous ARP refresh repeat = 0", " Gratuitous ARP lower priority delay = 2",
 			" Global notify fifo script = '/bin/cat' '-u', uid:gid 65534:65534"}},
-	{name: "script-security-data-use-instance", globals: `router_id parent_secure
+	{name: "script-security-data-use-instance-umask", globals: `router_id parent_secure
   script_user root
   enable_script_security
   data_use_instance
-  vrrp_lower_prio_no_advert`,
-		want: []string{" Use instance name in data dumps", " Script security enabled", " Send advert after receive lower priority advert = false"}},
+  vrrp_lower_prio_no_advert
+  umask 0077`,
+		want: []string{" Use instance name in data dumps", " Script security enabled", " Send advert after receive lower priority advert = false",
+			" umask = 077"}},
 }
 
 // TestIntegrationParentDumpMatchesKeepalived runs keepalived 2.2.7 and
