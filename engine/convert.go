@@ -41,10 +41,7 @@ func vrrpConfig(in *parser.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum),
 		FastPreempt:          fastPreempt,
 	}
-	if in.Auth != nil && in.Version == 2 && in.Auth.Type == "PASS" {
-		c.AuthType = vrrp.AuthPass
-		c.AuthPass = in.Auth.Key()
-	}
+	authConfig(in, &c)
 	for _, v := range in.VIPs {
 		c.Addrs = append(c.Addrs, v.Prefix.Addr())
 	}

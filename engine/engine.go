@@ -234,6 +234,9 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL
 	}
 	k.rcvBuf = pin.KernelRxBufSize
+	if usesAH(pin) {
+		k.proto = netif.ProtoAH
+	}
 	if s, ok := e.sockets[k]; ok {
 		if s.lookup(uint8(pin.VRID)) != nil {
 			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, pin.Interface)

@@ -23,6 +23,10 @@ type sockKey struct {
 	group   netip.Addr
 	ttl     int // unicast_ttl (unicast only)
 	rcvBuf  int // kernel_rx_buf_size
+	// proto is netif.ProtoAH for auth_type AH instances, whose adverts
+	// are IP protocol 51 (keepalived keys its socket pool by it too);
+	// zero is VRRP.
+	proto int
 }
 
 // socket is a raw VRRP socket and the instances that receive on it,
@@ -50,7 +54,7 @@ const addressWait = 5 * time.Second
 
 func openSocket(k sockKey) (*socket, error) {
 	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
-		UnicastTTL: k.ttl, RcvBuf: k.rcvBuf}
+		UnicastTTL: k.ttl, RcvBuf: k.rcvBuf, Proto: k.proto}
 	conn, err := netif.Listen(cfg)
 	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
@@ -82,29 +86,39 @@ func (s *socket) lookup(vrid uint8) *vrrp.Instance {
 }
 
 // read delivers packets until the socket is closed. The VRID is byte 1
-// of every VRRP version; shorter packets go to no one (the instances'
-// length checks never see them, so they are counted here).
+// of every VRRP version, after the AH header on an AH socket; shorter
+// packets go to no one (the instances' length checks never see them, so
+// they are counted here).
 func (s *socket) read() {
 	defer close(s.done)
 	buf := make([]byte, 65536)
+	at := 1
+	if s.conn.Config().Proto == netif.ProtoAH {
+		at += vrrp.AHHeaderLen
+	}
 	for {
 		p, err := s.conn.ReadPacket(buf)
 		if errors.Is(err, net.ErrClosed) {
 			return
 		}
-		if err != nil || len(p.Payload) < 2 {
+		if err != nil || len(p.Payload) <= at {
 			s.unknownVRID.Add(1)
 			continue
 		}
-		in := s.lookup(p.Payload[1])
+		in := s.lookup(p.Payload[at])
 		if in == nil {
-			s.unknown(p.Payload[1], p.Src)
+			s.unknown(p.Payload[at], p.Src)
 			continue
 		}
-		in.Deliver(vrrp.Packet{
+		vp := vrrp.Packet{
 			Payload: append([]byte(nil), p.Payload...),
 			Src:     p.Src, Dst: p.Dst, TTL: int(p.TTL),
-		})
+		}
+		if at > 1 {
+			// The AH check needs the IPv4 header: its ICV covers it.
+			vp.Header = append([]byte(nil), p.Header...)
+		}
+		in.Deliver(vp)
 	}
 }
 
@@ -134,3 +148,9 @@ func (s *socket) close() error {
 type sender struct{ s *socket }
 
 func (x sender) Send(dst netip.Addr, msg []byte) error { return x.s.conn.WritePacket(msg, dst) }
+
+// SendAH implements vrrp.AHSender: the AH socket builds the IPv4 header
+// (protocol 51) and seal writes the ICV that covers it.
+func (x sender) SendAH(dst netip.Addr, payload []byte, seal func([]byte) error) error {
+	return x.s.conn.WriteSealed(payload, dst, seal)
+}

@@ -176,14 +176,25 @@ func packetIPv6(b []byte, from unix.Sockaddr, cm control) (Packet, error) {
 // WritePacket sends one VRRP message to dst (the group or a unicast peer)
 // from Source(), with TTL/hop limit 255 and TOS/traffic class 0xC0.
 func (c *Conn) WritePacket(payload []byte, dst netip.Addr) error {
+	return c.WriteSealed(payload, dst, nil)
+}
+
+// WriteSealed is WritePacket for payloads whose integrity check covers
+// the IPv4 header (keepalived's IPsec-AH, Proto ProtoAH): seal, if not
+// nil, is called with the complete IPv4 packet, header as sent included,
+// and may change its payload before it is sent. IPv6 has no AH here.
+func (c *Conn) WriteSealed(payload []byte, dst netip.Addr, seal func(packet []byte) error) error {
 	dst = dst.Unmap().WithZone("")
 	if familyOf(dst) != c.cfg.Family || dst.IsUnspecified() {
 		return fmt.Errorf("write vrrp packet on %s: destination %v is not an ipv%d address", c.cfg.Ifname, dst, c.cfg.Family)
 	}
 	var err error
-	if c.cfg.Family == 4 {
-		err = c.write4(payload, dst)
-	} else {
+	switch {
+	case c.cfg.Family == 4:
+		err = c.write4(payload, dst, seal)
+	case seal != nil:
+		err = errors.New("sealed packets are ipv4 only")
+	default:
 		err = c.write6(payload, dst)
 	}
 	if err != nil {
@@ -192,13 +203,18 @@ func (c *Conn) WritePacket(payload []byte, dst netip.Addr) error {
 	return nil
 }
 
-func (c *Conn) write4(payload []byte, dst netip.Addr) error {
+func (c *Conn) write4(payload []byte, dst netip.Addr, seal func([]byte) error) error {
 	pkt, err := marshalIPv4(ipv4Header{
-		TOS: vrrpTOS, ID: uint16(c.ipID.Add(1)), TTL: c.ttlFor(dst),
+		TOS: vrrpTOS, ID: c.nextID(), TTL: c.ttlFor(dst),
 		Protocol: uint8(c.cfg.Proto), Src: c.src, Dst: dst,
 	}, payload)
 	if err != nil {
 		return err
+	}
+	if seal != nil {
+		if err := seal(pkt); err != nil {
+			return err
+		}
 	}
 	sa := &unix.SockaddrInet4{Addr: dst.As4()}
 	return c.write(func(fd int) error { return unix.Sendto(fd, pkt, 0, sa) })
@@ -223,6 +239,17 @@ func (c *Conn) write(send func(fd int) error) error {
 		return err
 	}
 	return serr
+}
+
+// nextID is the next IPv4 identification: 1, 2, 3... and never 0, which
+// would let the kernel choose one after an AH ICV covered the 0 (as
+// keepalived skips 0 on wrap).
+func (c *Conn) nextID() uint16 {
+	for {
+		if id := uint16(c.ipID.Add(1)); id != 0 {
+			return id
+		}
+	}
 }
 
 // ttlFor is 255 towards the multicast group, unicast_ttl towards peers.

@@ -54,7 +54,7 @@
 //     200" sets only the VRID) warn "extra words after 'KEYWORD' ignored",
 //     at the first surplus word.
 //   - Keywords the model holds but the engine does not act on yet (the
-//     notYet table in notyet.go: auth_type AH, no_accept and strict mode's
+//     notYet table in notyet.go: no_accept and strict mode's
 //     implied no_accept, unicast_ttl, startup/shutdown scripts,
 //     track_group, ...) warn "KEYWORD is not
 //     supported by goalived yet, ignored" and are listed in

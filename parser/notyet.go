@@ -50,7 +50,6 @@ var notYet = []notYetEntry{
 	// The block is kept only as its words in Config.Unsupported; static
 	// routes and rules are installed, their track_group option unused.
 	{block: "top level", keyword: "track_group"},
-	{block: "authentication", keyword: "auth_type", when: argIs("AH"), what: "auth_type AH", field: "AuthAH"},
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
@@ -63,14 +62,6 @@ var notYet = []notYetEntry{
 	{block: "global_defs", keyword: "vrrp_netlink_monitor_rcv_bufs_force"},
 	{block: "global_defs", keyword: "process_monitor_rcv_bufs"},
 	{block: "global_defs", keyword: "process_monitor_rcv_bufs_force"},
-}
-
-// argIs accepts a line whose first argument is v.
-func argIs(v string) func(s *syntax.Stmt) bool {
-	return func(s *syntax.Stmt) bool {
-		a, ok := arg(s, 0)
-		return ok && a == v
-	}
 }
 
 // boolOn accepts a <BOOL> line that turns the option on (absent value

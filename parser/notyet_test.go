@@ -18,7 +18,6 @@ var notYetCases = []struct {
 	want    string // the warning, "keyword: message"
 }{
 	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
-	{"auth_type", instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"), "auth_type: auth_type AH is not supported by goalived yet, ignored"},
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
@@ -82,6 +81,7 @@ func TestNotYetTable(t *testing.T) {
 func TestNotYetQuiet(t *testing.T) {
 	for name, src := range map[string]string{
 		"auth_type PASS":                  instanceConf("authentication {\n auth_type PASS\n auth_pass x\n}"),
+		"auth_type AH":                    instanceConf("authentication {\n auth_type AH\n auth_pass x\n}"),
 		"owner_ignore_adverts off":        instanceConf("owner_ignore_adverts off"),
 		"vrrp_owner_ignore_adverts false": "global_defs {\n vrrp_owner_ignore_adverts false\n}\n",
 		"accept":                          instanceConf("accept"),

@@ -9,9 +9,13 @@ import (
 // Packet is a received VRRP message with the IP header facts the checks
 // need.
 type Packet struct {
-	Payload  []byte // the VRRP message (IP payload)
+	Payload  []byte // the VRRP message (IP payload), after an AH header if Header says so
 	Src, Dst netip.Addr
 	TTL      int // IPv4 TTL or IPv6 hop limit
+	// Header is the IPv4 header as received, needed for auth_type AH:
+	// with protocol 51 the Payload starts with the AH header, whose ICV
+	// covers the IP header. Nil for plain VRRP.
+	Header []byte
 }
 
 // Verdict is the outcome of receive validation for an accepted packet.
@@ -29,9 +33,10 @@ type Verdict struct {
 }
 
 // check validates p against the instance configuration in keepalived's
-// order (vrrp_check_packet, reference 3.10) and decodes it. Errors are
-// *DropError.
-func check(p Packet, c *Config) (Advert, Verdict, error) {
+// order (vrrp_check_packet, reference 3.10) and decodes it. ah is the
+// instance's IPsec-AH sequence number counter, which an accepted AH
+// packet raises. Errors are *DropError.
+func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 	var v Verdict
 	if !p.Src.IsValid() || p.Src.Is4() != c.Source.Is4() || p.Dst.Is4() != c.Source.Is4() {
 		return Advert{}, v, dropf(DropFamily, "advert from %v to %v", p.Src, p.Dst)
@@ -41,10 +46,21 @@ func check(p Packet, c *Config) (Advert, Verdict, error) {
 		// ours comes back anyway, a master must not answer it (storm).
 		return Advert{}, v, dropf(DropLoop, "advert from our own address %v", p.Src)
 	}
+	if p.isAH() != (c.AuthType == AuthAH) {
+		// keepalived's first check: AH present exactly when configured.
+		return Advert{}, v, dropf(DropAuthTypeMismatch, "ip protocol ah %t from %v, auth type %v", p.isAH(), p.Src, c.AuthType)
+	}
+	payload, ahHdr := p.Payload, AHHeader{}
+	if p.isAH() {
+		var err error
+		if ahHdr, payload, err = ParseAH(p.Payload); err != nil {
+			return Advert{}, v, err
+		}
+	}
 	asz := addrSize(p.Src)
-	h, ok := parseHeader(p.Payload, asz)
-	if !ok || len(p.Payload) < h.msgLen {
-		return Advert{}, v, dropf(DropLength, "%d bytes from %v", len(p.Payload), p.Src)
+	h, ok := parseHeader(payload, asz)
+	if !ok || len(payload) < h.msgLen {
+		return Advert{}, v, dropf(DropLength, "%d bytes from %v", len(payload), p.Src)
 	}
 	if h.vrid != c.VRID {
 		return Advert{}, v, dropf(DropVRID, "vrid %d from %v", h.vrid, p.Src)
@@ -55,9 +71,14 @@ func check(p Packet, c *Config) (Advert, Verdict, error) {
 	if h.version != c.Version {
 		return Advert{}, v, dropf(DropVersion, "version %d from %v, ours %d", h.version, p.Src, c.Version)
 	}
-	msg := p.Payload[:h.msgLen]
+	msg := payload[:h.msgLen]
 	if err := checkAuth(h, msg, c, p.Src); err != nil {
 		return Advert{}, v, err
+	}
+	if c.AuthType == AuthAH {
+		if err := verifyAH(p, ahHdr, c, ah); err != nil {
+			return Advert{}, v, err
+		}
 	}
 	if h.version == 2 && h.interval != c.Interval {
 		return Advert{}, v, dropf(DropInterval, "interval %v from %v, ours %v", h.interval, p.Src, c.Interval)
@@ -112,7 +133,7 @@ func checkTTL(p Packet, c *Config) error {
 
 // checkAuth implements RFC 2338 section 5.3.6 as keepalived does: the type
 // must be known and equal to ours, PASS data is compared over all 8 bytes
-// in constant time. AH (keepalived's IPsec-AH emulation) is not supported.
+// in constant time. AH is verified by verifyAH (ah.go).
 func checkAuth(h header, msg []byte, c *Config, src netip.Addr) error {
 	if h.version != 2 {
 		return nil
@@ -123,14 +144,11 @@ func checkAuth(h header, msg []byte, c *Config, src netip.Addr) error {
 	if h.authType != c.AuthType {
 		return dropf(DropAuthTypeMismatch, "auth type %v from %v, ours %v", h.authType, src, c.AuthType)
 	}
-	switch h.authType {
-	case AuthPass:
+	if h.authType == AuthPass {
 		got := msg[len(msg)-authDataLen:]
 		if subtle.ConstantTimeCompare(got, c.AuthPass[:]) != 1 {
 			return dropf(DropAuthFailure, "wrong password from %v", src)
 		}
-	case AuthAH:
-		return dropf(DropAuthUnsupported, "ipsec-ah from %v", src)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func TestCheck(t *testing.T) {
 		{"auth type 3", checkConfig(nil), peerPacket(func(a *Advert) { a.AuthType = 3 }, GroupIPv4, 255), DropAuthInvalidType, Verdict{}},
 		{"auth none vs pass", checkConfig(nil), peerPacket(func(a *Advert) { a.AuthType = AuthNone }, GroupIPv4, 255), DropAuthTypeMismatch, Verdict{}},
 		{"wrong password last byte", checkConfig(nil), peerPacket(func(a *Advert) { a.AuthData[7] = 'x' }, GroupIPv4, 255), DropAuthFailure, Verdict{}},
-		{"ah unsupported", checkConfig(func(c *Config) { c.AuthType = AuthAH }), peerPacket(func(a *Advert) { a.AuthType = AuthAH }, GroupIPv4, 255), DropAuthUnsupported, Verdict{}},
+		{"ah instance, plain vrrp", checkConfig(func(c *Config) { c.AuthType = AuthAH }), peerPacket(func(a *Advert) { a.AuthType = AuthAH }, GroupIPv4, 255), DropAuthTypeMismatch, Verdict{}},
 		{"v2 interval mismatch", checkConfig(nil), peerPacket(func(a *Advert) { a.Interval = 2 * time.Second }, GroupIPv4, 255), DropInterval, Verdict{}},
 		{"auth checked before interval", checkConfig(nil), peerPacket(func(a *Advert) { a.Interval = 2 * time.Second; a.AuthData[0] = 0 }, GroupIPv4, 255), DropAuthFailure, Verdict{}},
 		{"version nibble 13", checkConfig(nil), corrupt(0, peerPacket(nil, GroupIPv4, 255)), DropVersion, Verdict{}},
@@ -93,7 +93,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, v, err := check(tt.pkt, tt.cfg)
+			_, v, err := check(tt.pkt, tt.cfg, &ahCounter{})
 			if got := ReasonOf(err); got != tt.want {
 				t.Fatalf("Check reason %v (%v), want %v", got, err, tt.want)
 			}
@@ -140,7 +140,7 @@ func TestDropReasonStrings(t *testing.T) {
 func TestCheckBadType(t *testing.T) {
 	p := peerPacket(nil, GroupIPv4, 255)
 	p.Payload[0] = 0x22 // checksum now also wrong: type is checked first
-	if _, _, err := check(p, checkConfig(nil)); ReasonOf(err) != DropType {
+	if _, _, err := check(p, checkConfig(nil), &ahCounter{}); ReasonOf(err) != DropType {
 		t.Fatalf("Check: %v, want %v", err, DropType)
 	}
 }

@@ -17,8 +17,8 @@ const (
 	DropVersion                     // version field not 2/3, or not the instance's version
 	DropAuthInvalidType             // VRRPv2 auth type unknown
 	DropAuthTypeMismatch            // VRRPv2 auth type differs from ours
-	DropAuthFailure                 // VRRPv2 PASS data differs from ours
-	DropAuthUnsupported             // IPsec-AH is not implemented
+	DropAuthFailure                 // VRRPv2 PASS data or IPsec-AH ICV, SPI or sequence number wrong
+	DropAuthUnsupported             // unused since IPsec-AH is implemented (kept: the numbering is exported)
 	DropInterval                    // VRRPv2 interval differs from ours, or a zero VRRPv3 interval
 	DropType                        // type is not advertisement
 	DropChecksum                    // no accepted checksum form matches
@@ -27,6 +27,7 @@ const (
 	DropVRID                        // advert for another virtual router
 	DropFamily                      // source address family differs from the instance's
 	DropLoop                        // our own advert looped back (source is our address)
+	DropAHNextHeader                // an AH packet for another protocol than VRRP
 	numDropReasons
 )
 
@@ -47,6 +48,7 @@ var dropNames = [...]string{
 	DropVRID:             "other vrid",
 	DropFamily:           "wrong address family",
 	DropLoop:             "own advert",
+	DropAHNextHeader:     "ah for another protocol",
 }
 
 func (r DropReason) String() string {

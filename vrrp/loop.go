@@ -98,7 +98,7 @@ func (in *Instance) step(ev Event) time.Time {
 func (in *Instance) perform(base Report, a Action) {
 	switch a := a.(type) {
 	case SendAdvert:
-		in.sendAdvert(base, a.Advert)
+		in.sendAdvert(base, a)
 	case AddVIPs:
 		in.eff.own(base, true)
 	case RemoveVIPs:
@@ -127,15 +127,20 @@ func (in *Instance) perform(base Report, a Action) {
 // sendAdvert encodes and sends synchronously on the loop goroutine: the
 // Sender contract is non-blocking, and sending here keeps the advert ahead
 // of the VIP and GARP work queued for the effects goroutine.
-func (in *Instance) sendAdvert(base Report, a Advert) {
+func (in *Instance) sendAdvert(base Report, sa SendAdvert) {
 	if in.out.Sender == nil {
 		return
 	}
 	cfg := in.m.Config()
 	for _, dst := range cfg.destinations() {
-		b, err := Marshal(a, cfg.Source, dst, cfg.codec())
-		if err == nil {
-			err = in.out.Sender.Send(dst, b)
+		var err error
+		if cfg.AuthType == AuthAH {
+			err = sendAH(in.out.Sender, &cfg, sa, dst)
+		} else {
+			var b []byte
+			if b, err = Marshal(sa.Advert, cfg.Source, dst, cfg.codec()); err == nil {
+				err = in.out.Sender.Send(dst, b)
+			}
 		}
 		if err != nil {
 			rep := base

@@ -30,6 +30,8 @@ type Machine struct {
 	refreshAt time.Time // master: next GARP refresh
 	lowerAt   time.Time // master: second lower-priority GARP burst
 
+	ah ahCounter // auth_type AH: the sequence number, sent and received
+
 	stats Stats
 }
 
@@ -113,7 +115,7 @@ func (m *Machine) packet(now time.Time, p Packet, r *Result) {
 	if m.state != StateBackup && m.state != StateMaster {
 		return
 	}
-	a, v, err := check(p, &m.cfg)
+	a, v, err := m.check(p)
 	m.detectOldChecksum(v, p.Src, r)
 	if err != nil {
 		m.stats.countDrop(ReasonOf(err))
@@ -238,7 +240,11 @@ func (m *Machine) send(prio uint8, r *Result) {
 	if prio == PriorityStop {
 		m.stats.PriZeroSent++
 	}
-	r.Actions = append(r.Actions, SendAdvert{Advert: m.cfg.advert(prio)})
+	sa := SendAdvert{Advert: m.cfg.advert(prio)}
+	if m.cfg.AuthType == AuthAH {
+		sa.AHSeq = m.ah.next()
+	}
+	r.Actions = append(r.Actions, sa)
 }
 
 func (m *Machine) clearTimers() {

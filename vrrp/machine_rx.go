@@ -22,6 +22,7 @@ func (m *Machine) armDown(now time.Time, d time.Duration, why Reason) {
 // then the first GARP burst; the second burst and refreshes are timers.
 func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
 	m.clearTimers()
+	m.ah.becomeMaster()
 	m.masterInt = m.cfg.Interval
 	m.masterAddr, m.masterPrio = m.cfg.Source, m.prio
 	m.send(m.prio, r)
@@ -139,6 +140,7 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 		if m.cfg.HigherPrioSendAdvert {
 			m.send(m.prio, r)
 		}
+		m.ah.cycle = false
 		m.leaveMaster(r)
 		m.want = false
 		m.enterBackup(now, ReasonHigherPriority, r)
@@ -160,6 +162,12 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Result) {
 	g := m.cfg.GARP
 	r.Reason = ReasonLowerPriority
+	if m.cfg.AuthType == AuthAH {
+		// keepalived ("IPSEC-AH : Syncing seq_num - Increment seq"): the
+		// counter, just raised to the advert's number, goes one above it.
+		m.ah.seq++
+		m.ah.cycle = false
+	}
 	if !m.cfg.LowerPrioNoAdvert {
 		m.send(m.prio, r)
 		m.advertAt = now.Add(m.cfg.Interval)

@@ -164,8 +164,12 @@ func (a AnnounceReason) String() string {
 // Actions.
 type (
 	// SendAdvert: send this advert to every destination (the group, or each
-	// unicast peer in order).
-	SendAdvert struct{ Advert Advert }
+	// unicast peer in order). AHSeq is its IPsec-AH sequence number
+	// (auth_type AH), the same for every destination.
+	SendAdvert struct {
+		Advert Advert
+		AHSeq  uint32
+	}
 	// AddVIPs / RemoveVIPs: own or release the virtual addresses.
 	AddVIPs    struct{}
 	RemoveVIPs struct{}
