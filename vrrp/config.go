@@ -21,7 +21,7 @@ type Config struct {
 	WantMaster bool
 
 	AuthType AuthType // VRRPv2 only
-	AuthPass [8]byte  // PASS: first 8 bytes of auth_pass, zero padded
+	AuthPass [8]byte  // first 8 bytes of auth_pass, zero padded: the PASS password or the AH HMAC key
 
 	Addrs  []netip.Addr // VIPs carried in adverts (virtual_ipaddress), in order
 	Source netip.Addr   // our source/primary address: sent from, and the tie-break
