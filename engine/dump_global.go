@@ -135,7 +135,13 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
 	}
 	d.line(" rs_init_notifies = 0")
 	d.line(" no_checker_emails = 0")
-	d.line(" rx_bufs_multiples = 3")
+	switch g.RxBufsPolicy {
+	case parser.RxBufsMTU, parser.RxBufsAdvert:
+		d.line(" rx_bufs_policy = %s", g.RxBufsPolicy)
+	case parser.RxBufsSize:
+		d.line(" rx_bufs_size = %d", g.RxBufsBytes)
+	}
+	d.line(" rx_bufs_multiples = %d", g.RxMultiplier())
 	d.line(" umask = 0%o", umaskOrDefault(s.Umask))
 	if g.StartupDelay > 0 {
 		d.line(" vrrp_startup_delay = %s", cFloat(g.StartupDelay.Seconds()))

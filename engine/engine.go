@@ -127,6 +127,7 @@ func (e *Engine) start() error {
 		}
 		e.insts = append(e.insts, in)
 	}
+	e.applyRcvBufs()
 	if err := e.track.start(e.insts); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
@@ -233,7 +234,6 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 	if k.unicast {
 		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL
 	}
-	k.rcvBuf = pin.KernelRxBufSize
 	if usesAH(pin) {
 		k.proto = netif.ProtoAH
 	}

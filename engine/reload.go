@@ -94,6 +94,7 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 		}
 	}
 	e.cfg, e.insts = cfg, next
+	e.applyRcvBufs()
 	e.track = newTracking(e, cfg, carried)
 	if err := e.track.start(e.insts); err != nil {
 		errs = append(errs, err)

@@ -22,7 +22,6 @@ type sockKey struct {
 	src     netip.Addr // configured source; zero means the interface's
 	group   netip.Addr
 	ttl     int // unicast_ttl (unicast only)
-	rcvBuf  int // kernel_rx_buf_size
 	// proto is netif.ProtoAH for auth_type AH instances, whose adverts
 	// are IP protocol 51 (keepalived keys its socket pool by it too);
 	// zero is VRRP.
@@ -33,6 +32,9 @@ type sockKey struct {
 // demultiplexed by VRID. Its reader goroutine runs until close.
 type socket struct {
 	conn *netif.Conn
+	// rcvBuf is the SO_RCVBUF applyRcvBufs last set; 0 for the kernel's
+	// default.
+	rcvBuf int
 
 	mu    sync.Mutex // guards byVRID
 	vrids map[uint8]*vrrp.Instance
@@ -54,7 +56,7 @@ const addressWait = 5 * time.Second
 
 func openSocket(k sockKey) (*socket, error) {
 	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
-		UnicastTTL: k.ttl, RcvBuf: k.rcvBuf, Proto: k.proto}
+		UnicastTTL: k.ttl, Proto: k.proto}
 	conn, err := netif.Listen(cfg)
 	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)

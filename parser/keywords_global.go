@@ -49,6 +49,8 @@ var globalTable = &table[*GlobalDefs]{
 		"startup_script_timeout":           globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.StartupScriptTimeout }, 1, 1000),
 		"shutdown_script_timeout":          globalSeconds(func(g *GlobalDefs) *time.Duration { return &g.ShutdownScriptTimeout }, 1, 1000),
 		"umask":                            globalUmask,
+		"vrrp_rx_bufs_policy":              globalRxBufsPolicy,
+		"vrrp_rx_bufs_multiplier":          globalRxBufsMultiplier,
 		"data_use_instance":                globalBool(func(g *GlobalDefs) *bool { return &g.DataUseInstance }),
 		// include_check is applied by the preprocessor (parser/syntax).
 		"include_check": func(*builder, *syntax.Stmt, *GlobalDefs) {},

@@ -95,6 +95,12 @@ type GlobalDefs struct {
 	// Umask is the umask keyword's mask; nil when not written (the -u
 	// option or keepalived's 0177 then apply).
 	Umask *uint32 `json:"umask,omitempty"`
+	// RxBufsPolicy is vrrp_rx_bufs_policy: "", RxBufsMTU, RxBufsAdvert or
+	// RxBufsSize (RxBufsBytes per instance). RxBufsMultiplier is
+	// vrrp_rx_bufs_multiplier, 0 for keepalived's 3 (RxMultiplier).
+	RxBufsPolicy     string `json:"vrrp_rx_bufs_policy,omitempty"`
+	RxBufsBytes      int    `json:"vrrp_rx_bufs_size,omitempty"`
+	RxBufsMultiplier int    `json:"vrrp_rx_bufs_multiplier,omitempty"`
 	// DataUseInstance puts the network namespace and instance names into
 	// the data dump file names (reference 4.3).
 	DataUseInstance bool `json:"data_use_instance"`

@@ -22,8 +22,6 @@ var notYetCases = []struct {
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
 	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
-	{"vrrp_rx_bufs_policy", "global_defs {\n vrrp_rx_bufs_policy MTU\n}\n", ""},
-	{"vrrp_rx_bufs_multiplier", "global_defs {\n vrrp_rx_bufs_multiplier 4\n}\n", ""},
 	{"vrrp_netlink_cmd_rcv_bufs", "global_defs {\n vrrp_netlink_cmd_rcv_bufs 1048576\n}\n", ""},
 	{"vrrp_netlink_cmd_rcv_bufs_force", "global_defs {\n vrrp_netlink_cmd_rcv_bufs_force\n}\n", ""},
 	{"vrrp_netlink_monitor_rcv_bufs", "global_defs {\n vrrp_netlink_monitor_rcv_bufs 1048576\n}\n", ""},

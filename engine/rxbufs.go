@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"net"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// applyRcvBufs sizes each VRRP socket's receive buffer as keepalived
+// 2.2.7 does (vrrp_create_sockpool): the sum, over the instances sharing
+// the socket, of each one's kernel_rx_buf_size, else of what
+// vrrp_rx_bufs_policy gives it (a fixed size, multiplier x its advert
+// length, or multiplier x its interface's MTU). A socket with nothing to
+// add keeps the kernel's default; a reload that takes every contribution
+// away leaves the last size (keepalived reopens its sockets, goalived
+// keeps them). The caller holds e.mu.
+func (e *Engine) applyRcvBufs() {
+	sums := map[*socket]int{}
+	for _, in := range e.insts {
+		sums[in.sock] += rcvBufShare(in.conf(), &e.cfg.Global)
+	}
+	for s, n := range sums {
+		if n <= 0 || n == s.rcvBuf {
+			continue
+		}
+		if err := s.conn.SetRcvBuf(n); err != nil {
+			e.log.Warn("vrrp socket receive buffer", "interface", s.conn.Config().Ifname, "bytes", n, "err", err)
+			continue
+		}
+		s.rcvBuf = n
+	}
+}
+
+// rcvBufShare is what instance pin adds to its socket's receive buffer.
+func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs) int {
+	if pin.KernelRxBufSize > 0 {
+		return pin.KernelRxBufSize
+	}
+	switch g.RxBufsPolicy {
+	case parser.RxBufsSize:
+		return g.RxBufsBytes
+	case parser.RxBufsAdvert:
+		return g.RxMultiplier() * advertLen(pin)
+	case parser.RxBufsMTU:
+		if ifi, err := net.InterfaceByName(pin.Interface); err == nil {
+			return g.RxMultiplier() * ifi.MTU
+		}
+	}
+	return 0
+}
+
+// advertLen is keepalived's vrrp_adv_len: the VRRP message, and for IPv4
+// the IP header (and the AH header) in front of it.
+func advertLen(pin *parser.Instance) int {
+	n := 0
+	for _, v := range pin.VIPs {
+		if v.Prefix.Addr().Is6() == (pin.Family == parser.IPv6) {
+			n++
+		}
+	}
+	if pin.Family == parser.IPv6 {
+		return 8 + 16*n
+	}
+	l := 20 + 8 + 4*n
+	if pin.Version == 2 {
+		l += 8 // authentication data
+	}
+	if pin.Auth != nil && pin.Version == 2 && pin.Auth.Type == "AH" {
+		l += 24 // IPsec AH header
+	}
+	return l
+}

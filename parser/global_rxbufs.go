@@ -1,0 +1,79 @@
+package parser
+
+import (
+	"strings"
+
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// Receive buffer policies of the VRRP sockets (vrrp_rx_bufs_policy).
+const (
+	RxBufsMTU    = "MTU"    // multiplier x the interface MTU per instance
+	RxBufsAdvert = "ADVERT" // multiplier x the instance's advert length
+	RxBufsSize   = "SIZE"   // a fixed size per instance (RxBufsBytes)
+)
+
+// globalRxBufsPolicy: vrrp_rx_bufs_policy MTU|ADVERT|BYTES as keepalived
+// 2.2.7's handler reads it. Words (case-insensitive) accumulate over the
+// line and over earlier lines; a number is read from the first word
+// whatever word is being looked at (keepalived's read_unsigned_strvec(strvec,
+// 1, ...)). A size wins over MTU and ADVERT, MTU over ADVERT, each
+// reported.
+func globalRxBufsPolicy(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	if len(s.Args) == 0 {
+		b.warnf(s.Pos, s.Keyword, "vrrp_rx_bufs_policy missing")
+		return
+	}
+	mtu, advert, size := g.RxBufsPolicy == RxBufsMTU, g.RxBufsPolicy == RxBufsAdvert, g.RxBufsPolicy == RxBufsSize
+	for i, a := range s.Args {
+		switch {
+		case strings.EqualFold(a.Text, "MTU"):
+			mtu = true
+		case strings.EqualFold(a.Text, "ADVERT"):
+			advert = true
+		default:
+			n, err := parseInt(s.Args[0].Text)
+			if err != nil || n < 0 || n > 1<<32-1 {
+				b.warnf(argPos(s, i), s.Keyword, "Invalid vrrp_rx_bufs_policy %s", a.Text)
+				continue
+			}
+			g.RxBufsBytes, size = n, true
+		}
+	}
+	switch {
+	case size && (mtu || advert):
+		b.warnf(s.Pos, s.Keyword, "Cannot set vrrp_rx_bufs_policy size and policy, ignoring policy")
+		g.RxBufsPolicy = RxBufsSize
+	case size:
+		g.RxBufsPolicy = RxBufsSize
+	case mtu && advert:
+		b.warnf(s.Pos, s.Keyword, "Cannot set both vrrp_rx_bufs_policy MTU and ADVERT, ignoring ADVERT")
+		g.RxBufsPolicy = RxBufsMTU
+	case mtu:
+		g.RxBufsPolicy = RxBufsMTU
+	case advert:
+		g.RxBufsPolicy = RxBufsAdvert
+	}
+}
+
+// globalRxBufsMultiplier: vrrp_rx_bufs_multiplier N, N >= 1 (default 3).
+func globalRxBufsMultiplier(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	if len(s.Args) != 1 {
+		b.warnf(s.Pos, s.Keyword, "Invalid vrrp_rx_bufs_multiplier")
+		return
+	}
+	n, err := parseInt(s.Args[0].Text)
+	if err != nil || n < 1 || n > 1<<32-1 {
+		b.warnf(argPos(s, 0), s.Keyword, "Invalid vrrp_rx_bufs_multiplier %s", s.Args[0].Text)
+		return
+	}
+	g.RxBufsMultiplier = n
+}
+
+// RxMultiplier is vrrp_rx_bufs_multiplier with keepalived's default 3.
+func (g *GlobalDefs) RxMultiplier() int {
+	if g.RxBufsMultiplier == 0 {
+		return 3
+	}
+	return g.RxBufsMultiplier
+}
