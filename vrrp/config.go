@@ -46,7 +46,8 @@ type Config struct {
 
 	// FastPreempt (goalived extension, off by default): a backup hearing a
 	// master advertise a lower priority than its own takes over after its
-	// skew time instead of the Master_Down_Interval.
+	// skew time instead of the Master_Down_Interval, and a master whose
+	// priority falls advertises it at once instead of at its next interval.
 	FastPreempt bool
 }
 

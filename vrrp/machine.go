@@ -178,8 +178,16 @@ func (m *Machine) setPriority(now time.Time, p int, r *Result) {
 	if np == m.prio {
 		return
 	}
+	lower := np < m.prio
 	m.applyPriority(np)
 	r.Reason = ReasonPriorityChanged
+	// With FastPreempt a master whose priority fell says so at once, so
+	// that a backup now above it takes over after its skew, not up to an
+	// interval later. (keepalived waits for the next regular advert.)
+	if m.cfg.FastPreempt && lower && m.state == StateMaster {
+		m.send(m.prio, r)
+		m.advertAt = now.Add(m.cfg.Interval)
+	}
 }
 
 // applyPriority sets the effective priority; keepalived shifts a running
