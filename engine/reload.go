@@ -12,7 +12,9 @@ import (
 
 // matchKey is how keepalived pairs old and new instances on reload
 // (reference 3.15): not by name, but by VRID, family, interface, unicast
-// or not, unicast source and multicast group.
+// or not, unicast source and multicast group. goalived adds auth_type
+// AH, whose adverts use a socket of their own (IP protocol 51): turning
+// it on or off replaces the instance.
 type matchKey struct {
 	vrid    int
 	family  parser.Family
@@ -20,10 +22,12 @@ type matchKey struct {
 	unicast bool
 	src     netip.Addr
 	group   netip.Addr
+	ah      bool
 }
 
 func keyOf(in *parser.Instance) matchKey {
-	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP}
+	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP,
+		ah: usesAH(in)}
 	if k.unicast {
 		k.src, k.group = in.UnicastSrcIP, netip.Addr{}
 	}
