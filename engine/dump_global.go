@@ -129,9 +129,22 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
 	d.line(" DBus service name = ")
 	d.line(" Script security %s", enabled(g.EnableScriptSecurity))
 	d.line(" Default script uid:gid %d:%d", s.DefaultUID, s.DefaultGID)
-	for _, b := range []string{"vrrp_netlink_cmd", "vrrp_netlink_monitor", "process_monitor", "lvs_netlink_cmd", "lvs_netlink_monitor"} {
-		d.line(" %s_rcv_bufs = 0", b)
-		d.line(" %s_rcv_bufs_force = 0", b)
+	for _, b := range []struct {
+		name  string
+		size  int
+		force bool
+	}{
+		{"vrrp_netlink_cmd", g.NetlinkCmdRcvBufs, g.NetlinkCmdRcvBufsForce},
+		{"vrrp_netlink_monitor", g.NetlinkMonitorRcvBufs, g.NetlinkMonitorRcvBufsForce},
+		{"process_monitor", g.ProcessMonitorRcvBufs, g.ProcessMonitorRcvBufsForce},
+		{"lvs_netlink_cmd", 0, false}, {"lvs_netlink_monitor", 0, false},
+	} {
+		force := 0
+		if b.force {
+			force = 1
+		}
+		d.line(" %s_rcv_bufs = %d", b.name, b.size)
+		d.line(" %s_rcv_bufs_force = %d", b.name, force)
 	}
 	d.line(" rs_init_notifies = 0")
 	d.line(" no_checker_emails = 0")

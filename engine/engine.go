@@ -104,6 +104,9 @@ func (e *Engine) start() error {
 	if e.addrs, err = netif.OpenAddrs(netns.None()); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
+	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
+		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
+	}
 	g := e.cfg.Global
 	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
 	e.cmds = newCommands(g)

@@ -3,6 +3,7 @@ package engine
 import (
 	"net"
 
+	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/parser"
 )
 
@@ -69,4 +70,14 @@ func advertLen(pin *parser.Instance) int {
 		l += 24 // IPsec AH header
 	}
 	return l
+}
+
+// netlinkBufs are the netlink receive buffers global_defs asks for. They
+// are applied at start: the command socket at once, the monitor's to
+// every subscription (a reload's too); a reload does not change them.
+func netlinkBufs(g *parser.GlobalDefs) netif.NetlinkBufs {
+	return netif.NetlinkBufs{
+		Cmd: g.NetlinkCmdRcvBufs, CmdForce: g.NetlinkCmdRcvBufsForce,
+		Monitor: g.NetlinkMonitorRcvBufs, MonitorForce: g.NetlinkMonitorRcvBufsForce,
+	}
 }

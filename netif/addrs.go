@@ -16,6 +16,10 @@ import (
 type Addrs struct {
 	h  *netlink.Handle
 	ns netns.NsHandle // for subscriptions; None = the caller's namespace
+	// own is the handle SetBufs opened for a sized command socket;
+	// bufs the sizes it was given (the monitor's apply to Watch).
+	own  *netlink.Handle
+	bufs NetlinkBufs
 }
 
 // OpenAddrs returns an Addrs operating in namespace ns. netns.None()

@@ -94,12 +94,14 @@ func (a *Addrs) Watch() (*Watcher, error) {
 	}
 	links := make(chan netlink.LinkUpdate, 64)
 	addrs := make(chan netlink.AddrUpdate, 64)
-	err := netlink.LinkSubscribeWithOptions(links, w.done, netlink.LinkSubscribeOptions{Namespace: nsp, ErrorCallback: onErr})
+	err := netlink.LinkSubscribeWithOptions(links, w.done, netlink.LinkSubscribeOptions{Namespace: nsp, ErrorCallback: onErr,
+		ReceiveBufferSize: a.bufs.Monitor, ReceiveBufferForceSize: a.bufs.MonitorForce})
 	if err != nil {
 		close(w.done)
 		return nil, fmt.Errorf("subscribe to link changes: %w", err)
 	}
-	err = netlink.AddrSubscribeWithOptions(addrs, w.done, netlink.AddrSubscribeOptions{Namespace: nsp, ErrorCallback: onErr})
+	err = netlink.AddrSubscribeWithOptions(addrs, w.done, netlink.AddrSubscribeOptions{Namespace: nsp, ErrorCallback: onErr,
+		ReceiveBufferSize: a.bufs.Monitor, ReceiveBufferForceSize: a.bufs.MonitorForce})
 	if err != nil {
 		close(w.done)
 		drain(links)

@@ -52,6 +52,14 @@ var globalTable = &table[*GlobalDefs]{
 		"vrrp_rx_bufs_policy":              globalRxBufsPolicy,
 		"vrrp_rx_bufs_multiplier":          globalRxBufsMultiplier,
 		"data_use_instance":                globalBool(func(g *GlobalDefs) *bool { return &g.DataUseInstance }),
+
+		// netlink socket receive buffers (global_netlink_bufs.go)
+		"vrrp_netlink_cmd_rcv_bufs":           globalRcvBufs(func(g *GlobalDefs) *int { return &g.NetlinkCmdRcvBufs }),
+		"vrrp_netlink_cmd_rcv_bufs_force":     globalBool(func(g *GlobalDefs) *bool { return &g.NetlinkCmdRcvBufsForce }),
+		"vrrp_netlink_monitor_rcv_bufs":       globalRcvBufs(func(g *GlobalDefs) *int { return &g.NetlinkMonitorRcvBufs }),
+		"vrrp_netlink_monitor_rcv_bufs_force": globalBool(func(g *GlobalDefs) *bool { return &g.NetlinkMonitorRcvBufsForce }),
+		"process_monitor_rcv_bufs":            globalRcvBufs(func(g *GlobalDefs) *int { return &g.ProcessMonitorRcvBufs }),
+		"process_monitor_rcv_bufs_force":      globalBool(func(g *GlobalDefs) *bool { return &g.ProcessMonitorRcvBufsForce }),
 		// include_check is applied by the preprocessor (parser/syntax).
 		"include_check": func(*builder, *syntax.Stmt, *GlobalDefs) {},
 	},

@@ -101,6 +101,15 @@ type GlobalDefs struct {
 	RxBufsPolicy     string `json:"vrrp_rx_bufs_policy,omitempty"`
 	RxBufsBytes      int    `json:"vrrp_rx_bufs_size,omitempty"`
 	RxBufsMultiplier int    `json:"vrrp_rx_bufs_multiplier,omitempty"`
+	// The receive buffers of the netlink sockets (0: the kernel's
+	// default); Force is SO_RCVBUFFORCE. goalived has no process event
+	// socket (track_process scans /proc), so ProcessMonitor* size nothing.
+	NetlinkCmdRcvBufs          int  `json:"vrrp_netlink_cmd_rcv_bufs,omitempty"`
+	NetlinkCmdRcvBufsForce     bool `json:"vrrp_netlink_cmd_rcv_bufs_force,omitempty"`
+	NetlinkMonitorRcvBufs      int  `json:"vrrp_netlink_monitor_rcv_bufs,omitempty"`
+	NetlinkMonitorRcvBufsForce bool `json:"vrrp_netlink_monitor_rcv_bufs_force,omitempty"`
+	ProcessMonitorRcvBufs      int  `json:"process_monitor_rcv_bufs,omitempty"`
+	ProcessMonitorRcvBufsForce bool `json:"process_monitor_rcv_bufs_force,omitempty"`
 	// DataUseInstance puts the network namespace and instance names into
 	// the data dump file names (reference 4.3).
 	DataUseInstance bool `json:"data_use_instance"`

@@ -54,12 +54,6 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
-	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs"},
-	{block: "global_defs", keyword: "vrrp_netlink_cmd_rcv_bufs_force"},
-	{block: "global_defs", keyword: "vrrp_netlink_monitor_rcv_bufs"},
-	{block: "global_defs", keyword: "vrrp_netlink_monitor_rcv_bufs_force"},
-	{block: "global_defs", keyword: "process_monitor_rcv_bufs"},
-	{block: "global_defs", keyword: "process_monitor_rcv_bufs_force"},
 }
 
 // boolOn accepts a <BOOL> line that turns the option on (absent value

@@ -22,12 +22,6 @@ var notYetCases = []struct {
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
 	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
-	{"vrrp_netlink_cmd_rcv_bufs", "global_defs {\n vrrp_netlink_cmd_rcv_bufs 1048576\n}\n", ""},
-	{"vrrp_netlink_cmd_rcv_bufs_force", "global_defs {\n vrrp_netlink_cmd_rcv_bufs_force\n}\n", ""},
-	{"vrrp_netlink_monitor_rcv_bufs", "global_defs {\n vrrp_netlink_monitor_rcv_bufs 1048576\n}\n", ""},
-	{"vrrp_netlink_monitor_rcv_bufs_force", "global_defs {\n vrrp_netlink_monitor_rcv_bufs_force\n}\n", ""},
-	{"process_monitor_rcv_bufs", "global_defs {\n process_monitor_rcv_bufs 1048576\n}\n", ""},
-	{"process_monitor_rcv_bufs_force", "global_defs {\n process_monitor_rcv_bufs_force\n}\n", ""},
 }
 
 // notYetDiags returns the notYet warnings of a load as "keyword: message".

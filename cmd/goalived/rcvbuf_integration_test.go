@@ -180,3 +180,67 @@ func processSockets(t *testing.T, pid int) []sockInfo {
 	}
 	return out
 }
+
+// TestIntegrationNetlinkRcvBuf: vrrp_netlink_cmd_rcv_bufs and
+// vrrp_netlink_monitor_rcv_bufs (and their _force) against keepalived
+// 2.2.7: the VRRP process's rtnetlink sockets must include one with the
+// command size and one with the monitor size, as getsockopt reports them
+// (doubled; without _force capped at net.core.rmem_max).
+func TestIntegrationNetlinkRcvBuf(t *testing.T) {
+	keepalived := keepalivedBinary(t)
+	lab := nstest.New(t, nstest.Hosts(1))
+	rmemMax := readSysctlInt(t, "/proc/sys/net/core/rmem_max")
+	cases := []struct {
+		name     string
+		global   string
+		cmd, mon int // SO_RCVBUF as read back
+	}{
+		{"sizes", "vrrp_netlink_cmd_rcv_bufs 100000\n vrrp_netlink_monitor_rcv_bufs 150000", 200000, 300000},
+		{"capped at rmem_max", fmt.Sprintf("vrrp_netlink_cmd_rcv_bufs %d\n vrrp_netlink_monitor_rcv_bufs %d", rmemMax+100000, rmemMax+200000),
+			2 * rmemMax, 2 * rmemMax},
+		{"forced past rmem_max", fmt.Sprintf("vrrp_netlink_cmd_rcv_bufs %d\n vrrp_netlink_cmd_rcv_bufs_force\n vrrp_netlink_monitor_rcv_bufs %d\n vrrp_netlink_monitor_rcv_bufs_force true",
+			rmemMax+100000, rmemMax+200000), 2 * (rmemMax + 100000), 2 * (rmemMax + 200000)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, kind := range []string{keepalivedKind, goalivedKind} {
+				t.Run(kind, func(t *testing.T) {
+					dir := t.TempDir()
+					conf := filepath.Join(dir, "keepalived.conf")
+					if err := os.WriteFile(conf, []byte(rcvBufConf(tc.global, "")), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					argv := []string{"-n", "-l", "-D", "-f", conf, "-p", filepath.Join(dir, "d.pid"), "-r", filepath.Join(dir, "v.pid")}
+					bin := keepalived
+					if kind == goalivedKind {
+						bin = goalivedBinary(t)
+						argv = append(argv, "--status-file", filepath.Join(dir, "status"))
+					}
+					p := lab.Start(0, bin, argv...)
+					t.Cleanup(func() {
+						p.Stop()
+						if t.Failed() {
+							t.Logf("%s output:\n%s", kind, p.Output())
+						}
+					})
+					var got []int
+					waitFor(t, 10*time.Second, func() bool {
+						got = nil
+						pid, ok := readPidFile(filepath.Join(dir, "v.pid"))
+						if !ok {
+							return false
+						}
+						for _, s := range processSockets(t, pid) {
+							if s.domain == unix.AF_NETLINK && s.proto == unix.NETLINK_ROUTE {
+								got = append(got, s.rcvBuf)
+							}
+						}
+						return slices.Contains(got, tc.cmd) && slices.Contains(got, tc.mon)
+					}, func() string {
+						return fmt.Sprintf("%s: rtnetlink sockets with SO_RCVBUF %d and %d, have %v", kind, tc.cmd, tc.mon, got)
+					})
+				})
+			}
+		})
+	}
+}
