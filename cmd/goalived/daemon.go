@@ -37,8 +37,21 @@ func runDaemon(o *options, stderr io.Writer) int {
 		log.Error("cannot start", "err", err)
 		return exitFatal
 	}
+	tuneGC()
 	d := &daemon{o: o, log: log}
 	return d.run()
+}
+
+// tuneGC makes the collector keep the heap within a quarter of the live
+// data (GOGC=25) unless GOGC is set. The daemon's live heap is small (about
+// 1.5 MiB for 250 instances) and the default's 4 MiB minimum goal would
+// more than double it; the allocation rate is low enough that the extra
+// collections cost no measurable CPU (0.2 s per 20 s either way with 250
+// instances at advert_int 1).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 }
 
 type daemon struct {
