@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/goalived/goalived/netif"
 )
@@ -14,24 +15,70 @@ import (
 // set while the instance runs (see set).
 type vipOwner struct {
 	addrs *netif.Addrs
+	// retry, if set, is how often a failed install is tried again while
+	// the instance stays master; restored is called once one succeeds
+	// (the engine logs it and announces the addresses).
+	retry    time.Duration
+	restored func()
 
-	mu    sync.Mutex // guards set and owned
-	set   ownedSet
-	owned bool
+	opMu sync.Mutex // serialises installs and removals: a retry never adds after a release
+
+	mu      sync.Mutex // guards set, owned and pending
+	set     ownedSet
+	owned   bool
+	pending *time.Timer // the next retry
 }
 
 // Own installs the addresses, then the virtual routes, then the rules,
 // and removes them in the reverse order, as keepalived does (reference
-// 3.13).
+// 3.13). A failed install is retried every v.retry while owned
+// (keepalived leaves the master without its VIP until the next
+// transition).
 func (v *vipOwner) Own(own bool) error {
+	v.opMu.Lock()
+	defer v.opMu.Unlock()
 	v.mu.Lock()
-	want, routes, rules := v.set.addrs, v.set.routes, v.set.rules
 	v.owned = own
-	v.mu.Unlock()
-	if own {
-		return errors.Join(v.addrs.Ensure(want), v.addrs.EnsureRoutes(routes), v.addrs.EnsureRules(rules))
+	if v.pending != nil {
+		v.pending.Stop()
+		v.pending = nil
 	}
-	return errors.Join(v.addrs.RemoveRules(rules), v.addrs.RemoveRoutes(routes), v.addrs.Remove(want))
+	v.mu.Unlock()
+	return v.applyLocked(own)
+}
+
+// applyLocked installs or removes the current set; v.opMu is held.
+func (v *vipOwner) applyLocked(own bool) error {
+	s := v.current()
+	if !own {
+		return errors.Join(v.addrs.RemoveRules(s.rules), v.addrs.RemoveRoutes(s.routes), v.addrs.Remove(s.addrs))
+	}
+	err := errors.Join(v.addrs.Ensure(s.addrs), v.addrs.EnsureRoutes(s.routes), v.addrs.EnsureRules(s.rules))
+	if err != nil && v.retry > 0 {
+		v.mu.Lock()
+		if v.owned && v.pending == nil {
+			v.pending = time.AfterFunc(v.retry, v.retryInstall)
+		}
+		v.mu.Unlock()
+	}
+	return err
+}
+
+// retryInstall tries a failed install again unless the instance has
+// released its addresses meanwhile.
+func (v *vipOwner) retryInstall() {
+	v.opMu.Lock()
+	defer v.opMu.Unlock()
+	v.mu.Lock()
+	v.pending = nil
+	owned := v.owned
+	v.mu.Unlock()
+	if !owned {
+		return
+	}
+	if err := v.applyLocked(true); err == nil && v.restored != nil {
+		v.restored()
+	}
 }
 
 // current returns the configured addresses, routes and rules.
