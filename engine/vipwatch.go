@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/vrrp"
 )
 
 // vipRemoved handles an address deleted behind our back (an operator, a
@@ -27,5 +30,17 @@ func (e *Engine) vipRemoved(ev netif.Event) {
 		if err := (&announcer{a: e.ann, vips: in.vips}).Announce(1); err != nil {
 			e.log.Warn("announce restored address", "instance", in.conf().Name, "err", err)
 		}
+	}
+}
+
+// vipRetry is how often a master retries installing addresses, routes or
+// rules that failed (a device not there yet, a transient netlink error).
+const vipRetry = time.Second
+
+// vipsRestored logs and announces an install that succeeded on a retry.
+func (e *Engine) vipsRestored(in *instance) {
+	e.log.Info("virtual addresses installed on retry", "instance", in.conf().Name)
+	if err := (&announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}).Announce(1); err != nil {
+		e.log.Warn("announce installed addresses", "instance", in.conf().Name, "err", err)
 	}
 }
