@@ -161,8 +161,8 @@ func (e *Engine) groupInfo(s *dumpSnapshot) {
 // fd numbers, which serve the same purpose: linking an instance to its
 // socket pool entry.
 func socketInfo(i int, in *instance) dumpSocket {
-	c := in.sock.conn.Config()
-	ds := dumpSocket{FD: i, Ifname: c.Ifname, Family: c.Family, Unicast: c.Unicast}
+	k := in.sock.key
+	ds := dumpSocket{FD: i, Ifname: k.ifname, Family: k.family, Unicast: k.unicast}
 	if pin := in.conf(); pin.Unicast() && pin.UnicastSrcIP.IsValid() {
 		ds.Addr = pin.UnicastSrcIP
 	}
@@ -174,7 +174,7 @@ func (e *Engine) instanceInfo(in *instance, now time.Time) dumpInstance {
 	pin := in.conf()
 	di := dumpInstance{
 		Cfg: pin, State: in.vi.State(), Priority: int(in.vi.Priority()),
-		Since: st.Since, Source: st.Source, IfIndex: in.sock.conn.IfIndex(),
+		Since: st.Since, Source: st.Source, IfIndex: in.sock.ifIndex(),
 		Stats: in.vi.Stats(), Notify: resolvedNotifies(*in.notify.Load()),
 		Checksum: in.vi.UnicastChecksum(),
 	}

@@ -59,6 +59,9 @@ type Engine struct {
 	insts   []*instance
 	track   *tracking
 
+	clock      vrrp.Clock // the instances' timers (see clock.go)
+	closeClock func()
+
 	closeOnce sync.Once
 }
 
@@ -101,6 +104,7 @@ func (e *Engine) Start() error {
 
 func (e *Engine) start() error {
 	var err error
+	e.clock, e.closeClock = newClock()
 	if e.addrs, err = netif.OpenAddrs(netns.None()); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
@@ -169,7 +173,7 @@ func (e *Engine) startDelayed() {
 // startReaders starts the reader of every socket that has none yet.
 func (e *Engine) startReaders() {
 	for _, s := range e.sockets {
-		s.readOnce.Do(func() { go s.read() })
+		s.startReader()
 	}
 }
 
@@ -189,14 +193,15 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	in := &instance{sock: sock, vips: &vipOwner{addrs: e.addrs, set: set}, status: newStatusCell(pin)}
+	in := &instance{sock: sock, status: newStatusCell(pin)}
+	in.vips = &vipOwner{addrs: e.addrs, set: set, retry: vipRetry, restored: func() { e.vipsRestored(in) }}
 	if err := in.vips.release(); err != nil {
 		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
 	}
 	in.pcfg.Store(pin)
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
-	src := sock.conn.Source()
+	src := sock.source()
 	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
 	out := vrrp.Outputs{
 		Sender:    sender{sock},
@@ -205,7 +210,11 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 		Reporter:  reporter{e, in},
 		Gate:      syncGate{e},
 	}
-	if in.vi, err = vrrp.NewInstance(vc, out); err != nil {
+	var opts []vrrp.Option
+	if e.clock != nil {
+		opts = append(opts, vrrp.WithClock(e.clock))
+	}
+	if in.vi, err = vrrp.NewInstance(vc, out, opts...); err != nil {
 		return nil, err
 	}
 	sock.attach(vc.VRID, in.vi)
@@ -246,9 +255,12 @@ func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
 		}
 		return s, nil
 	}
-	s, err := openSocket(k)
+	s, err := openSocket(k, e.cfg.Global.DynamicInterfaces)
 	if err != nil {
 		return nil, err
+	}
+	if !s.isOpen() {
+		e.log.Info("configuration specifies interface " + pin.Interface + " which doesn't currently exist - will use if created")
 	}
 	if e.cfg.Global.LogUnknownVRIDs {
 		s.onUnknown = func(ifname string, vrid uint8, src netip.Addr) {
@@ -286,6 +298,9 @@ func (e *Engine) Close() error {
 			})
 		}
 		wg.Wait()
+		if e.closeClock != nil {
+			e.closeClock()
+		}
 		for _, s := range e.sockets {
 			errs = append(errs, s.close())
 		}

@@ -118,7 +118,7 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 // sameInstance reports whether a running instance can carry on unchanged
 // under the new configuration.
 func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
-	src := prev.sock.conn.Source()
+	src := prev.sock.source()
 	if !reflect.DeepEqual(vrrpConfig(prev.conf(), src, e.opts.FastPreempt), vrrpConfig(pin, src, e.opts.FastPreempt)) {
 		return false
 	}
@@ -138,7 +138,7 @@ func (e *Engine) reconfigure(in *instance, pin *parser.Instance) error {
 	if err != nil {
 		return err
 	}
-	if err := in.vi.Reload(vrrpConfig(pin, in.sock.conn.Source(), e.opts.FastPreempt)); err != nil {
+	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)); err != nil {
 		return err
 	}
 	if err := in.vips.replace(set); err != nil {

@@ -21,15 +21,26 @@ func (e *Engine) applyRcvBufs() {
 		sums[in.sock] += rcvBufShare(in.conf(), &e.cfg.Global)
 	}
 	for s, n := range sums {
-		if n <= 0 || n == s.rcvBuf {
-			continue
+		if n > 0 {
+			e.setRcvBuf(s, n)
 		}
-		if err := s.conn.SetRcvBuf(n); err != nil {
-			e.log.Warn("vrrp socket receive buffer", "interface", s.conn.Config().Ifname, "bytes", n, "err", err)
-			continue
-		}
-		s.rcvBuf = n
 	}
+}
+
+// setRcvBuf sets s's receive buffer to n unless it has that size (or no
+// conn yet: reopen sizes the conn it opens).
+func (e *Engine) setRcvBuf(s *socket, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conn.Load()
+	if c == nil || n == s.rcvBuf {
+		return
+	}
+	if err := c.SetRcvBuf(n); err != nil {
+		e.log.Warn("vrrp socket receive buffer", "interface", s.key.ifname, "bytes", n, "err", err)
+		return
+	}
+	s.rcvBuf = n
 }
 
 // rcvBufShare is what instance pin adds to its socket's receive buffer.

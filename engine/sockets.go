@@ -31,21 +31,27 @@ type sockKey struct {
 // socket is a raw VRRP socket and the instances that receive on it,
 // demultiplexed by VRID. Its reader goroutine runs until close.
 type socket struct {
-	conn *netif.Conn
-	// rcvBuf is the SO_RCVBUF applyRcvBufs last set; 0 for the kernel's
-	// default.
-	rcvBuf int
+	key sockKey
+	// conn is nil while the interface of a dynamic_interfaces socket
+	// does not exist (or has no address yet); reopen replaces it when
+	// the interface appears or comes back with another index.
+	conn atomic.Pointer[netif.Conn]
 
-	mu    sync.Mutex // guards byVRID
-	vrids map[uint8]*vrrp.Instance
+	mu sync.Mutex // guards vrids, rcvBuf and the reader fields
+	// rcvBuf is the SO_RCVBUF setRcvBuf last set; 0 for the kernel's
+	// default.
+	rcvBuf   int
+	vrids    map[uint8]*vrrp.Instance
+	reading  bool        // readers are wanted (startReader was called)
+	readConn *netif.Conn // the conn a reader runs on
+	closed   bool
+	readers  sync.WaitGroup
 
 	unknownVRID atomic.Uint64
 	// onUnknown, if set, hears of each VRID nobody here is configured for
 	// (log_unknown_vrids); it is called once per VRID.
 	onUnknown func(ifname string, vrid uint8, src netip.Addr)
 	seen      map[uint8]bool // VRIDs reported to onUnknown; reader goroutine only
-	readOnce  sync.Once
-	done      chan struct{}
 }
 
 // addressWait bounds how long an instance waits at start for its
@@ -54,18 +60,90 @@ type socket struct {
 // about a second.
 const addressWait = 5 * time.Second
 
-func openSocket(k sockKey) (*socket, error) {
-	cfg := netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
+func (k sockKey) config() netif.Config {
+	return netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
 		UnicastTTL: k.ttl, Proto: k.proto}
-	conn, err := netif.Listen(cfg)
+}
+
+// openSocket opens the socket of k. With dynamic (dynamic_interfaces) a
+// missing interface is not an error: the socket stays without conn, and
+// its instances in FAULT, until reopen finds the interface.
+func openSocket(k sockKey, dynamic bool) (*socket, error) {
+	s := &socket{key: k, vrids: map[uint8]*vrrp.Instance{}}
+	if dynamic {
+		if _, err := net.InterfaceByName(k.ifname); err != nil {
+			return s, nil
+		}
+	}
+	conn, err := netif.Listen(k.config())
 	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
-		conn, err = netif.Listen(cfg)
+		conn, err = netif.Listen(k.config())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open vrrp socket on %s: %w", k.ifname, err)
 	}
-	return &socket{conn: conn, vrids: map[uint8]*vrrp.Instance{}, done: make(chan struct{})}, nil
+	s.conn.Store(conn)
+	return s, nil
+}
+
+// isOpen reports whether the socket has a conn to send and receive on.
+func (s *socket) isOpen() bool { return s.conn.Load() != nil }
+
+// source is the address the socket sends from; the family's unspecified
+// address while it has no conn (the instance is in FAULT then).
+func (s *socket) source() netip.Addr {
+	if c := s.conn.Load(); c != nil {
+		return c.Source()
+	}
+	if s.key.family == 6 {
+		return netip.IPv6Unspecified()
+	}
+	return netip.IPv4Unspecified()
+}
+
+// ifIndex is the interface index of the conn, 0 without one.
+func (s *socket) ifIndex() int {
+	if c := s.conn.Load(); c != nil {
+		return c.IfIndex()
+	}
+	return 0
+}
+
+// reopen opens the socket on the interface as it is now, when it has no
+// conn or the interface came back with another index (deleted and
+// created again). It reports whether the conn changed; a missing
+// interface or address is not an error (the next link or address event
+// tries again).
+func (s *socket) reopen() (bool, error) {
+	ifi, err := net.InterfaceByName(s.key.ifname)
+	if err != nil {
+		return false, nil
+	}
+	old := s.conn.Load()
+	if old != nil && old.IfIndex() == ifi.Index {
+		return false, nil
+	}
+	conn, err := netif.Listen(s.key.config())
+	if errors.Is(err, netif.ErrNoAddress) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("open vrrp socket on %s: %w", s.key.ifname, err)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false, conn.Close()
+	}
+	s.conn.Store(conn)
+	s.rcvBuf = 0 // applyRcvBufs sizes the new conn
+	s.startReaderLocked()
+	s.mu.Unlock()
+	if old != nil {
+		_ = old.Close()
+	}
+	return true, nil
 }
 
 func (s *socket) attach(vrid uint8, in *vrrp.Instance) {
@@ -87,19 +165,41 @@ func (s *socket) lookup(vrid uint8) *vrrp.Instance {
 	return s.vrids[vrid]
 }
 
-// read delivers packets until the socket is closed. The VRID is byte 1
+// startReader starts delivering packets (once the instances run).
+func (s *socket) startReader() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reading = true
+	s.startReaderLocked()
+}
+
+// startReaderLocked starts a reader on the current conn unless one runs
+// on it already; call with s.mu held.
+func (s *socket) startReaderLocked() {
+	c := s.conn.Load()
+	if !s.reading || s.closed || c == nil || c == s.readConn {
+		return
+	}
+	s.readConn = c
+	s.readers.Add(1)
+	go func() {
+		defer s.readers.Done()
+		s.read(c)
+	}()
+}
+
+// read delivers packets from c until it is closed. The VRID is byte 1
 // of every VRRP version, after the AH header on an AH socket; shorter
 // packets go to no one (the instances' length checks never see them, so
 // they are counted here).
-func (s *socket) read() {
-	defer close(s.done)
+func (s *socket) read(c *netif.Conn) {
 	buf := make([]byte, 65536)
 	at := 1
-	if s.conn.Config().Proto == netif.ProtoAH {
+	if c.Config().Proto == netif.ProtoAH {
 		at += vrrp.AHHeaderLen
 	}
 	for {
-		p, err := s.conn.ReadPacket(buf)
+		p, err := c.ReadPacket(buf)
 		if errors.Is(err, net.ErrClosed) {
 			return
 		}
@@ -133,26 +233,44 @@ func (s *socket) unknown(vrid uint8, src netip.Addr) {
 		s.seen = map[uint8]bool{}
 	}
 	s.seen[vrid] = true
-	s.onUnknown(s.conn.Config().Ifname, vrid, src)
+	s.onUnknown(s.key.ifname, vrid, src)
 }
 
 func (s *socket) close() error {
-	err := s.conn.Close()
-	started := true
-	s.readOnce.Do(func() { started = false })
-	if started {
-		<-s.done
+	s.mu.Lock()
+	s.closed = true
+	c := s.conn.Swap(nil)
+	s.mu.Unlock()
+	var err error
+	if c != nil {
+		err = c.Close()
 	}
+	s.readers.Wait()
 	return err
 }
 
 // sender adapts a socket to vrrp.Sender.
 type sender struct{ s *socket }
 
-func (x sender) Send(dst netip.Addr, msg []byte) error { return x.s.conn.WritePacket(msg, dst) }
+func (x sender) Send(dst netip.Addr, msg []byte) error {
+	c := x.s.conn.Load()
+	if c == nil {
+		return x.s.missing()
+	}
+	return c.WritePacket(msg, dst)
+}
+
+// missing is the error of a send without conn.
+func (s *socket) missing() error {
+	return fmt.Errorf("interface %s does not exist (dynamic_interfaces)", s.key.ifname)
+}
 
 // SendAH implements vrrp.AHSender: the AH socket builds the IPv4 header
 // (protocol 51) and seal writes the ICV that covers it.
 func (x sender) SendAH(dst netip.Addr, payload []byte, seal func([]byte) error) error {
-	return x.s.conn.WriteSealed(payload, dst, seal)
+	c := x.s.conn.Load()
+	if c == nil {
+		return x.s.missing()
+	}
+	return c.WriteSealed(payload, dst, seal)
 }

@@ -95,6 +95,9 @@ func (t *tracking) start(insts []*instance) error {
 	}
 	t.watcher = w
 	t.readSources() // after subscribing, so no change falls in between
+	if t.cfg.Global.DynamicInterfaces {
+		t.reopenMissing() // after subscribing too
+	}
 	for _, in := range t.insts {
 		t.apply(in)
 	}
@@ -203,6 +206,9 @@ func (t *tracking) linkChanged(ev netif.Event) {
 		t.e.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
 		return
 	}
+	if ev.Kind == netif.LinkChanged || ev.Kind == netif.AddrAdded {
+		t.reopenSockets(ev.Ifname)
+	}
 	if ev.Kind == netif.AddrRemoved || ev.Kind == netif.AddrAdded {
 		t.sourceChanged(ev)
 		if ev.Kind == netif.AddrRemoved {
@@ -263,7 +269,7 @@ func (t *tracking) apply(in *instance) {
 }
 
 func (t *tracking) evaluate(in *instance) script.Evaluation {
-	return script.Evaluate(in.conf().Priority, t.trackers(in.conf()))
+	return script.Evaluate(in.conf().Priority, t.withSocket(in, t.trackers(in.conf())))
 }
 
 func (t *tracking) trackers(in *parser.Instance) []script.Tracker {

@@ -52,7 +52,7 @@ func instInterface(b *builder, s *syntax.Stmt, in *Instance) {
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) cannot use a loopback interface (lo) for vrrp, ignored", in.Name)
 		return
 	}
-	if !b.opts.InterfaceExists(v) {
+	if !b.opts.InterfaceExists(v) && !b.cfg.Global.DynamicInterfaces {
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) interface %s doesn't exist", in.Name, v)
 	}
 	in.Interface = v

@@ -53,7 +53,6 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
-	{block: "global_defs", keyword: "dynamic_interfaces", field: "DynamicInterfaces"},
 }
 
 // boolOn accepts a <BOOL> line that turns the option on (absent value

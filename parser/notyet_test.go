@@ -21,7 +21,6 @@ var notYetCases = []struct {
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
-	{"dynamic_interfaces", "global_defs {\n dynamic_interfaces\n}\n", ""},
 }
 
 // notYetDiags returns the notYet warnings of a load as "keyword: message".
