@@ -134,7 +134,8 @@ func (t *tracking) startCheck(s *parser.VRRPScript) error {
 }
 
 // interfaces are the links whose state an instance depends on: its own
-// (weight 0, unless dont_track_primary) and its track_interface entries.
+// (weight 0, unless dont_track_primary), its track_interface entries and
+// those of the static items of its track_groups (weight 0).
 func (t *tracking) interfaces(in *parser.Instance) []string {
 	var out []string
 	if !in.DontTrackPrimary && in.Interface != "" {
@@ -143,7 +144,7 @@ func (t *tracking) interfaces(in *parser.Instance) []string {
 	for _, ti := range t.tracksOf(in).ifaces {
 		out = append(out, ti.Name)
 	}
-	return out
+	return append(out, staticTrackIfaces(t.cfg, in.Name)...)
 }
 
 func (t *tracking) loop() {
@@ -292,6 +293,9 @@ func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
 	}
 	if st, ok := t.sourceTrackerLocked(in); ok {
 		out = append(out, st)
+	}
+	for _, name := range staticTrackIfaces(t.cfg, in.Name) {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
 	}
 	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
 		// unicast_fault_no_peer: a unicast instance without peers stays in

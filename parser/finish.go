@@ -26,6 +26,7 @@ func (b *builder) finish() {
 	b.cfg.Instances = kept
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
+	b.finishTrackGroups()
 	b.finishScripts()
 	b.checkNotifyScripts()
 	b.checkScriptSecurity()

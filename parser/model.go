@@ -21,6 +21,8 @@ type Config struct {
 	StaticAddresses []VIP   `json:"static_ipaddress,omitempty"`
 	StaticRoutes    []Route `json:"static_routes,omitempty"`
 	StaticRules     []Rule  `json:"static_rules,omitempty"`
+	// TrackGroups are the track_group blocks that static items name.
+	TrackGroups []*TrackGroup `json:"track_groups,omitempty"`
 	// Unsupported lists every keyword keepalived knows but goalived does not
 	// implement, in file order; each also produced a warning.
 	Unsupported []Feature `json:"unsupported,omitempty"`

@@ -17,7 +17,6 @@ var notYetCases = []struct {
 	src     string
 	want    string // the warning, "keyword: message"
 }{
-	{"track_group", "track_group TG {\n group {\n VI_1\n }\n}\n", ""},
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},

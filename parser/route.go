@@ -143,7 +143,7 @@ func (b *builder) routeOption(s *syntax.Stmt, r *Route, w, x string, static bool
 			b.warnf(s.Pos, s.Keyword, "track_group is only valid for static routes, ignored")
 			return true
 		}
-		r.TrackGroup = x
+		b.setTrackGroup(s, &r.TrackGroup, x)
 	}
 	return true
 }
@@ -263,7 +263,7 @@ func (b *builder) ruleOption(s *syntax.Stmt, r *Rule, w, x string, static bool) 
 			b.warnf(s.Pos, s.Keyword, "track_group is only valid for static rules, ignored")
 			return true
 		}
-		r.TrackGroup = x
+		b.setTrackGroup(s, &r.TrackGroup, x)
 	case "tos", "dsfield", "uidrange", "protocol", "ipproto", "sport", "dport", "goto",
 		"realms", "suppress_prefixlength", "suppress_ifgroup", "nat", "map-to":
 	default:

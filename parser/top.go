@@ -20,6 +20,7 @@ var topTable = &table[*builder]{
 		"static_ipaddress":   fixed(0, (*builder).buildStaticAddressesStmt),
 		"static_routes":      fixed(0, (*builder).buildStaticRoutesStmt),
 		"static_rules":       fixed(0, (*builder).buildStaticRulesStmt),
+		"track_group":        (*builder).buildTrackGroupStmt,
 		// Include directives are expanded by parser/syntax; should one reach
 		// the builder it has nothing left to do.
 		"include": nop, "includer": nop, "includem": nop, "includew": nop, "includeb": nop, "includea": nop,
@@ -46,6 +47,7 @@ func (b *builder) buildStaticAddressesStmt(s *syntax.Stmt, _ *builder) {
 }
 func (b *builder) buildStaticRoutesStmt(s *syntax.Stmt, _ *builder) { b.buildStaticRoutes(s) }
 func (b *builder) buildStaticRulesStmt(s *syntax.Stmt, _ *builder)  { b.buildStaticRules(s) }
+func (b *builder) buildTrackGroupStmt(s *syntax.Stmt, _ *builder)   { b.buildTrackGroup(s) }
 
 // Build turns a syntax tree into the typed model. The model is returned
 // even when diagnostics say it cannot run, so that -t can show everything.

@@ -99,7 +99,7 @@ func (b *builder) vipOption(s *syntax.Stmt, i int, v *VIP, w, x string, kind vip
 			b.warnf(argPos(s, i-1), s.Keyword, "track_group is only valid for static addresses, ignored")
 			return false
 		}
-		v.TrackGroup = x
+		b.setTrackGroup(s, &v.TrackGroup, x)
 	}
 	return true
 }

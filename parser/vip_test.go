@@ -55,7 +55,7 @@ func TestVIPLines(t *testing.T) {
 
 func TestStaticAddresses(t *testing.T) {
 	cases := []kwCase{
-		{name: "default interface", src: "static_ipaddress {\n 192.0.2.1/24 scope link track_group g1\n 192.0.2.2 dev eth1\n 192.0.2.3 no_track\n}\n",
+		{name: "default interface", src: "track_group g1 {\n group {\n VI_1\n }\n}\nstatic_ipaddress {\n 192.0.2.1/24 scope link track_group g1\n 192.0.2.2 dev eth1\n 192.0.2.3 no_track\n}\n" + instanceConf(""),
 			get: func(c *Config) any { return c.StaticAddresses },
 			want: []VIP{{Prefix: netip.MustParsePrefix("192.0.2.1/24"), Dev: "eth0", Scope: "link", TrackGroup: "g1", PreferredLft: LifetimeForever},
 				{Prefix: netip.MustParsePrefix("192.0.2.2/32"), Dev: "eth1", PreferredLft: LifetimeForever},
@@ -111,7 +111,7 @@ func TestRoutesAndRules(t *testing.T) {
 				"warning: from: rule has no preference specified, setting it to 16382: this is probably not what you want"}},
 		{name: "deprecated route words", src: instanceConf("virtual_routes {\n 192.0.2.0/25 via 192.0.2.1 or 192.0.2.2 dev eth0\n}"),
 			diags: []string{`warning: 192.0.2.0/25: "or" for routes is deprecated, use "nexthop"`}},
-		{name: "static", src: "static_routes {\n 198.51.100.0/24 via 192.0.2.1 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 table 3 track_group g\n}\n",
+		{name: "static", src: "track_group g {\n group {\n VI_1\n }\n}\nstatic_routes {\n 198.51.100.0/24 via 192.0.2.1 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 table 3 track_group g\n}\n" + instanceConf(""),
 			get: func(c *Config) any { return []any{c.StaticRoutes[0].TrackGroup, c.StaticRules[0].TrackGroup} }, want: []any{"g", "g"},
 			diags: []string{"warning: from: rule has no preference specified, setting it to 16384: this is probably not what you want"}},
 	}

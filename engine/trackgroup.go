@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"slices"
+
+	"github.com/goalived/goalived/parser"
+)
+
+// staticTrackIfaces are the interfaces an instance tracks through
+// track_group (reference 2.8), as keepalived 2.2.7's
+// static_track_group_init adds them: the device of each static address,
+// the output device of each static route and the input device of each
+// static rule that names a group the instance is a member of, each with
+// weight 0, so the instance is in FAULT while one is down. Routes and
+// rules with no_track track nothing ("has both track_group and no_track
+// set - not tracking").
+func staticTrackIfaces(cfg *parser.Config, name string) []string {
+	member := func(group string) bool {
+		g := cfg.TrackGroup(group)
+		return g != nil && g.Has(name)
+	}
+	var out []string
+	add := func(dev string) {
+		if dev != "" && !slices.Contains(out, dev) {
+			out = append(out, dev)
+		}
+	}
+	for _, a := range cfg.StaticAddresses {
+		if a.TrackGroup != "" && member(a.TrackGroup) {
+			add(a.Dev)
+		}
+	}
+	for _, r := range cfg.StaticRoutes {
+		if r.TrackGroup != "" && !r.NoTrack && member(r.TrackGroup) {
+			add(r.Dev)
+		}
+	}
+	for _, r := range cfg.StaticRules {
+		if r.TrackGroup != "" && !r.NoTrack && member(r.TrackGroup) {
+			add(r.IIF)
+		}
+	}
+	return out
+}

@@ -1,0 +1,54 @@
+package parser
+
+import "testing"
+
+// TestTrackGroup: track_group blocks and the static items naming them,
+// with keepalived 2.2.7's messages (static_track_group_handler,
+// static_track_group_init, the static address/route/rule parsers).
+func TestTrackGroup(t *testing.T) {
+	type got struct {
+		Groups map[string][]string
+		Addr   string
+	}
+	get := func(c *Config) any {
+		g := got{Groups: map[string][]string{}}
+		for _, tg := range c.TrackGroups {
+			g.Groups[tg.Name] = tg.Members
+		}
+		if len(c.StaticAddresses) > 0 {
+			g.Addr = c.StaticAddresses[0].TrackGroup
+		}
+		return g
+	}
+	group := func(name, members string) string {
+		return "track_group " + name + " {\n group {\n " + members + "\n }\n}\n"
+	}
+	static := func(opt string) string { return "static_ipaddress {\n 198.51.100.7/24 dev eth0 " + opt + "\n}\n" }
+	cases := []kwCase{
+		{name: "members", src: group("TG", "VI_1") + static("track_group TG") + instanceConf(""), get: get,
+			want: got{Groups: map[string][]string{"TG": {"VI_1"}}, Addr: "TG"}},
+		{name: "unknown instance dropped", src: group("TG", "VI_1 VI_9") + static("track_group TG") + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{"TG": {"VI_1"}}, Addr: "TG"},
+			diags: []string{"warning: track_group: vrrp instance VI_9 specified in track group TG doesn't exist - ignoring"}},
+		{name: "no instance left", src: group("TG", "VI_9") + static("track_group TG"), get: get,
+			want: got{Groups: map[string][]string{}},
+			diags: []string{"warning: track_group: vrrp instance VI_9 specified in track group TG doesn't exist - ignoring",
+				"warning: track_group: Static track group TG has no VRRP instance(s)"}},
+		{name: "group defined after the item", src: static("track_group TG") + group("TG", "VI_1") + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{"TG": {"VI_1"}}},
+			diags: []string{"warning: 198.51.100.7/24: track_group TG not found"}},
+		{name: "duplicate option", src: group("TG", "VI_1") + group("TH", "VI_1") + static("track_group TG track_group TH") + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{"TG": {"VI_1"}, "TH": {"VI_1"}}, Addr: "TG"},
+			diags: []string{"warning: 198.51.100.7/24: track_group TH is a duplicate"}},
+		{name: "defined twice", src: group("TG", "VI_1") + group("TG", "VI_2") + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{"TG": {"VI_1"}}},
+			diags: []string{"warning: track_group: track_group TG already defined"}},
+		{name: "no name", src: "track_group {\n group {\n VI_1\n }\n}\n" + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{}},
+			diags: []string{"warning: track_group: track_group must have a name - skipping"}},
+		{name: "empty group", src: "track_group TG {\n}\n" + instanceConf(""), get: get,
+			want:  got{Groups: map[string][]string{}},
+			diags: []string{"warning: track_group: Static track group TG has no virtual router(s)"}},
+	}
+	runCases(t, cases)
+}
