@@ -3,14 +3,15 @@ package vrrp
 import "net/netip"
 
 // checksum returns the Internet checksum (RFC 1071) of the VRRP message b
-// with its checksum field taken as zero, in the given form.
-func checksum(b []byte, src, dst netip.Addr, form ChecksumForm) uint16 {
+// with its checksum field taken as zero, in the given form; group is the
+// pseudo-header destination of the old unicast form.
+func checksum(b []byte, src, dst netip.Addr, form ChecksumForm, group netip.Addr) uint16 {
 	var sum uint32
 	switch form {
 	case ChecksumPseudoHeader:
 		sum = pseudoSum(src, dst, len(b))
 	case ChecksumOldUnicast:
-		sum = pseudoSum(src, GroupIPv4, len(b))
+		sum = pseudoSum(src, group, len(b))
 	}
 	for i := 0; i+1 < len(b); i += 2 {
 		if i == 6 {

@@ -158,3 +158,25 @@ func TestReloadKeepsDetectedChecksum(t *testing.T) {
 		}
 	}
 }
+
+// TestOldUnicastChecksumGroup: the old unicast checksum's pseudo-header
+// destination is vrrp_mcast_group4, as keepalived takes it on send and
+// receive; a receiver with another group does not recognise it.
+func TestOldUnicastChecksumGroup(t *testing.T) {
+	src, peer := netip.MustParseAddr("192.0.2.11"), netip.MustParseAddr("192.0.2.12")
+	group := netip.MustParseAddr("224.0.0.99")
+	a := Advert{Version: 3, VRID: 9, Priority: 100, Interval: time.Second, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.50")}}
+	b, err := Marshal(a, src, peer, CodecOptions{OldUnicast: true, OldGroup: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		group netip.Addr
+		ok    bool
+	}{{group, true}, {netip.Addr{}, false}, {GroupIPv4, false}} {
+		got, err := Unmarshal(b, src, peer, CodecOptions{OldGroup: tt.group})
+		if ok := err == nil && got.Checksum == ChecksumOldUnicast; ok != tt.ok {
+			t.Errorf("receiver group %v: old checksum recognised %t (err %v), want %t", tt.group, ok, err, tt.ok)
+		}
+	}
+}

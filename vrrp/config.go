@@ -144,8 +144,11 @@ func (c Config) normalize() (Config, error) {
 	return c, nil
 }
 
+// codec gives the checksum options. The old unicast checksum's group is
+// the instance's (vrrp_mcast_group4 unless mcast_dst_ip says otherwise;
+// keepalived takes vrrp_mcast_group4 even then).
 func (c *Config) codec() CodecOptions {
-	return CodecOptions{V3ChecksumAsV2: c.V3ChecksumAsV2, OldUnicast: c.UnicastChecksum.old()}
+	return CodecOptions{V3ChecksumAsV2: c.V3ChecksumAsV2, OldUnicast: c.UnicastChecksum.old(), OldGroup: c.Group}
 }
 
 // checkSource reports whether unicast sources are validated.

@@ -106,11 +106,22 @@ type CodecOptions struct {
 	// V3ChecksumAsV2 omits the IPv4 pseudo-header from VRRPv3 checksums
 	// (keepalived's v3_checksum_as_v2). Receive accepts both forms anyway.
 	V3ChecksumAsV2 bool
-	// OldUnicast takes 224.0.0.18 as the pseudo-header destination of
-	// VRRPv3 IPv4 adverts whatever their destination, as keepalived does
-	// with old_unicast_checksum (vrrp_build_vrrp_v3). Receive accepts
-	// both forms anyway.
+	// OldUnicast takes the multicast group (OldGroup) as the
+	// pseudo-header destination of VRRPv3 IPv4 adverts whatever their
+	// destination, as keepalived does with old_unicast_checksum
+	// (vrrp_build_vrrp_v3). Receive accepts both forms anyway.
 	OldUnicast bool
+	// OldGroup is that group, keepalived's vrrp_mcast_group4 (on send and
+	// receive); zero means 224.0.0.18.
+	OldGroup netip.Addr
+}
+
+// oldGroup is the pseudo-header destination of the old unicast form.
+func (o CodecOptions) oldGroup() netip.Addr {
+	if o.OldGroup.Is4() {
+		return o.OldGroup
+	}
+	return GroupIPv4
 }
 
 // Marshal encodes a as a VRRP message (the IP payload) sent from src to
@@ -146,7 +157,7 @@ func Marshal(a Advert, src, dst netip.Addr, opts CodecOptions) ([]byte, error) {
 		off += copy(b[off:], ad.AsSlice())
 	}
 	form := sendForm(a.Version, src, opts)
-	binary.BigEndian.PutUint16(b[6:], checksum(b, src, dst, form))
+	binary.BigEndian.PutUint16(b[6:], checksum(b, src, dst, form, opts.oldGroup()))
 	return b, nil
 }
 

@@ -53,7 +53,7 @@ func verifyChecksum(h header, msg []byte, src, dst netip.Addr, opts CodecOptions
 		forms = append(forms, ChecksumOldUnicast)
 	}
 	for _, f := range forms {
-		if checksum(msg, src, dst, f) == h.sum {
+		if checksum(msg, src, dst, f, opts.oldGroup()) == h.sum {
 			return f, true
 		}
 	}
