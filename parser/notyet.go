@@ -45,7 +45,11 @@ type notYetEntry struct {
 // promote_secondaries, disable_local_igmp, vrrp_startup_delay,
 // unicast_fault_no_peer, track_src_ip, virtual_routes/virtual_rules,
 // static_ipaddress/static_routes/static_rules, track_file,
-// vrrp_track_process, sync groups and the notify FIFOs.
+// vrrp_track_process, sync groups, the notify FIFOs,
+// old_unicast_checksum, umask (cmd/goalived), vrrp_rx_bufs_policy and
+// vrrp_rx_bufs_multiplier, the vrrp_netlink_*_rcv_bufs(_force) sizes,
+// dynamic_interfaces and track_group; process_monitor_rcv_bufs(_force)
+// need nothing (track_process scans /proc: there is no event socket).
 var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
