@@ -49,7 +49,7 @@ func writeSockpool(d *dumpWriter, s *dumpSnapshot) {
 		if k.Addr.IsValid() {
 			d.line("   Address = %s", k.Addr)
 		}
-		d.line("   Rx buf size = 0")
+		d.line("   Rx buf size = %d", k.RxBufSize)
 		d.line("   VRRP instances")
 		for _, v := range k.Instances {
 			d.line("     %s vrid %d", v.Name, v.VRID)

@@ -162,7 +162,7 @@ func (e *Engine) groupInfo(s *dumpSnapshot) {
 // socket pool entry.
 func socketInfo(i int, in *instance) dumpSocket {
 	k := in.sock.key
-	ds := dumpSocket{FD: i, Ifname: k.ifname, Family: k.family, Unicast: k.unicast}
+	ds := dumpSocket{FD: i, Ifname: k.ifname, Family: k.family, Unicast: k.unicast, RxBufSize: in.sock.rxBufSize()}
 	if pin := in.conf(); pin.Unicast() && pin.UnicastSrcIP.IsValid() {
 		ds.Addr = pin.UnicastSrcIP
 	}

@@ -83,6 +83,9 @@ type dumpSocket struct {
 	Unicast   bool
 	Addr      netip.Addr // configured source address, if any
 	Instances []dumpVRID
+	// RxBufSize is the receive buffer asked for (the instances' shares,
+	// see applyRcvBufs; 0 for the kernel's default), as keepalived shows it.
+	RxBufSize int
 }
 
 type dumpVRID struct {

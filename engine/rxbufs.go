@@ -43,6 +43,13 @@ func (e *Engine) setRcvBuf(s *socket, n int) {
 	s.rcvBuf = n
 }
 
+// rxBufSize is the receive buffer size last set on s (0: the default).
+func (s *socket) rxBufSize() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcvBuf
+}
+
 // rcvBufShare is what instance pin adds to its socket's receive buffer.
 func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs) int {
 	if pin.KernelRxBufSize > 0 {

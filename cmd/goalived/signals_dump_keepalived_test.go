@@ -365,6 +365,13 @@ func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
 			want: []string{"   Status = 5", "   Effective priority = 115"}},
 		{name: "backup-hears-master", conf: dumpBackupConf, peer: dumpPeerConf,
 			want: []string{"   State = BACKUP", "   Master router = 192.0.2.12", "   Master priority = 200", "   Master advert int = 0.50 sec"}},
+		// The buffer sizes: the global definitions and the socket's (ADVERT:
+		// 5 x a 40-byte advert).
+		{name: "buffers", conf: strings.Replace(dumpCompareConf3, "  router_id dump_cmp3\n",
+			"  router_id dump_cmp3\n  vrrp_rx_bufs_policy ADVERT\n  vrrp_rx_bufs_multiplier 5\n  vrrp_netlink_cmd_rcv_bufs 200000\n"+
+				"  vrrp_netlink_cmd_rcv_bufs_force\n  vrrp_netlink_monitor_rcv_bufs 300000\n  process_monitor_rcv_bufs 100000\n", 1),
+			want: []string{" rx_bufs_policy = ADVERT", " rx_bufs_multiples = 5", " vrrp_netlink_cmd_rcv_bufs = 200000",
+				" vrrp_netlink_cmd_rcv_bufs_force = 1", " vrrp_netlink_monitor_rcv_bufs = 300000", " process_monitor_rcv_bufs = 100000", "   Rx buf size = 200"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			k := runForDump(t, ka, ka, c, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
