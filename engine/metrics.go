@@ -28,6 +28,10 @@ type ScriptMetrics struct {
 	// Up is 1 when the check is OK, 0 when failed, -1 before its first
 	// result or when disabled.
 	Up float64
+	// Runs, Failures and LastDuration describe the check's finished runs
+	// (zero for a script no instance tracks, which is never run).
+	Runs, Failures uint64
+	LastDuration   float64 // seconds
 }
 
 // Metrics returns a snapshot for the metrics endpoint.
@@ -61,6 +65,10 @@ func (e *Engine) scriptMetrics() []ScriptMetrics {
 	if t == nil {
 		return nil
 	}
+	stats := map[string]script.RunStats{}
+	for _, c := range t.checks {
+		stats[c.Name()] = c.Stats()
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []ScriptMetrics
@@ -72,7 +80,8 @@ func (e *Engine) scriptMetrics() []ScriptMetrics {
 		case script.Down:
 			up = 0
 		}
-		out = append(out, ScriptMetrics{Name: name, Up: up})
+		st := stats[name]
+		out = append(out, ScriptMetrics{Name: name, Up: up, Runs: st.Runs, Failures: st.Failures, LastDuration: st.LastDuration.Seconds()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -58,6 +58,9 @@ type Check struct {
 
 	skipped atomic.Uint64
 	cond    atomic.Int32
+	runs    atomic.Uint64 // finished runs with a verdict
+	fails   atomic.Uint64 // of which failed or timed out
+	lastDur atomic.Int64  // the last such run's duration, ns
 	done    chan struct{}
 
 	mu      sync.Mutex // guards the lifecycle fields below
@@ -98,6 +101,20 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 
 // Condition is the current condition (Unknown before the first result).
 func (c *Check) Condition() Condition { return Condition(c.cond.Load()) }
+
+// RunStats is what the metrics endpoint exports of a check's runs.
+type RunStats struct {
+	Runs, Failures uint64
+	LastDuration   time.Duration
+}
+
+// Stats returns the counts of finished runs and the last one's duration.
+func (c *Check) Stats() RunStats {
+	return RunStats{Runs: c.runs.Load(), Failures: c.fails.Load(), LastDuration: time.Duration(c.lastDur.Load())}
+}
+
+// Name returns the vrrp_script's name.
+func (c *Check) Name() string { return c.cfg.Name }
 
 // Skipped counts runs skipped because the previous one was still running
 // (keepalived: "Track script X is already running, expect idle - skipping
@@ -168,6 +185,11 @@ func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 			if o.err != nil || r.Canceled {
 				continue // not started (no verdict, as in keepalived) or shutting down
 			}
+			c.lastDur.Store(int64(r.Duration))
+			if !r.OK {
+				c.fails.Add(1)
+			}
+			c.runs.Add(1)
 			changed, cond := rf.Observe(r.OK)
 			c.cond.Store(int32(cond))
 			if changed {

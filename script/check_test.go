@@ -187,6 +187,14 @@ func TestCheckRealProcesses(t *testing.T) {
 	if hang.Skipped() == 0 {
 		t.Error("no run of the hanging check was skipped")
 	}
+	// The metrics: every finished run counted, the timed-out one as a
+	// failure lasting its timeout.
+	if st := hang.Stats(); st.Runs < 1 || st.Failures != st.Runs || st.LastDuration < time.Second {
+		t.Errorf("hang stats %+v, want failed runs of at least 1 s", st)
+	}
+	if st := fail.Stats(); st.Runs < 1 || st.Failures != st.Runs || st.LastDuration <= 0 || st.LastDuration > time.Second {
+		t.Errorf("fail stats %+v, want quick failed runs", st)
+	}
 }
 
 // TestCheckAndNotifierLeaveNoGoroutines: Close of a Check (with a run in

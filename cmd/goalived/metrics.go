@@ -95,6 +95,9 @@ func (m *metricsCollector) collect() *exposition {
 		}
 		e.add("keepalived_script_status", "Tracker Script Status", gauge, status, label{"name", s.Name})
 		e.add("goalived_script_up", "vrrp_script condition: 1 OK, 0 failed, -1 no result yet", gauge, s.Up, label{"name", s.Name})
+		e.add("goalived_script_runs_total", "vrrp_script runs finished", counter, float64(s.Runs), label{"name", s.Name})
+		e.add("goalived_script_failures_total", "vrrp_script runs failed or timed out", counter, float64(s.Failures), label{"name", s.Name})
+		e.add("goalived_script_last_duration_seconds", "Duration of the vrrp_script's last finished run", gauge, s.LastDuration, label{"name", s.Name})
 	}
 	return &e
 }

@@ -15,7 +15,11 @@ import (
 )
 
 func metricsConf(prio int) string {
-	return fmt.Sprintf(`vrrp_instance VI_M {
+	return fmt.Sprintf(`vrrp_script chk {
+  script "/bin/true"
+  interval 1
+}
+vrrp_instance VI_M {
   interface eth0
   virtual_router_id 71
   priority %d
@@ -23,6 +27,9 @@ func metricsConf(prio int) string {
   advert_int 0.1
   virtual_ipaddress {
     192.0.2.171
+  }
+  track_script {
+    chk
   }
 }
 `, prio)
@@ -77,7 +84,9 @@ func TestIntegrationMetrics(t *testing.T) {
 	// different goroutines a moment apart: wait for each series in turn.
 	for _, series := range []string{`keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 2`,
 		"keepalived_up 1", "keepalived_advertisements_sent_total{", `goalived_effective_priority{iname="VI_M",vrid="71"} 200`,
-		`goalived_transitions_total{iname="VI_M",reason="master down timer",vrid="71"} 1`} {
+		`goalived_transitions_total{iname="VI_M",reason="master down timer",vrid="71"} 1`,
+		`keepalived_script_status{name="chk"} 1`, `goalived_script_failures_total{name="chk"} 0`,
+		`goalived_script_runs_total{name="chk"} 2`, `goalived_script_last_duration_seconds{name="chk"} 0.`} {
 		waitFor(0, series)
 	}
 	waitFor(1, `keepalived_vrrp_state{iname="VI_M",intf="eth0",ip_address="192.0.2.171",vrid="71"} 1`)
