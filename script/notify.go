@@ -144,6 +144,14 @@ func (n *Notifier) NotifyFIFO(t Transition) error {
 	return n.writeFIFOsLocked(t)
 }
 
+// SetFIFOs replaces the FIFOs that lines go to: a reload closes them and
+// opens them again (possibly others) from the new configuration.
+func (n *Notifier) SetFIFOs(fifos []*FIFO) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.cfg.FIFOs = fifos
+}
+
 // writeFIFOsLocked holds n.mu so that lines keep the order of the calls;
 // the writes never block.
 func (n *Notifier) writeFIFOsLocked(t Transition) error {

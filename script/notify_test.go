@@ -181,3 +181,50 @@ func TestNotifierRxLowerPriSkipsGeneric(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestNotifierSetFIFOs: after SetFIFOs the lines go to the new FIFOs only
+// (a reload replaces them), and with none set nothing is written.
+func TestNotifierSetFIFOs(t *testing.T) {
+	dir := t.TempDir()
+	a := openTestFIFO(t, FIFOConfig{Path: filepath.Join(dir, "a.fifo")})
+	b := openTestFIFO(t, FIFOConfig{Path: filepath.Join(dir, "b.fifo")})
+	n := NewNotifier(NotifierConfig{FIFOs: []*FIFO{a}})
+	defer closeNotifier(t, n)
+	send := func(name string) {
+		if err := n.NotifyFIFO(Transition{Name: name, State: "MASTER", Priority: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("VI_1")
+	n.SetFIFOs(nil)
+	send("VI_2")
+	n.SetFIFOs([]*FIFO{b})
+	send("VI_3")
+	for _, tc := range []struct {
+		f    *FIFO
+		want string
+	}{
+		{a, "INSTANCE \"VI_1\" MASTER 100\n"},
+		{b, "INSTANCE \"VI_3\" MASTER 100\n"},
+	} {
+		if got := drainFIFO(t, tc.f.Path()); got != tc.want {
+			t.Errorf("%s holds %q, want %q", tc.f.Path(), got, tc.want)
+		}
+	}
+}
+
+// drainFIFO reads what a FIFO holds without blocking.
+func drainFIFO(t *testing.T, path string) string {
+	t.Helper()
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 4096)
+	n, err := syscall.Read(fd, buf)
+	if err != nil && err != syscall.EAGAIN {
+		t.Fatal(err)
+	}
+	return string(buf[:max(n, 0)])
+}
