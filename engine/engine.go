@@ -114,7 +114,7 @@ func (e *Engine) start() error {
 	g := e.cfg.Global
 	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
 	e.cmds = newCommands(g)
-	e.fifos = e.openFIFOs()
+	e.fifos = e.openFIFOs(g)
 	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: e.fifos, OnResult: e.notifyResult})
 	e.mu.Lock()
 	defer e.mu.Unlock()

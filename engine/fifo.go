@@ -59,10 +59,10 @@ func fifoConfig(f *parser.FIFO, cmds *commands) (script.FIFOConfig, []string, er
 	return fc, warns, nil
 }
 
-// openFIFOs opens the engine's FIFOs; one that fails is logged and left
+// openFIFOs opens the FIFOs of g; one that fails is logged and left
 // out, as keepalived carries on without it.
-func (e *Engine) openFIFOs() []*script.FIFO {
-	cfgs, warns, err := fifoConfigs(e.cfg.Global, e.cmds)
+func (e *Engine) openFIFOs(g parser.GlobalDefs) []*script.FIFO {
+	cfgs, warns, err := fifoConfigs(g, e.cmds)
 	for _, w := range warns {
 		e.log.Warn(w)
 	}

@@ -45,20 +45,27 @@ type ReloadResult struct {
 // VIPs, same timers, no notify (keepalived does the same). A matched
 // instance that changed is restarted; removed instances stop (a master
 // sends priority 0 and releases its VIPs); new ones start as at boot.
-// vrrp_scripts whose command is unchanged keep their condition.
+// vrrp_scripts whose command is unchanged keep their condition. As in
+// keepalived 2.2.7, the notify FIFOs are reopened and their readers
+// restarted (fifo_reload.go) and the static addresses, routes and rules
+// follow the new configuration (reloadStatic).
 func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var res ReloadResult
 	carried := e.track.carry(cfg)
 	e.track.close()
+	e.reopenFIFOs(cfg.Global)
+	var errs []error
+	if err := e.reloadStatic(cfg); err != nil {
+		errs = append(errs, err)
+	}
 
 	old := map[matchKey]*instance{}
 	for _, in := range e.insts {
 		old[keyOf(in.conf())] = in
 	}
 	var next []*instance
-	var errs []error
 	for _, pin := range cfg.Instances {
 		k := keyOf(pin)
 		prev, ok := old[k]
@@ -103,6 +110,7 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 	if err := e.track.start(e.insts); err != nil {
 		errs = append(errs, err)
 	}
+	e.writeStatesOnReload()
 	for _, in := range e.insts {
 		if err := in.vi.Start(); err != nil {
 			errs = append(errs, err)

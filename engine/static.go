@@ -1,13 +1,15 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/goalived/goalived/parser"
 )
 
 // staticSet converts static_ipaddress, static_routes and static_rules:
-// configured at start and removed at stop, never moved (reference 2.8).
+// configured at start, brought in line with the configuration at each
+// reload and removed at stop, never moved (reference 2.8).
 // Static addresses without "dev" go on default_interface.
 func staticSet(cfg *parser.Config) (ownedSet, error) {
 	var s ownedSet
@@ -49,4 +51,30 @@ func (e *Engine) stopStatic() error {
 	err := e.static.Own(false)
 	e.static = nil
 	return err
+}
+
+// reloadStatic applies the static items of a reloaded configuration as
+// keepalived 2.2.7 does (clear_diff_saddresses, clear_diff_srules,
+// clear_diff_sroutes; observed in a namespace): the items that left the
+// configuration are removed, the new ones added, and those in both are
+// left alone — a rule without a preference added again would be a
+// second copy. A new configuration whose static items cannot be
+// converted leaves the running ones as they are.
+func (e *Engine) reloadStatic(cfg *parser.Config) error {
+	next, err := staticSet(cfg)
+	if err != nil {
+		return fmt.Errorf("reload static items (kept as they were): %w", err)
+	}
+	if e.static == nil {
+		return nil // the engine was closed
+	}
+	old := e.static.current()
+	errs := []error{e.static.replace(next)}
+	errs = append(errs, e.addrs.Ensure(missing(next.addrs, old.addrs)),
+		e.addrs.EnsureRoutes(missing(next.routes, old.routes)),
+		e.addrs.EnsureRules(missing(next.rules, old.rules)))
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("reload static items: %w", err)
+	}
+	return nil
 }

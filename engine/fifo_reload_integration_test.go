@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/netif/nstest"
+)
+
+// readerStarted is the line the FIFO reader of these tests logs when it
+// starts: each one after the first is a reload restarting it.
+const readerStarted = "reader started"
+
+// fifoReloadConf: VI_1 (a peer holds it: BACKUP), the sync group G1
+// (VI_2, VI_3; MASTER), VI_4 (it tracks down0, which is down: FAULT)
+// and VI_6 (MASTER). extraGlobal goes in global_defs; VI_5 and VI_6 are
+// in or out.
+func fifoReloadConf(extraGlobal string, vi5, vi6 bool) string {
+	conf := strings.Replace(globalDefs, "}\n", extraGlobal+"}\n", 1) + `vrrp_sync_group G1 {
+    group {
+        VI_2
+        VI_3
+    }
+}
+`
+	conf += instanceConf("VI_1", 51, 101, "192.0.2.151/32", "") +
+		instanceConf("VI_2", 52, 102, "192.0.2.152/32", "") +
+		instanceConf("VI_3", 53, 103, "192.0.2.153/32", "") +
+		instanceConf("VI_4", 54, 104, "192.0.2.154/32", "    track_interface {\n        down0\n    }")
+	if vi5 {
+		conf += instanceConf("VI_5", 55, 105, "192.0.2.155/32", "")
+	}
+	if vi6 {
+		conf += instanceConf("VI_6", 56, 106, "192.0.2.156/32", "")
+	}
+	return conf
+}
+
+// TestIntegrationFIFOReload pins what keepalived 2.2.7 writes to the
+// notify FIFO across reloads, and goalived with it: every reload
+// restarts the reader script even when nothing changed; without
+// fifo_write_vrrp_states_on_reload a reload of an unchanged
+// configuration writes nothing; with it, the sync groups' states, then
+// those of the instances in no group (not the members, and not an
+// instance that stays MASTER: keepalived 2.2.7 leaves it out), in
+// configuration order with the effective priority; a removed instance's
+// FAULT comes before them and a new instance's first states after.
+func TestIntegrationFIFOReload(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(2))
+		l.Exec(0, "ip", "link", "add", "down0", "type", "veth", "peer", "name", "down1")
+		peer := startDaemon(t, l, 1, kind, globalDefs+instanceConf("VI_1", 51, 200, "192.0.2.151/32", ""))
+		peer.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 200`, 1, 10*time.Second)
+		d := startDaemon(t, l, 0, kind, fifoReloadConf("", false, true))
+		for _, line := range []string{`INSTANCE "VI_1" BACKUP 101`, `GROUP "G1" MASTER 0`, `INSTANCE "VI_4" FAULT 104`,
+			`INSTANCE "VI_6" MASTER 106`} {
+			d.waitLine(t, "fifo.log", line, 1, 10*time.Second)
+		}
+		// The reader started at boot was the plain one; from now on
+		// every start is logged, so the log shows each restart.
+		d.write(t, "fifo.sh", "#!/bin/sh\necho "+readerStarted+" >>"+d.path("fifo.log")+"\nexec cat \"$1\" >>"+d.path("fifo.log")+"\n", 0o755)
+		reload := func(conf string, n int) {
+			t.Helper()
+			d.write(t, "keepalived.conf", strings.ReplaceAll(conf, "{{DIR}}", d.dir), 0o644)
+			if err := d.proc.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			d.waitLine(t, "fifo.log", readerStarted, n, 10*time.Second)
+		}
+		reload(fifoReloadConf("", false, true), 1)
+		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", false, true), 2)
+		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", true, false), 3)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_5" MASTER 105`, 1, 10*time.Second)
+
+		var segs [][]string // the lines after each restart
+		for _, line := range d.lines("fifo.log") {
+			if line == readerStarted {
+				segs = append(segs, nil)
+			} else if len(segs) > 0 {
+				segs[len(segs)-1] = append(segs[len(segs)-1], line)
+			}
+		}
+		want := [][]string{
+			nil,
+			{`GROUP "G1" MASTER 0`, `INSTANCE "VI_1" BACKUP 101`, `INSTANCE "VI_4" FAULT 104`},
+			{`INSTANCE "VI_6" FAULT 106`, `GROUP "G1" MASTER 0`, `INSTANCE "VI_1" BACKUP 101`, `INSTANCE "VI_4" FAULT 104`,
+				`INSTANCE "VI_5" BACKUP 105`, `INSTANCE "VI_5" MASTER 105`},
+		}
+		if diff := cmp.Diff(want, segs); diff != "" {
+			t.Errorf("FIFO lines after each reload (-want +got):\n%s", diff)
+		}
+	})
+}
