@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,6 +94,31 @@ func TestIntegrationFIFOReload(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, segs); diff != "" {
 			t.Errorf("FIFO lines after each reload (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestIntegrationFIFOReloadNewPath: a reload that moves vrrp_notify_fifo
+// removes the FIFO the daemon created and starts the reader on the new
+// one, which gets the lines from then on.
+func TestIntegrationFIFOReloadNewPath(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		l := nstest.New(t, nstest.Hosts(1))
+		vi1 := instanceConf("VI_1", 71, 100, "192.0.2.171/32", "")
+		d := startDaemon(t, l, 0, kind, globalDefs+vi1)
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
+		moved := strings.Replace(globalDefs, "vrrp.fifo", "other.fifo", 1) + vi1 +
+			instanceConf("VI_2", 72, 100, "192.0.2.172/32", "")
+		d.write(t, "keepalived.conf", strings.ReplaceAll(moved, "{{DIR}}", d.dir), 0o644)
+		if err := d.proc.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 10*time.Second)
+		if _, err := os.Stat(d.path("vrrp.fifo")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the old FIFO is still there: %v", err)
+		}
+		if st, err := os.Stat(d.path("other.fifo")); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+			t.Errorf("the new FIFO: %v, %v", st, err)
 		}
 	})
 }
