@@ -230,6 +230,9 @@ vrrp_sync_group G {
 		d := startDaemon(t, l, 0, kind, conf)
 		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 255`, 1, 5*time.Second)
 		d.waitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 2*time.Second)
+		// The notify scripts run beside the FIFO lines (keepalived forks
+		// them): wait for the owner's MASTER notify before reading.
+		d.waitLine(t, "notify.log", "INSTANCE VI_1 MASTER 255", 1, 5*time.Second)
 		var vi1 []string
 		for _, line := range d.lines("notify.log") {
 			if strings.HasPrefix(line, "INSTANCE VI_1 ") {
