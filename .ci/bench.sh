@@ -37,6 +37,7 @@ systemctl disable --now keepalived >/dev/null 2>&1 || true
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/goalived" ./cmd/goalived
+# Static, as the README builds it: no libc mapped, 2-3 MiB less resident.
+CGO_ENABLED=0 go build -o "$bin/goalived" ./cmd/goalived
 go build -o "$bin/goalived-bench" ./cmd/goalived-bench
 "$bin/goalived-bench" --goalived "$bin/goalived" "$@"

@@ -24,6 +24,7 @@ fi
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/goalived" ./cmd/goalived
+# Static, as the README builds it: no libc mapped, 2-3 MiB less resident.
+CGO_ENABLED=0 go build -o "$bin/goalived" ./cmd/goalived
 go build -o "$bin/goalived-demo" ./cmd/goalived-demo
 "$bin/goalived-demo" --goalived "$bin/goalived" "$@"

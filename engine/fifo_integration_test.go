@@ -35,7 +35,7 @@ func daemonBinary(t *testing.T) string {
 			return
 		}
 		daemonPath = filepath.Join(dir, "goalived")
-		out, err := exec.Command("go", "build", "-o", daemonPath, "github.com/goalived/goalived/cmd/goalived").CombinedOutput()
+		out, err := staticBuild(exec.Command("go", "build", "-o", daemonPath, "github.com/goalived/goalived/cmd/goalived")).CombinedOutput()
 		if err != nil {
 			daemonErr = fmt.Errorf("build goalived: %w\n%s", err, out)
 		}
@@ -249,3 +249,9 @@ func TestIntegrationMasterRxLowerPri(t *testing.T) {
 }
 
 var sprintf = fmt.Sprintf
+
+// staticBuild builds goalived as shipped (README, Install): without cgo.
+func staticBuild(c *exec.Cmd) *exec.Cmd {
+	c.Env = append(os.Environ(), "CGO_ENABLED=0")
+	return c
+}

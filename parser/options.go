@@ -5,8 +5,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"strings"
+
+	"github.com/goalived/goalived/script"
 )
 
 // Options control a load. The zero value works: hooks default to the host.
@@ -41,19 +42,13 @@ func (o *Options) fill() {
 	}
 	if o.LookupUser == nil {
 		o.LookupUser = func(name string) bool {
-			if _, err := user.Lookup(name); err == nil {
-				return true
-			}
-			_, err := user.LookupId(name)
+			_, err := script.LookupUser(name)
 			return err == nil
 		}
 	}
 	if o.LookupGroup == nil {
 		o.LookupGroup = func(name string) bool {
-			if _, err := user.LookupGroup(name); err == nil {
-				return true
-			}
-			_, err := user.LookupGroupId(name)
+			_, err := script.LookupGroup(name)
 			return err == nil
 		}
 	}

@@ -46,9 +46,9 @@ type accounts struct {
 }
 
 var systemAccounts = accounts{
-	lookupUser:  user.Lookup,
-	lookupGroup: user.LookupGroup,
-	groupIDs:    (*user.User).GroupIds,
+	lookupUser:  LookupUser,
+	lookupGroup: LookupGroup,
+	groupIDs:    groupIDs,
 }
 
 // LookupIdentity resolves keepalived's `USER [[:]GROUP]` words (a

@@ -20,7 +20,7 @@ import (
 func TestIntegrationBench(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := filepath.Join(t.TempDir(), "goalived")
-	if out, err := exec.Command("go", "build", "-o", bin, "../goalived").CombinedOutput(); err != nil {
+	if out, err := staticBuild(exec.Command("go", "build", "-o", bin, "../goalived")).CombinedOutput(); err != nil {
 		t.Fatalf("build goalived: %v\n%s", err, out)
 	}
 	c := config{
@@ -130,4 +130,10 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// staticBuild builds goalived as shipped (README, Install): without cgo.
+func staticBuild(c *exec.Cmd) *exec.Cmd {
+	c.Env = append(os.Environ(), "CGO_ENABLED=0")
+	return c
 }

@@ -178,7 +178,7 @@ func requireRoot(t *testing.T) {
 func buildGoalived(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "goalived")
-	if out, err := exec.Command("go", "build", "-o", bin, "../goalived").CombinedOutput(); err != nil {
+	if out, err := staticBuild(exec.Command("go", "build", "-o", bin, "../goalived")).CombinedOutput(); err != nil {
 		t.Fatalf("build goalived: %v\n%s", err, out)
 	}
 	return bin
@@ -278,4 +278,10 @@ func TestIntegrationDemo(t *testing.T) {
 		t.Errorf("return took %v, want within (0, %v]", res.Return, checkLag+masterDown(prioA)+time.Second)
 	}
 	checkNothingLeft(t, text)
+}
+
+// staticBuild builds goalived as shipped (README, Install): without cgo.
+func staticBuild(c *exec.Cmd) *exec.Cmd {
+	c.Env = append(os.Environ(), "CGO_ENABLED=0")
+	return c
 }

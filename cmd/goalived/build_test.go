@@ -27,6 +27,7 @@ func goalivedBinary(t testing.TB) string {
 		}
 		buildPath = filepath.Join(dir, "goalived")
 		cmd := exec.Command("go", "build", "-o", buildPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as shipped (README, Install)
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {
