@@ -15,15 +15,14 @@ import (
 // (after terminate_delay), reaching quorum 2 of the weighted one adds its
 // weight.
 func TestIntegrationTrackProcess(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
-		if kind == "keepalived" {
-			// keepalived follows processes through the proc connector,
-			// which the kernel serves only in the initial network
-			// namespace: in a lab host it logs "Failed to set/clear
-			// process event listen - errno 111" and never sees the
-			// processes (observed with 2.2.7). goalived scans /proc.
-			t.Skip("keepalived's track_process does not work in a network namespace")
-		}
+	// goalived only: keepalived follows processes through the proc
+	// connector, which the kernel serves only in the initial network
+	// namespace: in a lab host it logs "Failed to set/clear process event
+	// listen - errno 111" and never sees the processes (observed with
+	// 2.2.7). goalived scans /proc. (A skipped keepalived subtest would
+	// hide among real skips: CI reports skipped integration subtests.)
+	t.Run("goalived", func(t *testing.T) {
+		const kind = "goalived"
 		l := nstest.New(t, nstest.Hosts(1))
 		arg := fmt.Sprintf("3600.%06d", time.Now().UnixNano()%1e6)
 		conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + fmt.Sprintf(`
