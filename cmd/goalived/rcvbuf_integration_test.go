@@ -22,7 +22,7 @@ import (
 // doubling) the sum of the instances' shares, keepalived's
 // vrrp_create_sockpool arithmetic.
 func TestIntegrationVRRPRcvBuf(t *testing.T) {
-	keepalived := keepalivedBinary(t)
+	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	// Two VRRPv2 instances on eth0 (MTU 1500), ten VIPs each: an advert
 	// is 20 + 8 + 10*4 + 8 = 76 bytes.
@@ -43,23 +43,7 @@ func TestIntegrationVRRPRcvBuf(t *testing.T) {
 			for _, kind := range []string{keepalivedKind, goalivedKind} {
 				t.Run(kind, func(t *testing.T) {
 					dir := t.TempDir()
-					conf := filepath.Join(dir, "keepalived.conf")
-					if err := os.WriteFile(conf, []byte(rcvBufConf(tc.global, tc.extra)), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					argv := []string{"-n", "-l", "-D", "-f", conf, "-p", filepath.Join(dir, "d.pid"), "-r", filepath.Join(dir, "v.pid")}
-					bin := keepalived
-					if kind == goalivedKind {
-						bin = goalivedBinary(t)
-						argv = append(argv, "--status-file", filepath.Join(dir, "status"))
-					}
-					p := lab.Start(0, bin, argv...)
-					t.Cleanup(func() {
-						p.Stop()
-						if t.Failed() {
-							t.Logf("%s output:\n%s", kind, p.Output())
-						}
-					})
+					startDaemon(t, lab, 0, kind, dir, rcvBufConf(tc.global, tc.extra))
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
@@ -187,7 +171,7 @@ func processSockets(t *testing.T, pid int) []sockInfo {
 // command size and one with the monitor size, as getsockopt reports them
 // (doubled; without _force capped at net.core.rmem_max).
 func TestIntegrationNetlinkRcvBuf(t *testing.T) {
-	keepalived := keepalivedBinary(t)
+	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	rmemMax := readSysctlInt(t, "/proc/sys/net/core/rmem_max")
 	cases := []struct {
@@ -206,23 +190,7 @@ func TestIntegrationNetlinkRcvBuf(t *testing.T) {
 			for _, kind := range []string{keepalivedKind, goalivedKind} {
 				t.Run(kind, func(t *testing.T) {
 					dir := t.TempDir()
-					conf := filepath.Join(dir, "keepalived.conf")
-					if err := os.WriteFile(conf, []byte(rcvBufConf(tc.global, "")), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					argv := []string{"-n", "-l", "-D", "-f", conf, "-p", filepath.Join(dir, "d.pid"), "-r", filepath.Join(dir, "v.pid")}
-					bin := keepalived
-					if kind == goalivedKind {
-						bin = goalivedBinary(t)
-						argv = append(argv, "--status-file", filepath.Join(dir, "status"))
-					}
-					p := lab.Start(0, bin, argv...)
-					t.Cleanup(func() {
-						p.Stop()
-						if t.Failed() {
-							t.Logf("%s output:\n%s", kind, p.Output())
-						}
-					})
+					startDaemon(t, lab, 0, kind, dir, rcvBufConf(tc.global, ""))
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
