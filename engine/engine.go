@@ -71,6 +71,7 @@ type instance struct {
 	vi     *vrrp.Instance
 	sock   *socket
 	vips   *vipOwner
+	ann    *announcer                           // the instance's Announcer output
 	notify atomic.Pointer[script.NotifyScripts] // swapped by a reload
 	status *statusCell
 	// deleted is set when a reload removes the instance, before it is
@@ -203,10 +204,11 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	in.notify.Store(&ns)
 	src := sock.source()
 	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
+	in.ann = &announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}
 	out := vrrp.Outputs{
 		Sender:    sender{sock},
 		VIPs:      in.vips,
-		Announcer: &announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }},
+		Announcer: in.ann,
 		Reporter:  reporter{e, in},
 		Gate:      syncGate{e},
 	}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/vrrp"
 )
 
 // vipRemoved handles an address deleted behind our back (an operator, a
@@ -40,7 +39,7 @@ const vipRetry = time.Second
 // vipsRestored logs and announces an install that succeeded on a retry.
 func (e *Engine) vipsRestored(in *instance) {
 	e.log.Info("virtual addresses installed on retry", "instance", in.conf().Name)
-	if err := (&announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}).Announce(1); err != nil {
+	if err := in.ann.Announce(1); err != nil {
 		e.log.Warn("announce installed addresses", "instance", in.conf().Name, "err", err)
 	}
 }
