@@ -19,11 +19,10 @@ import (
 // is created anew with another index. Without the keyword both refuse to
 // run.
 func TestIntegrationDynamicInterfaces(t *testing.T) {
-	keepalived := keepalivedBinary(t)
+	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	run := func(t *testing.T, kind, global string) (p *nstest.Proc, notified func() []string) {
 		dir := t.TempDir()
-		conf := filepath.Join(dir, "keepalived.conf")
 		notify := filepath.Join(dir, "notify.sh")
 		text := fmt.Sprintf(`global_defs {
     script_user root
@@ -42,27 +41,13 @@ vrrp_instance VI_1 {
     }
 }
 `, global, notify)
-		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		log := filepath.Join(dir, "notify.log")
 		if err := os.WriteFile(notify, []byte("#!/bin/sh\necho \"$3\" >>"+log+"\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		argv := []string{"-n", "-l", "-D", "-f", conf, "-p", filepath.Join(dir, "d.pid"), "-r", filepath.Join(dir, "v.pid")}
-		bin := keepalived
-		if kind == goalivedKind {
-			bin = goalivedBinary(t)
-			argv = append(argv, "--status-file", filepath.Join(dir, "status"))
-		}
-		p = lab.Start(0, bin, argv...)
-		t.Cleanup(func() {
-			p.Stop()
-			if t.Failed() {
-				t.Logf("%s output:\n%s", kind, p.Output())
-			}
-			_, _ = lab.Run(0, "ip", "link", "del", "vx0")
-		})
+		// Registered first, so it runs once the daemon has stopped.
+		t.Cleanup(func() { _, _ = lab.Run(0, "ip", "link", "del", "vx0") })
+		p = startDaemon(t, lab, 0, kind, dir, text)
 		return p, func() []string {
 			b, _ := os.ReadFile(log)
 			return strings.Fields(string(b))

@@ -18,7 +18,7 @@ import (
 // MASTER alone on the link) when it returns, while VI_2 stays MASTER.
 // Both daemons must notify the same sequence.
 func TestIntegrationTrackGroup(t *testing.T) {
-	keepalived := keepalivedBinary(t)
+	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	lab.Exec(0, "ip", "link", "add", "w0", "type", "veth", "peer", "name", "w1")
 	lab.Exec(0, "ip", "link", "set", "w0", "up")
@@ -26,7 +26,6 @@ func TestIntegrationTrackGroup(t *testing.T) {
 	for _, kind := range []string{keepalivedKind, goalivedKind} {
 		t.Run(kind, func(t *testing.T) {
 			dir := t.TempDir()
-			conf := filepath.Join(dir, "keepalived.conf")
 			notify := filepath.Join(dir, "notify.sh")
 			log := filepath.Join(dir, "notify.log")
 			instance := func(name string, vrid int) string {
@@ -56,25 +55,10 @@ static_ipaddress {
     198.51.100.7/24 dev w0 track_group TG
 }
 ` + instance("VI_1", 91) + instance("VI_2", 92)
-			if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
 			if err := os.WriteFile(notify, []byte("#!/bin/sh\necho \"$2 $3\" >>"+log+"\n"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			argv := []string{"-n", "-l", "-D", "-f", conf, "-p", filepath.Join(dir, "d.pid"), "-r", filepath.Join(dir, "v.pid")}
-			bin := keepalived
-			if kind == goalivedKind {
-				bin = goalivedBinary(t)
-				argv = append(argv, "--status-file", filepath.Join(dir, "status"))
-			}
-			p := lab.Start(0, bin, argv...)
-			t.Cleanup(func() {
-				p.Stop()
-				if t.Failed() {
-					t.Logf("%s output:\n%s", kind, p.Output())
-				}
-			})
+			startDaemon(t, lab, 0, kind, dir, text)
 			of := func(name string) []string {
 				b, _ := os.ReadFile(log)
 				var out []string
