@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,11 +33,7 @@ func daemonBinary(t *testing.T) string {
 			daemonErr = err
 			return
 		}
-		daemonPath = filepath.Join(dir, "goalived")
-		out, err := staticBuild(exec.Command("go", "build", "-o", daemonPath, "github.com/goalived/goalived/cmd/goalived")).CombinedOutput()
-		if err != nil {
-			daemonErr = fmt.Errorf("build goalived: %w\n%s", err, out)
-		}
+		daemonPath, daemonErr = nstest.BuildGoalived(dir)
 	})
 	if daemonErr != nil {
 		t.Fatal(daemonErr)
@@ -249,9 +244,3 @@ func TestIntegrationMasterRxLowerPri(t *testing.T) {
 }
 
 var sprintf = fmt.Sprintf
-
-// staticBuild builds goalived as shipped (README, Install): without cgo.
-func staticBuild(c *exec.Cmd) *exec.Cmd {
-	c.Env = append(os.Environ(), "CGO_ENABLED=0")
-	return c
-}

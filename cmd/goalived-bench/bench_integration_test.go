@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,9 +17,9 @@ import (
 // that each time lies in its window.
 func TestIntegrationBench(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := filepath.Join(t.TempDir(), "goalived")
-	if out, err := staticBuild(exec.Command("go", "build", "-o", bin, "../goalived")).CombinedOutput(); err != nil {
-		t.Fatalf("build goalived: %v\n%s", err, out)
+	bin, err := nstest.BuildGoalived(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	c := config{
 		daemons:   []daemon{{Name: "goalived", Bin: bin}, {Name: fastPreempt, Bin: bin, Args: []string{"--fast-preempt"}}},
@@ -130,10 +128,4 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
-}
-
-// staticBuild builds goalived as shipped (README, Install): without cgo.
-func staticBuild(c *exec.Cmd) *exec.Cmd {
-	c.Env = append(os.Environ(), "CGO_ENABLED=0")
-	return c
 }

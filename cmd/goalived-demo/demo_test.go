@@ -177,9 +177,9 @@ func requireRoot(t *testing.T) {
 
 func buildGoalived(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "goalived")
-	if out, err := staticBuild(exec.Command("go", "build", "-o", bin, "../goalived")).CombinedOutput(); err != nil {
-		t.Fatalf("build goalived: %v\n%s", err, out)
+	bin, err := nstest.BuildGoalived(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -278,10 +278,4 @@ func TestIntegrationDemo(t *testing.T) {
 		t.Errorf("return took %v, want within (0, %v]", res.Return, checkLag+masterDown(prioA)+time.Second)
 	}
 	checkNothingLeft(t, text)
-}
-
-// staticBuild builds goalived as shipped (README, Install): without cgo.
-func staticBuild(c *exec.Cmd) *exec.Cmd {
-	c.Env = append(os.Environ(), "CGO_ENABLED=0")
-	return c
 }

@@ -2,17 +2,17 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 var (
 	buildOnce sync.Once
 	buildPath string
 	buildErr  error
-	buildOut  []byte
 )
 
 // goalivedBinary builds cmd/goalived once per test process, for tests that
@@ -25,13 +25,10 @@ func goalivedBinary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		buildPath = filepath.Join(dir, "goalived")
-		cmd := exec.Command("go", "build", "-o", buildPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as shipped (README, Install)
-		buildOut, buildErr = cmd.CombinedOutput()
+		buildPath, buildErr = nstest.BuildGoalived(dir)
 	})
 	if buildErr != nil {
-		t.Fatalf("build goalived: %v\n%s", buildErr, buildOut)
+		t.Fatal(buildErr)
 	}
 	return buildPath
 }
