@@ -134,12 +134,16 @@ func (e *Engine) trackInfo(s *dumpSnapshot) {
 }
 
 // groupInfo copies the sync groups' states.
-func (e *Engine) groupInfo(s *dumpSnapshot) {
+func (e *Engine) groupInfo(s *dumpSnapshot) { s.GroupStates = e.groupStates() }
+
+// groupStates are the sync groups' states by name, nil without groups; a
+// group that has no state yet (no member left INIT) is left out.
+func (e *Engine) groupStates() map[string]vrrp.State {
 	gs := e.groups.Load()
 	if gs == nil {
-		return
+		return nil
 	}
-	s.GroupStates = map[string]vrrp.State{}
+	states := map[string]vrrp.State{}
 	for _, pg := range e.cfg.SyncGroups {
 		g := gs.group(pg.Name)
 		if g == nil {
@@ -150,10 +154,11 @@ func (e *Engine) groupInfo(s *dumpSnapshot) {
 		g.mu.Unlock()
 		for _, v := range []vrrp.State{vrrp.StateInit, vrrp.StateBackup, vrrp.StateMaster, vrrp.StateFault, vrrp.StateStopped} {
 			if st == v.String() {
-				s.GroupStates[pg.Name] = v
+				states[pg.Name] = v
 			}
 		}
 	}
+	return states
 }
 
 // socketInfo describes a pooled socket. netif does not expose the

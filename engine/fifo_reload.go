@@ -47,19 +47,13 @@ func (e *Engine) writeStatesOnReload() {
 	if !e.cfg.Global.FIFOWriteStatesOnReload {
 		return
 	}
-	gs := e.groups.Load()
+	states := e.groupStates()
 	for _, pg := range e.cfg.SyncGroups {
-		g := gs.group(pg.Name)
-		if g == nil {
-			continue
-		}
-		g.mu.Lock()
-		state := g.state
-		g.mu.Unlock()
-		if state != "" {
-			e.writeFIFOLine(script.Transition{Group: true, Name: pg.Name, State: state})
+		if st, ok := states[pg.Name]; ok {
+			e.writeFIFOLine(script.Transition{Group: true, Name: pg.Name, State: st.String()})
 		}
 	}
+	gs := e.groups.Load()
 	for _, in := range e.insts {
 		name := in.conf().Name
 		if gs.of(name) != nil {
