@@ -76,9 +76,6 @@ func newPacketSender() *packetSender { return &packetSender{ifs: map[string]*ifS
 func (s *packetSender) send(ifname string, ip netip.Addr) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return net.ErrClosed
-	}
 	so, err := s.socketsLocked(ifname)
 	if err != nil {
 		return err
@@ -96,7 +93,12 @@ func (s *packetSender) send(ifname string, ip netip.Addr) error {
 	return err
 }
 
+// socketsLocked returns ifname's sockets, net.ErrClosed once the sender
+// is closed; s.mu is held.
 func (s *packetSender) socketsLocked(ifname string) (*ifSockets, error) {
+	if s.closed {
+		return nil, net.ErrClosed
+	}
 	if so, ok := s.ifs[ifname]; ok {
 		return so, nil
 	}
@@ -151,9 +153,6 @@ func (so *ifSockets) openNDP() error {
 func (s *packetSender) prepare(ifname string, v6 bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return net.ErrClosed
-	}
 	so, err := s.socketsLocked(ifname)
 	if err != nil {
 		return err
