@@ -1,12 +1,8 @@
 package vrrp
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/hex"
 	"net/netip"
-	"os"
-	"strings"
 	"testing"
 	"time"
 )
@@ -22,23 +18,9 @@ type ahCase struct {
 
 func loadAH(t testing.TB) []ahCase {
 	t.Helper()
-	f, err := os.Open("testdata/ah.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var cases []ahCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		if len(fs) == 0 || strings.HasPrefix(fs[0], "#") {
-			continue
-		}
-		b, err := hex.DecodeString(strings.Join(fs[2:], ""))
-		if err != nil {
-			t.Fatalf("%s: %v", fs[0], err)
-		}
-		cases = append(cases, ahCase{fs[0], fs[1] == "unicast", b})
+	for _, r := range loadHexRecords(t, "testdata/ah.txt", 2) {
+		cases = append(cases, ahCase{r.fields[0], r.fields[1] == "unicast", r.b})
 	}
 	if len(cases) == 0 {
 		t.Fatal("no ah packets in testdata/ah.txt")

@@ -20,26 +20,44 @@ type packetCase struct {
 
 func loadPackets(t testing.TB) []packetCase {
 	t.Helper()
-	f, err := os.Open("testdata/packets.txt")
+	var cases []packetCase
+	for _, r := range loadHexRecords(t, "testdata/packets.txt", 4) {
+		cases = append(cases, packetCase{r.fields[0], strings.ReplaceAll(r.fields[1], "-", " "),
+			netip.MustParseAddr(r.fields[2]), netip.MustParseAddr(r.fields[3]), r.b})
+	}
+	return cases
+}
+
+// hexRecord is one line of a testdata file: its leading fields, then the
+// bytes its remaining fields spell in hex.
+type hexRecord struct {
+	fields []string
+	b      []byte
+}
+
+// loadHexRecords reads path's records of n leading fields followed by
+// hex, skipping empty lines and # comments.
+func loadHexRecords(t testing.TB, path string, n int) []hexRecord {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var cases []packetCase
+	var recs []hexRecord
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
 		if len(fs) == 0 || strings.HasPrefix(fs[0], "#") {
 			continue
 		}
-		b, err := hex.DecodeString(strings.Join(fs[4:], ""))
+		b, err := hex.DecodeString(strings.Join(fs[n:], ""))
 		if err != nil {
 			t.Fatalf("%s: %v", fs[0], err)
 		}
-		cases = append(cases, packetCase{fs[0], strings.ReplaceAll(fs[1], "-", " "),
-			netip.MustParseAddr(fs[2]), netip.MustParseAddr(fs[3]), b})
+		recs = append(recs, hexRecord{fs[:n], b})
 	}
-	return cases
+	return recs
 }
 
 func TestUnmarshalTestdata(t *testing.T) {
