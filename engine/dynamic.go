@@ -47,13 +47,7 @@ func (t *tracking) reopenSockets(ifname string) {
 		}
 		src := s.source()
 		t.e.log.Info("dynamic interface: vrrp socket opened", "interface", ifname, "source", src)
-		share := 0
-		for _, m := range t.insts {
-			if m.sock == s {
-				share += rcvBufShare(m.conf(), &t.cfg.Global)
-			}
-		}
-		if share > 0 {
+		if share := rcvBufSums(t.insts, &t.cfg.Global, s)[s]; share > 0 {
 			t.e.setRcvBuf(s, share)
 		}
 		for _, m := range t.insts {

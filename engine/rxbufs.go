@@ -16,15 +16,26 @@ import (
 // away leaves the last size (keepalived reopens its sockets, goalived
 // keeps them). The caller holds e.mu.
 func (e *Engine) applyRcvBufs() {
-	sums := map[*socket]int{}
-	for _, in := range e.insts {
-		sums[in.sock] += rcvBufShare(in.conf(), &e.cfg.Global)
-	}
-	for s, n := range sums {
+	for s, n := range rcvBufSums(e.insts, &e.cfg.Global, nil) {
 		if n > 0 {
 			e.setRcvBuf(s, n)
 		}
 	}
+}
+
+// rcvBufSums sums, per socket (only the socket only, if not nil), what
+// its instances add to its receive buffer. Each interface's MTU is looked
+// up once: net.InterfaceByName dumps every link, and hundreds of
+// instances may share one interface.
+func rcvBufSums(insts []*instance, g *parser.GlobalDefs, only *socket) map[*socket]int {
+	mtus := map[string]int{}
+	sums := map[*socket]int{}
+	for _, in := range insts {
+		if only == nil || in.sock == only {
+			sums[in.sock] += rcvBufShare(in.conf(), g, mtus)
+		}
+	}
+	return sums
 }
 
 // setRcvBuf sets s's receive buffer to n unless it has that size (or no
@@ -50,8 +61,9 @@ func (s *socket) rxBufSize() int {
 	return s.rcvBuf
 }
 
-// rcvBufShare is what instance pin adds to its socket's receive buffer.
-func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs) int {
+// rcvBufShare is what instance pin adds to its socket's receive buffer;
+// mtus caches the interfaces' MTUs across calls.
+func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs, mtus map[string]int) int {
 	if pin.KernelRxBufSize > 0 {
 		return pin.KernelRxBufSize
 	}
@@ -61,11 +73,23 @@ func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs) int {
 	case parser.RxBufsAdvert:
 		return g.RxMultiplier() * advertLen(pin)
 	case parser.RxBufsMTU:
-		if ifi, err := net.InterfaceByName(pin.Interface); err == nil {
-			return g.RxMultiplier() * ifi.MTU
-		}
+		return g.RxMultiplier() * interfaceMTU(pin.Interface, mtus)
 	}
 	return 0
+}
+
+// interfaceMTU is ifname's MTU (0 if it does not exist), looked up once
+// per mtus.
+func interfaceMTU(ifname string, mtus map[string]int) int {
+	if m, ok := mtus[ifname]; ok {
+		return m
+	}
+	m := 0
+	if ifi, err := net.InterfaceByName(ifname); err == nil {
+		m = ifi.MTU
+	}
+	mtus[ifname] = m
+	return m
 }
 
 // advertLen is keepalived's vrrp_adv_len: the VRRP message, and for IPv4
