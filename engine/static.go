@@ -69,11 +69,11 @@ func (e *Engine) reloadStatic(cfg *parser.Config) error {
 		return nil // the engine was closed
 	}
 	old := e.static.current()
-	errs := []error{e.static.replace(next)}
-	errs = append(errs, e.addrs.Ensure(missing(next.addrs, old.addrs)),
+	err = errors.Join(e.static.replace(next),
+		e.addrs.Ensure(missing(next.addrs, old.addrs)),
 		e.addrs.EnsureRoutes(missing(next.routes, old.routes)),
 		e.addrs.EnsureRules(missing(next.rules, old.rules)))
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return fmt.Errorf("reload static items: %w", err)
 	}
 	return nil
