@@ -3,7 +3,7 @@ package engine
 import (
 	"testing"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -12,20 +12,20 @@ import (
 func TestAuthWiring(t *testing.T) {
 	tests := []struct {
 		name     string
-		auth     *parser.Auth
+		auth     *config.Auth
 		version  int
 		wantType vrrp.AuthType
 		wantAH   bool
 	}{
 		{"none", nil, 2, vrrp.AuthNone, false},
-		{"pass", &parser.Auth{Type: "PASS", Pass: "s3cret"}, 2, vrrp.AuthPass, false},
-		{"ah", &parser.Auth{Type: "AH", Pass: "s3cretpa"}, 2, vrrp.AuthAH, true},
-		{"ah on v3 is no auth", &parser.Auth{Type: "AH", Pass: "s3cretpa"}, 3, vrrp.AuthNone, false},
+		{"pass", &config.Auth{Type: "PASS", Pass: "s3cret"}, 2, vrrp.AuthPass, false},
+		{"ah", &config.Auth{Type: "AH", Pass: "s3cretpa"}, 2, vrrp.AuthAH, true},
+		{"ah on v3 is no auth", &config.Auth{Type: "AH", Pass: "s3cretpa"}, 3, vrrp.AuthNone, false},
 	}
-	plain := &parser.Instance{VRID: 51, Version: 2, Interface: "eth0"}
+	plain := &config.Instance{VRID: 51, Version: 2, Interface: "eth0"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pin := &parser.Instance{VRID: 51, Version: tt.version, Interface: "eth0", Auth: tt.auth}
+			pin := &config.Instance{VRID: 51, Version: tt.version, Interface: "eth0", Auth: tt.auth}
 			var c vrrp.Config
 			authConfig(pin, &c)
 			if c.AuthType != tt.wantType {

@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
 
@@ -18,7 +18,7 @@ type commands struct {
 	security bool
 }
 
-func newCommands(g parser.GlobalDefs) *commands {
+func newCommands(g config.GlobalDefs) *commands {
 	c := &commands{security: g.EnableScriptSecurity}
 	user, group := "", ""
 	if g.ScriptUser != nil {
@@ -32,7 +32,7 @@ func newCommands(g parser.GlobalDefs) *commands {
 }
 
 // command resolves pc; warnings are for the log.
-func (c *commands) command(pc *parser.Command) (cmd script.Command, warnings []string, err error) {
+func (c *commands) command(pc *config.Command) (cmd script.Command, warnings []string, err error) {
 	id := c.def
 	if pc.User != "" {
 		group := pc.Group

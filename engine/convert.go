@@ -4,22 +4,22 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/vrrp"
 )
 
 // vrrpConfig converts a parsed instance to the protocol's view. src is the
 // address the instance sends from (unicast_src_ip, mcast_src_ip or the
 // interface's primary address).
-func vrrpConfig(in *parser.Instance, src netip.Addr, fastPreempt bool) vrrp.Config {
+func vrrpConfig(in *config.Instance, src netip.Addr, fastPreempt bool) vrrp.Config {
 	c := vrrp.Config{
 		Name:             in.Name,
 		VRID:             uint8(in.VRID),
 		Version:          uint8(in.Version),
 		Priority:         uint8(in.Priority),
 		Interval:         in.AdvertInt,
-		WantMaster:       in.State == parser.StateMaster,
+		WantMaster:       in.State == config.StateMaster,
 		Source:           src,
 		Group:            in.McastDstIP,
 		Unicast:          in.Unicast(),
@@ -69,9 +69,9 @@ func unicastChecksum(v string) vrrp.UnicastChecksum {
 // netifAddrs converts the instance's VIPs and excluded VIPs to the
 // addresses netif installs, with the instance's interface as the default
 // device (reference 3.13).
-func netifAddrs(in *parser.Instance) ([]netif.Addr, error) {
+func netifAddrs(in *config.Instance) ([]netif.Addr, error) {
 	var out []netif.Addr
-	for _, list := range [][]parser.VIP{in.VIPs, in.ExcludedVIPs} {
+	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
 		for _, v := range list {
 			a, err := netifAddr(v, in.Interface)
 			if err != nil {
@@ -85,7 +85,7 @@ func netifAddrs(in *parser.Instance) ([]netif.Addr, error) {
 
 var scopes = map[string]int{"": 0, "global": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
 
-func netifAddr(v parser.VIP, defaultDev string) (netif.Addr, error) {
+func netifAddr(v config.VIP, defaultDev string) (netif.Addr, error) {
 	dev := v.Dev
 	if dev == "" {
 		dev = defaultDev
@@ -104,15 +104,15 @@ func netifAddr(v parser.VIP, defaultDev string) (netif.Addr, error) {
 		Broadcast:        v.Broadcast,
 		Peer:             v.Peer,
 		DAD:              v.Prefix.Addr().Is6() && !v.NoDAD,
-		PreferredForever: v.PreferredLft == parser.LifetimeForever,
+		PreferredForever: v.PreferredLft == config.LifetimeForever,
 		NoPrefixRoute:    v.NoPrefixRoute,
 		Home:             v.Home,
 	}, nil
 }
 
 // family returns 4 or 6.
-func family(in *parser.Instance) int {
-	if in.Family == parser.IPv6 {
+func family(in *config.Instance) int {
+	if in.Family == config.IPv6 {
 		return 6
 	}
 	return 4

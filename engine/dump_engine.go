@@ -9,7 +9,7 @@ import (
 	"time"
 	"weak"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -233,8 +233,8 @@ func resolvedNotifies(n script.NotifyScripts) []dumpNotify {
 
 // notifyList is resolvedNotifies for configured (not yet resolved)
 // scripts: sync groups, and tests.
-func notifyList(n *parser.Notifies, uid, gid uint32) []dumpNotify {
-	conv := func(pc *parser.Command) *script.Command {
+func notifyList(n *config.Notifies, uid, gid uint32) []dumpNotify {
+	conv := func(pc *config.Command) *script.Command {
 		if pc == nil {
 			return nil
 		}
@@ -301,7 +301,7 @@ func (e *Engine) scriptInfo(s *dumpSnapshot) []dumpScript {
 // scripts' conditions. A script marked disabled is left out, and so is
 // one that nothing tracks any more (its only track_script entries were
 // dropped, as in sync group members): keepalived removes both.
-func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid uint32) []dumpScript {
+func scriptList(cfg *config.Config, conds map[string]script.Condition, uid, gid uint32) []dumpScript {
 	var out []dumpScript
 	for _, sc := range cfg.Scripts {
 		cond := conds[sc.Name]
@@ -317,7 +317,7 @@ func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid 
 				}
 			}
 		}
-		ds.Tracking = trackingOf(cfg, sc.Name, func(in *parser.Instance) []parser.Track { return in.TrackScripts })
+		ds.Tracking = trackingOf(cfg, sc.Name, func(in *config.Instance) []config.Track { return in.TrackScripts })
 		if len(ds.Tracking) == 0 && !groupTracks(cfg, sc.Name) {
 			continue
 		}
@@ -327,7 +327,7 @@ func scriptList(cfg *parser.Config, conds map[string]script.Condition, uid, gid 
 }
 
 // groupTracks reports whether a sync group tracks the script.
-func groupTracks(cfg *parser.Config, name string) bool {
+func groupTracks(cfg *config.Config, name string) bool {
 	for _, g := range cfg.SyncGroups {
 		for _, t := range g.TrackScripts {
 			if t.Name == name {

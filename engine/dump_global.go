@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // dumpWriter keeps the first write error so that the formatters read as
@@ -149,9 +149,9 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
 	d.line(" rs_init_notifies = 0")
 	d.line(" no_checker_emails = 0")
 	switch g.RxBufsPolicy {
-	case parser.RxBufsMTU, parser.RxBufsAdvert:
+	case config.RxBufsMTU, config.RxBufsAdvert:
 		d.line(" rx_bufs_policy = %s", g.RxBufsPolicy)
-	case parser.RxBufsSize:
+	case config.RxBufsSize:
 		d.line(" rx_bufs_size = %d", g.RxBufsBytes)
 	}
 	d.line(" rx_bufs_multiples = %d", g.RxMultiplier())
@@ -172,7 +172,7 @@ func cFloat(v float64) string {
 // writeGlobalGARP prints the global GARP values. The parent shows the
 // lower-priority delay and repeat as unset when they were not written;
 // the VRRP child has resolved them to the master values.
-func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs, p dumpProcess) {
+func writeGlobalGARP(d *dumpWriter, g *config.GlobalDefs, p dumpProcess) {
 	lowerDelay, lowerRepeat := secs(g.GARP.LowerPrioDelay), int64(g.GARP.LowerPrioRepeat)
 	if p == parentProcess && !g.LowerPrioDelayWritten {
 		lowerDelay = unsetValue
@@ -198,7 +198,7 @@ func writeGlobalGARP(d *dumpWriter, g *parser.GlobalDefs, p dumpProcess) {
 // reader as it runs it: the program resolved (see displayArgv) and the
 // FIFO path appended as its last argument; the parent shows the reader as
 // configured.
-func writeFIFO(d *dumpWriter, what string, f *parser.FIFO, s *dumpSnapshot, p dumpProcess) {
+func writeFIFO(d *dumpWriter, what string, f *config.FIFO, s *dumpSnapshot, p dumpProcess) {
 	if f == nil {
 		return
 	}

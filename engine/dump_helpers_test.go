@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -32,7 +33,7 @@ func updating() bool {
 
 // loadTestConfig loads a configuration with every host lookup answered
 // yes, so that the model does not depend on the machine.
-func loadTestConfig(t *testing.T, path string) *parser.Config {
+func loadTestConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
 	yes := func(string) bool { return true }
 	cfg, diags := parser.Load(path, parser.Options{
@@ -52,7 +53,7 @@ var testEpoch = time.Date(2026, 11, 25, 13, 35, 56, 778434000, time.UTC)
 // addresses derived from its position, the way the engine would after a
 // while: the first is MASTER, the second BACKUP (hearing a master), the
 // third FAULT, then again.
-func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
+func fixedSnapshot(cfg *config.Config) *dumpSnapshot {
 	s := &dumpSnapshot{Now: testEpoch, Config: cfg}
 	sock := map[string]int{}
 	for i, pin := range cfg.Instances {
@@ -64,7 +65,7 @@ func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
 			Notify: notifyList(&pin.Notify, 0, 0),
 		}
 		in.Source = netip.MustParseAddr("192.0.2.11")
-		if pin.Family == parser.IPv6 {
+		if pin.Family == config.IPv6 {
 			in.Source = netip.MustParseAddr("fe80::11")
 		}
 		if pin.UnicastSrcIP.IsValid() {
@@ -88,7 +89,7 @@ func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
 			idx = len(s.Sockets)
 			sock[key] = idx
 			ds := dumpSocket{FD: idx, Ifname: pin.Interface, Family: 4, Unicast: pin.Unicast(), Addr: pin.UnicastSrcIP}
-			if pin.Family == parser.IPv6 {
+			if pin.Family == config.IPv6 {
 				ds.Family = 6
 			}
 			s.Sockets = append(s.Sockets, ds)
@@ -117,7 +118,7 @@ func fixedSnapshot(cfg *parser.Config) *dumpSnapshot {
 }
 
 // fixedInterfaces is lo plus every interface the instances name.
-func fixedInterfaces(cfg *parser.Config) []dumpInterface {
+func fixedInterfaces(cfg *config.Config) []dumpInterface {
 	out := []dumpInterface{{
 		Name: "lo", Index: 1, IPv4: netip.MustParseAddr("127.0.0.1"), MTU: 65536, HWType: "LOOPBACK",
 		Flags: net.FlagUp | net.FlagRunning | net.FlagLoopback,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -216,7 +216,7 @@ func jsonDataRest(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	c := in.Cfg
 	set := in.State == vrrp.StateMaster
-	vips := func(list []parser.VIP) []string {
+	vips := func(list []config.VIP) []string {
 		var out []string
 		for _, v := range list {
 			out = append(out, formatVIP(v, c.Interface, set))

@@ -11,7 +11,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -68,7 +68,7 @@ func attachIPv6Forwarding(s *dumpSnapshot, forwards func(ifname string) bool) {
 		if in.State != vrrp.StateMaster {
 			continue
 		}
-		for _, list := range [][]parser.VIP{in.Cfg.VIPs, in.Cfg.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.Cfg.VIPs, in.Cfg.ExcludedVIPs} {
 			for _, v := range list {
 				dev := v.Dev
 				if dev == "" {
@@ -86,10 +86,10 @@ func attachIPv6Forwarding(s *dumpSnapshot, forwards func(ifname string) bool) {
 
 // vipSet holds every virtual address of the configuration: they are not
 // the interface's own address, which keepalived learnt before adding them.
-func vipSet(cfg *parser.Config) map[netip.Addr]bool {
+func vipSet(cfg *config.Config) map[netip.Addr]bool {
 	m := map[netip.Addr]bool{}
 	for _, in := range cfg.Instances {
-		for _, list := range [][]parser.VIP{in.VIPs, in.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
 			for _, v := range list {
 				m[v.Prefix.Addr()] = true
 			}
@@ -159,7 +159,7 @@ func rawFlags(raw uint32) net.Flags {
 // (255 under dont_track_primary, keepalived's "not tracked" marker), then
 // its track_interface entries. An instance's own interface also shows the
 // global GARP/NA pacing when one is set.
-func attachTracking(ifcs []dumpInterface, cfg *parser.Config) {
+func attachTracking(ifcs []dumpInterface, cfg *config.Config) {
 	byName := map[string]*dumpInterface{}
 	for i := range ifcs {
 		byName[ifcs[i].Name] = &ifcs[i]

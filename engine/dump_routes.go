@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // rtprotKeepalived is the route protocol keepalived installs its routes
@@ -18,7 +18,7 @@ const rtprotKeepalived = 18
 // src, via, dev, table, keepalived's protocol (IPv4 only), scope and
 // metric; "no_track" also for a route without a device, which keepalived
 // cannot track.
-func formatRoute(r parser.Route) string {
+func formatRoute(r config.Route) string {
 	var b strings.Builder
 	if r.Type == "" || r.Type == "unicast" {
 		b.WriteString("prepend ")
@@ -77,7 +77,7 @@ func routeScope(s string) int {
 // formatRule is a virtual_rules entry as keepalived 2.2.7 prints it
 // (observed): from (or "all"), to, the priority (16384 unless set), tos,
 // keepalived's protocol and the table.
-func formatRule(r parser.Rule) string {
+func formatRule(r config.Rule) string {
 	var b strings.Builder
 	b.WriteString("from ")
 	if r.From.IsValid() {

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -16,7 +16,7 @@ import (
 // running instances, tests from a parsed configuration and fixed values.
 type dumpSnapshot struct {
 	Now    time.Time
-	Config *parser.Config
+	Config *config.Config
 	// DefaultUID and DefaultGID are the resolved script_user.
 	DefaultUID, DefaultGID uint32
 	// Resolve shows a configured command the way keepalived does after
@@ -41,7 +41,7 @@ type dumpSnapshot struct {
 
 // dumpInstance is one running vrrp_instance.
 type dumpInstance struct {
-	Cfg      *parser.Instance
+	Cfg      *config.Instance
 	State    vrrp.State
 	Priority int // effective priority, as in adverts
 	Total    int // keepalived's unbounded total_priority
@@ -95,7 +95,7 @@ type dumpVRID struct {
 
 // dumpScript is a vrrp_script in use.
 type dumpScript struct {
-	Cfg *parser.VRRPScript
+	Cfg *config.VRRPScript
 	// Argv is the command as shown (see displayArgv).
 	Argv     []string
 	Cond     script.Condition

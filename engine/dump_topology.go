@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -29,7 +29,7 @@ func wantState(in *dumpInstance) vrrp.State {
 	case in.State == vrrp.StateFault && in.Faults > 0:
 		return vrrp.StateFault
 	}
-	if in.Cfg.State == parser.StateMaster {
+	if in.Cfg.State == config.StateMaster {
 		return vrrp.StateMaster
 	}
 	return vrrp.StateBackup
@@ -69,7 +69,7 @@ func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 	if c.SyncGroup != "" {
 		d.line("   Sync group = %s", c.SyncGroup)
 	}
-	if c.Family == parser.IPv6 {
+	if c.Family == config.IPv6 {
 		d.line("   Using Native IPv6")
 	}
 	d.line("   State = %s", stateName(in.State))
@@ -112,7 +112,7 @@ func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 // writeFlags prints keepalived's flag word: "none" when no flag bit is
 // set, otherwise the bits that have a description (2.2.7 only describes
 // unicast; the others leave an empty "Flags:" line, as observed).
-func writeFlags(d *dumpWriter, c *parser.Instance) {
+func writeFlags(d *dumpWriter, c *config.Instance) {
 	if !c.Unicast() && !c.DontTrackPrimary && !c.SkipCheckAdvAddr && !c.Nopreempt && !c.PromoteSecondaries &&
 		!c.Strict && !c.UnicastSrcIP.IsValid() && !c.McastSrcIP.IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer {
 		d.line("   Flags: none")
@@ -273,7 +273,7 @@ func writeInstanceTracking(d *dumpWriter, in *dumpInstance) {
 	// "NAME, weight W" for files and processes.
 	lists := []struct {
 		title, sep string
-		items      []parser.Track
+		items      []config.Track
 	}{
 		{"Tracked interfaces", "", c.TrackInterfaces},
 		{"Tracked scripts", "", c.TrackScripts},
@@ -301,7 +301,7 @@ func reverse(r bool) string {
 // formatVIP is keepalived's format_ipaddress: the prefix length only when
 // it is not the full length, then brd, dev, scope (IPv4 and IPv6 alike),
 // label, IPv6 preferred_lft, and "set" while the address is installed.
-func formatVIP(v parser.VIP, defDev string, set bool) string {
+func formatVIP(v config.VIP, defDev string, set bool) string {
 	var b strings.Builder
 	a := v.Prefix.Addr()
 	b.WriteString(a.String())
@@ -325,7 +325,7 @@ func formatVIP(v parser.VIP, defDev string, set bool) string {
 	}
 	if a.Is6() {
 		switch v.PreferredLft {
-		case parser.LifetimeForever:
+		case config.LifetimeForever:
 			b.WriteString(" preferred_lft forever")
 		case 0:
 			b.WriteString(" deprecated")

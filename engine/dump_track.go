@@ -3,12 +3,12 @@ package engine
 import (
 	"strings"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // trackingOf lists the instances whose track list (picked by get) names
 // the tracked object, with their weights.
-func trackingOf(cfg *parser.Config, name string, get func(*parser.Instance) []parser.Track) []dumpTracker {
+func trackingOf(cfg *config.Config, name string, get func(*config.Instance) []config.Track) []dumpTracker {
 	var out []dumpTracker
 	for _, in := range cfg.Instances {
 		for _, t := range get(in) {
@@ -38,7 +38,7 @@ func writeTrackFiles(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   Status = %d", v)
 		d.line("   Weight = %d%s", tf.Weight, reverse(tf.Reverse))
 		d.line("   Tracking instances :")
-		for _, t := range trackingOf(s.Config, tf.Name, func(in *parser.Instance) []parser.Track { return in.TrackFiles }) {
+		for _, t := range trackingOf(s.Config, tf.Name, func(in *config.Instance) []config.Track { return in.TrackFiles }) {
 			d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
 		}
 	}
@@ -73,13 +73,13 @@ func writeTrackProcesses(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   Terminate delay timer not running")
 		d.line("   Full command = %s", trueFalse(tp.FullCommand))
 		d.line("   Tracking instances :")
-		for _, t := range trackingOf(s.Config, tp.Name, func(in *parser.Instance) []parser.Track { return in.TrackProcesses }) {
+		for _, t := range trackingOf(s.Config, tp.Name, func(in *config.Instance) []config.Track { return in.TrackProcesses }) {
 			d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
 		}
 	}
 }
 
-func writeProcessParams(d *dumpWriter, tp *parser.TrackProcess) {
+func writeProcessParams(d *dumpWriter, tp *config.TrackProcess) {
 	if len(tp.Params) == 0 {
 		return
 	}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/vishvananda/netns"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -39,7 +39,7 @@ type Options struct {
 
 // Engine runs the VRRP instances of one configuration.
 type Engine struct {
-	cfg  *parser.Config
+	cfg  *config.Config
 	opts Options
 	log  *slog.Logger
 
@@ -67,7 +67,7 @@ type Engine struct {
 
 // instance is one configured vrrp_instance at run time.
 type instance struct {
-	pcfg   atomic.Pointer[parser.Instance] // swapped by a reload that keeps the instance
+	pcfg   atomic.Pointer[config.Instance] // swapped by a reload that keeps the instance
 	vi     *vrrp.Instance
 	sock   *socket
 	vips   *vipOwner
@@ -79,10 +79,10 @@ type instance struct {
 	deleted atomic.Bool
 }
 
-func (in *instance) conf() *parser.Instance { return in.pcfg.Load() }
+func (in *instance) conf() *config.Instance { return in.pcfg.Load() }
 
 // New prepares an engine; nothing touches the network until Start.
-func New(cfg *parser.Config, opts Options) *Engine {
+func New(cfg *config.Config, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -185,7 +185,7 @@ func (e *Engine) instances() []*instance {
 	return append([]*instance(nil), e.insts...)
 }
 
-func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
+func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 	set, err := instanceNet(pin)
 	if err != nil {
 		return nil, err
@@ -237,7 +237,7 @@ func (e *Engine) newInstance(pin *parser.Instance) (*instance, error) {
 	return in, nil
 }
 
-func (e *Engine) socketFor(pin *parser.Instance) (*socket, error) {
+func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
 	k := sockKey{ifname: pin.Interface, family: family(pin), unicast: pin.Unicast(), group: pin.McastDstIP}
 	switch {
 	case pin.UnicastSrcIP.IsValid():

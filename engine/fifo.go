@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -18,9 +18,9 @@ import (
 // same path as notify_fifo is ignored, as keepalived does. Warnings are
 // for the log; a FIFO that cannot be configured (unknown owner, reader
 // script refused) is left out with an error, the others still open.
-func fifoConfigs(g parser.GlobalDefs, cmds *commands) (cfgs []script.FIFOConfig, warnings []string, err error) {
+func fifoConfigs(g config.GlobalDefs, cmds *commands) (cfgs []script.FIFOConfig, warnings []string, err error) {
 	var errs []error
-	for _, f := range []*parser.FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
+	for _, f := range []*config.FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
 		if f == nil || f.Path == "" {
 			continue
 		}
@@ -39,7 +39,7 @@ func fifoConfigs(g parser.GlobalDefs, cmds *commands) (cfgs []script.FIFOConfig,
 	return cfgs, warnings, errors.Join(errs...)
 }
 
-func fifoConfig(f *parser.FIFO, cmds *commands) (script.FIFOConfig, []string, error) {
+func fifoConfig(f *config.FIFO, cmds *commands) (script.FIFOConfig, []string, error) {
 	fc := script.FIFOConfig{Path: f.Path}
 	if f.User != "" {
 		id, err := script.LookupIdentity(f.User, f.Group)
@@ -61,7 +61,7 @@ func fifoConfig(f *parser.FIFO, cmds *commands) (script.FIFOConfig, []string, er
 
 // openFIFOs opens the FIFOs of g; one that fails is logged and left
 // out, as keepalived carries on without it.
-func (e *Engine) openFIFOs(g parser.GlobalDefs) []*script.FIFO {
+func (e *Engine) openFIFOs(g config.GlobalDefs) []*script.FIFO {
 	cfgs, warns, err := fifoConfigs(g, e.cmds)
 	for _, w := range warns {
 		e.log.Warn(w)
@@ -138,7 +138,7 @@ func (t *tracking) setPriority(in *instance, prio int) {
 	}
 }
 
-func (t *tracking) notifyPriority(in *parser.Instance) bool {
+func (t *tracking) notifyPriority(in *config.Instance) bool {
 	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
 		return true
 	}

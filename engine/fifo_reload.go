@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -20,7 +20,7 @@ import (
 
 // reopenFIFOs replaces the FIFOs with those of g. Nothing is written
 // meanwhile: the notifier has no FIFO while they change.
-func (e *Engine) reopenFIFOs(g parser.GlobalDefs) {
+func (e *Engine) reopenFIFOs(g config.GlobalDefs) {
 	e.notifier.SetFIFOs(nil)
 	stopFIFOReaders(e.fifos) // all readers first, as keepalived's script_killall
 	if err := closeFIFOs(e.fifos); err != nil {

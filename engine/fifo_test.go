@@ -4,30 +4,30 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 func TestFIFOConfigs(t *testing.T) {
-	cmds := newCommands(parser.GlobalDefs{})
+	cmds := newCommands(config.GlobalDefs{})
 	tests := []struct {
 		name      string
-		g         parser.GlobalDefs
+		g         config.GlobalDefs
 		paths     []string
 		readers   int
 		warn, err string
 	}{
-		{"none", parser.GlobalDefs{}, nil, 0, "", ""},
-		{"both", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b"}},
+		{"none", config.GlobalDefs{}, nil, 0, "", ""},
+		{"both", config.GlobalDefs{NotifyFIFO: &config.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &config.FIFO{Path: "/run/b"}},
 			[]string{"/run/a", "/run/b"}, 0, "", ""},
-		{"same path: vrrp one ignored", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &parser.FIFO{Path: "/run/a"}},
+		{"same path: vrrp one ignored", config.GlobalDefs{NotifyFIFO: &config.FIFO{Path: "/run/a"}, VRRPNotifyFIFO: &config.FIFO{Path: "/run/a"}},
 			[]string{"/run/a"}, 0, "same as notify_fifo", ""},
-		{"reader script", parser.GlobalDefs{VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b", Script: &parser.Command{Cmd: "/bin/cat", Argv: []string{"/bin/cat"}}}},
+		{"reader script", config.GlobalDefs{VRRPNotifyFIFO: &config.FIFO{Path: "/run/b", Script: &config.Command{Cmd: "/bin/cat", Argv: []string{"/bin/cat"}}}},
 			[]string{"/run/b"}, 1, "", ""},
-		{"missing reader disables that fifo only", parser.GlobalDefs{
-			NotifyFIFO:     &parser.FIFO{Path: "/run/a", Script: &parser.Command{Cmd: "/no/such/reader", Argv: []string{"/no/such/reader"}}},
-			VRRPNotifyFIFO: &parser.FIFO{Path: "/run/b"}},
+		{"missing reader disables that fifo only", config.GlobalDefs{
+			NotifyFIFO:     &config.FIFO{Path: "/run/a", Script: &config.Command{Cmd: "/no/such/reader", Argv: []string{"/no/such/reader"}}},
+			VRRPNotifyFIFO: &config.FIFO{Path: "/run/b"}},
 			[]string{"/run/b"}, 0, "", "notify fifo /run/a: reader"},
-		{"unknown owner", parser.GlobalDefs{NotifyFIFO: &parser.FIFO{Path: "/run/a", User: "no-such-user-gl"}},
+		{"unknown owner", config.GlobalDefs{NotifyFIFO: &config.FIFO{Path: "/run/a", User: "no-such-user-gl"}},
 			nil, 0, "", "notify fifo /run/a"},
 	}
 	for _, tc := range tests {

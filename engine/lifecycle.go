@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
 
@@ -16,7 +16,7 @@ const defaultScriptTimeout = 10 * time.Second
 // shutdown_script (after they stopped), waiting for it up to its timeout
 // as keepalived does (reference 2.2). A failure is logged; it does not
 // stop the daemon.
-func (e *Engine) runGlobalScript(which string, pc *parser.Command, timeout time.Duration) {
+func (e *Engine) runGlobalScript(which string, pc *config.Command, timeout time.Duration) {
 	if pc == nil {
 		return
 	}

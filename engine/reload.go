@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"reflect"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
 
@@ -17,7 +17,7 @@ import (
 // it on or off replaces the instance.
 type matchKey struct {
 	vrid    int
-	family  parser.Family
+	family  config.Family
 	ifname  string
 	unicast bool
 	src     netip.Addr
@@ -25,7 +25,7 @@ type matchKey struct {
 	ah      bool
 }
 
-func keyOf(in *parser.Instance) matchKey {
+func keyOf(in *config.Instance) matchKey {
 	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP,
 		ah: usesAH(in)}
 	if k.unicast {
@@ -49,7 +49,7 @@ type ReloadResult struct {
 // keepalived 2.2.7, the notify FIFOs are reopened and their readers
 // restarted (fifo_reload.go) and the static addresses, routes and rules
 // follow the new configuration (reloadStatic).
-func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
+func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var res ReloadResult
@@ -125,7 +125,7 @@ func (e *Engine) Reload(cfg *parser.Config) (ReloadResult, error) {
 
 // sameInstance reports whether a running instance can carry on unchanged
 // under the new configuration.
-func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
+func (e *Engine) sameInstance(prev *instance, pin *config.Instance) bool {
 	src := prev.sock.source()
 	if !reflect.DeepEqual(vrrpConfig(prev.conf(), src, e.opts.FastPreempt), vrrpConfig(pin, src, e.opts.FastPreempt)) {
 		return false
@@ -141,7 +141,7 @@ func (e *Engine) sameInstance(prev *instance, pin *parser.Instance) bool {
 // keepalived does: the protocol configuration through vrrp's Reload (a
 // master re-adds and announces new VIPs), removed VIPs are deleted, and
 // the notify scripts are replaced.
-func (e *Engine) reconfigure(in *instance, pin *parser.Instance) error {
+func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	set, err := instanceNet(pin)
 	if err != nil {
 		return err
@@ -176,7 +176,7 @@ func (e *Engine) stopInstance(in *instance) {
 }
 
 // carry returns the conditions of the scripts that stay the same in cfg.
-func (t *tracking) carry(cfg *parser.Config) map[string]script.Condition {
+func (t *tracking) carry(cfg *config.Config) map[string]script.Condition {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := map[string]script.Condition{}

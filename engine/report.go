@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -87,8 +87,8 @@ func (e *Engine) notifyResult(r script.NotifyResult) {
 
 // notifyScripts resolves an instance's notify commands; a script that may
 // not run is logged and left out, as keepalived drops it.
-func (e *Engine) notifyScripts(name string, n *parser.Notifies) script.NotifyScripts {
-	get := func(pc *parser.Command) *script.Command {
+func (e *Engine) notifyScripts(name string, n *config.Notifies) script.NotifyScripts {
+	get := func(pc *config.Command) *script.Command {
 		if pc == nil {
 			return nil
 		}
@@ -131,7 +131,7 @@ type statusCell struct {
 	transitions map[string]uint64 // by reason, for metrics
 }
 
-func newStatusCell(pin *parser.Instance) *statusCell {
+func newStatusCell(pin *config.Instance) *statusCell {
 	c := &statusCell{
 		st:     Status{State: vrrp.StateInit, Since: time.Now(), Reason: "start"},
 		logged: map[string]bool{}, transitions: map[string]uint64{},
@@ -141,7 +141,7 @@ func newStatusCell(pin *parser.Instance) *statusCell {
 }
 
 // reconfigure takes the configured facts from pin (at start and reload).
-func (c *statusCell) reconfigure(pin *parser.Instance) {
+func (c *statusCell) reconfigure(pin *config.Instance) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.Name, c.st.Interface, c.st.VRID, c.st.Version = pin.Name, pin.Interface, pin.VRID, pin.Version

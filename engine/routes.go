@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 )
 
 // routeTypes, routeScopes and routeProtocols are iproute2's names.
@@ -23,13 +23,13 @@ var (
 )
 
 // instanceNet converts what an instance installs while it is master.
-func instanceNet(pin *parser.Instance) (ownedSet, error) {
+func instanceNet(pin *config.Instance) (ownedSet, error) {
 	var s ownedSet
 	var err error
 	if s.addrs, err = netifAddrs(pin); err != nil {
 		return s, err
 	}
-	for _, list := range [][]parser.VIP{pin.VIPs, pin.ExcludedVIPs} {
+	for _, list := range [][]config.VIP{pin.VIPs, pin.ExcludedVIPs} {
 		for _, v := range list {
 			s.noTrack = append(s.noTrack, v.NoTrack)
 		}
@@ -57,7 +57,7 @@ func (s ownedSet) equal(o ownedSet) bool {
 }
 
 // netifRoutes converts routes.
-func netifRoutes(rs []parser.Route) ([]netif.Route, error) {
+func netifRoutes(rs []config.Route) ([]netif.Route, error) {
 	out := make([]netif.Route, 0, len(rs))
 	for _, r := range rs {
 		nr := netif.Route{Dst: r.Dst, Src: r.Src, Via: r.Via, Dev: r.Dev, Metric: r.Metric}
@@ -80,7 +80,7 @@ func netifRoutes(rs []parser.Route) ([]netif.Route, error) {
 	return out, nil
 }
 
-func netifRules(rs []parser.Rule) ([]netif.Rule, error) {
+func netifRules(rs []config.Rule) ([]netif.Rule, error) {
 	out := make([]netif.Rule, 0, len(rs))
 	for _, r := range rs {
 		nr := netif.Rule{From: r.From, To: r.To, Preference: r.Preference, IIF: r.IIF, OIF: r.OIF}

@@ -3,8 +3,8 @@ package engine
 import (
 	"net"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 )
 
 // applyRcvBufs sizes each VRRP socket's receive buffer as keepalived
@@ -27,7 +27,7 @@ func (e *Engine) applyRcvBufs() {
 // its instances add to its receive buffer. Each interface's MTU is looked
 // up once: net.InterfaceByName dumps every link, and hundreds of
 // instances may share one interface.
-func rcvBufSums(insts []*instance, g *parser.GlobalDefs, only *socket) map[*socket]int {
+func rcvBufSums(insts []*instance, g *config.GlobalDefs, only *socket) map[*socket]int {
 	mtus := map[string]int{}
 	sums := map[*socket]int{}
 	for _, in := range insts {
@@ -63,16 +63,16 @@ func (s *socket) rxBufSize() int {
 
 // rcvBufShare is what instance pin adds to its socket's receive buffer;
 // mtus caches the interfaces' MTUs across calls.
-func rcvBufShare(pin *parser.Instance, g *parser.GlobalDefs, mtus map[string]int) int {
+func rcvBufShare(pin *config.Instance, g *config.GlobalDefs, mtus map[string]int) int {
 	if pin.KernelRxBufSize > 0 {
 		return pin.KernelRxBufSize
 	}
 	switch g.RxBufsPolicy {
-	case parser.RxBufsSize:
+	case config.RxBufsSize:
 		return g.RxBufsBytes
-	case parser.RxBufsAdvert:
+	case config.RxBufsAdvert:
 		return g.RxMultiplier() * advertLen(pin)
-	case parser.RxBufsMTU:
+	case config.RxBufsMTU:
 		return g.RxMultiplier() * interfaceMTU(pin.Interface, mtus)
 	}
 	return 0
@@ -94,14 +94,14 @@ func interfaceMTU(ifname string, mtus map[string]int) int {
 
 // advertLen is keepalived's vrrp_adv_len: the VRRP message, and for IPv4
 // the IP header (and the AH header) in front of it.
-func advertLen(pin *parser.Instance) int {
+func advertLen(pin *config.Instance) int {
 	n := 0
 	for _, v := range pin.VIPs {
-		if v.Prefix.Addr().Is6() == (pin.Family == parser.IPv6) {
+		if v.Prefix.Addr().Is6() == (pin.Family == config.IPv6) {
 			n++
 		}
 	}
-	if pin.Family == parser.IPv6 {
+	if pin.Family == config.IPv6 {
 		return 8 + 16*n
 	}
 	l := 20 + 8 + 4*n
@@ -117,7 +117,7 @@ func advertLen(pin *parser.Instance) int {
 // netlinkBufs are the netlink receive buffers global_defs asks for. They
 // are applied at start: the command socket at once, the monitor's to
 // every subscription (a reload's too); a reload does not change them.
-func netlinkBufs(g *parser.GlobalDefs) netif.NetlinkBufs {
+func netlinkBufs(g *config.GlobalDefs) netif.NetlinkBufs {
 	return netif.NetlinkBufs{
 		Cmd: g.NetlinkCmdRcvBufs, CmdForce: g.NetlinkCmdRcvBufsForce,
 		Monitor: g.NetlinkMonitorRcvBufs, MonitorForce: g.NetlinkMonitorRcvBufsForce,

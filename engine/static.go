@@ -4,14 +4,14 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // staticSet converts static_ipaddress, static_routes and static_rules:
 // configured at start, brought in line with the configuration at each
 // reload and removed at stop, never moved (reference 2.8).
 // Static addresses without "dev" go on default_interface.
-func staticSet(cfg *parser.Config) (ownedSet, error) {
+func staticSet(cfg *config.Config) (ownedSet, error) {
 	var s ownedSet
 	for _, v := range cfg.StaticAddresses {
 		a, err := netifAddr(v, cfg.Global.DefaultInterface)
@@ -60,7 +60,7 @@ func (e *Engine) stopStatic() error {
 // left alone — a rule without a preference added again would be a
 // second copy. A new configuration whose static items cannot be
 // converted leaves the running ones as they are.
-func (e *Engine) reloadStatic(cfg *parser.Config) error {
+func (e *Engine) reloadStatic(cfg *config.Config) error {
 	next, err := staticSet(cfg)
 	if err != nil {
 		return fmt.Errorf("reload static items (kept as they were): %w", err)

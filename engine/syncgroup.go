@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -37,7 +37,7 @@ type syncGroups struct {
 }
 
 type syncGroup struct {
-	cfg    *parser.SyncGroup
+	cfg    *config.SyncGroup
 	notify script.NotifyScripts
 	vg     *vrrp.SyncGroup // couples the members' state machines
 
@@ -71,7 +71,7 @@ func (gs *syncGroups) bind(insts []*instance) {
 // newSyncGroups builds the groups of cfg. prev are the states of the
 // groups before a reload: a group that keeps its name keeps its state,
 // so a reload does not repeat its notifies.
-func (e *Engine) newSyncGroups(cfg *parser.Config, prev *syncGroups) *syncGroups {
+func (e *Engine) newSyncGroups(cfg *config.Config, prev *syncGroups) *syncGroups {
 	gs := &syncGroups{byMember: map[string]*syncGroup{}}
 	for _, pg := range cfg.SyncGroups {
 		g := &syncGroup{cfg: pg, notify: e.notifyScripts(pg.Name, &pg.Notify), states: map[string]string{},
@@ -98,7 +98,7 @@ func (e *Engine) newSyncGroups(cfg *parser.Config, prev *syncGroups) *syncGroups
 
 // mixedOwners reports whether some members of g are address owners
 // (priority 255) and some are not.
-func mixedOwners(cfg *parser.Config, g *parser.SyncGroup) bool {
+func mixedOwners(cfg *config.Config, g *config.SyncGroup) bool {
 	owners, others := 0, 0
 	for _, in := range cfg.Instances {
 		if !slices.Contains(g.Members, in.Name) {
@@ -208,22 +208,22 @@ func (e *Engine) follow(g *syncGroup, instance string, to vrrp.State) {
 
 // memberTracks are an instance's trackers plus those of its sync group.
 type memberTracks struct {
-	scripts, ifaces, files, procs []parser.Track
+	scripts, ifaces, files, procs []config.Track
 }
 
-func (t *tracking) tracksOf(in *parser.Instance) memberTracks {
+func (t *tracking) tracksOf(in *config.Instance) memberTracks {
 	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
 	if g := t.groups.of(in.Name); g != nil {
 		c := g.cfg
-		tr.scripts = append(append([]parser.Track(nil), tr.scripts...), c.TrackScripts...)
-		tr.ifaces = append(append([]parser.Track(nil), tr.ifaces...), c.TrackInterfaces...)
-		tr.files = append(append([]parser.Track(nil), tr.files...), c.TrackFiles...)
-		tr.procs = append(append([]parser.Track(nil), tr.procs...), c.TrackProcesses...)
+		tr.scripts = append(append([]config.Track(nil), tr.scripts...), c.TrackScripts...)
+		tr.ifaces = append(append([]config.Track(nil), tr.ifaces...), c.TrackInterfaces...)
+		tr.files = append(append([]config.Track(nil), tr.files...), c.TrackFiles...)
+		tr.procs = append(append([]config.Track(nil), tr.procs...), c.TrackProcesses...)
 	}
 	return tr
 }
 
-func hasTrack(list []parser.Track, name string) bool {
+func hasTrack(list []config.Track, name string) bool {
 	for _, tr := range list {
 		if tr.Name == name {
 			return true
@@ -234,7 +234,7 @@ func hasTrack(list []parser.Track, name string) bool {
 
 // used collects the names of the trackers of one kind that some
 // instance or group refers to.
-func (t *tracking) used(get func(tr memberTracks) []parser.Track) map[string]bool {
+func (t *tracking) used(get func(tr memberTracks) []config.Track) map[string]bool {
 	out := map[string]bool{}
 	for _, in := range t.insts {
 		for _, tr := range get(t.tracksOf(in.conf())) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 func TestNextGroupState(t *testing.T) {
@@ -84,7 +84,7 @@ func TestFileFault(t *testing.T) {
 }
 
 func TestMixedOwners(t *testing.T) {
-	cfg := &parser.Config{Instances: []*parser.Instance{{Name: "a", Priority: 255}, {Name: "b", Priority: 100}, {Name: "c", Priority: 255}}}
+	cfg := &config.Config{Instances: []*config.Instance{{Name: "a", Priority: 255}, {Name: "b", Priority: 100}, {Name: "c", Priority: 255}}}
 	tests := []struct {
 		members []string
 		want    bool
@@ -92,7 +92,7 @@ func TestMixedOwners(t *testing.T) {
 		{[]string{"a", "b"}, true}, {[]string{"a", "c"}, false}, {[]string{"b"}, false}, {[]string{"a", "missing"}, false},
 	}
 	for _, tc := range tests {
-		if got := mixedOwners(cfg, &parser.SyncGroup{Name: "G", Members: tc.members}); got != tc.want {
+		if got := mixedOwners(cfg, &config.SyncGroup{Name: "G", Members: tc.members}); got != tc.want {
 			t.Errorf("mixedOwners(%v) = %t, want %t", tc.members, got, tc.want)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
 
@@ -110,7 +110,7 @@ func readTrackFile(path string) (v int64, ok bool) {
 // does: without `overwrite` an existing file (of any type) is left alone;
 // with it an existing non-regular file is an error, and on a reload an
 // existing file is never overwritten.
-func initTrackFile(tf *parser.TrackFile, reload bool) error {
+func initTrackFile(tf *config.TrackFile, reload bool) error {
 	if !tf.InitFile {
 		return nil
 	}
@@ -278,7 +278,7 @@ func (w *fileWatcher) close() {
 // then follows them. A file that cannot be followed is left out, so its
 // track_file entries are ignored, as keepalived removes it.
 func (t *tracking) startFiles() {
-	used := t.used(func(tr memberTracks) []parser.Track { return tr.files })
+	used := t.used(func(tr memberTracks) []config.Track { return tr.files })
 	paths := map[string]string{}
 	for _, tf := range t.cfg.TrackFiles {
 		if !used[tf.Name] {
@@ -322,7 +322,7 @@ func (t *tracking) fileChanged(ev fileEvent) {
 // the priority as it was (observed with 2.2.7: `MASTER_PRIORITY 60`, then
 // `FAULT 60`, no priority change): the entry then counts as a fault plus
 // the contribution of the last value that was not one. t.mu is held.
-func (t *tracking) fileTrackers(inst string, tf parser.Track, v int64) []script.Tracker {
+func (t *tracking) fileTrackers(inst string, tf config.Track, v int64) []script.Tracker {
 	tk := script.Tracker{Kind: script.TrackFile, Name: tf.Name, Weight: tf.Weight, Reverse: tf.Reverse, Cond: script.Up, Value: v}
 	key := inst + "\x00" + tf.Name
 	if !fileFault(v, tf.Weight, tf.Reverse) {

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
 
@@ -92,17 +92,17 @@ func TestInitTrackFile(t *testing.T) {
 	tests := []struct {
 		name     string
 		existing *string
-		tf       parser.TrackFile
+		tf       config.TrackFile
 		reload   bool
 		want     string
 	}{
-		{"no init_file leaves it missing", nil, parser.TrackFile{}, false, "<missing>"},
-		{"creates with 0", nil, parser.TrackFile{InitFile: true}, false, "0\n"},
-		{"creates with value", nil, parser.TrackFile{InitFile: true, InitValue: -20}, false, "-20\n"},
-		{"keeps existing", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3}, false, "7\n"},
-		{"overwrites", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, false, "3\n"},
-		{"never overwrites on reload", ptr("7\n"), parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "7\n"},
-		{"creates on reload", nil, parser.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "3\n"},
+		{"no init_file leaves it missing", nil, config.TrackFile{}, false, "<missing>"},
+		{"creates with 0", nil, config.TrackFile{InitFile: true}, false, "0\n"},
+		{"creates with value", nil, config.TrackFile{InitFile: true, InitValue: -20}, false, "-20\n"},
+		{"keeps existing", ptr("7\n"), config.TrackFile{InitFile: true, InitValue: 3}, false, "7\n"},
+		{"overwrites", ptr("7\n"), config.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, false, "3\n"},
+		{"never overwrites on reload", ptr("7\n"), config.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "7\n"},
+		{"creates on reload", nil, config.TrackFile{InitFile: true, InitValue: 3, InitOverwrite: true}, true, "3\n"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,10 +125,10 @@ func TestInitTrackFile(t *testing.T) {
 			}
 		})
 	}
-	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true, InitOverwrite: true}, false); err == nil {
+	if err := initTrackFile(&config.TrackFile{File: dir, InitFile: true, InitOverwrite: true}, false); err == nil {
 		t.Error("init_file overwrite on a directory: want an error")
 	}
-	if err := initTrackFile(&parser.TrackFile{File: dir, InitFile: true}, false); err != nil {
+	if err := initTrackFile(&config.TrackFile{File: dir, InitFile: true}, false); err != nil {
 		t.Errorf("init_file without overwrite on an existing directory: %v, want it left alone", err)
 	}
 }
@@ -242,7 +242,7 @@ func TestParseInotify(t *testing.T) {
 // value put it (keepalived 2.2.7: MASTER_PRIORITY 60, then FAULT 60).
 func TestFileTrackersFault(t *testing.T) {
 	tr := &tracking{good: map[string]int64{}}
-	entry := parser.Track{Name: "f", Weight: 2}
+	entry := config.Track{Name: "f", Weight: 2}
 	type res struct {
 		Effective int
 		Fault     bool
@@ -266,7 +266,7 @@ func TestFileTrackersFault(t *testing.T) {
 		}
 	}
 	// Another instance with its own weight keeps its own last good value.
-	ev := script.Evaluate(100, tr.fileTrackers("VI_2", parser.Track{Name: "f", Weight: 1}, -300))
+	ev := script.Evaluate(100, tr.fileTrackers("VI_2", config.Track{Name: "f", Weight: 1}, -300))
 	if ev.Effective != 100 || !ev.InFault() {
 		t.Errorf("VI_2 first value -300: effective %d fault %v, want 100 true", ev.Effective, ev.InFault())
 	}

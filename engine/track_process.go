@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // vrrp_track_process (reference 2.7, 3.1): "up" while the number of
@@ -50,12 +50,12 @@ type procEvent struct {
 }
 
 // fullCommand reports whether tp is matched against the command line.
-func fullCommand(tp *parser.TrackProcess) bool {
+func fullCommand(tp *config.TrackProcess) bool {
 	return tp.FullCommand || len(tp.Params) > 0 || tp.ParamMatch != ""
 }
 
 // processMatches reports whether p counts for tp.
-func processMatches(tp *parser.TrackProcess, p procInfo) bool {
+func processMatches(tp *config.TrackProcess, p procInfo) bool {
 	if p.zombie {
 		return false
 	}
@@ -102,7 +102,7 @@ func paramsMatch(mode string, params []string, got []byte) bool {
 
 // quorumUp reports whether n processes satisfy tp (QuorumMax < 0 is
 // unlimited).
-func quorumUp(tp *parser.TrackProcess, n int) bool {
+func quorumUp(tp *config.TrackProcess, n int) bool {
 	return n >= tp.Quorum && (tp.QuorumMax < 0 || n <= tp.QuorumMax)
 }
 
@@ -142,7 +142,7 @@ func (d *debounce) observe(raw bool, now time.Time, changed bool, delay time.Dur
 // (new pids whose parent matched) wait fork_delay, only exits (pids gone
 // from /proc) wait terminate_delay; anything else is immediate. changed
 // is false when the set is the same.
-func changeDelay(tp *parser.TrackProcess, prev, cur map[int]int, alive map[int]bool) (delay time.Duration, changed bool) {
+func changeDelay(tp *config.TrackProcess, prev, cur map[int]int, alive map[int]bool) (delay time.Duration, changed bool) {
 	forks, exits, other := 0, 0, 0
 	for pid, ppid := range cur {
 		if _, ok := prev[pid]; ok {
@@ -232,7 +232,7 @@ func parseStat(b []byte) (procInfo, bool) {
 // processes.
 type procWatcher struct {
 	root     string
-	tps      []*parser.TrackProcess
+	tps      []*config.TrackProcess
 	interval time.Duration
 	state    map[string]*debounce
 	last     map[string]map[int]int // tracker -> matching pid -> parent pid
@@ -240,7 +240,7 @@ type procWatcher struct {
 	done     chan struct{}
 }
 
-func newProcWatcher(root string, tps []*parser.TrackProcess, interval time.Duration) *procWatcher {
+func newProcWatcher(root string, tps []*config.TrackProcess, interval time.Duration) *procWatcher {
 	return &procWatcher{root: root, tps: tps, interval: interval, state: map[string]*debounce{},
 		last: map[string]map[int]int{}, quit: make(chan struct{}), done: make(chan struct{})}
 }
@@ -328,8 +328,8 @@ func (w *procWatcher) close() {
 
 // startProcs counts the used tracked processes, then polls /proc.
 func (t *tracking) startProcs() {
-	used := t.used(func(tr memberTracks) []parser.Track { return tr.procs })
-	var tps []*parser.TrackProcess
+	used := t.used(func(tr memberTracks) []config.Track { return tr.procs })
+	var tps []*config.TrackProcess
 	for _, tp := range t.cfg.TrackProcesses {
 		if used[tp.Name] {
 			tps = append(tps, tp)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 func cmdline(args ...string) []byte {
@@ -20,26 +20,26 @@ func TestProcessMatches(t *testing.T) {
 	krb := procInfo{comm: "krb5kdc", cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
 	tests := []struct {
 		name string
-		tp   parser.TrackProcess
+		tp   config.TrackProcess
 		p    procInfo
 		want bool
 	}{
-		{"comm", parser.TrackProcess{Process: "krb5kdc"}, krb, true},
-		{"comm is not argv0", parser.TrackProcess{Process: "/usr/sbin/krb5kdc"}, krb, false},
-		{"zombie", parser.TrackProcess{Process: "krb5kdc"}, procInfo{comm: "krb5kdc", zombie: true}, false},
-		{"comm exact only", parser.TrackProcess{Process: "krb5"}, krb, false},
-		{"full_command argv0", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", FullCommand: true}, krb, true},
-		{"full_command other argv0", parser.TrackProcess{Process: "krb5kdc", FullCommand: true}, krb, false},
-		{"exact params", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid"}, ParamMatch: "exact"}, krb, true},
-		{"exact params too few", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n"}, ParamMatch: "exact"}, krb, false},
-		{"bare param_match, no params, process has some", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", ParamMatch: "exact"}, krb, false},
-		{"bare param_match, no params, none given", parser.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, procInfo{cmdline: cmdline("/bin/sleep")}, true},
-		{"partial: complete leading params", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P"}, ParamMatch: "partial"}, krb, true},
-		{"partial: last param must be complete", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "partial"}, krb, false},
-		{"initial: last param may be a prefix", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "initial"}, krb, true},
-		{"initial: earlier params complete", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-", "-P"}, ParamMatch: "initial"}, krb, false},
-		{"params longer than cmdline", parser.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid", "x"}, ParamMatch: "initial"}, krb, false},
-		{"empty cmdline (kernel thread)", parser.TrackProcess{Process: "kthreadd", FullCommand: true}, procInfo{comm: "kthreadd"}, false},
+		{"comm", config.TrackProcess{Process: "krb5kdc"}, krb, true},
+		{"comm is not argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc"}, krb, false},
+		{"zombie", config.TrackProcess{Process: "krb5kdc"}, procInfo{comm: "krb5kdc", zombie: true}, false},
+		{"comm exact only", config.TrackProcess{Process: "krb5"}, krb, false},
+		{"full_command argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc", FullCommand: true}, krb, true},
+		{"full_command other argv0", config.TrackProcess{Process: "krb5kdc", FullCommand: true}, krb, false},
+		{"exact params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid"}, ParamMatch: "exact"}, krb, true},
+		{"exact params too few", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n"}, ParamMatch: "exact"}, krb, false},
+		{"bare param_match, no params, process has some", config.TrackProcess{Process: "/usr/sbin/krb5kdc", ParamMatch: "exact"}, krb, false},
+		{"bare param_match, no params, none given", config.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, procInfo{cmdline: cmdline("/bin/sleep")}, true},
+		{"partial: complete leading params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P"}, ParamMatch: "partial"}, krb, true},
+		{"partial: last param must be complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "partial"}, krb, false},
+		{"initial: last param may be a prefix", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "initial"}, krb, true},
+		{"initial: earlier params complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-", "-P"}, ParamMatch: "initial"}, krb, false},
+		{"params longer than cmdline", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid", "x"}, ParamMatch: "initial"}, krb, false},
+		{"empty cmdline (kernel thread)", config.TrackProcess{Process: "kthreadd", FullCommand: true}, procInfo{comm: "kthreadd"}, false},
 	}
 	for _, tc := range tests {
 		if got := processMatches(&tc.tp, tc.p); got != tc.want {
@@ -58,7 +58,7 @@ func TestQuorumUp(t *testing.T) {
 		{1, 1, 2, false},
 	}
 	for _, tc := range tests {
-		tp := parser.TrackProcess{Quorum: tc.quorum, QuorumMax: tc.max}
+		tp := config.TrackProcess{Quorum: tc.quorum, QuorumMax: tc.max}
 		if got := quorumUp(&tp, tc.n); got != tc.want {
 			t.Errorf("quorum %d..%d with %d processes: got %v, want %v", tc.quorum, tc.max, tc.n, got, tc.want)
 		}
@@ -113,7 +113,7 @@ func TestDebounce(t *testing.T) {
 }
 
 func TestChangeDelay(t *testing.T) {
-	tp := &parser.TrackProcess{ForkDelay: time.Second, TerminateDelay: 2 * time.Second}
+	tp := &config.TrackProcess{ForkDelay: time.Second, TerminateDelay: 2 * time.Second}
 	alive := func(pids ...int) map[int]bool {
 		m := map[int]bool{}
 		for _, p := range pids {
@@ -188,11 +188,11 @@ func TestProcWatcher(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "self"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	kdc := &parser.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
-	two := &parser.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
-	sleep := &parser.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
+	kdc := &config.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
+	two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
+	sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
 		TerminateDelay: 30 * time.Millisecond}
-	w := newProcWatcher(root, []*parser.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
+	w := newProcWatcher(root, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
 	if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
 		t.Fatalf("initial quorum (-want +got):\n%s", diff)
 	}
@@ -234,10 +234,10 @@ func TestScanProcsSelf(t *testing.T) {
 	}
 	comm := strings.TrimSpace(string(self))
 	argv0 := os.Args[0]
-	byComm := &parser.TrackProcess{Name: "c", Process: comm, Quorum: 1, QuorumMax: -1}
-	byArgv := &parser.TrackProcess{Name: "a", Process: argv0, FullCommand: true, Quorum: 1, QuorumMax: -1}
-	none := &parser.TrackProcess{Name: "n", Process: "no-such-process-x", Quorum: 1, QuorumMax: -1}
-	w := newProcWatcher("/proc", []*parser.TrackProcess{byComm, byArgv, none}, time.Second)
+	byComm := &config.TrackProcess{Name: "c", Process: comm, Quorum: 1, QuorumMax: -1}
+	byArgv := &config.TrackProcess{Name: "a", Process: argv0, FullCommand: true, Quorum: 1, QuorumMax: -1}
+	none := &config.TrackProcess{Name: "n", Process: "no-such-process-x", Quorum: 1, QuorumMax: -1}
+	w := newProcWatcher("/proc", []*config.TrackProcess{byComm, byArgv, none}, time.Second)
 	n := w.counts()
 	if n["c"] < 1 || n["a"] < 1 || n["n"] != 0 {
 		t.Errorf("counts %v: want c>=1 (comm %q), a>=1 (argv0 %q), n=0", n, comm, argv0)

@@ -4,15 +4,15 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 )
 
 // trackedSource is the configured source address an instance with
 // track_src_ip depends on (unicast_src_ip, else mcast_src_ip); zero when
 // it tracks none.
-func trackedSource(in *parser.Instance) netip.Addr {
+func trackedSource(in *config.Instance) netip.Addr {
 	if !in.TrackSrcIP {
 		return netip.Addr{}
 	}
@@ -76,7 +76,7 @@ func (t *tracking) sourceChanged(ev netif.Event) {
 
 // sourceTracker is the weight-0 tracker of track_src_ip; call with t.mu
 // held.
-func (t *tracking) sourceTrackerLocked(in *parser.Instance) (script.Tracker, bool) {
+func (t *tracking) sourceTrackerLocked(in *config.Instance) (script.Tracker, bool) {
 	src := trackedSource(in)
 	if !src.IsValid() {
 		return script.Tracker{}, false

@@ -3,7 +3,7 @@ package engine
 import (
 	"slices"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // staticTrackIfaces are the interfaces an instance tracks through
@@ -14,7 +14,7 @@ import (
 // weight 0, so the instance is in FAULT while one is down. Routes and
 // rules with no_track track nothing ("has both track_group and no_track
 // set - not tracking").
-func staticTrackIfaces(cfg *parser.Config, name string) []string {
+func staticTrackIfaces(cfg *config.Config, name string) []string {
 	member := func(group string) bool {
 		g := cfg.TrackGroup(group)
 		return g != nil && g.Has(name)

@@ -6,8 +6,8 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
-	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/script"
 )
 
@@ -19,7 +19,7 @@ import (
 // pollers run in their own goroutines.
 type tracking struct {
 	e       *Engine
-	cfg     *parser.Config
+	cfg     *config.Config
 	groups  *syncGroups
 	reload  bool        // started by a reload, not at boot
 	insts   []*instance // fixed for the life of this tracking
@@ -48,7 +48,7 @@ type tracking struct {
 // newTracking prepares tracking for cfg. carried are the conditions of
 // scripts that survive a reload unchanged (keepalived keeps their state,
 // reference 3.2).
-func newTracking(e *Engine, cfg *parser.Config, carried map[string]script.Condition) *tracking {
+func newTracking(e *Engine, cfg *config.Config, carried map[string]script.Condition) *tracking {
 	t := &tracking{
 		e: e, cfg: cfg, events: make(chan script.CheckEvent, 64),
 		fileEvents: make(chan fileEvent, 16), procEvents: make(chan procEvent, 16),
@@ -109,7 +109,7 @@ func (t *tracking) start(insts []*instance) error {
 // ignored, as keepalived removes them.
 const disabled = script.Condition(-1)
 
-func (t *tracking) startCheck(s *parser.VRRPScript) error {
+func (t *tracking) startCheck(s *config.VRRPScript) error {
 	if s.Script == nil {
 		return fmt.Errorf("no script set")
 	}
@@ -136,7 +136,7 @@ func (t *tracking) startCheck(s *parser.VRRPScript) error {
 // interfaces are the links whose state an instance depends on: its own
 // (weight 0, unless dont_track_primary), its track_interface entries and
 // those of the static items of its track_groups (weight 0).
-func (t *tracking) interfaces(in *parser.Instance) []string {
+func (t *tracking) interfaces(in *config.Instance) []string {
 	var out []string
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, in.Interface)
@@ -273,7 +273,7 @@ func (t *tracking) evaluate(in *instance) script.Evaluation {
 	return script.Evaluate(in.conf().Priority, t.withSocket(in, t.trackers(in.conf())))
 }
 
-func (t *tracking) trackers(in *parser.Instance) []script.Tracker {
+func (t *tracking) trackers(in *config.Instance) []script.Tracker {
 	tr := t.tracksOf(in)
 	t.mu.Lock()
 	defer t.mu.Unlock()

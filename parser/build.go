@@ -5,19 +5,20 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // builder walks one syntax tree and fills a Config.
 type builder struct {
 	opts       Options
-	cfg        *Config
+	cfg        *config.Config
 	diags      Diagnostics
-	scripts    map[string]*VRRPScript // defined so far, for track_script order semantics
-	instances  map[string]*Instance
-	trackFiles map[string]*TrackFile
-	trackProcs map[string]*TrackProcess
-	groups     map[string]*SyncGroup
+	scripts    map[string]*config.VRRPScript // defined so far, for track_script order semantics
+	instances  map[string]*config.Instance
+	trackFiles map[string]*config.TrackFile
+	trackProcs map[string]*config.TrackProcess
+	groups     map[string]*config.SyncGroup
 	// globalSet records which global keywords were written, for defaults
 	// that depend on other keywords (vrrp_min_garp, lower_prio_*).
 	globalSet map[string]bool
@@ -26,11 +27,10 @@ type builder struct {
 	context string
 	// staticAddrPos are the lines of StaticAddresses, for late checks.
 	staticAddrPos []syntax.Pos
-	// memberPos collects the positions of the sync group being read.
-	memberPos []syntax.Pos
 	// nextRulePref4/6 are the preferences given to the next rule without
 	// one (0: not started, 16384).
 	nextRulePref4, nextRulePref6 int
+	notes                        notes
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
@@ -101,7 +101,7 @@ func dispatch[T any](b *builder, t *table[T], stmts []*syntax.Stmt, target T) {
 // unsupported records a keyword goalived recognises but does not implement.
 // Its block, if any, is skipped as a unit.
 func (b *builder) unsupported(s *syntax.Stmt) {
-	b.cfg.Unsupported = append(b.cfg.Unsupported, Feature{
+	b.cfg.Unsupported = append(b.cfg.Unsupported, config.Feature{
 		Keyword: s.Keyword, Block: b.context, Pos: s.Pos.String(), Args: words(s),
 	})
 	b.warnf(s.Pos, s.Keyword, "%s is not supported by goalived, ignored", s.Keyword)
@@ -146,3 +146,8 @@ func (b *builder) withContext(ctx string, fn func()) {
 	fn()
 	b.context = saved
 }
+
+// The model keeps positions as config.Pos, the diagnostics as syntax.Pos:
+// the two have the same fields.
+func modelPos(p syntax.Pos) config.Pos { return config.Pos(p) }
+func synPos(p config.Pos) syntax.Pos   { return syntax.Pos(p) }

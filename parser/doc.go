@@ -1,5 +1,6 @@
 // Package parser turns a keepalived.conf syntax tree (package
-// parser/syntax) into goalived's typed configuration model: every keyword
+// parser/syntax) into goalived's typed configuration model (package
+// config, which does not depend on this one): every keyword
 // keepalived 2.2.7 knows is recognised, the VRRP-side ones get keepalived's
 // defaults and validation, the rest are recorded as unsupported features.
 //
@@ -30,7 +31,7 @@
 // virtual_server is reported.
 //
 // Script-like keywords (notify*, script, *_fifo_script, startup_script,
-// shutdown_script) are split by script.SplitScriptLine, keepalived
+// shutdown_script) are split by splitScriptLine, keepalived
 // 2.2.7's two passes (reference 1.4); trailing words are USER [[:]GROUP].
 //
 // # Choices where goalived differs from keepalived 2.2.7 on purpose

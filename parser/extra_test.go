@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/config"
 )
 
 // extraDiags returns the surplus-word warnings as "line:col: keyword: msg".
@@ -28,25 +30,25 @@ func TestExtraWords(t *testing.T) {
 		name string
 		src  string
 		want []string
-		get  func(c *Config) any
+		get  func(c *config.Config) any
 		val  any
 	}{
 		{name: "two keywords on one line", src: instanceConf("priority 200 advert_int 3"),
 			want: []string{"8:14: priority: extra words after 'priority' ignored: advert_int 3"},
-			get:  get(func(in *Instance) any { return [2]any{in.Priority, in.AdvertInt.Seconds()} }), val: [2]any{200, 1.0}},
+			get:  get(func(in *config.Instance) any { return [2]any{in.Priority, in.AdvertInt.Seconds()} }), val: [2]any{200, 1.0}},
 		{name: "vrid", src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51 priority 200\n}\n",
 			want: []string{"3:23: virtual_router_id: extra words after 'virtual_router_id' ignored: priority 200"},
-			get:  get(func(in *Instance) any { return [2]int{in.VRID, in.Priority} }), val: [2]int{51, 100}},
+			get:  get(func(in *config.Instance) any { return [2]int{in.VRID, in.Priority} }), val: [2]int{51, 100}},
 		{name: "flag with a value", src: instanceConf("nopreempt yes"),
 			want: []string{"8:11: nopreempt: extra words after 'nopreempt' ignored: yes"},
-			get:  get(func(in *Instance) any { return in.Nopreempt }), val: true},
+			get:  get(func(in *config.Instance) any { return in.Nopreempt }), val: true},
 		{name: "bool", src: instanceConf("strict_mode off on"),
 			want: []string{"8:17: strict_mode: extra words after 'strict_mode' ignored: on"}},
 		{name: "garp repeat", src: instanceConf("garp_master_repeat 3 4"),
 			want: []string{"8:22: garp_master_repeat: extra words after 'garp_master_repeat' ignored: 4"}},
 		{name: "auth_pass with a blank", src: instanceConf("authentication {\nauth_type PASS\nauth_pass my secret\n}"),
 			want: []string{"10:14: auth_pass: extra words after 'auth_pass' ignored: secret"},
-			get:  get(func(in *Instance) any { return in.Auth.Pass }), val: "my"},
+			get:  get(func(in *config.Instance) any { return in.Auth.Pass }), val: "my"},
 		{name: "list block keyword", src: instanceConf("virtual_ipaddress extra {\n192.0.2.1\n}"),
 			want: []string{"8:19: virtual_ipaddress: extra words after 'virtual_ipaddress' ignored: extra"}},
 		{name: "track entry", src: instanceConf("track_interface {\neth1 weight 10 reverse now\n}"),
@@ -55,7 +57,7 @@ func TestExtraWords(t *testing.T) {
 			want: []string{"9:10: eth1: extra words after 'eth1' ignored: bar"}},
 		{name: "global keyword", src: "global_defs {\n router_id a b\n}\n",
 			want: []string{"2:14: router_id: extra words after 'router_id' ignored: b"},
-			get:  func(c *Config) any { return c.Global.RouterID }, val: "a"},
+			get:  func(c *config.Config) any { return c.Global.RouterID }, val: "a"},
 		{name: "global flag", src: "global_defs {\n enable_script_security yes\n}\n",
 			want: []string{"2:25: enable_script_security: extra words after 'enable_script_security' ignored: yes"}},
 		{name: "global timer", src: "global_defs {\n vrrp_garp_interval 0.1 0.2\n}\n",
@@ -70,7 +72,7 @@ func TestExtraWords(t *testing.T) {
 			want: []string{"2:32: notify_fifo: extra words after 'notify_fifo' ignored: x"}},
 		{name: "notify user group and more", src: instanceConf(`notify_master "/bin/m a" root wheel x y`),
 			want: []string{"8:37: notify_master: extra words after 'notify_master' ignored: x y"},
-			get:  get(func(in *Instance) any { return in.Notify.Master.Group }), val: "wheel"},
+			get:  get(func(in *config.Instance) any { return in.Notify.Master.Group }), val: "wheel"},
 		{name: "vrrp_script weight", src: scriptConf("script /bin/true\nweight 10 reverse x", "chk"),
 			want: []string{"7:19: weight: extra words after 'weight' ignored: x"}},
 		{name: "vrrp_script interval", src: scriptConf("script /bin/true\ninterval 2 3", "chk"),

@@ -3,6 +3,7 @@ package parser
 import (
 	"slices"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -12,10 +13,10 @@ func (b *builder) finish() {
 	g := &b.cfg.Global
 	b.finishGlobal(g)
 	if g.ScriptUser == nil && b.opts.UserExists("keepalived_script") {
-		g.ScriptUser = &User{User: "keepalived_script"}
+		g.ScriptUser = &config.User{User: "keepalived_script"}
 	}
 	b.finishStaticAddresses()
-	var kept []*Instance
+	var kept []*config.Instance
 	for _, in := range b.cfg.Instances {
 		if b.finishInstance(in) {
 			kept = append(kept, in)
@@ -51,18 +52,18 @@ func (b *builder) finishStaticAddresses() {
 func (b *builder) checkDuplicateVRIDs() {
 	type key struct {
 		vrid   int
-		family Family
+		family config.Family
 		ifname string
 		group  string
 	}
-	seen := map[key]*Instance{}
+	seen := map[key]*config.Instance{}
 	for _, in := range b.cfg.Instances {
 		k := key{in.VRID, in.Family, in.Interface, in.McastDstIP.String()}
 		if in.Unicast() {
 			k.group = "unicast " + in.UnicastSrcIP.String()
 		}
 		if prev, ok := seen[k]; ok {
-			b.warnf(in.Pos, "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
+			b.warnf(synPos(in.Pos), "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
 				prev.Name, in.Name, in.VRID, familyName(in.Family), in.Interface)
 			continue
 		}
@@ -73,11 +74,11 @@ func (b *builder) checkDuplicateVRIDs() {
 // finishSyncGroups resolves member names and applies the rules on
 // weighted trackers (reference 2.5, 3.1).
 func (b *builder) finishSyncGroups() {
-	var kept []*SyncGroup
+	var kept []*config.SyncGroup
 	for _, g := range b.cfg.SyncGroups {
 		var members []string
 		for i, name := range g.Members {
-			pos := g.memberPos[i]
+			pos := b.notes.members[g][i]
 			in, ok := b.instances[name]
 			switch {
 			case !ok:
@@ -92,21 +93,21 @@ func (b *builder) finishSyncGroups() {
 		g.Members = members
 		switch len(members) {
 		case 0:
-			b.warnf(g.Pos, "vrrp_sync_group", "sync group %s has no virtual router(s), removed", g.Name)
+			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has no virtual router(s), removed", g.Name)
 			continue
 		case 1:
-			b.warnf(g.Pos, "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
+			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
 		}
 		b.finishGroupWeights(g)
 		if gl := &b.cfg.Global; gl.EnableScriptSecurity && gl.ScriptUser == nil {
-			b.dropUserless(g.Pos, g.Name, &g.Notify)
+			b.dropUserless(synPos(g.Pos), g.Name, &g.Notify)
 		}
 		kept = append(kept, g)
 	}
 	b.cfg.SyncGroups = kept
 }
 
-func (b *builder) finishGroupWeights(g *SyncGroup) {
+func (b *builder) finishGroupWeights(g *config.SyncGroup) {
 	owner := false
 	for _, name := range g.Members {
 		in := b.instances[name]
@@ -120,14 +121,14 @@ func (b *builder) finishGroupWeights(g *SyncGroup) {
 		in.TrackProcesses = b.dropWeighted(in, in.TrackProcesses, "process", why)
 		for i := range in.TrackInterfaces {
 			if in.TrackInterfaces[i].Weight != 0 {
-				b.warnf(in.Pos, "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
+				b.warnf(synPos(in.Pos), "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
 				in.TrackInterfaces[i].Weight = 0
 			}
 		}
 	}
 	if owner {
 		// Group trackers apply with weight 0 when a member owns the address.
-		for _, list := range [][]Track{g.TrackScripts, g.TrackInterfaces, g.TrackFiles, g.TrackProcesses} {
+		for _, list := range [][]config.Track{g.TrackScripts, g.TrackInterfaces, g.TrackFiles, g.TrackProcesses} {
 			for i := range list {
 				list[i].Weight = 0
 			}
@@ -136,12 +137,12 @@ func (b *builder) finishGroupWeights(g *SyncGroup) {
 }
 
 // dropWeighted removes weighted trackers with a warning.
-func (b *builder) dropWeighted(in *Instance, list []Track, what, why string) []Track {
-	return slices.DeleteFunc(list, func(t Track) bool {
+func (b *builder) dropWeighted(in *config.Instance, list []config.Track, what, why string) []config.Track {
+	return slices.DeleteFunc(list, func(t config.Track) bool {
 		if t.Weight == 0 {
 			return false
 		}
-		b.warnf(in.Pos, "track_"+what, "(%s) ignoring tracked %s %s with weights %s", in.Name, what, t.Name, why)
+		b.warnf(synPos(in.Pos), "track_"+what, "(%s) ignoring tracked %s %s with weights %s", in.Name, what, t.Name, why)
 		return true
 	})
 }
@@ -151,16 +152,16 @@ func (b *builder) dropWeighted(in *Instance, list []Track, what, why string) []T
 func (b *builder) finishScripts() {
 	g := &b.cfg.Global
 	noDefaultUser := g.EnableScriptSecurity && g.ScriptUser == nil
-	var kept []*VRRPScript
+	var kept []*config.VRRPScript
 	for _, v := range b.cfg.Scripts {
 		switch {
 		case !v.Used:
-			b.warnf(v.Pos, "vrrp_script", "script %s is not used, removed", v.Name)
+			b.warnf(synPos(v.Pos), "vrrp_script", "script %s is not used, removed", v.Name)
 		case noDefaultUser && v.Script.User == "":
-			b.warnf(v.Pos, "vrrp_script", "unable to set default user for vrrp script %s, removed (set script_user or create user keepalived_script)", v.Name)
+			b.warnf(synPos(v.Pos), "vrrp_script", "unable to set default user for vrrp script %s, removed (set script_user or create user keepalived_script)", v.Name)
 			b.untrackScript(v.Name)
 		case !b.opts.ScriptUsable(v.Script.Argv[0]):
-			b.warnf(v.Script.pos, "script", "disabling track script %s since %s is not found or not accessible", v.Name, v.Script.Argv[0])
+			b.warnf(b.cmdAt(v.Script).pos, "script", "disabling track script %s since %s is not found or not accessible", v.Name, v.Script.Argv[0])
 			b.untrackScript(v.Name)
 		default:
 			kept = append(kept, v)
@@ -170,7 +171,7 @@ func (b *builder) finishScripts() {
 }
 
 func (b *builder) untrackScript(name string) {
-	drop := func(t Track) bool { return t.Name == name }
+	drop := func(t config.Track) bool { return t.Name == name }
 	for _, in := range b.cfg.Instances {
 		in.TrackScripts = slices.DeleteFunc(in.TrackScripts, drop)
 	}

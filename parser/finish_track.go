@@ -3,24 +3,25 @@ package parser
 import (
 	"slices"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // finishUnicast resolves unicast TTL and source checking (reference 3.11).
-func (b *builder) finishUnicast(in *Instance) {
+func (b *builder) finishUnicast(in *config.Instance) {
 	g := &b.cfg.Global
-	if in.set["unicast_ttl"] && len(in.UnicastPeers) == 0 {
-		b.warnf(in.Pos, "unicast_ttl", "(%s) unicast_ttl without unicast peers, ignored", in.Name)
-		in.set["unicast_ttl"] = false
+	if b.inst(in).set["unicast_ttl"] && len(in.UnicastPeers) == 0 {
+		b.warnf(synPos(in.Pos), "unicast_ttl", "(%s) unicast_ttl without unicast peers, ignored", in.Name)
+		b.inst(in).set["unicast_ttl"] = false
 	}
-	if !in.set["unicast_ttl"] {
+	if !b.inst(in).set["unicast_ttl"] {
 		in.UnicastTTL = 255
-		if in.Family == IPv6 {
+		if in.Family == config.IPv6 {
 			in.UnicastTTL = -1
 		}
 	}
-	if in.set["unicast"] && len(in.UnicastPeers) == 0 && !in.UnicastFaultNoPeer {
-		b.warnf(in.Pos, "unicast_peer", "(%s) unicast configured without unicast peers, using multicast", in.Name)
+	if b.inst(in).set["unicast"] && len(in.UnicastPeers) == 0 && !in.UnicastFaultNoPeer {
+		b.warnf(synPos(in.Pos), "unicast_peer", "(%s) unicast configured without unicast peers, using multicast", in.Name)
 	}
 	check := in.CheckUnicastSrc || g.CheckUnicastSrc
 	for _, p := range in.UnicastPeers {
@@ -30,9 +31,9 @@ func (b *builder) finishUnicast(in *Instance) {
 }
 
 // finishAddresses checks the VIP list (reference 3.13, 1.11).
-func (b *builder) finishAddresses(in *Instance) {
+func (b *builder) finishAddresses(in *config.Instance) {
 	if len(in.VIPs) > 255 {
-		b.warnf(in.Pos, "virtual_ipaddress", "(%s) more than 255 addresses, %d moved to virtual_ipaddress_excluded", in.Name, len(in.VIPs)-255)
+		b.warnf(synPos(in.Pos), "virtual_ipaddress", "(%s) more than 255 addresses, %d moved to virtual_ipaddress_excluded", in.Name, len(in.VIPs)-255)
 		in.ExcludedVIPs = append(in.ExcludedVIPs, in.VIPs[255:]...)
 		in.VIPs = in.VIPs[:255]
 	}
@@ -40,13 +41,13 @@ func (b *builder) finishAddresses(in *Instance) {
 	case len(in.VIPs) > 0 || in.NoVIPs:
 	case in.Version == 3 || in.Strict:
 		// keepalived -t exits 5 and the daemon refuses to run (1.11).
-		b.warnf(in.Pos, "virtual_ipaddress", "(%s) No VIP specified; at least one is required", in.Name)
+		b.warnf(synPos(in.Pos), "virtual_ipaddress", "(%s) No VIP specified; at least one is required", in.Name)
 	default:
-		b.warnf(in.Pos, "virtual_ipaddress", "(%s) No VIP specified; at least one is sensible", in.Name)
+		b.warnf(synPos(in.Pos), "virtual_ipaddress", "(%s) No VIP specified; at least one is sensible", in.Name)
 	}
 	if in.Interface == "" {
 		// Without an interface VIPs go to the default interface (3.11).
-		for _, list := range [][]VIP{in.VIPs, in.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
 			for i := range list {
 				if list[i].Dev == "" {
 					list[i].Dev = b.cfg.Global.DefaultInterface
@@ -57,10 +58,10 @@ func (b *builder) finishAddresses(in *Instance) {
 }
 
 // finishTrackers applies the owner and own-interface rules (reference 3.1).
-func (b *builder) finishTrackers(in *Instance) {
-	in.TrackInterfaces = slices.DeleteFunc(in.TrackInterfaces, func(t Track) bool {
+func (b *builder) finishTrackers(in *config.Instance) {
+	in.TrackInterfaces = slices.DeleteFunc(in.TrackInterfaces, func(t config.Track) bool {
 		if t.Name == in.Interface {
-			b.warnf(in.Pos, "track_interface", "(%s) ignoring track_interface %s: it is the instance's own interface", in.Name, t.Name)
+			b.warnf(synPos(in.Pos), "track_interface", "(%s) ignoring track_interface %s: it is the instance's own interface", in.Name, t.Name)
 			return true
 		}
 		return false
@@ -81,8 +82,8 @@ func (b *builder) finishTrackers(in *Instance) {
 
 // dropUserless removes notify scripts that have no usable user when
 // script security is on and there is no default script user (3.4).
-func (b *builder) dropUserless(pos syntax.Pos, owner string, n *Notifies) {
-	for _, p := range []**Notify{&n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri} {
+func (b *builder) dropUserless(pos syntax.Pos, owner string, n *config.Notifies) {
+	for _, p := range []**config.Notify{&n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri} {
 		if *p != nil && (*p).User == "" {
 			b.warnf(pos, "notify", "(%s) unable to set default user for notify script %s, removed", owner, (*p).Cmd)
 			*p = nil

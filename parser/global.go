@@ -4,14 +4,15 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
-type globalHandler = handler[*GlobalDefs]
+type globalHandler = handler[*config.GlobalDefs]
 
 // globalBool returns a handler setting a <BOOL> keyword.
-func globalBool(field func(g *GlobalDefs) *bool) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalBool(field func(g *config.GlobalDefs) *bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if v, ok := b.boolArg(s, 0); ok {
 			*field(g) = v
 		}
@@ -20,15 +21,15 @@ func globalBool(field func(g *GlobalDefs) *bool) globalHandler {
 }
 
 // globalFlag returns a handler for a keyword without value that sets a flag.
-func globalFlag(field func(g *GlobalDefs) *bool) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalFlag(field func(g *config.GlobalDefs) *bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		*field(g) = true
 		b.extraWords(s, 0)
 	}
 }
 
-func globalSeconds(field func(g *GlobalDefs) *time.Duration, lo, hi int) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalSeconds(field func(g *config.GlobalDefs) *time.Duration, lo, hi int) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if v, ok := b.secondsArg(s, 0, lo, hi); ok {
 			*field(g) = v
 		}
@@ -36,8 +37,8 @@ func globalSeconds(field func(g *GlobalDefs) *time.Duration, lo, hi int) globalH
 	}
 }
 
-func globalTimer(field func(g *GlobalDefs) *time.Duration, hi time.Duration) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalTimer(field func(g *config.GlobalDefs) *time.Duration, hi time.Duration) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if v, ok := b.timerArg(s, 0, 6, 0, hi); ok {
 			*field(g) = v
 		}
@@ -45,8 +46,8 @@ func globalTimer(field func(g *GlobalDefs) *time.Duration, hi time.Duration) glo
 	}
 }
 
-func globalInt(field func(g *GlobalDefs) *int, lo, hi int) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalInt(field func(g *config.GlobalDefs) *int, lo, hi int) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if v, ok := b.intArg(s, 0, lo, hi); ok {
 			*field(g) = v
 		}
@@ -54,7 +55,7 @@ func globalInt(field func(g *GlobalDefs) *int, lo, hi int) globalHandler {
 	}
 }
 
-func globalRouterID(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalRouterID(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	if v, ok := arg(s, 0); ok && v != "" {
 		g.RouterID = v
 		return
@@ -62,7 +63,7 @@ func globalRouterID(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 	b.warnf(s.Pos, s.Keyword, "router_id name missing, ignored")
 }
 
-func globalScriptUser(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalScriptUser(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	ws := words(s)
 	if len(ws) == 0 {
 		b.warnf(s.Pos, s.Keyword, "missing user")
@@ -73,14 +74,14 @@ func globalScriptUser(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 	}
 }
 
-func globalVersion(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalVersion(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	if v, ok := b.intArg(s, 0, 2, 3); ok {
 		g.Version = v
 	}
 }
 
 func globalMcast(v6 bool) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		a, ok := b.addrArg(s, 0)
 		if !ok {
 			return
@@ -98,15 +99,15 @@ func globalMcast(v6 bool) globalHandler {
 }
 
 // globalFIFO handles notify_fifo / vrrp_notify_fifo: PATH [USER [GROUP]].
-func globalFIFO(field func(g *GlobalDefs) **FIFO) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalFIFO(field func(g *config.GlobalDefs) **config.FIFO) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		path, ok := b.strArg(s, 0)
 		if !ok {
 			return
 		}
 		f := *field(g)
 		if f == nil {
-			f = &FIFO{}
+			f = &config.FIFO{}
 			*field(g) = f
 		}
 		f.Path = path
@@ -121,30 +122,30 @@ func globalFIFO(field func(g *GlobalDefs) **FIFO) globalHandler {
 }
 
 // globalFIFOScript handles *_fifo_script: "CMD" [USER [[:]GROUP]].
-func globalFIFOScript(field func(g *GlobalDefs) **FIFO) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalFIFOScript(field func(g *config.GlobalDefs) **config.FIFO) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		c := b.command(s, true)
 		if c == nil {
 			return
 		}
 		f := *field(g)
 		if f == nil {
-			f = &FIFO{}
+			f = &config.FIFO{}
 			*field(g) = f
 		}
 		f.Script = c
 	}
 }
 
-func globalScript(field func(g *GlobalDefs) **Command) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalScript(field func(g *config.GlobalDefs) **config.Command) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if c := b.command(s, true); c != nil {
 			*field(g) = c
 		}
 	}
 }
 
-func globalDynamicInterfaces(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalDynamicInterfaces(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	g.DynamicInterfaces = true
 	if v, ok := arg(s, 0); ok {
 		if v != "allow_if_changes" {
@@ -155,7 +156,7 @@ func globalDynamicInterfaces(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 	}
 }
 
-func globalDefaultInterface(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalDefaultInterface(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	if v, ok := b.strArg(s, 0); ok {
 		g.DefaultInterface = v
 	}
@@ -163,8 +164,8 @@ func globalDefaultInterface(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 
 // globalGARPRepeat handles the repeat counts: 0 becomes 1 with a message
 // for master repeats; lower_prio_repeat allows 0 (disables).
-func globalGARPRepeat(field func(g *GlobalDefs) *int, zeroOK bool) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalGARPRepeat(field func(g *config.GlobalDefs) *int, zeroOK bool) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		defer b.extraWords(s, 1)
 		v, ok := b.intArg(s, 0, 0, 1<<31-1)
 		if !ok {
@@ -179,10 +180,10 @@ func globalGARPRepeat(field func(g *GlobalDefs) *int, zeroOK bool) globalHandler
 }
 
 // defaultGlobal returns global_defs as keepalived initialises it.
-func defaultGlobal(hostname string) GlobalDefs {
-	return GlobalDefs{
+func defaultGlobal(hostname string) config.GlobalDefs {
+	return config.GlobalDefs{
 		RouterID: hostname,
-		GARP: GARP{
+		GARP: config.GARP{
 			MasterDelay: 5 * time.Second, MasterRepeat: 5,
 			MasterRefreshRepeat: 1,
 			LowerPrioDelay:      5 * time.Second, LowerPrioRepeat: 5,
@@ -198,7 +199,7 @@ func defaultGlobal(hostname string) GlobalDefs {
 }
 
 // finishGlobal applies the defaults that depend on other keywords.
-func (b *builder) finishGlobal(g *GlobalDefs) {
+func (b *builder) finishGlobal(g *config.GlobalDefs) {
 	set := b.globalSet
 	if g.MinGARP {
 		// vrrp_min_garp changes still-default values only (reference 2.2).
@@ -250,7 +251,7 @@ func (b *builder) buildGlobal(s *syntax.Stmt) {
 
 // globalStrict: keepalived 2.2.7 ignores any value, so "vrrp_strict off"
 // turns strict mode on (observed); goalived does the same and says so.
-func globalStrict(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalStrict(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	g.Strict = true
 	if v, ok := arg(s, 0); ok {
 		b.warnf(argPos(s, 0), s.Keyword, "vrrp_strict takes no value, '%s' ignored: strict mode is on", v)
@@ -259,13 +260,13 @@ func globalStrict(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 
 // finishFIFOs drops a FIFO script without a FIFO, and the VRRP FIFO when it
 // is the same file as notify_fifo (reference 3.5).
-func (b *builder) finishFIFOs(g *GlobalDefs) {
+func (b *builder) finishFIFOs(g *config.GlobalDefs) {
 	for _, f := range []struct {
-		p  **FIFO
+		p  **config.FIFO
 		kw string
 	}{{&g.NotifyFIFO, "notify_fifo"}, {&g.VRRPNotifyFIFO, "vrrp_notify_fifo"}} {
 		if fifo := *f.p; fifo != nil && fifo.Path == "" {
-			b.warnf(fifo.Script.pos, fifo.Script.kw, "%s_script without %s, ignored", f.kw, f.kw)
+			b.warnf(b.cmdAt(fifo.Script).pos, b.cmdAt(fifo.Script).kw, "%s_script without %s, ignored", f.kw, f.kw)
 			*f.p = nil
 		}
 	}

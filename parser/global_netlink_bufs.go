@@ -3,14 +3,15 @@ package parser
 import (
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // globalRcvBufs: vrrp_netlink_cmd_rcv_bufs, vrrp_netlink_monitor_rcv_bufs
 // and process_monitor_rcv_bufs BYTES, as keepalived 2.2.7's
 // get_netlink_rcv_bufs_size reads them; 0 leaves the value as it was.
-func globalRcvBufs(field func(g *GlobalDefs) *int) globalHandler {
-	return func(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalRcvBufs(field func(g *config.GlobalDefs) *int) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		typ := strings.TrimSuffix(s.Keyword, "_rcv_bufs")
 		v, ok := arg(s, 0)
 		if !ok {

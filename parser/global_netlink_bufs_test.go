@@ -1,6 +1,10 @@
 package parser
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/goalived/goalived/config"
+)
 
 // TestGlobalNetlinkRcvBufs: the *_rcv_bufs sizes as keepalived 2.2.7's
 // get_netlink_rcv_bufs_size reads them, and their _force flags.
@@ -9,7 +13,7 @@ func TestGlobalNetlinkRcvBufs(t *testing.T) {
 		Cmd, Mon, Proc                int
 		CmdForce, MonForce, ProcForce bool
 	}
-	get := func(c *Config) any {
+	get := func(c *config.Config) any {
 		g := c.Global
 		return bufs{g.NetlinkCmdRcvBufs, g.NetlinkMonitorRcvBufs, g.ProcessMonitorRcvBufs,
 			g.NetlinkCmdRcvBufsForce, g.NetlinkMonitorRcvBufsForce, g.ProcessMonitorRcvBufsForce}

@@ -3,14 +3,8 @@ package parser
 import (
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
-)
-
-// Receive buffer policies of the VRRP sockets (vrrp_rx_bufs_policy).
-const (
-	RxBufsMTU    = "MTU"    // multiplier x the interface MTU per instance
-	RxBufsAdvert = "ADVERT" // multiplier x the instance's advert length
-	RxBufsSize   = "SIZE"   // a fixed size per instance (RxBufsBytes)
 )
 
 // globalRxBufsPolicy: vrrp_rx_bufs_policy MTU|ADVERT|BYTES as keepalived
@@ -19,12 +13,12 @@ const (
 // whatever word is being looked at (keepalived's read_unsigned_strvec(strvec,
 // 1, ...)). A size wins over MTU and ADVERT, MTU over ADVERT, each
 // reported.
-func globalRxBufsPolicy(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalRxBufsPolicy(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	if len(s.Args) == 0 {
 		b.warnf(s.Pos, s.Keyword, "vrrp_rx_bufs_policy missing")
 		return
 	}
-	mtu, advert, size := g.RxBufsPolicy == RxBufsMTU, g.RxBufsPolicy == RxBufsAdvert, g.RxBufsPolicy == RxBufsSize
+	mtu, advert, size := g.RxBufsPolicy == config.RxBufsMTU, g.RxBufsPolicy == config.RxBufsAdvert, g.RxBufsPolicy == config.RxBufsSize
 	for i, a := range s.Args {
 		switch {
 		case strings.EqualFold(a.Text, "MTU"):
@@ -43,21 +37,21 @@ func globalRxBufsPolicy(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 	switch {
 	case size && (mtu || advert):
 		b.warnf(s.Pos, s.Keyword, "Cannot set vrrp_rx_bufs_policy size and policy, ignoring policy")
-		g.RxBufsPolicy = RxBufsSize
+		g.RxBufsPolicy = config.RxBufsSize
 	case size:
-		g.RxBufsPolicy = RxBufsSize
+		g.RxBufsPolicy = config.RxBufsSize
 	case mtu && advert:
 		b.warnf(s.Pos, s.Keyword, "Cannot set both vrrp_rx_bufs_policy MTU and ADVERT, ignoring ADVERT")
-		g.RxBufsPolicy = RxBufsMTU
+		g.RxBufsPolicy = config.RxBufsMTU
 	case mtu:
-		g.RxBufsPolicy = RxBufsMTU
+		g.RxBufsPolicy = config.RxBufsMTU
 	case advert:
-		g.RxBufsPolicy = RxBufsAdvert
+		g.RxBufsPolicy = config.RxBufsAdvert
 	}
 }
 
 // globalRxBufsMultiplier: vrrp_rx_bufs_multiplier N, N >= 1 (default 3).
-func globalRxBufsMultiplier(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalRxBufsMultiplier(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	if len(s.Args) != 1 {
 		b.warnf(s.Pos, s.Keyword, "Invalid vrrp_rx_bufs_multiplier")
 		return
@@ -68,12 +62,4 @@ func globalRxBufsMultiplier(b *builder, s *syntax.Stmt, g *GlobalDefs) {
 		return
 	}
 	g.RxBufsMultiplier = n
-}
-
-// RxMultiplier is vrrp_rx_bufs_multiplier with keepalived's default 3.
-func (g *GlobalDefs) RxMultiplier() int {
-	if g.RxBufsMultiplier == 0 {
-		return 3
-	}
-	return g.RxBufsMultiplier
 }

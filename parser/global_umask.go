@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -24,7 +25,7 @@ var umaskBits = []struct {
 // in 0777; bits are joined by '|', within a word or across words. An
 // invalid line leaves the previous mask. -u on the command line wins over
 // the keyword (cmd/goalived applies it).
-func globalUmask(b *builder, s *syntax.Stmt, g *GlobalDefs) {
+func globalUmask(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	first, ok := arg(s, 0)
 	if !ok {
 		b.warnf(s.Pos, s.Keyword, "Missing parameter(s) to umask option")

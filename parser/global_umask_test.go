@@ -1,11 +1,15 @@
 package parser
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/goalived/goalived/config"
+)
 
 // TestGlobalUmask: keepalived 2.2.7's umask_handler syntax; -1 means the
 // keyword left no mask (not written, or the line was invalid).
 func TestGlobalUmask(t *testing.T) {
-	umask := func(c *Config) any {
+	umask := func(c *config.Config) any {
 		if c.Global.Umask == nil {
 			return -1
 		}

@@ -9,13 +9,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // cmpOpts compare netip values and skip the builder's private fields.
 var cmpOpts = cmp.Options{
 	cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{}),
-	cmpopts.IgnoreUnexported(Instance{}, VRRPScript{}, SyncGroup{}, Command{}),
+	cmpopts.IgnoreUnexported(config.Instance{}, config.VRRPScript{}, config.SyncGroup{}, config.Command{}),
 }
 
 // testOptions makes loads independent of the host: every interface exists
@@ -34,7 +35,7 @@ func testOptions() Options {
 	}
 }
 
-func load(t testing.TB, src string) (*Config, Diagnostics) {
+func load(t testing.TB, src string) (*config.Config, Diagnostics) {
 	t.Helper()
 	return LoadBytes("test.conf", []byte(src), testOptions())
 }
@@ -71,7 +72,7 @@ func instanceConf(body string) string {
 type kwCase struct {
 	name  string
 	src   string
-	get   func(c *Config) any
+	get   func(c *config.Config) any
 	want  any
 	diags []string
 }
@@ -95,7 +96,7 @@ func runCases(t *testing.T, cases []kwCase) {
 }
 
 // vi1 returns instance VI_1 or nil.
-func vi1(c *Config) *Instance { return c.Instance("VI_1") }
+func vi1(c *config.Config) *config.Instance { return c.Instance("VI_1") }
 
 // pos is a position in test.conf at column 1.
 func pos(line int) syntax.Pos {

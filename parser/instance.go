@@ -5,41 +5,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
-// mark records that keyword kw was written in this instance.
-func (in *Instance) mark(kw string) {
-	if in.set == nil {
-		in.set = map[string]bool{}
-	}
-	in.set[kw] = true
-}
-
-func instState(b *builder, s *syntax.Stmt, in *Instance) {
+func instState(b *builder, s *syntax.Stmt, in *config.Instance) {
 	v, ok := b.strArg(s, 0)
 	if !ok {
 		return
 	}
-	var st State
+	var st config.State
 	switch v {
 	case "MASTER":
-		st = StateMaster
+		st = config.StateMaster
 	case "BACKUP":
-		st = StateBackup
+		st = config.StateBackup
 	default:
 		// Values are case sensitive: "master" is BACKUP (reference 1.1).
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) unknown state '%s', defaulting to BACKUP", in.Name, v)
-		st = StateBackup
+		st = config.StateBackup
 	}
-	if in.StateSet && in.State == StateMaster && st == StateBackup {
+	if in.StateSet && in.State == config.StateMaster && st == config.StateBackup {
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) state BACKUP after state MASTER ignored, keeping MASTER", in.Name)
 		return
 	}
 	in.State, in.StateSet = st, true
 }
 
-func instInterface(b *builder, s *syntax.Stmt, in *Instance) {
+func instInterface(b *builder, s *syntax.Stmt, in *config.Instance) {
 	v, ok := b.strArg(s, 0)
 	if !ok {
 		return
@@ -58,7 +51,7 @@ func instInterface(b *builder, s *syntax.Stmt, in *Instance) {
 	in.Interface = v
 }
 
-func instVRID(b *builder, s *syntax.Stmt, in *Instance) {
+func instVRID(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if v, ok := b.intArg(s, 0, 1, 255); ok {
 		in.VRID = v
 		return
@@ -66,28 +59,28 @@ func instVRID(b *builder, s *syntax.Stmt, in *Instance) {
 	b.warnf(s.Pos, s.Keyword, "(%s) VRID must be between 1 and 255", in.Name)
 }
 
-func instPriority(b *builder, s *syntax.Stmt, in *Instance) {
+func instPriority(b *builder, s *syntax.Stmt, in *config.Instance) {
 	v, ok := b.intArg(s, 0, 1, 255)
 	if !ok {
 		b.warnf(s.Pos, s.Keyword, "(%s) priority not valid, must be between 1 and 255, using default 100", in.Name)
 		v = 100
 	}
 	in.Priority = v
-	in.mark("priority")
+	b.inst(in).mark("priority")
 }
 
-func instAdvertInt(b *builder, s *syntax.Stmt, in *Instance) {
+func instAdvertInt(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if d, ok := b.timerArg(s, 0, 6, 10*time.Millisecond, 255*time.Second); ok {
 		in.AdvertInt = d
-		in.mark("advert_int")
+		b.inst(in).mark("advert_int")
 	}
 }
 
-func instAuth(b *builder, s *syntax.Stmt, in *Instance) {
+func instAuth(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if !b.needBlock(s) {
 		return
 	}
-	a := &Auth{}
+	a := &config.Auth{}
 	dispatch(b, authTable, s.Block.Stmts, a)
 	if a.Type == "" {
 		if a.Pass != "" {
@@ -100,10 +93,10 @@ func instAuth(b *builder, s *syntax.Stmt, in *Instance) {
 		return
 	}
 	in.Auth = a
-	in.mark("authentication")
+	b.inst(in).mark("authentication")
 }
 
-func authType(b *builder, s *syntax.Stmt, a *Auth) {
+func authType(b *builder, s *syntax.Stmt, a *config.Auth) {
 	v, ok := b.strArg(s, 0)
 	if !ok {
 		return
@@ -115,7 +108,7 @@ func authType(b *builder, s *syntax.Stmt, a *Auth) {
 	a.Type = v
 }
 
-func authPass(b *builder, s *syntax.Stmt, a *Auth) {
+func authPass(b *builder, s *syntax.Stmt, a *config.Auth) {
 	v, ok := b.strArg(s, 0)
 	if !ok {
 		return
@@ -127,8 +120,8 @@ func authPass(b *builder, s *syntax.Stmt, a *Auth) {
 	a.Pass = v
 }
 
-func instNotify(field func(n *Notifies) **Notify) instHandler {
-	return func(b *builder, s *syntax.Stmt, in *Instance) {
+func instNotify(field func(n *config.Notifies) **config.Notify) instHandler {
+	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		if c := b.command(s, true); c != nil {
 			*field(&in.Notify) = c
 		}
@@ -136,7 +129,7 @@ func instNotify(field func(n *Notifies) **Notify) instHandler {
 }
 
 // instNotifyDeleted: notify_deleted ["CMD" [USER]] (the script is optional).
-func instNotifyDeleted(b *builder, s *syntax.Stmt, in *Instance) {
+func instNotifyDeleted(b *builder, s *syntax.Stmt, in *config.Instance) {
 	in.Notify.Deleted = true
 	if strings.TrimSpace(rawText(s)) == "" {
 		return
@@ -146,9 +139,9 @@ func instNotifyDeleted(b *builder, s *syntax.Stmt, in *Instance) {
 	}
 }
 
-func instPreempt(b *builder, s *syntax.Stmt, in *Instance) { in.Nopreempt = false }
+func instPreempt(b *builder, s *syntax.Stmt, in *config.Instance) { in.Nopreempt = false }
 
-func instPreemptDelay(b *builder, s *syntax.Stmt, in *Instance) {
+func instPreemptDelay(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if d, ok := b.timerArg(s, 0, 6, 0, 1000*time.Second); ok {
 		in.PreemptDelay = d
 	}
@@ -157,21 +150,21 @@ func instPreemptDelay(b *builder, s *syntax.Stmt, in *Instance) {
 // instSrcIP handles unicast_src_ip (which also marks the instance as
 // unicast configured) and mcast_src_ip.
 func instSrcIP(unicast bool) instHandler {
-	return func(b *builder, s *syntax.Stmt, in *Instance) {
+	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		a, ok := b.addrArg(s, 0)
 		if !ok || !b.instFamily(s, in, a) {
 			return
 		}
 		if unicast {
 			in.UnicastSrcIP = a
-			in.mark("unicast")
+			b.inst(in).mark("unicast")
 		} else {
 			in.McastSrcIP = a
 		}
 	}
 }
 
-func instMcastDst(b *builder, s *syntax.Stmt, in *Instance) {
+func instMcastDst(b *builder, s *syntax.Stmt, in *config.Instance) {
 	a, ok := b.addrArg(s, 0)
 	if !ok {
 		return
@@ -184,8 +177,8 @@ func instMcastDst(b *builder, s *syntax.Stmt, in *Instance) {
 	in.McastDstIP = a
 }
 
-func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *Instance) {
-	in.mark("unicast")
+func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *config.Instance) {
+	b.inst(in).mark("unicast")
 	v, ok := arg(s, 0)
 	switch {
 	case !ok:
@@ -200,61 +193,61 @@ func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *Instance) {
 // instVersion: an explicit version conflicting with a version deduced
 // from an IPv6 address is ignored; written before any address it wins
 // (reference 3.9).
-func instVersion(b *builder, s *syntax.Stmt, in *Instance) {
+func instVersion(b *builder, s *syntax.Stmt, in *config.Instance) {
 	v, ok := b.intArg(s, 0, 2, 3)
 	if !ok {
 		return
 	}
-	if v == 2 && in.Family == IPv6 {
+	if v == 2 && in.Family == config.IPv6 {
 		b.warnf(argPos(s, 0), s.Keyword, "(%s) version 2 conflicts with the IPv6 addresses configured before it, ignored", in.Name)
 		return
 	}
 	in.Version = v
-	in.mark("version")
+	b.inst(in).mark("version")
 }
 
-func instNativeIPv6(b *builder, s *syntax.Stmt, in *Instance) {
-	if in.Family == IPv4 {
+func instNativeIPv6(b *builder, s *syntax.Stmt, in *config.Instance) {
+	if in.Family == config.IPv4 {
 		b.warnf(s.Pos, s.Keyword, "(%s) native_ipv6 after IPv4 addresses, ignored", in.Name)
 		return
 	}
-	in.Family = IPv6
-	if !in.set["version"] || in.Version == 2 {
+	in.Family = config.IPv6
+	if !b.inst(in).set["version"] || in.Version == 2 {
 		in.Version = 3
 	}
 }
 
 func instAccept(on bool) instHandler {
-	return func(b *builder, s *syntax.Stmt, in *Instance) {
+	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		in.Accept = on
-		in.mark("accept")
+		b.inst(in).mark("accept")
 		if !on {
-			in.mark("no_accept")
-			in.noAcceptPos = s.Pos
+			b.inst(in).mark("no_accept")
+			b.inst(in).noAcceptPos = s.Pos
 		}
 	}
 }
 
 // instSkipCheckAdvAddr copies keepalived's bug: any valid value, even
 // "off", turns the option on (reference 2.4).
-func instSkipCheckAdvAddr(b *builder, s *syntax.Stmt, in *Instance) {
+func instSkipCheckAdvAddr(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if _, ok := b.boolArg(s, 0); ok {
 		in.SkipCheckAdvAddr = true
-		in.mark(s.Keyword)
+		b.inst(in).mark(s.Keyword)
 	}
 }
 
 // instFamily fixes the instance family from its first address and rejects
 // addresses of the other family. IPv6 implies version 3 unless version 2
 // was written earlier.
-func (b *builder) instFamily(s *syntax.Stmt, in *Instance, a netip.Addr) bool {
-	f := IPv4
+func (b *builder) instFamily(s *syntax.Stmt, in *config.Instance, a netip.Addr) bool {
+	f := config.IPv4
 	if a.Is6() {
-		f = IPv6
+		f = config.IPv6
 	}
 	if in.Family == "" {
 		in.Family = f
-		if f == IPv6 && !in.set["version"] {
+		if f == config.IPv6 && !b.inst(in).set["version"] {
 			in.Version = 3
 		}
 		return true
@@ -266,8 +259,8 @@ func (b *builder) instFamily(s *syntax.Stmt, in *Instance, a netip.Addr) bool {
 	return true
 }
 
-func familyName(f Family) string {
-	if f == IPv6 {
+func familyName(f config.Family) string {
+	if f == config.IPv6 {
 		return "IPv6"
 	}
 	return "IPv4"
@@ -283,7 +276,7 @@ func (b *builder) buildInstance(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_instance %s already defined, block ignored", name)
 		return
 	}
-	in := &Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true, Pos: s.Pos}
+	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true, Pos: modelPos(s.Pos)}
 	b.withContext("vrrp_instance "+name, func() {
 		dispatch(b, instanceTable, s.Block.Stmts, in)
 	})

@@ -1,12 +1,13 @@
 package parser
 
 import (
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // Load reads the configuration at path (with its includes) and builds the
 // model. The model is nil only when nothing could be read.
-func Load(path string, opts Options) (*Config, Diagnostics) {
+func Load(path string, opts Options) (*config.Config, Diagnostics) {
 	opts.fill()
 	f, sdiags := syntax.Parse(path, opts.syntaxOptions())
 	return finishLoad(f, sdiags, opts)
@@ -14,13 +15,13 @@ func Load(path string, opts Options) (*Config, Diagnostics) {
 
 // LoadBytes is Load for a configuration held in memory; name is used in
 // positions and to resolve relative includes.
-func LoadBytes(name string, src []byte, opts Options) (*Config, Diagnostics) {
+func LoadBytes(name string, src []byte, opts Options) (*config.Config, Diagnostics) {
 	opts.fill()
 	f, sdiags := syntax.ParseBytes(name, src, opts.syntaxOptions())
 	return finishLoad(f, sdiags, opts)
 }
 
-func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*Config, Diagnostics) {
+func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*config.Config, Diagnostics) {
 	cfg, bdiags := Build(f, opts)
 	diags := make(Diagnostics, 0, len(sdiags)+len(bdiags))
 	diags = append(diags, sdiags...)

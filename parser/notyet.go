@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -110,7 +111,7 @@ func (b *builder) reportNotYet(e notYetEntry, pos syntax.Pos, args []string, not
 	if what == "" {
 		what = e.keyword
 	}
-	b.cfg.Unsupported = append(b.cfg.Unsupported, Feature{
+	b.cfg.Unsupported = append(b.cfg.Unsupported, config.Feature{
 		Keyword: e.keyword, Block: b.context, Pos: pos.String(), Args: args, NotYet: true,
 	})
 	b.warnf(pos, e.keyword, "%s is not supported by goalived yet, ignored%s", what, note)
@@ -119,14 +120,14 @@ func (b *builder) reportNotYet(e notYetEntry, pos syntax.Pos, args []string, not
 // finishNoAccept reports a resolved no_accept: written, or implied by
 // strict mode (reference 3.12). goalived installs no firewall rules, so
 // the master answers for its VIPs as in accept mode.
-func (b *builder) finishNoAccept(in *Instance) {
+func (b *builder) finishNoAccept(in *config.Instance) {
 	if in.Accept {
 		return
 	}
 	e, _ := notYetFor("vrrp_instance", "no_accept")
-	pos, note := in.noAcceptPos, ""
-	if !in.set["no_accept"] {
-		pos, note = in.Pos, " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
+	pos, note := b.inst(in).noAcceptPos, ""
+	if !b.inst(in).set["no_accept"] {
+		pos, note = synPos(in.Pos), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
 	}
 	b.withContext("vrrp_instance "+in.Name, func() {
 		b.reportNotYet(e, pos, nil, note)

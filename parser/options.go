@@ -5,9 +5,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"strings"
-
-	"github.com/goalived/goalived/script"
 )
 
 // Options control a load. The zero value works: hooks default to the host.
@@ -19,7 +18,9 @@ type Options struct {
 	// net.InterfaceByName. keepalived -t warns about missing interfaces.
 	InterfaceExists func(name string) bool
 	// LookupUser and LookupGroup report whether a script user or group
-	// exists; default os/user.
+	// exists; default os/user. The daemon passes the lookups its scripts
+	// run with (which also ask the name service switch), so that -t and
+	// the runtime agree.
 	LookupUser  func(name string) bool
 	LookupGroup func(name string) bool
 	// ScriptUsable reports whether a script's program (argv[0]) can be
@@ -42,13 +43,13 @@ func (o *Options) fill() {
 	}
 	if o.LookupUser == nil {
 		o.LookupUser = func(name string) bool {
-			_, err := script.LookupUser(name)
+			_, err := user.Lookup(name)
 			return err == nil
 		}
 	}
 	if o.LookupGroup == nil {
 		o.LookupGroup = func(name string) bool {
-			_, err := script.LookupGroup(name)
+			_, err := user.LookupGroup(name)
 			return err == nil
 		}
 	}

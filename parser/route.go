@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -48,9 +49,9 @@ func parseNetPrefix(x string) (netip.Prefix, bool) {
 // parseRoute parses one virtual_routes / static_routes line. Unparsable
 // lines are dropped with a warning; options goalived does not interpret
 // are kept in Words.
-func (b *builder) parseRoute(s *syntax.Stmt, static bool) (Route, bool) {
+func (b *builder) parseRoute(s *syntax.Stmt, static bool) (config.Route, bool) {
 	ws := lineWords(s)
-	r := Route{Words: ws}
+	r := config.Route{Words: ws}
 	haveDst, isDefault, dstWord := false, false, ""
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
@@ -110,7 +111,7 @@ var routeKeyOpts = map[string]bool{
 }
 
 // routeOption applies "w x"; false means the route is dropped.
-func (b *builder) routeOption(s *syntax.Stmt, r *Route, w, x string, static bool) bool {
+func (b *builder) routeOption(s *syntax.Stmt, r *config.Route, w, x string, static bool) bool {
 	switch w {
 	case "src", "via", "gw":
 		a, err := netip.ParseAddr(x)
@@ -150,7 +151,7 @@ func (b *builder) routeOption(s *syntax.Stmt, r *Route, w, x string, static bool
 
 // finishRoute resolves "default" and route tracking. dst is the
 // destination as written, which keepalived's message names.
-func (b *builder) finishRoute(s *syntax.Stmt, r *Route, dst string, static, isDefault bool) {
+func (b *builder) finishRoute(s *syntax.Stmt, r *config.Route, dst string, static, isDefault bool) {
 	if r.Dev == "" && !r.NoTrack && !static {
 		// keepalived tracks a route through its interface (reference 2.4).
 		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", dst)
@@ -165,9 +166,9 @@ func (b *builder) finishRoute(s *syntax.Stmt, r *Route, dst string, static, isDe
 }
 
 // parseRule parses one virtual_rules / static_rules line (ip rule syntax).
-func (b *builder) parseRule(s *syntax.Stmt, static bool) (Rule, bool) {
+func (b *builder) parseRule(s *syntax.Stmt, static bool) (config.Rule, bool) {
 	ws := lineWords(s)
-	r := Rule{Words: ws}
+	r := config.Rule{Words: ws}
 	prefSet := false
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
@@ -200,7 +201,7 @@ func (b *builder) parseRule(s *syntax.Stmt, static bool) (Rule, bool) {
 // its family counting down from 16384, as keepalived 2.2.7 does (observed:
 // IPv4 and IPv6 rules count separately, static and virtual rules share
 // the counters, rules with a preference take none).
-func (b *builder) defaultRulePreference(s *syntax.Stmt, r *Rule) {
+func (b *builder) defaultRulePreference(s *syntax.Stmt, r *config.Rule) {
 	next := &b.nextRulePref4
 	if r.From.Addr().Is6() || r.To.Addr().Is6() {
 		next = &b.nextRulePref6
@@ -230,7 +231,7 @@ func isRuleFlag(w string) bool {
 }
 
 // ruleOption applies "w x"; false means the rule is dropped.
-func (b *builder) ruleOption(s *syntax.Stmt, r *Rule, w, x string, static bool) bool {
+func (b *builder) ruleOption(s *syntax.Stmt, r *config.Rule, w, x string, static bool) bool {
 	switch w {
 	case "from", "to":
 		p, ok := parseNetPrefix(x)
@@ -272,7 +273,7 @@ func (b *builder) ruleOption(s *syntax.Stmt, r *Rule, w, x string, static bool) 
 	return true
 }
 
-func instRoutes(b *builder, s *syntax.Stmt, in *Instance) {
+func instRoutes(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if !b.needBlock(s) {
 		return
 	}
@@ -283,7 +284,7 @@ func instRoutes(b *builder, s *syntax.Stmt, in *Instance) {
 	}
 }
 
-func instRules(b *builder, s *syntax.Stmt, in *Instance) {
+func instRules(b *builder, s *syntax.Stmt, in *config.Instance) {
 	if !b.needBlock(s) {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -51,7 +52,7 @@ func TestSamples(t *testing.T) {
 // without "group { }".
 var knownUnknown = map[string]bool{"VI_2": true, "VI_3": true}
 
-func hasUnsupported(cfg *Config, kw string) bool {
+func hasUnsupported(cfg *config.Config, kw string) bool {
 	for _, f := range cfg.Unsupported {
 		if f.Keyword == kw {
 			return true

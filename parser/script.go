@@ -3,31 +3,32 @@ package parser
 import (
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // scriptTable is the keyword table of vrrp_script (reference 2.3).
-var scriptTable = &table[*VRRPScript]{
+var scriptTable = &table[*config.VRRPScript]{
 	block: "vrrp_script",
-	handlers: map[string]handler[*VRRPScript]{
+	handlers: map[string]handler[*config.VRRPScript]{
 		"script":   scriptScript,
-		"interval": scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Interval }),
-		"timeout":  scriptTimer(func(v *VRRPScript) *time.Duration { return &v.Timeout }),
+		"interval": scriptTimer(func(v *config.VRRPScript) *time.Duration { return &v.Interval }),
+		"timeout":  scriptTimer(func(v *config.VRRPScript) *time.Duration { return &v.Timeout }),
 		"weight":   fixed(2, scriptWeight),
-		"rise":     scriptCount(func(v *VRRPScript) *int { return &v.Rise }),
-		"fall":     scriptCount(func(v *VRRPScript) *int { return &v.Fall }),
+		"rise":     scriptCount(func(v *config.VRRPScript) *int { return &v.Rise }),
+		"fall":     scriptCount(func(v *config.VRRPScript) *int { return &v.Fall }),
 		"user":     fixed(2, scriptUser),
-		"init_fail": func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+		"init_fail": func(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 			v.InitFail = true
 			b.extraWords(s, 0)
 		},
 	},
 }
 
-func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
-	user := (*User)(nil)
+func scriptScript(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
+	user := (*config.User)(nil)
 	if v.Script != nil {
-		user = &User{User: v.Script.User, Group: v.Script.Group, SupplementaryGroups: v.Script.SupplementaryGroups}
+		user = &config.User{User: v.Script.User, Group: v.Script.Group, SupplementaryGroups: v.Script.SupplementaryGroups}
 	}
 	c := b.command(s, false)
 	if c == nil {
@@ -44,8 +45,8 @@ func scriptScript(b *builder, s *syntax.Stmt, v *VRRPScript) {
 // seconds only and ignores other values with a message (observed), so a
 // fraction is used but warned about. interval 0 becomes 1 s; timeout 0
 // means "the interval", as when unset.
-func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] {
-	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+func scriptTimer(field func(v *config.VRRPScript) *time.Duration) handler[*config.VRRPScript] {
+	return func(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 		defer b.extraWords(s, 1)
 		d, ok := b.timerArg(s, 0, 3, 0, 4294*time.Second)
 		if !ok {
@@ -66,7 +67,7 @@ func scriptTimer(field func(v *VRRPScript) *time.Duration) handler[*VRRPScript] 
 
 // scriptWeight handles "weight W [reverse]". Out-of-range values are
 // reported and used anyway, as keepalived does (reference 1.10).
-func scriptWeight(b *builder, s *syntax.Stmt, v *VRRPScript) {
+func scriptWeight(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 	w, ok := b.intArgAny(s, 0)
 	if !ok {
 		return
@@ -87,8 +88,8 @@ func scriptWeight(b *builder, s *syntax.Stmt, v *VRRPScript) {
 	}
 }
 
-func scriptCount(field func(v *VRRPScript) *int) handler[*VRRPScript] {
-	return func(b *builder, s *syntax.Stmt, v *VRRPScript) {
+func scriptCount(field func(v *config.VRRPScript) *int) handler[*config.VRRPScript] {
+	return func(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 		if n, ok := b.intArg(s, 0, 1, 1<<31-1); ok {
 			*field(v) = n
 		}
@@ -96,7 +97,7 @@ func scriptCount(field func(v *VRRPScript) *int) handler[*VRRPScript] {
 	}
 }
 
-func scriptUser(b *builder, s *syntax.Stmt, v *VRRPScript) {
+func scriptUser(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 	ws := words(s)
 	if len(ws) == 0 {
 		b.warnf(s.Pos, s.Keyword, "missing user")
@@ -106,11 +107,11 @@ func scriptUser(b *builder, s *syntax.Stmt, v *VRRPScript) {
 	if !ok {
 		v.Script = nil
 		b.warnf(s.Pos, s.Keyword, "vrrp_script %s removed", v.Name)
-		v.userFailed = true
+		b.failUser(v)
 		return
 	}
 	if v.Script == nil {
-		v.Script = &Command{}
+		v.Script = &config.Command{}
 	}
 	v.Script.User, v.Script.Group, v.Script.SupplementaryGroups = u.User, u.Group, u.SupplementaryGroups
 }
@@ -126,11 +127,11 @@ func (b *builder) buildScript(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_script %s already defined, block ignored", name)
 		return
 	}
-	v := &VRRPScript{Name: name, Interval: time.Second, Rise: 1, Fall: 1, Pos: s.Pos}
+	v := &config.VRRPScript{Name: name, Interval: time.Second, Rise: 1, Fall: 1, Pos: modelPos(s.Pos)}
 	b.withContext("vrrp_script "+name, func() {
 		dispatch(b, scriptTable, s.Block.Stmts, v)
 	})
-	if v.userFailed {
+	if b.notes.userFailed[v] {
 		return
 	}
 	if v.Script == nil || len(v.Script.Argv) == 0 {

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
-	"github.com/goalived/goalived/script"
 )
 
 // rawText returns the statement's text after the keyword. Hand-built trees
@@ -26,25 +26,26 @@ func rawText(s *syntax.Stmt) string {
 }
 
 // command parses a script-like keyword: "CMD ARGS" [USER [[:]GROUP]]
-// (reference 1.4). The line is split by script.SplitScriptLine, which
+// (reference 1.4). The line is split by splitScriptLine, which
 // reproduces keepalived 2.2.7's two passes (escapes decoded in both, a
 // decoded NUL cuts a word). withUser tells whether trailing words name a
 // user (notify keywords) or are ignored (vrrp_script's script). A nil
 // result means the script is dropped; a warning says why.
-func (b *builder) command(s *syntax.Stmt, withUser bool) *Command {
+func (b *builder) command(s *syntax.Stmt, withUser bool) *config.Command {
 	raw := rawText(s)
-	argv, trailing, err := script.SplitScriptLine(raw)
+	argv, trailing, err := splitScriptLine(raw)
 	if err != nil {
-		if errors.Is(err, script.ErrEmptyCommand) {
+		if errors.Is(err, errEmptyCommand) {
 			b.warnf(s.Pos, s.Keyword, "missing command")
 		} else {
 			b.warnf(s.Pos, s.Keyword, "cannot split the command line: %v, script ignored", innermost(err))
 		}
 		return nil
 	}
-	// SplitScriptLine succeeded, so the first pass has at least one slot.
-	slots, _ := script.SplitCommand(raw)
-	c := &Command{Cmd: slots[0], Argv: argv, pos: s.Pos, kw: s.Keyword}
+	// splitScriptLine succeeded, so the first pass has at least one slot.
+	slots, _ := splitCommand(raw)
+	c := &config.Command{Cmd: slots[0], Argv: argv}
+	b.noteCmd(c, s)
 	if !withUser {
 		if len(trailing) > 0 {
 			b.warnf(trailingPos(s, len(trailing)), s.Keyword, "extra words after '%s' ignored: %s (put the command and its arguments in one quoted string)", s.Keyword, strings.Join(trailing, " "))
@@ -77,8 +78,8 @@ func trailingPos(s *syntax.Stmt, n int) syntax.Pos {
 // user parses "USER [[:]GROUP]" from words and checks them with the lookup
 // hooks. For notify keywords a missing user usually means an unquoted
 // command with arguments, which keepalived silently drops (reference 1.4).
-func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*User, bool) {
-	u := &User{User: ws[0]}
+func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*config.User, bool) {
+	u := &config.User{User: ws[0]}
 	if len(ws) > 1 {
 		g := ws[1]
 		if strings.HasPrefix(g, ":") {

@@ -1,18 +1,21 @@
 package parser
 
-import "github.com/goalived/goalived/parser/syntax"
+import (
+	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/parser/syntax"
+)
 
 // commandSlots returns every configured notify-like command of the model
 // (not vrrp_script), as pointers so that checks can remove them.
-func (b *builder) commandSlots() []**Command {
+func (b *builder) commandSlots() []**config.Command {
 	g := &b.cfg.Global
-	slots := []**Command{&g.StartupScript, &g.ShutdownScript}
-	for _, f := range []*FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
+	slots := []**config.Command{&g.StartupScript, &g.ShutdownScript}
+	for _, f := range []*config.FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
 		if f != nil {
 			slots = append(slots, &f.Script)
 		}
 	}
-	add := func(n *Notifies) {
+	add := func(n *config.Notifies) {
 		slots = append(slots, &n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri)
 	}
 	for _, in := range b.cfg.Instances {
@@ -29,7 +32,7 @@ func (b *builder) commandSlots() []**Command {
 func (b *builder) checkNotifyScripts() {
 	for _, p := range b.commandSlots() {
 		if c := *p; c != nil && !b.opts.ScriptUsable(c.Argv[0]) {
-			b.warnf(c.pos, c.kw, "script %s is not found or not accessible, ignored", c.Argv[0])
+			b.warnf(b.cmdAt(c).pos, b.cmdAt(c).kw, "script %s is not found or not accessible, ignored", c.Argv[0])
 			*p = nil
 		}
 	}
@@ -42,9 +45,9 @@ func (b *builder) checkScriptSecurity() {
 		return
 	}
 	var first *syntax.Pos
-	consider := func(c *Command) {
-		if c != nil && (first == nil || posLess(c.pos, *first)) {
-			p := c.pos
+	consider := func(c *config.Command) {
+		if c != nil && (first == nil || posLess(b.cmdAt(c).pos, *first)) {
+			p := b.cmdAt(c).pos
 			first = &p
 		}
 	}

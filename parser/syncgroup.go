@@ -1,13 +1,14 @@
 package parser
 
 import (
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
-type groupHandler = handler[*SyncGroup]
+type groupHandler = handler[*config.SyncGroup]
 
 // syncGroupTable is the keyword table of vrrp_sync_group (reference 2.5).
-var syncGroupTable = &table[*SyncGroup]{
+var syncGroupTable = &table[*config.SyncGroup]{
 	block: "vrrp_sync_group",
 	handlers: map[string]groupHandler{
 		"group":                      fixed(0, groupMembers),
@@ -15,14 +16,14 @@ var syncGroupTable = &table[*SyncGroup]{
 		"track_interface":            fixed(0, groupTrack(trackInterface)),
 		"track_file":                 fixed(0, groupTrack(trackFile)),
 		"track_process":              fixed(0, groupTrack(trackProcess)),
-		"notify":                     groupNotify(func(n *Notifies) **Notify { return &n.Generic }),
-		"notify_master":              groupNotify(func(n *Notifies) **Notify { return &n.Master }),
-		"notify_backup":              groupNotify(func(n *Notifies) **Notify { return &n.Backup }),
-		"notify_fault":               groupNotify(func(n *Notifies) **Notify { return &n.Fault }),
-		"notify_stop":                groupNotify(func(n *Notifies) **Notify { return &n.Stop }),
+		"notify":                     groupNotify(func(n *config.Notifies) **config.Notify { return &n.Generic }),
+		"notify_master":              groupNotify(func(n *config.Notifies) **config.Notify { return &n.Master }),
+		"notify_backup":              groupNotify(func(n *config.Notifies) **config.Notify { return &n.Backup }),
+		"notify_fault":               groupNotify(func(n *config.Notifies) **config.Notify { return &n.Fault }),
+		"notify_stop":                groupNotify(func(n *config.Notifies) **config.Notify { return &n.Stop }),
 		"notify_priority_changes":    fixed(1, groupPriorityChanges),
-		"sync_group_tracking_weight": fixed(0, func(b *builder, s *syntax.Stmt, g *SyncGroup) { g.TrackingWeight = true }),
-		"global_tracking": fixed(0, func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+		"sync_group_tracking_weight": fixed(0, func(b *builder, s *syntax.Stmt, g *config.SyncGroup) { g.TrackingWeight = true }),
+		"global_tracking": fixed(0, func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 			b.warnf(s.Pos, s.Keyword, "global_tracking is deprecated, use sync_group_tracking_weight")
 			g.TrackingWeight = true
 		}),
@@ -32,7 +33,7 @@ var syncGroupTable = &table[*SyncGroup]{
 
 // groupMembers reads group { INSTANCE ... }; names are resolved after the
 // whole file is read (reference 2.5).
-func groupMembers(b *builder, s *syntax.Stmt, g *SyncGroup) {
+func groupMembers(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 	if !b.needBlock(s) {
 		return
 	}
@@ -40,13 +41,13 @@ func groupMembers(b *builder, s *syntax.Stmt, g *SyncGroup) {
 		names := append([]string{line.Keyword}, words(line)...)
 		for _, n := range names {
 			g.Members = append(g.Members, n)
-			b.memberPos = append(b.memberPos, line.Pos)
+			b.addMember(g, line.Pos)
 		}
 	}
 }
 
 func groupTrack(kind trackKind) groupHandler {
-	return func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+	return func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 		list := b.parseTrackBlock(s, kind, g.Name)
 		switch kind {
 		case trackScript:
@@ -61,15 +62,15 @@ func groupTrack(kind trackKind) groupHandler {
 	}
 }
 
-func groupNotify(field func(n *Notifies) **Notify) groupHandler {
-	return func(b *builder, s *syntax.Stmt, g *SyncGroup) {
+func groupNotify(field func(n *config.Notifies) **config.Notify) groupHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 		if c := b.command(s, true); c != nil {
 			*field(&g.Notify) = c
 		}
 	}
 }
 
-func groupPriorityChanges(b *builder, s *syntax.Stmt, g *SyncGroup) {
+func groupPriorityChanges(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 	if v, ok := b.boolArg(s, 0); ok {
 		g.NotifyPriorityChanges = v
 	}
@@ -85,12 +86,10 @@ func (b *builder) buildSyncGroup(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_sync_group %s already defined, block ignored", name)
 		return
 	}
-	g := &SyncGroup{Name: name, Pos: s.Pos}
-	b.memberPos = nil
+	g := &config.SyncGroup{Name: name, Pos: modelPos(s.Pos)}
 	b.withContext("vrrp_sync_group "+name, func() {
 		dispatch(b, syncGroupTable, s.Block.Stmts, g)
 	})
-	g.memberPos = b.memberPos
 	b.groups[name] = g
 	b.cfg.SyncGroups = append(b.cfg.SyncGroups, g)
 }

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -51,16 +52,16 @@ func (b *builder) buildTrackGroupStmt(s *syntax.Stmt, _ *builder)   { b.buildTra
 
 // Build turns a syntax tree into the typed model. The model is returned
 // even when diagnostics say it cannot run, so that -t can show everything.
-func Build(f *syntax.File, opts Options) (*Config, Diagnostics) {
+func Build(f *syntax.File, opts Options) (*config.Config, Diagnostics) {
 	opts.fill()
 	b := &builder{
 		opts:       opts,
-		cfg:        &Config{Global: defaultGlobal(opts.Hostname)},
-		scripts:    map[string]*VRRPScript{},
-		instances:  map[string]*Instance{},
-		trackFiles: map[string]*TrackFile{},
-		trackProcs: map[string]*TrackProcess{},
-		groups:     map[string]*SyncGroup{},
+		cfg:        &config.Config{Global: defaultGlobal(opts.Hostname)},
+		scripts:    map[string]*config.VRRPScript{},
+		instances:  map[string]*config.Instance{},
+		trackFiles: map[string]*config.TrackFile{},
+		trackProcs: map[string]*config.TrackProcess{},
+		groups:     map[string]*config.SyncGroup{},
 		globalSet:  map[string]bool{},
 	}
 	if f != nil {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -23,11 +24,11 @@ var trackNames = [...]string{"track script", "track interface", "track file", "t
 // parseTrackBlock parses a track_* block: lines "NAME [weight W
 // [reverse|noreverse]]". Scripts, files and processes must be defined
 // earlier in the file (reference 2.3); unknown ones are ignored.
-func (b *builder) parseTrackBlock(s *syntax.Stmt, kind trackKind, owner string) []Track {
+func (b *builder) parseTrackBlock(s *syntax.Stmt, kind trackKind, owner string) []config.Track {
 	if !b.needBlock(s) {
 		return nil
 	}
-	var out []Track
+	var out []config.Track
 	for _, line := range s.Block.Stmts {
 		t, ok := b.trackDefault(line, kind, owner)
 		if !ok {
@@ -48,7 +49,7 @@ func (b *builder) parseTrackBlock(s *syntax.Stmt, kind trackKind, owner string) 
 	return out
 }
 
-func dupTrack(list []Track, name string) bool {
+func dupTrack(list []config.Track, name string) bool {
 	for _, t := range list {
 		if t.Name == name {
 			return true
@@ -58,9 +59,9 @@ func dupTrack(list []Track, name string) bool {
 }
 
 // trackDefault resolves the tracked object and its own weight.
-func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) (Track, bool) {
-	t := Track{Name: line.Keyword}
-	notFound := func(names []string) (Track, bool) {
+func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) (config.Track, bool) {
+	t := config.Track{Name: line.Keyword}
+	notFound := func(names []string) (config.Track, bool) {
 		hint := "it must be defined before it is used"
 		if sug := suggest(line.Keyword, names); sug != "" {
 			hint = fmt.Sprintf("did you mean '%s'?", sug)
@@ -98,7 +99,7 @@ func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) 
 
 // trackWeight applies "weight W [reverse|noreverse]" of one entry. Entry
 // weights are -254..254, ±254 coerced to ±253 (reference 3.1).
-func (b *builder) trackWeight(line *syntax.Stmt, t *Track, kind trackKind) bool {
+func (b *builder) trackWeight(line *syntax.Stmt, t *config.Track, kind trackKind) bool {
 	ws := words(line)
 	if len(ws) == 0 {
 		return true
@@ -133,7 +134,7 @@ func (b *builder) trackWeight(line *syntax.Stmt, t *Track, kind trackKind) bool 
 }
 
 func instTrack(kind trackKind) instHandler {
-	return func(b *builder, s *syntax.Stmt, in *Instance) {
+	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		list := b.parseTrackBlock(s, kind, in.Name)
 		switch kind {
 		case trackScript:
@@ -149,8 +150,8 @@ func instTrack(kind trackKind) instHandler {
 }
 
 // instUnicastPeers handles unicast_peer { IP [min_ttl N] [max_ttl N] }.
-func instUnicastPeers(b *builder, s *syntax.Stmt, in *Instance) {
-	in.mark("unicast")
+func instUnicastPeers(b *builder, s *syntax.Stmt, in *config.Instance) {
+	b.inst(in).mark("unicast")
 	if !b.needBlock(s) {
 		return
 	}
@@ -171,8 +172,8 @@ func instUnicastPeers(b *builder, s *syntax.Stmt, in *Instance) {
 	}
 }
 
-func (b *builder) unicastPeer(line *syntax.Stmt, in *Instance) (UnicastPeer, bool) {
-	p := UnicastPeer{MaxTTL: 255}
+func (b *builder) unicastPeer(line *syntax.Stmt, in *config.Instance) (config.UnicastPeer, bool) {
+	p := config.UnicastPeer{MaxTTL: 255}
 	a, err := parseAddrNoZone(line.Keyword)
 	if err != nil {
 		b.warnf(line.Pos, line.Keyword, "(%s) invalid unicast peer address '%s', ignored", in.Name, line.Keyword)

@@ -4,14 +4,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
 // trackFileTable is the keyword table of track_file (reference 2.6).
-var trackFileTable = &table[*TrackFile]{
+var trackFileTable = &table[*config.TrackFile]{
 	block: "track_file",
-	handlers: map[string]handler[*TrackFile]{
-		"file": fixed(1, func(b *builder, s *syntax.Stmt, f *TrackFile) {
+	handlers: map[string]handler[*config.TrackFile]{
+		"file": fixed(1, func(b *builder, s *syntax.Stmt, f *config.TrackFile) {
 			if v, ok := b.strArg(s, 0); ok {
 				f.File = v
 			}
@@ -21,7 +22,7 @@ var trackFileTable = &table[*TrackFile]{
 	},
 }
 
-func trackFileWeight(b *builder, s *syntax.Stmt, f *TrackFile) {
+func trackFileWeight(b *builder, s *syntax.Stmt, f *config.TrackFile) {
 	w, ok := b.intArg(s, 0, -254, 254)
 	if !ok {
 		return
@@ -37,7 +38,7 @@ func trackFileWeight(b *builder, s *syntax.Stmt, f *TrackFile) {
 }
 
 // trackFileInit: init_file [VALUE] [overwrite].
-func trackFileInit(b *builder, s *syntax.Stmt, f *TrackFile) {
+func trackFileInit(b *builder, s *syntax.Stmt, f *config.TrackFile) {
 	f.InitFile = true
 	for i, w := range words(s) {
 		if w == "overwrite" {
@@ -59,7 +60,7 @@ func (b *builder) buildTrackFile(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "track_file %s already defined, block ignored", name)
 		return
 	}
-	f := &TrackFile{Name: name, Weight: 1, Pos: s.Pos}
+	f := &config.TrackFile{Name: name, Weight: 1, Pos: modelPos(s.Pos)}
 	b.withContext("track_file "+name, func() {
 		dispatch(b, trackFileTable, s.Block.Stmts, f)
 	})
@@ -72,18 +73,18 @@ func (b *builder) buildTrackFile(s *syntax.Stmt) {
 }
 
 // trackProcessTable is the keyword table of vrrp_track_process (2.7).
-var trackProcessTable = &table[*TrackProcess]{
+var trackProcessTable = &table[*config.TrackProcess]{
 	block: "vrrp_track_process",
-	handlers: map[string]handler[*TrackProcess]{
+	handlers: map[string]handler[*config.TrackProcess]{
 		"process":     trackProcessName,
 		"param_match": fixed(1, trackProcessParamMatch),
 		"weight":      fixed(2, trackProcessWeight),
-		"quorum": fixed(1, func(b *builder, s *syntax.Stmt, p *TrackProcess) {
+		"quorum": fixed(1, func(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 			if n, ok := b.intArg(s, 0, 1, 65535); ok {
 				p.Quorum = n
 			}
 		}),
-		"quorum_max": fixed(1, func(b *builder, s *syntax.Stmt, p *TrackProcess) {
+		"quorum_max": fixed(1, func(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 			if n, ok := b.intArg(s, 0, 0, 65535); ok {
 				p.QuorumMax = n
 			}
@@ -91,12 +92,12 @@ var trackProcessTable = &table[*TrackProcess]{
 		"delay":           fixed(1, trackProcessDelay(true, true)),
 		"fork_delay":      fixed(1, trackProcessDelay(true, false)),
 		"terminate_delay": fixed(1, trackProcessDelay(false, true)),
-		"full_command":    fixed(0, func(b *builder, s *syntax.Stmt, p *TrackProcess) { p.FullCommand = true }),
+		"full_command":    fixed(0, func(b *builder, s *syntax.Stmt, p *config.TrackProcess) { p.FullCommand = true }),
 	},
 }
 
 // trackProcessName: process NAME|"NAME" [PARAM ...].
-func trackProcessName(b *builder, s *syntax.Stmt, p *TrackProcess) {
+func trackProcessName(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 	ws := words(s)
 	if len(ws) == 0 || ws[0] == "" {
 		b.warnf(s.Pos, s.Keyword, "missing process name")
@@ -108,7 +109,7 @@ func trackProcessName(b *builder, s *syntax.Stmt, p *TrackProcess) {
 	}
 }
 
-func trackProcessParamMatch(b *builder, s *syntax.Stmt, p *TrackProcess) {
+func trackProcessParamMatch(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 	v, ok := arg(s, 0)
 	switch {
 	case !ok:
@@ -120,7 +121,7 @@ func trackProcessParamMatch(b *builder, s *syntax.Stmt, p *TrackProcess) {
 	}
 }
 
-func trackProcessWeight(b *builder, s *syntax.Stmt, p *TrackProcess) {
+func trackProcessWeight(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 	w, ok := b.intArg(s, 0, -254, 254)
 	if !ok {
 		return
@@ -135,8 +136,8 @@ func trackProcessWeight(b *builder, s *syntax.Stmt, p *TrackProcess) {
 	}
 }
 
-func trackProcessDelay(fork, term bool) handler[*TrackProcess] {
-	return func(b *builder, s *syntax.Stmt, p *TrackProcess) {
+func trackProcessDelay(fork, term bool) handler[*config.TrackProcess] {
+	return func(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 		d, ok := b.timerArg(s, 0, 6, time.Microsecond, 3600*time.Second)
 		if !ok {
 			return
@@ -159,7 +160,7 @@ func (b *builder) buildTrackProcess(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_track_process %s already defined, block ignored", name)
 		return
 	}
-	p := &TrackProcess{Name: name, Quorum: 1, QuorumMax: -1, Pos: s.Pos}
+	p := &config.TrackProcess{Name: name, Quorum: 1, QuorumMax: -1, Pos: modelPos(s.Pos)}
 	b.withContext("vrrp_track_process "+name, func() {
 		dispatch(b, trackProcessTable, s.Block.Stmts, p)
 	})

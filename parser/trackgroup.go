@@ -1,53 +1,27 @@
 package parser
 
 import (
-	"slices"
-
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
-// TrackGroup is a track_group block (reference 2.8): the instances that
-// track the interface of each static address, route and rule naming the
-// group (weight 0: FAULT while it is down), as keepalived 2.2.7's
-// static_track_group_init sets them up.
-type TrackGroup struct {
-	Name    string     `json:"name"`
-	Members []string   `json:"group"`
-	Pos     syntax.Pos `json:"-"`
-
-	memberPos []syntax.Pos
-}
-
-// Has reports whether instance name is a member.
-func (g *TrackGroup) Has(name string) bool { return slices.Contains(g.Members, name) }
-
-// TrackGroup returns the track_group called name, or nil.
-func (c *Config) TrackGroup(name string) *TrackGroup {
-	for _, g := range c.TrackGroups {
-		if g.Name == name {
-			return g
-		}
-	}
-	return nil
-}
-
-var trackGroupTable = &table[*TrackGroup]{
+var trackGroupTable = &table[*config.TrackGroup]{
 	block: "track_group",
-	handlers: map[string]handler[*TrackGroup]{
+	handlers: map[string]handler[*config.TrackGroup]{
 		"group": fixed(0, trackGroupMembers),
 	},
 }
 
 // trackGroupMembers reads group { INSTANCE ... }, several names a line
 // allowed; they are resolved once the whole file is read.
-func trackGroupMembers(b *builder, s *syntax.Stmt, g *TrackGroup) {
+func trackGroupMembers(b *builder, s *syntax.Stmt, g *config.TrackGroup) {
 	if !b.needBlock(s) {
 		return
 	}
 	for _, line := range s.Block.Stmts {
 		for _, n := range append([]string{line.Keyword}, words(line)...) {
 			g.Members = append(g.Members, n)
-			g.memberPos = append(g.memberPos, line.Pos)
+			b.addMember(g, line.Pos)
 		}
 	}
 }
@@ -67,7 +41,7 @@ func (b *builder) buildTrackGroup(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "track_group %s already defined", name)
 		return
 	}
-	g := &TrackGroup{Name: name, Pos: s.Pos}
+	g := &config.TrackGroup{Name: name, Pos: modelPos(s.Pos)}
 	b.withContext("track_group "+name, func() {
 		dispatch(b, trackGroupTable, s.Block.Stmts, g)
 	})
@@ -92,24 +66,24 @@ func (b *builder) setTrackGroup(s *syntax.Stmt, field *string, name string) {
 // does: unknown instances are dropped, and a group left without any is
 // removed (its static items then track nothing).
 func (b *builder) finishTrackGroups() {
-	var keep []*TrackGroup
+	var keep []*config.TrackGroup
 	for _, g := range b.cfg.TrackGroups {
 		if len(g.Members) == 0 {
-			b.warnf(g.Pos, "track_group", "Static track group %s has no virtual router(s)", g.Name)
+			b.warnf(synPos(g.Pos), "track_group", "Static track group %s has no virtual router(s)", g.Name)
 			b.dropTrackGroup(g)
 			continue
 		}
 		var members []string
 		for i, m := range g.Members {
 			if _, ok := b.instances[m]; !ok {
-				b.warnf(g.memberPos[i], "track_group", "vrrp instance %s specified in track group %s doesn't exist - ignoring", m, g.Name)
+				b.warnf(b.notes.members[g][i], "track_group", "vrrp instance %s specified in track group %s doesn't exist - ignoring", m, g.Name)
 				continue
 			}
 			members = append(members, m)
 		}
 		g.Members = members
 		if len(members) == 0 {
-			b.warnf(g.Pos, "track_group", "Static track group %s has no VRRP instance(s)", g.Name)
+			b.warnf(synPos(g.Pos), "track_group", "Static track group %s has no VRRP instance(s)", g.Name)
 			b.dropTrackGroup(g)
 			continue
 		}
@@ -119,7 +93,7 @@ func (b *builder) finishTrackGroups() {
 }
 
 // dropTrackGroup removes g from the static items that name it.
-func (b *builder) dropTrackGroup(g *TrackGroup) {
+func (b *builder) dropTrackGroup(g *config.TrackGroup) {
 	for i := range b.cfg.StaticAddresses {
 		if b.cfg.StaticAddresses[i].TrackGroup == g.Name {
 			b.cfg.StaticAddresses[i].TrackGroup = ""

@@ -1,6 +1,10 @@
 package parser
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/goalived/goalived/config"
+)
 
 // TestTrackGroup: track_group blocks and the static items naming them,
 // with keepalived 2.2.7's messages (static_track_group_handler,
@@ -10,7 +14,7 @@ func TestTrackGroup(t *testing.T) {
 		Groups map[string][]string
 		Addr   string
 	}
-	get := func(c *Config) any {
+	get := func(c *config.Config) any {
 		g := got{Groups: map[string][]string{}}
 		for _, tg := range c.TrackGroups {
 			g.Groups[tg.Name] = tg.Members

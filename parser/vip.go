@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
 )
 
@@ -47,12 +48,12 @@ var vipValueOpts = map[string]bool{
 // ADDR[/LEN] [brd ADDR|+|-] [dev IF] [scope S] [label L] [peer ADDR] [home]
 // [-nodad] [mngtmpaddr] [noprefixroute] [autojoin] [no_track]
 // [preferred_lft N|forever] [use_vmac] (static: [track_group NAME]).
-func (b *builder) parseVIP(s *syntax.Stmt, kind vipKind) (VIP, bool) {
+func (b *builder) parseVIP(s *syntax.Stmt, kind vipKind) (config.VIP, bool) {
 	p, ok := b.parsePrefix(s, s.Keyword)
 	if !ok {
-		return VIP{}, false
+		return config.VIP{}, false
 	}
-	v := VIP{Prefix: p, NoDAD: p.Addr().Is6(), PreferredLft: LifetimeForever}
+	v := config.VIP{Prefix: p, NoDAD: p.Addr().Is6(), PreferredLft: config.LifetimeForever}
 	lftSet := false
 	ws := words(s)
 	for i := 0; i < len(ws); i++ {
@@ -77,7 +78,7 @@ func (b *builder) parseVIP(s *syntax.Stmt, kind vipKind) (VIP, bool) {
 }
 
 // vipOption applies "w x" (x is argument i); false if x was rejected.
-func (b *builder) vipOption(s *syntax.Stmt, i int, v *VIP, w, x string, kind vipKind) bool {
+func (b *builder) vipOption(s *syntax.Stmt, i int, v *config.VIP, w, x string, kind vipKind) bool {
 	switch w {
 	case "brd", "broadcast":
 		b.vipBroadcast(s, i, v, x)
@@ -105,7 +106,7 @@ func (b *builder) vipOption(s *syntax.Stmt, i int, v *VIP, w, x string, kind vip
 }
 
 // vipFlag applies a one-word option; false if w is not one.
-func (b *builder) vipFlag(s *syntax.Stmt, i int, v *VIP, w string, kind vipKind) bool {
+func (b *builder) vipFlag(s *syntax.Stmt, i int, v *config.VIP, w string, kind vipKind) bool {
 	switch w {
 	case "home":
 		v.Home = true
@@ -134,7 +135,7 @@ func (b *builder) vipFlag(s *syntax.Stmt, i int, v *VIP, w string, kind vipKind)
 	return true
 }
 
-func (b *builder) vipBroadcast(s *syntax.Stmt, i int, v *VIP, x string) {
+func (b *builder) vipBroadcast(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	if v.Prefix.Addr().Is6() {
 		b.warnf(argPos(s, i), s.Keyword, "broadcast is IPv4 only, ignored")
 		return
@@ -162,7 +163,7 @@ func (b *builder) vipBroadcast(s *syntax.Stmt, i int, v *VIP, x string) {
 	v.Broadcast = netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
-func (b *builder) vipScope(s *syntax.Stmt, i int, v *VIP, x string) {
+func (b *builder) vipScope(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	if v.Prefix.Addr().Is6() {
 		b.warnf(argPos(s, i), s.Keyword, "scope is IPv4 only, ignored")
 		return
@@ -179,7 +180,7 @@ func (b *builder) vipScope(s *syntax.Stmt, i int, v *VIP, x string) {
 	}
 }
 
-func (b *builder) vipLabel(s *syntax.Stmt, i int, v *VIP, x string) {
+func (b *builder) vipLabel(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	switch {
 	case v.Prefix.Addr().Is6():
 		b.warnf(argPos(s, i), s.Keyword, "label is IPv4 only, ignored")
@@ -190,7 +191,7 @@ func (b *builder) vipLabel(s *syntax.Stmt, i int, v *VIP, x string) {
 	}
 }
 
-func (b *builder) vipPeer(s *syntax.Stmt, i int, v *VIP, x string) {
+func (b *builder) vipPeer(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	addrText, lenText, hasLen := strings.Cut(x, "/")
 	a, err := netip.ParseAddr(addrText)
 	if err != nil || a.Is6() != v.Prefix.Addr().Is6() {
@@ -206,9 +207,9 @@ func (b *builder) vipPeer(s *syntax.Stmt, i int, v *VIP, x string) {
 	v.Peer = netip.PrefixFrom(a, bits)
 }
 
-func (b *builder) vipLifetime(s *syntax.Stmt, i int, v *VIP, x string) bool {
+func (b *builder) vipLifetime(s *syntax.Stmt, i int, v *config.VIP, x string) bool {
 	if x == "forever" {
-		v.PreferredLft = LifetimeForever
+		v.PreferredLft = config.LifetimeForever
 		return true
 	}
 	n, err := strconv.ParseUint(x, 10, 32)
@@ -222,7 +223,7 @@ func (b *builder) vipLifetime(s *syntax.Stmt, i int, v *VIP, x string) bool {
 
 // instVIPs handles virtual_ipaddress and virtual_ipaddress_excluded.
 func instVIPs(excluded bool) instHandler {
-	return func(b *builder, s *syntax.Stmt, in *Instance) {
+	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		if !b.needBlock(s) {
 			return
 		}
@@ -247,7 +248,7 @@ func instVIPs(excluded bool) instHandler {
 	}
 }
 
-func dupVIP(list []VIP, v VIP) bool {
+func dupVIP(list []config.VIP, v config.VIP) bool {
 	for _, x := range list {
 		if x.Prefix.Addr() == v.Prefix.Addr() && x.Dev == v.Dev {
 			return true

@@ -13,10 +13,7 @@ import (
 // check security at load, run the check, recompute the priority on each
 // event and notify on state changes.
 func Example() {
-	argv, _, err := script.SplitScriptLine(`"/bin/sh -c 'exit 1'"`)
-	if err != nil {
-		panic(err)
-	}
+	argv := []string{"/bin/sh", "-c", "exit 1"} // the configuration's split command line
 	id, err := script.DefaultIdentity("", "", false)
 	if err != nil {
 		panic(err) // keepalived drops scripts without a usable user

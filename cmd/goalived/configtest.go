@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/script"
 )
 
 // configTest is "goalived -t": parse and validate, print every diagnostic
@@ -49,5 +50,10 @@ func configTest(o *options, stdout, stderr io.Writer) int {
 }
 
 func loadOptions(o *options) parser.Options {
-	return parser.Options{ConfigID: o.configID, AllConfig: o.allConfig}
+	return parser.Options{
+		ConfigID: o.configID, AllConfig: o.allConfig,
+		// The accounts scripts will run as, found as the runtime finds them.
+		LookupUser:  func(name string) bool { _, err := script.LookupUser(name); return err == nil },
+		LookupGroup: func(name string) bool { _, err := script.LookupGroup(name); return err == nil },
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/engine"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/vrrp"
@@ -113,7 +114,7 @@ func (d *daemon) run() int {
 	return exitOK
 }
 
-func (d *daemon) start(cfg *parser.Config) error {
+func (d *daemon) start(cfg *config.Config) error {
 	d.eng = engine.New(cfg, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,

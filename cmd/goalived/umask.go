@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/config"
 )
 
 // defaultUmask is keepalived's: files it (and the scripts it runs, which
@@ -44,7 +44,7 @@ func setUmask(s string) error {
 // each time it reads the configuration (start and reload): unless -u was
 // given, which wins ("umask command line option specified, ignoring
 // config option"). A file without the keyword leaves the mask as it is.
-func applyConfigUmask(cfg *parser.Config, cmdline string, log *slog.Logger) {
+func applyConfigUmask(cfg *config.Config, cmdline string, log *slog.Logger) {
 	if cfg.Global.Umask == nil {
 		return
 	}

@@ -1,10 +1,8 @@
-package parser
+package config
 
 import (
 	"net/netip"
 	"time"
-
-	"github.com/goalived/goalived/parser/syntax"
 )
 
 // Config is the typed model of one keepalived.conf. Slices keep the order
@@ -154,9 +152,6 @@ type Command struct {
 	Group string `json:"group,omitempty"`
 	// SupplementaryGroups: the group was written with a leading ':'.
 	SupplementaryGroups bool `json:"supplementary_groups,omitempty"`
-
-	pos syntax.Pos // where it was configured
-	kw  string     // the keyword that configured it
 }
 
 // Notify is the command of a notify_* keyword.

@@ -1,9 +1,7 @@
-package parser
+package config
 
 import (
 	"time"
-
-	"github.com/goalived/goalived/parser/syntax"
 )
 
 // VRRPScript is one vrrp_script block (reference 2.3) with defaults applied.
@@ -20,10 +18,8 @@ type VRRPScript struct {
 	Fall     int  `json:"fall"`
 	InitFail bool `json:"init_fail,omitempty"`
 	// Used is set when some track_script refers to the script.
-	Used bool       `json:"-"`
-	Pos  syntax.Pos `json:"-"`
-
-	userFailed bool
+	Used bool `json:"-"`
+	Pos  Pos  `json:"-"`
 }
 
 // SyncGroup is one vrrp_sync_group (reference 2.5).
@@ -38,10 +34,8 @@ type SyncGroup struct {
 	NotifyPriorityChanges bool     `json:"notify_priority_changes,omitempty"`
 	// TrackingWeight keeps weighted trackers on members
 	// (sync_group_tracking_weight or global_tracking).
-	TrackingWeight bool       `json:"sync_group_tracking_weight,omitempty"`
-	Pos            syntax.Pos `json:"-"`
-
-	memberPos []syntax.Pos
+	TrackingWeight bool `json:"sync_group_tracking_weight,omitempty"`
+	Pos            Pos  `json:"-"`
 }
 
 // TrackFile is one track_file / vrrp_track_file block (reference 2.6).
@@ -51,10 +45,10 @@ type TrackFile struct {
 	Weight  int    `json:"weight"`
 	Reverse bool   `json:"reverse,omitempty"`
 	// InitFile is set by init_file: create the file with InitValue.
-	InitFile      bool       `json:"init_file,omitempty"`
-	InitValue     int        `json:"init_value,omitempty"`
-	InitOverwrite bool       `json:"init_overwrite,omitempty"`
-	Pos           syntax.Pos `json:"-"`
+	InitFile      bool `json:"init_file,omitempty"`
+	InitValue     int  `json:"init_value,omitempty"`
+	InitOverwrite bool `json:"init_overwrite,omitempty"`
+	Pos           Pos  `json:"-"`
 }
 
 // TrackProcess is one vrrp_track_process block (reference 2.7).
@@ -71,5 +65,5 @@ type TrackProcess struct {
 	ForkDelay      time.Duration `json:"fork_delay"`
 	TerminateDelay time.Duration `json:"terminate_delay"`
 	FullCommand    bool          `json:"full_command,omitempty"`
-	Pos            syntax.Pos    `json:"-"`
+	Pos            Pos           `json:"-"`
 }

@@ -1,10 +1,8 @@
-package parser
+package config
 
 import (
 	"net/netip"
 	"time"
-
-	"github.com/goalived/goalived/parser/syntax"
 )
 
 // State is the initial state an instance wants (reference 3.7).
@@ -92,11 +90,7 @@ type Instance struct {
 	// SyncGroup is the name of the sync group this instance belongs to.
 	SyncGroup string `json:"sync_group,omitempty"`
 
-	Pos syntax.Pos `json:"-"`
-	// set records which keywords were written, for order-dependent rules.
-	set map[string]bool
-	// noAcceptPos is where no_accept was written, for its report.
-	noAcceptPos syntax.Pos
+	Pos Pos `json:"-"`
 }
 
 // Owner reports whether the instance is the address owner (priority 255).

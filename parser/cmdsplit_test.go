@@ -1,4 +1,4 @@
-package script
+package parser
 
 import (
 	"errors"
@@ -48,12 +48,12 @@ func TestSplitCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := SplitCommand(tc.in)
+			got, err := splitCommand(tc.in)
 			if err != nil {
-				t.Fatalf("SplitCommand(%q): %v", tc.in, err)
+				t.Fatalf("splitCommand(%q): %v", tc.in, err)
 			}
 			if d := cmp.Diff(tc.want, got); d != "" {
-				t.Errorf("SplitCommand(%q) mismatch (-want +got):\n%s", tc.in, d)
+				t.Errorf("splitCommand(%q) mismatch (-want +got):\n%s", tc.in, d)
 			}
 		})
 	}
@@ -65,17 +65,17 @@ func TestSplitCommandErrors(t *testing.T) {
 		want     string
 		is       error
 	}{
-		{"empty", "", "empty command", ErrEmptyCommand},
-		{"blanks only", " \t\n", "empty command", ErrEmptyCommand},
+		{"empty", "", "empty command", errEmptyCommand},
+		{"blanks only", " \t\n", "empty command", errEmptyCommand},
 		{"unterminated double", `a "b c`, "missing terminating \"", nil},
 		{"unterminated single", `'a`, "missing terminating '", nil},
 		{"trailing backslash", `a\`, "missing escape char at end", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := SplitCommand(tc.in)
+			got, err := splitCommand(tc.in)
 			if err == nil {
-				t.Fatalf("SplitCommand(%q) = %q, want error", tc.in, got)
+				t.Fatalf("splitCommand(%q) = %q, want error", tc.in, got)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not mention %q", err, tc.want)
@@ -87,7 +87,7 @@ func TestSplitCommandErrors(t *testing.T) {
 	}
 }
 
-// quoteWord is an inverse of SplitCommand for words without NUL, used to
+// quoteWord is an inverse of splitCommand for words without NUL, used to
 // check round trips.
 func quoteWord(w string) string {
 	var b strings.Builder
@@ -107,12 +107,12 @@ func FuzzSplitCommand(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		words, err := SplitCommand(s)
+		words, err := splitCommand(s)
 		if err != nil {
 			return
 		}
 		if len(words) == 0 {
-			t.Fatalf("SplitCommand(%q) returned no words and no error", s)
+			t.Fatalf("splitCommand(%q) returned no words and no error", s)
 		}
 		quoted := make([]string, len(words))
 		for i, w := range words {
@@ -121,7 +121,7 @@ func FuzzSplitCommand(f *testing.F) {
 			}
 			quoted[i] = quoteWord(w)
 		}
-		again, err := SplitCommand(strings.Join(quoted, " "))
+		again, err := splitCommand(strings.Join(quoted, " "))
 		if err != nil {
 			t.Fatalf("re-split of %q: %v", words, err)
 		}
@@ -154,18 +154,18 @@ func TestSplitScriptLineObserved(t *testing.T) {
 		{`"/d a" root :wheel`, []string{"/d", "a"}, []string{"root", ":wheel"}},
 	}
 	for _, tc := range tests {
-		argv, extras, err := SplitScriptLine(tc.raw)
+		argv, extras, err := splitScriptLine(tc.raw)
 		if err != nil {
-			t.Errorf("SplitScriptLine(%s): %v", tc.raw, err)
+			t.Errorf("splitScriptLine(%s): %v", tc.raw, err)
 			continue
 		}
 		if d := cmp.Diff([][]string{tc.argv, tc.extras}, [][]string{argv, extras}, cmpopts.EquateEmpty()); d != "" {
-			t.Errorf("SplitScriptLine(%s) (-want +got):\n%s", tc.raw, d)
+			t.Errorf("splitScriptLine(%s) (-want +got):\n%s", tc.raw, d)
 		}
 	}
 	for _, bad := range []string{``, `""`, `"/d`, `"\0"`} {
-		if argv, _, err := SplitScriptLine(bad); err == nil {
-			t.Errorf("SplitScriptLine(%s) = %q, want error", bad, argv)
+		if argv, _, err := splitScriptLine(bad); err == nil {
+			t.Errorf("splitScriptLine(%s) = %q, want error", bad, argv)
 		}
 	}
 }
@@ -175,9 +175,9 @@ func FuzzSplitScriptLine(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		argv, _, err := SplitScriptLine(s)
+		argv, _, err := splitScriptLine(s)
 		if err == nil && len(argv) == 0 {
-			t.Fatalf("SplitScriptLine(%q): no argv and no error", s)
+			t.Fatalf("splitScriptLine(%q): no argv and no error", s)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package script
+package parser
 
 import (
 	"errors"
@@ -6,14 +6,14 @@ import (
 	"strings"
 )
 
-// ErrEmptyCommand is returned by SplitCommand for a command string that
+// errEmptyCommand is returned by splitCommand for a command string that
 // holds no words at all.
-var ErrEmptyCommand = errors.New("empty command")
+var errEmptyCommand = errors.New("empty command")
 
 // blanks is keepalived's WHITE_SPACE_STR.
 const blanks = " \t\f\n\r\v"
 
-// SplitCommand splits a script command string into argv words exactly as
+// splitCommand splits a script command string into argv words exactly as
 // keepalived 2.2.7's alloc_strvec_quoted_escaped does (reference 1.4):
 //
 //   - blanks (space, \t, \f, \n, \r, \v) separate words outside quotes;
@@ -32,7 +32,7 @@ const blanks = " \t\f\n\r\v"
 // NUL byte produced by an escape (\0, \x00, \c@): "ab\0cd" yields "ab".
 // An unterminated quote or a trailing lone backslash is an error, as is a
 // string without any word.
-func SplitCommand(s string) ([]string, error) {
+func splitCommand(s string) ([]string, error) {
 	var words []string
 	i := 0
 	for {
@@ -50,7 +50,7 @@ func SplitCommand(s string) ([]string, error) {
 		i = next
 	}
 	if len(words) == 0 {
-		return nil, fmt.Errorf("split command %q: %w", s, ErrEmptyCommand)
+		return nil, fmt.Errorf("split command %q: %w", s, errEmptyCommand)
 	}
 	return words, nil
 }
@@ -160,10 +160,10 @@ func hexVal(c byte) byte {
 	return c - 'A' + 10
 }
 
-// SplitScriptLine is what keepalived 2.2.7 does with a script-like keyword
+// splitScriptLine is what keepalived 2.2.7 does with a script-like keyword
 // line (`script`, `notify*`, `*_fifo_script`, ...): raw is the statement
 // text after the keyword, quotes included, comments already removed. The
-// line is split with the same rules as SplitCommand first (slot 0 is the
+// line is split with the same rules as splitCommand first (slot 0 is the
 // command string, the trailing slots are USER [[:]GROUP] for notify
 // keywords and ignored for vrrp_script), and slot 0 is split again into
 // argv. Escapes are therefore decoded twice — observed with 2.2.7:
@@ -173,12 +173,12 @@ func hexVal(c byte) byte {
 //	script "/x a\0b c"     -> argv [/x a]        (the NUL ends slot 0)
 //	notify_stop /x\ n5\ z  -> argv [/x n5 z]     (one slot, unquoted)
 //	script "/x '' y"       -> argv [/x "" y]     (empty word kept)
-func SplitScriptLine(raw string) (argv, trailing []string, err error) {
-	slots, err := SplitCommand(raw)
+func splitScriptLine(raw string) (argv, trailing []string, err error) {
+	slots, err := splitCommand(raw)
 	if err != nil {
 		return nil, nil, fmt.Errorf("split script line: %w", err)
 	}
-	argv, err = SplitCommand(slots[0])
+	argv, err = splitCommand(slots[0])
 	if err != nil {
 		return nil, nil, fmt.Errorf("split script line: %w", err)
 	}

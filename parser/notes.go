@@ -1,0 +1,67 @@
+package parser
+
+import (
+	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/parser/syntax"
+)
+
+// notes are what the builder knows about model values while it builds
+// them and the model does not keep: which keywords an instance wrote,
+// where a command or a group member was written. Keeping them here leaves
+// package config free of the parser's bookkeeping.
+type notes struct {
+	inst       map[*config.Instance]*instNotes
+	cmd        map[*config.Command]cmdNote
+	userFailed map[*config.VRRPScript]bool
+	members    map[any][]syntax.Pos // a sync or track group's member lines
+}
+
+// instNotes records the keywords an instance wrote, for rules that depend
+// on the order or presence of others.
+type instNotes struct {
+	set         map[string]bool
+	noAcceptPos syntax.Pos // where no_accept was written, for its report
+}
+
+func (n *instNotes) mark(kw string) { n.set[kw] = true }
+
+// cmdNote is where a command was configured and by which keyword.
+type cmdNote struct {
+	pos syntax.Pos
+	kw  string
+}
+
+func (b *builder) inst(in *config.Instance) *instNotes {
+	if b.notes.inst == nil {
+		b.notes.inst = map[*config.Instance]*instNotes{}
+	}
+	n := b.notes.inst[in]
+	if n == nil {
+		n = &instNotes{set: map[string]bool{}}
+		b.notes.inst[in] = n
+	}
+	return n
+}
+
+func (b *builder) cmdAt(c *config.Command) cmdNote { return b.notes.cmd[c] }
+
+func (b *builder) noteCmd(c *config.Command, s *syntax.Stmt) {
+	if b.notes.cmd == nil {
+		b.notes.cmd = map[*config.Command]cmdNote{}
+	}
+	b.notes.cmd[c] = cmdNote{pos: s.Pos, kw: s.Keyword}
+}
+
+func (b *builder) addMember(group any, pos syntax.Pos) {
+	if b.notes.members == nil {
+		b.notes.members = map[any][]syntax.Pos{}
+	}
+	b.notes.members[group] = append(b.notes.members[group], pos)
+}
+
+func (b *builder) failUser(v *config.VRRPScript) {
+	if b.notes.userFailed == nil {
+		b.notes.userFailed = map[*config.VRRPScript]bool{}
+	}
+	b.notes.userFailed[v] = true
+}
