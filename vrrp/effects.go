@@ -1,17 +1,29 @@
 package vrrp
 
-import "fmt"
+import (
+	"fmt"
+	"sync/atomic"
+)
 
 // effects runs the outputs that may block (VIPs, Announcer, Reporter) in
 // the order the machine produced them, one at a time, on a serial executor
 // of their own, so that a slow netlink call or reporter never delays an
-// advert. The queue is unbounded: the machine produces a handful of items
-// per transition.
+// advert. Transitions produce a handful of items each; reports caused by
+// single packets (drops, other VIP lists) are bounded by maxPacketReports
+// queued at once, so that a flood can neither grow the queue nor delay the
+// VIP work queued behind it. The packets themselves are still counted in
+// the machine's Stats.
 type effects struct {
 	out  Outputs
 	run  serial
 	done chan struct{} // closed once everything pushed before close has run
+
+	pktQueued     atomic.Int32  // packet reports queued and not yet run
+	pktSuppressed atomic.Uint64 // packet reports not queued (queue full)
 }
+
+// maxPacketReports is how many per-packet reports may wait in the queue.
+const maxPacketReports = 8
 
 func newEffects(out Outputs) *effects {
 	return &effects{out: out, done: make(chan struct{})}
@@ -27,6 +39,23 @@ func (e *effects) report(r Report) {
 	if e.out.Reporter != nil {
 		e.push(func() { e.out.Reporter.Report(r) })
 	}
+}
+
+// reportPacket queues a report caused by one received packet, unless
+// maxPacketReports are already waiting.
+func (e *effects) reportPacket(r Report) {
+	if e.out.Reporter == nil {
+		return
+	}
+	if e.pktQueued.Add(1) > maxPacketReports {
+		e.pktQueued.Add(-1)
+		e.pktSuppressed.Add(1)
+		return
+	}
+	e.push(func() {
+		e.pktQueued.Add(-1)
+		e.out.Reporter.Report(r)
+	})
 }
 
 // own and announce call the outputs and report their errors.

@@ -223,8 +223,10 @@ func (in *Instance) Priority() uint8 {
 // Stats returns the counters.
 func (in *Instance) Stats() Stats {
 	in.mu.Lock()
-	defer in.mu.Unlock()
-	return in.snap.stats
+	st := in.snap.stats
+	in.mu.Unlock()
+	st.ReportsSuppressed = in.eff.pktSuppressed.Load()
+	return st
 }
 
 // Master returns the address and priority of the current master as last

@@ -77,13 +77,13 @@ func (in *Instance) step(ev Event) time.Time {
 		if p, ok := ev.(PacketReceived); ok {
 			rep.Peer = p.Packet.Src
 		}
-		in.eff.report(rep)
+		in.eff.reportPacket(rep)
 	}
 	if r.Verdict.AddrMismatch {
 		rep := base
 		rep.Kind = ReportAddrMismatch
 		rep.Peer = ev.(PacketReceived).Packet.Src
-		in.eff.report(rep)
+		in.eff.reportPacket(rep)
 	}
 	for _, a := range r.Actions {
 		in.perform(base, a)

@@ -29,6 +29,8 @@ type Machine struct {
 	garpAt    time.Time // master: second GARP burst
 	refreshAt time.Time // master: next GARP refresh
 	lowerAt   time.Time // master: second lower-priority GARP burst
+	// lowerAnswered is when a lower-priority advert was last answered.
+	lowerAnswered time.Time
 
 	ah ahCounter // auth_type AH: the sequence number, sent and received
 

@@ -22,6 +22,7 @@ func (m *Machine) armDown(now time.Time, d time.Duration, why Reason) {
 // then the first GARP burst; the second burst and refreshes are timers.
 func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
 	m.clearTimers()
+	m.lowerAnswered = time.Time{}
 	m.ah.becomeMaster()
 	m.masterInt = m.cfg.Interval
 	m.masterAddr, m.masterPrio = m.cfg.Source, m.prio
@@ -60,7 +61,7 @@ func (m *Machine) masterTimers(now time.Time, r *Result) {
 	g := m.cfg.GARP
 	if due(m.advertAt, now) {
 		m.send(m.prio, r)
-		m.advertAt = now.Add(m.cfg.Interval)
+		m.advertAt = nextAdvert(m.advertAt, now, m.cfg.Interval)
 		r.Reason = ReasonAdvertTimer
 	}
 	if due(m.garpAt, now) {
@@ -81,6 +82,20 @@ func (m *Machine) masterTimers(now time.Time, r *Result) {
 }
 
 func due(t, now time.Time) bool { return !t.IsZero() && !now.Before(t) }
+
+// nextAdvert schedules the advert after the one due at due and sent at
+// now. It counts from when the advert was due, not from when it was sent,
+// so that the lateness of each timer does not add up: a peer sees adverts
+// exactly one interval apart on average. If the machine fell a whole
+// interval or more behind (a stalled process), it starts again from now
+// rather than sending the missed adverts in a burst.
+func nextAdvert(due, now time.Time, interval time.Duration) time.Time {
+	next := due.Add(interval)
+	if !next.After(now) {
+		return now.Add(interval)
+	}
+	return next
+}
 
 // backupRx is keepalived's vrrp_state_backup (reference 3.8).
 func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
@@ -168,6 +183,15 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 		m.ah.seq++
 		m.ah.cycle = false
 	}
+	if !m.lowerAnswerDue(now) {
+		// One answer per advert interval is all the protocol needs: the
+		// other master hears it before its next advert. A flood of worse
+		// adverts (spoofed or a looping switch) is counted, not reflected
+		// onto the segment advert for advert and GARP round for round.
+		m.stats.LowerPrioSuppressed++
+		return
+	}
+	m.lowerAnswered = now
 	if !m.cfg.LowerPrioNoAdvert {
 		m.send(m.prio, r)
 		m.advertAt = now.Add(m.cfg.Interval)
@@ -177,4 +201,13 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 		m.lowerAt = now.Add(g.LowerPrioDelay)
 	}
 	r.Actions = append(r.Actions, RxLowerPriority{From: src, Priority: a.Priority})
+}
+
+// lowerAnswerDue reports whether a lower-priority advert may be answered
+// now: the first one since becoming master is, later ones once an advert
+// interval has passed since the last answer. keepalived 2.2.7 answers
+// every one; with one other master advertising once an interval the two
+// behave the same.
+func (m *Machine) lowerAnswerDue(now time.Time) bool {
+	return m.lowerAnswered.IsZero() || now.Sub(m.lowerAnswered) >= m.cfg.Interval
 }

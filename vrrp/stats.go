@@ -17,6 +17,13 @@ type Stats struct {
 	AuthFailure       uint64
 	PriZeroReceived   uint64
 	PriZeroSent       uint64
+	// LowerPrioSuppressed counts lower-priority adverts a master did not
+	// answer because it had answered one less than an interval before.
+	LowerPrioSuppressed uint64
+	// ReportsSuppressed counts reports of single packets (drops, other
+	// VIP lists) not made because too many were waiting to be handled.
+	// Instance.Stats fills it; the machine has no report queue.
+	ReportsSuppressed uint64
 
 	// Drops counts every rejected packet by reason, including the ones
 	// keepalived does not count (checksum, version, destination, ...).
