@@ -52,4 +52,3 @@ func BenchmarkBackupReceive(b *testing.B) {
 		}
 	}
 }
-
