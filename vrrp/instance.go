@@ -36,6 +36,8 @@ type Instance struct {
 	overruns  atomic.Uint64
 	want      atomic.Bool // the machine's WantsMaster, published for the other members' gates
 	owner     bool        // base priority 255 and state MASTER, as configured at creation
+	restore   *Saved      // WithRestore: Start resumes this state,
+	savedAt   time.Time   // saved at this time of the clock
 
 	mu      sync.Mutex // guards snap and maxLate
 	snap    snapshot
@@ -93,7 +95,11 @@ func (in *Instance) Start() error {
 	}
 	if !in.started {
 		in.started = true
-		in.run.do(func() { in.handle(Start{}) })
+		if s := in.restore; s != nil {
+			in.run.do(func() { in.resume(*s) })
+		} else {
+			in.run.do(func() { in.handle(Start{}) })
+		}
 		in.accepting.Store(true)
 	}
 	return nil

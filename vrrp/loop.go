@@ -88,11 +88,16 @@ func (in *Instance) step(ev Event) time.Time {
 	for _, a := range r.Actions {
 		in.perform(base, a)
 	}
+	in.publish()
+	return r.Deadline
+}
+
+// publish makes the machine's state visible to the accessors.
+func (in *Instance) publish() {
 	in.want.Store(in.m.WantsMaster())
 	in.mu.Lock()
 	in.snap = snapshotOf(in.m)
 	in.mu.Unlock()
-	return r.Deadline
 }
 
 func (in *Instance) perform(base Report, a Action) {
