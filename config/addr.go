@@ -7,7 +7,7 @@ import "net/netip"
 const LifetimeForever = 0xFFFFFFFF
 
 // VIP is one line of virtual_ipaddress, virtual_ipaddress_excluded or
-// static_ipaddress (reference 3.13), with defaults applied.
+// static_ipaddress, with defaults applied.
 type VIP struct {
 	Prefix    netip.Prefix `json:"prefix"`
 	Dev       string       `json:"dev,omitempty"` // "" = the instance interface

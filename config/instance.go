@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// State is the initial state an instance wants (reference 3.7).
+// State is the initial state an instance wants.
 type State string
 
 // The states that may be configured.
@@ -23,7 +23,7 @@ const (
 	IPv6 Family = "inet6"
 )
 
-// Instance is one vrrp_instance (reference 2.4) with defaults applied.
+// Instance is one vrrp_instance with defaults applied.
 type Instance struct {
 	Name string `json:"name"`
 	// State is the wanted initial state; StateSet tells whether it was
@@ -57,7 +57,7 @@ type Instance struct {
 	UnicastTTL         int  `json:"unicast_ttl"`
 	UnicastFaultNoPeer bool `json:"unicast_fault_no_peer,omitempty"`
 	// CheckUnicastSrc is resolved: instance keyword, global keyword, or a
-	// peer with min_ttl/max_ttl (reference 3.11).
+	// peer with min_ttl/max_ttl.
 	CheckUnicastSrc bool `json:"check_unicast_src"`
 	// OldUnicastChecksum is "" (auto-detect, the default), "on" or "never".
 	OldUnicastChecksum string     `json:"old_unicast_checksum,omitempty"`
@@ -69,7 +69,7 @@ type Instance struct {
 	Nopreempt    bool          `json:"nopreempt"`
 	PreemptDelay time.Duration `json:"preempt_delay"`
 	// Accept is resolved: true unless no_accept, or strict mode for a
-	// non-owner (reference 3.12).
+	// non-owner.
 	Accept           bool `json:"accept"`
 	DontTrackPrimary bool `json:"dont_track_primary,omitempty"`
 
@@ -99,7 +99,7 @@ func (in *Instance) Owner() bool { return in.Priority == 255 }
 // Unicast reports whether adverts go to unicast peers.
 func (in *Instance) Unicast() bool { return len(in.UnicastPeers) > 0 }
 
-// Auth is VRRPv2 authentication (reference 3.10).
+// Auth is VRRPv2 authentication.
 type Auth struct {
 	Type string `json:"auth_type"` // "PASS" or "AH"
 	// Pass is the password, already truncated to 8 bytes.
@@ -114,7 +114,7 @@ func (a *Auth) Key() [8]byte {
 	return k
 }
 
-// Notifies are the notify scripts of an instance or sync group (3.5).
+// Notifies are the notify scripts of an instance or sync group.
 type Notifies struct {
 	Master  *Notify `json:"notify_master,omitempty"`
 	Backup  *Notify `json:"notify_backup,omitempty"`
@@ -128,7 +128,7 @@ type Notifies struct {
 }
 
 // Track is one entry of a track_* block: the tracked object and the
-// resolved weight and reverse flag (reference 3.1).
+// resolved weight and reverse flag.
 type Track struct {
 	Name    string `json:"name"`
 	Weight  int    `json:"weight"`

@@ -15,7 +15,7 @@ type Config struct {
 	SyncGroups     []*SyncGroup    `json:"vrrp_sync_groups,omitempty"`
 	TrackFiles     []*TrackFile    `json:"track_files,omitempty"`
 	TrackProcesses []*TrackProcess `json:"vrrp_track_processes,omitempty"`
-	// Static items are configured at start and removed at stop (reference 2.8).
+	// Static items are configured at start and removed at stop.
 	StaticAddresses []VIP   `json:"static_ipaddress,omitempty"`
 	StaticRoutes    []Route `json:"static_routes,omitempty"`
 	StaticRules     []Rule  `json:"static_rules,omitempty"`
@@ -57,7 +57,7 @@ type Feature struct {
 	NotYet bool `json:"not_yet,omitempty"`
 }
 
-// GlobalDefs holds global_defs (reference 2.2) with defaults applied.
+// GlobalDefs holds global_defs with defaults applied.
 type GlobalDefs struct {
 	RouterID             string        `json:"router_id"`
 	ScriptUser           *User         `json:"script_user,omitempty"`
@@ -76,7 +76,7 @@ type GlobalDefs struct {
 	HigherPrioSendAdvert bool          `json:"vrrp_higher_prio_send_advert"`
 	DownTimerAdverts     int           `json:"vrrp_down_timer_adverts"`
 	OwnerIgnoreAdverts   bool          `json:"vrrp_owner_ignore_adverts"`
-	// NotifyFIFO receives VRRP and LVS events, VRRPNotifyFIFO VRRP only (3.5).
+	// NotifyFIFO receives VRRP and LVS events, VRRPNotifyFIFO VRRP only.
 	NotifyFIFO              *FIFO         `json:"notify_fifo,omitempty"`
 	VRRPNotifyFIFO          *FIFO         `json:"vrrp_notify_fifo,omitempty"`
 	NotifyPriorityChanges   bool          `json:"vrrp_notify_priority_changes"`
@@ -111,18 +111,18 @@ type GlobalDefs struct {
 	ProcessMonitorRcvBufs      int  `json:"process_monitor_rcv_bufs,omitempty"`
 	ProcessMonitorRcvBufsForce bool `json:"process_monitor_rcv_bufs_force,omitempty"`
 	// DataUseInstance puts the network namespace and instance names into
-	// the data dump file names (reference 4.3).
+	// the data dump file names.
 	DataUseInstance bool `json:"data_use_instance"`
 	// LowerPrioDelayWritten and LowerPrioRepeatWritten say whether
 	// vrrp_garp_lower_prio_delay/_repeat were written. Unwritten, they
 	// follow the master values in GARP, and keepalived's parent process
-	// shows them as unset in keepalived_parent.data (reference 4.3.2).
+	// shows them as unset in keepalived_parent.data.
 	LowerPrioDelayWritten  bool `json:"-"`
 	LowerPrioRepeatWritten bool `json:"-"`
 }
 
-// GARP holds the gratuitous ARP / unsolicited NA counts and delays
-// (reference 3.14), globally and per instance.
+// GARP holds the gratuitous ARP / unsolicited NA counts and delays,
+// globally and per instance.
 type GARP struct {
 	MasterDelay         time.Duration `json:"master_delay"`
 	MasterRepeat        int           `json:"master_repeat"`
@@ -132,7 +132,7 @@ type GARP struct {
 	LowerPrioRepeat     int           `json:"lower_prio_repeat"`
 }
 
-// User is a script identity: "USER [[:]GROUP]" or "USER :" (reference 3.4).
+// User is a script identity: "USER [[:]GROUP]" or "USER :".
 type User struct {
 	User  string `json:"user"`
 	Group string `json:"group,omitempty"`
@@ -141,7 +141,7 @@ type User struct {
 }
 
 // Command is a script keepalived runs: notify_*, vrrp_script's script,
-// FIFO readers (reference 1.4).
+// FIFO readers.
 type Command struct {
 	// Cmd is the command string as configured (slot 1, quotes removed).
 	Cmd string `json:"cmd"`

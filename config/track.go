@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// VRRPScript is one vrrp_script block (reference 2.3) with defaults applied.
+// VRRPScript is one vrrp_script block with defaults applied.
 type VRRPScript struct {
 	Name   string   `json:"name"`
 	Script *Command `json:"script"`
@@ -22,7 +22,7 @@ type VRRPScript struct {
 	Pos  Pos  `json:"-"`
 }
 
-// SyncGroup is one vrrp_sync_group (reference 2.5).
+// SyncGroup is one vrrp_sync_group.
 type SyncGroup struct {
 	Name                  string   `json:"name"`
 	Members               []string `json:"group"`
@@ -38,7 +38,7 @@ type SyncGroup struct {
 	Pos            Pos  `json:"-"`
 }
 
-// TrackFile is one track_file / vrrp_track_file block (reference 2.6).
+// TrackFile is one track_file / vrrp_track_file block.
 type TrackFile struct {
 	Name    string `json:"name"`
 	File    string `json:"file"`
@@ -51,7 +51,7 @@ type TrackFile struct {
 	Pos           Pos  `json:"-"`
 }
 
-// TrackProcess is one vrrp_track_process block (reference 2.7).
+// TrackProcess is one vrrp_track_process block.
 type TrackProcess struct {
 	Name    string   `json:"name"`
 	Process string   `json:"process"`

@@ -2,7 +2,7 @@ package config
 
 import "slices"
 
-// TrackGroup is a track_group block (reference 2.8): the instances that
+// TrackGroup is a track_group block: the instances that
 // track the interface of each static address, route and rule naming the
 // group (weight 0: FAULT while it is down), as keepalived 2.2.7's
 // static_track_group_init sets them up.

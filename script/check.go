@@ -46,7 +46,7 @@ type CheckEvent struct {
 // RunFunc runs one command; Run is the real one.
 type RunFunc func(ctx context.Context, c Command) (Result, error)
 
-// Check schedules one vrrp_script (reference 3.3): the first run starts at
+// Check schedules one vrrp_script: the first run starts at
 // once, later runs every Interval from the previous start; a run is
 // skipped while the previous one (including its kill phase) is still
 // going. Each run executes in its own goroutine, so a hanging script only

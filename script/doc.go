@@ -14,17 +14,17 @@
 //     1.4), turning a quoted script string into argv. SplitScriptLine: the
 //     two passes 2.2.7 really makes over a keyword line (escapes are
 //     decoded twice; observed).
-//   - RiseFall: the vrrp_script result counter (3.2). Evaluate: total and
-//     effective priority plus FAULT from weighted trackers (3.1). Both are
+//   - RiseFall: the vrrp_script result counter. Evaluate: total and
+//     effective priority plus FAULT from weighted trackers. Both are
 //     pure, with no clock or I/O.
 //   - LookupIdentity, DefaultIdentity, LookPath, CanonicalPath,
 //     CheckSecure, PrepareScript: script users, argv[0] rewriting and the
-//     enable_script_security rules (3.4), done once at (re)load.
-//   - Run: one process (3.3): no shell, own process group, /dev/null
+//     enable_script_security rules, done once at (re)load.
+//   - Run: one process: no shell, own process group, /dev/null
 //     stdio (optionally capturing output), uid/gid switch, parent-death
 //     SIGTERM, timeout with group SIGTERM then SIGKILL, always reaped.
 //   - Check: the per-vrrp_script scheduler feeding RiseFall.
-//   - Notifier and FIFO: ordered notify delivery and the notify FIFO (3.5).
+//   - Notifier and FIFO: ordered notify delivery and the notify FIFO.
 //
 // Check condition diagram (RiseFall):
 //

@@ -41,7 +41,7 @@ func (t Transition) priority() int {
 }
 
 // FIFOLine is keepalived's notify FIFO line: `INSTANCE "VI_1" MASTER 110`
-// followed by a newline (reference 3.5).
+// followed by a newline.
 func (t Transition) FIFOLine() string {
 	return t.Type() + ` "` + t.Name + `" ` + t.State + " " + strconv.Itoa(t.priority()) + "\n"
 }

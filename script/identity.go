@@ -102,8 +102,8 @@ func (a accounts) identity(userName, group string) (Identity, error) {
 	return id, nil
 }
 
-// DefaultIdentity returns the identity for scripts without their own user
-// (reference 3.4): the configured script_user (scriptUser, scriptGroup),
+// DefaultIdentity returns the identity for scripts without their own user:
+// the configured script_user (scriptUser, scriptGroup),
 // else the keepalived_script account if it exists, else the daemon's own
 // identity, which enable_script_security (security) does not allow
 // (ErrNoDefaultUser: keepalived then drops every such script).

@@ -68,8 +68,8 @@ func mkdir(t *testing.T, path string, mode os.FileMode, uid int) string {
 	return path
 }
 
-// TestIntegrationCheckSecure covers reference 3.4's rules and its three
-// observations on real files with real owners.
+// TestIntegrationCheckSecure covers keepalived's enable_script_security
+// rules and three observations on real files with real owners.
 func TestIntegrationCheckSecure(t *testing.T) {
 	requireRoot(t)
 	base := secureBase(t)

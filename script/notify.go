@@ -74,7 +74,7 @@ type NotifierConfig struct {
 	OnResult func(NotifyResult)
 }
 
-// Notifier delivers notifications (reference 3.5): for each transition the
+// Notifier delivers notifications: for each transition the
 // state-specific script with its own argv, then the generic `notify`
 // script with `INSTANCE|GROUP name STATE priority` appended, then a line on
 // every FIFO. Notify never blocks on a script: runs are queued per target

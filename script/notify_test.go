@@ -14,7 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// notifyLogScript is the reference 4.3.1 notify.sh: it logs argc and argv.
+// notifyLogScript logs argc and argv, as the notify.sh used to watch
+// keepalived 2.2.7 did.
 func notifyLogScript(t *testing.T, log string) string {
 	return writeScript(t, `n=0; out=""
 for a in "$@"; do n=$((n+1)); out="$out [$n]=$a"; done
@@ -39,7 +40,7 @@ func closeNotifier(t *testing.T, n *Notifier) {
 	}
 }
 
-// TestNotifierArgvAsKeepalived replays the reference 4.3.6 run: the
+// TestNotifierArgvAsKeepalived replays a run of keepalived 2.2.7: the
 // state-specific script gets only its own argv, the generic one four more
 // words, and everything arrives in order.
 func TestNotifierArgvAsKeepalived(t *testing.T) {

@@ -72,7 +72,7 @@ type Evaluation struct {
 func (e Evaluation) InFault() bool { return len(e.Fault) > 0 }
 
 // Evaluate recomputes keepalived's total and effective priority from the
-// base priority and the trackers (reference 3.1). It is equivalent to
+// base priority and the trackers. It is equivalent to
 // keepalived's incremental updates: base plus the sum of the contributions
 //
 //	W > 0: +W while up (-W if reverse), 0 while down

@@ -19,7 +19,7 @@ func TestEvaluate(t *testing.T) {
 		trackers []Tracker
 		want     Evaluation
 	}{
-		// The reference 3.1 table, row by row.
+		// keepalived's weight rules, case by case.
 		{"W>0 up", 100, []Tracker{script(10, false, Up)}, Evaluation{Total: 110, Effective: 110}},
 		{"W>0 down", 100, []Tracker{script(10, false, Down)}, Evaluation{Total: 100, Effective: 100}},
 		{"W<0 up", 100, []Tracker{script(-50, false, Up)}, Evaluation{Total: 100, Effective: 100}},

@@ -27,7 +27,7 @@ func (c Condition) String() string {
 	return fmt.Sprintf("Condition(%d)", int(c))
 }
 
-// RiseFall is keepalived's per-script result counter (reference 3.2,
+// RiseFall is keepalived's per-script result counter (its
 // vrrp_script_child_thread). The counter lives in [0, rise+fall-1] and the
 // script is OK iff counter >= rise. It starts at rise-1 in an "init" state,
 // so the first result decides at once whatever rise and fall are; a

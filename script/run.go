@@ -84,7 +84,7 @@ type Result struct {
 }
 
 // Run runs c to completion, as keepalived's system_call_script does: no
-// shell (except the `</path` form, reference 3.3), stdin (and stdout/stderr
+// shell (except the `</path` form), stdin (and stdout/stderr
 // unless captured) on /dev/null, a new process group, parent-death signal
 // SIGTERM, the requested identity, and no inherited descriptors beyond
 // 0-2 (Go opens everything close-on-exec). On timeout or cancellation the

@@ -38,7 +38,7 @@ func IsShellTest(argv0 string) bool {
 }
 
 // CheckSecure applies keepalived 2.2.7's check_script_secure rules
-// (reference 3.4) to the script at path, which will run as uid:gid. path
+// to the script at path, which will run as uid:gid. path
 // must be absolute (use LookPath for bare names). It returns nil, or an
 // error wrapping one of ErrNotFound, ErrNotExecutable, ErrWrongFileType or
 // ErrInsecure.

@@ -24,7 +24,7 @@ type Verdict struct {
 	IntervalMismatch bool
 	// AddrMismatch: the address list differs from ours. goalived accepts
 	// such adverts (like keepalived >= 2.3.3, unlike 2.2.7 which drops
-	// them and so makes a persistent dual master, reference 3.10).
+	// them and so makes a persistent dual master).
 	AddrMismatch bool
 	// Checksum is the form the VRRPv3 checksum was verified in; it is set
 	// also when a later check drops the packet, since keepalived switches
@@ -33,7 +33,7 @@ type Verdict struct {
 }
 
 // check validates p against the instance configuration in keepalived's
-// order (vrrp_check_packet, reference 3.10) and decodes it. ah is the
+// order (vrrp_check_packet) and decodes it. ah is the
 // instance's IPsec-AH sequence number counter, which an accepted AH
 // packet raises. Errors are *DropError.
 func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
@@ -109,7 +109,7 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 }
 
 // checkTTL: multicast adverts must have TTL 255 (RFC 5798 section 7.1);
-// unicast ones only within a peer's configured min/max (reference 3.11).
+// unicast ones only within a peer's configured min/max.
 func checkTTL(p Packet, c *Config) error {
 	if !c.Unicast {
 		if p.TTL != TTL {

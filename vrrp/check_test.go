@@ -28,7 +28,7 @@ func checkConfig(mod func(*Config)) *Config {
 	return &n
 }
 
-// peerPacket encodes an advert like the peer of reference 4.3.7 would send.
+// peerPacket encodes an advert like a keepalived 2.2.7 peer sends it.
 func peerPacket(mod func(*Advert), dst netip.Addr, ttl int) Packet {
 	a := Advert{Version: 2, VRID: 51, Priority: 50, AuthType: AuthPass,
 		AuthData: [8]byte{'s', '3', 'c', 'r', 'e', 't'}, Interval: time.Second, Addrs: testVIPs}

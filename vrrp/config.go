@@ -17,7 +17,7 @@ type Config struct {
 	Interval time.Duration // advert_int; 0 means 1 s
 	// WantMaster is `state MASTER` (explicit or derived from priority 255).
 	// Below 255 it gives no head start; it only clears NoPreempt and
-	// PreemptDelay (reference 3.7).
+	// PreemptDelay.
 	WantMaster bool
 
 	AuthType AuthType // VRRPv2 only
@@ -84,7 +84,7 @@ type Peer struct {
 
 func (p Peer) ttlChecked() bool { return p.MinTTL != 0 || p.MaxTTL != 0 }
 
-// GARPConfig holds the garp_* settings (reference 2.2, 3.14).
+// GARPConfig holds the garp_* settings.
 type GARPConfig struct {
 	MasterDelay         time.Duration // second burst after becoming master; 0 none
 	MasterRepeat        int           // rounds per burst
@@ -130,7 +130,7 @@ func (c Config) normalize() (Config, error) {
 		}
 	}
 	if c.Unicast && len(c.Peers) == 0 {
-		c.Unicast = false // keepalived falls back to multicast (reference 3.11)
+		c.Unicast = false // keepalived falls back to multicast
 	}
 	if c.WantMaster || c.Priority == PriorityOwner {
 		c.NoPreempt = false

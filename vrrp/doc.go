@@ -32,7 +32,7 @@
 //     master (garp_master_repeat/delay/refresh) and on a lower-priority
 //     advert (garp_lower_prio_*). RFC 5798 section 6.4.3: a master resigns
 //     with priority 0 on shutdown and on fault.
-//   - keepalived's vrrp_sync_group (reference 3.6): a Gate in Outputs
+//   - keepalived's vrrp_sync_group: a Gate in Outputs
 //     can hold a member in BACKUP when its down timer fires (the timer is
 //     re-armed and ReportWantMaster sent) or an owner starts; ForceMaster
 //     and ForceBackup move a member with its group. SyncGroup is the

@@ -39,7 +39,7 @@ func TestV3BackupAdoptsMasterInterval(t *testing.T) {
 }
 
 // TestVIPListMismatchStillElectsOne: unlike keepalived 2.2.7 (persistent
-// dual master, reference 3.10) adverts with another VIP list are accepted
+// dual master) adverts with another VIP list are accepted
 // and reported.
 func TestVIPListMismatchStillElectsOne(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -157,7 +157,7 @@ func (in *Instance) sendAdvert(base Report, sa SendAdvert) {
 
 // lateThreshold is how late a timer may fire before it is reported; later
 // than this, a scheduling stall may have let a backup take over (keepalived
-// logs "A thread timer expired", reference 5, theme 8).
+// logs "A thread timer expired").
 const lateThreshold = 100 * time.Millisecond
 
 // noteLateness records how late the deadline's timer fired.

@@ -174,7 +174,7 @@ func (m *Machine) timer(now time.Time, r *Result) {
 
 func (m *Machine) setPriority(now time.Time, p int, r *Result) {
 	if m.cfg.Priority == PriorityOwner {
-		return // frozen (reference 3.1)
+		return // frozen
 	}
 	np := uint8(min(max(p, 1), PriorityOwner-1))
 	if np == m.prio {

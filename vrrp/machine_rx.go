@@ -97,7 +97,7 @@ func nextAdvert(due, now time.Time, interval time.Duration) time.Time {
 	return next
 }
 
-// backupRx is keepalived's vrrp_state_backup (reference 3.8).
+// backupRx is keepalived's vrrp_state_backup.
 func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 	if a.Priority == PriorityStop {
 		m.armDown(now, m.skew(), ReasonPriorityZero)
@@ -144,7 +144,7 @@ func (m *Machine) holdPreempt(now time.Time) bool {
 	return now.Before(m.preemptAt)
 }
 
-// masterRx is keepalived's vrrp_state_master_rx (reference 3.8).
+// masterRx is keepalived's vrrp_state_master_rx.
 func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 	switch {
 	case a.Priority == PriorityStop:
@@ -172,7 +172,7 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 // masterRxLower: only masters send adverts, so a worse advert means a
 // split brain is healing. Assert ourselves at once with an advert and
 // re-announce the VIPs, because the other master's GARPs may have moved
-// the neighbours' caches (reference 5, theme 1). The announcement is sent
+// the neighbours' caches. The announcement is sent
 // even with garp_lower_prio_repeat 0 (one round), unlike keepalived.
 func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Result) {
 	g := m.cfg.GARP

@@ -2,7 +2,7 @@ package vrrp
 
 import "time"
 
-// Sync group support (keepalived's vrrp_sync.c, reference 3.6). The
+// Sync group support (keepalived's vrrp_sync.c). The
 // machine keeps keepalived's "wantstate == MASTER" as want: set by
 // `state MASTER` at start, when the down timer fires and on becoming
 // master; cleared by an accepted advert, by leaving MASTER for BACKUP and

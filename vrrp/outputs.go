@@ -22,7 +22,7 @@ type VIPs interface {
 }
 
 // Announcer sends rounds of gratuitous ARP / unsolicited NA for the VIPs
-// (one packet per VIP per round, reference 3.14). It may block; it runs on
+// (one packet per VIP per round). It may block; it runs on
 // the effects goroutine after the VIPs were added.
 type Announcer interface {
 	Announce(rounds int) error
@@ -85,7 +85,7 @@ type Report struct {
 }
 
 // Gate holds a sync group member back from MASTER (keepalived's
-// vrrp_sync_can_goto_master, reference 3.6): it is asked before the
+// vrrp_sync_can_goto_master): it is asked before the
 // instance enters MASTER on its own, from is the state it would leave
 // (INIT for an address owner's start, BACKUP when the down timer fired,
 // FAULT for an owner's recovery). It runs on the instance's timer path

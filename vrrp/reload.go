@@ -15,8 +15,8 @@ func NewReload(cfg Config) (Reload, error) {
 	return Reload{cfg: c}, nil
 }
 
-// reload follows keepalived's SIGHUP handling for a matched instance
-// (reference 3.15): the state, statistics and timers are kept and no
+// reload follows keepalived's SIGHUP handling for a matched instance:
+// the state, statistics and timers are kept and no
 // notification is sent; a master sends one advert at once (keepalived
 // sends it before re-reading, so with the old settings) and, when the new
 // configuration adds addresses, owns the new set and announces all of

@@ -100,8 +100,8 @@ type (
 	// --dont-release-vrrp).
 	Shutdown struct{ KeepVIPs bool }
 	// Reload applies a new configuration to a running instance that
-	// keepalived would match to this one (same VRID, family, interface,
-	// reference 3.15). Build it with NewReload, which validates.
+	// keepalived would match to this one (same VRID, family, interface).
+	// Build it with NewReload, which validates.
 	Reload struct{ cfg Config }
 	// ForceMaster: a sync group member went MASTER and takes this one
 	// with it (keepalived's vrrp_sync_master). Only a BACKUP moves; it

@@ -1,7 +1,7 @@
 package vrrp
 
 // Stats are the per-instance counters of keepalived's stats dump
-// (reference 4.3.4) plus a counter per drop reason.
+// plus a counter per drop reason.
 type Stats struct {
 	AdvertReceived    uint64 // accepted adverts (drops are not counted, as in 2.2.7)
 	AdvertSent        uint64

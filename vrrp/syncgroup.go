@@ -6,7 +6,7 @@ import (
 )
 
 // SyncGroup couples the member instances of a vrrp_sync_group as
-// keepalived 2.2.7 does (vrrp_sync.c, reference 3.6):
+// keepalived 2.2.7 does (vrrp_sync.c):
 //
 //   - it is the members' Gate: a member enters MASTER on its own only if
 //     the group is MASTER already or every other member wants MASTER

@@ -17,7 +17,7 @@ import (
 	"github.com/goalived/goalived/vrrp"
 )
 
-// kaConf: keepalived 2.2.7 as the user's BACKUP peer (reference 4.3.7).
+// kaConf: keepalived 2.2.7 as the user's BACKUP peer.
 const kaConf = `global_defs {
     router_id gl-vrrp-test
 }
