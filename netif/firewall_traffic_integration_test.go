@@ -100,6 +100,19 @@ func probe(t *testing.T, lab *nstest.Lab, addrs ...netip.Addr) map[string]string
 	return out
 }
 
+// checkUnblocked: while the VIPs are blocked, the host's own address
+// still answers and ARP for the VIP is still answered with its MAC.
+func checkUnblocked(t *testing.T, lab *nstest.Lab, who string) {
+	t.Helper()
+	own := lab.Host(0).Addr4
+	if got := probe(t, lab, own); got[own.String()] != "ping ok, tcp ok" {
+		t.Errorf("%s: host's own address: %v", who, got)
+	}
+	if neighMAC(t, lab, 1, vip4) != lab.Host(0).MAC.String() {
+		t.Errorf("%s: ARP for the VIP not answered", who)
+	}
+}
+
 func allProbes(result string) map[string]string {
 	return map[string]string{vip4.String(): result, vip6.String(): result, vipLL.String(): result}
 }
@@ -131,19 +144,13 @@ func TestIntegrationFirewallBlocksLikeKeepalived(t *testing.T) {
 	}
 
 	t.Run("keepalived", func(t *testing.T) {
-		dir := startKeepalived(t, lab, 0, noAcceptConf)
-		_ = dir
+		startKeepalived(t, lab, 0, noAcceptConf)
 		waitAddr(t, lab, 0, vip4, true)
 		waitAddr(t, lab, 0, vip6, true)
 		if diff := cmp.Diff(allProbes("ping fail, tcp fail"), probe(t, lab, vip4, vip6, vipLL)); diff != "" {
 			t.Errorf("keepalived no_accept master (-want +got):\n%s", diff)
 		}
-		if got := probe(t, lab, own); got[own.String()] != "ping ok, tcp ok" {
-			t.Errorf("host's own address: %v", got)
-		}
-		if neighMAC(t, lab, 1, vip4) != lab.Host(0).MAC.String() {
-			t.Errorf("ARP for the VIP not answered with keepalived's rules")
-		}
+		checkUnblocked(t, lab, "keepalived")
 	})
 	if out := lab.Exec(0, "nft", "list", "ruleset"); strings.TrimSpace(out) != "" {
 		t.Fatalf("keepalived left its table after TERM:\n%s", out)
@@ -173,12 +180,7 @@ func TestIntegrationFirewallBlocksLikeKeepalived(t *testing.T) {
 		if diff := cmp.Diff(allProbes("ping fail, tcp fail"), probe(t, lab, vip4, vip6, vipLL)); diff != "" {
 			t.Errorf("goalived no_accept master (-want +got):\n%s", diff)
 		}
-		if got := probe(t, lab, own); got[own.String()] != "ping ok, tcp ok" {
-			t.Errorf("host's own address: %v", got)
-		}
-		if neighMAC(t, lab, 1, vip4) != lab.Host(0).MAC.String() {
-			t.Errorf("ARP for the VIP not answered with goalived's rules")
-		}
+		checkUnblocked(t, lab, "goalived")
 		for _, name := range []string{"V4", "V6"} { // reload to accept
 			if err := fw.SetBlocked(name, nil); err != nil {
 				t.Fatal(err)
