@@ -43,6 +43,9 @@ type Announcer struct {
 	mu   sync.Mutex
 	next map[slot]time.Time // earliest time of the next packet per slot
 
+	stats announceCounters
+	retry retryPolicy
+
 	closeOnce sync.Once
 }
 
@@ -58,31 +61,49 @@ func NewAnnouncer(cfg AnnouncerConfig) *Announcer {
 }
 
 func newAnnouncer(cfg AnnouncerConfig, s sender) *Announcer {
-	return &Announcer{cfg: cfg, send: s, done: make(chan struct{}), next: map[slot]time.Time{}}
+	return &Announcer{cfg: cfg, send: s, done: make(chan struct{}), next: map[slot]time.Time{}, retry: defaultRetry}
 }
 
 // Announce sends rounds rounds of one announcement per address, in order
 // (keepalived: 100, 101, 100, 101, ...), waiting as the pacing requires.
-// It returns at the first failure, or with an error wrapping
-// net.ErrClosed if the Announcer is closed meanwhile.
+//
+// A send error does not end the burst: keepalived 2.2.7 sends every packet
+// of it whatever happened to the previous one, so after a link flap (the
+// first sends fail with ENETDOWN) or under memory pressure (ENOBUFS) the
+// later packets still reach the clients. Transient errors are retried
+// within a budget (announce_retry.go); every packet is counted in Stats.
+// Announce returns nil when every packet left, an error naming the
+// interface, the count and the last cause otherwise, or at once an error
+// wrapping net.ErrClosed if the Announcer is closed meanwhile.
+//
+// An interface without a link-layer address (lo, tun) or marked NOARP gets
+// nothing and no error: keepalived 2.2.7 sends no gratuitous ARP or NA
+// there either, silently.
 func (a *Announcer) Announce(ifname string, addrs []netip.Addr, rounds int) error {
 	for _, ip := range addrs {
 		if !ip.Unmap().IsValid() || ip.IsMulticast() || ip.IsUnspecified() {
 			return fmt.Errorf("announce %v on %s: not a unicast address", ip, ifname)
 		}
 	}
+	b := burst{a: a, ifname: ifname}
 	for r := 0; r < rounds; r++ {
 		for _, ip := range addrs {
 			ip = ip.Unmap().WithZone("")
 			if err := a.wait(a.reserve(ifname, ip.Is6())); err != nil {
 				return fmt.Errorf("announce %v on %s: %w", ip, ifname, err)
 			}
-			if err := a.send.send(ifname, ip); err != nil {
-				return fmt.Errorf("announce %v on %s: %w", ip, ifname, err)
+			if err := b.send(ip); err != nil {
+				if errors.Is(err, net.ErrClosed) {
+					return fmt.Errorf("announce %v on %s: %w", ip, ifname, err)
+				}
+				if errors.Is(err, errNoLinkLayer) {
+					a.stats.add(ifname, ip.Is6(), func(s *AnnounceStats) { s.Skipped++ })
+					return nil
+				}
 			}
 		}
 	}
-	return nil
+	return b.err()
 }
 
 // reserve books the next free time slot for one packet and returns it.
@@ -127,8 +148,6 @@ func (a *Announcer) wait(until time.Time) error {
 	}
 }
 
-// Close aborts pending Announce calls and closes the packet sockets. It is
-// idempotent.
 // Prepare opens the socket Announce will need for ifname and the family
 // (IPv6 when v6), so that the first announcement after becoming master
 // is not delayed by it.
@@ -139,6 +158,8 @@ func (a *Announcer) Prepare(ifname string, v6 bool) error {
 	return nil
 }
 
+// Close aborts pending Announce calls and closes the packet sockets. It is
+// idempotent.
 func (a *Announcer) Close() error {
 	var err error
 	a.closeOnce.Do(func() {
@@ -151,4 +172,6 @@ func (a *Announcer) Close() error {
 	return nil
 }
 
-var errNoHardwareAddr = errors.New("interface has no ethernet address")
+// errNoLinkLayer reports an interface that takes no gratuitous ARP or NA:
+// no link-layer address (lo, tun) or NOARP.
+var errNoLinkLayer = errors.New("interface has no link-layer address")

@@ -21,11 +21,15 @@ type sent struct {
 }
 
 type fakeSender struct {
-	start  time.Time
-	fail   error
-	mu     sync.Mutex
-	log    []sent
-	closed bool
+	start time.Time
+	fail  error
+	// failFirst, if set, decides per send (counted from 0) whether it
+	// fails with fail; nil fails every send when fail is set.
+	failFirst func(n int, ip netip.Addr) bool
+	sends     int
+	mu        sync.Mutex
+	log       []sent
+	closed    bool
 }
 
 func (f *fakeSender) prepare(string, bool) error { return nil }
@@ -33,8 +37,13 @@ func (f *fakeSender) prepare(string, bool) error { return nil }
 func (f *fakeSender) send(ifname string, ip netip.Addr) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	n := f.sends
+	f.sends++
+	if f.fail != nil && (f.failFirst == nil || f.failFirst(n, ip)) {
+		return f.fail
+	}
 	f.log = append(f.log, sent{time.Since(f.start), ifname, ip.String()})
-	return f.fail
+	return nil
 }
 
 func (f *fakeSender) close() error {
@@ -141,8 +150,8 @@ func TestAnnounceErrors(t *testing.T) {
 	}
 	f.fail = errors.New("boom")
 	err := a.Announce("eth0", []netip.Addr{netip.MustParseAddr("192.0.2.1")}, 3)
-	if !errors.Is(err, f.fail) || len(f.log) != 1 {
-		t.Errorf("failing sender: %v after %d sends, want boom after 1", err, len(f.log))
+	if !errors.Is(err, f.fail) || f.sends != 3 {
+		t.Errorf("failing sender: %v after %d sends, want boom after 3 (a failure does not end the burst)", err, f.sends)
 	}
 }
 

@@ -73,6 +73,31 @@
 // gone) it falls back to the link-local address, which receivers accept
 // as well. Announcer paces packets per interface and family
 // (vrrp_garp_interval / vrrp_gna_interval) across concurrent callers.
+// A failed send does not end a burst: transient errors (ENETDOWN right
+// after a link flap, ENOBUFS) are retried within a budget, every packet
+// is attempted, and Stats counts sent, retried, failed and skipped
+// packets per interface. Interfaces without a link-layer address or
+// marked NOARP (lo, tun) get nothing and no error, as with keepalived.
+//
+// # Accept_Mode firewall (RFC 5798 6.1, keepalived vrrp_nftables.c)
+//
+// Firewall keeps keepalived's nftables table (default name "keepalived",
+// families ip and ip6) over netlink: the VIPs of masters that must not
+// accept traffic (no_accept, or vrrp_strict for a non-owner) are dropped
+// on input (destination) and output (source), neighbour discovery stays
+// allowed, link-local VIPs only on their interface; VMACs' IGMP/MLD
+// reports leave by their base interface. Chains, sets, rules and
+// priorities are keepalived 2.2.7's; a stale table of the same name (a
+// SIGKILLed daemon) is deleted at open, the table at Close.
+//
+// # VMAC (RFC 5798 7.3, keepalived vrrp_vmac.c, vrrp_if_config.c)
+//
+// VMACs creates use_vmac's macvlan interfaces (private mode, virtual MAC
+// 00:00:5e:00:01:VRID or 00:00:5e:00:02:VRID, keepalived's names) with
+// the sysctls keepalived sets, and removes them at Close.
+//
+// testdata/keepalived/OBSERVED.md records what keepalived 2.2.7 did in
+// namespaces for all of this, state by state.
 //
 // # Namespaces
 //

@@ -14,6 +14,7 @@ import (
 	"github.com/mdlayher/packet"
 	"golang.org/x/net/bpf"
 	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
 )
 
 // garpFrame builds keepalived's gratuitous ARP (vrrp_arp.c): an Ethernet
@@ -106,12 +107,32 @@ func (s *packetSender) socketsLocked(ifname string) (*ifSockets, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ifi.HardwareAddr) != 6 {
-		return nil, errNoHardwareAddr
+	if len(ifi.HardwareAddr) != 6 || noARP(ifname) {
+		return nil, errNoLinkLayer
 	}
 	so := &ifSockets{ifi: ifi}
 	s.ifs[ifname] = so
 	return so, nil
+}
+
+// noARP reports whether ifname is marked NOARP (tun, some tunnels), where
+// keepalived 2.2.7 sends no gratuitous ARP or NA. The flag is read with
+// SIOCGIFFLAGS in the calling thread's network namespace; a failed read
+// counts as "ARP allowed" so that the send reports the real problem.
+func noARP(ifname string) bool {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq(ifname)
+	if err != nil {
+		return false
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return false
+	}
+	return ifr.Uint16()&unix.IFF_NOARP != 0
 }
 
 // dropAll is a BPF program accepting nothing: the sockets only send, and
