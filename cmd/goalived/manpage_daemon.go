@@ -188,7 +188,7 @@ func manFiles() []manItem {
 		item(defaultFlag("vrrp_pid"), "The VRRP pid file (-r), the same pid."),
 		item(defaultFlag("status-file"), "The status file (--status-file): one line an instance, /proc/net/vrrp style, rewritten atomically on every change."),
 		item("/etc/default/goalived", "Read by the systemd unit: DAEMON_ARGS are added to goalived's command line, as /etc/default/keepalived for keepalived."),
-		item("/lib/systemd/system/goalived.service", "The systemd unit of the package."),
+		item("/usr/lib/systemd/system/goalived.service", "The systemd unit of the package."),
 	}
 }
 
