@@ -1,4 +1,8 @@
-package main
+// Package debpkg tests goalived's Debian package, which .ci/package.sh builds
+// from .ci/package: its maintainer scripts against stub systemctl and
+// deb-systemd-helper, and, as root, the package installed and purged.
+// It has no code of its own.
+package debpkg
 
 import (
 	"os"
@@ -12,7 +16,7 @@ import (
 
 // packageDir holds the Debian package's unit, default file and
 // maintainer scripts (.ci/package.sh builds the package).
-const packageDir = "../../.ci/package"
+const packageDir = "../../../.ci/package"
 
 // fakeHost is what the stub systemctl and deb-systemd-helper answer.
 type fakeHost struct {
