@@ -112,8 +112,8 @@ func checkInstalled(t *testing.T, deb string) {
 		t.Errorf("package file %s, version %s", deb, version)
 	}
 	link := exists("/etc/systemd/system/multi-user.target.wants/goalived.service")
-	if keepalivedUsed := exec.Command("systemctl", "--quiet", "is-enabled", "keepalived.service").Run() == nil; link == keepalivedUsed {
-		t.Errorf("goalived.service enabled %v with keepalived.service enabled %v: the first install enables it only without keepalived", link, keepalivedUsed)
+	if used := keepalivedInUse(); link == used {
+		t.Errorf("goalived.service enabled %v with keepalived.service in use %v: the first install enables it only without keepalived", link, used)
 	}
 }
 

@@ -103,15 +103,25 @@ func lockPackageTests(t *testing.T) {
 }
 
 // requireNoStart fails before installing on a machine where the package
-// could start goalived.service: the postinst starts it where systemd runs
-// and policy-rc.d allows it, and the unit runs with a configuration.
+// could start goalived.service: the postinst starts it where systemd runs,
+// policy-rc.d allows it and keepalived is not in use, and the unit runs
+// with a configuration.
 func requireNoStart(t *testing.T) {
-	if !systemdRunning() || policyDenies() {
+	if !systemdRunning() || policyDenies() || keepalivedInUse() {
 		return
 	}
 	if fi, err := os.Stat("/etc/keepalived/keepalived.conf"); err == nil && fi.Size() > 0 {
-		t.Fatal("systemd runs, policy-rc.d allows starting services and /etc/keepalived/keepalived.conf exists: installing the package could start goalived.service here")
+		t.Fatal("systemd runs, policy-rc.d allows starting services, keepalived.service is not in use and /etc/keepalived/keepalived.conf exists: installing the package could start goalived.service here")
 	}
+}
+
+// keepalivedInUse is the postinst's test: keepalived.service is enabled,
+// or running where systemd runs.
+func keepalivedInUse() bool {
+	if exec.Command("systemctl", "--quiet", "is-enabled", "keepalived.service").Run() == nil {
+		return true
+	}
+	return systemdRunning() && exec.Command("systemctl", "--quiet", "is-active", "keepalived.service").Run() == nil
 }
 
 func systemdRunning() bool {
@@ -157,7 +167,7 @@ func dpkg(args ...string) (string, error) {
 		cmd := exec.Command("dpkg", args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		out, err := cmd.CombinedOutput()
-		if err == nil || !strings.Contains(string(out), "lock") || time.Now().After(deadline) {
+		if err == nil || !strings.Contains(string(out), "locked by another process") || time.Now().After(deadline) {
 			return string(out), err
 		}
 		time.Sleep(time.Second)
