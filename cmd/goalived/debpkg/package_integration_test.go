@@ -37,12 +37,7 @@ var installed = []struct {
 // leaves keepalived's package, service and pid files as they were.
 func TestIntegrationPackage(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, p := range [][2]string{
-		{"dpkg", "dpkg"}, {"dpkg-deb", "dpkg"}, {"deb-systemd-helper", "init-system-helpers"},
-		{"systemd-analyze", "systemd"}, {"man", "man-db"}, {"groff", "groff-base"},
-	} {
-		nstest.Program(t, p[0], p[1])
-	}
+	requireTools(t)
 	lockPackageTests(t)
 	if st := packageStatus(); st != "" {
 		t.Fatalf("the goalived package is already on this machine (%s); the test installs and purges its own: dpkg --purge goalived first", st)
@@ -78,6 +73,24 @@ func TestIntegrationPackage(t *testing.T) {
 	if out, err := dpkg("--purge", "goalived"); err != nil {
 		t.Fatalf("dpkg --purge goalived: %v\n%s", err, out)
 	}
+	checkPurged(t, listed, existed, before)
+}
+
+// requireTools: the programs the test runs, from the packages .ci/test.sh
+// installs.
+func requireTools(t *testing.T) {
+	for _, p := range [][2]string{
+		{"dpkg", "dpkg"}, {"dpkg-deb", "dpkg"}, {"deb-systemd-helper", "init-system-helpers"},
+		{"systemd-analyze", "systemd"}, {"man", "man-db"}, {"groff", "groff-base"},
+	} {
+		nstest.Program(t, p[0], p[1])
+	}
+}
+
+// checkPurged: every path dpkg listed is as it was before the install
+// (the package's own files gone, shared folders kept), and so is the
+// rest of the host.
+func checkPurged(t *testing.T, listed []string, existed map[string]bool, before hostState) {
 	for _, p := range listed {
 		if now := exists(p); now != existed[p] {
 			t.Errorf("%s: existed before the install %v, after the purge %v", p, existed[p], now)
