@@ -10,7 +10,11 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-need=(keepalived iproute2 tcpdump iputils-ping arping krb5-kdc krb5-admin-server krb5-user)
+# man-db, groff-base, systemd and init-system-helpers: the package test
+# renders the manual pages, runs systemd-analyze verify and the
+# maintainer scripts' deb-systemd-helper.
+need=(keepalived iproute2 tcpdump iputils-ping arping krb5-kdc krb5-admin-server krb5-user
+	man-db groff-base systemd init-system-helpers)
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

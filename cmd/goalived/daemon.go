@@ -179,23 +179,10 @@ func (d *daemon) stop() {
 // warnUnsupportedOptions says once what the options of keepalived's other
 // subsystems do not do here.
 func warnUnsupportedOptions(o *options, log *slog.Logger) {
-	for _, u := range []struct {
-		set  bool
-		what string
-	}{
-		{o.checkOnly, "-C/--check: goalived has no health-checker (LVS) subsystem; running VRRP"},
-		{o.snmp, "-x/--snmp: SNMP is not supported by goalived"},
-		{o.snmpSocket != "", "-A/--snmp-agent-socket: SNMP is not supported by goalived"},
-		{o.genhash, "-T/--genhash: genhash is not part of goalived"},
-		{o.dontReleaseIPVS, "-I/--dont-release-ipvs: goalived has no IPVS subsystem"},
-		{o.namespace != "", "-s/--namespace: run goalived with 'ip netns exec NAME' instead"},
-		{o.addrMonitoring, "-a/--address-monitoring: not implemented; ignored"},
-		{o.dumpConf, "-d/--dump-conf: use 'goalived -t --dump-config=json' instead"},
-		{o.coreDump, "-m/--core-dump: not implemented; set the core limit with ulimit or the unit's LimitCORE="},
-		{o.corePattern != "" || o.corePatternGiven, "-M/--core-dump-pattern: not implemented; set kernel.core_pattern yourself"},
-	} {
-		if u.set {
-			log.Warn("option not supported: " + u.what)
+	fs := newFlagSet(&options{}, io.Discard)
+	for _, u := range inertOptions {
+		if u.set != nil && u.set(o) {
+			log.Warn("option not supported: " + optionNames(fs.Lookup(u.flag)) + ": " + u.why)
 		}
 	}
 }

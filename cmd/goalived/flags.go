@@ -55,6 +55,7 @@ type options struct {
 	statusFile  string
 	metricsAddr string
 	fastPreempt bool
+	manPage     string // hidden: the packaging writes the manual from it
 }
 
 // optNoValue marks an optional-argument flag given without a value.
@@ -104,6 +105,10 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.statusFile, "status-file", "/run/goalived/vrrp", "Write the /proc/net/vrrp-style status file here")
 	fs.StringVar(&o.metricsAddr, "metrics-address", "", "Serve Prometheus metrics on ADDR (off by default)")
 	fs.BoolVar(&o.fastPreempt, "fast-preempt", false, "Take over from a lower-priority master after the skew time")
+	fs.StringVar(&o.manPage, "man-page", "", "Print the manual page of SECTION (8: goalived, 5: goalived.conf) in roff")
+	// Only .ci/package.sh asks for it: the pages are written from this
+	// flag set and the parser's keyword tables, so they cannot drift.
+	_ = fs.MarkHidden("man-page")
 	return fs
 }
 

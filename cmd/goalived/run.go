@@ -37,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case o.signum != "":
 		return printSignum(o.signum, stdout, stderr)
+	case o.manPage != "":
+		return printManPage(o.manPage, stdout, stderr)
 	case o.configTest:
 		return configTest(o, stdout, stderr)
 	}
