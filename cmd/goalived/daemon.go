@@ -72,6 +72,12 @@ func (d *daemon) run() int {
 		return exitNoConfig
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
+	// Signals are caught before the pid files name this process: whoever
+	// reads a pid file may signal at once, and an uncaught USR1 is lost
+	// (HUP would even end the process).
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP}, dumpSignals...)...)
+	defer signal.Stop(sigs)
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		if err := writePidFile(p); err != nil {
 			d.log.Error("cannot start", "err", err)
@@ -79,9 +85,6 @@ func (d *daemon) run() int {
 		}
 		defer removePidFile(p)
 	}
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP}, dumpSignals...)...)
-	defer signal.Stop(sigs)
 
 	d.status = newStatusWriter(d.o.statusFile, d.log)
 	defer d.status.close()
