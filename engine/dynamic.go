@@ -47,7 +47,7 @@ func (t *tracking) reopenSockets(ifname string) {
 		}
 		src := s.source()
 		t.e.log.Info("dynamic interface: vrrp socket opened", "interface", ifname, "source", src)
-		if share := rcvBufSums(t.insts, &t.cfg.Global, s)[s]; share > 0 {
+		if share := rcvBufSums(t.insts, &t.cfg.Global, s, t.e.host.Links)[s]; share > 0 {
 			t.e.setRcvBuf(s, share)
 		}
 		for _, m := range t.insts {
