@@ -1,0 +1,43 @@
+package engine_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/vrrp"
+	"github.com/goalived/goalived/vrrp/vrrptest"
+)
+
+// TestFailover: the higher priority router becomes master and holds the
+// VIP; when its link goes down it is in FAULT and the other takes over
+// within the master-down interval; when the link comes back it preempts.
+func TestFailover(t *testing.T) {
+	inBubble(t, func(t *testing.T) {
+		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
+		defer seg.Close()
+		a := newNode(t, seg, "192.0.2.1/24")
+		b := newNode(t, seg, "192.0.2.2/24")
+		a.start(instance("VI_1", 51, 150, "192.0.2.100/32"), engine.Options{})
+		b.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{})
+		wait(5 * time.Second)
+		a.wantState("VI_1", vrrp.StateMaster)
+		b.wantState("VI_1", vrrp.StateBackup)
+		a.wantAddr("192.0.2.100/32", true)
+		b.wantAddr("192.0.2.100/32", false)
+
+		a.host.SetLink("eth0", false)
+		wait(4 * time.Second)
+		a.wantState("VI_1", vrrp.StateFault)
+		b.wantState("VI_1", vrrp.StateMaster)
+		a.wantAddr("192.0.2.100/32", false)
+		b.wantAddr("192.0.2.100/32", true)
+
+		a.host.SetLink("eth0", true)
+		wait(5 * time.Second)
+		a.wantState("VI_1", vrrp.StateMaster)
+		b.wantState("VI_1", vrrp.StateBackup)
+		a.wantAddr("192.0.2.100/32", true)
+		b.wantAddr("192.0.2.100/32", false)
+	})
+}
