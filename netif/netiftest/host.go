@@ -48,6 +48,7 @@ type Host struct {
 	runs      []Run
 	fifoLines map[string][]string
 	bufs      netif.NetlinkBufs
+	changes   []string // address additions and deletions, in order
 }
 
 // link is one interface.
@@ -182,6 +183,16 @@ func (h *Host) HasAddr(name, prefix string) bool {
 	return l != nil && slices.ContainsFunc(l.addrs, func(a addr) bool { return a.Prefix.String() == prefix })
 }
 
+// AddrChanges returns every address added or deleted so far, in order,
+// as "add 192.0.2.100/32 dev eth0" or "del ...", and forgets them.
+func (h *Host) AddrChanges() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.changes
+	h.changes = nil
+	return out
+}
+
 func (h *Host) linkLocked(name string) *link {
 	for _, l := range h.links {
 		if l.name == name {
@@ -206,6 +217,7 @@ func (h *Host) addAddrLocked(l *link, a netif.Addr) {
 		}
 	}
 	l.addrs = append(l.addrs, n)
+	h.changes = append(h.changes, "add "+a.Prefix.String()+" dev "+l.name)
 	h.emitLocked(netif.Event{Kind: netif.AddrAdded, IfIndex: l.index, Ifname: l.name, Addr: a.Prefix})
 }
 
@@ -216,6 +228,7 @@ func (h *Host) deleteAddrLocked(l *link, p netip.Prefix) bool {
 		return false
 	}
 	l.addrs = slices.Delete(l.addrs, i, i+1)
+	h.changes = append(h.changes, "del "+p.String()+" dev "+l.name)
 	h.emitLocked(netif.Event{Kind: netif.AddrRemoved, IfIndex: l.index, Ifname: l.name, Addr: p})
 	return true
 }
