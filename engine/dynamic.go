@@ -4,7 +4,7 @@ import (
 	"github.com/goalived/goalived/script"
 )
 
-// dynamic_interfaces (reference 2.2): an instance whose interface does
+// dynamic_interfaces (global_defs): an instance whose interface does
 // not exist at start is not an error. Its socket waits without a conn and
 // the instance stays in FAULT ("interface ... doesn't currently exist -
 // will use if created") until the interface exists with an address; an
