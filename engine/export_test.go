@@ -24,23 +24,18 @@ func PlanReload(old, next *config.Config, tables map[string]int) []string {
 	if st.Err != nil {
 		return append(out, "static: "+st.Err.Error())
 	}
-	for _, a := range st.Add.Addrs {
-		out = append(out, "static + "+a.String())
-	}
-	for _, r := range st.Add.Routes {
-		out = append(out, "static + route "+r.String())
-	}
-	for _, r := range st.Add.Rules {
-		out = append(out, "static + rule "+r.String())
-	}
-	for _, a := range st.Remove.Addrs {
-		out = append(out, "static - "+a.String())
-	}
-	for _, r := range st.Remove.Routes {
-		out = append(out, "static - route "+r.String())
-	}
-	for _, r := range st.Remove.Rules {
-		out = append(out, "static - rule "+r.String())
+	out = lines(out, "static + ", st.Add.Addrs)
+	out = lines(out, "static + route ", st.Add.Routes)
+	out = lines(out, "static + rule ", st.Add.Rules)
+	out = lines(out, "static - ", st.Remove.Addrs)
+	out = lines(out, "static - route ", st.Remove.Routes)
+	return lines(out, "static - rule ", st.Remove.Rules)
+}
+
+// lines appends each of xs to out after prefix.
+func lines[T fmt.Stringer](out []string, prefix string, xs []T) []string {
+	for _, x := range xs {
+		out = append(out, prefix+x.String())
 	}
 	return out
 }

@@ -35,6 +35,16 @@ func inBubble(t *testing.T, f func(t *testing.T)) {
 	synctest.Test(t, f)
 }
 
+// onSegment runs f in a bubble with a segment, closed when f returns.
+func onSegment(t *testing.T, f func(t *testing.T, seg *vrrptest.Segment)) {
+	t.Helper()
+	inBubble(t, func(t *testing.T) {
+		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
+		defer seg.Close()
+		f(t, seg)
+	})
+}
+
 // node is one router: a host with eth0 on the segment, and its engine.
 type node struct {
 	t    *testing.T
@@ -135,6 +145,15 @@ func (n *node) wantAddr(prefix string, present bool) {
 	n.t.Helper()
 	if got := n.host.HasAddr("eth0", prefix); got != present {
 		n.t.Fatalf("%s on eth0: %v, want %v\n%s\nlog:\n%s", prefix, got, present, n.host.IPAddr(), n.log)
+	}
+}
+
+// holds fails unless owner has vip on eth0 and none of the others has.
+func holds(vip string, owner *node, others ...*node) {
+	owner.t.Helper()
+	owner.wantAddr(vip, true)
+	for _, o := range others {
+		o.wantAddr(vip, false)
 	}
 }
 

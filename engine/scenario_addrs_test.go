@@ -17,9 +17,7 @@ import (
 // once and announced; one marked no_track is left alone, as keepalived
 // leaves it.
 func TestVIPRestore(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start(instance("VI_1", 51, 150, "192.0.2.100/32\n    192.0.2.101/32 no_track"), engine.Options{})
 		wait(5 * time.Second)
@@ -46,9 +44,7 @@ func TestVIPRestore(t *testing.T) {
 // again every second while the instance stays master, and announced once
 // in.
 func TestVIPInstallRetried(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start(instance("VI_1", 51, 150, "192.0.2.100/32 dev vr0"), engine.Options{})
 		wait(5 * time.Second)
@@ -74,9 +70,7 @@ func staticConf(items string) string {
 // stays is not added twice: a rule without preference would show twice)
 // and are removed at stop.
 func TestStatic(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.host.SetRouteTable("vrrp", 100)
 		a.start(staticConf("static_ipaddress {\n  192.0.2.250/32 dev eth0\n  192.0.2.251/32 dev eth0 label eth0:s\n}\n"+
@@ -135,9 +129,7 @@ func macOf(n *node) string {
 // TestVirtualRoutes: an instance's virtual routes and rules follow its
 // addresses: present while master, gone once it yields.
 func TestVirtualRoutes(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		conf := func(prio int) string {

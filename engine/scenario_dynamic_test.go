@@ -20,9 +20,7 @@ import (
 // when the interface is deleted, and follows it again when it comes back
 // (with another index: a new socket), as keepalived 2.2.7 does.
 func TestDynamicInterfaces(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		conf := "global_defs {\n  dynamic_interfaces\n}\n" +
 			strings.Replace(instance("VI_1", 51, 150, "192.0.2.100/32"), "interface eth0", "interface eth1", 1)
@@ -64,9 +62,7 @@ func TestDynamicInterfaces(t *testing.T) {
 // notify_master_rx_lower_pri and writes MASTER_RX_LOWER_PRI with its own
 // priority to the FIFO; the other yields.
 func TestMasterRxLowerPri(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		seg.Partition([]netip.Addr{netip.MustParseAddr("192.0.2.1")}, []netip.Addr{netip.MustParseAddr("192.0.2.2")})
@@ -96,9 +92,7 @@ func TestMasterRxLowerPri(t *testing.T) {
 // lines from then on) and, with fifo_write_vrrp_states_on_reload, writes
 // the states of the instances that are not master.
 func TestFIFOReload(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		b.start(instance("VI_2", 52, 200, "192.0.2.200/32"), engine.Options{})

@@ -13,9 +13,7 @@ import (
 // VIP; when its link goes down it is in FAULT and the other takes over
 // within the master-down interval; when the link comes back it preempts.
 func TestFailover(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		a.start(instance("VI_1", 51, 150, "192.0.2.100/32"), engine.Options{})
@@ -23,22 +21,19 @@ func TestFailover(t *testing.T) {
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
 		b.wantState("VI_1", vrrp.StateBackup)
-		a.wantAddr("192.0.2.100/32", true)
-		b.wantAddr("192.0.2.100/32", false)
+		holds("192.0.2.100/32", a, b)
 
 		a.host.SetLink("eth0", false)
 		wait(4 * time.Second)
 		a.wantState("VI_1", vrrp.StateFault)
 		b.wantState("VI_1", vrrp.StateMaster)
-		a.wantAddr("192.0.2.100/32", false)
-		b.wantAddr("192.0.2.100/32", true)
+		holds("192.0.2.100/32", b, a)
 
 		a.host.SetLink("eth0", true)
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
 		b.wantState("VI_1", vrrp.StateBackup)
-		a.wantAddr("192.0.2.100/32", true)
-		b.wantAddr("192.0.2.100/32", false)
+		holds("192.0.2.100/32", a, b)
 	})
 }
 
@@ -62,9 +57,7 @@ func TestPreemption(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			inBubble(t, func(t *testing.T) {
-				seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-				defer seg.Close()
+			onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 				a := newNode(t, seg, "192.0.2.1/24")
 				b := newNode(t, seg, "192.0.2.2/24")
 				b.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{})

@@ -21,9 +21,7 @@ func TestClose(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		name := map[bool]string{false: "release", true: "keep VIPs"}[keep]
 		t.Run(name, func(t *testing.T) {
-			inBubble(t, func(t *testing.T) {
-				seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-				defer seg.Close()
+			onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 				a := newNode(t, seg, "192.0.2.1/24")
 				b := newNode(t, seg, "192.0.2.2/24")
 				a.start(instance("VI_1", 51, 150, "192.0.2.100/32", notifyAll), engine.Options{KeepVIPsOnStop: keep})
@@ -62,9 +60,7 @@ func TestClose(t *testing.T) {
 // TestStartupDelay: with vrrp_startup_delay the instances stay in INIT
 // for the delay, then start as usual.
 func TestStartupDelay(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start("global_defs {\n  vrrp_startup_delay 30\n}\n"+instance("VI_1", 51, 150, "192.0.2.100/32"), engine.Options{})
 		wait(29 * time.Second)
@@ -80,9 +76,7 @@ func TestStartupDelay(t *testing.T) {
 // TestStartupDelayClosed: an engine closed during its startup delay
 // never starts its instances.
 func TestStartupDelayClosed(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start("global_defs {\n  vrrp_startup_delay 30\n}\n"+instance("VI_1", 51, 150, "192.0.2.100/32", notifyAll), engine.Options{})
 		wait(time.Second)
@@ -97,9 +91,7 @@ func TestStartupDelayClosed(t *testing.T) {
 // TestGlobalScripts: startup_script runs before the instances start and
 // shutdown_script after they stopped.
 func TestGlobalScripts(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.host.SetScript("/bin/failing.sh", func([]string) int { return 1 })
 		a.start("global_defs {\n  startup_script /bin/start.sh\n  shutdown_script \"/bin/failing.sh now\"\n}\n"+
@@ -120,9 +112,7 @@ func TestGlobalScripts(t *testing.T) {
 // TestSysctls: promote_secondaries and disable_local_igmp are set while
 // the engine runs and put back when it stops.
 func TestSysctls(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start("global_defs {\n  disable_local_igmp\n}\n"+instance("VI_1", 51, 150, "192.0.2.100/32", "promote_secondaries"),
 			engine.Options{})
@@ -167,9 +157,7 @@ func TestStartErrors(t *testing.T) {
 // an advert for a VRID nobody here runs is logged once with
 // log_unknown_vrids.
 func TestMetricsAndBuffers(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		a.start("global_defs {\n  vrrp_rx_bufs_policy MTU\n  vrrp_rx_bufs_multiplier 2\n  log_unknown_vrids\n}\n"+

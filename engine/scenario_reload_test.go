@@ -38,9 +38,7 @@ func reloadPair(t *testing.T, seg *vrrptest.Segment) (a, b *node) {
 // TestReloadKept: reloads of an unchanged configuration touch nothing:
 // no address leaves or comes, no notify runs, the states stay.
 func TestReloadKept(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, b := reloadPair(t, seg)
 		runs := len(a.host.Runs())
 		for range 5 {
@@ -67,9 +65,7 @@ func TestReloadKept(t *testing.T) {
 // master stays master through the reload, without notify) and the
 // backup then preempts it.
 func TestReloadUpdated(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, b := reloadPair(t, seg)
 		announced := len(a.host.Announcements())
 		runs := len(a.host.Runs())
@@ -118,9 +114,7 @@ func announcedAddrs(n *node, skip int) map[netip.Addr]bool {
 // and releases its VIP, the new one starts as at boot. A removed
 // instance is notified FAULT, or DELETED with notify_deleted.
 func TestReloadReplaced(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, _ := reloadPair(t, seg)
 		runs := len(a.host.Runs())
 		conf := instance("VI_1", 61, 150, "192.0.2.160/32", notifyAll)
@@ -182,9 +176,7 @@ func runsByInstance(n *node, skip int) map[string][]string {
 
 // TestReloadAdded: an instance added by a reload starts as at boot.
 func TestReloadAdded(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start(instance("VI_1", 51, 150, "192.0.2.100/32"), engine.Options{})
 		wait(5 * time.Second)
@@ -203,9 +195,7 @@ func TestReloadAdded(t *testing.T) {
 // state and sends from the new address, as keepalived reopens its
 // sockets at a reload.
 func TestReloadMovesSocket(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, b := reloadPair(t, seg)
 		if m := b.status("VI_1").Master; m != netip.MustParseAddr("192.0.2.1") {
 			t.Fatalf("backup sees master %v, want 192.0.2.1", m)
@@ -233,9 +223,7 @@ func TestReloadMovesSocket(t *testing.T) {
 // is restarted; here its new configuration cannot start either, which
 // the reload reports, and the others carry on.
 func TestReloadRestarted(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, _ := reloadPair(t, seg)
 		cfg := load(t, reloadBase())
 		cfg.Instances[0].Priority = 0

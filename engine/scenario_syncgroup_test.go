@@ -27,9 +27,7 @@ func syncConf(prio int) string {
 // group to MASTER) and notify the group once every member has reached
 // its state, after the members' lines, as keepalived 2.2.7 writes them.
 func TestSyncGroup(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.host.AddLink("eth1", nil, "198.51.100.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")

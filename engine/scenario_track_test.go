@@ -30,9 +30,7 @@ func trackedPair(t *testing.T, seg *vrrptest.Segment, extra ...string) (a, b *no
 // preempts); coming back restores it. With notify_priority_changes the
 // FIFO gets the priority changes.
 func TestTrackInterfaceWeight(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a, b := trackedPair(t, seg, "track_interface {\n    eth1 weight -50\n  }", "notify_priority_changes")
 		if p := a.status("VI_1").Priority; p != 150 {
 			t.Fatalf("priority %d, want 150", p)
@@ -65,9 +63,7 @@ func TestTrackInterfaceWeight(t *testing.T) {
 func TestTrackInterfaceFault(t *testing.T) {
 	for _, ifname := range []string{"eth1", "eth0"} {
 		t.Run(ifname, func(t *testing.T) {
-			inBubble(t, func(t *testing.T) {
-				seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-				defer seg.Close()
+			onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 				a, b := trackedPair(t, seg, "track_interface {\n    eth1\n  }")
 				a.host.SetLink(ifname, false)
 				wait(5 * time.Second)
@@ -90,9 +86,7 @@ func TestTrackInterfaceFault(t *testing.T) {
 // TestUnicastFaultNoPeer: a unicast instance without peers stays in FAULT
 // with unicast_fault_no_peer, instead of falling back to multicast.
 func TestUnicastFaultNoPeer(t *testing.T) {
-	inBubble(t, func(t *testing.T) {
-		seg := vrrptest.NewSegment(vrrp.RealClock(), 1)
-		defer seg.Close()
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		a.start(instance("VI_1", 51, 150, "192.0.2.100/32", "unicast_src_ip 192.0.2.1", "unicast_fault_no_peer"), engine.Options{})
 		wait(5 * time.Second)
