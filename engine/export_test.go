@@ -11,7 +11,9 @@ import (
 // removed ("static + 192.0.2.200/32 dev eth0"), or the static items'
 // error.
 func PlanReload(old, next *config.Config, tables map[string]int) []string {
-	p := planReload(old, next, func(name string) (int, bool) { v, ok := tables[name]; return v, ok })
+	tf := func(name string) (int, bool) { v, ok := tables[name]; return v, ok }
+	static, _ := staticSet(old, tf)
+	p := planReload(old, next, static, tf)
 	var out []string
 	for _, s := range p.Steps {
 		line := fmt.Sprintf("%v %s", s.Change, s.Name)

@@ -35,7 +35,11 @@ type ReloadResult struct {
 func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	plan := planReload(e.cfg, cfg, e.host.Routing.RouteTable)
+	var static ownedSet
+	if e.static != nil {
+		static = e.static.current()
+	}
+	plan := planReload(e.cfg, cfg, static, e.host.Routing.RouteTable)
 	carried := e.track.carry(cfg)
 	e.track.close()
 	e.reopenFIFOs(cfg.Global)

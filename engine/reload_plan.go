@@ -112,9 +112,11 @@ func keyOf(in *config.Instance) matchKey {
 	return k
 }
 
-// planReload plans the reload from old to next. tables resolves routing
-// table names (the plan converts routes and rules to compare them).
-func planReload(old, next *config.Config, tables tableFunc) reloadPlan {
+// planReload plans the reload from old to next. static are the static
+// items installed now (those of old, unless a reload could not convert
+// its own). tables resolves routing table names (the plan converts
+// routes and rules to compare them).
+func planReload(old, next *config.Config, static ownedSet, tables tableFunc) reloadPlan {
 	var p reloadPlan
 	byKey := map[matchKey]int{}
 	for i, in := range old.Instances {
@@ -136,7 +138,7 @@ func planReload(old, next *config.Config, tables tableFunc) reloadPlan {
 			p.Steps = append(p.Steps, planStep{Change: removed, Name: in.Name, Old: i, New: -1})
 		}
 	}
-	p.Static = planStatic(old, next, tables)
+	p.Static = planStatic(static, next, tables)
 	return p
 }
 
@@ -179,17 +181,13 @@ func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, str
 	return updated, strings.Join(why, ", ")
 }
 
-// planStatic diffs the static items.
-func planStatic(old, next *config.Config, tables tableFunc) staticPlan {
+// planStatic diffs the static items installed now with next's.
+func planStatic(now ownedSet, next *config.Config, tables tableFunc) staticPlan {
 	ns, err := staticSet(next, tables)
 	if err != nil {
 		return staticPlan{Err: fmt.Errorf("reload static items (kept as they were): %w", err)}
 	}
-	os, err := staticSet(old, tables)
-	if err != nil {
-		os = ownedSet{} // the running items came from this configuration: not reached
-	}
-	return staticPlan{Next: ns, Add: ns.minus(os), Remove: os.minus(ns)}
+	return staticPlan{Next: ns, Add: ns.minus(now), Remove: now.minus(ns)}
 }
 
 // result summarises the plan for the log and for tests.

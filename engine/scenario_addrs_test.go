@@ -109,6 +109,19 @@ func TestStatic(t *testing.T) {
 		}
 		a.wantState("VI_1", vrrp.StateMaster)
 
+		// Static items that cannot be converted leave the running ones;
+		// the next reload starts from what is installed.
+		if _, err := a.eng.Reload(load(t, staticConf("static_routes {\n  198.51.100.0/24 via 192.0.2.254 table nosuch\n}\n"))); err == nil {
+			t.Error("a reload with an unknown table reported no error")
+		}
+		if diff := cmp.Diff(wantRule, a.host.IPRule()); diff != "" {
+			t.Errorf("ip rule after a failed reload (-want +got):\n%s", diff)
+		}
+		a.reload(staticConf("static_rules {\n  from 198.51.100.0/24 table vrrp\n}\n"))
+		if diff := cmp.Diff("16384: from 198.51.100.0/24 lookup 100\n", a.host.IPRule()); diff != "" {
+			t.Errorf("ip rule after the next reload (-want +got):\n%s", diff)
+		}
+
 		a.eng.Close()
 		if got := a.host.IPRule() + a.host.IPRoute(); got != "" {
 			t.Errorf("static items left after stop:\n%s", got)
