@@ -34,8 +34,10 @@
 //     and a Sockets that adopts inherited file descriptors let a new
 //     process take over without a transition.
 //   - Accept_Mode firewall rules and VMAC interfaces are host outputs
-//     that follow an instance's state: new fields of netif.Items that
-//     Routing installs and removes with the addresses.
+//     that follow an instance's state, as its addresses do: new members
+//     of Host (netif.Firewall's SetBlocked per instance, netif.VMACs'
+//     Ensure), called where vipOwner calls Routing, with fakes beside
+//     netiftest's routing.
 //   - Many instances at low CPU: the Clock is injected, so a per-socket
 //     timer heap (one timer per socket instead of per instance) is a
 //     Clock the engine hands to the instances of one socket.

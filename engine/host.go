@@ -21,10 +21,12 @@ import (
 // for tests. The host belongs to whoever built it: Engine.Close leaves it
 // open.
 //
-// Outputs that follow an instance's state (its addresses, routes and
-// rules today; Accept_Mode firewall rules and VMAC interfaces later) are
-// netif.Items handed to Routing, so a new kind of output is a new field
-// of Items and a new case of the host, not new calls in the engine.
+// Outputs that follow an instance's state are declared, never scripted
+// as add/remove calls: its addresses, routes and rules are netif.Items
+// handed to Routing; Accept_Mode's blocked addresses
+// (netif.Firewall.SetBlocked, per instance) and VMAC interfaces
+// (netif.VMACs.Ensure) are the next members of Host, driven from the
+// same transitions.
 type Host struct {
 	Sockets    Sockets
 	Routing    Routing

@@ -4,8 +4,7 @@ import "errors"
 
 // Items are addresses, routes and rules that are installed together: a
 // VRRP instance's virtual ones while it is master, or the static ones.
-// An output that follows an instance's state is a field here, so that
-// the engine hands all of them over in one declarative call.
+// The engine hands them over in one declarative call.
 type Items struct {
 	Addrs  []Addr
 	Routes []Route
