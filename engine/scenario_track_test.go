@@ -93,3 +93,45 @@ func TestUnicastFaultNoPeer(t *testing.T) {
 		a.wantState("VI_1", vrrp.StateFault)
 	})
 }
+
+// TestNotifyOrder: each transition runs its state's script with its own
+// arguments and the generic script with keepalived's four, in the order
+// of the transitions, and writes its FIFO line; a script that fails
+// changes nothing.
+func TestNotifyOrder(t *testing.T) {
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
+		a := newNode(t, seg, "192.0.2.1/24")
+		a.host.AddLink("eth1", nil, "198.51.100.1/24")
+		a.host.SetScript("/bin/fault.sh", func([]string) int { return 2 })
+		a.start("global_defs {\n  vrrp_notify_fifo /run/vrrp.fifo\n}\n"+instance("VI_1", 51, 150, "192.0.2.100/32",
+			notifyAll, `notify_master "/bin/master.sh up"`, "notify_backup /bin/backup.sh", "notify_fault /bin/fault.sh",
+			"notify_stop /bin/stop.sh", "track_interface {\n    eth1\n  }"), engine.Options{})
+		wait(5 * time.Second)
+		a.host.SetLink("eth1", false)
+		wait(time.Second)
+		a.host.SetLink("eth1", true)
+		wait(5 * time.Second)
+		a.eng.Close()
+		want := map[string][]string{
+			"/bin/notify.sh": {"/bin/notify.sh INSTANCE VI_1 BACKUP 150", "/bin/notify.sh INSTANCE VI_1 MASTER 150",
+				"/bin/notify.sh INSTANCE VI_1 FAULT 150", "/bin/notify.sh INSTANCE VI_1 BACKUP 150",
+				"/bin/notify.sh INSTANCE VI_1 MASTER 150", "/bin/notify.sh INSTANCE VI_1 STOP 150"},
+			"/bin/master.sh": {"/bin/master.sh up", "/bin/master.sh up"},
+			"/bin/backup.sh": {"/bin/backup.sh", "/bin/backup.sh"},
+			"/bin/fault.sh":  {"/bin/fault.sh"},
+			"/bin/stop.sh":   {"/bin/stop.sh"},
+		}
+		got := map[string][]string{}
+		for prog := range want {
+			got[prog] = a.host.RunLines(prog)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("runs (-want +got):\n%s", diff)
+		}
+		wantFIFO := []string{`INSTANCE "VI_1" BACKUP 150`, `INSTANCE "VI_1" MASTER 150`, `INSTANCE "VI_1" FAULT 150`,
+			`INSTANCE "VI_1" BACKUP 150`, `INSTANCE "VI_1" MASTER 150`, `INSTANCE "VI_1" STOP 150`}
+		if diff := cmp.Diff(wantFIFO, a.host.FIFOLines("/run/vrrp.fifo")); diff != "" {
+			t.Errorf("fifo lines (-want +got):\n%s", diff)
+		}
+	})
+}
