@@ -61,8 +61,6 @@ type daemon struct {
 	log    *slog.Logger
 	eng    *engine.Engine
 	status *statusWriter
-	// closeHost releases the engine's host once the engine is closed.
-	closeHost func() error
 }
 
 func (d *daemon) run() int {
@@ -96,8 +94,7 @@ func (d *daemon) run() int {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitFatal
 	}
-	d.closeHost = closeHost
-	defer d.closeHost()
+	defer closeHost() // after the engine's Close (d.stop)
 	if err := d.start(cfg, h); err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
