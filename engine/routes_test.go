@@ -43,18 +43,7 @@ func TestNetifRoutes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := netifRoutes([]config.Route{tc.in}, tables)
-			if tc.wantErr != "" {
-				if err == nil || err.Error() != tc.wantErr {
-					t.Fatalf("err %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff([]netif.Route{tc.want}, got, netipEqual); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			wantConverted(t, got, err, tc.want, tc.wantErr)
 		})
 	}
 }
@@ -80,18 +69,25 @@ func TestNetifRules(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := netifRules([]config.Rule{tc.in}, tables)
-			if tc.wantErr != "" {
-				if err == nil || err.Error() != tc.wantErr {
-					t.Fatalf("err %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff([]netif.Rule{tc.want}, got, netipEqual); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			wantConverted(t, got, err, tc.want, tc.wantErr)
 		})
+	}
+}
+
+// wantConverted checks a conversion of one item: want, or the error
+// wantErr when it is set.
+func wantConverted[T any](t *testing.T, got []T, err error, want T, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || err.Error() != wantErr {
+			t.Fatalf("err %v, want %q", err, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]T{want}, got, netipEqual); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
