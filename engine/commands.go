@@ -8,18 +8,21 @@ import (
 )
 
 // commands turns parsed script lines into runnable commands with their
-// identity and resolved path (script.PrepareScript does keepalived's
+// identity and resolved path (the host's Scripts does keepalived's
 // load-time steps), applying keepalived's script_user and
-// enable_script_security rules (reference 3.4). A script that may not run
+// enable_script_security rules: a script runs as script_user (or its own
+// user), and with enable_script_security one that a non-root user could
+// change is disabled, without it only reported. A script that may not run
 // is reported, not silently dropped.
 type commands struct {
+	host     Scripts
 	def      script.Identity
 	defErr   error
 	security bool
 }
 
-func newCommands(g config.GlobalDefs) *commands {
-	c := &commands{security: g.EnableScriptSecurity}
+func newCommands(g config.GlobalDefs, host Scripts) *commands {
+	c := &commands{host: host, security: g.EnableScriptSecurity}
 	user, group := "", ""
 	if g.ScriptUser != nil {
 		user, group = g.ScriptUser.User, g.ScriptUser.Group
@@ -27,7 +30,7 @@ func newCommands(g config.GlobalDefs) *commands {
 			group = ":" + group
 		}
 	}
-	c.def, c.defErr = script.DefaultIdentity(user, group, g.EnableScriptSecurity)
+	c.def, c.defErr = host.DefaultIdentity(user, group, g.EnableScriptSecurity)
 	return c
 }
 
@@ -39,13 +42,13 @@ func (c *commands) command(pc *config.Command) (cmd script.Command, warnings []s
 		if pc.SupplementaryGroups {
 			group = ":" + group
 		}
-		if id, err = script.LookupIdentity(pc.User, group); err != nil {
+		if id, err = c.host.LookupIdentity(pc.User, group); err != nil {
 			return cmd, nil, fmt.Errorf("script %q: %w", pc.Cmd, err)
 		}
 	} else if c.defErr != nil {
 		return cmd, nil, fmt.Errorf("script %q: %w", pc.Cmd, c.defErr)
 	}
-	p, err := script.PrepareScript(pc.Argv, id)
+	p, err := c.host.Prepare(pc.Argv, id)
 	if err != nil {
 		return cmd, nil, fmt.Errorf("script %q disabled: %w", pc.Cmd, err)
 	}

@@ -68,7 +68,8 @@ func unicastChecksum(v string) vrrp.UnicastChecksum {
 
 // netifAddrs converts the instance's VIPs and excluded VIPs to the
 // addresses netif installs, with the instance's interface as the default
-// device (reference 3.13).
+// device, as keepalived puts a VIP without "dev" on the instance's
+// interface.
 func netifAddrs(in *config.Instance) ([]netif.Addr, error) {
 	var out []netif.Addr
 	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {

@@ -4,7 +4,7 @@ import (
 	"github.com/goalived/goalived/script"
 )
 
-// dynamic_interfaces (reference 2.2): an instance whose interface does
+// dynamic_interfaces (global_defs): an instance whose interface does
 // not exist at start is not an error. Its socket waits without a conn and
 // the instance stays in FAULT ("interface ... doesn't currently exist -
 // will use if created") until the interface exists with an address; an
@@ -47,7 +47,7 @@ func (t *tracking) reopenSockets(ifname string) {
 		}
 		src := s.source()
 		t.e.log.Info("dynamic interface: vrrp socket opened", "interface", ifname, "source", src)
-		if share := rcvBufSums(t.insts, &t.cfg.Global, s)[s]; share > 0 {
+		if share := rcvBufSums(t.insts, &t.cfg.Global, s, t.e.host.Links)[s]; share > 0 {
 			t.e.setRcvBuf(s, share)
 		}
 		for _, m := range t.insts {

@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/vishvananda/netns"
-
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
@@ -37,39 +35,44 @@ type Options struct {
 	NotifyGrace time.Duration
 }
 
-// Engine runs the VRRP instances of one configuration.
+// Engine runs the VRRP instances of one configuration on a Host.
 type Engine struct {
 	cfg  *config.Config
 	opts Options
 	log  *slog.Logger
-
-	addrs    *netif.Addrs
-	ann      *netif.Announcer
+	host Host
+	// addrs is the host's Links under the name tracking reads link state
+	// and subscribes to changes through.
+	addrs    Links
+	ann      Announcer
 	notifier *script.Notifier
-	fifos    []*script.FIFO
+	fifos    []FIFO
 	cmds     *commands
 	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
 
-	static  *vipOwner   // static_ipaddress, static_routes, static_rules
-	sysctl  *sysctls    // kernel settings changed for the configuration
-	delayed *time.Timer // vrrp_startup_delay; guarded by mu
-	closed  bool        // guarded by mu
-	mu      sync.Mutex  // guards cfg, sockets, insts and track during a reload
+	static  *vipOwner       // static_ipaddress, static_routes, static_rules
+	sysctl  *sysctls        // kernel settings changed for the configuration
+	delayed vrrp.ClockTimer // vrrp_startup_delay; guarded by mu
+	closed  bool            // guarded by mu
+	mu      sync.Mutex      // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
 	track   *tracking
 
-	clock      vrrp.Clock // the instances' timers (see clock.go)
-	closeClock func()
+	clock vrrp.Clock // the instances' timers, the startup delay, retries
 
 	closeOnce sync.Once
 }
 
 // instance is one configured vrrp_instance at run time.
 type instance struct {
-	pcfg   atomic.Pointer[config.Instance] // swapped by a reload that keeps the instance
-	vi     *vrrp.Instance
+	pcfg atomic.Pointer[config.Instance] // swapped by a reload that keeps the instance
+	vi   *vrrp.Instance
+	// sock is the instance's socket; a reload may move the instance to
+	// another (under e.mu, while tracking is stopped). tx is the same
+	// socket for the instance's sends, which run on its own goroutine.
 	sock   *socket
+	tx     atomic.Pointer[socket]
 	vips   *vipOwner
 	ann    *announcer                           // the instance's Announcer output
 	notify atomic.Pointer[script.NotifyScripts] // swapped by a reload
@@ -81,20 +84,27 @@ type instance struct {
 
 func (in *instance) conf() *config.Instance { return in.pcfg.Load() }
 
-// New prepares an engine; nothing touches the network until Start.
-func New(cfg *config.Config, opts Options) *Engine {
+// New prepares an engine of cfg on host; nothing touches the host until
+// Start.
+func New(cfg *config.Config, host Host, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.NotifyGrace == 0 {
 		opts.NotifyGrace = 5 * time.Second
 	}
-	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, sockets: map[sockKey]*socket{}}
+	clock := host.Clock
+	if clock == nil {
+		clock = vrrp.RealClock()
+	}
+	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, host: host, clock: clock, sockets: map[sockKey]*socket{}}
 }
 
-// Start opens the sockets, removes stale VIPs (as keepalived does at every
-// start, reference 3.15), starts the checks and the instances. On error
-// everything started so far is closed again.
+// Start opens the sockets, removes stale VIPs (keepalived deletes every
+// address, route and rule an instance would own at each start, before
+// any election, so that a crashed master's leftovers go), starts the
+// checks and the instances. On error everything started so far is closed
+// again.
 func (e *Engine) Start() error {
 	if err := e.start(); err != nil {
 		e.Close()
@@ -104,22 +114,22 @@ func (e *Engine) Start() error {
 }
 
 func (e *Engine) start() error {
-	var err error
-	e.clock, e.closeClock = newClock()
-	if e.addrs, err = netif.OpenAddrs(netns.None()); err != nil {
+	if err := e.host.check(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
+	e.addrs = e.host.Links
 	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
 		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
 	}
 	g := e.cfg.Global
-	e.ann = netif.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
-	e.cmds = newCommands(g)
+	e.ann = e.host.Announcers.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
+	e.cmds = newCommands(g, e.host.Scripts)
 	e.fifos = e.openFIFOs(g)
-	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: e.fifos, OnResult: e.notifyResult})
+	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: fifoWriters(e.fifos), OnResult: e.notifyResult,
+		Run: e.host.Scripts.Run})
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.sysctl = newSysctls()
+	e.sysctl = newSysctls(e.host.Sysctls)
 	if err := e.applySysctls(); err != nil {
 		e.log.Warn("kernel settings", "err", err)
 	}
@@ -143,7 +153,7 @@ func (e *Engine) start() error {
 		// vrrp_startup_delay: the instances wait (in INIT) for the
 		// network to settle after boot; the daemon is up meanwhile.
 		e.log.Info("delaying vrrp start", "delay", d)
-		e.delayed = time.AfterFunc(d, e.startDelayed)
+		e.delayed = e.clock.AfterFunc(d, e.startDelayed)
 		return nil
 	}
 	for _, in := range e.insts {
@@ -186,7 +196,7 @@ func (e *Engine) instances() []*instance {
 }
 
 func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
-	set, err := instanceNet(pin)
+	set, err := instanceNet(pin, e.host.Routing.RouteTable)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +204,10 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	in := &instance{sock: sock, status: newStatusCell(pin)}
-	in.vips = &vipOwner{addrs: e.addrs, set: set, retry: vipRetry, restored: func() { e.vipsRestored(in) }}
+	in := &instance{sock: sock, status: newStatusCell(pin, e.clock.Now())}
+	in.tx.Store(sock)
+	in.vips = &vipOwner{routing: e.host.Routing, clock: e.clock, set: set, retry: vipRetry,
+		restored: func() { e.vipsRestored(in) }}
 	if err := in.vips.release(); err != nil {
 		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
 	}
@@ -206,17 +218,13 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
 	in.ann = &announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}
 	out := vrrp.Outputs{
-		Sender:    sender{sock},
+		Sender:    sender{&in.tx},
 		VIPs:      in.vips,
 		Announcer: in.ann,
 		Reporter:  reporter{e, in},
 		Gate:      syncGate{e},
 	}
-	var opts []vrrp.Option
-	if e.clock != nil {
-		opts = append(opts, vrrp.WithClock(e.clock))
-	}
-	if in.vi, err = vrrp.NewInstance(vc, out, opts...); err != nil {
+	if in.vi, err = vrrp.NewInstance(vc, out, vrrp.WithClock(e.clock)); err != nil {
 		return nil, err
 	}
 	sock.attach(vc.VRID, in.vi)
@@ -238,26 +246,14 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 }
 
 func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
-	k := sockKey{ifname: pin.Interface, family: family(pin), unicast: pin.Unicast(), group: pin.McastDstIP}
-	switch {
-	case pin.UnicastSrcIP.IsValid():
-		k.src = pin.UnicastSrcIP
-	case pin.McastSrcIP.IsValid():
-		k.src = pin.McastSrcIP
-	}
-	if k.unicast {
-		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL
-	}
-	if usesAH(pin) {
-		k.proto = netif.ProtoAH
-	}
+	k := socketKey(pin)
 	if s, ok := e.sockets[k]; ok {
 		if s.lookup(uint8(pin.VRID)) != nil {
 			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, pin.Interface)
 		}
 		return s, nil
 	}
-	s, err := openSocket(k, e.cfg.Global.DynamicInterfaces)
+	s, err := e.openSocket(k, e.cfg.Global.DynamicInterfaces)
 	if err != nil {
 		return nil, err
 	}
@@ -300,9 +296,6 @@ func (e *Engine) Close() error {
 			})
 		}
 		wg.Wait()
-		if e.closeClock != nil {
-			e.closeClock()
-		}
 		for _, s := range e.sockets {
 			errs = append(errs, s.close())
 		}
@@ -316,10 +309,7 @@ func (e *Engine) Close() error {
 		if e.ann != nil {
 			errs = append(errs, e.ann.Close())
 		}
-		if e.addrs != nil {
-			errs = append(errs, e.stopStatic())
-			e.addrs.Close()
-		}
+		errs = append(errs, e.stopStatic())
 		if e.sysctl != nil {
 			errs = append(errs, e.sysctl.restore())
 		}

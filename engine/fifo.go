@@ -9,9 +9,10 @@ import (
 	"github.com/goalived/goalived/vrrp"
 )
 
-// The notify FIFOs (reference 3.5): global notify_fifo and
-// vrrp_notify_fifo, each with an optional reader script. The Notifier
-// writes every transition's line to all of them; priority changes and
+// The notify FIFOs: global notify_fifo and vrrp_notify_fifo, each with
+// an optional reader script that keepalived starts with the FIFO's path
+// as its last argument. The Notifier writes every transition's line
+// (`INSTANCE "VI_1" MASTER 100`) to all of them; priority changes and
 // MASTER_RX_LOWER_PRI go to them through NotifyFIFO.
 
 // fifoConfigs resolves the configured FIFOs. A vrrp_notify_fifo with the
@@ -42,7 +43,7 @@ func fifoConfigs(g config.GlobalDefs, cmds *commands) (cfgs []script.FIFOConfig,
 func fifoConfig(f *config.FIFO, cmds *commands) (script.FIFOConfig, []string, error) {
 	fc := script.FIFOConfig{Path: f.Path}
 	if f.User != "" {
-		id, err := script.LookupIdentity(f.User, f.Group)
+		id, err := cmds.host.LookupIdentity(f.User, f.Group)
 		if err != nil {
 			return fc, nil, fmt.Errorf("notify fifo %s: %w", f.Path, err)
 		}
@@ -61,7 +62,7 @@ func fifoConfig(f *config.FIFO, cmds *commands) (script.FIFOConfig, []string, er
 
 // openFIFOs opens the FIFOs of g; one that fails is logged and left
 // out, as keepalived carries on without it.
-func (e *Engine) openFIFOs(g config.GlobalDefs) []*script.FIFO {
+func (e *Engine) openFIFOs(g config.GlobalDefs) []FIFO {
 	cfgs, warns, err := fifoConfigs(g, e.cmds)
 	for _, w := range warns {
 		e.log.Warn(w)
@@ -69,9 +70,9 @@ func (e *Engine) openFIFOs(g config.GlobalDefs) []*script.FIFO {
 	if err != nil {
 		e.log.Error("notify fifo disabled", "err", err)
 	}
-	var out []*script.FIFO
+	var out []FIFO
 	for _, fc := range cfgs {
-		f, err := script.OpenFIFO(fc)
+		f, err := e.host.FIFOs.Open(fc)
 		if err != nil {
 			e.log.Error("notify fifo disabled", "err", err)
 			continue
@@ -84,18 +85,27 @@ func (e *Engine) openFIFOs(g config.GlobalDefs) []*script.FIFO {
 // stopFIFOReaders kills the reader scripts before the instances stop, so
 // that, as with keepalived, a reader we started never sees STOP lines
 // (an external reader does).
-func stopFIFOReaders(fifos []*script.FIFO) {
+func stopFIFOReaders(fifos []FIFO) {
 	for _, f := range fifos {
 		f.StopReader()
 	}
 }
 
-func closeFIFOs(fifos []*script.FIFO) error {
+func closeFIFOs(fifos []FIFO) error {
 	var errs []error
 	for _, f := range fifos {
 		errs = append(errs, f.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// fifoWriters are the FIFOs as the notifier writes to them.
+func fifoWriters(fifos []FIFO) []script.FIFOWriter {
+	out := make([]script.FIFOWriter, len(fifos))
+	for i, f := range fifos {
+		out[i] = f
+	}
+	return out
 }
 
 // notifyEvent writes an event line (MASTER_PRIORITY,
@@ -112,7 +122,7 @@ func (e *Engine) notifyEvent(name, state string, prio int) {
 
 // setPriority hands the effective priority to the instance and, with
 // notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
-// FIFOs when it changed while MASTER or BACKUP (reference 3.5).
+// FIFOs when it changed while MASTER or BACKUP, as keepalived does.
 func (t *tracking) setPriority(in *instance, prio int) {
 	in.vi.SetPriority(prio)
 	t.mu.Lock()

@@ -27,7 +27,7 @@ func (e *Engine) reopenFIFOs(g config.GlobalDefs) {
 		e.log.Warn("closing notify fifo on reload", "err", err)
 	}
 	e.fifos = e.openFIFOs(g)
-	e.notifier.SetFIFOs(e.fifos)
+	e.notifier.SetFIFOs(fifoWriters(e.fifos))
 }
 
 // writeStatesOnReload writes, with fifo_write_vrrp_states_on_reload, the

@@ -75,6 +75,10 @@ func TestIntegrationFIFOReload(t *testing.T) {
 		}
 		reload(fifoReloadConf("", false, true), 1)
 		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", false, true), 2)
+		// The states go into the new FIFO right after its reader starts:
+		// let the reader take them before the next reload replaces the
+		// FIFO (and what it holds).
+		d.waitLine(t, "fifo.log", `INSTANCE "VI_4" FAULT 104`, 2, 10*time.Second)
 		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", true, false), 3)
 		d.waitLine(t, "fifo.log", `INSTANCE "VI_5" MASTER 105`, 1, 10*time.Second)
 

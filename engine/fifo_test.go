@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/script"
 )
 
 func TestFIFOConfigs(t *testing.T) {
-	cmds := newCommands(config.GlobalDefs{})
+	cmds := newCommands(config.GlobalDefs{}, script.System{})
 	tests := []struct {
 		name      string
 		g         config.GlobalDefs

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/config"
-	"github.com/goalived/goalived/script"
 )
 
 // defaultScriptTimeout is keepalived's startup_script_timeout and
@@ -14,8 +13,7 @@ const defaultScriptTimeout = 10 * time.Second
 
 // runGlobalScript runs startup_script (before the instances start) or
 // shutdown_script (after they stopped), waiting for it up to its timeout
-// as keepalived does (reference 2.2). A failure is logged; it does not
-// stop the daemon.
+// as keepalived does. A failure is logged; it does not stop the daemon.
 func (e *Engine) runGlobalScript(which string, pc *config.Command, timeout time.Duration) {
 	if pc == nil {
 		return
@@ -32,7 +30,7 @@ func (e *Engine) runGlobalScript(which string, pc *config.Command, timeout time.
 		timeout = defaultScriptTimeout
 	}
 	cmd.Timeout = timeout
-	res, err := script.Run(context.Background(), cmd)
+	res, err := e.host.Scripts.Run(context.Background(), cmd)
 	switch {
 	case err != nil:
 		e.log.Error(which+" failed to run", "err", err)

@@ -1,20 +1,21 @@
 package engine
 
 import (
-	"errors"
 	"net/netip"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/vrrp"
 )
 
-// vipOwner adapts netif.Addrs to vrrp.VIPs: the instance's VIPs and
+// vipOwner adapts the host's Routing to vrrp.VIPs: the instance's VIPs and
 // excluded VIPs are present while it owns them. A reload may replace the
 // set while the instance runs (see set).
 type vipOwner struct {
-	addrs *netif.Addrs
+	routing Routing
+	clock   vrrp.Clock // the retries' timers
 	// retry, if set, is how often a failed install is tried again while
 	// the instance stays master; restored is called once one succeeds
 	// (the engine logs it and announces the addresses).
@@ -26,14 +27,13 @@ type vipOwner struct {
 	mu      sync.Mutex // guards set, owned and pending
 	set     ownedSet
 	owned   bool
-	pending *time.Timer // the next retry
+	pending vrrp.ClockTimer // the next retry
 }
 
 // Own installs the addresses, then the virtual routes, then the rules,
-// and removes them in the reverse order, as keepalived does (reference
-// 3.13). A failed install is retried every v.retry while owned
-// (keepalived leaves the master without its VIP until the next
-// transition).
+// and removes them in the reverse order, as keepalived does. A failed
+// install is retried every v.retry while owned (keepalived leaves the
+// master without its VIP until the next transition).
 func (v *vipOwner) Own(own bool) error {
 	v.opMu.Lock()
 	defer v.opMu.Unlock()
@@ -51,13 +51,13 @@ func (v *vipOwner) Own(own bool) error {
 func (v *vipOwner) applyLocked(own bool) error {
 	s := v.current()
 	if !own {
-		return errors.Join(v.addrs.RemoveRules(s.rules), v.addrs.RemoveRoutes(s.routes), v.addrs.Remove(s.addrs))
+		return v.routing.Delete(s.items())
 	}
-	err := errors.Join(v.addrs.Ensure(s.addrs), v.addrs.EnsureRoutes(s.routes), v.addrs.EnsureRules(s.rules))
+	err := v.routing.Add(s.items())
 	if err != nil && v.retry > 0 {
 		v.mu.Lock()
 		if v.owned && v.pending == nil {
-			v.pending = time.AfterFunc(v.retry, v.retryInstall)
+			v.pending = v.clock.AfterFunc(v.retry, v.retryInstall)
 		}
 		v.mu.Unlock()
 	}
@@ -106,8 +106,7 @@ func (v *vipOwner) ownsDeleted(ifname string, p netip.Prefix) bool {
 
 // release removes whatever may be installed (stale entries at start).
 func (v *vipOwner) release() error {
-	s := v.current()
-	return errors.Join(v.addrs.RemoveRules(s.rules), v.addrs.RemoveRoutes(s.routes), v.addrs.Remove(s.addrs))
+	return v.routing.Delete(v.current().items())
 }
 
 // replace replaces the addresses, routes and rules after a reload. Addresses that left the
@@ -115,15 +114,14 @@ func (v *vipOwner) release() error {
 // added by the instance's own AddVIPs action (which also announces them).
 func (v *vipOwner) replace(next ownedSet) error {
 	v.mu.Lock()
-	goneAddrs := missing(v.set.addrs, next.addrs)
-	goneRoutes, goneRules := missing(v.set.routes, next.routes), missing(v.set.rules, next.rules)
+	gone := v.set.minus(next)
 	v.set = next
 	owned := v.owned
 	v.mu.Unlock()
 	if !owned {
 		return nil
 	}
-	return errors.Join(v.addrs.RemoveRules(goneRules), v.addrs.RemoveRoutes(goneRoutes), v.addrs.Remove(goneAddrs))
+	return v.routing.Delete(gone)
 }
 
 // missing returns the elements of old that are not in next.
@@ -140,7 +138,7 @@ func missing[T comparable](old, next []T) []T {
 // announcer adapts netif.Announcer to vrrp.Announcer: one burst per
 // device, VIPs first, then excluded VIPs, in configuration order.
 type announcer struct {
-	a    *netif.Announcer
+	a    Announcer
 	vips *vipOwner
 	// master reports whether the instance is master now. Announcements
 	// run behind the state machine (on its effects goroutine): a router

@@ -8,6 +8,7 @@ import (
 
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/netif/nstest"
+	"github.com/goalived/goalived/vrrp"
 )
 
 // TestIntegrationVIPInstallRetried: an install that fails (here: the
@@ -29,7 +30,7 @@ func TestIntegrationVIPInstallRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			restored := make(chan struct{}, 1)
-			v := &vipOwner{addrs: addrs, retry: 20 * time.Millisecond, restored: func() { restored <- struct{}{} },
+			v := &vipOwner{routing: addrs, clock: vrrp.RealClock(), retry: 20 * time.Millisecond, restored: func() { restored <- struct{}{} },
 				set: ownedSet{addrs: []netif.Addr{{Prefix: netip.MustParsePrefix("192.0.2.200/32"), Dev: "vr0"}}}}
 			if err := v.Own(true); err == nil {
 				t.Fatal("installing on a missing device succeeded")

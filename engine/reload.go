@@ -3,36 +3,11 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"reflect"
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 )
-
-// matchKey is how keepalived pairs old and new instances on reload
-// (reference 3.15): not by name, but by VRID, family, interface, unicast
-// or not, unicast source and multicast group. goalived adds auth_type
-// AH, whose adverts use a socket of their own (IP protocol 51): turning
-// it on or off replaces the instance.
-type matchKey struct {
-	vrid    int
-	family  config.Family
-	ifname  string
-	unicast bool
-	src     netip.Addr
-	group   netip.Addr
-	ah      bool
-}
-
-func keyOf(in *config.Instance) matchKey {
-	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP,
-		ah: usesAH(in)}
-	if k.unicast {
-		k.src, k.group = in.UnicastSrcIP, netip.Addr{}
-	}
-	return k
-}
 
 // ReloadResult says what a reload did, for the log and for tests.
 type ReloadResult struct {
@@ -40,70 +15,40 @@ type ReloadResult struct {
 }
 
 // Reload applies a new configuration that the caller has already loaded
-// and validated. Instances whose protocol configuration, addresses and
-// notify scripts are unchanged keep running untouched: same state, same
-// VIPs, same timers, no notify (keepalived does the same). A matched
-// instance that changed is restarted; removed instances stop (a master
-// sends priority 0 and releases its VIPs); new ones start as at boot.
-// vrrp_scripts whose command is unchanged keep their condition. As in
-// keepalived 2.2.7, the notify FIFOs are reopened and their readers
-// restarted (fifo_reload.go) and the static addresses, routes and rules
-// follow the new configuration (reloadStatic).
+// and validated, as keepalived 2.2.7 handles SIGHUP in the same process.
+// planReload decides what happens to each instance (see change); Reload
+// carries it out in this order:
+//
+//  1. the trackers stop; vrrp_scripts whose command is unchanged keep
+//     their condition for the new ones;
+//  2. the notify FIFOs are reopened and their readers restarted
+//     (fifo_reload.go);
+//  3. the static addresses, routes and rules follow the new
+//     configuration;
+//  4. in the new configuration's order: kept instances take the new
+//     configuration value, updated ones take it in place, restarted ones
+//     stop and start again, added ones are created;
+//  5. removed instances stop (and are notified FAULT or DELETED);
+//  6. the trackers start for the new configuration, the FIFOs get the
+//     states (fifo_write_vrrp_states_on_reload), and the new instances
+//     and sockets start.
 func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var res ReloadResult
+	var static ownedSet
+	if e.static != nil {
+		static = e.static.current()
+	}
+	plan := planReload(e.cfg, cfg, static, e.host.Routing.RouteTable)
 	carried := e.track.carry(cfg)
 	e.track.close()
 	e.reopenFIFOs(cfg.Global)
 	var errs []error
-	if err := e.reloadStatic(cfg); err != nil {
+	if err := e.applyStatic(plan.Static); err != nil {
 		errs = append(errs, err)
 	}
-
-	old := map[matchKey]*instance{}
-	for _, in := range e.insts {
-		old[keyOf(in.conf())] = in
-	}
-	var next []*instance
-	for _, pin := range cfg.Instances {
-		k := keyOf(pin)
-		prev, ok := old[k]
-		delete(old, k)
-		if ok && e.sameInstance(prev, pin) {
-			prev.pcfg.Store(pin)
-			prev.status.reconfigure(pin)
-			next = append(next, prev)
-			res.Kept = append(res.Kept, pin.Name)
-			continue
-		}
-		if ok {
-			err := e.reconfigure(prev, pin)
-			if err == nil {
-				next = append(next, prev)
-				res.Updated = append(res.Updated, pin.Name)
-				continue
-			}
-			e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "err", err)
-			e.stopInstance(prev)
-			res.Restarted = append(res.Restarted, pin.Name)
-		} else {
-			res.Added = append(res.Added, pin.Name)
-		}
-		in, err := e.newInstance(pin)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		next = append(next, in)
-	}
-	for _, in := range e.insts {
-		if prev, ok := old[keyOf(in.conf())]; ok && prev == in {
-			in.deleted.Store(true)
-			e.stopInstance(in)
-			res.Removed = append(res.Removed, in.conf().Name)
-		}
-	}
+	next, res, err := e.applySteps(plan, cfg)
+	errs = append(errs, err)
 	e.cfg, e.insts = cfg, next
 	e.applyRcvBufs()
 	e.track = newTracking(e, cfg, carried)
@@ -123,32 +68,79 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	return res, nil
 }
 
-// sameInstance reports whether a running instance can carry on unchanged
-// under the new configuration.
-func (e *Engine) sameInstance(prev *instance, pin *config.Instance) bool {
-	src := prev.sock.source()
-	if !reflect.DeepEqual(vrrpConfig(prev.conf(), src, e.opts.FastPreempt), vrrpConfig(pin, src, e.opts.FastPreempt)) {
-		return false
+// applySteps carries out the instances' steps (4 and 5 above) and
+// returns the new instances in configuration order.
+func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, ReloadResult, error) {
+	var res ReloadResult
+	var next []*instance
+	var errs []error
+	create := func(pin *config.Instance) {
+		in, err := e.newInstance(pin)
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		next = append(next, in)
 	}
-	set, err := instanceNet(pin)
-	if err != nil || !set.equal(prev.vips.current()) {
-		return false
+	for _, st := range plan.Steps {
+		var prev *instance
+		if st.Old >= 0 {
+			prev = e.insts[st.Old]
+		}
+		var pin *config.Instance
+		if st.New >= 0 {
+			pin = cfg.Instances[st.New]
+		}
+		switch st.Change {
+		case kept:
+			prev.pcfg.Store(pin)
+			prev.status.reconfigure(pin)
+			next = append(next, prev)
+			res.Kept = append(res.Kept, st.Name)
+		case updated:
+			if err := e.reconfigure(prev, pin); err != nil {
+				e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "err", err)
+				e.stopInstance(prev)
+				res.Restarted = append(res.Restarted, st.Name)
+				create(pin)
+				continue
+			}
+			next = append(next, prev)
+			res.Updated = append(res.Updated, st.Name)
+		case restarted:
+			e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "why", st.Why)
+			e.stopInstance(prev)
+			res.Restarted = append(res.Restarted, st.Name)
+			create(pin)
+		case added:
+			res.Added = append(res.Added, st.Name)
+			create(pin)
+		case removed:
+			prev.deleted.Store(true)
+			e.stopInstance(prev)
+			res.Removed = append(res.Removed, st.Name)
+		}
 	}
-	return reflect.DeepEqual(prev.conf().Notify, pin.Notify)
+	return next, res, errors.Join(errs...)
 }
 
 // reconfigure updates a matched instance in place, keeping its state, as
-// keepalived does: the protocol configuration through vrrp's Reload (a
-// master re-adds and announces new VIPs), removed VIPs are deleted, and
-// the notify scripts are replaced.
+// keepalived does: it moves to its new socket if that changed, takes the
+// protocol configuration through vrrp's Reload (a master re-adds and
+// announces new VIPs), deletes the addresses that left, and replaces the
+// notify scripts.
 func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
-	set, err := instanceNet(pin)
+	set, err := instanceNet(pin, e.host.Routing.RouteTable)
 	if err != nil {
+		return err
+	}
+	if err := e.moveSocket(in, pin); err != nil {
 		return err
 	}
 	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)); err != nil {
 		return err
 	}
+	in.status.setSource(in.sock.source())
 	if err := in.vips.replace(set); err != nil {
 		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
 	}
@@ -159,16 +151,59 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	return nil
 }
 
+// moveSocket moves an instance whose socket key changed (mcast_src_ip,
+// unicast_ttl) to the socket of pin, freeing the old one if it is left
+// empty. The reader of the new socket starts with the others.
+func (e *Engine) moveSocket(in *instance, pin *config.Instance) error {
+	if socketKey(pin) == in.sock.key {
+		return nil
+	}
+	vrid := uint8(pin.VRID)
+	in.sock.detach(vrid)
+	s, err := e.socketFor(pin)
+	if err != nil {
+		in.sock.attach(vrid, in.vi)
+		return err
+	}
+	old := in.sock
+	s.attach(vrid, in.vi)
+	in.sock = s
+	in.tx.Store(s)
+	e.freeSocket(old)
+	return nil
+}
+
+// applyStatic brings the static items in line with the new configuration
+// (see staticPlan).
+func (e *Engine) applyStatic(p staticPlan) error {
+	if p.Err != nil {
+		return p.Err
+	}
+	if e.static == nil {
+		return nil // the engine was closed
+	}
+	err := errors.Join(e.static.replace(p.Next), e.host.Routing.Add(p.Add))
+	if err != nil {
+		return fmt.Errorf("reload static items: %w", err)
+	}
+	return nil
+}
+
 // stopInstance stops an instance that leaves the configuration and frees
 // its socket when no other instance uses it.
 func (e *Engine) stopInstance(in *instance) {
 	_ = in.vi.Close()
-	vrid := uint8(in.conf().VRID)
-	if !in.sock.detach(vrid) {
+	in.sock.detach(uint8(in.conf().VRID))
+	e.freeSocket(in.sock)
+}
+
+// freeSocket closes s once no instance uses it.
+func (e *Engine) freeSocket(s *socket) {
+	if !s.empty() {
 		return
 	}
-	for k, s := range e.sockets {
-		if s == in.sock {
+	for k, x := range e.sockets {
+		if x == s {
 			_ = s.close()
 			delete(e.sockets, k)
 		}

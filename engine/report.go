@@ -57,8 +57,8 @@ func (r reporter) Report(rep vrrp.Report) {
 // notifyState is the state a transition is notified as. An instance that
 // a reload removed does not report STOP: keepalived 2.2.7 reports FAULT
 // (DELETED with notify_deleted), and nothing when it was already in FAULT
-// without notify_deleted (reference 3.5; observed: a reload that changes
-// a master's VRID notifies "INSTANCE VI_1 FAULT 150" for the old one).
+// without notify_deleted (observed: a reload that changes a master's VRID
+// notifies "INSTANCE VI_1 FAULT 150" for the old one).
 func notifyState(rep vrrp.Report, in *instance) (string, bool) {
 	if rep.To != vrrp.StateStopped || !in.deleted.Load() {
 		return rep.To.String(), true
@@ -131,9 +131,9 @@ type statusCell struct {
 	transitions map[string]uint64 // by reason, for metrics
 }
 
-func newStatusCell(pin *config.Instance) *statusCell {
+func newStatusCell(pin *config.Instance, now time.Time) *statusCell {
 	c := &statusCell{
-		st:     Status{State: vrrp.StateInit, Since: time.Now(), Reason: "start"},
+		st:     Status{State: vrrp.StateInit, Since: now, Reason: "start"},
 		logged: map[string]bool{}, transitions: map[string]uint64{},
 	}
 	c.reconfigure(pin)

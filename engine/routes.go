@@ -1,14 +1,10 @@
 package engine
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
@@ -16,14 +12,18 @@ import (
 
 // routeTypes, routeScopes and routeProtocols are iproute2's names.
 var (
-	routeTypes = map[string]int{"": 0, "unicast": unix.RTN_UNICAST, "blackhole": unix.RTN_BLACKHOLE,
-		"unreachable": unix.RTN_UNREACHABLE, "prohibit": unix.RTN_PROHIBIT, "throw": unix.RTN_THROW}
+	routeTypes = map[string]int{"": 0, "unicast": netif.RouteUnicast, "blackhole": netif.RouteBlackhole,
+		"unreachable": netif.RouteUnreachable, "prohibit": netif.RouteProhibit, "throw": netif.RouteThrow}
 	routeScopes    = map[string]int{"": 0, "global": 0, "universe": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
 	routeProtocols = map[string]int{"": netif.ProtoKeepalived, "kernel": 2, "boot": 3, "static": 4, "keepalived": netif.ProtoKeepalived}
 )
 
+// tableFunc resolves a routing table name through iproute2's rt_tables
+// files (Routing.RouteTable).
+type tableFunc func(name string) (int, bool)
+
 // instanceNet converts what an instance installs while it is master.
-func instanceNet(pin *config.Instance) (ownedSet, error) {
+func instanceNet(pin *config.Instance, tables tableFunc) (ownedSet, error) {
 	var s ownedSet
 	var err error
 	if s.addrs, err = netifAddrs(pin); err != nil {
@@ -34,10 +34,10 @@ func instanceNet(pin *config.Instance) (ownedSet, error) {
 			s.noTrack = append(s.noTrack, v.NoTrack)
 		}
 	}
-	if s.routes, err = netifRoutes(pin.Routes); err != nil {
+	if s.routes, err = netifRoutes(pin.Routes, tables); err != nil {
 		return s, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	if s.rules, err = netifRules(pin.Rules); err != nil {
+	if s.rules, err = netifRules(pin.Rules, tables); err != nil {
 		return s, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
 	return s, nil
@@ -51,18 +51,28 @@ type ownedSet struct {
 	rules   []netif.Rule
 }
 
+// items are the set as the host installs it.
+func (s ownedSet) items() netif.Items {
+	return netif.Items{Addrs: s.addrs, Routes: s.routes, Rules: s.rules}
+}
+
+// minus returns the items of s that are not in o.
+func (s ownedSet) minus(o ownedSet) netif.Items {
+	return netif.Items{Addrs: missing(s.addrs, o.addrs), Routes: missing(s.routes, o.routes), Rules: missing(s.rules, o.rules)}
+}
+
 func (s ownedSet) equal(o ownedSet) bool {
 	return slices.Equal(s.addrs, o.addrs) && slices.Equal(s.noTrack, o.noTrack) &&
 		slices.Equal(s.routes, o.routes) && slices.Equal(s.rules, o.rules)
 }
 
 // netifRoutes converts routes.
-func netifRoutes(rs []config.Route) ([]netif.Route, error) {
+func netifRoutes(rs []config.Route, tables tableFunc) ([]netif.Route, error) {
 	out := make([]netif.Route, 0, len(rs))
 	for _, r := range rs {
 		nr := netif.Route{Dst: r.Dst, Src: r.Src, Via: r.Via, Dev: r.Dev, Metric: r.Metric}
 		var err error
-		if nr.Table, err = routeTable(r.Table); err != nil {
+		if nr.Table, err = routeTable(r.Table, tables); err != nil {
 			return nil, fmt.Errorf("route %s: %w", strings.Join(r.Words, " "), err)
 		}
 		var ok bool
@@ -80,12 +90,12 @@ func netifRoutes(rs []config.Route) ([]netif.Route, error) {
 	return out, nil
 }
 
-func netifRules(rs []config.Rule) ([]netif.Rule, error) {
+func netifRules(rs []config.Rule, tables tableFunc) ([]netif.Rule, error) {
 	out := make([]netif.Rule, 0, len(rs))
 	for _, r := range rs {
 		nr := netif.Rule{From: r.From, To: r.To, Preference: r.Preference, IIF: r.IIF, OIF: r.OIF}
 		var err error
-		if nr.Table, err = routeTable(r.Table); err != nil {
+		if nr.Table, err = routeTable(r.Table, tables); err != nil {
 			return nil, fmt.Errorf("rule %s: %w", strings.Join(r.Words, " "), err)
 		}
 		if r.FWMark != "" {
@@ -120,42 +130,23 @@ func named(names map[string]int, s string) (int, error) {
 	return v, nil
 }
 
-// routeTable resolves a table name through iproute2's rt_tables files, as
-// keepalived does, or takes a number. "" is the main table.
-func routeTable(s string) (int, error) {
+// routeTable resolves a table name as keepalived does: main, local and
+// default, a number, else a name from iproute2's rt_tables files. "" is
+// the main table.
+func routeTable(s string, tables tableFunc) (int, error) {
 	switch s {
 	case "", "main":
-		return unix.RT_TABLE_MAIN, nil
+		return netif.TableMain, nil
 	case "local":
-		return unix.RT_TABLE_LOCAL, nil
+		return netif.TableLocal, nil
 	case "default":
-		return unix.RT_TABLE_DEFAULT, nil
+		return netif.TableDefault, nil
 	}
 	if v, err := strconv.ParseUint(s, 0, 32); err == nil {
 		return int(v), nil
 	}
-	for _, f := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables", "/usr/lib/iproute2/rt_tables"} {
-		if v, ok := lookupTable(f, s); ok {
-			return v, nil
-		}
+	if v, ok := tables(s); ok {
+		return v, nil
 	}
 	return 0, fmt.Errorf("unknown routing table %q", s)
-}
-
-func lookupTable(path, name string) (int, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && !strings.HasPrefix(fields[0], "#") && fields[1] == name {
-			if v, err := strconv.ParseUint(fields[0], 0, 32); err == nil {
-				return int(v), true
-			}
-		}
-	}
-	return 0, false
 }

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"net"
-
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
 )
@@ -16,7 +14,7 @@ import (
 // away leaves the last size (keepalived reopens its sockets, goalived
 // keeps them). The caller holds e.mu.
 func (e *Engine) applyRcvBufs() {
-	for s, n := range rcvBufSums(e.insts, &e.cfg.Global, nil) {
+	for s, n := range rcvBufSums(e.insts, &e.cfg.Global, nil, e.host.Links) {
 		if n > 0 {
 			e.setRcvBuf(s, n)
 		}
@@ -25,14 +23,14 @@ func (e *Engine) applyRcvBufs() {
 
 // rcvBufSums sums, per socket (only the socket only, if not nil), what
 // its instances add to its receive buffer. Each interface's MTU is looked
-// up once: net.InterfaceByName dumps every link, and hundreds of
-// instances may share one interface.
-func rcvBufSums(insts []*instance, g *config.GlobalDefs, only *socket) map[*socket]int {
-	mtus := map[string]int{}
+// up once: a look-up may dump every link, and hundreds of instances may
+// share one interface.
+func rcvBufSums(insts []*instance, g *config.GlobalDefs, only *socket, links Links) map[*socket]int {
+	mtu := mtuCache{links: links, mtus: map[string]int{}}
 	sums := map[*socket]int{}
 	for _, in := range insts {
 		if only == nil || in.sock == only {
-			sums[in.sock] += rcvBufShare(in.conf(), g, mtus)
+			sums[in.sock] += rcvBufShare(in.conf(), g, &mtu)
 		}
 	}
 	return sums
@@ -61,9 +59,8 @@ func (s *socket) rxBufSize() int {
 	return s.rcvBuf
 }
 
-// rcvBufShare is what instance pin adds to its socket's receive buffer;
-// mtus caches the interfaces' MTUs across calls.
-func rcvBufShare(pin *config.Instance, g *config.GlobalDefs, mtus map[string]int) int {
+// rcvBufShare is what instance pin adds to its socket's receive buffer.
+func rcvBufShare(pin *config.Instance, g *config.GlobalDefs, mtu *mtuCache) int {
 	if pin.KernelRxBufSize > 0 {
 		return pin.KernelRxBufSize
 	}
@@ -73,22 +70,27 @@ func rcvBufShare(pin *config.Instance, g *config.GlobalDefs, mtus map[string]int
 	case config.RxBufsAdvert:
 		return g.RxMultiplier() * advertLen(pin)
 	case config.RxBufsMTU:
-		return g.RxMultiplier() * interfaceMTU(pin.Interface, mtus)
+		return g.RxMultiplier() * mtu.of(pin.Interface)
 	}
 	return 0
 }
 
-// interfaceMTU is ifname's MTU (0 if it does not exist), looked up once
-// per mtus.
-func interfaceMTU(ifname string, mtus map[string]int) int {
-	if m, ok := mtus[ifname]; ok {
+// mtuCache looks each interface's MTU up once.
+type mtuCache struct {
+	links Links
+	mtus  map[string]int
+}
+
+// of is ifname's MTU, 0 if it does not exist.
+func (c *mtuCache) of(ifname string) int {
+	if m, ok := c.mtus[ifname]; ok {
 		return m
 	}
 	m := 0
-	if ifi, err := net.InterfaceByName(ifname); err == nil {
-		m = ifi.MTU
+	if ls, err := c.links.Link(ifname); err == nil {
+		m = ls.MTU
 	}
-	mtus[ifname] = m
+	c.mtus[ifname] = m
 	return m
 }
 

@@ -9,12 +9,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/vrrp"
 )
 
 // sockKey identifies one shared raw socket, as keepalived shares one
-// socket pair per interface, family, mode and source (reference 3.12).
+// socket pair between the instances of an interface, family, mode and
+// source.
 type sockKey struct {
 	ifname  string
 	family  int
@@ -31,19 +33,21 @@ type sockKey struct {
 // socket is a raw VRRP socket and the instances that receive on it,
 // demultiplexed by VRID. Its reader goroutine runs until close.
 type socket struct {
-	key sockKey
+	key   sockKey
+	host  Sockets // opens the conns
+	links Links   // tells whether the interface exists, and its index
 	// conn is nil while the interface of a dynamic_interfaces socket
 	// does not exist (or has no address yet); reopen replaces it when
 	// the interface appears or comes back with another index.
-	conn atomic.Pointer[netif.Conn]
+	conn atomic.Pointer[connBox]
 
 	mu sync.Mutex // guards vrids, rcvBuf and the reader fields
 	// rcvBuf is the SO_RCVBUF setRcvBuf last set; 0 for the kernel's
 	// default.
 	rcvBuf   int
 	vrids    map[uint8]*vrrp.Instance
-	reading  bool        // readers are wanted (startReader was called)
-	readConn *netif.Conn // the conn a reader runs on
+	reading  bool     // readers are wanted (startReader was called)
+	readConn *connBox // the conn a reader runs on
 	closed   bool
 	readers  sync.WaitGroup
 
@@ -60,30 +64,47 @@ type socket struct {
 // about a second.
 const addressWait = 5 * time.Second
 
+// socketKey is the socket an instance sends and receives on.
+func socketKey(pin *config.Instance) sockKey {
+	k := sockKey{ifname: pin.Interface, family: family(pin), unicast: pin.Unicast(), group: pin.McastDstIP}
+	switch {
+	case pin.UnicastSrcIP.IsValid():
+		k.src = pin.UnicastSrcIP
+	case pin.McastSrcIP.IsValid():
+		k.src = pin.McastSrcIP
+	}
+	if k.unicast {
+		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL
+	}
+	if usesAH(pin) {
+		k.proto = netif.ProtoAH
+	}
+	return k
+}
+
 func (k sockKey) config() netif.Config {
 	return netif.Config{Ifname: k.ifname, Family: k.family, Group: k.group, UnicastSrc: k.src, Unicast: k.unicast,
 		UnicastTTL: k.ttl, Proto: k.proto}
 }
 
+// connBox holds a Conn so that the socket can swap it atomically.
+type connBox struct{ Conn }
+
 // openSocket opens the socket of k. With dynamic (dynamic_interfaces) a
 // missing interface is not an error: the socket stays without conn, and
 // its instances in FAULT, until reopen finds the interface.
-func openSocket(k sockKey, dynamic bool) (*socket, error) {
-	s := &socket{key: k, vrids: map[uint8]*vrrp.Instance{}}
+func (e *Engine) openSocket(k sockKey, dynamic bool) (*socket, error) {
+	s := &socket{key: k, host: e.host.Sockets, links: e.host.Links, vrids: map[uint8]*vrrp.Instance{}}
 	if dynamic {
-		if _, err := net.InterfaceByName(k.ifname); err != nil {
+		if _, err := s.links.Link(k.ifname); err != nil {
 			return s, nil
 		}
 	}
-	conn, err := netif.Listen(k.config())
-	for deadline := time.Now().Add(addressWait); errors.Is(err, netif.ErrNoAddress) && time.Now().Before(deadline); {
-		time.Sleep(100 * time.Millisecond)
-		conn, err = netif.Listen(k.config())
-	}
+	conn, err := s.host.Open(k.config(), addressWait)
 	if err != nil {
 		return nil, fmt.Errorf("open vrrp socket on %s: %w", k.ifname, err)
 	}
-	s.conn.Store(conn)
+	s.conn.Store(&connBox{conn})
 	return s, nil
 }
 
@@ -116,15 +137,15 @@ func (s *socket) ifIndex() int {
 // interface or address is not an error (the next link or address event
 // tries again).
 func (s *socket) reopen() (bool, error) {
-	ifi, err := net.InterfaceByName(s.key.ifname)
+	ls, err := s.links.Link(s.key.ifname)
 	if err != nil {
 		return false, nil
 	}
 	old := s.conn.Load()
-	if old != nil && old.IfIndex() == ifi.Index {
+	if old != nil && old.IfIndex() == ls.Index {
 		return false, nil
 	}
-	conn, err := netif.Listen(s.key.config())
+	conn, err := s.host.Open(s.key.config(), 0)
 	if errors.Is(err, netif.ErrNoAddress) {
 		return false, nil
 	}
@@ -136,7 +157,7 @@ func (s *socket) reopen() (bool, error) {
 		s.mu.Unlock()
 		return false, conn.Close()
 	}
-	s.conn.Store(conn)
+	s.conn.Store(&connBox{conn})
 	s.rcvBuf = 0 // applyRcvBufs sizes the new conn
 	s.startReaderLocked()
 	s.mu.Unlock()
@@ -152,10 +173,16 @@ func (s *socket) attach(vrid uint8, in *vrrp.Instance) {
 	s.mu.Unlock()
 }
 
-func (s *socket) detach(vrid uint8) (empty bool) {
+func (s *socket) detach(vrid uint8) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.vrids, vrid)
+}
+
+// empty reports whether no instance is attached.
+func (s *socket) empty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return len(s.vrids) == 0
 }
 
@@ -192,10 +219,10 @@ func (s *socket) startReaderLocked() {
 // of every VRRP version, after the AH header on an AH socket; shorter
 // packets go to no one (the instances' length checks never see them, so
 // they are counted here).
-func (s *socket) read(c *netif.Conn) {
+func (s *socket) read(c Conn) {
 	buf := make([]byte, 65536)
 	at := 1
-	if c.Config().Proto == netif.ProtoAH {
+	if s.key.proto == netif.ProtoAH {
 		at += vrrp.AHHeaderLen
 	}
 	for {
@@ -249,13 +276,15 @@ func (s *socket) close() error {
 	return err
 }
 
-// sender adapts a socket to vrrp.Sender.
-type sender struct{ s *socket }
+// sender adapts the instance's socket to vrrp.Sender. The socket is read
+// at each send: a reload may move the instance to another one.
+type sender struct{ tx *atomic.Pointer[socket] }
 
 func (x sender) Send(dst netip.Addr, msg []byte) error {
-	c := x.s.conn.Load()
+	s := x.tx.Load()
+	c := s.conn.Load()
 	if c == nil {
-		return x.s.missing()
+		return s.missing()
 	}
 	return c.WritePacket(msg, dst)
 }
@@ -268,9 +297,10 @@ func (s *socket) missing() error {
 // SendAH implements vrrp.AHSender: the AH socket builds the IPv4 header
 // (protocol 51) and seal writes the ICV that covers it.
 func (x sender) SendAH(dst netip.Addr, payload []byte, seal func([]byte) error) error {
-	c := x.s.conn.Load()
+	s := x.tx.Load()
+	c := s.conn.Load()
 	if c == nil {
-		return x.s.missing()
+		return s.missing()
 	}
 	return c.WriteSealed(payload, dst, seal)
 }

@@ -8,8 +8,8 @@ import (
 
 // vipRemoved handles an address deleted behind our back (an operator, a
 // network manager, an ifdown). keepalived 2.2.7 resigns and takes over
-// again after the skew time, flapping through BACKUP with notifies
-// (reference 3.13); goalived instead puts the address back at once and
+// again after the skew time, flapping through BACKUP with notifies;
+// goalived instead puts the address back at once and
 // re-announces it, so a lone master never holds its VIP "on paper" only.
 // Addresses marked no_track are left alone, as in keepalived.
 func (e *Engine) vipRemoved(ev netif.Event) {

@@ -218,6 +218,7 @@ type LinkState struct {
 	Up      bool // IFF_UP: administratively up
 	Running bool // IFF_RUNNING: carrier and operational
 	MAC     net.HardwareAddr
+	MTU     int
 }
 
 // Link returns the state of ifname.
@@ -235,5 +236,6 @@ func linkState(at *netlink.LinkAttrs) LinkState {
 		Up:      at.RawFlags&unix.IFF_UP != 0,
 		Running: at.RawFlags&unix.IFF_RUNNING != 0,
 		MAC:     at.HardwareAddr,
+		MTU:     at.MTU,
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// advert is a VRRPv2 advertisement as keepalived sends it (reference
-// 3.10): VRID 51, priority 110, two VIPs, 8 zero auth bytes.
+// advert is a VRRPv2 advertisement as keepalived sends it: VRID 51,
+// priority 110, two VIPs, 8 zero auth bytes.
 var advert = []byte{
 	0x21, 0x33, 0x6e, 0x02, 0x00, 0x01, 0xeb, 0xfe,
 	0xc0, 0x00, 0x02, 0x64, 0xc0, 0x00, 0x02, 0x65,

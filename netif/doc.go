@@ -45,14 +45,14 @@
 //     bad one on receive.
 //   - Unicast mode: no group membership; the socket is bound to the local
 //     source address with IP_FREEBIND / IPV6_FREEBIND so that the address
-//     need not exist yet (keepalived 3.11: "src address not configured"
-//     only matters once packets flow). The IPv6 source of a send is set
+//     need not exist yet (keepalived logs "src address not configured" but
+//     it only matters once packets flow). The IPv6 source of a send is set
 //     per packet with an IPV6_PKTINFO control message.
 //
 // The file descriptor is non-blocking and registered with the Go runtime
 // poller, so Close unblocks a pending ReadPacket and SetReadDeadline works.
 //
-// # Addresses (keepalived vrrp_ipaddress.c, reference 3.13)
+// # Addresses (keepalived vrrp_ipaddress.c)
 //
 // Addrs.Ensure/Remove are declarative and idempotent: present addresses
 // are left alone, missing ones are added; absent ones are not an error on
@@ -62,7 +62,7 @@
 // PreferredForever. Labels are IPv4 only. Watch reports link and address
 // changes (track_interface; a VIP deleted from outside).
 //
-// # Announcements (RFC 5798 6.4.2 and 8.1.2, RFC 4861 7.2.6, reference 3.14)
+// # Announcements (RFC 5798 6.4.2 and 8.1.2, RFC 4861 7.2.6)
 //
 // A gratuitous ARP is, as keepalived sends it, an Ethernet broadcast ARP
 // request with sender IP = target IP = the VIP and target MAC

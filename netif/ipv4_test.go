@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// captured is the IPv4 part of a keepalived 2.2.7 advert from reference
-// 4.3.7 (tos c0, ttl 255, id 3, proto 112, 192.0.2.12 > 224.0.0.18).
+// captured is the IPv4 part of a keepalived 2.2.7 advert captured with
+// tcpdump (tos c0, ttl 255, id 3, proto 112, 192.0.2.12 > 224.0.0.18).
 var captured = []byte{
 	0x45, 0xc0, 0x00, 0x2c, 0x00, 0x03, 0x00, 0x00, 0xff, 0x70, 0x18, 0x80,
 	0xc0, 0x00, 0x02, 0x0c, 0xe0, 0x00, 0x00, 0x12,

@@ -10,7 +10,7 @@ import (
 )
 
 // ProtoKeepalived is the route protocol keepalived gives its routes and
-// rules by default (RTPROT_KEEPALIVED, 18; reference 2.4 virtual_routes).
+// rules by default (RTPROT_KEEPALIVED, 18), virtual_routes as static_routes.
 const ProtoKeepalived = 18
 
 // Route is one virtual_routes / static_routes line. Zero values are the

@@ -58,8 +58,35 @@ type Event struct {
 }
 
 // Watcher delivers link and address changes of one namespace, for
-// track_interface and for noticing a VIP deleted behind our back.
+// track_interface and for noticing a VIP deleted behind our back. Watch
+// makes one from rtnetlink subscriptions; NewWatcher from any other
+// source of events (an in-memory host in tests).
 type Watcher struct {
+	events    <-chan Event
+	stop      func()
+	closeOnce sync.Once
+}
+
+// NewWatcher returns a Watcher delivering events; Close calls stop once,
+// which must close events (or stop sending) and return when no more are
+// sent.
+func NewWatcher(events <-chan Event, stop func()) *Watcher {
+	return &Watcher{events: events, stop: stop}
+}
+
+// Events returns the channel of changes; it is closed after Close or
+// after a WatchFailed event.
+func (w *Watcher) Events() <-chan Event { return w.events }
+
+// Close stops the subscription and waits for its goroutines. It is
+// idempotent.
+func (w *Watcher) Close() error {
+	w.closeOnce.Do(w.stop)
+	return nil
+}
+
+// nlWatch is the rtnetlink side of a Watcher.
+type nlWatch struct {
 	events chan Event
 	done   chan struct{}
 	errc   chan error
@@ -74,7 +101,7 @@ type Watcher struct {
 // Existing state is not replayed: read it with Link/Present after Watch
 // returns so that no change can fall between the two.
 func (a *Addrs) Watch() (*Watcher, error) {
-	w := &Watcher{
+	w := &nlWatch{
 		events: make(chan Event, 64),
 		done:   make(chan struct{}),
 		errc:   make(chan error, 1),
@@ -109,7 +136,7 @@ func (a *Addrs) Watch() (*Watcher, error) {
 	}
 	w.wg.Add(1)
 	go w.run(links, addrs)
-	return w, nil
+	return NewWatcher(w.events, w.close), nil
 }
 
 func drain[T any](c <-chan T) {
@@ -117,19 +144,13 @@ func drain[T any](c <-chan T) {
 	}
 }
 
-// Events returns the channel of changes; it is closed after Close or
-// after a WatchFailed event.
-func (w *Watcher) Events() <-chan Event { return w.events }
-
-// Close stops the subscription and waits for its goroutines. It is
-// idempotent.
-func (w *Watcher) Close() error {
+// close ends the subscriptions and waits for the run goroutine.
+func (w *nlWatch) close() {
 	w.closeOnce.Do(func() { close(w.done) })
 	w.wg.Wait()
-	return nil
 }
 
-func (w *Watcher) run(links <-chan netlink.LinkUpdate, addrs <-chan netlink.AddrUpdate) {
+func (w *nlWatch) run(links <-chan netlink.LinkUpdate, addrs <-chan netlink.AddrUpdate) {
 	defer w.wg.Done()
 	defer close(w.events)
 	// The library's goroutines block sending to links/addrs until read, so
@@ -159,7 +180,7 @@ func (w *Watcher) run(links <-chan netlink.LinkUpdate, addrs <-chan netlink.Addr
 	}
 }
 
-func (w *Watcher) send(ev Event) bool {
+func (w *nlWatch) send(ev Event) bool {
 	select {
 	case w.events <- ev:
 		return true
@@ -169,7 +190,7 @@ func (w *Watcher) send(ev Event) bool {
 }
 
 // fail reports why a subscription channel closed, unless we closed it.
-func (w *Watcher) fail() {
+func (w *nlWatch) fail() {
 	select {
 	case <-w.done:
 		return
@@ -185,7 +206,7 @@ func (w *Watcher) fail() {
 	w.closeOnce.Do(func() { close(w.done) })
 }
 
-func (w *Watcher) linkEvent(u netlink.LinkUpdate) Event {
+func (w *nlWatch) linkEvent(u netlink.LinkUpdate) Event {
 	at := u.Link.Attrs()
 	if u.Header.Type == unix.RTM_DELLINK {
 		delete(w.names, at.Index)
@@ -196,7 +217,7 @@ func (w *Watcher) linkEvent(u netlink.LinkUpdate) Event {
 	return Event{Kind: LinkChanged, IfIndex: at.Index, Ifname: at.Name, Up: st.Up, Running: st.Running}
 }
 
-func (w *Watcher) addrEvent(u netlink.AddrUpdate) Event {
+func (w *nlWatch) addrEvent(u netlink.AddrUpdate) Event {
 	kind := AddrRemoved
 	if u.NewAddr {
 		kind = AddrAdded
@@ -209,7 +230,7 @@ func (w *Watcher) addrEvent(u netlink.AddrUpdate) Event {
 	return ev
 }
 
-func (w *Watcher) name(index int) string {
+func (w *nlWatch) name(index int) string {
 	if n, ok := w.names[index]; ok {
 		return n
 	}

@@ -27,6 +27,8 @@ type CheckConfig struct {
 	// Initial continues a condition across a reload (see NewRiseFallFrom);
 	// Unknown, the zero value, is a fresh start.
 	Initial Condition
+	// Run runs the command; nil is Run (a test's host runs it in memory).
+	Run RunFunc
 }
 
 // CheckEvent reports a change of a check's condition. The first result
@@ -94,7 +96,10 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 		cfg.Command.Capture = 0
 	}
 	cfg.Command.Timeout = cfg.Timeout
-	c := &Check{cfg: cfg, run: Run, done: make(chan struct{})}
+	c := &Check{cfg: cfg, run: cfg.Run, done: make(chan struct{})}
+	if c.run == nil {
+		c.run = Run
+	}
 	c.cond.Store(int32(cfg.Initial))
 	return c, nil
 }

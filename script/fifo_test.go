@@ -50,7 +50,7 @@ func TestFIFONoReaderNeverBlocks(t *testing.T) {
 	if st.Mode&unix.S_IFMT != unix.S_IFIFO || st.Mode&0o077 != 0 {
 		t.Errorf("mode %o, want a fifo without group/other access", st.Mode)
 	}
-	n := NewNotifier(NotifierConfig{FIFOs: []*FIFO{f}})
+	n := NewNotifier(NotifierConfig{FIFOs: []FIFOWriter{f}})
 	n.Notify(NotifyScripts{}, Transition{Name: "VI_1", State: "BACKUP", Priority: 100})
 	n.NotifyFIFO(Transition{Name: "VI_1", State: "BACKUP_PRIORITY", Priority: 110})
 	r, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK, 0)

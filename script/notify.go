@@ -68,10 +68,19 @@ type NotifyResult struct {
 // NotifierConfig configures a Notifier.
 type NotifierConfig struct {
 	// FIFOs receive every transition's line, synchronously and in order.
-	FIFOs []*FIFO
+	FIFOs []FIFOWriter
 	// OnResult, if set, is called after each run from the run's queue
 	// goroutine (no lock held); it must not block for long.
 	OnResult func(NotifyResult)
+	// Run runs the scripts; nil is Run (a test's host runs them in
+	// memory).
+	Run RunFunc
+}
+
+// FIFOWriter takes the notify FIFO lines: a *FIFO, or an in-memory
+// stand-in in tests.
+type FIFOWriter interface {
+	Write(t Transition) error
 }
 
 // Notifier delivers notifications: for each transition the
@@ -109,7 +118,11 @@ type notifyJob struct {
 // NewNotifier returns a Notifier; Close it to wait for queued runs.
 func NewNotifier(cfg NotifierConfig) *Notifier {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Notifier{cfg: cfg, run: Run, ctx: ctx, cancel: cancel, queues: map[queueKey]*notifyQueue{}}
+	run := cfg.Run
+	if run == nil {
+		run = Run
+	}
+	return &Notifier{cfg: cfg, run: run, ctx: ctx, cancel: cancel, queues: map[queueKey]*notifyQueue{}}
 }
 
 // Notify queues the scripts for t and writes its FIFO lines. The generic
@@ -146,7 +159,7 @@ func (n *Notifier) NotifyFIFO(t Transition) error {
 
 // SetFIFOs replaces the FIFOs that lines go to: a reload closes them and
 // opens them again (possibly others) from the new configuration.
-func (n *Notifier) SetFIFOs(fifos []*FIFO) {
+func (n *Notifier) SetFIFOs(fifos []FIFOWriter) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.cfg.FIFOs = fifos

@@ -189,7 +189,7 @@ func TestNotifierSetFIFOs(t *testing.T) {
 	dir := t.TempDir()
 	a := openTestFIFO(t, FIFOConfig{Path: filepath.Join(dir, "a.fifo")})
 	b := openTestFIFO(t, FIFOConfig{Path: filepath.Join(dir, "b.fifo")})
-	n := NewNotifier(NotifierConfig{FIFOs: []*FIFO{a}})
+	n := NewNotifier(NotifierConfig{FIFOs: []FIFOWriter{a}})
 	defer closeNotifier(t, n)
 	send := func(name string) {
 		if err := n.NotifyFIFO(Transition{Name: name, State: "MASTER", Priority: 100}); err != nil {
@@ -199,7 +199,7 @@ func TestNotifierSetFIFOs(t *testing.T) {
 	send("VI_1")
 	n.SetFIFOs(nil)
 	send("VI_2")
-	n.SetFIFOs([]*FIFO{b})
+	n.SetFIFOs([]FIFOWriter{b})
 	send("VI_3")
 	for _, tc := range []struct {
 		f    *FIFO

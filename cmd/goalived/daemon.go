@@ -14,6 +14,7 @@ import (
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -88,7 +89,13 @@ func (d *daemon) run() int {
 
 	d.status = newStatusWriter(d.o.statusFile, d.log)
 	defer d.status.close()
-	if err := d.start(cfg); err != nil {
+	h, closeHost, err := host.Open()
+	if err != nil {
+		d.log.Error("cannot start the vrrp instances", "err", err)
+		return exitFatal
+	}
+	defer closeHost() // after the engine's Close (d.stop)
+	if err := d.start(cfg, h); err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
 	}
@@ -117,8 +124,8 @@ func (d *daemon) run() int {
 	return exitOK
 }
 
-func (d *daemon) start(cfg *config.Config) error {
-	d.eng = engine.New(cfg, engine.Options{
+func (d *daemon) start(cfg *config.Config, h engine.Host) error {
+	d.eng = engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,

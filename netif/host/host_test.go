@@ -1,6 +1,8 @@
-package engine
+package host
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -34,4 +36,29 @@ func TestTimerfdClockAdapter(t *testing.T) {
 		t.Fatal("NewTimer did not fire")
 	}
 	time.Sleep(10 * time.Millisecond) // the stopped timer's deadline passes
+}
+
+func TestSysctls(t *testing.T) {
+	root := t.TempDir()
+	name := "net/ipv4/conf/eth0/promote_secondaries"
+	path := filepath.Join(root, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := Sysctls{Root: root}
+	if v, err := s.Get(name); err != nil || v != "0" {
+		t.Fatalf("Get = %q, %v; want 0", v, err)
+	}
+	if err := s.Set(name, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "1" {
+		t.Fatalf("after Set: %q", b)
+	}
+	if _, err := s.Get("net/ipv4/conf/nosuch/promote_secondaries"); err == nil {
+		t.Fatal("reading a missing sysctl did not fail")
+	}
 }

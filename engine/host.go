@@ -1,0 +1,171 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// Host is the machine the engine runs on, as the interfaces the engine
+// declares: an Engine reaches the kernel, the file system and other
+// processes only through them. netif/host opens the real ones (raw
+// sockets, rtnetlink, timerfd, /proc/sys, fork and exec; *netif.Addrs is
+// both Routing and Links); netif/netiftest keeps a whole host in memory
+// for tests. The host belongs to whoever built it: Engine.Close leaves it
+// open.
+//
+// Outputs that follow an instance's state are declared, never scripted
+// as add/remove calls: its addresses, routes and rules are netif.Items
+// handed to Routing; Accept_Mode's blocked addresses
+// (netif.Firewall.SetBlocked, per instance) and VMAC interfaces
+// (netif.VMACs.Ensure) are the next members of Host, driven from the
+// same transitions.
+type Host struct {
+	Sockets    Sockets
+	Routing    Routing
+	Links      Links
+	Announcers Announcers
+	Sysctls    Sysctls
+	Scripts    Scripts
+	FIFOs      FIFOs
+	// Clock drives the instances' timers, vrrp_startup_delay and the
+	// install retries; nil is the real clock.
+	Clock vrrp.Clock
+}
+
+// Sockets opens raw VRRP sockets, one per interface, family, mode and
+// source, as keepalived's socket pool has them; the engine shares each
+// between the instances configured on it and demultiplexes by VRID.
+type Sockets interface {
+	// Open opens the socket cfg describes on the interface as it is now.
+	// While the interface has no address to send from (netif.ErrNoAddress:
+	// no IPv4 address, or its IPv6 link-local address still in duplicate
+	// address detection) it tries again for up to wait.
+	Open(cfg netif.Config, wait time.Duration) (Conn, error)
+}
+
+// Conn is an open VRRP socket. ReadPacket returns an error wrapping
+// net.ErrClosed once Close was called; the others may run concurrently
+// with it. *netif.Conn is one.
+type Conn interface {
+	ReadPacket(buf []byte) (netif.Packet, error)
+	WritePacket(payload []byte, dst netip.Addr) error
+	// WriteSealed sends an AH advert: the socket builds the IPv4 header and
+	// seal writes the ICV that covers it.
+	WriteSealed(payload []byte, dst netip.Addr, seal func(packet []byte) error) error
+	Source() netip.Addr
+	IfIndex() int
+	SetRcvBuf(n int) error
+	Close() error
+}
+
+// Routing owns the addresses, routes and rules the engine installs. It
+// is declarative and idempotent, as keepalived treats them: Add leaves
+// what is present alone and Delete takes what is absent as done; both
+// try every item and join the errors of those that failed.
+type Routing interface {
+	// Add installs the addresses, then the routes (which may need the
+	// addresses), then the rules.
+	Add(netif.Items) error
+	// Delete removes them in the reverse order: rules, routes, addresses.
+	Delete(netif.Items) error
+	// RouteTable resolves a routing table name through iproute2's
+	// rt_tables files; main, local, default and numbers never get here.
+	RouteTable(name string) (int, bool)
+}
+
+// Links reads the links and their addresses and follows their changes:
+// track_interface, dynamic_interfaces, the MTU of rx buffer sizing, a
+// virtual address deleted from outside, and the data dump's interface
+// list.
+type Links interface {
+	Link(ifname string) (netif.LinkState, error)
+	// Links lists every link with its addresses.
+	Links() ([]netif.LinkInfo, error)
+	// Watch reports link and address changes from now on; the caller
+	// reads the state it needs after subscribing.
+	Watch() (*netif.Watcher, error)
+	// SetBufs sizes the netlink sockets (vrrp_netlink_*_rcv_bufs).
+	SetBufs(netif.NetlinkBufs) error
+}
+
+// Announcers makes the engine's announcer, paced as global_defs says
+// (vrrp_garp_interval, vrrp_gna_interval); the engine closes it when it
+// stops.
+type Announcers interface {
+	NewAnnouncer(netif.AnnouncerConfig) Announcer
+}
+
+// Announcer sends gratuitous ARPs and unsolicited neighbour
+// advertisements, paced per interface. *netif.Announcer is one.
+type Announcer interface {
+	Announce(ifname string, addrs []netip.Addr, rounds int) error
+	// Prepare opens what announcing on ifname needs ahead of time, so
+	// that becoming master does not wait for it.
+	Prepare(ifname string, v6 bool) error
+	Close() error
+}
+
+// Sysctls reads and writes kernel settings by their /proc/sys path, as
+// "net/ipv4/conf/eth0/promote_secondaries".
+type Sysctls interface {
+	Get(name string) (string, error)
+	Set(name, value string) error
+}
+
+// Scripts runs keepalived's external programs (vrrp_script checks,
+// notify scripts, startup_script and shutdown_script) and does the
+// load-time steps on their command lines: the user to run as, the path
+// search and enable_script_security's checks.
+type Scripts interface {
+	Run(ctx context.Context, c script.Command) (script.Result, error)
+	DefaultIdentity(user, group string, security bool) (script.Identity, error)
+	LookupIdentity(user, group string) (script.Identity, error)
+	Prepare(argv []string, id script.Identity) (script.Prepared, error)
+}
+
+// FIFOs opens the notify FIFOs (notify_fifo, vrrp_notify_fifo) and
+// starts their reader scripts.
+type FIFOs interface {
+	Open(script.FIFOConfig) (FIFO, error)
+}
+
+// FIFO is an open notify FIFO. *script.FIFO is one.
+type FIFO interface {
+	script.FIFOWriter
+	// StopReader ends the reader script, if any.
+	StopReader()
+	// Close closes the FIFO (and removes it if it was created for us).
+	Close() error
+}
+
+// errNoHost is Start's error for a Host with members missing.
+var errNoHost = errors.New("host incomplete")
+
+// check reports a missing member of h.
+func (h Host) check() error {
+	var missing []string
+	for _, m := range []struct {
+		name string
+		set  bool
+	}{
+		{"sockets", h.Sockets != nil}, {"routing", h.Routing != nil}, {"links", h.Links != nil},
+		{"announcers", h.Announcers != nil}, {"sysctls", h.Sysctls != nil}, {"scripts", h.Scripts != nil},
+		{"fifos", h.FIFOs != nil},
+	} {
+		if !m.set {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: no %s", errNoHost, strings.Join(missing, ", "))
+	}
+	return nil
+}
