@@ -7,7 +7,6 @@ import (
 	"reflect"
 
 	"github.com/goalived/goalived/config"
-	"github.com/goalived/goalived/script"
 )
 
 // matchKey is how keepalived pairs old and new instances on reload
@@ -53,8 +52,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var res ReloadResult
-	carried := e.track.carry(cfg)
-	e.track.close()
+	carried := e.track.Carry(cfg)
+	e.track.Close()
 	e.reopenFIFOs(cfg.Global)
 	var errs []error
 	if err := e.reloadStatic(cfg); err != nil {
@@ -106,8 +105,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	}
 	e.cfg, e.insts = cfg, next
 	e.applyRcvBufs()
-	e.track = newTracking(e, cfg, carried)
-	if err := e.track.start(e.insts); err != nil {
+	e.track = e.newTracking(cfg, carried)
+	if err := e.track.Start(e.members(e.insts)); err != nil {
 		errs = append(errs, err)
 	}
 	e.writeStatesOnReload()
@@ -173,20 +172,4 @@ func (e *Engine) stopInstance(in *instance) {
 			delete(e.sockets, k)
 		}
 	}
-}
-
-// carry returns the conditions of the scripts that stay the same in cfg.
-func (t *tracking) carry(cfg *config.Config) map[string]script.Condition {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := map[string]script.Condition{}
-	for _, ns := range cfg.Scripts {
-		os := t.cfg.Script(ns.Name)
-		c, ok := t.conds[ns.Name]
-		if !ok || c == disabled || os == nil || !reflect.DeepEqual(os.Script, ns.Script) {
-			continue
-		}
-		out[ns.Name] = c
-	}
-	return out
 }

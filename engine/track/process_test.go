@@ -1,4 +1,4 @@
-package engine
+package track
 
 import (
 	"os"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/netif"
 )
 
 func cmdline(args ...string) []byte {
@@ -17,29 +18,29 @@ func cmdline(args ...string) []byte {
 }
 
 func TestProcessMatches(t *testing.T) {
-	krb := procInfo{comm: "krb5kdc", cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
+	krb := netif.Process{Comm: "krb5kdc", Cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
 	tests := []struct {
 		name string
 		tp   config.TrackProcess
-		p    procInfo
+		p    netif.Process
 		want bool
 	}{
 		{"comm", config.TrackProcess{Process: "krb5kdc"}, krb, true},
 		{"comm is not argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc"}, krb, false},
-		{"zombie", config.TrackProcess{Process: "krb5kdc"}, procInfo{comm: "krb5kdc", zombie: true}, false},
+		{"zombie", config.TrackProcess{Process: "krb5kdc"}, netif.Process{Comm: "krb5kdc", Zombie: true}, false},
 		{"comm exact only", config.TrackProcess{Process: "krb5"}, krb, false},
 		{"full_command argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc", FullCommand: true}, krb, true},
 		{"full_command other argv0", config.TrackProcess{Process: "krb5kdc", FullCommand: true}, krb, false},
 		{"exact params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid"}, ParamMatch: "exact"}, krb, true},
 		{"exact params too few", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n"}, ParamMatch: "exact"}, krb, false},
 		{"bare param_match, no params, process has some", config.TrackProcess{Process: "/usr/sbin/krb5kdc", ParamMatch: "exact"}, krb, false},
-		{"bare param_match, no params, none given", config.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, procInfo{cmdline: cmdline("/bin/sleep")}, true},
+		{"bare param_match, no params, none given", config.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, netif.Process{Cmdline: cmdline("/bin/sleep")}, true},
 		{"partial: complete leading params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P"}, ParamMatch: "partial"}, krb, true},
 		{"partial: last param must be complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "partial"}, krb, false},
 		{"initial: last param may be a prefix", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "initial"}, krb, true},
 		{"initial: earlier params complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-", "-P"}, ParamMatch: "initial"}, krb, false},
 		{"params longer than cmdline", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid", "x"}, ParamMatch: "initial"}, krb, false},
-		{"empty cmdline (kernel thread)", config.TrackProcess{Process: "kthreadd", FullCommand: true}, procInfo{comm: "kthreadd"}, false},
+		{"empty cmdline (kernel thread)", config.TrackProcess{Process: "kthreadd", FullCommand: true}, netif.Process{Comm: "kthreadd"}, false},
 	}
 	for _, tc := range tests {
 		if got := processMatches(&tc.tp, tc.p); got != tc.want {
@@ -143,28 +144,6 @@ func TestChangeDelay(t *testing.T) {
 	}
 }
 
-func TestParseStat(t *testing.T) {
-	tests := []struct {
-		in   string
-		want procInfo
-		ok   bool
-	}{
-		{"123 (krb5kdc) S 1 123 123 0", procInfo{comm: "krb5kdc", ppid: 1}, true},
-		{"7 (a) b) Z 1 7", procInfo{comm: "a) b", zombie: true, ppid: 1}, true},
-		{"7 () R 99 1", procInfo{comm: "", ppid: 99}, true},
-		{"garbage", procInfo{}, false},
-		{"1 (x)", procInfo{}, false},
-		{"1 (x) S", procInfo{}, false},
-		{"1 (x) S y", procInfo{}, false},
-	}
-	for _, tc := range tests {
-		got, ok := parseStat([]byte(tc.in))
-		if ok != tc.ok || !cmp.Equal(tc.want, got, cmp.AllowUnexported(procInfo{})) {
-			t.Errorf("parseStat(%q) = %+v %v, want %+v %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 // fakeProc writes a /proc-like tree.
 func fakeProc(t *testing.T, root string, pid, stat string, argv ...string) {
 	t.Helper()
@@ -192,7 +171,7 @@ func TestProcWatcher(t *testing.T) {
 	two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
 	sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
 		TerminateDelay: 30 * time.Millisecond}
-	w := newProcWatcher(root, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
+	w := newProcWatcher(netif.ProcFS{Root: root}, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
 	if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
 		t.Fatalf("initial quorum (-want +got):\n%s", diff)
 	}
@@ -222,24 +201,5 @@ func TestProcWatcher(t *testing.T) {
 	}
 	if took := time.Since(start); took < 30*time.Millisecond {
 		t.Errorf("loss reported after %v, before terminate_delay 30ms", took)
-	}
-}
-
-// TestScanProcsSelf reads the real /proc: the test binary itself must be
-// found by its comm and by its full command line.
-func TestScanProcsSelf(t *testing.T) {
-	self, err := os.ReadFile("/proc/self/comm")
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	comm := strings.TrimSpace(string(self))
-	argv0 := os.Args[0]
-	byComm := &config.TrackProcess{Name: "c", Process: comm, Quorum: 1, QuorumMax: -1}
-	byArgv := &config.TrackProcess{Name: "a", Process: argv0, FullCommand: true, Quorum: 1, QuorumMax: -1}
-	none := &config.TrackProcess{Name: "n", Process: "no-such-process-x", Quorum: 1, QuorumMax: -1}
-	w := newProcWatcher("/proc", []*config.TrackProcess{byComm, byArgv, none}, time.Second)
-	n := w.counts()
-	if n["c"] < 1 || n["a"] < 1 || n["n"] != 0 {
-		t.Errorf("counts %v: want c>=1 (comm %q), a>=1 (argv0 %q), n=0", n, comm, argv0)
 	}
 }
