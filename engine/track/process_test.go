@@ -1,10 +1,11 @@
 package track
 
 import (
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -144,62 +145,56 @@ func TestChangeDelay(t *testing.T) {
 	}
 }
 
-// fakeProc writes a /proc-like tree.
-func fakeProc(t *testing.T, root string, pid, stat string, argv ...string) {
-	t.Helper()
-	d := filepath.Join(root, pid)
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(d, "stat"), []byte(stat), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(d, "cmdline"), cmdline(argv...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+// procTable is a process table for procWatcher.
+type procTable struct {
+	mu    sync.Mutex
+	procs []netif.Process
 }
 
+func (p *procTable) Scan(bool) []netif.Process {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.procs)
+}
+
+func (p *procTable) set(procs ...netif.Process) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.procs = procs
+}
+
+// TestProcWatcher: the watcher reports quorum changes, a loss after
+// terminate_delay.
 func TestProcWatcher(t *testing.T) {
-	root := t.TempDir()
-	fakeProc(t, root, "10", "10 (krb5kdc) S 1 10", "/usr/sbin/krb5kdc", "-n")
-	fakeProc(t, root, "11", "11 (krb5kdc) Z 1 11")
-	fakeProc(t, root, "12", "12 (sleep) S 1 12", "/bin/sleep", "100")
-	if err := os.MkdirAll(filepath.Join(root, "self"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	kdc := &config.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
-	two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
-	sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
-		TerminateDelay: 30 * time.Millisecond}
-	w := newProcWatcher(netif.ProcFS{Root: root}, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
-	if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
-		t.Fatalf("initial quorum (-want +got):\n%s", diff)
-	}
-	events := make(chan procEvent)
-	go w.run(events)
-	defer w.close()
-	next := func() procEvent {
-		t.Helper()
-		select {
-		case ev := <-events:
-			return ev
-		case <-time.After(5 * time.Second):
-			t.Fatal("no process event within 5 s")
+	synctest.Test(t, func(t *testing.T) {
+		kdc1 := netif.Process{PID: 10, PPID: 1, Comm: "krb5kdc", Cmdline: cmdline("/usr/sbin/krb5kdc", "-n")}
+		zombie := netif.Process{PID: 11, PPID: 1, Comm: "krb5kdc", Zombie: true}
+		sleeper := netif.Process{PID: 12, PPID: 1, Comm: "sleep", Cmdline: cmdline("/bin/sleep", "100")}
+		kdc2 := netif.Process{PID: 13, PPID: 1, Comm: "krb5kdc", Cmdline: cmdline("krb5kdc")}
+		table := &procTable{}
+		table.set(kdc1, zombie, sleeper)
+		kdc := &config.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
+		two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
+		sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
+			TerminateDelay: 30 * time.Millisecond}
+		w := newProcWatcher(table, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
+		if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
+			t.Fatalf("initial quorum (-want +got):\n%s", diff)
 		}
-		return procEvent{}
-	}
-	fakeProc(t, root, "13", "13 (krb5kdc) R 1 13", "krb5kdc")
-	if diff := cmp.Diff(procEvent{"two", true}, next()); diff != "" {
-		t.Errorf("second kdc (-want +got):\n%s", diff)
-	}
-	start := time.Now()
-	if err := os.RemoveAll(filepath.Join(root, "12")); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(procEvent{"sleep", false}, next()); diff != "" {
-		t.Errorf("sleep gone (-want +got):\n%s", diff)
-	}
-	if took := time.Since(start); took < 30*time.Millisecond {
-		t.Errorf("loss reported after %v, before terminate_delay 30ms", took)
-	}
+		events := make(chan procEvent)
+		go w.run(events)
+		defer w.close()
+		table.set(kdc1, zombie, sleeper, kdc2)
+		if diff := cmp.Diff(procEvent{"two", true}, <-events); diff != "" {
+			t.Errorf("second kdc (-want +got):\n%s", diff)
+		}
+		start := time.Now()
+		table.set(kdc1, zombie, kdc2)
+		if diff := cmp.Diff(procEvent{"sleep", false}, <-events); diff != "" {
+			t.Errorf("sleep gone (-want +got):\n%s", diff)
+		}
+		if took := time.Since(start); took < 30*time.Millisecond || took > 40*time.Millisecond {
+			t.Errorf("loss reported after %v, want terminate_delay 30ms and a scan", took)
+		}
+	})
 }
