@@ -76,5 +76,3 @@ func TestInitTrackFile(t *testing.T) {
 		t.Error("init_file in a missing directory: want an error")
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
