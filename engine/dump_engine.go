@@ -3,13 +3,13 @@ package engine
 import (
 	"fmt"
 	"io"
-	"maps"
 	"runtime"
 	"sync"
 	"time"
 	"weak"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -124,13 +124,8 @@ func (e *Engine) trackInfo(s *dumpSnapshot) {
 	if t == nil {
 		return
 	}
-	t.mu.Lock()
-	s.FileValues, s.ProcQuorum = maps.Clone(t.files), maps.Clone(t.procs)
-	procW := t.procW
-	t.mu.Unlock()
-	if procW != nil {
-		s.ProcCounts = procW.counts()
-	}
+	s.FileValues = t.FileValues()
+	s.ProcQuorum, s.ProcCounts = t.Processes()
 }
 
 // groupInfo copies the sync groups' states.
@@ -138,28 +133,7 @@ func (e *Engine) groupInfo(s *dumpSnapshot) { s.GroupStates = e.groupStates() }
 
 // groupStates are the sync groups' states by name, nil without groups; a
 // group that has no state yet (no member left INIT) is left out.
-func (e *Engine) groupStates() map[string]vrrp.State {
-	gs := e.groups.Load()
-	if gs == nil {
-		return nil
-	}
-	states := map[string]vrrp.State{}
-	for _, pg := range e.cfg.SyncGroups {
-		g := gs.group(pg.Name)
-		if g == nil {
-			continue
-		}
-		g.mu.Lock()
-		st := g.state
-		g.mu.Unlock()
-		for _, v := range []vrrp.State{vrrp.StateInit, vrrp.StateBackup, vrrp.StateMaster, vrrp.StateFault, vrrp.StateStopped} {
-			if st == v.String() {
-				states[pg.Name] = v
-			}
-		}
-	}
-	return states
-}
+func (e *Engine) groupStates() map[string]vrrp.State { return e.groups.States() }
 
 // socketInfo describes a pooled socket. netif does not expose the
 // descriptor, so the socket's position in the pool stands in for keepalived's
@@ -187,7 +161,7 @@ func (e *Engine) instanceInfo(in *instance, now time.Time) dumpInstance {
 	di.MasterAddr, di.MasterPrio = addr, int(prio)
 	di.Total = di.Priority
 	if e.track != nil {
-		ev := script.Evaluate(pin.Priority, e.track.trackers(pin))
+		ev := script.Evaluate(pin.Priority, e.track.Trackers(pin))
 		di.Total, di.Faults, di.ScriptsInit = ev.Total, len(ev.Fault), len(ev.Pending)
 	}
 	// vrrp does not expose its deadline; the dump shows when the current
@@ -277,11 +251,7 @@ var lookupIdentity = script.LookupIdentity
 func (e *Engine) scriptInfo(s *dumpSnapshot) []dumpScript {
 	conds := map[string]script.Condition{}
 	if e.track != nil {
-		e.track.mu.Lock()
-		for k, v := range e.track.conds {
-			conds[k] = v
-		}
-		e.track.mu.Unlock()
+		conds = e.track.Conditions()
 	}
 	list := scriptList(e.cfg, conds, s.DefaultUID, s.DefaultGID)
 	for i := range list {
@@ -305,7 +275,7 @@ func scriptList(cfg *config.Config, conds map[string]script.Condition, uid, gid 
 	var out []dumpScript
 	for _, sc := range cfg.Scripts {
 		cond := conds[sc.Name]
-		if !sc.Used || cond == disabled {
+		if !sc.Used || cond == track.Disabled {
 			continue
 		}
 		ds := dumpScript{Cfg: sc, Cond: cond, UID: uid, GID: gid}

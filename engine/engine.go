@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -48,7 +49,7 @@ type Engine struct {
 	notifier *script.Notifier
 	fifos    []FIFO
 	cmds     *commands
-	groups   atomic.Pointer[syncGroups] // read by reporters without e.mu
+	groups   track.Groups // read by reporters without e.mu
 
 	static  *vipOwner       // static_ipaddress, static_routes, static_rules
 	sysctl  *sysctls        // kernel settings changed for the configuration
@@ -57,7 +58,7 @@ type Engine struct {
 	mu      sync.Mutex      // guards cfg, sockets, insts and track during a reload
 	sockets map[sockKey]*socket
 	insts   []*instance
-	track   *tracking
+	track   *track.Tracker
 
 	clock vrrp.Clock // the instances' timers, the startup delay, retries
 
@@ -137,7 +138,7 @@ func (e *Engine) start() error {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
-	e.track = newTracking(e, e.cfg, nil)
+	e.track = e.newTracking(e.cfg, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -146,7 +147,7 @@ func (e *Engine) start() error {
 		e.insts = append(e.insts, in)
 	}
 	e.applyRcvBufs()
-	if err := e.track.start(e.insts); err != nil {
+	if err := e.track.Start(e.members(e.insts)); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	if d := g.StartupDelay; d > 0 {
@@ -222,7 +223,7 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 		VIPs:      in.vips,
 		Announcer: in.ann,
 		Reporter:  reporter{e, in},
-		Gate:      syncGate{e},
+		Gate:      &e.groups,
 	}
 	if in.vi, err = vrrp.NewInstance(vc, out, vrrp.WithClock(e.clock)); err != nil {
 		return nil, err
@@ -282,7 +283,7 @@ func (e *Engine) Close() error {
 			e.delayed.Stop()
 		}
 		if e.track != nil {
-			e.track.close()
+			e.track.Close()
 		}
 		stopFIFOReaders(e.fifos)
 		var wg sync.WaitGroup

@@ -6,7 +6,6 @@ import (
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
-	"github.com/goalived/goalived/vrrp"
 )
 
 // The notify FIFOs: global notify_fifo and vrrp_notify_fifo, each with
@@ -118,39 +117,4 @@ func (e *Engine) notifyEvent(name, state string, prio int) {
 	if err := e.notifier.NotifyFIFO(t); err != nil {
 		e.log.Warn("notify fifo", "instance", name, "state", state, "err", err)
 	}
-}
-
-// setPriority hands the effective priority to the instance and, with
-// notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
-// FIFOs when it changed while MASTER or BACKUP, as keepalived does.
-func (t *tracking) setPriority(in *instance, prio int) {
-	in.vi.SetPriority(prio)
-	t.mu.Lock()
-	old := t.prio[in]
-	t.prio[in] = prio
-	t.mu.Unlock()
-	if old == prio {
-		return
-	}
-	if old != 0 {
-		t.e.log.Info("effective priority changed", "instance", in.conf().Name, "from", old, "to", prio)
-		in.status.setPriority(prio)
-		if t.e.opts.OnChange != nil {
-			t.e.opts.OnChange()
-		}
-	}
-	if !t.notifyPriority(in.conf()) {
-		return
-	}
-	switch st := in.vi.State(); st {
-	case vrrp.StateMaster, vrrp.StateBackup:
-		t.e.notifyEvent(in.conf().Name, st.String()+"_PRIORITY", prio)
-	}
-}
-
-func (t *tracking) notifyPriority(in *config.Instance) bool {
-	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
-		return true
-	}
-	return in.NotifyPriorityChanges
 }

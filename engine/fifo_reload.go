@@ -53,27 +53,15 @@ func (e *Engine) writeStatesOnReload() {
 			e.writeFIFOLine(script.Transition{Group: true, Name: pg.Name, State: st.String()})
 		}
 	}
-	gs := e.groups.Load()
 	for _, in := range e.insts {
 		name := in.conf().Name
-		if gs.of(name) != nil {
+		if e.groups.Has(name) {
 			continue
 		}
 		if st := in.vi.State(); st != vrrp.StateInit && st != vrrp.StateMaster {
-			e.writeFIFOLine(script.Transition{Name: name, State: st.String(), Priority: e.track.priority(in)})
+			e.writeFIFOLine(script.Transition{Name: name, State: st.String(), Priority: e.track.Priority(member{in: in, e: e})})
 		}
 	}
-}
-
-// priority is the effective priority tracking last gave the instance
-// (the instance itself may not have taken it yet).
-func (t *tracking) priority(in *instance) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if p, ok := t.prio[in]; ok {
-		return p
-	}
-	return int(in.vi.Priority())
 }
 
 func (e *Engine) writeFIFOLine(t script.Transition) {

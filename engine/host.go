@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -35,6 +36,10 @@ type Host struct {
 	Sysctls    Sysctls
 	Scripts    Scripts
 	FIFOs      FIFOs
+	// Files and Processes are what track_file and vrrp_track_process
+	// follow: the files by their contents, the processes by /proc.
+	Files     track.Files
+	Processes track.Processes
 	// Clock drives the instances' timers, vrrp_startup_delay and the
 	// install retries; nil is the real clock.
 	Clock vrrp.Clock
@@ -158,7 +163,7 @@ func (h Host) check() error {
 	}{
 		{"sockets", h.Sockets != nil}, {"routing", h.Routing != nil}, {"links", h.Links != nil},
 		{"announcers", h.Announcers != nil}, {"sysctls", h.Sysctls != nil}, {"scripts", h.Scripts != nil},
-		{"fifos", h.FIFOs != nil},
+		{"fifos", h.FIFOs != nil}, {"files", h.Files != nil}, {"processes", h.Processes != nil},
 	} {
 		if !m.set {
 			missing = append(missing, m.name)

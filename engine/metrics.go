@@ -65,14 +65,9 @@ func (e *Engine) scriptMetrics() []ScriptMetrics {
 	if t == nil {
 		return nil
 	}
-	stats := map[string]script.RunStats{}
-	for _, c := range t.checks {
-		stats[c.Name()] = c.Stats()
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	stats := t.CheckStats()
 	var out []ScriptMetrics
-	for name, c := range t.conds {
+	for name, c := range t.Conditions() {
 		up := -1.0
 		switch c {
 		case script.Up:

@@ -3,10 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"reflect"
 
 	"github.com/goalived/goalived/config"
-	"github.com/goalived/goalived/script"
 )
 
 // ReloadResult says what a reload did, for the log and for tests.
@@ -40,8 +38,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 		static = e.static.current()
 	}
 	plan := planReload(e.cfg, cfg, static, e.host.Routing.RouteTable)
-	carried := e.track.carry(cfg)
-	e.track.close()
+	carried := e.track.Carry(cfg)
+	e.track.Close()
 	e.reopenFIFOs(cfg.Global)
 	var errs []error
 	if err := e.applyStatic(plan.Static); err != nil {
@@ -51,8 +49,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	errs = append(errs, err)
 	e.cfg, e.insts = cfg, next
 	e.applyRcvBufs()
-	e.track = newTracking(e, cfg, carried)
-	if err := e.track.start(e.insts); err != nil {
+	e.track = e.newTracking(cfg, carried)
+	if err := e.track.Start(e.members(e.insts)); err != nil {
 		errs = append(errs, err)
 	}
 	e.writeStatesOnReload()
@@ -208,20 +206,4 @@ func (e *Engine) freeSocket(s *socket) {
 			delete(e.sockets, k)
 		}
 	}
-}
-
-// carry returns the conditions of the scripts that stay the same in cfg.
-func (t *tracking) carry(cfg *config.Config) map[string]script.Condition {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := map[string]script.Condition{}
-	for _, ns := range cfg.Scripts {
-		os := t.cfg.Script(ns.Name)
-		c, ok := t.conds[ns.Name]
-		if !ok || c == disabled || os == nil || !reflect.DeepEqual(os.Script, ns.Script) {
-			continue
-		}
-		out[ns.Name] = c
-	}
-	return out
 }

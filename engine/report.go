@@ -25,11 +25,11 @@ func (r reporter) Report(rep vrrp.Report) {
 		log.Info("state change", "from", rep.From.String(), "to", rep.To.String(),
 			"reason", rep.Reason.String(), "priority", rep.Priority)
 		r.in.status.transition(rep)
-		r.e.memberTransition(rep.Instance, rep.To, true)
+		r.e.groups.MemberTransition(rep.Instance, rep.To, true)
 		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
 			r.e.notify(r.in, state, int(rep.Priority))
 		}
-		r.e.memberTransition(rep.Instance, rep.To, false)
+		r.e.groups.MemberTransition(rep.Instance, rep.To, false)
 	case vrrp.ReportRxLowerPriority:
 		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
 		// keepalived reports its own effective priority, not the peer's.

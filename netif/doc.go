@@ -105,4 +105,13 @@
 // namespace of the thread that opens them (Listen, or the first Announce on
 // an interface); Addrs is bound to the namespace given to OpenAddrs. Tests
 // use package nstest to run these calls inside lab namespaces.
+//
+// # Tracked files and processes
+//
+// WatchFiles follows track_files as keepalived 2.2.7 does, by inotify on
+// their directories (a file is read again once closed after writing or
+// moved in); ReadTrackFile and InitTrackFile read and initialise one as
+// keepalived does. ProcFS scans /proc for vrrp_track_process, which
+// keepalived follows through the proc connector, unavailable outside the
+// initial network namespace. InterfaceHasAddr serves track_src_ip.
 package netif

@@ -16,6 +16,7 @@ import (
 	"github.com/vishvananda/netns"
 
 	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 )
@@ -28,6 +29,7 @@ func Open() (h engine.Host, close func() error, err error) {
 		return engine.Host{}, nil, fmt.Errorf("open host: %w", err)
 	}
 	clock, closeClock := newClock()
+	system := track.System(addrs) // inotify for track_file, /proc for processes
 	h = engine.Host{
 		Sockets:    sockets{},
 		Routing:    addrs,
@@ -36,6 +38,8 @@ func Open() (h engine.Host, close func() error, err error) {
 		Sysctls:    Sysctls{Root: "/proc/sys"},
 		Scripts:    script.System{},
 		FIFOs:      fifos{},
+		Files:      system.Files,
+		Processes:  system.Processes,
 		Clock:      clock,
 	}
 	return h, func() error {

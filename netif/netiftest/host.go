@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 
 	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/engine/track/tracktest"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/vrrp"
 	"github.com/goalived/goalived/vrrp/vrrptest"
@@ -33,6 +34,11 @@ import (
 type Host struct {
 	id    uint32
 	clock vrrp.Clock
+
+	// Files and Processes are the host's track_file files and processes;
+	// tests write the files and start the processes through them.
+	Files     *tracktest.Files
+	Processes *tracktest.Procs
 
 	mu        sync.Mutex // guards everything below
 	links     []*link    // by index order
@@ -79,6 +85,7 @@ func New(clock vrrp.Clock) *Host {
 	}
 	return &Host{
 		id: hosts.Add(1), clock: clock, nextIndex: 1,
+		Files: tracktest.NewFiles(), Processes: tracktest.NewProcs(),
 		sysctls:  map[string]string{"net/ipv4/igmp_link_local_mcast_reports": "1"},
 		tables:   map[string]int{},
 		watchers: map[*watcher]bool{}, conns: map[*conn]bool{},
@@ -90,7 +97,8 @@ func New(clock vrrp.Clock) *Host {
 func (h *Host) Engine() engine.Host {
 	return engine.Host{
 		Sockets: sockets{h}, Routing: routing{h}, Links: links{h}, Announcers: announcers{h},
-		Sysctls: sysctls{h}, Scripts: scripts{h}, FIFOs: fifos{h}, Clock: h.clock,
+		Sysctls: sysctls{h}, Scripts: scripts{h}, FIFOs: fifos{h}, Files: h.Files, Processes: h.Processes,
+		Clock: h.clock,
 	}
 }
 

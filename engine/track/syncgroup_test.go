@@ -1,4 +1,4 @@
-package engine
+package track
 
 import (
 	"testing"
@@ -61,24 +61,6 @@ func TestNextGroupState(t *testing.T) {
 				t.Errorf("%s step %d (-want +got):\n%s", tc.name, i, diff)
 			}
 			cur = next
-		}
-	}
-}
-
-func TestFileFault(t *testing.T) {
-	tests := []struct {
-		v       int64
-		w       int
-		reverse bool
-		want    bool
-	}{
-		{-127, 2, false, true}, {-126, 2, false, false}, {127, 2, true, true}, {-127, 2, true, false},
-		{-254, 1, false, true}, {-253, 1, false, false}, {5, 0, false, false},
-		{-1 << 31, 254, false, true}, {1<<31 - 1, -254, false, true},
-	}
-	for _, tc := range tests {
-		if got := fileFault(tc.v, tc.w, tc.reverse); got != tc.want {
-			t.Errorf("fileFault(%d, %d, %v) = %v, want %v", tc.v, tc.w, tc.reverse, got, tc.want)
 		}
 	}
 }

@@ -1,15 +1,17 @@
-package engine
+package track
 
 import (
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/netif"
 )
 
 func cmdline(args ...string) []byte {
@@ -17,29 +19,29 @@ func cmdline(args ...string) []byte {
 }
 
 func TestProcessMatches(t *testing.T) {
-	krb := procInfo{comm: "krb5kdc", cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
+	krb := netif.Process{Comm: "krb5kdc", Cmdline: cmdline("/usr/sbin/krb5kdc", "-n", "-P", "/run/kdc.pid")}
 	tests := []struct {
 		name string
 		tp   config.TrackProcess
-		p    procInfo
+		p    netif.Process
 		want bool
 	}{
 		{"comm", config.TrackProcess{Process: "krb5kdc"}, krb, true},
 		{"comm is not argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc"}, krb, false},
-		{"zombie", config.TrackProcess{Process: "krb5kdc"}, procInfo{comm: "krb5kdc", zombie: true}, false},
+		{"zombie", config.TrackProcess{Process: "krb5kdc"}, netif.Process{Comm: "krb5kdc", Zombie: true}, false},
 		{"comm exact only", config.TrackProcess{Process: "krb5"}, krb, false},
 		{"full_command argv0", config.TrackProcess{Process: "/usr/sbin/krb5kdc", FullCommand: true}, krb, true},
 		{"full_command other argv0", config.TrackProcess{Process: "krb5kdc", FullCommand: true}, krb, false},
 		{"exact params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid"}, ParamMatch: "exact"}, krb, true},
 		{"exact params too few", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n"}, ParamMatch: "exact"}, krb, false},
 		{"bare param_match, no params, process has some", config.TrackProcess{Process: "/usr/sbin/krb5kdc", ParamMatch: "exact"}, krb, false},
-		{"bare param_match, no params, none given", config.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, procInfo{cmdline: cmdline("/bin/sleep")}, true},
+		{"bare param_match, no params, none given", config.TrackProcess{Process: "/bin/sleep", ParamMatch: "exact"}, netif.Process{Cmdline: cmdline("/bin/sleep")}, true},
 		{"partial: complete leading params", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P"}, ParamMatch: "partial"}, krb, true},
 		{"partial: last param must be complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "partial"}, krb, false},
 		{"initial: last param may be a prefix", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc"}, ParamMatch: "initial"}, krb, true},
 		{"initial: earlier params complete", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-", "-P"}, ParamMatch: "initial"}, krb, false},
 		{"params longer than cmdline", config.TrackProcess{Process: "/usr/sbin/krb5kdc", Params: []string{"-n", "-P", "/run/kdc.pid", "x"}, ParamMatch: "initial"}, krb, false},
-		{"empty cmdline (kernel thread)", config.TrackProcess{Process: "kthreadd", FullCommand: true}, procInfo{comm: "kthreadd"}, false},
+		{"empty cmdline (kernel thread)", config.TrackProcess{Process: "kthreadd", FullCommand: true}, netif.Process{Comm: "kthreadd"}, false},
 	}
 	for _, tc := range tests {
 		if got := processMatches(&tc.tp, tc.p); got != tc.want {
@@ -143,103 +145,56 @@ func TestChangeDelay(t *testing.T) {
 	}
 }
 
-func TestParseStat(t *testing.T) {
-	tests := []struct {
-		in   string
-		want procInfo
-		ok   bool
-	}{
-		{"123 (krb5kdc) S 1 123 123 0", procInfo{comm: "krb5kdc", ppid: 1}, true},
-		{"7 (a) b) Z 1 7", procInfo{comm: "a) b", zombie: true, ppid: 1}, true},
-		{"7 () R 99 1", procInfo{comm: "", ppid: 99}, true},
-		{"garbage", procInfo{}, false},
-		{"1 (x)", procInfo{}, false},
-		{"1 (x) S", procInfo{}, false},
-		{"1 (x) S y", procInfo{}, false},
-	}
-	for _, tc := range tests {
-		got, ok := parseStat([]byte(tc.in))
-		if ok != tc.ok || !cmp.Equal(tc.want, got, cmp.AllowUnexported(procInfo{})) {
-			t.Errorf("parseStat(%q) = %+v %v, want %+v %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
+// procTable is a process table for procWatcher.
+type procTable struct {
+	mu    sync.Mutex
+	procs []netif.Process
 }
 
-// fakeProc writes a /proc-like tree.
-func fakeProc(t *testing.T, root string, pid, stat string, argv ...string) {
-	t.Helper()
-	d := filepath.Join(root, pid)
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(d, "stat"), []byte(stat), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(d, "cmdline"), cmdline(argv...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+func (p *procTable) Scan(bool) []netif.Process {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.procs)
 }
 
+func (p *procTable) set(procs ...netif.Process) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.procs = procs
+}
+
+// TestProcWatcher: the watcher reports quorum changes, a loss after
+// terminate_delay.
 func TestProcWatcher(t *testing.T) {
-	root := t.TempDir()
-	fakeProc(t, root, "10", "10 (krb5kdc) S 1 10", "/usr/sbin/krb5kdc", "-n")
-	fakeProc(t, root, "11", "11 (krb5kdc) Z 1 11")
-	fakeProc(t, root, "12", "12 (sleep) S 1 12", "/bin/sleep", "100")
-	if err := os.MkdirAll(filepath.Join(root, "self"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	kdc := &config.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
-	two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
-	sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
-		TerminateDelay: 30 * time.Millisecond}
-	w := newProcWatcher(root, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
-	if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
-		t.Fatalf("initial quorum (-want +got):\n%s", diff)
-	}
-	events := make(chan procEvent)
-	go w.run(events)
-	defer w.close()
-	next := func() procEvent {
-		t.Helper()
-		select {
-		case ev := <-events:
-			return ev
-		case <-time.After(5 * time.Second):
-			t.Fatal("no process event within 5 s")
+	synctest.Test(t, func(t *testing.T) {
+		kdc1 := netif.Process{PID: 10, PPID: 1, Comm: "krb5kdc", Cmdline: cmdline("/usr/sbin/krb5kdc", "-n")}
+		zombie := netif.Process{PID: 11, PPID: 1, Comm: "krb5kdc", Zombie: true}
+		sleeper := netif.Process{PID: 12, PPID: 1, Comm: "sleep", Cmdline: cmdline("/bin/sleep", "100")}
+		kdc2 := netif.Process{PID: 13, PPID: 1, Comm: "krb5kdc", Cmdline: cmdline("krb5kdc")}
+		table := &procTable{}
+		table.set(kdc1, zombie, sleeper)
+		kdc := &config.TrackProcess{Name: "kdc", Process: "krb5kdc", Quorum: 1, QuorumMax: -1}
+		two := &config.TrackProcess{Name: "two", Process: "krb5kdc", Quorum: 2, QuorumMax: -1}
+		sleep := &config.TrackProcess{Name: "sleep", Process: "/bin/sleep", Params: []string{"100"}, ParamMatch: "exact", Quorum: 1, QuorumMax: -1,
+			TerminateDelay: 30 * time.Millisecond}
+		w := newProcWatcher(table, []*config.TrackProcess{kdc, two, sleep}, 5*time.Millisecond)
+		if diff := cmp.Diff(map[string]bool{"kdc": true, "two": false, "sleep": true}, w.initial()); diff != "" {
+			t.Fatalf("initial quorum (-want +got):\n%s", diff)
 		}
-		return procEvent{}
-	}
-	fakeProc(t, root, "13", "13 (krb5kdc) R 1 13", "krb5kdc")
-	if diff := cmp.Diff(procEvent{"two", true}, next()); diff != "" {
-		t.Errorf("second kdc (-want +got):\n%s", diff)
-	}
-	start := time.Now()
-	if err := os.RemoveAll(filepath.Join(root, "12")); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(procEvent{"sleep", false}, next()); diff != "" {
-		t.Errorf("sleep gone (-want +got):\n%s", diff)
-	}
-	if took := time.Since(start); took < 30*time.Millisecond {
-		t.Errorf("loss reported after %v, before terminate_delay 30ms", took)
-	}
-}
-
-// TestScanProcsSelf reads the real /proc: the test binary itself must be
-// found by its comm and by its full command line.
-func TestScanProcsSelf(t *testing.T) {
-	self, err := os.ReadFile("/proc/self/comm")
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	comm := strings.TrimSpace(string(self))
-	argv0 := os.Args[0]
-	byComm := &config.TrackProcess{Name: "c", Process: comm, Quorum: 1, QuorumMax: -1}
-	byArgv := &config.TrackProcess{Name: "a", Process: argv0, FullCommand: true, Quorum: 1, QuorumMax: -1}
-	none := &config.TrackProcess{Name: "n", Process: "no-such-process-x", Quorum: 1, QuorumMax: -1}
-	w := newProcWatcher("/proc", []*config.TrackProcess{byComm, byArgv, none}, time.Second)
-	n := w.counts()
-	if n["c"] < 1 || n["a"] < 1 || n["n"] != 0 {
-		t.Errorf("counts %v: want c>=1 (comm %q), a>=1 (argv0 %q), n=0", n, comm, argv0)
-	}
+		events := make(chan procEvent)
+		go w.run(events)
+		defer w.close()
+		table.set(kdc1, zombie, sleeper, kdc2)
+		if diff := cmp.Diff(procEvent{"two", true}, <-events); diff != "" {
+			t.Errorf("second kdc (-want +got):\n%s", diff)
+		}
+		start := time.Now()
+		table.set(kdc1, zombie, kdc2)
+		if diff := cmp.Diff(procEvent{"sleep", false}, <-events); diff != "" {
+			t.Errorf("sleep gone (-want +got):\n%s", diff)
+		}
+		if took := time.Since(start); took < 30*time.Millisecond || took > 40*time.Millisecond {
+			t.Errorf("loss reported after %v, want terminate_delay 30ms and a scan", took)
+		}
+	})
 }

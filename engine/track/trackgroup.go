@@ -1,4 +1,4 @@
-package engine
+package track
 
 import (
 	"slices"
@@ -7,13 +7,12 @@ import (
 )
 
 // staticTrackIfaces are the interfaces an instance tracks through
-// track_group (reference 2.8), as keepalived 2.2.7's
-// static_track_group_init adds them: the device of each static address,
-// the output device of each static route and the input device of each
-// static rule that names a group the instance is a member of, each with
-// weight 0, so the instance is in FAULT while one is down. Routes and
-// rules with no_track track nothing ("has both track_group and no_track
-// set - not tracking").
+// track_group, as keepalived 2.2.7's static_track_group_init adds them:
+// the device of each static address, the output device of each static
+// route and the input device of each static rule that names a group the
+// instance is a member of, each with weight 0, so the instance is in
+// FAULT while one is down. Routes and rules with no_track track nothing
+// ("has both track_group and no_track set - not tracking").
 func staticTrackIfaces(cfg *config.Config, name string) []string {
 	member := func(group string) bool {
 		g := cfg.TrackGroup(group)

@@ -1,0 +1,131 @@
+package track
+
+import (
+	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/script"
+	"github.com/goalived/goalived/vrrp"
+)
+
+// Trackers are the trackers of an instance (its own and its sync
+// group's) with their conditions now, as script.Evaluate takes them.
+func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
+	tr := t.tracksOf(in)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []script.Tracker
+	for _, ts := range tr.scripts {
+		cond, ok := t.conds[ts.Name]
+		if cond == Disabled {
+			continue
+		}
+		if !ok {
+			cond = script.Unknown
+		}
+		out = append(out, script.Tracker{Kind: script.TrackScript, Name: ts.Name, Weight: ts.Weight, Reverse: ts.Reverse, Cond: cond})
+	}
+	if !in.DontTrackPrimary && in.Interface != "" {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
+	}
+	if st, ok := t.sourceTrackerLocked(in); ok {
+		out = append(out, st)
+	}
+	for _, name := range staticTrackIfaces(t.cfg, in.Name) {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
+	}
+	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
+		// unicast_fault_no_peer: keepalived keeps a unicast instance
+		// without peers in FAULT instead of falling back to multicast.
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: "unicast_fault_no_peer", Cond: script.Down})
+	}
+	for _, ti := range tr.ifaces {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: ti.Name, Weight: ti.Weight, Reverse: ti.Reverse, Cond: linkCond(t.links[ti.Name])})
+	}
+	for _, tf := range tr.files {
+		v, ok := t.files[tf.Name]
+		if !ok {
+			continue // not followed: its directory is missing, or the parser dropped it
+		}
+		out = append(out, t.fileTrackersLocked(in.Name, tf, v)...)
+	}
+	for _, tp := range tr.procs {
+		up, ok := t.procs[tp.Name]
+		if !ok {
+			continue
+		}
+		out = append(out, script.Tracker{Kind: script.TrackProcess, Name: tp.Name, Weight: tp.Weight, Reverse: tp.Reverse, Cond: linkCond(up)})
+	}
+	return out
+}
+
+func linkCond(up bool) script.Condition {
+	if up {
+		return script.Up
+	}
+	return script.Down
+}
+
+// setPriority hands the effective priority to the instance and, with
+// notify_priority_changes, writes MASTER_PRIORITY / BACKUP_PRIORITY to the
+// FIFOs when it changed while MASTER or BACKUP, as keepalived 2.2.7 does.
+func (t *Tracker) setPriority(in Instance, prio int) {
+	in.SetPriority(prio)
+	t.mu.Lock()
+	old := t.prio[in]
+	t.prio[in] = prio
+	t.mu.Unlock()
+	if old == prio {
+		return
+	}
+	if old != 0 {
+		t.log.Info("effective priority changed", "instance", in.Config().Name, "from", old, "to", prio)
+		in.PriorityChanged(prio)
+	}
+	if !t.notifyPriority(in.Config()) {
+		return
+	}
+	switch st := in.State(); st {
+	case vrrp.StateMaster, vrrp.StateBackup:
+		t.host.NotifyEvent(in.Config().Name, st.String()+"_PRIORITY", prio)
+	}
+}
+
+func (t *Tracker) notifyPriority(in *config.Instance) bool {
+	if g := t.groups.of(in.Name); g != nil && g.cfg.NotifyPriorityChanges {
+		return true
+	}
+	return in.NotifyPriorityChanges
+}
+
+// Priority is the effective priority tracking last gave the instance
+// (the instance itself may not have taken it yet).
+func (t *Tracker) Priority(in Instance) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if p, ok := t.prio[in]; ok {
+		return p
+	}
+	return in.Priority()
+}
+
+// reopenSockets lets the engine give the sockets on ifname a connection
+// (dynamic_interfaces) and re-evaluates the instances that moved to it.
+func (t *Tracker) reopenSockets(ifname string) {
+	if !t.cfg.Global.DynamicInterfaces || ifname == "" {
+		return
+	}
+	for _, in := range t.host.ReopenSockets(ifname) {
+		t.apply(in)
+	}
+}
+
+// reopenMissing tries the sockets still without a connection: their
+// interface may have appeared before the link watch began.
+func (t *Tracker) reopenMissing() {
+	done := map[string]bool{}
+	for _, in := range t.insts {
+		if name := in.Config().Interface; !in.SocketOpen() && !done[name] {
+			done[name] = true
+			t.reopenSockets(name)
+		}
+	}
+}

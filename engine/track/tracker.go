@@ -1,0 +1,268 @@
+package track
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+
+	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/netif"
+	"github.com/goalived/goalived/script"
+)
+
+// Options are what a Tracker works with.
+type Options struct {
+	Host   Host
+	OS     OS
+	Logger *slog.Logger
+	// Groups receive the configuration's sync groups (see Groups).
+	Groups *Groups
+	// Reload says the Tracker replaces one of a previous configuration:
+	// init_file then never overwrites an existing file.
+	Reload bool
+	// Carried are the conditions of the vrrp_scripts a reload keeps
+	// (see Carry).
+	Carried map[string]script.Condition
+}
+
+// Tracker owns the vrrp_script checks, the link watch and the track_file
+// and vrrp_track_process followers of one configuration, and turns their
+// conditions into each instance's effective priority and fault, coupling
+// the members of a sync group. One goroutine applies every change, so the
+// arithmetic never races; the checks and followers run in their own
+// goroutines. A reload replaces the Tracker.
+type Tracker struct {
+	cfg    *config.Config
+	host   Host
+	os     OS
+	log    *slog.Logger
+	groups *groupSet
+	reload bool
+	insts  []Instance // fixed for the life of the Tracker
+	checks []Check
+	events chan script.CheckEvent
+	watch  LinkWatch
+
+	fileW      FileWatch
+	procW      *procWatcher
+	procEvents chan procEvent
+
+	mu    sync.Mutex // guards conds, links, files, good, procs, prio and srcs
+	conds map[string]script.Condition
+	links map[string]bool // up and running
+	files map[string]int64
+	good  map[string]int64 // per instance and file: the last value that was not a fault
+	procs map[string]bool  // quorum
+	prio  map[Instance]int
+	srcs  map[netip.Addr]bool // track_src_ip: the source address is present
+
+	quit chan struct{}
+	done chan struct{}
+}
+
+// New prepares tracking for cfg and makes cfg's sync groups the current
+// ones of o.Groups; nothing runs before Start.
+func New(cfg *config.Config, o Options) *Tracker {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := &Tracker{
+		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload, events: make(chan script.CheckEvent, 64),
+		procEvents: make(chan procEvent, 16),
+		conds:      map[string]script.Condition{}, links: map[string]bool{},
+		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[Instance]int{}, srcs: map[netip.Addr]bool{},
+		quit: make(chan struct{}), done: make(chan struct{}),
+	}
+	t.groups = o.Groups.replace(cfg, o.Host, log)
+	for name, c := range o.Carried {
+		t.conds[name] = c
+	}
+	return t
+}
+
+// Start creates the checks of every used vrrp_script, reads the link
+// state of tracked interfaces, gives each instance its first priority and
+// starts watching. On error, Close still has to be called.
+func (t *Tracker) Start(insts []Instance) error {
+	t.insts = insts
+	t.groups.bind(insts)
+	t.startChecks()
+	for _, in := range t.insts {
+		for _, name := range t.interfaces(in.Config()) {
+			ls, err := t.os.Links.Link(name)
+			t.links[name] = err == nil && ls.Up && ls.Running
+		}
+		t.prio[in] = in.Priority()
+	}
+	t.startFiles()
+	t.startProcs()
+	w, err := t.os.Links.Watch()
+	if err != nil {
+		return fmt.Errorf("watch links: %w", err)
+	}
+	t.watch = w
+	t.readSources() // after subscribing, so no change falls in between
+	if t.cfg.Global.DynamicInterfaces {
+		t.reopenMissing() // after subscribing too
+	}
+	for _, in := range t.insts {
+		t.apply(in)
+	}
+	go t.loop()
+	return nil
+}
+
+// interfaces are the links whose state an instance depends on: its own
+// (weight 0, unless dont_track_primary), its track_interface entries and
+// those of the static items of its track_groups (weight 0).
+func (t *Tracker) interfaces(in *config.Instance) []string {
+	var out []string
+	if !in.DontTrackPrimary && in.Interface != "" {
+		out = append(out, in.Interface)
+	}
+	for _, ti := range t.tracksOf(in).ifaces {
+		out = append(out, ti.Name)
+	}
+	return append(out, staticTrackIfaces(t.cfg, in.Name)...)
+}
+
+func (t *Tracker) loop() {
+	defer close(t.done)
+	linkEvents := t.watch.Events()
+	var fileChanges <-chan netif.FileChange
+	if t.fileW != nil {
+		fileChanges = t.fileW.Changes()
+	}
+	for {
+		select {
+		case <-t.quit:
+			return
+		case ev := <-t.events:
+			t.checkChanged(ev)
+		case ch, ok := <-fileChanges:
+			if !ok {
+				fileChanges = nil
+				continue
+			}
+			t.fileChanged(ch)
+		case ev := <-t.procEvents:
+			t.procChanged(ev)
+		case ev, ok := <-linkEvents:
+			if !ok {
+				linkEvents = nil
+				continue
+			}
+			t.linkChanged(ev)
+		}
+	}
+}
+
+// applyWhere re-applies the instances whose trackers match.
+func (t *Tracker) applyWhere(uses func(memberTracks) bool) {
+	for _, in := range t.insts {
+		if uses(t.tracksOf(in.Config())) {
+			t.apply(in)
+		}
+	}
+}
+
+func (t *Tracker) linkChanged(ev netif.Event) {
+	if ev.Kind == netif.WatchFailed {
+		t.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
+		return
+	}
+	if ev.Kind == netif.LinkChanged || ev.Kind == netif.AddrAdded {
+		t.reopenSockets(ev.Ifname)
+	}
+	if ev.Kind == netif.AddrRemoved || ev.Kind == netif.AddrAdded {
+		t.sourceChanged(ev)
+		if ev.Kind == netif.AddrRemoved {
+			t.host.AddressRemoved(ev)
+		}
+		return
+	}
+	if ev.Kind != netif.LinkChanged && ev.Kind != netif.LinkDeleted {
+		return
+	}
+	up := ev.Kind == netif.LinkChanged && ev.Up && ev.Running
+	t.mu.Lock()
+	old, known := t.links[ev.Ifname]
+	if known {
+		t.links[ev.Ifname] = up
+	}
+	t.mu.Unlock()
+	if !known || old == up {
+		return
+	}
+	t.log.Info("tracked interface changed", "interface", ev.Ifname, "up", up)
+	for _, in := range t.insts {
+		for _, name := range t.interfaces(in.Config()) {
+			if name == ev.Ifname {
+				t.apply(in)
+				break
+			}
+		}
+	}
+}
+
+// apply recomputes an instance's effective priority and fault; for a
+// sync group member, those of every member, which share one fault.
+func (t *Tracker) apply(in Instance) {
+	g := t.groups.of(in.Config().Name)
+	if g == nil {
+		ev := t.evaluate(in)
+		t.setPriority(in, ev.Effective)
+		in.SetFault(ev.InFault())
+		return
+	}
+	var members []Instance
+	for _, m := range t.insts {
+		if t.groups.of(m.Config().Name) == g {
+			members = append(members, m)
+		}
+	}
+	evs := make([]script.Evaluation, len(members))
+	fault := false
+	for i, m := range members {
+		evs[i] = t.evaluate(m)
+		fault = fault || evs[i].InFault()
+	}
+	for i, m := range members {
+		t.setPriority(m, evs[i].Effective)
+		m.SetFault(fault)
+	}
+}
+
+func (t *Tracker) evaluate(in Instance) script.Evaluation {
+	trs := t.Trackers(in.Config())
+	if !in.SocketOpen() {
+		trs = append(trs, script.Tracker{Kind: script.TrackInterface, Name: "no socket on " + in.Config().Interface, Cond: script.Down})
+	}
+	return script.Evaluate(in.Config().Priority, trs)
+}
+
+// Close stops the checks, the followers and the goroutine; it is
+// idempotent.
+func (t *Tracker) Close() {
+	select {
+	case <-t.quit:
+		return
+	default:
+	}
+	close(t.quit)
+	for _, c := range t.checks {
+		_ = c.Close()
+	}
+	if t.fileW != nil {
+		_ = t.fileW.Close()
+	}
+	if t.procW != nil {
+		t.procW.close()
+	}
+	if t.watch != nil {
+		_ = t.watch.Close()
+		<-t.done
+	}
+}
