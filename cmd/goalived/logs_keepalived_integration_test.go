@@ -359,14 +359,19 @@ var logLineNormalisations = []struct {
 	{regexp.MustCompile(`fd\(\d+,\d+\)`), "fd(N,N)"},
 }
 
-// logLineOmissions are keepalived's lines goalived does not write, on
-// purpose.
+// logLineOmissions are lines left out of the comparison: keepalived's
+// lines goalived does not write on purpose, and lines only a slow host
+// writes.
 var logLineOmissions = []struct {
 	re  *regexp.Regexp
 	why string
 }{
 	{regexp.MustCompile(`^Command line: |^ {14}'`), "the command lines differ (binary, options)"},
 	{regexp.MustCompile(`^NOTICE: setting config option max_auto_priority`), "goalived has no realtime scheduling"},
+	// Lines a loaded host adds at times of its own (they are catalogued).
+	{regexp.MustCompile(`^A thread timer expired `), "a late timer"},
+	{regexp.MustCompile(`^Track script \S+ is \S+, expect idle - skipping run$`), "a check slower than its interval"},
+	{regexp.MustCompile(`^Child process \d+ in our process group \d+$`), "a check still running at stop"},
 }
 
 // normaliseLogLine is msg with its run-dependent parts replaced, "" for
