@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/goalived/goalived/kalog"
 )
 
@@ -189,5 +191,40 @@ func TestLogCatalogue(t *testing.T) {
 	}
 	if got := matchCatalogue(cat, kalog.ParentIdent, "(VI_1) Entering MASTER STATE"); len(got) != 0 {
 		t.Errorf("a VRRP line matched the parent's entries: %v", got[0].fields["event"])
+	}
+}
+
+// TestLogSequences checks the normalisation of the log comparison: idents
+// apart, run-dependent parts replaced, deliberate differences and a slow
+// host's lines left out, repeated lines written once.
+func TestLogSequences(t *testing.T) {
+	v, p := kalog.VRRPIdent, kalog.ParentIdent
+	in := []syslogLine{
+		{Ident: p, Msg: "Starting Keepalived v2.2.7 (01/16,2022)"},
+		{Ident: p, Msg: "Command line: '/usr/sbin/keepalived' '-n'"},
+		{Ident: p, Msg: "              '-D'"},
+		{Ident: v, Msg: "(VI_1) Entering BACKUP STATE (init)"},
+		{Ident: p, Msg: "Starting VRRP child process, pid=4081"},
+		{Ident: v, Msg: "VRRP sockpool: [ifindex(  2), family(IPv4), proto(112), fd(14,15) multicast, address(224.0.0.18)]"},
+		{Ident: v, Msg: "(VI_1) received lower priority (90) advert from 192.0.2.12 - discarding"},
+		{Ident: v, Msg: "Track script chk is already running, expect idle - skipping run"},
+		{Ident: v, Msg: "(VI_1) received lower priority (90) advert from 192.0.2.12 - discarding"},
+		{Ident: v, Msg: "Stopped - used (self/children) 0.018566/0.075456 user time, 0.049511/0.096923 system time"},
+		{Ident: p, Msg: "CPU usage (self/children) user: 0.026498/0.113228 system: 0.049210/0.177165"},
+		{Ident: p, Msg: "Stopped Keepalived v2.2.7 (goalived 0.1.0)"},
+	}
+	want := [2][]string{{
+		"Starting Keepalived v2.2.7 (VERSION)",
+		"Starting VRRP child process, pid=PID",
+		"CPU usage CPU TIME",
+		"Stopped Keepalived v2.2.7 (VERSION)",
+	}, {
+		"(VI_1) Entering BACKUP STATE (init)",
+		"VRRP sockpool: [ifindex(  2), family(IPv4), proto(112), fd(N,N) multicast, address(224.0.0.18)]",
+		"(VI_1) received lower priority (90) advert from 192.0.2.12 - discarding",
+		"Stopped - used CPU TIME",
+	}}
+	if diff := cmp.Diff(want, logSequences(in)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
