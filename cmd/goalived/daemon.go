@@ -14,6 +14,7 @@ import (
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/kalog"
 	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/vrrp"
@@ -34,6 +35,7 @@ func runDaemon(o *options, stderr io.Writer) int {
 		return exitFatal
 	}
 	defer closeLog()
+	logStarting(log, os.Args)
 	warnUnsupportedOptions(o, log)
 	if err := setUmask(o.umask); err != nil {
 		log.Error("cannot start", "err", err)
@@ -57,17 +59,35 @@ func tuneGC() {
 }
 
 type daemon struct {
-	o      *options
-	log    *slog.Logger
+	o   *options
+	log *slog.Logger
+	// parent logs the lines of keepalived's parent process (kalog.Parent).
+	parent *slog.Logger
 	eng    *engine.Engine
 	status *statusWriter
 }
 
-func (d *daemon) run() int {
+// load reads the configuration, logging what keepalived's parent logs as
+// it opens the file, then what its VRRP child logs: "Reloading" at a
+// reload, and the diagnostics.
+func (d *daemon) load(reload bool) (*config.Config, parser.Diagnostics) {
+	d.parent.Log(context.Background(), kalog.LevelDetail, fmt.Sprintf("Opening file '%s'.", d.o.useFile))
 	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
+	if cfg != nil {
+		d.parent.Info("Configuration file " + d.o.useFile)
+	}
+	if reload {
+		d.log.Info("Reloading")
+	}
 	for _, diag := range diags {
 		d.log.Warn("config: " + diag.String())
 	}
+	return cfg, diags
+}
+
+func (d *daemon) run() int {
+	d.parent = d.log.With(kalog.Parent)
+	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
 		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
 		return exitNoConfig
@@ -95,6 +115,8 @@ func (d *daemon) run() int {
 		return exitFatal
 	}
 	defer closeHost() // after the engine's Close (d.stop)
+	// goalived is one process; the pid is its own.
+	d.parent.Info(fmt.Sprintf("Starting VRRP child process, pid=%d", os.Getpid()))
 	if err := d.start(cfg, h); err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
@@ -106,7 +128,7 @@ func (d *daemon) run() int {
 			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
 		}
 	}
-	d.log.Info("goalived started", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
+	d.parent.Info("Startup complete", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
 	notifyReady()
 	for sig := range sigs {
 		if d.handleDumpSignal(sig) {
@@ -116,8 +138,9 @@ func (d *daemon) run() int {
 		case syscall.SIGHUP:
 			d.reload()
 		default:
-			d.log.Info("stopping", "signal", sig.String())
+			d.parent.Info("Stopping", "signal", sig.String())
 			d.stop()
+			logStopped(d.log, d.o.logDetail > 0)
 			return exitOK
 		}
 	}
@@ -159,10 +182,8 @@ func releaseParseMemory() {
 func (d *daemon) reload() {
 	sdNotify("RELOADING=1")
 	defer sdNotify("READY=1")
-	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
-	for _, diag := range diags {
-		d.log.Warn("config: " + diag.String())
-	}
+	d.parent.Info("Reloading ...")
+	cfg, diags := d.load(true)
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
 		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
 			"file", d.o.useFile, "errors", len(blockers))
@@ -174,6 +195,7 @@ func (d *daemon) reload() {
 	if err != nil {
 		d.log.Error("reload", "err", err)
 	}
+	d.parent.Info("Reload complete")
 	d.status.kick()
 	releaseParseMemory()
 }

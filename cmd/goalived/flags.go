@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/goalived/goalived/kalog"
 )
 
 // options holds every keepalived 2.2.7 command-line option (reference 4.1)
@@ -56,6 +58,11 @@ type options struct {
 	metricsAddr string
 	fastPreempt bool
 	manPage     string // hidden: the packaging writes the manual from it
+	// logFormat is --log-format: keepalived, text or json (kalog).
+	logFormat string
+	// syslogSocket is where syslog lines go (/dev/log, as glibc's
+	// syslog()); tests point it at a socket of their own.
+	syslogSocket string
 }
 
 // optNoValue marks an optional-argument flag given without a value.
@@ -109,6 +116,8 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	// Only .ci/package.sh asks for it: the pages are written from this
 	// flag set and the parser's keyword tables, so they cannot drift.
 	_ = fs.MarkHidden("man-page")
+	fs.StringVar(&o.logFormat, "log-format", defaultLogFormat, "Log as keepalived (its lines), text or json (slog's, with fields)")
+	fs.StringVar(&o.syslogSocket, "syslog-socket", kalog.DefaultSyslogPath, "Send syslog lines to this socket")
 	return fs
 }
 
@@ -170,5 +179,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, *pflag.FlagSet, er
 	o.logFile = value(o.logFile)
 	o.corePatternGiven = given(fs, "core-dump-pattern")
 	o.corePattern = value(o.corePattern)
+	if _, err := kalog.ParseFormat(o.logFormat); err != nil {
+		return nil, fs, fmt.Errorf("--log-format: %w", err)
+	}
 	return o, fs, nil
 }

@@ -16,7 +16,7 @@ func TestParseOptions(t *testing.T) {
 			useFile: "/etc/keepalived/keepalived.conf", logFacility: "daemon",
 			pidFile: "/run/keepalived.pid", vrrpPidFile: "/run/keepalived_vrrp.pid",
 			checkersPidFile: "/run/keepalived_checkers.pid", bfdPidFile: "/run/keepalived_bfd.pid",
-			statusFile: "/run/goalived/vrrp",
+			statusFile: "/run/goalived/vrrp", logFormat: defaultLogFormat, syslogSocket: "/dev/log",
 		}
 		f(&o)
 		return o
@@ -44,6 +44,9 @@ func TestParseOptions(t *testing.T) {
 		{"goalived extras", "--fast-preempt --status-file=/tmp/s --metrics-address=:9650", def(func(o *options) {
 			o.fastPreempt, o.statusFile, o.metricsAddr = true, "/tmp/s", ":9650"
 		})},
+		{"structured logs to a test's syslog", "--log-format=json --syslog-socket /tmp/t/log", def(func(o *options) {
+			o.logFormat, o.syslogSocket = "json", "/tmp/t/log"
+		})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,6 +72,7 @@ func TestRunExitStatuses(t *testing.T) {
 		{"--signum=TDUMP", 1, "", "Unknown sigfunc TDUMP\n"},
 		{"-Z", 1, "", "unknown shorthand flag: 'Z' in -Z\n"},
 		{"-v", 0, "", "goalived v2.2.7 "},
+		{"--log-format=logfmt", 1, "", `--log-format: invalid log format "logfmt" (want keepalived, text or json)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.args, func(t *testing.T) {

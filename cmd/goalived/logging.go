@@ -7,51 +7,42 @@ import (
 	"log/syslog"
 	"os"
 	"strings"
+
+	"github.com/goalived/goalived/kalog"
 )
 
-// newLogger builds the daemon's logger as keepalived's options ask:
-// syslog (facility -S, daemon by default) unless -G, the console with -l,
-// a file with -g; -D adds detail (debug level).
+// newLogger builds the daemon's logger as keepalived's options ask (see
+// logOptions), with the log files of -g.
 func newLogger(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
-	level := slog.LevelInfo
-	if o.logDetail > 0 {
-		level = slog.LevelDebug
+	ko, err := logOptions(o, stderr)
+	if err != nil {
+		return nil, nil, err
 	}
-	hopts := &slog.HandlerOptions{Level: level}
-	var writers []io.Writer
 	var closers []func()
-	if o.logConsole || o.configTest {
-		writers = append(writers, stderr)
-	}
-	if !o.noSyslog && !o.logConsole {
-		fac, err := facility(o.logFacility)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := syslog.New(fac|syslog.LOG_INFO, "Keepalived_vrrp")
-		if err == nil {
-			writers = append(writers, w)
-			closers = append(closers, func() { w.Close() })
-		}
-	}
-	if o.logFileGiven {
-		path := o.logFile
-		if path == "" {
-			path = "/tmp/keepalived.log"
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, nil, fmt.Errorf("open log file: %w", err)
-		}
-		writers = append(writers, f)
-		closers = append(closers, func() { f.Close() })
-	}
 	closeAll := func() {
 		for _, c := range closers {
 			c()
 		}
 	}
-	return slog.New(slog.NewTextHandler(io.MultiWriter(writers...), hopts)), closeAll, nil
+	if ko.Syslog != nil {
+		closers = append(closers, func() { ko.Syslog.Close() })
+	}
+	if o.logFileGiven {
+		parentPath, vrrpPath := logFileNames(o.logFile)
+		for _, lf := range []struct {
+			path string
+			dst  *io.Writer
+		}{{parentPath, &ko.ParentFile}, {vrrpPath, &ko.VRRPFile}} {
+			f, err := os.OpenFile(lf.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			if err != nil {
+				closeAll()
+				return nil, nil, fmt.Errorf("open log file: %w", err)
+			}
+			*lf.dst = f
+			closers = append(closers, func() { f.Close() })
+		}
+	}
+	return slog.New(kalog.NewHandler(ko)), closeAll, nil
 }
 
 // facility maps -S values: 0-7 and local0-7 are LOG_LOCALn, plus user and

@@ -34,6 +34,8 @@ var manArgNames = map[string]string{
 	"dump-config":       "FORMAT",
 	"status-file":       "FILE",
 	"metrics-address":   "ADDR",
+	"log-format":        "FORMAT",
+	"syslog-socket":     "SOCKET",
 }
 
 // manSignals say what each of keepalived's signal functions (sigfuncs,
