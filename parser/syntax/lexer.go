@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -43,7 +44,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	}
 	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
-	toks, _, _ := tokenStream(p.out, false)
+	toks, _, _ := tokenStream(p.out, false, p.lim.Words)
 	return &tokenLexer{toks: toks}, nil
 }
 
@@ -105,8 +106,9 @@ type streamer struct {
 // values are empty; otherwise (lexDef.Lex, whose users see only tokens)
 // a token is one line and its value the line's text.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
-// left without words gives no statement.
-func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList) {
+// left without words gives no statement. Lines past maxWords words are
+// left out, with a Fatal diagnostic.
+func tokenStream(lines []line, indexed bool, maxWords int) ([]lexer.Token, lineTable, diagList) {
 	n := len(lines)
 	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, maxTokens(lines, indexed)), table: lineTable{
 		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
@@ -120,6 +122,12 @@ func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList
 			s.add(tokClose, "}", i, 0)
 		default:
 			s.statement(i)
+		}
+		if len(s.table.words) > maxWords {
+			s.diags.add(i, Diagnostic{Pos: l.pos(0), Severity: Fatal, Keyword: firstWord(l.sp.text),
+				Msg: fmt.Sprintf("configuration has more than %d words (the limit)", maxWords)})
+			lines, n = lines[:i+1], i+1
+			break
 		}
 	}
 	var end lexer.Position
