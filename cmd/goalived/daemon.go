@@ -16,6 +16,7 @@ import (
 	"github.com/goalived/goalived/engine"
 	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/parser/syntax"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -64,10 +65,7 @@ type daemon struct {
 }
 
 func (d *daemon) run() int {
-	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
-	for _, diag := range diags {
-		d.log.Warn("config: " + diag.String())
-	}
+	cfg, diags := d.load()
 	if diags.HasFatal() || cfg == nil {
 		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
 		return exitNoConfig
@@ -124,6 +122,15 @@ func (d *daemon) run() int {
 	return exitOK
 }
 
+// load reads the configuration, logging each diagnostic as it is found.
+// The load's limits (parser/syntax.Limits) bound its time and memory: a
+// reload runs it inside the running daemon.
+func (d *daemon) load() (*config.Config, parser.Diagnostics) {
+	opts := loadOptions(d.o)
+	opts.Report = func(diag syntax.Diagnostic) { d.log.Warn("config: " + diag.String()) }
+	return parser.Load(d.o.useFile, opts)
+}
+
 func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 	d.eng = engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
@@ -159,10 +166,7 @@ func releaseParseMemory() {
 func (d *daemon) reload() {
 	sdNotify("RELOADING=1")
 	defer sdNotify("READY=1")
-	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
-	for _, diag := range diags {
-		d.log.Warn("config: " + diag.String())
-	}
+	cfg, diags := d.load()
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
 		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
 			"file", d.o.useFile, "errors", len(blockers))

@@ -6,12 +6,13 @@ import (
 	"log/slog"
 	"log/syslog"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
 // newLogger builds the daemon's logger as keepalived's options ask:
 // syslog (facility -S, daemon by default) unless -G, the console with -l,
-// a file with -g; -D adds detail (debug level).
+// a file with -g (see logFilePath); -D adds detail (debug level).
 func newLogger(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
 	level := slog.LevelInfo
 	if o.logDetail > 0 {
@@ -34,24 +35,41 @@ func newLogger(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
 			closers = append(closers, func() { w.Close() })
 		}
 	}
+	var fileErr error
 	if o.logFileGiven {
-		path := o.logFile
-		if path == "" {
-			path = "/tmp/keepalived.log"
+		f, err := openAppendSafe(logFilePath(o.logFile, os.Getenv))
+		if err == nil {
+			writers = append(writers, f)
+			closers = append(closers, func() { f.Close() })
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, nil, fmt.Errorf("open log file: %w", err)
-		}
-		writers = append(writers, f)
-		closers = append(closers, func() { f.Close() })
+		fileErr = err
 	}
 	closeAll := func() {
 		for _, c := range closers {
 			c()
 		}
 	}
-	return slog.New(slog.NewTextHandler(io.MultiWriter(writers...), hopts)), closeAll, nil
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(writers...), hopts))
+	if fileErr != nil {
+		// keepalived logs "Unable to open" and runs without the file:
+		// a file planted at the path must not keep the daemon down.
+		log.Error("log file not opened; logging without it", "err", fileErr)
+	}
+	return log, closeAll, nil
+}
+
+// logFilePath is where -g logs: a relative name (keepalived.log when none
+// is given) is in the dump directory ($TMPDIR or /tmp), as keepalived
+// 2.2.7 built with log files puts it. The file is opened safely there
+// (openAppendSafe): only a regular file of ours with one link.
+func logFilePath(name string, getenv func(string) string) string {
+	if name == "" {
+		name = "keepalived.log"
+	}
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(dumpDir(getenv), name)
 }
 
 // facility maps -S values: 0-7 and local0-7 are LOG_LOCALn, plus user and
