@@ -36,7 +36,10 @@ type builder struct {
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
-	d := syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)}
+	d := syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	if !b.keep.Full() {
+		d.Msg = fmt.Sprintf(format, args...)
+	}
 	if b.keep.Add(d) {
 		b.diags = append(b.diags, d)
 	}
@@ -121,6 +124,10 @@ func (b *builder) unsupported(s *syntax.Stmt) {
 
 // unknown reports a keyword keepalived itself does not know.
 func (b *builder) unknown(s *syntax.Stmt, known []string) {
+	if b.keep.Full() {
+		b.warnf(s.Pos, s.Keyword, "") // only counted: no suggestion to look for
+		return
+	}
 	msg := fmt.Sprintf("unknown keyword '%s'", s.Keyword)
 	if sug := suggest(s.Keyword, known); sug != "" {
 		msg += fmt.Sprintf(", did you mean '%s'?", sug)

@@ -27,11 +27,11 @@ type hostileCase struct {
 	fatal bool
 }
 
-// Bounds every hostile load must keep, generous for a shared machine and
-// the race detector: before the limits the worst took minutes and
-// gigabytes (README, "Configuration limits").
+// Bounds every hostile load must keep, generous for a shared machine (and
+// five times the time under the race detector): before the limits the
+// worst took minutes and gigabytes, or never ended.
 const (
-	hostileTime  = 20 * time.Second
+	hostileTime  = 20 * time.Second * raceSlowdown
 	hostileAlloc = 768 << 20
 )
 

@@ -21,9 +21,13 @@ type Collector struct {
 	}
 }
 
+// Full reports whether the next diagnostic will only be counted, so that
+// a caller can skip composing its message.
+func (c *Collector) Full() bool { return c.kept >= c.Max }
+
 // Add decides whether d is kept (and reports it then) or only counted.
 func (c *Collector) Add(d Diagnostic) bool {
-	if c.kept >= c.Max {
+	if c.Full() {
 		drop := &c.drops[min(max(d.Severity, 0), IncludeFatal)]
 		if drop.n == 0 {
 			drop.first = d.Pos

@@ -80,7 +80,11 @@ func newPreprocessor(opts Options) *preprocessor {
 }
 
 func (p *preprocessor) diag(pos Pos, sev Severity, kw, format string, args ...any) {
-	p.diags.add(len(p.out), Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+	d := Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	if !p.diags.c.Full() {
+		d.Msg = fmt.Sprintf(format, args...)
+	}
+	p.diags.add(len(p.out), d)
 }
 
 // curPos is the start of the current physical line, for diagnostics that
