@@ -35,11 +35,17 @@ func (c *Collector) Add(d Diagnostic) bool {
 		drop.n++
 		return false
 	}
+	c.Keep(d)
+	return true
+}
+
+// Keep keeps d whatever Max says: for the one error that says which limit
+// of the load was reached, which must not be lost among the others.
+func (c *Collector) Keep(d Diagnostic) {
 	c.kept++
 	if c.Report != nil {
 		c.Report(d)
 	}
-	return true
 }
 
 // Summaries returns one diagnostic for each severity that had
@@ -75,6 +81,15 @@ type diagList struct {
 func (l *diagList) add(ord int, d Diagnostic) {
 	if l.c != nil && !l.c.Add(d) {
 		return
+	}
+	l.ds = append(l.ds, d)
+	l.ord = append(l.ord, ord)
+}
+
+// keep adds d whatever the Collector's limit (see Collector.Keep).
+func (l *diagList) keep(ord int, d Diagnostic) {
+	if l.c != nil {
+		l.c.Keep(d)
 	}
 	l.ds = append(l.ds, d)
 	l.ord = append(l.ord, ord)

@@ -1,7 +1,6 @@
 package syntax
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -44,7 +43,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	}
 	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
-	toks, _, _ := tokenStream(p.out, false, p.lim.Words)
+	toks, _, _, _ := tokenStream(p.out, false, p.lim.Words)
 	return &tokenLexer{toks: toks}, nil
 }
 
@@ -106,10 +105,10 @@ type streamer struct {
 // values are empty; otherwise (lexDef.Lex, whose users see only tokens)
 // a token is one line and its value the line's text.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
-// left without words gives no statement. Lines past maxWords words are
-// left out, with a Fatal diagnostic.
-func tokenStream(lines []line, indexed bool, maxWords int) ([]lexer.Token, lineTable, diagList) {
-	n := len(lines)
+// left without words gives no statement. The lines after the one that
+// takes the words past maxWords are left out; cut is its index, or -1.
+func tokenStream(lines []line, indexed bool, maxWords int) (toks []lexer.Token, table lineTable, diags diagList, cut int) {
+	n, cut := len(lines), -1
 	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, maxTokens(lines, indexed)), table: lineTable{
 		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
 	for i, l := range lines {
@@ -124,9 +123,7 @@ func tokenStream(lines []line, indexed bool, maxWords int) ([]lexer.Token, lineT
 			s.statement(i)
 		}
 		if len(s.table.words) > maxWords {
-			s.diags.add(i, Diagnostic{Pos: l.pos(0), Severity: Fatal, Keyword: firstWord(l.sp.text),
-				Msg: fmt.Sprintf("configuration has more than %d words (the limit)", maxWords)})
-			lines, n = lines[:i+1], i+1
+			lines, n, cut = lines[:i+1], i+1, i
 			break
 		}
 	}
@@ -134,7 +131,7 @@ func tokenStream(lines []line, indexed bool, maxWords int) ([]lexer.Token, lineT
 	if n > 0 {
 		end = toPosition(lines[n-1].pos(len(lines[n-1].sp.text)), n)
 	}
-	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags
+	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags, cut
 }
 
 // maxTokens bounds the tokens of lines: one per line, or when indexed one

@@ -123,3 +123,13 @@ func TestGlobSortedHidden(t *testing.T) {
 		t.Errorf("statements (-want +got):\n%s\ndiagnostics: %v", diff, diags)
 	}
 }
+
+// TestLimitErrorKept: the error that says a limit was reached is kept
+// even when the diagnostics kept are at their limit already.
+func TestLimitErrorKept(t *testing.T) {
+	_, ds := ParseBytes("t.conf", []byte(strings.Repeat("\"\n", 10)+"~SEQ(i,1,100) k\n"), Options{ConfigID: "main",
+		Limits: Limits{Diagnostics: 2, Lines: 50}})
+	if !containsString(msgs(ds), "t.conf:11:15: error: k: configuration expands to more than 50 lines (the limit)") {
+		t.Errorf("limit error lost: %q", msgs(ds))
+	}
+}

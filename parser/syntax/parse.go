@@ -38,8 +38,12 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 var chunkTokens = 255
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
-	toks, table, diags := tokenStream(p.out, true, p.lim.Words)
+	toks, table, diags, cut := tokenStream(p.out, true, p.lim.Words)
 	p.diags.merge(diags)
+	if cut >= 0 {
+		l := p.out[cut]
+		p.stop(l.pos(0), firstWord(l.sp.text), "configuration has more than %d words (the limit)", p.lim.Words)
+	}
 	toks = p.dropStrayCloses(toks)
 	f := &File{}
 	chunks := topLevelChunks(toks, chunkTokens)

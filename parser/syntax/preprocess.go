@@ -372,7 +372,7 @@ func (p *preprocessor) track(sp span) {
 func (p *preprocessor) stop(pos Pos, kw, format string, args ...any) {
 	if !p.exhaust {
 		p.exhaust = true
-		p.diag(pos, Fatal, kw, format, args...)
+		p.diags.keep(len(p.out), Diagnostic{Pos: pos, Severity: Fatal, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 
