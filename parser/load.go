@@ -22,7 +22,7 @@ func LoadBytes(name string, src []byte, opts Options) (*config.Config, Diagnosti
 }
 
 func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*config.Config, Diagnostics) {
-	cfg, bdiags := build(f, opts, opts.limits().Diagnostics-len(sdiags))
+	cfg, bdiags := build(f, opts, opts.Limits.WithDefaults().Diagnostics-len(sdiags))
 	diags := make(Diagnostics, 0, len(sdiags)+len(bdiags))
 	diags = append(diags, sdiags...)
 	diags = append(diags, bdiags...)
@@ -35,13 +35,4 @@ func (o *Options) syntaxOptions() syntax.Options {
 		so.IncludeCheck = syntax.IncludeAll
 	}
 	return so
-}
-
-// limits are the load's limits with the defaults filled in.
-func (o *Options) limits() syntax.Limits {
-	l, d := o.Limits, syntax.DefaultLimits()
-	if l.Diagnostics <= 0 {
-		l.Diagnostics = d.Diagnostics
-	}
-	return l
 }

@@ -53,7 +53,7 @@ func (b *builder) buildTrackGroupStmt(s *syntax.Stmt, _ *builder)   { b.buildTra
 // Build turns a syntax tree into the typed model. The model is returned
 // even when diagnostics say it cannot run, so that -t can show everything.
 func Build(f *syntax.File, opts Options) (*config.Config, Diagnostics) {
-	return build(f, opts, opts.limits().Diagnostics)
+	return build(f, opts, opts.Limits.WithDefaults().Diagnostics)
 }
 
 // build is Build keeping at most room diagnostics.

@@ -63,8 +63,8 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults fills the zero fields of l from DefaultLimits.
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills the zero fields of l from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits()
 	pick := func(v *int, def int) {
 		if *v <= 0 {

@@ -64,7 +64,7 @@ type preprocessor struct {
 }
 
 func newPreprocessor(opts Options) *preprocessor {
-	lim := opts.Limits.withDefaults()
+	lim := opts.Limits.WithDefaults()
 	p := &preprocessor{
 		configID:    opts.configID(),
 		src:         newSource(opts.FS),
