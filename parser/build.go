@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/parser/syntax"
@@ -14,6 +15,7 @@ type builder struct {
 	opts       Options
 	cfg        *config.Config
 	diags      Diagnostics
+	keep       syntax.Collector              // which diagnostics diags keeps
 	scripts    map[string]*config.VRRPScript // defined so far, for track_script order semantics
 	instances  map[string]*config.Instance
 	trackFiles map[string]*config.TrackFile
@@ -34,7 +36,13 @@ type builder struct {
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
-	b.diags = append(b.diags, syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+	d := syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	if !b.keep.Full() {
+		d.Msg = fmt.Sprintf(format, args...)
+	}
+	if b.keep.Add(d) {
+		b.diags = append(b.diags, d)
+	}
 }
 
 func (b *builder) warnf(pos syntax.Pos, kw, format string, args ...any) {
@@ -55,17 +63,24 @@ type table[T any] struct {
 	block       string
 	handlers    map[string]handler[T]
 	unsupported []string
+	// knownList is known's answer, made once: an unknown keyword asks
+	// for it, and a configuration may have a quarter of a million.
+	knownOnce sync.Once
+	knownList []string
 }
 
 // known lists every keyword of the table, sorted.
 func (t *table[T]) known() []string {
-	out := append([]string(nil), t.unsupported...)
-	out = append(out, notYetKeywords(t.block)...)
-	for k := range t.handlers {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
+	t.knownOnce.Do(func() {
+		out := append([]string(nil), t.unsupported...)
+		out = append(out, notYetKeywords(t.block)...)
+		for k := range t.handlers {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		t.knownList = slices.Clip(slices.Compact(out))
+	})
+	return t.knownList
 }
 
 func (t *table[T]) isUnsupported(kw string) bool {
@@ -109,6 +124,10 @@ func (b *builder) unsupported(s *syntax.Stmt) {
 
 // unknown reports a keyword keepalived itself does not know.
 func (b *builder) unknown(s *syntax.Stmt, known []string) {
+	if b.keep.Full() {
+		b.warnf(s.Pos, s.Keyword, "") // only counted: no suggestion to look for
+		return
+	}
 	msg := fmt.Sprintf("unknown keyword '%s'", s.Keyword)
 	if sug := suggest(s.Keyword, known); sug != "" {
 		msg += fmt.Sprintf(", did you mean '%s'?", sug)

@@ -22,7 +22,7 @@ func LoadBytes(name string, src []byte, opts Options) (*config.Config, Diagnosti
 }
 
 func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*config.Config, Diagnostics) {
-	cfg, bdiags := Build(f, opts)
+	cfg, bdiags := build(f, opts, opts.Limits.WithDefaults().Diagnostics-len(sdiags))
 	diags := make(Diagnostics, 0, len(sdiags)+len(bdiags))
 	diags = append(diags, sdiags...)
 	diags = append(diags, bdiags...)
@@ -30,7 +30,7 @@ func finishLoad(f *syntax.File, sdiags []syntax.Diagnostic, opts Options) (*conf
 }
 
 func (o *Options) syntaxOptions() syntax.Options {
-	so := syntax.Options{ConfigID: o.ConfigID, FS: o.FS, RandomSeed: o.RandomSeed}
+	so := syntax.Options{ConfigID: o.ConfigID, FS: o.FS, RandomSeed: o.RandomSeed, Limits: o.Limits, Report: o.Report}
 	if o.AllConfig {
 		so.IncludeCheck = syntax.IncludeAll
 	}

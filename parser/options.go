@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"os/user"
 	"strings"
+
+	"github.com/goalived/goalived/parser/syntax"
 )
 
 // Options control a load. The zero value works: hooks default to the host.
@@ -35,6 +37,12 @@ type Options struct {
 	FS fs.FS
 	// RandomSeed seeds ${_RANDOM}; zero means the clock.
 	RandomSeed uint64
+	// Limits bound the load (see syntax.Limits); zero fields take the
+	// defaults.
+	Limits syntax.Limits
+	// Report, when set, receives each diagnostic that is kept as soon as
+	// it is found: -t and the daemon show the first ones at once.
+	Report func(syntax.Diagnostic)
 }
 
 func (o *Options) fill() {

@@ -6,32 +6,41 @@ import "strings"
 // enough to be a plausible typo. Case differences count as one edit so that
 // "State" suggests "state".
 func suggest(kw string, known []string) string {
-	best, bestD := "", -1
-	for _, k := range known {
-		d := editDistance(kw, k)
-		if strings.EqualFold(kw, k) {
-			d = 1
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = k, d
-		}
-	}
 	limit := 2
 	if len(kw) > 10 {
 		limit = 3
 	}
-	if bestD < 0 || bestD > limit {
-		return ""
+	lower := strings.ToLower(kw)
+	var rows [2][]int
+	best, bestD := "", limit+1
+	for _, k := range known {
+		// The distance is at least the difference in length: a long
+		// unknown word (a line of 1 KB) is compared with no keyword.
+		if abs(len(kw)-len(k)) >= bestD {
+			continue
+		}
+		d := editDistance(lower, strings.ToLower(k), &rows)
+		if strings.EqualFold(kw, k) {
+			d = 1
+		}
+		if d < bestD {
+			best, bestD = k, d
+		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance, case-insensitive: a pure case
-// difference is handled by the caller.
-func editDistance(a, b string) int {
-	a, b = strings.ToLower(a), strings.ToLower(b)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+func abs(n int) int { return max(n, -n) }
+
+// editDistance is the Levenshtein distance of two lower-case strings;
+// rows is scratch space kept between calls.
+func editDistance(a, b string, rows *[2][]int) int {
+	for i := range rows {
+		if cap(rows[i]) < len(b)+1 {
+			rows[i] = make([]int, len(b)+1)
+		}
+	}
+	prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

@@ -53,9 +53,15 @@ func (b *builder) buildTrackGroupStmt(s *syntax.Stmt, _ *builder)   { b.buildTra
 // Build turns a syntax tree into the typed model. The model is returned
 // even when diagnostics say it cannot run, so that -t can show everything.
 func Build(f *syntax.File, opts Options) (*config.Config, Diagnostics) {
+	return build(f, opts, opts.Limits.WithDefaults().Diagnostics)
+}
+
+// build is Build keeping at most room diagnostics.
+func build(f *syntax.File, opts Options, room int) (*config.Config, Diagnostics) {
 	opts.fill()
 	b := &builder{
 		opts:       opts,
+		keep:       syntax.Collector{Max: room, Report: opts.Report},
 		cfg:        &config.Config{Global: defaultGlobal(opts.Hostname)},
 		scripts:    map[string]*config.VRRPScript{},
 		instances:  map[string]*config.Instance{},
@@ -81,5 +87,5 @@ func Build(f *syntax.File, opts Options) (*config.Config, Diagnostics) {
 		dispatch(b, topTable, rest, b)
 	}
 	b.finish()
-	return b.cfg, b.diags
+	return b.cfg, append(b.diags, b.keep.Summaries()...)
 }

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/parser/syntax"
 	"github.com/goalived/goalived/script"
 )
 
@@ -19,10 +19,9 @@ func configTest(o *options, stdout, stderr io.Writer) int {
 	// makes a 1000-instance file load about a third faster on a busy
 	// machine, for a few more MB of peak memory.
 	debug.SetGCPercent(400)
-	cfg, diags := parser.Load(o.useFile, loadOptions(o))
 	out := stderr
 	if o.configTestLog != "" {
-		f, err := os.OpenFile(o.configTestLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := openAppendSafe(o.configTestLog)
 		if err != nil {
 			fmt.Fprintf(stderr, "open config-test log %s: %v\n", o.configTestLog, err)
 			return exitFatal
@@ -30,8 +29,18 @@ func configTest(o *options, stdout, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
-	if err := diags.Print(out); err != nil {
-		fmt.Fprintf(stderr, "write diagnostics: %v\n", err)
+	// Each diagnostic is printed as it is found, so that a file that
+	// takes long (up to the load's limits) shows its first ones at once.
+	opts := loadOptions(o)
+	var printErr error
+	opts.Report = func(d syntax.Diagnostic) {
+		if printErr == nil {
+			_, printErr = fmt.Fprintln(out, d.String())
+		}
+	}
+	cfg, diags := parser.Load(o.useFile, opts)
+	if printErr != nil {
+		fmt.Fprintf(stderr, "write diagnostics: %v\n", printErr)
 	}
 	switch o.dumpConfig {
 	case "":

@@ -17,6 +17,7 @@ import (
 	"github.com/goalived/goalived/kalog"
 	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
+	"github.com/goalived/goalived/parser/syntax"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -69,18 +70,20 @@ type daemon struct {
 
 // load reads the configuration, logging what keepalived's parent logs as
 // it opens the file, then what its VRRP child logs: "Reloading" at a
-// reload, and the diagnostics.
+// reload, and each diagnostic as it is found. The load's limits
+// (parser/syntax.Limits) bound its time and memory: a reload runs it
+// inside the running daemon.
 func (d *daemon) load(reload bool) (*config.Config, parser.Diagnostics) {
 	d.parent.Log(context.Background(), kalog.LevelDetail, fmt.Sprintf("Opening file '%s'.", d.o.useFile))
-	cfg, diags := parser.Load(d.o.useFile, loadOptions(d.o))
-	if cfg != nil {
-		d.parent.Info("Configuration file " + d.o.useFile)
-	}
 	if reload {
 		d.log.Info("Reloading")
 	}
-	for _, diag := range diags {
-		d.log.Warn("config: " + diag.String())
+	opts := loadOptions(d.o)
+	// Diagnostics are logged as they are found, not after the whole load.
+	opts.Report = func(diag syntax.Diagnostic) { d.log.Warn("config: " + diag.String()) }
+	cfg, diags := parser.Load(d.o.useFile, opts)
+	if cfg != nil {
+		d.parent.Info("Configuration file " + d.o.useFile)
 	}
 	return cfg, diags
 }

@@ -25,19 +25,29 @@ type minimalHTTP struct {
 }
 
 const (
-	httpTimeout     = 5 * time.Second
-	httpMaxHead     = 8 << 10 // request line and headers
-	httpMaxParallel = 4       // scrapes served at once; more wait
+	// httpHeadTimeout is how long after accept the request line and
+	// headers may take: a scraper sends them at once, and a client that
+	// connects and says nothing holds a connection no longer than this.
+	httpHeadTimeout = 2 * time.Second
+	// httpTimeout bounds the whole exchange, from accept.
+	httpTimeout = 10 * time.Second
+	httpMaxHead = 8 << 10 // request line and headers
+	// httpMaxConns is how many connections are served at once. Connections
+	// beyond it are closed at once rather than left waiting (in the
+	// kernel's queue, where no deadline of ours runs) behind slow ones.
+	httpMaxConns = 64
 )
 
-// serve accepts until ctx ends, then closes ln and waits for the
-// connections in progress.
+// serve accepts until ctx ends, then closes ln and the connections in
+// progress and waits for their goroutines. It accepts at all times: a
+// connection is served at once on its own goroutine, or closed at once
+// when httpMaxConns are being served.
 func (h *minimalHTTP) serve(ctx context.Context, ln net.Listener) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
-	slots := make(chan struct{}, httpMaxParallel)
+	slots := make(chan struct{}, httpMaxConns)
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -48,11 +58,20 @@ func (h *minimalHTTP) serve(ctx context.Context, ln net.Listener) {
 			time.Sleep(100 * time.Millisecond) // e.g. out of file descriptors
 			continue
 		}
-		slots <- struct{}{}
+		select {
+		case slots <- struct{}{}:
+		default:
+			c.Close()
+			continue
+		}
+		accepted := time.Now()
 		wg.Go(func() {
 			defer func() { <-slots }()
 			defer c.Close()
-			c.SetDeadline(time.Now().Add(httpTimeout))
+			unblock := context.AfterFunc(ctx, func() { c.Close() })
+			defer unblock()
+			c.SetDeadline(accepted.Add(httpTimeout))
+			c.SetReadDeadline(accepted.Add(httpHeadTimeout))
 			h.answer(c)
 		})
 	}

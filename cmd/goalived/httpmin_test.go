@@ -73,3 +73,63 @@ func TestMinimalHTTPRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestMinimalHTTPSlowClients: 50 clients that connect and send nothing do
+// not stop a scrape, which is answered at once; the server closes them
+// when their time for the request head is up.
+func TestMinimalHTTPSlowClients(t *testing.T) {
+	addr := startMinimalHTTP(t)
+	var held []net.Conn
+	for range 50 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		held = append(held, c)
+	}
+	start := time.Now()
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape beside 50 silent connections: %v", err)
+	}
+	resp.Body.Close()
+	t.Logf("scrape answered in %v", time.Since(start))
+	for _, c := range held {
+		c.SetReadDeadline(time.Now().Add(httpHeadTimeout + 5*time.Second))
+		if _, err := io.ReadAll(c); err != nil {
+			t.Fatalf("silent connection: %v, want closed by the server", err)
+		}
+	}
+	if held := time.Since(start); held > httpHeadTimeout+5*time.Second {
+		t.Errorf("silent connections held %v", held)
+	}
+}
+
+// TestMinimalHTTPSurplusClosed: beyond httpMaxConns connections, the
+// surplus is closed at once instead of waiting behind the others.
+func TestMinimalHTTPSurplusClosed(t *testing.T) {
+	addr := startMinimalHTTP(t)
+	const extra = 10
+	var conns []net.Conn
+	for range httpMaxConns + extra {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	// The surplus reads EOF long before the head time is up, the others
+	// only when it is.
+	closed := 0
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(httpHeadTimeout / 4))
+		if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			closed++
+		}
+	}
+	if closed < extra {
+		t.Errorf("%d connections closed at once, want at least the %d beyond the limit", closed, extra)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"log/syslog"
-	"os"
 	"strings"
 
 	"github.com/goalived/goalived/kalog"
@@ -27,22 +26,31 @@ func newLogger(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
 	if ko.Syslog != nil {
 		closers = append(closers, func() { ko.Syslog.Close() })
 	}
+	var fileErrs []error
 	if o.logFileGiven {
 		parentPath, vrrpPath := logFileNames(o.logFile)
 		for _, lf := range []struct {
 			path string
 			dst  *io.Writer
 		}{{parentPath, &ko.ParentFile}, {vrrpPath, &ko.VRRPFile}} {
-			f, err := os.OpenFile(lf.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			// Opened safely (openAppendSafe): only a regular file of ours
+			// with one link, never through a link someone planted.
+			f, err := openAppendSafe(lf.path)
 			if err != nil {
-				closeAll()
-				return nil, nil, fmt.Errorf("open log file: %w", err)
+				fileErrs = append(fileErrs, err)
+				continue
 			}
 			*lf.dst = f
 			closers = append(closers, func() { f.Close() })
 		}
 	}
-	return slog.New(kalog.NewHandler(ko)), closeAll, nil
+	log := slog.New(kalog.NewHandler(ko))
+	for _, err := range fileErrs {
+		// keepalived logs "Unable to open" and runs without the file:
+		// a file planted at the path must not keep the daemon down.
+		log.Error("log file not opened; logging without it", "err", err)
+	}
+	return log, closeAll, nil
 }
 
 // facility maps -S values: 0-7 and local0-7 are LOG_LOCALn, plus user and

@@ -99,6 +99,7 @@ func (m *metricsCollector) collect() *exposition {
 		e.add("goalived_script_failures_total", "vrrp_script runs failed or timed out", counter, float64(s.Failures), label{"name", s.Name})
 		e.add("goalived_script_last_duration_seconds", "Duration of the vrrp_script's last finished run", gauge, s.LastDuration, label{"name", s.Name})
 	}
+	addProcessSeries(&e)
 	return &e
 }
 

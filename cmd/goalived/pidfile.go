@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,9 +16,12 @@ import (
 var errRunning = errors.New("daemon already running")
 
 // writePidFile writes "PID\n" (mode 0644 whatever the umask, as
-// keepalived 2.2.7's pid files are observed to be; O_NOFOLLOW) after
-// checking that no live process owns the file. A stale file (its process
-// gone) is replaced, as keepalived's "Remove a zombie pid file" does.
+// keepalived 2.2.7's pid files are observed to be) after checking that no
+// live process owns the file. A stale file (its process gone) is
+// replaced, as keepalived's "Remove a zombie pid file" does. keepalived
+// opens the pid file itself with O_NOFOLLOW and O_TRUNC; goalived writes
+// a new file and renames it (replaceFile), so a link or a FIFO planted at
+// the name is replaced, never written through or waited on.
 func writePidFile(path string) error {
 	if pid, ok := readPid(path); ok && pid != os.Getpid() && alive(pid) {
 		return fmt.Errorf("pid file %s: %w (pid %d)", path, errRunning, pid)
@@ -25,26 +29,10 @@ func writePidFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("pid file %s: %w", path, err)
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o644)
-	if err != nil {
-		return fmt.Errorf("pid file %s: %w", path, err)
-	}
-	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("pid file %s: %w", path, err)
-	}
-	return nil
+	return replaceFile(path, 0o644, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "%d\n", os.Getpid())
+		return err
+	})
 }
 
 // removePidFile removes path if it still names this process.
@@ -55,7 +43,7 @@ func removePidFile(path string) {
 }
 
 func readPid(path string) (int, bool) {
-	b, err := os.ReadFile(path)
+	b, err := readSmallFile(path, 64)
 	if err != nil {
 		return 0, false
 	}

@@ -75,6 +75,10 @@ func TestIntegrationReload(t *testing.T) {
 	reloadWaitStatus(t, p, status, "VI_1", "MASTER", 10*time.Second)
 	reloadWaitStatus(t, p, status, "VI_2", "MASTER", 10*time.Second)
 
+	// The notify script of the transition to MASTER runs beside the
+	// status file's update: wait for its line before counting.
+	waitFor(t, 10*time.Second, func() bool { return strings.Contains(reloadNotifies(t, dir), "INSTANCE VI_1 MASTER") },
+		func() string { return "the MASTER notify\n" + p.Output() })
 	adverts := reloadListen(t, lab)
 	vipGone := reloadWatchVIP(t, lab.Host(0).Name, netip.MustParsePrefix("192.0.2.100/32"))
 	notifiesBefore := reloadNotifies(t, dir)

@@ -27,6 +27,8 @@ func reloadBlockers(diags parser.Diagnostics) parser.Diagnostics {
 var structuralMessages = []string{
 	"unknown keyword", "extra '}'", "missing '}'", "unterminated quote", "unmatched quote",
 	"NUL byte in line", "line too long", "config files missing",
+	// More diagnostics than a load keeps: the ones not kept may be any.
+	"diagnostics not kept",
 }
 
 func structural(msg string) bool {

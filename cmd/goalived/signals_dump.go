@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -95,31 +94,12 @@ func dumpDir(getenv func(string) string) string {
 	return "/tmp"
 }
 
-// writeDumpFile writes dir/name through a temporary file in the same
-// directory and a rename, so a reader never sees half a file and a
-// symlink planted at the name in a shared /tmp is replaced, not followed.
-// The file has mode 0666 less the umask, as keepalived's (0600 under its
-// default umask 0177; the umask keyword or -u change it).
+// writeDumpFile writes dir/name through a new file and a rename
+// (replaceFile), so a reader never sees half a file and a link planted at
+// the name in a shared /tmp is replaced, not followed. The file has mode
+// 0666 less the umask, as keepalived's (0600 under its default umask
+// 0177; the umask keyword or -u change it).
 func writeDumpFile(dir, name string, write func(io.Writer) error) (string, error) {
 	path := filepath.Join(dir, name)
-	f, err := os.CreateTemp(dir, "."+name+".*")
-	if err != nil {
-		return path, fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	err = write(f)
-	if err == nil {
-		err = f.Chmod(umaskedMode(0o666))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return path, fmt.Errorf("write %s: %w", path, err)
-	}
-	return path, nil
+	return path, replaceFile(path, umaskedMode(0o666), write)
 }

@@ -51,7 +51,7 @@ func TestChunkedParse(t *testing.T) {
 func TestTopLevelChunks(t *testing.T) {
 	p := newPreprocessor(testOpts)
 	p.file("t.conf", "/t.conf", []byte("a {\nb {\n}\n}\n}\nc\n}\n{\nd\n"))
-	toks, _, _ := tokenStream(p.out, true)
+	toks, _, _, _ := tokenStream(p.out, true, p.lim.Words)
 	var got []int
 	for _, c := range topLevelChunks(toks, 1) {
 		got = append(got, len(c))

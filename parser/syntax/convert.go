@@ -89,7 +89,7 @@ func (c *converter) level(toks []lexer.Token, blocks []*gBlock, top bool) (close
 			if !top {
 				return t
 			}
-			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", "extra '}' found, no block is open")
+			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", extraClose)
 			i++
 		default:
 			i++
@@ -262,6 +262,9 @@ func (c *converter) orphan(g *gBlock) []*Stmt {
 	b := c.block(g, "{", fromPosition(open.Pos))
 	return b.Stmts
 }
+
+// extraClose is the warning for a '}' that closes no block.
+const extraClose = "extra '}' found, no block is open"
 
 // warn records a brace problem; ord is the index of its logical line.
 func (c *converter) warn(ord int, pos Pos, kw, msg string) {

@@ -45,7 +45,11 @@
 //
 // Keyword meaning (which keywords take blocks, numbers, ...) is not known
 // here; parser/ builds the typed model from the tree. Limits that
-// keepalived does not have (include depth, lines produced by ~SEQ,
-// substitution work) turn inputs on which it would loop or exhaust memory
-// into a diagnostic.
+// keepalived does not have (Limits: files, bytes, include patterns and
+// glob entries, include and block depth, line length, lines and words
+// produced, substitution work) turn inputs on which it would loop or
+// exhaust memory into a Fatal diagnostic naming the file and line, and
+// only regular files are read (a FIFO or /dev/zero is refused without
+// blocking). Diagnostics go to Options.Report as they are found, and at
+// most Limits.Diagnostics are kept.
 package syntax

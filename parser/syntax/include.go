@@ -1,6 +1,8 @@
 package syntax
 
 import (
+	"bytes"
+	"errors"
 	"path"
 	"strings"
 )
@@ -29,9 +31,6 @@ var includeKinds = map[string]IncludeClass{
 	"includea": IncludeAll,
 }
 
-// maxBraceGroups bounds {a,b} expansion, which grows exponentially.
-const maxBraceGroups = 12
-
 // include handles a logical line that is an include (is_include,
 // check_include): "include" or "include[rmwba]", a blank, and the rest of
 // the line as the glob pattern, taken literally (quotes included). It
@@ -47,8 +46,8 @@ func (p *preprocessor) include(sp span) bool {
 	}
 	pattern := sp.text[off:]
 	pos := p.curPos(sp.col(off))
-	if p.depth >= maxDepth {
-		p.diag(pos, Warning, kw, "includes nested more than %d deep - ignoring '%s'", maxDepth, pattern)
+	if p.depth >= p.lim.IncludeDepth {
+		p.stop(pos, kw, "includes nested more than %d deep (the limit) at '%s'", p.lim.IncludeDepth, pattern)
 		return true
 	}
 	dir := "/"
@@ -107,15 +106,20 @@ func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, 
 	if !path.IsAbs(full) {
 		full = path.Join(dir, full)
 	}
-	if strings.Count(full, "{") > maxBraceGroups {
-		p.diag(pos, Warning, kw, "too many '{' alternatives in '%s' - ignoring", pattern)
+	n := braceCount(full, p.lim.Patterns)
+	if p.used.patterns += n; p.used.patterns > p.lim.Patterns {
+		p.stop(pos, kw, "include patterns come to more than %d (the limit) with '%s'", p.lim.Patterns, pattern)
 		return nil
 	}
 	alts := expandBraces(full)
 	var matches []string
 	missing, wildcard := false, false
 	for _, alt := range alts {
-		m := p.src.glob(alt)
+		m, err := p.src.glob(alt, &p.globLeft)
+		if err != nil {
+			p.stop(pos, kw, "include globs look at more than %d directory entries (the limit) with '%s'", p.lim.GlobEntries, pattern)
+			return nil
+		}
 		switch {
 		case len(m) > 0:
 			matches = append(matches, m...)
@@ -148,23 +152,12 @@ func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, 
 }
 
 // readIncluded reads one matched file, skipping directories and files
-// with an execute bit as keepalived does.
+// with an execute bit or of another type as keepalived does.
 func (p *preprocessor) readIncluded(kw, name string, class IncludeClass, pos Pos) bool {
-	fi, err := p.src.stat(name)
-	if err == nil && fi.IsDir() {
-		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s/' is a directory - skipping", name)
-		return false
-	}
-	if err == nil && (!fi.Mode().IsRegular() || fi.Mode()&0o111 != 0) {
-		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s' is not a regular non-executable file - skipping", name)
-		return false
-	}
-	data, rerr := p.src.readFile(name)
-	if err != nil || rerr != nil {
-		if rerr == nil {
-			rerr = err
-		}
-		p.includeErr(pos, kw, class, IncludeReadable, "configuration file '%s' open problem (%v) - skipping", name, rerr)
+	data, ok := p.readFile(kw, name, pos, func(format string, args ...any) {
+		p.includeErr(pos, kw, class, IncludeReadable, format, args...)
+	})
+	if !ok {
 		return false
 	}
 	saved := p.incCheck
@@ -173,6 +166,35 @@ func (p *preprocessor) readIncluded(kw, name string, class IncludeClass, pos Pos
 	p.depth--
 	p.incCheck = saved
 	return true
+}
+
+// readFile reads a configuration file within the load's file and byte
+// budgets. A file that cannot be read goes to skip with keepalived's
+// message; a budget exceeded stops the load.
+func (p *preprocessor) readFile(kw, name string, pos Pos, skip func(format string, args ...any)) ([]byte, bool) {
+	if p.exhaust {
+		return nil, false
+	}
+	if p.used.files++; p.used.files > p.lim.Files {
+		p.stop(pos, kw, "more than %d configuration files read (the limit), the next one '%s'", p.lim.Files, name)
+		return nil, false
+	}
+	data, err := p.src.read(name, p.lim.Bytes-p.used.bytes)
+	p.used.bytes += int64(len(data))
+	switch {
+	case errors.Is(err, errIsDir):
+		skip("configuration file '%s/' is a directory - skipping", name)
+	case errors.Is(err, errNotRegular):
+		skip("configuration file '%s' is not a regular non-executable file - skipping", name)
+	case errors.Is(err, errTooLarge):
+		at := Pos{File: name, Line: bytes.Count(data, []byte{'\n'}) + 1, Col: 1}
+		p.stop(at, kw, "configuration files come to more than %d bytes (the limit), reached in '%s'", p.lim.Bytes, name)
+	case err != nil:
+		skip("configuration file '%s' open problem (%v) - skipping", name, err)
+	default:
+		return data, true
+	}
+	return nil, false
 }
 
 func (p *preprocessor) includeErr(pos Pos, kw string, class, err IncludeClass, format string, args ...any) {
@@ -257,12 +279,12 @@ var includeCheckNames = map[string]IncludeClass{
 // diagnostics. Nothing to read is Fatal.
 func (p *preprocessor) mainFile(name string) {
 	if !hasMeta(name) && !strings.Contains(name, "{") {
-		data, err := p.src.readFile(p.src.rooted(name))
-		if err != nil {
-			p.diag(Pos{File: name}, Fatal, "", "config files missing '%s': %v", name, err)
-			return
+		data, ok := p.readFile("", p.src.rooted(name), Pos{File: name}, func(format string, args ...any) {
+			p.diag(Pos{File: name}, Fatal, "", "config files missing '%s': "+format, append([]any{name}, args...)...)
+		})
+		if ok {
+			p.file(name, p.src.rooted(name), data)
 		}
-		p.file(name, p.src.rooted(name), data)
 		return
 	}
 	read := 0
@@ -271,7 +293,7 @@ func (p *preprocessor) mainFile(name string) {
 			read++
 		}
 	}
-	if read == 0 {
+	if read == 0 && !p.exhaust {
 		p.diag(Pos{File: name}, Fatal, "", "config files missing '%s'", name)
 	}
 }

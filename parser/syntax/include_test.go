@@ -201,8 +201,8 @@ func TestIncludeWithConditionalAndDefinition(t *testing.T) {
 func TestIncludeRecursionStops(t *testing.T) {
 	files := map[string]string{mainConf: "k\ninclude keepalived.conf\n"}
 	got, diags := parseFS(t, files, Options{})
-	if len(got) != maxDepth+1 {
-		t.Errorf("got %d statements, want %d", len(got), maxDepth+1)
+	if depth := DefaultLimits().IncludeDepth; len(got) != depth+1 {
+		t.Errorf("got %d statements, want %d", len(got), depth+1)
 	}
 	if len(diags) != 1 || !strings.Contains(diags[0], "nested more than") {
 		t.Errorf("diagnostics: %v", diags)

@@ -43,7 +43,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	}
 	p := newPreprocessor(Options{})
 	p.file(filename, filename, src)
-	toks, _, _ := tokenStream(p.out, false)
+	toks, _, _, _ := tokenStream(p.out, false, p.lim.Words)
 	return &tokenLexer{toks: toks}, nil
 }
 
@@ -105,9 +105,10 @@ type streamer struct {
 // values are empty; otherwise (lexDef.Lex, whose users see only tokens)
 // a token is one line and its value the line's text.
 // Unmatched quotes give diagnostics and drop the rest of the line; a line
-// left without words gives no statement.
-func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList) {
-	n := len(lines)
+// left without words gives no statement. The lines after the one that
+// takes the words past maxWords are left out; cut is its index, or -1.
+func tokenStream(lines []line, indexed bool, maxWords int) (toks []lexer.Token, table lineTable, diags diagList, cut int) {
+	n, cut := len(lines), -1
 	s := &streamer{lines: lines, indexed: indexed, toks: make([]lexer.Token, 0, maxTokens(lines, indexed)), table: lineTable{
 		words: make([]word, 0, n*2), start: make([]int32, 1, n+1), end: make([]int32, n), open: make([]int32, n)}}
 	for i, l := range lines {
@@ -121,12 +122,16 @@ func tokenStream(lines []line, indexed bool) ([]lexer.Token, lineTable, diagList
 		default:
 			s.statement(i)
 		}
+		if len(s.table.words) > maxWords {
+			lines, n, cut = lines[:i+1], i+1, i
+			break
+		}
 	}
 	var end lexer.Position
 	if n > 0 {
 		end = toPosition(lines[n-1].pos(len(lines[n-1].sp.text)), n)
 	}
-	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags
+	return append(s.toks, lexer.EOFToken(end)), s.table, s.diags, cut
 }
 
 // maxTokens bounds the tokens of lines: one per line, or when indexed one

@@ -85,6 +85,7 @@ func (p *preprocessor) definition(sp span) bool {
 		if d.value != "" {
 			d.value += "\n"
 		}
+		p.flushMulti()
 		p.multi = d
 	}
 	p.defs[name] = d
@@ -92,7 +93,9 @@ func (p *preprocessor) definition(sp span) bool {
 }
 
 // continueMulti adds a physical line to the multi-line definition being
-// collected; a line without a trailing '\' is its last.
+// collected; a line without a trailing '\' is its last. The value grows
+// in p.multiText: adding each line to the string would copy the whole
+// value every time, and a definition of 2 MB took half a minute.
 func (p *preprocessor) continueMulti(sp span) {
 	s, more := sp.text, false
 	if strings.HasSuffix(s, "\\") {
@@ -100,20 +103,34 @@ func (p *preprocessor) continueMulti(sp span) {
 	}
 	switch {
 	case more && s != "":
-		p.multi.value += s + "\n"
+		p.multiText.WriteString(s)
+		p.multiText.WriteByte('\n')
 	case !more:
-		p.multi.value += s
+		p.multiText.WriteString(s)
 	}
 	if !more {
 		p.endMulti()
 	}
 }
 
+// endMulti ends the definition being collected at an empty line or its
+// last line; one left empty is an ordinary empty definition.
 func (p *preprocessor) endMulti() {
-	if p.multi != nil && p.multi.value == "" {
-		p.multi.multiline = false
+	if p.multi != nil {
+		p.flushMulti()
+		if p.multi.value == "" {
+			p.multi.multiline = false
+		}
 	}
 	p.multi = nil
+}
+
+// flushMulti stores what has been collected of the definition.
+func (p *preprocessor) flushMulti() {
+	if p.multi != nil {
+		p.multi.value += p.multiText.String()
+		p.multiText.Reset()
+	}
 }
 
 // maxSubstitutions bounds the replacements in one line. Cycles that grow
@@ -121,9 +138,11 @@ func (p *preprocessor) endMulti() {
 // ones that do not grow ($A=$A), on which keepalived would loop forever.
 const maxSubstitutions = 4096
 
-// substWork bounds the bytes substitution may produce in one parse, so
-// that ~SEQ over a pathological definition cannot take minutes.
-var substWork = 64 << 20
+// substWork bounds the bytes substitution may produce in one parse (a
+// multi-line definition counts whole at each use), so that ~SEQ over a
+// pathological definition cannot take minutes. Every byte of it may be
+// kept, with its column (four bytes more), in the lines it produces.
+var substWork = 16 << 20
 
 // substitute replaces $NAME and ${NAME} references (replace_param). The
 // replacement text is scanned again at once, so values may refer to other
@@ -152,6 +171,10 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 			value = d.fn(params)
 		}
 		col := int32(sp.col(at))
+		if p.substBudget -= max(len(sp.text)+len(value), 64); p.substBudget < 0 {
+			p.stop(p.curPos(sp.col(at)), firstWord(sp.text), "definition substitution exceeds %d bytes of work (the limit)", substWork)
+			return sp, more, false
+		}
 		if d.multiline {
 			lines := strings.Split(value, "\n")
 			value = lines[0]
@@ -165,10 +188,6 @@ func (p *preprocessor) substitute(sp span) (out span, more []span, changed bool)
 			// Like replace_param's NULL return: keep what was done,
 			// report no change so that nothing is rescanned.
 			p.diag(p.curPos(sp.col(at)), Warning, firstWord(sp.text), "parameter substitution on line '%s' would exceed maximum line length", sp.text)
-			return sp, more, false
-		}
-		if p.substBudget -= max(len(sp.text)+len(value), 64); p.substBudget < 0 {
-			p.stop(p.curPos(sp.col(at)), "definition substitution exceeds %d bytes of work - stopping", substWork)
 			return sp, more, false
 		}
 		sp = concat(sp.slice(0, at), fill(value, col), sp.slice(end, len(sp.text)))

@@ -271,11 +271,11 @@ func TestSeqLst(t *testing.T) {
 }
 
 func TestSeqBudget(t *testing.T) {
-	defer func(n int) { lineBudget = n }(lineBudget)
-	lineBudget = 1000
-	f, ds := ParseBytes("t.conf", []byte("~SEQ(I, 1, 1000000000) x$I\n"), testOpts)
-	if len(f.Stmts) != lineBudget {
-		t.Errorf("got %d statements, want the budget of %d", len(f.Stmts), lineBudget)
+	opts := testOpts
+	opts.Limits.Lines = 1000
+	f, ds := ParseBytes("t.conf", []byte("~SEQ(I, 1, 1000000000) x$I\n"), opts)
+	if len(f.Stmts) != opts.Limits.Lines {
+		t.Errorf("got %d statements, want the budget of %d", len(f.Stmts), opts.Limits.Lines)
 	}
 	if len(ds) != 1 || !strings.Contains(ds[0].Msg, "expands to more than") {
 		t.Errorf("diagnostics: %v", ds)

@@ -22,6 +22,11 @@ type Options struct {
 	// RandomSeed seeds ${_RANDOM}; zero means seeded from the clock, as
 	// keepalived does without random_seed.
 	RandomSeed uint64
+	// Limits bound the load; zero fields take DefaultLimits.
+	Limits Limits
+	// Report, when set, receives each kept diagnostic as it is found
+	// (see diagList), so that the first ones can be shown at once.
+	Report func(Diagnostic)
 }
 
 // DefaultConfigID is keepalived's default config-id: the node name from

@@ -38,8 +38,13 @@ func Parse(filePath string, opts Options) (*File, []Diagnostic) {
 var chunkTokens = 255
 
 func (p *preprocessor) finish() (*File, []Diagnostic) {
-	toks, table, diags := tokenStream(p.out, true)
+	toks, table, diags, cut := tokenStream(p.out, true, p.lim.Words)
 	p.diags.merge(diags)
+	if cut >= 0 {
+		l := p.out[cut]
+		p.stop(l.pos(0), firstWord(l.sp.text), "configuration has more than %d words (the limit)", p.lim.Words)
+	}
+	toks = p.dropStrayCloses(toks)
 	f := &File{}
 	chunks := topLevelChunks(toks, chunkTokens)
 	parsed := parseChunks(chunks)
@@ -57,6 +62,28 @@ func (p *preprocessor) finish() (*File, []Diagnostic) {
 	f.Stmts = c.topStmts()
 	p.diags.merge(c.diags)
 	return f, p.diags.sorted()
+}
+
+// dropStrayCloses removes the '}' tokens that close no block, reporting
+// each as keepalived does ("extra '}'"): participle would spend more than
+// a kilobyte on each, and a file of them is cheap to write.
+func (p *preprocessor) dropStrayCloses(toks []lexer.Token) []lexer.Token {
+	var strays diagList
+	out, depth := toks[:0], 0
+	for _, t := range toks {
+		switch {
+		case t.Type == tokOpen:
+			depth++
+		case t.Type == tokClose && depth == 0:
+			strays.add(t.Pos.Offset, Diagnostic{Pos: fromPosition(t.Pos), Severity: Warning, Keyword: "}", Msg: extraClose})
+			continue
+		case t.Type == tokClose:
+			depth--
+		}
+		out = append(out, t)
+	}
+	p.diags.merge(strays)
+	return out
 }
 
 // parsedChunks are the grammar's results for the pieces of a stream, as

@@ -11,19 +11,15 @@ import (
 // maxLine bytes.
 const maxLine = 1024
 
-// Guards against input that would make keepalived loop or exhaust memory.
+// Guards against input that would make keepalived loop or exhaust memory
+// (the others are in Limits).
 const (
-	maxDepth   = 64  // include nesting
 	maxRescans = 256 // substitution passes over one line
 	// maxNesting bounds the recursion of logical(): multi-line
 	// definitions, ~SEQ/~LST and brace residues (a line of at most
 	// maxLine bytes has fewer braces than this).
 	maxNesting = maxLine + 64
 )
-
-// lineBudget bounds the logical lines of one parse (all ~SEQ/~LST and
-// macro output together); a variable so that tests can lower it.
-var lineBudget = 1 << 18
 
 // line is one logical line: the unit keepalived's read_line returns.
 type line struct {
@@ -52,11 +48,14 @@ type preprocessor struct {
 	out         []line
 	cur         *fileCtx
 	depth       int
-	budget      int
+	lim         Limits
+	used        usage
+	globLeft    int  // directory entries include globs may still read
 	exhaust     bool // a resource limit was hit: read no more
 	substBudget int
 	defs        map[string]*definition
-	multi       *definition // the $NAME=...\ definition being collected
+	multi       *definition     // the $NAME=...\ definition being collected
+	multiText   strings.Builder // its lines after the first, as they come
 	incCheck    IncludeClass
 	blocks      []string // keyword of each open block, for include_check
 	lastKw      string
@@ -65,20 +64,27 @@ type preprocessor struct {
 }
 
 func newPreprocessor(opts Options) *preprocessor {
+	lim := opts.Limits.WithDefaults()
 	p := &preprocessor{
 		configID:    opts.configID(),
 		src:         newSource(opts.FS),
-		budget:      lineBudget,
+		lim:         lim,
+		globLeft:    lim.GlobEntries,
 		substBudget: substWork,
 		incCheck:    opts.IncludeCheck,
 	}
+	p.diags.c = &Collector{Max: lim.Diagnostics, Report: opts.Report}
 	p.rng = newRandSource(opts.RandomSeed)
 	p.defs = p.standardDefinitions()
 	return p
 }
 
 func (p *preprocessor) diag(pos Pos, sev Severity, kw, format string, args ...any) {
-	p.diags.add(len(p.out), Diagnostic{Pos: pos, Severity: sev, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+	d := Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	if !p.diags.c.Full() {
+		d.Msg = fmt.Sprintf(format, args...)
+	}
+	p.diags.add(len(p.out), d)
 }
 
 // curPos is the start of the current physical line, for diagnostics that
@@ -95,7 +101,7 @@ func (p *preprocessor) curPos(col int) Pos {
 func (p *preprocessor) file(name, path string, data []byte) {
 	prev := p.cur
 	p.cur = &fileCtx{name: name, path: path}
-	defer func() { p.cur = prev; p.multi = nil }()
+	defer func() { p.cur = prev; p.flushMulti(); p.multi = nil }()
 	p.grow(data)
 	text := string(data)
 	for len(text) > 0 && !p.exhaust {
@@ -114,14 +120,20 @@ func (p *preprocessor) file(name, path string, data []byte) {
 // physical lines plus braces, so that appending rarely copies.
 func (p *preprocessor) grow(data []byte) {
 	n := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'}'})
-	if n = min(n, lineBudget); cap(p.out)-len(p.out) < n {
-		out := make([]line, len(p.out), len(p.out)+n)
+	if n = min(n, p.lim.Lines-len(p.out)); cap(p.out)-len(p.out) < n {
+		// At least double: growing by each included file's lines alone
+		// copied everything read so far once per file.
+		out := make([]line, len(p.out), min(len(p.out)+max(n, cap(p.out)), p.lim.Lines))
 		copy(out, p.out)
 		p.out = out
 	}
 }
 
 func (p *preprocessor) physical(raw string) {
+	if len(raw) > p.lim.LineLength {
+		p.stop(p.curPos(1), firstWord(raw[:min(len(raw), maxLine-1)]), "line longer than %d bytes (the limit): %d bytes", p.lim.LineLength, len(raw))
+		return
+	}
 	if len(raw) >= maxLine-1 {
 		// fgets(buf, MAXBUF) hands keepalived a long line in pieces of
 		// MAXBUF-1 bytes, each then read as a line of its own.
@@ -321,8 +333,12 @@ func (p *preprocessor) emit(sp span) {
 	if sp.text == "" || p.exhaust {
 		return
 	}
-	if p.budget--; p.budget < 0 {
-		p.stop(p.curPos(sp.col(0)), "configuration expands to more than %d lines - stopping", lineBudget)
+	if p.used.lines++; p.used.lines > p.lim.Lines {
+		p.stop(p.curPos(sp.col(0)), firstWord(sp.text), "configuration expands to more than %d lines (the limit)", p.lim.Lines)
+		return
+	}
+	if sp.text == "{" && len(p.blocks) >= p.lim.BlockDepth {
+		p.stop(p.curPos(sp.col(0)), p.lastKw, "blocks nested more than %d deep (the limit)", p.lim.BlockDepth)
 		return
 	}
 	l := line{sp: sp}
@@ -352,11 +368,11 @@ func (p *preprocessor) track(sp span) {
 }
 
 // stop abandons the rest of the input after a resource limit, with one
-// diagnostic.
-func (p *preprocessor) stop(pos Pos, format string, args ...any) {
+// Fatal diagnostic: a configuration read in part cannot be run.
+func (p *preprocessor) stop(pos Pos, kw, format string, args ...any) {
 	if !p.exhaust {
 		p.exhaust = true
-		p.diag(pos, Warning, "", format, args...)
+		p.diags.keep(len(p.out), Diagnostic{Pos: pos, Severity: Fatal, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 

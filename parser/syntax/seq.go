@@ -65,7 +65,7 @@ func (p *preprocessor) seq(s string) (vars []string, values [][]string, rest int
 	if hex && (start < 0 || last < 0) {
 		return nil, nil, 0, "~SEQx is only valid for positive numbers"
 	}
-	return []string{name}, seqValues(start, step, last, hex, p.budget+1), rest, ""
+	return []string{name}, seqValues(start, step, last, hex, p.lim.Lines-p.used.lines+1), rest, ""
 }
 
 // seqHeader splits "~SEQ[x]( var , params)" into the variable, the hex

@@ -1,11 +1,16 @@
 package syntax
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // source is where configuration files come from. Paths inside are rooted
@@ -43,72 +48,86 @@ func access(p string) string {
 	return p
 }
 
-func (s source) readFile(p string) ([]byte, error) { return fs.ReadFile(s.fsys, access(p)) }
+// Reasons a configuration file is not read.
+var (
+	errIsDir      = errors.New("is a directory")
+	errNotRegular = errors.New("not a regular non-executable file")
+	errTooLarge   = errors.New("too large")
+)
+
+// open opens p for reading. From the operating system it opens without
+// blocking, so that a FIFO at a configuration path (or in an include
+// glob) cannot hold the load, and a reload, until someone writes to it.
+func (s source) open(p string, dir bool) (fs.File, error) {
+	if !s.os {
+		return s.fsys.Open(access(p))
+	}
+	flags := os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_CLOEXEC
+	if dir {
+		flags |= syscall.O_DIRECTORY
+	}
+	return os.OpenFile("/"+access(p), flags, 0)
+}
+
+// read reads the file at p if it is a regular file without an execute
+// bit (keepalived's check_glob_file) of at most max bytes. The type is
+// taken from the open file, not from the name, so it cannot change
+// between the check and the read. errTooLarge comes with the first max
+// bytes.
+func (s source) read(p string, max int64) ([]byte, error) {
+	f, err := s.open(p, false)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, err
+	case fi.IsDir():
+		return nil, errIsDir
+	case !fi.Mode().IsRegular() || fi.Mode()&0o111 != 0:
+		return nil, errNotRegular
+	}
+	var b bytes.Buffer
+	b.Grow(int(min(fi.Size(), max)) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, max+1)); err != nil {
+		return nil, err
+	}
+	if int64(b.Len()) > max {
+		return b.Bytes()[:max], errTooLarge
+	}
+	return b.Bytes(), nil
+}
+
+// readDir lists the names in directory p, reading at most *left entries;
+// errGlobBudget means it ran out.
+func (s source) readDir(p string, left *int) ([]string, error) {
+	f, err := s.open(p, true)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return nil, fmt.Errorf("read directory %s: %w", p, errIsDir)
+	}
+	var names []string
+	for {
+		ents, err := d.ReadDir(256)
+		if *left -= len(ents); *left < 0 {
+			return nil, errGlobBudget
+		}
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		if errors.Is(err, io.EOF) || err == nil && len(ents) == 0 {
+			return names, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
 
 func (s source) stat(p string) (fs.FileInfo, error) { return fs.Stat(s.fsys, access(p)) }
-
-// glob matches one brace-free pattern like glob(3): sorted, and a
-// wildcard never matches a leading '.' of a name. A pattern Go cannot
-// parse (an unclosed '[') is, as for glob(3), taken literally.
-func (s source) glob(pattern string) []string {
-	pattern = strings.ReplaceAll(pattern, "[!", "[^")
-	matches, err := fs.Glob(s.fsys, access(pattern))
-	if err != nil {
-		if _, serr := fs.Stat(s.fsys, access(pattern)); serr == nil {
-			return []string{path.Clean(pattern)}
-		}
-		return nil
-	}
-	pcomps := strings.Split(access(pattern), "/")
-	out := matches[:0]
-	for _, m := range matches {
-		if !hiddenByWildcard(pcomps, strings.Split(m, "/")) {
-			out = append(out, "/"+m)
-		}
-	}
-	return out
-}
-
-func hiddenByWildcard(pattern, name []string) bool {
-	for i := range min(len(pattern), len(name)) {
-		if hasMeta(pattern[i]) && !strings.HasPrefix(pattern[i], ".") && strings.HasPrefix(name[i], ".") {
-			return true
-		}
-	}
-	return false
-}
-
-func hasMeta(s string) bool { return strings.ContainsAny(s, "*?[") }
-
-// expandBraces does GLOB_BRACE's "{a,b}" expansion, left to right, so
-// "x{1,2}{a,b}" gives x1a x1b x2a x2b. Unbalanced braces stay literal.
-func expandBraces(p string) []string {
-	open := strings.IndexByte(p, '{')
-	if open < 0 {
-		return []string{p}
-	}
-	depth, commas := 0, []int{}
-	for i := open; i < len(p); i++ {
-		switch p[i] {
-		case '{':
-			depth++
-		case ',':
-			if depth == 1 {
-				commas = append(commas, i)
-			}
-		case '}':
-			if depth--; depth == 0 {
-				var out []string
-				start := open + 1
-				for _, c := range append(commas, i) {
-					for _, tail := range expandBraces(p[i+1:]) {
-						out = append(out, expandBraces(p[:open]+p[start:c]+tail)...)
-					}
-					start = c + 1
-				}
-				return out
-			}
-		}
-	}
-	return []string{p}
-}
