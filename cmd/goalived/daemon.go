@@ -14,7 +14,7 @@ import (
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/engine"
-	"github.com/goalived/goalived/kalog"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/parser/syntax"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/goalived/goalived/kalog"
+	"github.com/goalived/goalived/engine/kalog"
 )
 
 // options holds every keepalived 2.2.7 command-line option (reference 4.1)

@@ -7,7 +7,7 @@ import (
 	"log/syslog"
 	"strings"
 
-	"github.com/goalived/goalived/kalog"
+	"github.com/goalived/goalived/engine/kalog"
 )
 
 // newLogger builds the daemon's logger as keepalived's options ask (see

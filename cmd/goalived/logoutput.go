@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/goalived/goalived/kalog"
+	"github.com/goalived/goalived/engine/kalog"
 )
 
 // defaultLogFormat is --log-format's default. It becomes "keepalived" once

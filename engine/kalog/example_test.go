@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/goalived/goalived/kalog"
+	"github.com/goalived/goalived/engine/kalog"
 )
 
 // untimed prints console lines without keepalived's timestamp, so that
