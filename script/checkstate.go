@@ -18,8 +18,8 @@ type CheckState struct {
 	Next time.Duration `json:"next"`
 }
 
-// position returns the counter's position.
-func (r *RiseFall) position() (counter int, init bool) { return r.result, r.init }
+// Position returns the counter's position, as CheckState keeps it.
+func (r *RiseFall) Position() (counter int, init bool) { return r.result, r.init }
 
 // NewRiseFallAt returns a counter at a saved position. A position outside
 // [0, rise+fall-1], which a changed rise or fall can make, is an error;
@@ -63,6 +63,6 @@ func (c *Check) Drain(ctx context.Context) CheckState {
 func (c *Check) State(now time.Time) CheckState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	counter, init := c.rf.position()
+	counter, init := c.rf.Position()
 	return CheckState{Counter: counter, Init: init, Next: c.next.Sub(now)}
 }
