@@ -53,18 +53,9 @@ func (e *Engine) Resume(st *State, savedAt time.Time) error {
 	e.startNotifier()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.sysctl = newSysctls(e.host.Sysctls)
-	for _, s := range st.Sysctls {
-		e.sysctl.original[s.Name] = s.Original
-		e.sysctl.names = append(e.sysctl.names, s.Name)
-	}
-	if err := e.applySysctls(); err != nil {
-		e.log.Warn("kernel settings", "err", err)
-	}
-	e.static = &vipOwner{routing: e.host.Routing, clock: e.clock, set: st.Static.set(), owned: true}
-	if err := e.applyStatic(planStatic(e.static.current(), e.cfg, e.host.Routing.RouteTable)); err != nil {
-		e.log.Warn("static items", "err", err)
-	}
+	// Tracking is made first: it makes the sync groups, with their saved
+	// states, the instances' gate.
+	e.track = e.newTracking(e.cfg, nil, &st.Track)
 	saved := map[InstanceKey]*InstanceState{}
 	for i := range st.Instances {
 		saved[st.Instances[i].Key] = &st.Instances[i]
@@ -81,20 +72,41 @@ func (e *Engine) Resume(st *State, savedAt time.Time) error {
 		}
 	}
 	e.applyRcvBufs()
-	e.track = e.newTracking(e.cfg, nil, &st.Track)
-	if err := e.track.Start(e.members(e.insts)); err != nil {
-		return fmt.Errorf("resume engine: %w", err)
-	}
+	// The instances run first: until they do no advert goes out. Tracking
+	// then starts from the saved conditions (the effective priorities it
+	// hands the instances are those they were saved with).
 	for _, in := range e.insts {
 		if err := in.vi.Start(); err != nil {
 			return fmt.Errorf("resume engine: %w", err)
 		}
 	}
+	e.startReaders()
+	e.resumeHost(st)
+	if err := e.track.Start(e.members(e.insts)); err != nil {
+		return fmt.Errorf("resume engine: %w", err)
+	}
 	for _, f := range after {
 		f()
 	}
-	e.startReaders()
 	return nil
+}
+
+// resumeHost takes over the changed kernel settings (their original
+// values are the old process's) and brings the static items in line with
+// the configuration, as a reload does.
+func (e *Engine) resumeHost(st *State) {
+	e.sysctl = newSysctls(e.host.Sysctls)
+	for _, s := range st.Sysctls {
+		e.sysctl.original[s.Name] = s.Original
+		e.sysctl.names = append(e.sysctl.names, s.Name)
+	}
+	if err := e.applySysctls(); err != nil {
+		e.log.Warn("kernel settings", "err", err)
+	}
+	e.static = &vipOwner{routing: e.host.Routing, clock: e.clock, set: st.Static.set(), owned: true}
+	if err := e.applyStatic(planStatic(e.static.current(), e.cfg, e.host.Routing.RouteTable)); err != nil {
+		e.log.Warn("static items", "err", err)
+	}
 }
 
 // resumeInstance restores pin from is, or creates it afresh when is is

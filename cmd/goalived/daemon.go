@@ -105,6 +105,13 @@ func (d *daemon) run() int {
 		}
 		return exitNoConfig
 	}
+	if blockers := reloadBlockers(diags); child && len(blockers) > 0 {
+		// A hot upgrade applies the file as a reload would, and a reload
+		// refuses a file with these errors: the old process carries on.
+		d.log.Error("hot upgrade refused: the configuration has errors", "file", d.o.useFile, "errors", len(blockers))
+		d.refuse(fmt.Errorf("the configuration %s has %d errors (%s)", d.o.useFile, len(blockers), blockers[0].String()))
+		return exitNoConfig
+	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
 	// Signals are caught before the pid files name this process: whoever
 	// reads a pid file may signal at once, and an uncaught USR1 is lost

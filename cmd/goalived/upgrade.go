@@ -202,6 +202,7 @@ func (h *handover) run() bool {
 		return false
 	}
 	monoAt := monoNow() - int64(time.Since(st.At))
+	log.Debug("hot upgrade: frozen", "after", time.Since(st.At))
 	err = h.conn.send(handoverMsg{Version: goalivedVersion, PID: os.Getpid(), State: st, MonoAt: monoAt})
 	if err == nil {
 		err = h.await()

@@ -84,9 +84,12 @@ func (d *daemon) resume(cfg *config.Config, h engine.Host) error {
 	if m.State == nil {
 		return errors.New("handover: no state")
 	}
-	if err := d.eng.Resume(m.State, savedAtHere(m.MonoAt)); err != nil {
+	savedAt := savedAtHere(m.MonoAt)
+	received := time.Since(savedAt)
+	if err := d.eng.Resume(m.State, savedAt); err != nil {
 		return err
 	}
+	d.log.Debug("hot upgrade: resumed", "state_received_after", received, "resumed_after", time.Since(savedAt))
 	d.from = m
 	d.status.kick()
 	return nil
