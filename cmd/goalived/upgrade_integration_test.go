@@ -90,7 +90,7 @@ func startUpgradable(t *testing.T, lab *nstest.Lab, host int, bin, conf string) 
 				func() string { return fmt.Sprintf("goalived (pid %d) still running after TERM", pid) })
 		}
 		if t.Failed() {
-			t.Logf("goalived's output:\n%s\nnotify.log:\n%s", d.proc.Output(), readFile(d.path("notify.log")))
+			t.Logf("goalived's output:\n%s\nnotify.log:\n%s", d.proc.Output(), fileText(d.path("notify.log")))
 		}
 	})
 	return d
@@ -108,7 +108,7 @@ func processRuns(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
-func readFile(path string) string {
+func fileText(path string) string {
 	b, _ := os.ReadFile(path)
 	return string(b)
 }
@@ -172,8 +172,8 @@ func TestIntegrationHotUpgrade(t *testing.T) {
 		func() string { return "master without all VIPs:\n" + lab.Exec(0, "ip", "addr") })
 	backup := prepareDaemon(t, upgradeConf(n, 100, "@DIR@"))
 	backup.proc = lab.Start(1, "env", append([]string{"TMPDIR=" + backup.dir, keepalived}, append(backup.args(), "-P")...)...)
-	waitFor(t, 30*time.Second, func() bool { return strings.Count(readFile(backup.path("notify.log")), " BACKUP ") == n },
-		func() string { return "backup not BACKUP:\n" + readFile(backup.path("notify.log")) })
+	waitFor(t, 30*time.Second, func() bool { return strings.Count(fileText(backup.path("notify.log")), " BACKUP ") == n },
+		func() string { return "backup not BACKUP:\n" + fileText(backup.path("notify.log")) })
 	capture := lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
 	ping := startPinger(t, lab, 2, vips)
 	waitFor(t, 10*time.Second, func() bool { _, lost := ping.snapshot(); return lost == 0 },
@@ -208,7 +208,7 @@ func TestIntegrationHotUpgrade(t *testing.T) {
 		}
 		seen[p] = true
 	}
-	if notes := readFile(backup.path("notify.log")); strings.Count(notes, "\n") != n || strings.Contains(notes, "MASTER") ||
+	if notes := fileText(backup.path("notify.log")); strings.Count(notes, "\n") != n || strings.Contains(notes, "MASTER") ||
 		strings.Contains(notes, "FAULT") {
 		t.Errorf("the backup's notify log shows a transition:\n%s", notes)
 	}
@@ -263,7 +263,7 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 	master := startUpgradable(t, lab, 0, bins[0], upgradeConf(2, 150, "@DIR@"))
 	waitFor(t, 30*time.Second, func() bool { return hasVIPs(t, lab, 0, vips) }, func() string { return "master without its VIPs" })
 	backup := startUpgradable(t, lab, 1, goalivedBinary(t), upgradeConf(2, 100, "@DIR@"))
-	waitFor(t, 30*time.Second, func() bool { return strings.Count(readFile(backup.path("notify.log")), " BACKUP ") == 2 },
+	waitFor(t, 30*time.Second, func() bool { return strings.Count(fileText(backup.path("notify.log")), " BACKUP ") == 2 },
 		func() string { return "backup not BACKUP" })
 	capture := lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
 	pid := master.pid()
@@ -289,7 +289,7 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 	}
 	attempt("a binary that exits at once", broken)
 	conf := master.path("keepalived.conf")
-	good := readFile(conf)
+	good := fileText(conf)
 	if err := os.WriteFile(conf, []byte(good+"vrrp_instance {\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 	install(t, bins[1], master.path("goalived.next"))
 	upgrade(t, master, master.path("goalived.next"), upgradeVersions[0], upgradeVersions[1])
 	capture.Stop()
-	if notes := readFile(backup.path("notify.log")); strings.Contains(notes, "MASTER") {
+	if notes := fileText(backup.path("notify.log")); strings.Contains(notes, "MASTER") {
 		t.Errorf("the backup took over:\n%s", notes)
 	}
 	gaps, zero := longestGaps(parseAdverts(capture.Output()), lab.Host(0).Addr4.String())
