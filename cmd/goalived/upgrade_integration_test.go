@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goalived/goalived/netif/nslab"
 	"github.com/goalived/goalived/netif/nstest"
 )
 
@@ -175,10 +176,14 @@ func TestIntegrationHotUpgrade(t *testing.T) {
 	waitFor(t, 30*time.Second, func() bool { return strings.Count(fileText(backup.path("notify.log")), " BACKUP ") == n },
 		func() string { return "backup not BACKUP:\n" + fileText(backup.path("notify.log")) })
 	capture := lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
-	ping := startPinger(t, lab, 2, vips)
-	waitFor(t, 10*time.Second, func() bool { _, lost := ping.snapshot(); return lost == 0 },
+	ping, err := nslab.StartPinger(lab.Host(2).Name, vips, 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ping.Close)
+	waitFor(t, 10*time.Second, func() bool { return ping.Silent() == 0 },
 		func() string { return "the client does not reach every VIP" })
-	ping.count()
+	ping.Count()
 	samples := startSampler(t, lab, 0, vips)
 	// The ten binaries are copied beforehand: each upgrade only renames
 	// one over the last, as dpkg does, and the copying does not load the
@@ -197,7 +202,7 @@ func TestIntegrationHotUpgrade(t *testing.T) {
 		waitFor(t, 10*time.Second, func() bool { return strings.Count(capture.Output(), "\n") >= seen+2*n },
 			func() string { return "no adverts after the upgrade" })
 	}
-	sent, lost := ping.lost()
+	sent, lost := ping.Lost(time.Second)
 	samples.close()
 	capture.Stop()
 

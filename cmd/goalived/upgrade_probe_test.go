@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -14,9 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"golang.org/x/net/icmp"
-	"golang.org/x/net/ipv4"
 
 	"github.com/goalived/goalived/netif/nstest"
 )
@@ -73,134 +69,6 @@ func install(t testing.TB, src, dst string) {
 	if err := os.Rename(tmp, dst); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// pinger sends an ICMP echo to every target every 10 ms from a lab host
-// and counts the replies.
-type pinger struct {
-	conn    *icmp.PacketConn
-	targets []netip.Addr
-	id      int
-	seq     atomic.Int32 // the next sequence number
-	from    atomic.Int32 // counting starts at this sequence number
-	stop    chan struct{}
-	wg      sync.WaitGroup
-
-	mu    sync.Mutex
-	reply map[netip.Addr]map[int]bool
-}
-
-func startPinger(t *testing.T, lab *nstest.Lab, host int, targets []netip.Addr) *pinger {
-	t.Helper()
-	p := &pinger{targets: targets, id: os.Getpid() & 0xffff, stop: make(chan struct{}), reply: map[netip.Addr]map[int]bool{}}
-	for _, a := range targets {
-		p.reply[a] = map[int]bool{}
-	}
-	var err error
-	lab.Do(host, func() { p.conn, err = icmp.ListenPacket("ip4:icmp", "0.0.0.0") })
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.wg.Add(2)
-	go p.send()
-	go p.receive()
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *pinger) send() {
-	defer p.wg.Done()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-tick.C:
-		}
-		seq := int(p.seq.Add(1) - 1)
-		for _, a := range p.targets {
-			m := icmp.Message{Type: ipv4.ICMPTypeEcho, Body: &icmp.Echo{ID: p.id, Seq: seq & 0xffff}}
-			b, _ := m.Marshal(nil)
-			_, _ = p.conn.WriteTo(b, &net.IPAddr{IP: a.AsSlice()})
-		}
-	}
-}
-
-func (p *pinger) receive() {
-	defer p.wg.Done()
-	buf := make([]byte, 1500)
-	for {
-		n, from, err := p.conn.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		m, err := icmp.ParseMessage(1, buf[:n])
-		if err != nil || m.Type != ipv4.ICMPTypeEchoReply {
-			continue
-		}
-		e, ok := m.Body.(*icmp.Echo)
-		src, _ := netip.AddrFromSlice(from.(*net.IPAddr).IP)
-		if !ok || e.ID != p.id {
-			continue
-		}
-		p.mu.Lock()
-		if r := p.reply[src.Unmap()]; r != nil {
-			r[e.Seq] = true
-		}
-		p.mu.Unlock()
-	}
-}
-
-// snapshot returns the last sequence sent and how many targets have not
-// answered it or the one before.
-func (p *pinger) snapshot() (seq, missing int) {
-	seq = int(p.seq.Load()) - 2
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, a := range p.targets {
-		if seq < 0 || !p.reply[a][seq&0xffff] && !p.reply[a][(seq-1)&0xffff] {
-			missing++
-		}
-	}
-	return seq, missing
-}
-
-// count starts counting now: the pings sent before (the client's
-// neighbour resolution) do not count.
-func (p *pinger) count() { p.from.Store(p.seq.Load()) }
-
-// lost stops sending, waits a second for the last replies and returns the
-// pings sent since count and lost, per target.
-func (p *pinger) lost() (sent int, lost map[netip.Addr]int) {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
-	time.Sleep(time.Second)
-	from, to := int(p.from.Load()), int(p.seq.Load())
-	lost = map[netip.Addr]int{}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, a := range p.targets {
-		for s := from; s < to; s++ {
-			if !p.reply[a][s&0xffff] {
-				lost[a]++
-			}
-		}
-	}
-	return (to - from) * len(p.targets), lost
-}
-
-func (p *pinger) close() {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
-	p.conn.Close()
-	p.wg.Wait()
 }
 
 // sampler lists a lab host's addresses every millisecond and counts the
