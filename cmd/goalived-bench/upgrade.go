@@ -35,19 +35,22 @@ var upgradeProto = protocol{Version: 3, AdvertInt: 100 * time.Millisecond}
 
 // upgSample is one daemon's run of the scenario.
 type upgSample struct {
-	Daemon   string
-	Op       string // "hot upgrade (binary replaced, SIGHUP)" or "restart (TERM, start)"
-	Reps     int
-	Pids     int // distinct pids of a's daemon over the run
-	VIPs     *vipWatch
-	Sent     int
-	Lost     int
-	TransB   int
-	TransA   int
-	Silence  time.Duration
-	ZeroPrio int
-	Load     string
-	Err      error
+	Daemon  string
+	Op      string // "hot upgrade (binary replaced, SIGHUP)" or "restart (TERM, start)"
+	Reps    int
+	Pids    int // distinct pids of a's daemon over the run
+	VIPs    *vipWatch
+	Sent    int
+	Lost    int
+	TransB  int
+	TransA  int
+	Silence time.Duration
+	// Across is the longest silence spanning a hot upgrade's freeze,
+	// Other the longest elsewhere in the run (goalived only).
+	Across, Other time.Duration
+	ZeroPrio      int
+	Load          string
+	Err           error
 }
 
 func (bn *bench) runUpgrade(ctx context.Context, c config, progress io.Writer) ([]upgSample, error) {
@@ -70,8 +73,8 @@ func (bn *bench) runUpgrade(ctx context.Context, c config, progress io.Writer) (
 			fmt.Fprintf(progress, "upgrade  %-10s FAILED: %v\n", d.Name, s.Err)
 		} else {
 			fmt.Fprintf(progress, "upgrade  %-10s %d x %s (load %s): VIP absent %v at most, %d of %d pings lost, "+
-				"backup transitions %d, master's longest silence %v, priority-0 adverts %d\n", d.Name, s.Reps, s.Op, s.Load,
-				s.VIPs.Longest, s.Lost, s.Sent, s.TransB, s.Silence.Round(100*time.Microsecond), s.ZeroPrio)
+				"backup transitions %d, master's longest silence %s, priority-0 adverts %d\n", d.Name, s.Reps, s.Op, s.Load,
+				s.VIPs.Longest, s.Lost, s.Sent, s.TransB, silenceCell(s), s.ZeroPrio)
 		}
 		out = append(out, s)
 	}
@@ -151,7 +154,7 @@ func (bn *bench) upgradeTrial(ctx context.Context, d, backup daemon, reps int) (
 	}
 	s.TransA, _ = countTransitions(pr.la.between(from, to))
 	s.TransB, _ = countTransitions(pr.lb.between(from, to))
-	if err := s.wire(bn, from, to); err != nil && s.Err == nil {
+	if err := s.wire(bn, from, to, freezesIn(pr.la.between(from, to))); err != nil && s.Err == nil {
 		s.Err = err
 	}
 	return s
@@ -223,7 +226,7 @@ func (bn *bench) upgradeOnce(ctx context.Context, d daemon, dir string, ca fleet
 }
 
 // wire reads what the observer saw of a's adverts in [from, to).
-func (s *upgSample) wire(bn *bench, from, to time.Time) error {
+func (s *upgSample) wire(bn *bench, from, to time.Time, freezes []time.Time) error {
 	fs, err := bn.cap.since(from)
 	if err != nil {
 		return err
@@ -231,6 +234,10 @@ func (s *upgSample) wire(bn *bench, from, to time.Time) error {
 	for vrid := 1; vrid <= upgradeN; vrid++ {
 		longest, _ := silences(fs, bn.a.Addr, vrid, from, to, upgradeProto.masterDown(upgradeBackup))
 		s.Silence = max(s.Silence, longest)
+		if len(freezes) > 0 {
+			across, other := splitSilences(fs, bn.a.Addr, vrid, from, to, freezes)
+			s.Across, s.Other = max(s.Across, across), max(s.Other, other)
+		}
 	}
 	for _, f := range fs {
 		if f.Kind == kindAdvert && f.SrcIP == bn.a.Addr && f.Prio == 0 && !f.At.Before(from) && f.At.Before(to) {
@@ -307,12 +314,20 @@ func waitUntil(ctx context.Context, d time.Duration, cond func() bool) error {
 	return nil
 }
 
+func silenceCell(s upgSample) string {
+	if s.Across == 0 {
+		return ms(s.Silence)
+	}
+	return fmt.Sprintf("%s (%s / %s)", ms(s.Silence), ms(s.Across), ms(s.Other))
+}
+
 func writeUpgrade(w io.Writer, ss []upgSample) {
 	fmt.Fprintf(w, "Upgrading the master: %d VRRPv3 instances at advert_int 0.1, master priority %d, keepalived 2.2.7 backup "+
 		"priority %d, the observer pinging every VIP every 10 ms; VIP gap = longest time one VIP was on neither host "+
 		"(addresses sampled every %v).\n\n", upgradeN, upgradeMaster, upgradeBackup, vipPeriod)
 	fmt.Fprintln(w, "| master | operation | times | VIP gap | samples missing a VIP | pings lost / sent | "+
-		"backup transitions | master's transitions | master's longest advert silence | priority-0 adverts | pids | load avg |")
+		"backup transitions | master's transitions | master's longest advert silence (across a handover / elsewhere) | "+
+		"priority-0 adverts | pids | load avg |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, s := range ss {
 		if s.Err != nil {
@@ -321,7 +336,7 @@ func writeUpgrade(w io.Writer, ss []upgSample) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %v | %d / %d | %d / %d | %d | %d | %s | %d | %d | %s |\n", s.Daemon, s.Op, s.Reps,
 			s.VIPs.Longest.Round(100*time.Microsecond), s.VIPs.Missing, s.VIPs.samples, s.Lost, s.Sent, s.TransB, s.TransA,
-			ms(s.Silence), s.ZeroPrio, s.Pids, s.Load)
+			silenceCell(s), s.ZeroPrio, s.Pids, s.Load)
 	}
 	fmt.Fprintln(w)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -64,4 +65,41 @@ func (w *vipWatch) sample(now time.Time, a, b map[netip.Addr]bool) {
 	if missing {
 		w.Missing++
 	}
+}
+
+// splitSilences returns src's longest silence on vrid in [from, to) that
+// spans one of the freezes (a hot upgrade's own) and the longest that
+// spans none (what the machine's load does anyway).
+func splitSilences(fs []frame, src netip.Addr, vrid int, from, to time.Time, freezes []time.Time) (handover, other time.Duration) {
+	prev := from
+	gap := func(at time.Time) {
+		d := at.Sub(prev)
+		for _, f := range freezes {
+			if prev.Before(f) && !at.Before(f) {
+				handover = max(handover, d)
+				return
+			}
+		}
+		other = max(other, d)
+	}
+	for _, f := range fs {
+		if f.Kind != kindAdvert || f.SrcIP != src || f.VRID != vrid || f.At.Before(from) || !f.At.Before(to) {
+			continue
+		}
+		gap(f.At)
+		prev = f.At
+	}
+	return handover, other
+}
+
+// freezesIn are the moments a's log said it froze for a hot upgrade (the
+// line's arrival; it is written right after the freeze).
+func freezesIn(lines []stampedLine) []time.Time {
+	var out []time.Time
+	for _, l := range lines {
+		if strings.Contains(l.Text, `msg="hot upgrade: frozen"`) {
+			out = append(out, l.At)
+		}
+	}
+	return out
 }
