@@ -337,19 +337,7 @@ func (e *Engine) Close() error {
 			})
 		}
 		wg.Wait()
-		for _, s := range e.sockets {
-			errs = append(errs, s.close())
-		}
-		e.sockets = map[sockKey]*socket{}
-		if e.notifier != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
-			errs = append(errs, e.notifier.Close(ctx))
-			cancel()
-		}
-		errs = append(errs, closeFIFOs(e.fifos))
-		if e.ann != nil {
-			errs = append(errs, e.ann.Close())
-		}
+		errs = append(errs, e.closeOutputs()...)
 		errs = append(errs, e.stopStatic())
 		if e.sysctl != nil {
 			errs = append(errs, e.sysctl.restore())
@@ -360,4 +348,25 @@ func (e *Engine) Close() error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// closeOutputs closes the sockets, then waits for the notify scripts (up
+// to NotifyGrace), then closes the FIFOs and the announcer, once the
+// instances have stopped.
+func (e *Engine) closeOutputs() []error {
+	var errs []error
+	for _, s := range e.sockets {
+		errs = append(errs, s.close())
+	}
+	e.sockets = map[sockKey]*socket{}
+	if e.notifier != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
+		errs = append(errs, e.notifier.Close(ctx))
+		cancel()
+	}
+	errs = append(errs, closeFIFOs(e.fifos))
+	if e.ann != nil {
+		errs = append(errs, e.ann.Close())
+	}
+	return errs
 }

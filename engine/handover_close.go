@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"sync"
 )
@@ -53,20 +52,8 @@ func (e *Engine) quietClose(stop func(*instance)) error {
 			}
 		}
 		wg.Wait()
-		for _, s := range e.sockets {
-			errs = append(errs, s.close())
-		}
-		e.sockets = map[sockKey]*socket{}
-		if e.notifier != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
-			errs = append(errs, e.notifier.Close(ctx))
-			cancel()
-		}
 		stopFIFOReaders(e.fifos)
-		errs = append(errs, closeFIFOs(e.fifos))
-		if e.ann != nil {
-			errs = append(errs, e.ann.Close())
-		}
+		errs = append(errs, e.closeOutputs()...)
 	})
 	if !ran {
 		return errors.New("engine already closed")

@@ -127,7 +127,7 @@ func (bn *bench) upgradeTrial(ctx context.Context, d, backup daemon, reps int) (
 	go func() { watched <- bn.watchVIPs(wctx, pr.vips) }()
 	ping.Count()
 	from := time.Now()
-	pids := map[int]bool{readPidFile(filepath.Join(dir, "a", "daemon.pid")): true}
+	pids := map[int]bool{nslab.ReadPid(filepath.Join(dir, "a", "daemon.pid")): true}
 	for range reps {
 		if err := sleep(ctx, upgradeRest); err != nil {
 			s.Err = err
@@ -194,7 +194,7 @@ func (bn *bench) startUpgradePair(ctx context.Context, d, backup daemon, dir str
 // returns the pid that runs it afterwards.
 func (bn *bench) upgradeOnce(ctx context.Context, d daemon, dir string, ca fleetConf, pr *pairRun) (int, error) {
 	pidFile := filepath.Join(dir, "a", "daemon.pid")
-	old := readPidFile(pidFile)
+	old := nslab.ReadPid(pidFile)
 	if d.Name == "keepalived" {
 		pr.pa.Stop() // TERM, and the wait for its exit
 		p, err := bn.startFleet(d, filepath.Join(dir, "a"), "a", ca, pr.la)
@@ -205,7 +205,7 @@ func (bn *bench) upgradeOnce(ctx context.Context, d daemon, dir string, ca fleet
 		if err := bn.waitVIPs(ctx, pr, 15*time.Second); err != nil {
 			return 0, err
 		}
-		return readPidFile(pidFile), nil
+		return nslab.ReadPid(pidFile), nil
 	}
 	if err := copyFile(d.Bin+".orig", d.Bin); err != nil {
 		return 0, err
@@ -216,8 +216,8 @@ func (bn *bench) upgradeOnce(ctx context.Context, d daemon, dir string, ca fleet
 	}
 	var next int
 	err := waitUntil(ctx, 20*time.Second, func() bool {
-		next = readPidFile(pidFile)
-		return next != old && strings.Count(pr.pa.Output(), "took over from") >= took+2 && !running(old)
+		next = nslab.ReadPid(pidFile)
+		return next != old && strings.Count(pr.pa.Output(), "took over from") >= took+2 && !nslab.Running(old)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("hot upgrade of pid %d: %w\n%s", old, err, tail(pr.pa.Output()))
@@ -250,9 +250,9 @@ func (s *upgSample) wire(bn *bench, from, to time.Time, freezes []time.Time) err
 // stopMaster stops a's daemon (TERM to whichever process runs it now),
 // then b's.
 func (bn *bench) stopMaster(dir string, pr *pairRun) {
-	if pid := readPidFile(filepath.Join(dir, "a", "daemon.pid")); pid > 0 && running(pid) {
+	if pid := nslab.ReadPid(filepath.Join(dir, "a", "daemon.pid")); pid > 0 && nslab.Running(pid) {
 		_ = syscall.Kill(pid, syscall.SIGTERM)
-		_ = waitUntil(context.Background(), nslab.StopTimeout, func() bool { return !running(pid) })
+		_ = waitUntil(context.Background(), nslab.StopTimeout, func() bool { return !nslab.Running(pid) })
 	}
 	pr.stop()
 }
@@ -277,27 +277,6 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return os.Rename(dst+".new", dst)
-}
-
-func readPidFile(path string) int {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	var pid int
-	fmt.Sscan(strings.TrimSpace(string(b)), &pid)
-	return pid
-}
-
-// running reports whether pid is a live process (not a zombie).
-func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
 // waitUntil polls cond every 10 ms for up to d.

@@ -85,9 +85,9 @@ func startUpgradable(t *testing.T, lab *nstest.Lab, host int, bin, conf string) 
 	install(t, bin, d.path("goalived"))
 	d.proc = lab.Start(host, d.path("goalived"), append(d.args(), "--status-file", d.path("status"))...)
 	t.Cleanup(func() {
-		if pid := d.pid(); pid > 0 && processRuns(pid) {
+		if pid := d.pid(); pid > 0 && nslab.Running(pid) {
 			_ = syscall.Kill(pid, syscall.SIGTERM)
-			waitFor(t, 10*time.Second, func() bool { return !processRuns(pid) },
+			waitFor(t, 10*time.Second, func() bool { return !nslab.Running(pid) },
 				func() string { return fmt.Sprintf("goalived (pid %d) still running after TERM", pid) })
 		}
 		if t.Failed() {
@@ -95,18 +95,6 @@ func startUpgradable(t *testing.T, lab *nstest.Lab, host int, bin, conf string) 
 		}
 	})
 	return d
-}
-
-// processRuns reports whether pid is a live process (not a zombie:
-// whoever reaps an upgraded daemon's old process may take a while).
-func processRuns(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
 func fileText(path string) string {
@@ -140,7 +128,7 @@ func upgrade(t *testing.T, d *upgradeDaemon, bin, fromVersion, toVersion string)
 	line := fmt.Sprintf("goalived %s (pid ", toVersion)
 	waitFor(t, 20*time.Second, func() bool {
 		next = d.pid()
-		return next != old && !processRuns(old) && strings.Contains(d.proc.Output(), line)
+		return next != old && !nslab.Running(old) && strings.Contains(d.proc.Output(), line)
 	}, func() string {
 		return fmt.Sprintf("no hot upgrade from pid %d (%s) to %s: pid file %d\n%s", old, fromVersion, toVersion, next, d.proc.Output())
 	})
@@ -285,8 +273,8 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 		}
 		waitFor(t, 30*time.Second, func() bool { return strings.Count(master.proc.Output(), "hot upgrade failed") > failures },
 			func() string { return what + ": no failure logged\n" + master.proc.Output() })
-		if got := master.pid(); got != pid || !processRuns(pid) {
-			t.Errorf("%s: pid file %d, pid %d running %v; want the old process on", what, got, pid, processRuns(pid))
+		if got := master.pid(); got != pid || !nslab.Running(pid) {
+			t.Errorf("%s: pid file %d, pid %d running %v; want the old process on", what, got, pid, nslab.Running(pid))
 		}
 		if !hasVIPs(t, lab, 0, vips) {
 			t.Errorf("%s: the master lost its VIPs", what)
