@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	github.com/cloudflare/tableflip v1.2.3 // indirect
 	github.com/josharian/native v1.1.0 // indirect
 	github.com/mdlayher/netlink v1.7.3-0.20250113171957-fbb4dce95f42 // indirect
 	github.com/mdlayher/socket v0.5.0 // indirect

@@ -7,7 +7,11 @@
 #   bash .ci/bench.sh --scenarios check --reps 5
 # Also (--scenarios resources,spurious,configtest): RSS and CPU of
 # 1/50/250 instances, spurious transitions of a VRRPv3 0.02 s pair under
-# CPU load, and "-t" time on 10/250/1000-instance configs. Needs root. The
+# CPU load, and "-t" time on 10/250/1000-instance configs. --scenarios
+# upgrade: a goalived master of 20 VRRPv3 0.1 s instances upgraded in
+# place (hot upgrade: binary replaced, SIGHUP) --reps times, and a
+# keepalived master restarted (TERM, start) as often, beside a keepalived
+# backup, with VIP gap, lost pings and transitions. Needs root. The
 # markdown tables go to stdout, progress to stderr. Extra arguments go to the
 # benchmark (--quick, --reps N, --scenarios crash, --versions 3,
 # --daemons goalived,keepalived, --duration 60s, --instances 1,50,250,

@@ -28,11 +28,13 @@
 //
 // Seams for what comes next:
 //
-//   - Hot upgrade: an instance's protocol state lives in its
-//     vrrp.Instance, its socket and owned items in the engine; exporting
-//     them (state, timers' deadlines, AH sequence, tracker conditions)
-//     and a Sockets that adopts inherited file descriptors let a new
-//     process take over without a transition.
+//   - Hot upgrade (handover*.go): Freeze exports the running state
+//     (State: each instance's vrrp.Saved keyed as a reload pairs
+//     instances, the owned and static items, the changed sysctls,
+//     package track's Saved), Prepare and Resume start a new engine from
+//     it and apply its configuration as a reload would, Retire ends the
+//     old one leaving the host as it is, Thaw resumes it if the new one
+//     failed. cmd/goalived carries the State between processes.
 //   - Accept_Mode firewall rules and VMAC interfaces are host outputs
 //     that follow an instance's state, as its addresses do: new members
 //     of Host (netif.Firewall's SetBlocked per instance, netif.VMACs'

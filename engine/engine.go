@@ -62,6 +62,9 @@ type Engine struct {
 
 	clock vrrp.Clock // the instances' timers, the startup delay, retries
 
+	opened bool   // open has run
+	frozen *State // set by Freeze until Thaw; guarded by mu
+
 	closeOnce sync.Once
 }
 
@@ -115,19 +118,11 @@ func (e *Engine) Start() error {
 }
 
 func (e *Engine) start() error {
-	if err := e.host.check(); err != nil {
+	if err := e.open(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	e.addrs = e.host.Links
-	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
-		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
-	}
 	g := e.cfg.Global
-	e.ann = e.host.Announcers.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
-	e.cmds = newCommands(g, e.host.Scripts)
-	e.fifos = e.openFIFOs(g)
-	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: fifoWriters(e.fifos), OnResult: e.notifyResult,
-		Run: e.host.Scripts.Run})
+	e.startNotifier()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.sysctl = newSysctls(e.host.Sysctls)
@@ -138,7 +133,7 @@ func (e *Engine) start() error {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
-	e.track = e.newTracking(e.cfg, nil)
+	e.track = e.newTracking(e.cfg, nil, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -164,6 +159,33 @@ func (e *Engine) start() error {
 	}
 	e.startReaders()
 	return nil
+}
+
+// open readies what the engine needs of its host before instances exist
+// (once; Prepare may have done it).
+func (e *Engine) open() error {
+	if e.opened {
+		return nil
+	}
+	if err := e.host.check(); err != nil {
+		return err
+	}
+	e.opened = true
+	e.addrs = e.host.Links
+	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
+		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
+	}
+	g := e.cfg.Global
+	e.ann = e.host.Announcers.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
+	e.cmds = newCommands(g, e.host.Scripts)
+	return nil
+}
+
+// startNotifier opens the notify FIFOs and the notifier.
+func (e *Engine) startNotifier() {
+	e.fifos = e.openFIFOs(e.cfg.Global)
+	e.notifier = script.NewNotifier(script.NotifierConfig{FIFOs: fifoWriters(e.fifos), OnResult: e.notifyResult,
+		Run: e.host.Scripts.Run})
 }
 
 // startDelayed starts the instances after vrrp_startup_delay, unless the
@@ -197,40 +219,60 @@ func (e *Engine) instances() []*instance {
 }
 
 func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
-	set, err := instanceNet(pin, e.host.Routing.RouteTable)
+	in, set, err := e.instanceShell(pin)
 	if err != nil {
 		return nil, err
 	}
+	if err := in.vips.release(); err != nil {
+		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
+	}
+	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
+	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock)); err != nil {
+		return nil, err
+	}
+	in.sock.attach(vc.VRID, in.vi)
+	e.prepareAnnounce(pin.Name, set)
+	return in, nil
+}
+
+// instanceShell is an instance of pin without its vrrp.Instance: its
+// socket, addresses (set, not installed), notify scripts and status.
+func (e *Engine) instanceShell(pin *config.Instance) (*instance, ownedSet, error) {
+	set, err := instanceNet(pin, e.host.Routing.RouteTable)
+	if err != nil {
+		return nil, set, err
+	}
 	sock, err := e.socketFor(pin)
 	if err != nil {
-		return nil, fmt.Errorf("instance %s: %w", pin.Name, err)
+		return nil, set, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
 	in := &instance{sock: sock, status: newStatusCell(pin, e.clock.Now())}
 	in.tx.Store(sock)
 	in.vips = &vipOwner{routing: e.host.Routing, clock: e.clock, set: set, retry: vipRetry,
 		restored: func() { e.vipsRestored(in) }}
-	if err := in.vips.release(); err != nil {
-		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
-	}
 	in.pcfg.Store(pin)
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
-	src := sock.source()
-	vc := vrrpConfig(pin, src, e.opts.FastPreempt)
 	in.ann = &announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}
-	out := vrrp.Outputs{
+	in.status.setSource(sock.source())
+	return in, set, nil
+}
+
+// outputs are the instance's outputs to the host and the engine.
+func (e *Engine) outputs(in *instance) vrrp.Outputs {
+	return vrrp.Outputs{
 		Sender:    sender{&in.tx},
 		VIPs:      in.vips,
 		Announcer: in.ann,
 		Reporter:  reporter{e, in},
 		Gate:      &e.groups,
 	}
-	if in.vi, err = vrrp.NewInstance(vc, out, vrrp.WithClock(e.clock)); err != nil {
-		return nil, err
-	}
-	sock.attach(vc.VRID, in.vi)
-	// Open the GARP/NA sockets now: becoming master should not wait for
-	// them (about a millisecond of the first gratuitous ARP's delay).
+}
+
+// prepareAnnounce opens the GARP/NA sockets of an instance's addresses
+// now: becoming master should not wait for them (about a millisecond of
+// the first gratuitous ARP's delay).
+func (e *Engine) prepareAnnounce(name string, set ownedSet) {
 	prepared := map[string]bool{}
 	for _, a := range set.addrs {
 		key := fmt.Sprint(a.Dev, a.Prefix.Addr().Is6())
@@ -239,11 +281,9 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 		}
 		prepared[key] = true
 		if err := e.ann.Prepare(a.Dev, a.Prefix.Addr().Is6()); err != nil {
-			e.log.Debug("announcement socket opens later", "instance", pin.Name, "err", err)
+			e.log.Debug("announcement socket opens later", "instance", name, "err", err)
 		}
 	}
-	in.status.setSource(src)
-	return in, nil
 }
 
 func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
@@ -297,19 +337,7 @@ func (e *Engine) Close() error {
 			})
 		}
 		wg.Wait()
-		for _, s := range e.sockets {
-			errs = append(errs, s.close())
-		}
-		e.sockets = map[sockKey]*socket{}
-		if e.notifier != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
-			errs = append(errs, e.notifier.Close(ctx))
-			cancel()
-		}
-		errs = append(errs, closeFIFOs(e.fifos))
-		if e.ann != nil {
-			errs = append(errs, e.ann.Close())
-		}
+		errs = append(errs, e.closeOutputs()...)
 		errs = append(errs, e.stopStatic())
 		if e.sysctl != nil {
 			errs = append(errs, e.sysctl.restore())
@@ -320,4 +348,25 @@ func (e *Engine) Close() error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// closeOutputs closes the sockets, then waits for the notify scripts (up
+// to NotifyGrace), then closes the FIFOs and the announcer, once the
+// instances have stopped.
+func (e *Engine) closeOutputs() []error {
+	var errs []error
+	for _, s := range e.sockets {
+		errs = append(errs, s.close())
+	}
+	e.sockets = map[sockKey]*socket{}
+	if e.notifier != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), e.opts.NotifyGrace)
+		errs = append(errs, e.notifier.Close(ctx))
+		cancel()
+	}
+	errs = append(errs, closeFIFOs(e.fifos))
+	if e.ann != nil {
+		errs = append(errs, e.ann.Close())
+	}
+	return errs
 }

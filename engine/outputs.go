@@ -104,6 +104,18 @@ func (v *vipOwner) ownsDeleted(ifname string, p netip.Prefix) bool {
 	return false
 }
 
+// freeze stops the retries for a handover and returns the set and
+// whether it is installed.
+func (v *vipOwner) freeze() (ownedSet, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.pending != nil {
+		v.pending.Stop()
+		v.pending = nil
+	}
+	return v.set, v.owned
+}
+
 // release removes whatever may be installed (stale entries at start).
 func (v *vipOwner) release() error {
 	return v.routing.Delete(v.current().items())

@@ -33,6 +33,9 @@ type ReloadResult struct {
 func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.frozen != nil {
+		return ReloadResult{}, fmt.Errorf("reload: %w", errFrozen)
+	}
 	var static ownedSet
 	if e.static != nil {
 		static = e.static.current()
@@ -49,7 +52,7 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	errs = append(errs, err)
 	e.cfg, e.insts = cfg, next
 	e.applyRcvBufs()
-	e.track = e.newTracking(cfg, carried)
+	e.track = e.newTracking(cfg, carried, nil)
 	if err := e.track.Start(e.members(e.insts)); err != nil {
 		errs = append(errs, err)
 	}

@@ -152,6 +152,17 @@ func (c *statusCell) reconfigure(pin *config.Instance) {
 	}
 }
 
+// restore takes a handed-over instance's state, so that the status file
+// shows the handover as nothing.
+func (c *statusCell) restore(is *InstanceState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = is.VRRP.State, int(is.VRRP.Priority), is.Since, is.Reason
+	if is.VRRP.State == vrrp.StateMaster {
+		c.st.Master = c.st.Source
+	}
+}
+
 func (c *statusCell) transition(rep vrrp.Report) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

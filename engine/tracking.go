@@ -14,11 +14,12 @@ import (
 // instances' priorities and faults and runs the sync groups.
 
 // newTracking prepares tracking for cfg. carried are the conditions of
-// the scripts a reload keeps (nil at start).
-func (e *Engine) newTracking(cfg *config.Config, carried map[string]script.Condition) *track.Tracker {
+// the scripts a reload keeps (nil at start); restored is a hot upgrade's
+// saved tracking (nil otherwise).
+func (e *Engine) newTracking(cfg *config.Config, carried map[string]script.Condition, restored *track.Saved) *track.Tracker {
 	return track.New(cfg, track.Options{
 		Host: trackHost{e}, OS: e.trackOS(), Logger: e.log, Groups: &e.groups,
-		Reload: carried != nil, Carried: carried,
+		Reload: carried != nil, Carried: carried, Restored: restored,
 	})
 }
 

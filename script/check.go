@@ -27,6 +27,11 @@ type CheckConfig struct {
 	// Initial continues a condition across a reload (see NewRiseFallFrom);
 	// Unknown, the zero value, is a fresh start.
 	Initial Condition
+	// Resume, if set, continues a check handed over by another process
+	// (see CheckState): the counter's position and the time of the first
+	// run. It wins over Initial unless the position does not fit Rise and
+	// Fall.
+	Resume *CheckState
 	// Run runs the command; nil is Run (a test's host runs it in memory).
 	Run RunFunc
 }
@@ -64,8 +69,11 @@ type Check struct {
 	fails   atomic.Uint64 // of which failed or timed out
 	lastDur atomic.Int64  // the last such run's duration, ns
 	done    chan struct{}
+	drain   chan struct{} // closed by Drain
 
-	mu      sync.Mutex // guards the lifecycle fields below
+	mu      sync.Mutex // guards rf, next and the lifecycle fields below
+	rf      *RiseFall
+	next    time.Time // when the next run is due
 	started bool
 	closed  bool
 	cancel  context.CancelFunc
@@ -86,8 +94,16 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 		cfg.Timeout = cfg.Interval
 	}
 	cfg.Rise, cfg.Fall = max(cfg.Rise, 1), max(cfg.Fall, 1)
-	if _, err := NewRiseFall(cfg.Rise, cfg.Fall); err != nil {
+	rf, err := NewRiseFallFrom(cfg.Rise, cfg.Fall, cfg.Initial)
+	if err != nil {
 		return nil, fmt.Errorf("new check %q: %w", cfg.Name, err)
+	}
+	if cfg.Resume != nil {
+		if at, err := NewRiseFallAt(cfg.Rise, cfg.Fall, *cfg.Resume); err == nil {
+			rf = at
+		} else {
+			cfg.Resume = nil // rise or fall changed: the condition alone carries over
+		}
 	}
 	switch {
 	case cfg.Command.Capture == 0:
@@ -96,11 +112,11 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 		cfg.Command.Capture = 0
 	}
 	cfg.Command.Timeout = cfg.Timeout
-	c := &Check{cfg: cfg, run: cfg.Run, done: make(chan struct{})}
+	c := &Check{cfg: cfg, run: cfg.Run, rf: rf, done: make(chan struct{}), drain: make(chan struct{})}
 	if c.run == nil {
 		c.run = Run
 	}
-	c.cond.Store(int32(cfg.Initial))
+	c.cond.Store(int32(rf.Condition()))
 	return c, nil
 }
 
@@ -160,19 +176,30 @@ func (c *Check) Close() error {
 
 func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 	defer close(c.done)
-	rf, _ := NewRiseFallFrom(c.cfg.Rise, c.cfg.Fall, c.cfg.Initial) // validated in NewCheck
 	results := make(chan runOutcome, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	timer := time.NewTimer(0)
+	var first time.Duration
+	if s := c.cfg.Resume; s != nil {
+		first = max(s.Next, 0)
+	}
+	timer := time.NewTimer(first)
 	defer timer.Stop()
-	running := false
+	c.setNext(time.Now().Add(first))
+	running, draining := false, c.drain
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-draining:
+			timer.Stop()
+			if !running {
+				return
+			}
+			draining = nil // wait for the run in progress
 		case <-timer.C:
 			timer.Reset(c.cfg.Interval)
+			c.setNext(time.Now().Add(c.cfg.Interval))
 			if running {
 				c.skipped.Add(1)
 				continue
@@ -186,21 +213,37 @@ func (c *Check) loop(ctx context.Context, events chan<- CheckEvent) {
 			}()
 		case o := <-results:
 			running = false
-			r := o.r
-			if o.err != nil || r.Canceled {
-				continue // not started (no verdict, as in keepalived) or shutting down
-			}
-			c.lastDur.Store(int64(r.Duration))
-			if !r.OK {
-				c.fails.Add(1)
-			}
-			c.runs.Add(1)
-			changed, cond := rf.Observe(r.OK)
-			c.cond.Store(int32(cond))
-			if changed {
-				c.emit(ctx, events, cond, r)
+			c.finished(ctx, events, o)
+			if draining == nil {
+				return
 			}
 		}
+	}
+}
+
+func (c *Check) setNext(t time.Time) {
+	c.mu.Lock()
+	c.next = t
+	c.mu.Unlock()
+}
+
+// finished counts a run's verdict and sends a condition change.
+func (c *Check) finished(ctx context.Context, events chan<- CheckEvent, o runOutcome) {
+	r := o.r
+	if o.err != nil || r.Canceled {
+		return // not started (no verdict, as in keepalived) or shutting down
+	}
+	c.lastDur.Store(int64(r.Duration))
+	if !r.OK {
+		c.fails.Add(1)
+	}
+	c.runs.Add(1)
+	c.mu.Lock()
+	changed, cond := c.rf.Observe(r.OK)
+	c.mu.Unlock()
+	c.cond.Store(int32(cond))
+	if changed {
+		c.emit(ctx, events, cond, r)
 	}
 }
 

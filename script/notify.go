@@ -101,6 +101,7 @@ type Notifier struct {
 	mu     sync.Mutex
 	queues map[queueKey]*notifyQueue
 	closed bool
+	idle   chan struct{} // closed when the last queue empties; nil while none waits
 }
 
 type queueKey struct{ typ, name, program string }
@@ -204,6 +205,10 @@ func (n *Notifier) drain(key queueKey, q *notifyQueue) {
 		if len(q.jobs) == 0 || n.ctx.Err() != nil {
 			q.running = false
 			delete(n.queues, key)
+			if len(n.queues) == 0 && n.idle != nil {
+				close(n.idle)
+				n.idle = nil
+			}
 			n.mu.Unlock()
 			return
 		}
@@ -213,6 +218,29 @@ func (n *Notifier) drain(key queueKey, q *notifyQueue) {
 		res, err := n.run(n.ctx, j.cmd)
 		if n.cfg.OnResult != nil {
 			n.cfg.OnResult(NotifyResult{Transition: j.t, Argv: j.cmd.Argv, Result: res, Err: err})
+		}
+	}
+}
+
+// Idle waits until no notify script runs or waits to run, or ctx ends.
+// Notifications keep being accepted meanwhile; a hot upgrade waits for
+// the scripts of the transitions before it, so that none is cut short.
+func (n *Notifier) Idle(ctx context.Context) error {
+	for {
+		n.mu.Lock()
+		if len(n.queues) == 0 {
+			n.mu.Unlock()
+			return nil
+		}
+		if n.idle == nil {
+			n.idle = make(chan struct{})
+		}
+		idle := n.idle
+		n.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for notify scripts: %w", ctx.Err())
 		}
 	}
 }

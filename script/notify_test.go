@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -228,4 +229,38 @@ func drainFIFO(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(buf[:max(n, 0)])
+}
+
+// TestNotifierIdle waits for a queued script to finish without closing
+// the notifier, and gives up at the context's end while one still runs.
+func TestNotifierIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		n := NewNotifier(NotifierConfig{Run: func(ctx context.Context, c Command) (Result, error) {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return Result{OK: true}, nil
+		}})
+		if err := n.Idle(context.Background()); err != nil {
+			t.Fatalf("idle notifier: %v", err)
+		}
+		if err := n.Notify(NotifyScripts{Master: &Command{Argv: []string{"/x"}}}, Transition{Name: "VI_1", State: "MASTER"}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := n.Idle(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Idle with a script running: %v, want the deadline", err)
+		}
+		close(release)
+		if err := n.Idle(context.Background()); err != nil {
+			t.Errorf("Idle after the script: %v", err)
+		}
+		if err := n.Notify(NotifyScripts{}, Transition{Name: "VI_1", State: "BACKUP"}); err != nil {
+			t.Errorf("notifier refused a notification after Idle: %v", err)
+		}
+		closeNotifier(t, n)
+	})
 }

@@ -16,6 +16,7 @@ const (
 	resources  scenario = "resources"  // RSS and CPU of N instances
 	spurious   scenario = "spurious"   // transitions of a steady pair under CPU load
 	configtest scenario = "configtest" // "-t" wall time on large configs
+	upgrade    scenario = "upgrade"    // hot upgrade of a master vs keepalived's restart
 )
 
 func (s scenario) failover() bool { return s == crash || s == graceful || s == check }
@@ -99,6 +100,7 @@ type longResults struct {
 	spur   []spurSample
 	ct     []ctSample
 	ctBase time.Duration
+	upg    []upgSample
 }
 
 // runLong runs resources, spurious and configtest, those selected, in
@@ -119,6 +121,12 @@ func (bn *bench) runLong(ctx context.Context, c config, res *results, progress i
 			return err
 		}
 	}
+	if c.has(upgrade) {
+		fmt.Fprintf(progress, "upgrade: %d instances, %d upgrade(s) or restart(s) each, load %s\n", upgradeN, c.reps, loadAvg())
+		if res.long.upg, err = bn.runUpgrade(ctx, c, progress); err != nil {
+			return err
+		}
+	}
 	if c.has(configtest) {
 		fmt.Fprintf(progress, "configtest: N=%v, %d run(s), load %s\n", c.ctSizes, c.ctRuns, loadAvg())
 		if res.long.ct, res.long.ctBase, err = runConfigTest(ctx, c, bn.dir, progress); err != nil {
@@ -134,6 +142,9 @@ func writeLong(w io.Writer, c config, res *results) {
 	}
 	if c.has(spurious) {
 		writeSpurious(w, res.long.spur, c.duration)
+	}
+	if c.has(upgrade) {
+		writeUpgrade(w, res.long.upg)
 	}
 	if c.has(configtest) {
 		writeConfigTest(w, res.long.ct, res.long.ctBase, c.ctRuns)

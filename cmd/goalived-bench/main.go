@@ -8,7 +8,10 @@
 // the RSS and CPU time of a master of 1/50/250 instances, the spurious
 // transitions and dual-master moments of a VRRPv3 advert_int 0.02 pair
 // while busy loops load every core, and the wall time of "-t" on
-// configs of 10/250/1000 instances. It prints markdown tables on stdout
+// configs of 10/250/1000 instances; --scenarios upgrade upgrades a
+// goalived master of 20 VRRPv3 instances in place (hot upgrade) and
+// restarts a keepalived one, beside a keepalived backup, with a client
+// pinging every VIP. It prints markdown tables on stdout
 // and its progress on stderr. Run it as root; Ctrl-C stops and removes
 // everything it started.
 package main
@@ -63,7 +66,7 @@ func parseFlags(args []string) (config, error) {
 	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived", fastPreempt},
 		"implementations to measure: goalived, keepalived, "+fastPreempt+" (goalived --fast-preempt; check scenario only)")
 	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
-		"scenarios: crash, graceful, check (failover), resources, spurious, configtest")
+		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
 	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
 	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
@@ -111,10 +114,10 @@ func parseScenarios(names []string) ([]scenario, error) {
 	var out []scenario
 	for _, n := range names {
 		switch s := scenario(n); s {
-		case crash, graceful, check, resources, spurious, configtest:
+		case crash, graceful, check, resources, spurious, configtest, upgrade:
 			out = append(out, s)
 		default:
-			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest)", n)
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade)", n)
 		}
 	}
 	if len(out) == 0 {

@@ -36,7 +36,6 @@ func runDaemon(o *options, stderr io.Writer) int {
 		return exitFatal
 	}
 	defer closeLog()
-	logStarting(log, os.Args)
 	warnUnsupportedOptions(o, log)
 	if err := setUmask(o.umask); err != nil {
 		log.Error("cannot start", "err", err)
@@ -66,6 +65,11 @@ type daemon struct {
 	parent *slog.Logger
 	eng    *engine.Engine
 	status *statusWriter
+	upg    *upgrader
+	// handover and from are a hot upgrade's conversation and the old
+	// process's state message, in the new process until it runs.
+	handover *handoverConn
+	from     handoverMsg
 }
 
 // load reads the configuration, logging what keepalived's parent logs as
@@ -90,9 +94,22 @@ func (d *daemon) load(reload bool) (*config.Config, parser.Diagnostics) {
 
 func (d *daemon) run() int {
 	d.parent = d.log.With(kalog.Parent)
+	d.upg = newUpgrader(d.log)
+	defer d.upg.stop()
+	child := d.upg.child()
 	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
 		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
+		if child {
+			d.refuse(fmt.Errorf("the configuration %s cannot be used", d.o.useFile))
+		}
+		return exitNoConfig
+	}
+	if blockers := reloadBlockers(diags); child && len(blockers) > 0 {
+		// A hot upgrade applies the file as a reload would, and a reload
+		// refuses a file with these errors: the old process carries on.
+		d.log.Error("hot upgrade refused: the configuration has errors", "file", d.o.useFile, "errors", len(blockers))
+		d.refuse(fmt.Errorf("the configuration %s has %d errors (%s)", d.o.useFile, len(blockers), blockers[0].String()))
 		return exitNoConfig
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
@@ -102,44 +119,75 @@ func (d *daemon) run() int {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, append([]os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP}, dumpSignals...)...)
 	defer signal.Stop(sigs)
-	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
-		if err := writePidFile(p); err != nil {
-			d.log.Error("cannot start", "err", err)
+	if !child {
+		if !d.writePidFiles(0) {
 			return exitFatal
 		}
-		defer removePidFile(p)
 	}
+	defer d.removePidFiles()
 
 	d.status = newStatusWriter(d.o.statusFile, d.log)
 	defer d.status.close()
 	h, closeHost, err := host.Open()
 	if err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
+		if child {
+			d.refuse(err)
+		}
 		return exitFatal
 	}
 	defer closeHost() // after the engine's Close (d.stop)
-	// goalived is one process; the pid is its own.
-	d.parent.Info(fmt.Sprintf("Starting VRRP child process, pid=%d", os.Getpid()))
-	if err := d.start(cfg, h); err != nil {
+	if !child {
+		// goalived is one process; the pid is its own.
+		d.parent.Info(fmt.Sprintf("Starting VRRP child process, pid=%d", os.Getpid()))
+	}
+	if child {
+		if err := d.takeOver(cfg, h); err != nil {
+			d.log.Error("cannot take over", "err", err)
+			return exitFatal
+		}
+		if !d.writePidFiles(os.Getppid()) {
+			_ = d.eng.Abandon()
+			d.refuse(errors.New("cannot write the pid files"))
+			return exitFatal
+		}
+	} else if err := d.start(cfg, h); err != nil {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
 	}
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		if err := serveMetrics(ctx, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics), d.log); err != nil {
+		if err := serveMetrics(ctx, d.upg.listen, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics), d.log); err != nil {
 			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
 		}
 	}
-	d.parent.Info("Startup complete", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances))
-	notifyReady()
+	if child {
+		sdNotify(fmt.Sprintf("MAINPID=%d", os.Getpid()))
+		notifyReady()
+		d.tookOver()
+	} else {
+		d.parent.Info("Startup complete", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances),
+			"version", goalivedVersion)
+		notifyReady()
+	}
+	d.upg.ready()
+	return d.loop(sigs)
+}
+
+// loop handles signals until the daemon stops or hands over.
+func (d *daemon) loop(sigs <-chan os.Signal) int {
 	for sig := range sigs {
 		if d.handleDumpSignal(sig) {
 			continue
 		}
 		switch sig {
 		case syscall.SIGHUP:
-			d.reload()
+			if handled, gone := d.hotUpgrade(); gone {
+				return exitOK
+			} else if !handled {
+				d.reload()
+			}
 		default:
 			d.parent.Info("Stopping", "signal", sig.String())
 			d.stop()
@@ -150,8 +198,49 @@ func (d *daemon) run() int {
 	return exitOK
 }
 
-func (d *daemon) start(cfg *config.Config, h engine.Host) error {
-	d.eng = engine.New(cfg, h, engine.Options{
+// hotUpgrade hands over to the binary on disk if it is not the one
+// running. handled is false when it is the same (SIGHUP then reloads, as
+// keepalived's); gone is true once another process runs the instances.
+func (d *daemon) hotUpgrade() (handled, gone bool) {
+	changed, err := d.upg.binaryChanged()
+	if err != nil {
+		d.log.Warn("hot upgrade: cannot compare the binary on disk; reloading", "err", err)
+		return false, false
+	}
+	if !changed {
+		return false, false
+	}
+	sdNotify("RELOADING=1")
+	if d.upg.handOver(d.eng) {
+		return true, true
+	}
+	sdNotify("READY=1")
+	d.status.kick()
+	return true, false
+}
+
+// writePidFiles writes both pid files; over is a process allowed to own
+// them now (the old process of a hot upgrade).
+func (d *daemon) writePidFiles(over int) bool {
+	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
+		if err := writePidFileOver(p, over); err != nil {
+			d.log.Error("cannot start", "err", err)
+			return false
+		}
+	}
+	return true
+}
+
+// removePidFiles removes the pid files that still name this process (a
+// hot upgrade's new process has renamed its own over them).
+func (d *daemon) removePidFiles() {
+	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
+		removePidFile(p)
+	}
+}
+
+func (d *daemon) newEngine(cfg *config.Config, h engine.Host) *engine.Engine {
+	e := engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,
@@ -162,7 +251,12 @@ func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 			}
 		},
 	})
-	d.status.source = d.eng.Statuses
+	d.status.source = e.Statuses
+	return e
+}
+
+func (d *daemon) start(cfg *config.Config, h engine.Host) error {
+	d.eng = d.newEngine(cfg, h)
 	if err := d.eng.Start(); err != nil {
 		return err
 	}

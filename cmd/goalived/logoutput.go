@@ -24,7 +24,7 @@ const defaultLogFormat = "text"
 // what matches "Starting Keepalived v2.2.7" or "Stopped Keepalived"
 // still matches, and goalived's own release where keepalived puts its
 // build date.
-const versionString = "Keepalived v" + compatVersion + " (goalived " + goalivedVersion + ")"
+var versionString = "Keepalived v" + compatVersion + " (goalived " + goalivedVersion + ")"
 
 // logOptions turns keepalived's logging options into kalog's outputs, as
 // keepalived 2.2.7 (lib/logger.c, main.c) uses them: syslog unless -G,

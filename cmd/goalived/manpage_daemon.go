@@ -44,7 +44,9 @@ var manArgNames = map[string]string{
 var manSignals = map[string]string{
 	"STOP": "Stop: each master instance sends a priority-0 advertisement, the virtual addresses, routes and rules are removed (not with -V), the notify_stop scripts run, and goalived exits. SIGINT does the same.",
 	"RELOAD": "Reload the configuration file: unchanged instances keep their state, addresses and timers, changed ones are updated in place, the notify FIFOs are reopened. A file with errors is refused and the running configuration stays (keepalived applies what it could read). " +
-		"systemd tells RELOADING=1, then READY=1. This is what \"systemctl reload goalived\" sends.",
+		"systemd tells RELOADING=1, then READY=1. This is what \"systemctl reload goalived\" sends. " +
+		"If the binary goalived was started from has been replaced (another inode), the daemon hands its running state to the new binary instead (hot upgrade): " +
+		"the new process takes over without a transition or a priority-0 advertisement and the old one exits; if the new one fails, the old one carries on.",
 	"DATA":        "Write the state dumps, in keepalived 2.2.7's layout.",
 	"STATS":       "Write the per-instance statistics.",
 	"STATS_CLEAR": "Write the statistics, then set the counters to zero.",

@@ -103,11 +103,15 @@ func (m *metricsCollector) collect() *exposition {
 	return &e
 }
 
+// listenFunc opens a listener: net.Listen, or the hot upgrade's, which
+// hands the listening socket on to the next process.
+type listenFunc func(network, addr string) (net.Listener, error)
+
 // serveMetrics serves /metrics on addr until ctx ends. It is off unless
 // --metrics-address is given. The endpoint speaks just enough HTTP/1.x
 // for a scraper (see httpmin.go).
-func serveMetrics(ctx context.Context, addr string, c *metricsCollector, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+func serveMetrics(ctx context.Context, listen listenFunc, addr string, c *metricsCollector, log *slog.Logger) error {
+	ln, err := listen("tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,12 @@ var errRunning = errors.New("daemon already running")
 // opens the pid file itself with O_NOFOLLOW and O_TRUNC; goalived writes
 // a new file and renames it (replaceFile), so a link or a FIFO planted at
 // the name is replaced, never written through or waited on.
-func writePidFile(path string) error {
-	if pid, ok := readPid(path); ok && pid != os.Getpid() && alive(pid) {
+func writePidFile(path string) error { return writePidFileOver(path, 0) }
+
+// writePidFileOver is writePidFile that also replaces a file naming over
+// (a hot upgrade's old process, alive until the new one runs).
+func writePidFileOver(path string, over int) error {
+	if pid, ok := readPid(path); ok && pid != os.Getpid() && pid != over && alive(pid) {
 		return fmt.Errorf("pid file %s: %w (pid %d)", path, errRunning, pid)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

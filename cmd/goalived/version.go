@@ -5,8 +5,10 @@ import (
 	"io"
 )
 
-// goalivedVersion is goalived's own release.
-const goalivedVersion = "0.1.0"
+// goalivedVersion is goalived's own release. A build may set it
+// (go build -ldflags "-X main.goalivedVersion=0.1.1"): the hot upgrade's
+// log lines name the versions on both sides.
+var goalivedVersion = "0.1.0"
 
 // compatVersion is the keepalived release whose behaviour goalived follows.
 // It is what the first line of -v reports in keepalived's "NAME vX.Y.Z"

@@ -1,6 +1,7 @@
 package track
 
 import (
+	"context"
 	"net/netip"
 
 	"github.com/goalived/goalived/config"
@@ -113,6 +114,9 @@ type Check interface {
 	Name() string
 	// Start begins running it; condition changes go to events.
 	Start(events chan<- script.CheckEvent) error
+	// Drain stops it for a handover: a run in progress may finish until
+	// ctx ends; it returns where the check is, and closes it.
+	Drain(ctx context.Context) script.CheckState
 	Close() error
 	Stats() script.RunStats
 }

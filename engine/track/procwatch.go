@@ -120,6 +120,14 @@ func (t *Tracker) startProcs() {
 	}
 	t.procW = newProcWatcher(t.os.Processes, tps, procInterval)
 	t.procs = t.procW.initial()
+	for name, up := range t.savedProcs {
+		if d, ok := t.procW.state[name]; ok {
+			// Handed over: the quorum the instances saw stays until a
+			// scan says otherwise (a change during the handover is then
+			// applied at the first scan).
+			t.procs[name], d.up = up, up
+		}
+	}
 	go t.procW.run(t.procEvents)
 }
 

@@ -39,9 +39,14 @@ func (t *Tracker) startCheck(s *config.VRRPScript) error {
 	if err != nil {
 		return err
 	}
-	c, err := t.os.Checks.NewCheck(script.CheckConfig{
+	cc := script.CheckConfig{
 		Name: s.Name, Command: cmd, Interval: s.Interval, Timeout: s.Timeout, Rise: s.Rise, Fall: s.Fall,
-	})
+	}
+	if st, ok := t.resume[s.Name]; ok {
+		// Handed over: the check goes on from its position and schedule.
+		cc.Initial, cc.Resume = t.conds[s.Name], &st
+	}
+	c, err := t.os.Checks.NewCheck(cc)
 	if err != nil {
 		return err
 	}

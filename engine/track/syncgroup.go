@@ -61,11 +61,15 @@ type syncGroup struct {
 }
 
 // replace makes the groups of cfg current and returns them; gs may be
-// nil (the groups then serve the Tracker only).
-func (gs *Groups) replace(cfg *config.Config, host Host, log *slog.Logger) *groupSet {
+// nil (the groups then serve the Tracker only). Without current groups,
+// restored (a hot upgrade's saved states) are the previous ones.
+func (gs *Groups) replace(cfg *config.Config, host Host, log *slog.Logger, restored []SavedGroup) *groupSet {
 	var prev *groupSet
 	if gs != nil {
 		prev = gs.cur.Load()
+	}
+	if prev == nil && restored != nil {
+		prev = savedSet(restored)
 	}
 	set := &groupSet{cfg: cfg, byMember: map[string]*syncGroup{}, host: host, log: log}
 	for _, pg := range cfg.SyncGroups {

@@ -24,6 +24,9 @@ type Options struct {
 	// Carried are the conditions of the vrrp_scripts a reload keeps
 	// (see Carry).
 	Carried map[string]script.Condition
+	// Restored, if set, continues the tracking of another process (see
+	// Saved); the Tracker then also counts as a reload's (Reload).
+	Restored *Saved
 }
 
 // Tracker owns the vrrp_script checks, the link watch and the track_file
@@ -57,6 +60,11 @@ type Tracker struct {
 	prio  map[Instance]int
 	srcs  map[netip.Addr]bool // track_src_ip: the source address is present
 
+	// resume and savedProcs are what a restored Tracker continues from
+	// (see restore); read only before Start returns.
+	resume     map[string]script.CheckState
+	savedProcs map[string]bool
+
 	quit chan struct{}
 	done chan struct{}
 }
@@ -69,15 +77,22 @@ func New(cfg *config.Config, o Options) *Tracker {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Tracker{
-		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload, events: make(chan script.CheckEvent, 64),
+		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, events: make(chan script.CheckEvent, 64),
 		procEvents: make(chan procEvent, 16),
 		conds:      map[string]script.Condition{}, links: map[string]bool{},
 		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[Instance]int{}, srcs: map[netip.Addr]bool{},
-		quit: make(chan struct{}), done: make(chan struct{}),
+		quit: make(chan struct{}), done: make(chan struct{}), resume: map[string]script.CheckState{},
 	}
-	t.groups = o.Groups.replace(cfg, o.Host, log)
+	var restoredGroups []SavedGroup
+	if o.Restored != nil {
+		restoredGroups = o.Restored.Groups
+	}
+	t.groups = o.Groups.replace(cfg, o.Host, log, restoredGroups)
 	for name, c := range o.Carried {
 		t.conds[name] = c
+	}
+	if o.Restored != nil {
+		t.restore(o.Restored)
 	}
 	return t
 }

@@ -1,6 +1,7 @@
 package tracktest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -41,6 +42,11 @@ func (c *Checks) NewCheck(cfg script.CheckConfig) (track.Check, error) {
 	rf, err := script.NewRiseFallFrom(cfg.Rise, cfg.Fall, cfg.Initial)
 	if err != nil {
 		return nil, fmt.Errorf("new check %q: %w", cfg.Name, err)
+	}
+	if s := cfg.Resume; s != nil {
+		if at, err := script.NewRiseFallAt(cfg.Rise, cfg.Fall, *s); err == nil {
+			rf = at
+		}
 	}
 	ch := &Check{cfg: cfg, rf: rf, done: make(chan struct{})}
 	c.checks[cfg.Name] = ch
@@ -97,6 +103,16 @@ func (c *Check) Close() error {
 		close(c.done)
 	}
 	return nil
+}
+
+// Drain implements track.Check: runs are fed by the test, so none is in
+// progress; it closes the check and returns its position.
+func (c *Check) Drain(ctx context.Context) script.CheckState {
+	c.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	counter, init := c.rf.Position()
+	return script.CheckState{Counter: counter, Init: init, Next: c.cfg.Interval}
 }
 
 // Closed reports whether Close was called.
