@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/goalived/goalived/parser/syntax"
 )
@@ -37,21 +36,17 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// TestLoadLargeConfig keeps the benchmark's input honest and checks the
-// 50 ms goal loosely (CI machines are shared, so with a wide margin).
+// TestLoadLargeConfig keeps the benchmark's input honest. How long the
+// load takes is BenchmarkLoad's figure, not a test's: a shared machine
+// makes any time bound flaky.
 func TestLoadLargeConfig(t *testing.T) {
 	src := benchConfig(1000)
-	start := time.Now()
 	cfg, diags := LoadBytes("bench.conf", src, testOptions())
-	elapsed := time.Since(start)
 	if len(cfg.Instances) != 1000 || len(cfg.Scripts) != 1000 {
 		t.Fatalf("instances %d scripts %d", len(cfg.Instances), len(cfg.Scripts))
 	}
 	if len(diags) != 0 {
 		t.Fatalf("diagnostics:\n%s", diags)
-	}
-	if elapsed > 2*time.Second {
-		t.Errorf("loading 1000 instances took %v", elapsed)
 	}
 }
 
