@@ -127,7 +127,7 @@ func (b *builder) finishNoAccept(in *config.Instance) {
 	e, _ := notYetFor("vrrp_instance", "no_accept")
 	pos, note := b.inst(in).noAcceptPos, ""
 	if !b.inst(in).set["no_accept"] {
-		pos, note = synPos(in.Pos), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
+		pos, note = b.at(in, "strict_mode"), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
 	}
 	b.withContext("vrrp_instance "+in.Name, func() {
 		b.reportNotYet(e, pos, nil, note)
