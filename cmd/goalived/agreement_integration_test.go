@@ -49,8 +49,7 @@ var differsOnPurpose = map[string]string{
 	"keepalived.conf.virtual_server_group": "the global_defs e-mail keywords (notification_email, notification_email_from, smtp_server, smtp_connect_timeout), LVS virtual_server and virtual_server_group are reported as not supported by goalived",
 	"keepalived.conf.virtualhost":          "the global_defs e-mail keywords (notification_email, notification_email_from, smtp_server, smtp_connect_timeout) and LVS virtual_server (HTTP_GET) are reported as not supported by goalived",
 	"keepalived.conf.vrrp":                 "the global_defs e-mail keywords (notification_email, notification_email_from, smtp_server, smtp_connect_timeout) and the instances' smtp_alert are reported as not supported by goalived, and a duplicate VIP that keepalived drops silently is reported",
-	"keepalived.conf.vrrp.scripts":         "notify scripts that do not exist on this host are reported (keepalived drops them without a word), and smtp_alert is reported as not supported by goalived",
-	"keepalived.conf.vrrp.sync":            "notify scripts that do not exist on this host are reported; keepalived drops them without a word",
+	"keepalived.conf.vrrp.scripts":         "smtp_alert is reported as not supported by goalived",
 	"sync-group.conf":                      "keepalived 2.2.7 -t kills itself with SIGTERM (rc 143) on sync-group notify scripts with script_user nobody, so it gives no verdict; goalived warns (notify scripts missing on this host, a tracked interface's weight ignored in a sync group)",
 }
 
