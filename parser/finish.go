@@ -25,6 +25,12 @@ func (b *builder) finish() {
 		}
 	}
 	b.cfg.Instances = kept
+	for _, in := range kept {
+		in.SMTPAlert = b.alert(in)
+	}
+	for _, g := range b.cfg.SyncGroups {
+		g.SMTPAlert = b.alert(g)
+	}
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishTrackGroups()

@@ -244,6 +244,10 @@ func (b *builder) finishGlobal(g *config.GlobalDefs) {
 		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
 	}
 	b.finishFIFOs(g)
+	finishEmail(&g.Email)
+	if g.Process.MinAutoPriorityDelay == 0 {
+		g.Process.MinAutoPriorityDelay = config.DefaultMinAutoPriorityDelay
+	}
 	// vrrp_strict leaves the global lower_prio_no_advert and
 	// higher_prio_send_advert as written: keepalived 2.2.7 applies strict
 	// mode per instance (finishStrict), and an instance with strict_mode

@@ -22,6 +22,9 @@ type notes struct {
 	// usable user): a track_script naming one gets keepalived's plain
 	// "not found" message.
 	removedScripts map[string]bool
+	// alerts are the smtp_alert lines of instances and sync groups, by
+	// model pointer, resolved against global_defs once it is read.
+	alerts map[any]bool
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
@@ -92,4 +95,20 @@ func (b *builder) removeScript(name string) {
 		b.notes.removedScripts = map[string]bool{}
 	}
 	b.notes.removedScripts[name] = true
+}
+
+func (b *builder) setAlert(owner any, v bool) {
+	if b.notes.alerts == nil {
+		b.notes.alerts = map[any]bool{}
+	}
+	b.notes.alerts[owner] = v
+}
+
+// alert resolves the smtp_alert of an instance or sync group.
+func (b *builder) alert(owner any) bool {
+	var own *bool
+	if v, ok := b.notes.alerts[owner]; ok {
+		own = &v
+	}
+	return alertDefault(own, b.cfg.Global.Email)
 }

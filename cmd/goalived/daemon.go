@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -66,6 +67,9 @@ type daemon struct {
 	parent *slog.Logger
 	eng    *engine.Engine
 	status *statusWriter
+	// tuner is set once the instances run (keepalived also sets its
+	// priorities at the end of its start-up); reports may come before.
+	tuner atomic.Pointer[procTuner]
 }
 
 // load reads the configuration, logging what keepalived's parent logs as
@@ -157,8 +161,13 @@ func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 		FastPreempt:    d.o.fastPreempt,
 		OnChange:       d.status.kick,
 		OnReport: func(r vrrp.Report) {
-			if r.Kind == vrrp.ReportTransition {
+			switch r.Kind {
+			case vrrp.ReportTransition:
 				d.status.kick()
+			case vrrp.ReportTimerLate:
+				if t := d.tuner.Load(); t != nil {
+					t.TimerLate(r.Late)
+				}
 			}
 		},
 	})
@@ -166,6 +175,7 @@ func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 	if err := d.eng.Start(); err != nil {
 		return err
 	}
+	d.tuner.Store(startProcTuner(cfg.Global.Process, linuxProc{}, d.log))
 	d.status.kick()
 	releaseParseMemory()
 	return nil
@@ -186,6 +196,11 @@ func (d *daemon) reload() {
 	sdNotify("RELOADING=1")
 	defer sdNotify("READY=1")
 	d.parent.Info("Reloading ...")
+	// The reload runs under the normal policy (see procTuner.Relax).
+	t := d.tuner.Load()
+	t.Relax()
+	var proc *config.Process
+	defer func() { t.Reconfigure(proc) }()
 	cfg, diags := d.load(true)
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
 		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
@@ -193,6 +208,7 @@ func (d *daemon) reload() {
 		return
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
+	proc = &cfg.Global.Process
 	res, err := d.eng.Reload(cfg)
 	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {
@@ -207,6 +223,9 @@ func (d *daemon) stop() {
 	sdNotify("STOPPING=1")
 	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		d.log.Warn("stop", "err", err)
+	}
+	if t := d.tuner.Load(); t != nil {
+		t.Close()
 	}
 	d.status.kick()
 }
