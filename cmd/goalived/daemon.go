@@ -70,6 +70,8 @@ type daemon struct {
 	// tuner is set once the instances run (keepalived also sets its
 	// priorities at the end of its start-up); reports may come before.
 	tuner atomic.Pointer[procTuner]
+	// alerts e-mails state changes; nil without smtp_alert.
+	alerts atomic.Pointer[alerter]
 }
 
 // load reads the configuration, logging what keepalived's parent logs as
@@ -155,12 +157,14 @@ func (d *daemon) run() int {
 }
 
 func (d *daemon) start(cfg *config.Config, h engine.Host) error {
+	d.alerts.Store(newAlerter(cfg, d.log))
 	d.eng = engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,
 		OnChange:       d.status.kick,
 		OnReport: func(r vrrp.Report) {
+			d.alerts.Load().report(r)
 			switch r.Kind {
 			case vrrp.ReportTransition:
 				d.status.kick()
@@ -209,6 +213,7 @@ func (d *daemon) reload() {
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
 	proc = &cfg.Global.Process
+	d.alerts.Swap(newAlerter(cfg, d.log)).close(d.log)
 	res, err := d.eng.Reload(cfg)
 	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {
@@ -227,6 +232,7 @@ func (d *daemon) stop() {
 	if t := d.tuner.Load(); t != nil {
 		t.Close()
 	}
+	d.alerts.Load().close(d.log)
 	d.status.kick()
 }
 
