@@ -83,7 +83,9 @@ func TestIntegrationSMTPAlerts(t *testing.T) {
 		before := len(srv.Mails())
 		p := startDaemon(t, lab, 0, kind, t.TempDir(), conf)
 		waitFor(t, 30*time.Second, func() bool { return len(srv.Mails()) >= before+2 },
-			func() string { return fmt.Sprintf("%s to send the BACKUP and MASTER alerts; got %d:\n%s", kind, len(srv.Mails())-before, p.Output()) })
+			func() string {
+				return fmt.Sprintf("%s to send the BACKUP and MASTER alerts; got %d:\n%s", kind, len(srv.Mails())-before, p.Output())
+			})
 		p.Stop()
 		// A stop alert, if the daemon sends one, is queued before it exits.
 		got[kind] = srv.Mails()[before:]
