@@ -187,14 +187,21 @@ func (b *builder) finishDefaults(in *config.Instance) {
 	num("garp_master_repeat", &in.GARP.MasterRepeat, g.GARP.MasterRepeat)
 	dur("garp_master_refresh", &in.GARP.MasterRefresh, g.GARP.MasterRefresh)
 	num("garp_master_refresh_repeat", &in.GARP.MasterRefreshRepeat, g.GARP.MasterRefreshRepeat)
-	// Lower-priority values follow the instance's master values unless
-	// set in the instance or explicitly in global_defs.
-	lowerDelay, lowerRepeat := in.GARP.MasterDelay, in.GARP.MasterRepeat
-	if b.globalSet["vrrp_garp_lower_prio_delay"] {
-		lowerDelay = g.GARP.LowerPrioDelay
-	}
-	if b.globalSet["vrrp_garp_lower_prio_repeat"] {
-		lowerRepeat = g.GARP.LowerPrioRepeat
+	// keepalived 2.2.7 takes the lower-priority values an instance does
+	// not set from global_defs (written there, else the global master
+	// values: finishGlobal), not from the instance's own master values,
+	// and none in strict mode.
+	lowerDelay, lowerRepeat := g.GARP.LowerPrioDelay, g.GARP.LowerPrioRepeat
+	if in.Strict {
+		lowerDelay, lowerRepeat = 0, 0
+		if set["garp_lower_prio_repeat"] && in.GARP.LowerPrioRepeat != 0 {
+			b.warnf(b.at(in, "garp_lower_prio_repeat"), "garp_lower_prio_repeat", "(%s) Strict mode requires no repeat garps. resetting", in.Name)
+			in.GARP.LowerPrioRepeat = 0
+		}
+		if set["garp_lower_prio_delay"] && in.GARP.LowerPrioDelay != 0 {
+			b.warnf(b.at(in, "garp_lower_prio_delay"), "garp_lower_prio_delay", "(%s) Strict mode requires no repeat garp delay. resetting", in.Name)
+			in.GARP.LowerPrioDelay = 0
+		}
 	}
 	dur("garp_lower_prio_delay", &in.GARP.LowerPrioDelay, lowerDelay)
 	num("garp_lower_prio_repeat", &in.GARP.LowerPrioRepeat, lowerRepeat)
