@@ -31,6 +31,7 @@ func (b *builder) finish() {
 	for _, g := range b.cfg.SyncGroups {
 		g.SMTPAlert = b.alert(g)
 	}
+	b.finishGroupAlerts()
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishTrackGroups()

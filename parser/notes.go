@@ -24,7 +24,8 @@ type notes struct {
 	removedScripts map[string]bool
 	// alerts are the smtp_alert lines of instances and sync groups, by
 	// model pointer, resolved against global_defs once it is read.
-	alerts map[any]bool
+	alerts   map[any]bool
+	alertPos map[any]syntax.Pos
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
@@ -97,11 +98,11 @@ func (b *builder) removeScript(name string) {
 	b.notes.removedScripts[name] = true
 }
 
-func (b *builder) setAlert(owner any, v bool) {
+func (b *builder) setAlert(owner any, v bool, pos syntax.Pos) {
 	if b.notes.alerts == nil {
-		b.notes.alerts = map[any]bool{}
+		b.notes.alerts, b.notes.alertPos = map[any]bool{}, map[any]syntax.Pos{}
 	}
-	b.notes.alerts[owner] = v
+	b.notes.alerts[owner], b.notes.alertPos[owner] = v, pos
 }
 
 // alert resolves the smtp_alert of an instance or sync group.
