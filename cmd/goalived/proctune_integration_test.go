@@ -105,6 +105,19 @@ func vrrpPid(t *testing.T, kind string, p *nstest.Proc, dir string) int {
 // reloadedLine is what each daemon logs once a reload is done.
 var reloadedLine = map[string]string{keepalivedKind: "Reload complete", goalivedKind: "msg=reloaded"}
 
+// forBothDaemons runs f on keepalived 2.2.7 and on goalived, each started
+// with conf on a lab of its own; pid is the process running the protocol.
+func forBothDaemons(t *testing.T, conf string, f func(t *testing.T, kind string, lab *nstest.Lab, p *nstest.Proc, pid int)) {
+	for _, kind := range []string{keepalivedKind, goalivedKind} {
+		t.Run(kind, func(t *testing.T) {
+			lab := nstest.New(t, nstest.Hosts(1))
+			dir := t.TempDir()
+			p := startDaemon(t, lab, 0, kind, dir, conf)
+			f(t, kind, lab, p, vrrpPid(t, kind, p, dir))
+		})
+	}
+}
+
 const knobInstance = `
 vrrp_instance VI_1 {
     state BACKUP
@@ -132,45 +145,39 @@ func TestIntegrationProcessKnobs(t *testing.T) {
     process_names
 }
 ` + knobInstance
-	for _, kind := range []string{keepalivedKind, goalivedKind} {
-		t.Run(kind, func(t *testing.T) {
-			lab := nstest.New(t, nstest.Hosts(1))
-			dir := t.TempDir()
-			p := startDaemon(t, lab, 0, kind, dir, conf)
-			pid := vrrpPid(t, kind, p, dir)
-			ths := waitThreads(t, pid, "SCHED_RR 20 on CPU 0 named keepalived_vrrp", func(th threadSched) bool {
-				return th.policy == 2 && th.rtPrio == 20 && th.cpusAllowedSet == "0" && th.comm == "keepalived_vrrp"
-			})
-			status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if lck := statusField(string(status), "VmLck"); lck == "" || strings.HasPrefix(lck, "0 ") {
-				t.Errorf("VmLck = %q, want locked memory (vrrp_no_swap)", lck)
-			}
-			limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(limits), "Max realtime timeout      25000                50000                us") {
-				t.Errorf("RLIMIT_RTTIME is not 25000/50000 us:\n%s", limits)
-			}
-			t.Logf("%s: %d thread(s) SCHED_RR 20 on CPU 0, %s", kind, len(ths), statusField(string(status), "VmLck"))
-			if kind == keepalivedKind {
-				// keepalived 2.2.7 reloads under SCHED_RR, and its VRRP
-				// process is sometimes killed for passing RLIMIT_RTTIME
-				// there ("exited due to signal 9 (Killed) - has
-				// rlimit_rttime been exceeded?"); goalived must not be.
-				return
-			}
-			if err := syscall.Kill(p.Pid(), syscall.SIGHUP); err != nil {
-				t.Fatal(err)
-			}
-			waitFor(t, 20*time.Second, func() bool { return strings.Contains(p.Output(), reloadedLine[kind]) },
-				func() string { return fmt.Sprintf("%s to log %q:\n%s", kind, reloadedLine[kind], p.Output()) })
-			waitThreads(t, pid, "still SCHED_RR 20 after a reload", func(th threadSched) bool { return th.policy == 2 && th.rtPrio == 20 })
+	forBothDaemons(t, conf, func(t *testing.T, kind string, lab *nstest.Lab, p *nstest.Proc, pid int) {
+		ths := waitThreads(t, pid, "SCHED_RR 20 on CPU 0 named keepalived_vrrp", func(th threadSched) bool {
+			return th.policy == 2 && th.rtPrio == 20 && th.cpusAllowedSet == "0" && th.comm == "keepalived_vrrp"
 		})
-	}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lck := statusField(string(status), "VmLck"); lck == "" || strings.HasPrefix(lck, "0 ") {
+			t.Errorf("VmLck = %q, want locked memory (vrrp_no_swap)", lck)
+		}
+		limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(limits), "Max realtime timeout      25000                50000                us") {
+			t.Errorf("RLIMIT_RTTIME is not 25000/50000 us:\n%s", limits)
+		}
+		t.Logf("%s: %d thread(s) SCHED_RR 20 on CPU 0, %s", kind, len(ths), statusField(string(status), "VmLck"))
+		if kind == keepalivedKind {
+			// keepalived 2.2.7 reloads under SCHED_RR, and its VRRP
+			// process is sometimes killed for passing RLIMIT_RTTIME
+			// there ("exited due to signal 9 (Killed) - has
+			// rlimit_rttime been exceeded?"); goalived must not be.
+			return
+		}
+		if err := syscall.Kill(p.Pid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 20*time.Second, func() bool { return strings.Contains(p.Output(), reloadedLine[kind]) },
+			func() string { return fmt.Sprintf("%s to log %q:\n%s", kind, reloadedLine[kind], p.Output()) })
+		waitThreads(t, pid, "still SCHED_RR 20 after a reload", func(th threadSched) bool { return th.policy == 2 && th.rtPrio == 20 })
+	})
 }
 
 // TestIntegrationProcessNice checks vrrp_priority on every thread of both
@@ -178,17 +185,11 @@ func TestIntegrationProcessKnobs(t *testing.T) {
 func TestIntegrationProcessNice(t *testing.T) {
 	nstest.RequireRoot(t)
 	conf := "global_defs {\n    vrrp_priority -7\n    max_auto_priority -1\n}\n" + knobInstance
-	for _, kind := range []string{keepalivedKind, goalivedKind} {
-		t.Run(kind, func(t *testing.T) {
-			lab := nstest.New(t, nstest.Hosts(1))
-			dir := t.TempDir()
-			p := startDaemon(t, lab, 0, kind, dir, conf)
-			pid := vrrpPid(t, kind, p, dir)
-			waitThreads(t, pid, "nice -7 under SCHED_OTHER", func(th threadSched) bool {
-				return th.nice == -7 && th.policy == 0
-			})
+	forBothDaemons(t, conf, func(t *testing.T, kind string, lab *nstest.Lab, p *nstest.Proc, pid int) {
+		waitThreads(t, pid, "nice -7 under SCHED_OTHER", func(th threadSched) bool {
+			return th.nice == -7 && th.policy == 0
 		})
-	}
+	})
 }
 
 // TestIntegrationMaxAutoPriority stops the daemon for longer than
@@ -198,34 +199,28 @@ func TestIntegrationProcessNice(t *testing.T) {
 func TestIntegrationMaxAutoPriority(t *testing.T) {
 	nstest.RequireRoot(t)
 	conf := "global_defs {\n    max_auto_priority 10\n}\n" + knobInstance
-	for _, kind := range []string{keepalivedKind, goalivedKind} {
-		t.Run(kind, func(t *testing.T) {
-			lab := nstest.New(t, nstest.Hosts(1))
-			dir := t.TempDir()
-			p := startDaemon(t, lab, 0, kind, dir, conf)
-			pid := vrrpPid(t, kind, p, dir)
-			waitThreads(t, pid, "SCHED_OTHER at start", func(th threadSched) bool { return th.policy == 0 })
-			// As master the instance has a timer each second to be late.
-			waitFor(t, 20*time.Second, func() bool {
-				return strings.Contains(lab.Exec(0, "ip", "-4", "addr", "show", "dev", "eth0"), "192.0.2.61/24")
-			},
-				func() string { return kind + " to become master" })
-			if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-				t.Fatal(err)
-			}
-			stopped := time.Now()
-			for time.Since(stopped) < 2500*time.Millisecond {
-				time.Sleep(100 * time.Millisecond) // the stall under test
-			}
-			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-				t.Fatal(err)
-			}
-			waitThreads(t, pid, "SCHED_RR 1 after an overdue timer", func(th threadSched) bool {
-				return th.policy == 2 && th.rtPrio == 1
-			})
-			if !strings.Contains(p.Output(), "A thread timer expired") {
-				t.Errorf("no \"A thread timer expired\" line:\n%s", p.Output())
-			}
+	forBothDaemons(t, conf, func(t *testing.T, kind string, lab *nstest.Lab, p *nstest.Proc, pid int) {
+		waitThreads(t, pid, "SCHED_OTHER at start", func(th threadSched) bool { return th.policy == 0 })
+		// As master the instance has a timer each second to be late.
+		waitFor(t, 20*time.Second, func() bool {
+			return strings.Contains(lab.Exec(0, "ip", "-4", "addr", "show", "dev", "eth0"), "192.0.2.61/24")
+		},
+			func() string { return kind + " to become master" })
+		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		stopped := time.Now()
+		for time.Since(stopped) < 2500*time.Millisecond {
+			time.Sleep(100 * time.Millisecond) // the stall under test
+		}
+		if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+			t.Fatal(err)
+		}
+		waitThreads(t, pid, "SCHED_RR 1 after an overdue timer", func(th threadSched) bool {
+			return th.policy == 2 && th.rtPrio == 1
 		})
-	}
+		if !strings.Contains(p.Output(), "A thread timer expired") {
+			t.Errorf("no \"A thread timer expired\" line:\n%s", p.Output())
+		}
+	})
 }
