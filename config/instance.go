@@ -85,6 +85,10 @@ type Instance struct {
 	NotifyPriorityChanges bool `json:"notify_priority_changes"`
 	KernelRxBufSize       int  `json:"kernel_rx_buf_size,omitempty"`
 	Debug                 int  `json:"debug,omitempty"`
+	// SMTPAlert is the resolved smtp_alert: e-mail the instance's state
+	// changes (the instance's keyword, else global_defs' smtp_alert_vrrp,
+	// else smtp_alert, else off).
+	SMTPAlert bool `json:"smtp_alert,omitempty"`
 
 	Notify Notifies `json:"notify"`
 	// SyncGroup is the name of the sync group this instance belongs to.

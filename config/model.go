@@ -119,6 +119,10 @@ type GlobalDefs struct {
 	// shows them as unset in keepalived_parent.data.
 	LowerPrioDelayWritten  bool `json:"-"`
 	LowerPrioRepeatWritten bool `json:"-"`
+	// Process tunes the daemon process (scheduling, memory, CPUs, names).
+	Process Process `json:"process"`
+	// Email holds the e-mail alert settings.
+	Email Email `json:"email"`
 }
 
 // GARP holds the gratuitous ARP / unsolicited NA counts and delays,

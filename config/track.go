@@ -35,7 +35,10 @@ type SyncGroup struct {
 	// TrackingWeight keeps weighted trackers on members
 	// (sync_group_tracking_weight or global_tracking).
 	TrackingWeight bool `json:"sync_group_tracking_weight,omitempty"`
-	Pos            Pos  `json:"-"`
+	// SMTPAlert is the resolved smtp_alert: e-mail the group's state
+	// changes.
+	SMTPAlert bool `json:"smtp_alert,omitempty"`
+	Pos       Pos  `json:"-"`
 }
 
 // TrackFile is one track_file / vrrp_track_file block.

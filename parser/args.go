@@ -210,15 +210,15 @@ func (b *builder) strArg(s *syntax.Stmt, i int) (string, bool) {
 	return text, true
 }
 
-// extraWords warns about the words after the n a keyword takes.
-// keepalived ignores them without a word ("virtual_router_id 51 priority
-// 200" sets only the VRID, reference 1.1); goalived never ignores part of
-// a line silently.
+// extraWords notes the words after the n a keyword takes. keepalived
+// ignores them without a word ("virtual_router_id 51 priority 200" sets
+// only the VRID); goalived never ignores part of a line silently, but
+// as a note, which changes the -t status only under --strict.
 func (b *builder) extraWords(s *syntax.Stmt, n int) {
 	if len(s.Args) <= n {
 		return
 	}
-	b.warnf(s.Args[n].Pos, s.Keyword, "extra words after '%s' ignored: %s", s.Keyword, strings.Join(words(s)[n:], " "))
+	b.notef(s.Args[n].Pos, s.Keyword, "extra words after '%s' ignored: %s", s.Keyword, strings.Join(words(s)[n:], " "))
 }
 
 // fixed wraps handler h of a keyword that takes at most n words.

@@ -49,6 +49,13 @@ func (b *builder) warnf(pos syntax.Pos, kw, format string, args ...any) {
 	b.report(syntax.Warning, pos, kw, format, args...)
 }
 
+// notef reports a finding keepalived 2.2.7 does not count as a
+// configuration error (it logs it at info level or not at all): it is
+// printed, and changes the -t status only under --strict.
+func (b *builder) notef(pos syntax.Pos, kw, format string, args ...any) {
+	b.report(syntax.Note, pos, kw, format, args...)
+}
+
 func (b *builder) fatalf(pos syntax.Pos, kw, format string, args ...any) {
 	b.report(syntax.Fatal, pos, kw, format, args...)
 }

@@ -51,6 +51,21 @@ func (ds Diagnostics) ExitCode() int {
 	return ExitOK
 }
 
+// Strict returns the diagnostics with every note raised to a warning:
+// goalived's "-t --strict", for operators who want a missing notify
+// script, words after a value or an unused vrrp_script (all silent or
+// info-level in keepalived 2.2.7) to fail validation.
+func (ds Diagnostics) Strict() Diagnostics {
+	out := make(Diagnostics, len(ds))
+	for i, d := range ds {
+		if d.Severity == syntax.Note {
+			d.Severity = syntax.Warning
+		}
+		out[i] = d
+	}
+	return out
+}
+
 // Worst returns the most severe severity present, 0 when there are none.
 func (ds Diagnostics) Worst() syntax.Severity {
 	var w syntax.Severity

@@ -42,6 +42,37 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
+// TestStrict checks that a note leaves the status alone and that Strict
+// makes it count as a warning, leaving the other classes as they were.
+func TestStrict(t *testing.T) {
+	cases := []struct {
+		name, src          string
+		plain, strict      int
+		strictSeverityWant syntax.Severity
+	}{
+		{name: "words after a value", src: instanceConf("virtual_ipaddress {\n192.0.2.1\n}\nstate BACKUP <-- change on backup"), plain: 0, strict: 5, strictSeverityWant: syntax.Warning},
+		{name: "missing notify script", src: instanceConf("virtual_ipaddress {\n192.0.2.1\n}\nnotify /nosuch/notify"), plain: 0, strict: 5, strictSeverityWant: syntax.Warning},
+		{name: "clean", src: instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), plain: 0, strict: 0},
+		{name: "security stays", src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify \"/bin/n\"\n virtual_ipaddress {\n192.0.2.1\n}\n}\n", plain: 6, strict: 6, strictSeverityWant: syntax.Security},
+	}
+	for _, tc := range cases {
+		_, diags := load(t, tc.src)
+		if got := diags.ExitCode(); got != tc.plain {
+			t.Errorf("%s: ExitCode() = %d, want %d; diagnostics:\n%s", tc.name, got, tc.plain, diags)
+		}
+		strict := diags.Strict()
+		if got := strict.ExitCode(); got != tc.strict {
+			t.Errorf("%s: Strict().ExitCode() = %d, want %d; diagnostics:\n%s", tc.name, got, tc.strict, strict)
+		}
+		if got := strict.Worst(); got != tc.strictSeverityWant {
+			t.Errorf("%s: Strict().Worst() = %v, want %v", tc.name, got, tc.strictSeverityWant)
+		}
+		if len(diags) > 0 && diags[0].Severity == syntax.Note && strict[0].Severity != syntax.Warning {
+			t.Errorf("%s: Strict() left %v", tc.name, strict[0])
+		}
+	}
+}
+
 func TestExitCodeFromConfigs(t *testing.T) {
 	cases := []struct {
 		name, src string

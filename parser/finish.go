@@ -12,7 +12,7 @@ import (
 func (b *builder) finish() {
 	g := &b.cfg.Global
 	b.finishGlobal(g)
-	if g.ScriptUser == nil && b.opts.UserExists("keepalived_script") {
+	if g.ScriptUser == nil && !b.notes.scriptUserFailed && b.opts.UserExists("keepalived_script") {
 		g.ScriptUser = &config.User{User: "keepalived_script"}
 	}
 	b.finishStaticAddresses()
@@ -25,12 +25,20 @@ func (b *builder) finish() {
 		}
 	}
 	b.cfg.Instances = kept
+	for _, in := range kept {
+		in.SMTPAlert = b.alert(in)
+	}
+	for _, g := range b.cfg.SyncGroups {
+		g.SMTPAlert = b.alert(g)
+	}
+	b.finishGroupAlerts()
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishTrackGroups()
 	b.finishScripts()
 	b.checkNotifyScripts()
 	b.checkScriptSecurity()
+	b.dropUnusedScripts()
 }
 
 func (b *builder) finishStaticAddresses() {
@@ -63,7 +71,7 @@ func (b *builder) checkDuplicateVRIDs() {
 			k.group = "unicast " + in.UnicastSrcIP.String()
 		}
 		if prev, ok := seen[k]; ok {
-			b.warnf(synPos(in.Pos), "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
+			b.warnf(b.at(in, "virtual_router_id"), "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
 				prev.Name, in.Name, in.VRID, familyName(in.Family), in.Interface)
 			continue
 		}
@@ -99,8 +107,8 @@ func (b *builder) finishSyncGroups() {
 			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
 		}
 		b.finishGroupWeights(g)
-		if gl := &b.cfg.Global; gl.EnableScriptSecurity && gl.ScriptUser == nil {
-			b.dropUserless(synPos(g.Pos), g.Name, &g.Notify)
+		if b.noDefaultUser() {
+			b.dropUserless(g.Name, &g.Notify)
 		}
 		kept = append(kept, g)
 	}
@@ -121,7 +129,7 @@ func (b *builder) finishGroupWeights(g *config.SyncGroup) {
 		in.TrackProcesses = b.dropWeighted(in, in.TrackProcesses, "process", why)
 		for i := range in.TrackInterfaces {
 			if in.TrackInterfaces[i].Weight != 0 {
-				b.warnf(synPos(in.Pos), "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
+				b.warnf(b.at(in, "track_interface"), "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
 				in.TrackInterfaces[i].Weight = 0
 			}
 		}
@@ -142,32 +150,37 @@ func (b *builder) dropWeighted(in *config.Instance, list []config.Track, what, w
 		if t.Weight == 0 {
 			return false
 		}
-		b.warnf(synPos(in.Pos), "track_"+what, "(%s) ignoring tracked %s %s with weights %s", in.Name, what, t.Name, why)
+		b.warnf(b.at(in, "track_"), "track_"+what, "(%s) ignoring tracked %s %s with weights %s", in.Name, what, t.Name, why)
 		return true
 	})
 }
 
-// finishScripts removes unused scripts and scripts that have no usable
-// user (reference 2.3, 3.4).
+// finishScripts disables scripts whose program cannot be run (reference
+// 2.3, 3.4). Unused scripts go through the same checks, and the security
+// check after this, before dropUnusedScripts removes them: keepalived
+// 2.2.7 drops them only then.
 func (b *builder) finishScripts() {
-	g := &b.cfg.Global
-	noDefaultUser := g.EnableScriptSecurity && g.ScriptUser == nil
 	var kept []*config.VRRPScript
 	for _, v := range b.cfg.Scripts {
-		switch {
-		case !v.Used:
-			b.warnf(synPos(v.Pos), "vrrp_script", "script %s is not used, removed", v.Name)
-		case noDefaultUser && v.Script.User == "":
-			b.warnf(synPos(v.Pos), "vrrp_script", "unable to set default user for vrrp script %s, removed (set script_user or create user keepalived_script)", v.Name)
-			b.untrackScript(v.Name)
-		case !b.opts.ScriptUsable(v.Script.Argv[0]):
+		if !b.opts.ScriptUsable(v.Script.Argv[0]) {
 			b.warnf(b.cmdAt(v.Script).pos, "script", "disabling track script %s since %s is not found or not accessible", v.Name, v.Script.Argv[0])
 			b.untrackScript(v.Name)
-		default:
-			kept = append(kept, v)
+			continue
 		}
+		kept = append(kept, v)
 	}
 	b.cfg.Scripts = kept
+}
+
+// dropUnusedScripts removes the scripts no track_script names; keepalived
+// 2.2.7 logs that at info level only.
+func (b *builder) dropUnusedScripts() {
+	b.cfg.Scripts = slices.DeleteFunc(b.cfg.Scripts, func(v *config.VRRPScript) bool {
+		if !v.Used {
+			b.notef(synPos(v.Pos), "vrrp_script", "script %s is not used, removed", v.Name)
+		}
+		return !v.Used
+	})
 }
 
 func (b *builder) untrackScript(name string) {

@@ -11,11 +11,11 @@ import (
 // (reference 2.4, 3.7, 3.9-3.12). false means the instance is removed.
 func (b *builder) finishInstance(in *config.Instance) bool {
 	if in.VRID == 0 {
-		b.warnf(synPos(in.Pos), "vrrp_instance", "(%s) the virtual router id must be set, instance removed", in.Name)
+		b.warnf(b.at(in, "vrrp_instance"), "vrrp_instance", "(%s) the virtual router id must be set, instance removed", in.Name)
 		return false
 	}
 	if in.Interface == "" && !in.UnicastSrcIP.IsValid() {
-		b.warnf(synPos(in.Pos), "vrrp_instance", "(%s) one of interface or unicast_src_ip must be specified, instance removed", in.Name)
+		b.warnf(b.at(in, "vrrp_instance"), "vrrp_instance", "(%s) one of interface or unicast_src_ip must be specified, instance removed", in.Name)
 		return false
 	}
 	g := &b.cfg.Global
@@ -30,7 +30,7 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 		}
 	}
 	if in.Strict && in.Family == config.IPv6 && in.Version == 2 {
-		b.warnf(synPos(in.Pos), "version", "(%s) strict mode requires VRRPv3 for IPv6, using version 3", in.Name)
+		b.warnf(b.at(in, "version"), "version", "(%s) strict mode requires VRRPv3 for IPv6, using version 3", in.Name)
 		in.Version = 3
 	}
 	b.finishStatePriority(in)
@@ -44,8 +44,8 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 	b.finishAddresses(in)
 	b.finishTrackers(in)
 	b.finishNoAccept(in)
-	if g.EnableScriptSecurity && g.ScriptUser == nil {
-		b.dropUserless(synPos(in.Pos), in.Name, &in.Notify)
+	if b.noDefaultUser() {
+		b.dropUserless(in.Name, &in.Notify)
 	}
 	return true
 }
@@ -63,16 +63,16 @@ func (b *builder) finishStatePriority(in *config.Instance) {
 	}
 	if in.State == config.StateMaster || in.Owner() {
 		if in.Nopreempt {
-			b.warnf(synPos(in.Pos), "nopreempt", "(%s) nopreempt is incompatible with state MASTER or priority 255, resetting", in.Name)
+			b.warnf(b.at(in, "nopreempt"), "nopreempt", "(%s) nopreempt is incompatible with state MASTER or priority 255, resetting", in.Name)
 			in.Nopreempt = false
 		}
 		if in.PreemptDelay != 0 {
-			b.warnf(synPos(in.Pos), "preempt_delay", "(%s) preempt_delay is incompatible with state MASTER or priority 255, resetting", in.Name)
+			b.warnf(b.at(in, "preempt_delay"), "preempt_delay", "(%s) preempt_delay is incompatible with state MASTER or priority 255, resetting", in.Name)
 			in.PreemptDelay = 0
 		}
 	}
 	if in.Nopreempt && in.PreemptDelay != 0 {
-		b.warnf(synPos(in.Pos), "preempt_delay", "(%s) preempt_delay is incompatible with nopreempt, resetting", in.Name)
+		b.warnf(b.at(in, "preempt_delay"), "preempt_delay", "(%s) preempt_delay is incompatible with nopreempt, resetting", in.Name)
 		in.PreemptDelay = 0
 	}
 }
@@ -87,7 +87,7 @@ func (b *builder) finishAdvertInt(in *config.Instance) {
 			r = time.Second
 		}
 		if r != d {
-			b.warnf(synPos(in.Pos), "advert_int", "(%s) VRRPv2 advert_int %s is not a whole number of seconds, using %s", in.Name, fmtSecs(d), fmtSecs(r))
+			b.warnf(b.at(in, "advert_int"), "advert_int", "(%s) VRRPv2 advert_int %s is not a whole number of seconds, using %s", in.Name, fmtSecs(d), fmtSecs(r))
 		}
 		in.AdvertInt = r
 		return
@@ -97,10 +97,10 @@ func (b *builder) finishAdvertInt(in *config.Instance) {
 		r = 10 * time.Millisecond
 	}
 	if r > 4095*10*time.Millisecond {
-		b.warnf(synPos(in.Pos), "advert_int", "(%s) VRRPv3 advert_int %s too large, using 40.95", in.Name, fmtSecs(d))
+		b.warnf(b.at(in, "advert_int"), "advert_int", "(%s) VRRPv3 advert_int %s too large, using 40.95", in.Name, fmtSecs(d))
 		r = 4095 * 10 * time.Millisecond
 	} else if r != d {
-		b.warnf(synPos(in.Pos), "advert_int", "(%s) VRRPv3 advert_int %s rounded to %s", in.Name, fmtSecs(d), fmtSecs(r))
+		b.warnf(b.at(in, "advert_int"), "advert_int", "(%s) VRRPv3 advert_int %s rounded to %s", in.Name, fmtSecs(d), fmtSecs(r))
 	}
 	in.AdvertInt = r
 }
@@ -113,16 +113,16 @@ func (b *builder) finishAuth(in *config.Instance) {
 	}
 	switch {
 	case in.Version == 3:
-		b.warnf(synPos(in.Pos), "authentication", "(%s) authentication is not supported with VRRPv3, ignored", in.Name)
+		b.warnf(b.at(in, "authentication"), "authentication", "(%s) authentication is not supported with VRRPv3, ignored", in.Name)
 		in.Auth = nil
 	case a.Type == "AH" && in.Family == config.IPv6:
-		b.warnf(synPos(in.Pos), "authentication", "(%s) AH authentication is not supported with IPv6, ignored", in.Name)
+		b.warnf(b.at(in, "authentication"), "authentication", "(%s) AH authentication is not supported with IPv6, ignored", in.Name)
 		in.Auth = nil
 	case in.Strict:
-		b.warnf(synPos(in.Pos), "authentication", "(%s) authentication is not allowed in strict mode, ignored", in.Name)
+		b.warnf(b.at(in, "authentication"), "authentication", "(%s) authentication is not allowed in strict mode, ignored", in.Name)
 		in.Auth = nil
 	case a.Type == "AH" && in.State == config.StateMaster && !in.Owner():
-		b.warnf(synPos(in.Pos), "state", "(%s) state MASTER with AH authentication starts as BACKUP to learn the sequence number", in.Name)
+		b.warnf(b.at(in, "state"), "state", "(%s) state MASTER with AH authentication starts as BACKUP to learn the sequence number", in.Name)
 		in.State = config.StateBackup
 	}
 }
@@ -134,24 +134,24 @@ func (b *builder) finishStrict(in *config.Instance) bool {
 		// interface flags before it has read them: -t and the daemon run
 		// the instance as unicast without a word (observed). goalived
 		// runs it too, and says so.
-		b.warnf(synPos(in.Pos), "strict_mode", "(%s) unicast peers in strict mode: keepalived 2.2.7 runs such an instance as unicast without checking (later versions remove it), kept", in.Name)
+		b.warnf(b.at(in, "strict_mode"), "strict_mode", "(%s) unicast peers in strict mode: keepalived 2.2.7 runs such an instance as unicast without checking (later versions remove it), kept", in.Name)
 	}
 	if in.State == config.StateMaster && !in.Owner() {
-		b.warnf(synPos(in.Pos), "state", "(%s) strict mode allows state MASTER only with priority 255, using BACKUP", in.Name)
+		b.warnf(b.at(in, "state"), "state", "(%s) strict mode allows state MASTER only with priority 255, using BACKUP", in.Name)
 		in.State = config.StateBackup
 	}
 	if in.PreemptDelay != 0 {
-		b.warnf(synPos(in.Pos), "preempt_delay", "(%s) preempt_delay is not allowed in strict mode, resetting", in.Name)
+		b.warnf(b.at(in, "preempt_delay"), "preempt_delay", "(%s) preempt_delay is not allowed in strict mode, resetting", in.Name)
 		in.PreemptDelay = 0
 	}
 	if !b.inst(in).set["accept"] && !in.Owner() {
 		in.Accept = false
 	} else if in.Accept && in.Version == 2 && !in.Owner() {
-		b.warnf(synPos(in.Pos), "accept", "(%s) accept mode is not allowed in strict mode for VRRPv2, resetting", in.Name)
+		b.warnf(b.at(in, "accept"), "accept", "(%s) accept mode is not allowed in strict mode for VRRPv2, resetting", in.Name)
 		in.Accept = false
 	}
 	if b.inst(in).set["down_timer_adverts"] && in.DownTimerAdverts != 3 {
-		b.warnf(synPos(in.Pos), "down_timer_adverts", "(%s) down_timer_adverts is incompatible with strict mode, resetting", in.Name)
+		b.warnf(b.at(in, "down_timer_adverts"), "down_timer_adverts", "(%s) down_timer_adverts is incompatible with strict mode, resetting", in.Name)
 	}
 	in.DownTimerAdverts = 3
 	b.inst(in).mark("down_timer_adverts")
@@ -187,14 +187,21 @@ func (b *builder) finishDefaults(in *config.Instance) {
 	num("garp_master_repeat", &in.GARP.MasterRepeat, g.GARP.MasterRepeat)
 	dur("garp_master_refresh", &in.GARP.MasterRefresh, g.GARP.MasterRefresh)
 	num("garp_master_refresh_repeat", &in.GARP.MasterRefreshRepeat, g.GARP.MasterRefreshRepeat)
-	// Lower-priority values follow the instance's master values unless
-	// set in the instance or explicitly in global_defs.
-	lowerDelay, lowerRepeat := in.GARP.MasterDelay, in.GARP.MasterRepeat
-	if b.globalSet["vrrp_garp_lower_prio_delay"] {
-		lowerDelay = g.GARP.LowerPrioDelay
-	}
-	if b.globalSet["vrrp_garp_lower_prio_repeat"] {
-		lowerRepeat = g.GARP.LowerPrioRepeat
+	// keepalived 2.2.7 takes the lower-priority values an instance does
+	// not set from global_defs (written there, else the global master
+	// values: finishGlobal), not from the instance's own master values,
+	// and none in strict mode.
+	lowerDelay, lowerRepeat := g.GARP.LowerPrioDelay, g.GARP.LowerPrioRepeat
+	if in.Strict {
+		lowerDelay, lowerRepeat = 0, 0
+		if set["garp_lower_prio_repeat"] && in.GARP.LowerPrioRepeat != 0 {
+			b.warnf(b.at(in, "garp_lower_prio_repeat"), "garp_lower_prio_repeat", "(%s) Strict mode requires no repeat garps. resetting", in.Name)
+			in.GARP.LowerPrioRepeat = 0
+		}
+		if set["garp_lower_prio_delay"] && in.GARP.LowerPrioDelay != 0 {
+			b.warnf(b.at(in, "garp_lower_prio_delay"), "garp_lower_prio_delay", "(%s) Strict mode requires no repeat garp delay. resetting", in.Name)
+			in.GARP.LowerPrioDelay = 0
+		}
 	}
 	dur("garp_lower_prio_delay", &in.GARP.LowerPrioDelay, lowerDelay)
 	num("garp_lower_prio_repeat", &in.GARP.LowerPrioRepeat, lowerRepeat)
@@ -206,7 +213,7 @@ func (b *builder) finishDefaults(in *config.Instance) {
 	in.NotifyPriorityChanges = b.instBoolDefault(in, "notify_priority_changes", in.NotifyPriorityChanges, g.NotifyPriorityChanges)
 	in.OwnerIgnoreAdverts = b.instBoolDefault(in, "owner_ignore_adverts", in.OwnerIgnoreAdverts, g.OwnerIgnoreAdverts)
 	if in.McastDstIP.IsValid() && in.McastDstIP.Is6() != (in.Family == config.IPv6) {
-		b.warnf(synPos(in.Pos), "mcast_dst_ip", "(%s) mcast_dst_ip %s is not %s like the instance, using the default group", in.Name, in.McastDstIP, familyName(in.Family))
+		b.warnf(b.at(in, "mcast_dst_ip"), "mcast_dst_ip", "(%s) mcast_dst_ip %s is not %s like the instance, using the default group", in.Name, in.McastDstIP, familyName(in.Family))
 		in.McastDstIP = netip.Addr{}
 	}
 	if !in.McastDstIP.IsValid() {

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"math"
 	"net/netip"
 	"time"
 
@@ -46,6 +47,21 @@ func globalTimer(field func(g *config.GlobalDefs) *time.Duration, hi time.Durati
 	}
 }
 
+// globalAnnounceInterval reads vrrp_garp_interval and vrrp_gna_interval:
+// keepalived 2.2.7 takes whole microseconds in [1, 2^32-1], so 0 (the
+// stock sample's value) is an error and the interval stays unset.
+func globalAnnounceInterval(field func(g *config.GlobalDefs) *time.Duration) globalHandler {
+	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
+		v, ok := b.timerArg(s, 0, 6, time.Microsecond, math.MaxUint32*time.Microsecond)
+		if ok {
+			*field(g) = v
+		} else if text, given := arg(s, 0); given {
+			b.warnf(argPos(s, 0), s.Keyword, "%s '%s' is invalid", s.Keyword, text)
+		}
+		b.extraWords(s, 1)
+	}
+}
+
 func globalInt(field func(g *config.GlobalDefs) *int, lo, hi int) globalHandler {
 	return func(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 		if v, ok := b.intArg(s, 0, lo, hi); ok {
@@ -71,7 +87,9 @@ func globalScriptUser(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
 	}
 	if u, ok := b.user(s, ws, false); ok {
 		g.ScriptUser = u
+		return
 	}
+	b.notes.scriptUserFailed = true
 }
 
 func globalVersion(b *builder, s *syntax.Stmt, g *config.GlobalDefs) {
@@ -226,6 +244,10 @@ func (b *builder) finishGlobal(g *config.GlobalDefs) {
 		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
 	}
 	b.finishFIFOs(g)
+	finishEmail(&g.Email)
+	if g.Process.MinAutoPriorityDelay == 0 {
+		g.Process.MinAutoPriorityDelay = config.DefaultMinAutoPriorityDelay
+	}
 	// vrrp_strict leaves the global lower_prio_no_advert and
 	// higher_prio_send_advert as written: keepalived 2.2.7 applies strict
 	// mode per instance (finishStrict), and an instance with strict_mode

@@ -280,6 +280,10 @@ func (b *builder) buildInstance(s *syntax.Stmt) {
 	b.withContext("vrrp_instance "+name, func() {
 		dispatch(b, instanceTable, s.Block.Stmts, in)
 	})
+	lines := b.inst(in).lines
+	for _, st := range s.Block.Stmts {
+		lines[st.Keyword] = st.Pos
+	}
 	b.instances[name] = in
 	b.cfg.Instances = append(b.cfg.Instances, in)
 }

@@ -20,8 +20,8 @@ var globalTable = &table[*config.GlobalDefs]{
 		"vrrp_garp_master_refresh_repeat":  globalGARPRepeat(func(g *config.GlobalDefs) *int { return &g.GARP.MasterRefreshRepeat }, false),
 		"vrrp_garp_lower_prio_delay":       globalSeconds(func(g *config.GlobalDefs) *time.Duration { return &g.GARP.LowerPrioDelay }, 0, 1<<31-1),
 		"vrrp_garp_lower_prio_repeat":      globalGARPRepeat(func(g *config.GlobalDefs) *int { return &g.GARP.LowerPrioRepeat }, true),
-		"vrrp_garp_interval":               globalTimer(func(g *config.GlobalDefs) *time.Duration { return &g.GARPInterval }, 1000*time.Second),
-		"vrrp_gna_interval":                globalTimer(func(g *config.GlobalDefs) *time.Duration { return &g.GNAInterval }, 1000*time.Second),
+		"vrrp_garp_interval":               globalAnnounceInterval(func(g *config.GlobalDefs) *time.Duration { return &g.GARPInterval }),
+		"vrrp_gna_interval":                globalAnnounceInterval(func(g *config.GlobalDefs) *time.Duration { return &g.GNAInterval }),
 		"vrrp_min_garp":                    globalBool(func(g *config.GlobalDefs) *bool { return &g.MinGARP }),
 		"vrrp_version":                     fixed(1, globalVersion),
 		"vrrp_mcast_group4":                fixed(1, globalMcast(false)),
@@ -54,6 +54,29 @@ var globalTable = &table[*config.GlobalDefs]{
 		"vrrp_rx_bufs_multiplier":          globalRxBufsMultiplier,
 		"data_use_instance":                globalBool(func(g *config.GlobalDefs) *bool { return &g.DataUseInstance }),
 
+		// the daemon process (global_process.go)
+		"max_auto_priority":       globalMaxAutoPriority,
+		"min_auto_priority_delay": globalMinAutoPriorityDelay,
+		"vrrp_rt_priority":        globalRTPriority,
+		"vrrp_rlimit_rttime":      globalRlimitRTTime,
+		"vrrp_rlimit_rtime":       globalRlimitRTTime,
+		"vrrp_priority":           globalNice,
+		"vrrp_no_swap":            globalFlag(func(g *config.GlobalDefs) *bool { return &g.Process.NoSwap }),
+		"vrrp_cpu_affinity":       globalCPUAffinity,
+		"process_names":           globalProcessNames,
+		"process_name":            globalProcessName(func(p *config.Process) *string { return &p.Name }),
+		"vrrp_process_name":       globalProcessName(func(p *config.Process) *string { return &p.VRRPName }),
+
+		// e-mail alerts (global_email.go)
+		"notification_email":      globalEmailTo,
+		"notification_email_from": globalEmailFrom,
+		"smtp_server":             globalSMTPServer,
+		"smtp_helo_name":          globalSMTPHelo,
+		"smtp_connect_timeout":    globalSMTPTimeout,
+		"smtp_alert":              globalAlert(func(e *config.Email) **bool { return &e.Alert }),
+		"smtp_alert_vrrp":         globalAlert(func(e *config.Email) **bool { return &e.AlertVRRP }),
+		"no_email_faults":         globalFlag(func(g *config.GlobalDefs) *bool { return &g.Email.NoFaults }),
+
 		// netlink socket receive buffers (global_netlink_bufs.go)
 		"vrrp_netlink_cmd_rcv_bufs":           globalRcvBufs(func(g *config.GlobalDefs) *int { return &g.NetlinkCmdRcvBufs }),
 		"vrrp_netlink_cmd_rcv_bufs_force":     globalBool(func(g *config.GlobalDefs) *bool { return &g.NetlinkCmdRcvBufsForce }),
@@ -66,8 +89,7 @@ var globalTable = &table[*config.GlobalDefs]{
 	},
 	unsupported: []string{
 		// e-mail
-		"notification_email", "notification_email_from", "smtp_server", "smtp_helo_name",
-		"smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
+		"smtp_alert_checker",
 		// LVS / checker
 		"checker_log_all_failures", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
 		"lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "rs_init_notifies",
@@ -78,13 +100,13 @@ var globalTable = &table[*config.GlobalDefs]{
 		"vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vmac_prefix", "vmac_addr_prefix",
 		"vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters",
 		// process tuning
-		"vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap",
-		"vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
-		"vrrp_cpu_affinity", "checker_cpu_affinity", "bfd_cpu_affinity",
-		"vrrp_rlimit_rttime", "checker_rlimit_rttime", "bfd_rlimit_rttime",
-		"vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime",
-		"max_auto_priority", "min_auto_priority_delay", "vrrp_delay_after_boot",
-		"process_names", "process_name", "vrrp_process_name", "checker_process_name",
+		"checker_priority", "bfd_priority", "checker_no_swap", "bfd_no_swap",
+		"checker_rt_priority", "bfd_rt_priority",
+		"checker_cpu_affinity", "bfd_cpu_affinity",
+		"checker_rlimit_rttime", "bfd_rlimit_rttime",
+		"checker_rlimit_rtime", "bfd_rlimit_rtime",
+		"vrrp_delay_after_boot",
+		"checker_process_name",
 		"lvs_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
 		// SNMP, D-Bus
 		"snmp_socket", "enable_traps", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc",

@@ -37,6 +37,11 @@ var instanceTable = &table[*config.Instance]{
 		"notify_deleted":             instNotifyDeleted,
 		"notify_priority_changes":    instBool(func(in *config.Instance) *bool { return &in.NotifyPriorityChanges }),
 		"nopreempt":                  instFlag(func(in *config.Instance) *bool { return &in.Nopreempt }),
+		"smtp_alert": func(b *builder, s *syntax.Stmt, in *config.Instance) {
+			if v, ok := b.alertArg(s, "Invalid vrrp_instance smtp_alert parameter %s"); ok {
+				b.setAlert(in, v, s.Pos)
+			}
+		},
 		"preempt":                    fixed(0, instPreempt),
 		"preempt_delay":              fixed(1, instPreemptDelay),
 		"unicast_src_ip":             fixed(1, instSrcIP(true)),
@@ -71,7 +76,7 @@ var instanceTable = &table[*config.Instance]{
 		"debug":                      instInt(func(in *config.Instance) *int { return &in.Debug }, 0, 4),
 	},
 	unsupported: []string{
-		"smtp_alert", "track_bfd", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "vrf",
+		"track_bfd", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "vrf",
 		"garp_extra_if", "vmac_garp_intvl", "timer_expired_backup", "thread_timer_expired",
 		"linkbeat_use_polling", "lvs_sync_daemon_interface", "auth_hmac",
 	},

@@ -76,9 +76,9 @@ func TestEdgeCases(t *testing.T) {
 			diags: []string{"warning: virtual_server: virtual_server is not supported by goalived, ignored"}},
 		{name: "notify_deleted user missing", src: instanceConf("notify_deleted \"/bin/d\" nosuchuser"),
 			get: get(func(in *config.Instance) any { return [2]bool{in.Notify.Deleted, in.Notify.DeletedCmd == nil} }), want: [2]bool{true, true},
-			diags: []string{"warning: notify_deleted: script user 'nosuchuser' does not exist, script ignored (an unquoted word after the command is taken as a user name: put the command and its arguments in one quoted string)"}},
+			diags: []string{"note: notify_deleted: script user 'nosuchuser' does not exist, script ignored (an unquoted word after the command is taken as a user name: put the command and its arguments in one quoted string)"}},
 		{name: "notify bad group", src: instanceConf("notify \"/bin/n\" root nosuchgroup"),
-			diags: []string{"warning: notify: script group 'nosuchgroup' does not exist, script ignored"}},
+			diags: []string{"note: notify: script group 'nosuchgroup' does not exist, script ignored"}},
 		{name: "notify empty", src: instanceConf("notify \"\""), diags: []string{"warning: notify: missing command"}},
 	}
 	runCases(t, cases)

@@ -14,12 +14,28 @@ type notes struct {
 	cmd        map[*config.Command]cmdNote
 	userFailed map[*config.VRRPScript]bool
 	members    map[any][]syntax.Pos // a sync or track group's member lines
+	// scriptUserFailed is set when global_defs names a script_user that
+	// cannot be set: keepalived 2.2.7 then has no default script user at
+	// all, whatever enable_script_security says.
+	scriptUserFailed bool
+	// removedScripts are the vrrp_scripts dropped while being read (no
+	// usable user): a track_script naming one gets keepalived's plain
+	// "not found" message.
+	removedScripts map[string]bool
+	// alerts are the smtp_alert lines of instances and sync groups, by
+	// model pointer, resolved against global_defs once it is read.
+	alerts   map[any]bool
+	alertPos map[any]syntax.Pos
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
 // on the order or presence of others.
 type instNotes struct {
-	set         map[string]bool
+	set map[string]bool
+	// lines are where each keyword was written (the last of a repeated
+	// one), so that findings made while finishing the instance name the
+	// keyword's own line.
+	lines       map[string]syntax.Pos
 	noAcceptPos syntax.Pos // where no_accept was written, for its report
 }
 
@@ -37,7 +53,7 @@ func (b *builder) inst(in *config.Instance) *instNotes {
 	}
 	n := b.notes.inst[in]
 	if n == nil {
-		n = &instNotes{set: map[string]bool{}}
+		n = &instNotes{set: map[string]bool{}, lines: map[string]syntax.Pos{}}
 		b.notes.inst[in] = n
 	}
 	return n
@@ -64,4 +80,36 @@ func (b *builder) failUser(v *config.VRRPScript) {
 		b.notes.userFailed = map[*config.VRRPScript]bool{}
 	}
 	b.notes.userFailed[v] = true
+}
+
+// at returns the line of keyword kw in instance in, or the instance's own
+// line when the keyword was not written there.
+func (b *builder) at(in *config.Instance, kw string) syntax.Pos {
+	if p, ok := b.inst(in).lines[kw]; ok {
+		return p
+	}
+	return synPos(in.Pos)
+}
+
+func (b *builder) removeScript(name string) {
+	if b.notes.removedScripts == nil {
+		b.notes.removedScripts = map[string]bool{}
+	}
+	b.notes.removedScripts[name] = true
+}
+
+func (b *builder) setAlert(owner any, v bool, pos syntax.Pos) {
+	if b.notes.alerts == nil {
+		b.notes.alerts, b.notes.alertPos = map[any]bool{}, map[any]syntax.Pos{}
+	}
+	b.notes.alerts[owner], b.notes.alertPos[owner] = v, pos
+}
+
+// alert resolves the smtp_alert of an instance or sync group.
+func (b *builder) alert(owner any) bool {
+	var own *bool
+	if v, ok := b.notes.alerts[owner]; ok {
+		own = &v
+	}
+	return alertDefault(own, b.cfg.Global.Email)
 }

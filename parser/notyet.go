@@ -55,6 +55,9 @@ var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
+	// A sync group's alerts need its state changes, which the engine does
+	// not report outside itself yet (instance alerts are sent).
+	{block: "vrrp_sync_group", keyword: "smtp_alert", when: boolOn, field: "SMTPAlert"},
 }
 
 // boolOn accepts a <BOOL> line that turns the option on (absent value
@@ -127,9 +130,27 @@ func (b *builder) finishNoAccept(in *config.Instance) {
 	e, _ := notYetFor("vrrp_instance", "no_accept")
 	pos, note := b.inst(in).noAcceptPos, ""
 	if !b.inst(in).set["no_accept"] {
-		pos, note = synPos(in.Pos), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
+		pos, note = b.at(in, "strict_mode"), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
 	}
 	b.withContext("vrrp_instance "+in.Name, func() {
 		b.reportNotYet(e, pos, nil, note)
 	})
+}
+
+// finishGroupAlerts reports the sync groups that global_defs' smtp_alert
+// or smtp_alert_vrrp turns alerts on for, when there is an address and a
+// server to send to (a written smtp_alert line is reported as read).
+func (b *builder) finishGroupAlerts() {
+	if !b.cfg.Global.Email.Enabled() {
+		return
+	}
+	e, _ := notYetFor("vrrp_sync_group", "smtp_alert")
+	for _, g := range b.cfg.SyncGroups {
+		if _, written := b.notes.alertPos[g]; written || !g.SMTPAlert {
+			continue
+		}
+		b.withContext("vrrp_sync_group "+g.Name, func() {
+			b.reportNotYet(e, synPos(g.Pos), nil, " (global_defs' smtp_alert turns it on for the group)")
+		})
+	}
 }

@@ -20,6 +20,8 @@ var notYetCases = []struct {
 	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
+	{"smtp_alert", "global_defs {\n notification_email {\n ops@example.com\n }\n smtp_server 192.0.2.25\n}\n" + strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n") +
+		"vrrp_sync_group G {\n group {\n VI_1\n }\n smtp_alert\n}\n", ""},
 }
 
 // notYetDiags returns the notYet warnings of a load as "keyword: message".
@@ -102,10 +104,11 @@ func TestNotYetStrict(t *testing.T) {
 // listed once and is not also in the block's unsupported list.
 func TestNotYetEntries(t *testing.T) {
 	tables := map[string][]string{
-		"top level":      topTable.unsupported,
-		"global_defs":    globalTable.unsupported,
-		"vrrp_instance":  instanceTable.unsupported,
-		"authentication": authTable.unsupported,
+		"top level":       topTable.unsupported,
+		"global_defs":     globalTable.unsupported,
+		"vrrp_instance":   instanceTable.unsupported,
+		"authentication":  authTable.unsupported,
+		"vrrp_sync_group": syncGroupTable.unsupported,
 	}
 	seen := map[string]bool{}
 	for _, e := range notYet {

@@ -132,10 +132,16 @@ func (b *builder) buildScript(s *syntax.Stmt) {
 		dispatch(b, scriptTable, s.Block.Stmts, v)
 	})
 	if b.notes.userFailed[v] {
+		b.removeScript(name)
 		return
 	}
 	if v.Script == nil || len(v.Script.Argv) == 0 {
 		b.warnf(s.Pos, s.Keyword, "no script set for vrrp_script %s, removed", name)
+		return
+	}
+	if v.Script.User == "" && b.defaultUserFails() {
+		b.warnf(s.Pos, s.Keyword, "unable to set default user for vrrp script %s - removing (set script_user, or create user keepalived_script)", name)
+		b.removeScript(name)
 		return
 	}
 	if v.Timeout == 0 {
@@ -143,4 +149,17 @@ func (b *builder) buildScript(s *syntax.Stmt) {
 	}
 	b.scripts[name] = v
 	b.cfg.Scripts = append(b.cfg.Scripts, v)
+}
+
+// defaultUserFails reports whether a script without a user line has no
+// user to run as, judged as keepalived 2.2.7 does at the end of each
+// vrrp_script block (so with the global_defs read so far): a script_user
+// that could not be set, or script security with neither script_user nor
+// a keepalived_script account.
+func (b *builder) defaultUserFails() bool {
+	g := &b.cfg.Global
+	if b.notes.scriptUserFailed {
+		return true
+	}
+	return g.EnableScriptSecurity && g.ScriptUser == nil && !b.opts.UserExists("keepalived_script")
 }

@@ -88,16 +88,23 @@ func (b *builder) user(s *syntax.Stmt, ws []string, notify bool) (*config.User, 
 		}
 		u.Group = g
 	}
+	// keepalived 2.2.7 reports a bad user of a notify script at info
+	// level only ("Invalid user/group for notify script ... - ignoring"):
+	// a note; for script_user and a vrrp_script's user it is an error.
+	report := b.warnf
+	if notify {
+		report = b.notef
+	}
 	if !b.opts.UserExists(u.User) {
 		msg := "script user '%s' does not exist"
 		if notify {
 			msg += ", script ignored (an unquoted word after the command is taken as a user name: put the command and its arguments in one quoted string)"
 		}
-		b.warnf(s.Pos, s.Keyword, msg, u.User)
+		report(s.Pos, s.Keyword, msg, u.User)
 		return nil, false
 	}
 	if u.Group != "" && !b.opts.GroupExists(u.Group) {
-		b.warnf(s.Pos, s.Keyword, "script group '%s' does not exist, script ignored", u.Group)
+		report(s.Pos, s.Keyword, "script group '%s' does not exist, script ignored", u.Group)
 		return nil, false
 	}
 	return u, true

@@ -32,7 +32,8 @@ func (b *builder) commandSlots() []**config.Command {
 func (b *builder) checkNotifyScripts() {
 	for _, p := range b.commandSlots() {
 		if c := *p; c != nil && !b.opts.ScriptUsable(c.Argv[0]) {
-			b.warnf(b.cmdAt(c).pos, b.cmdAt(c).kw, "script %s is not found or not accessible, ignored", c.Argv[0])
+			// keepalived 2.2.7 drops it without a word: a note.
+			b.notef(b.cmdAt(c).pos, b.cmdAt(c).kw, "script %s is not found or not accessible, ignored", c.Argv[0])
 			*p = nil
 		}
 	}

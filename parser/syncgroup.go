@@ -11,24 +11,29 @@ type groupHandler = handler[*config.SyncGroup]
 var syncGroupTable = &table[*config.SyncGroup]{
 	block: "vrrp_sync_group",
 	handlers: map[string]groupHandler{
-		"group":                      fixed(0, groupMembers),
-		"track_script":               fixed(0, groupTrack(trackScript)),
-		"track_interface":            fixed(0, groupTrack(trackInterface)),
-		"track_file":                 fixed(0, groupTrack(trackFile)),
-		"track_process":              fixed(0, groupTrack(trackProcess)),
-		"notify":                     groupNotify(func(n *config.Notifies) **config.Notify { return &n.Generic }),
-		"notify_master":              groupNotify(func(n *config.Notifies) **config.Notify { return &n.Master }),
-		"notify_backup":              groupNotify(func(n *config.Notifies) **config.Notify { return &n.Backup }),
-		"notify_fault":               groupNotify(func(n *config.Notifies) **config.Notify { return &n.Fault }),
-		"notify_stop":                groupNotify(func(n *config.Notifies) **config.Notify { return &n.Stop }),
-		"notify_priority_changes":    fixed(1, groupPriorityChanges),
+		"group":                   fixed(0, groupMembers),
+		"track_script":            fixed(0, groupTrack(trackScript)),
+		"track_interface":         fixed(0, groupTrack(trackInterface)),
+		"track_file":              fixed(0, groupTrack(trackFile)),
+		"track_process":           fixed(0, groupTrack(trackProcess)),
+		"notify":                  groupNotify(func(n *config.Notifies) **config.Notify { return &n.Generic }),
+		"notify_master":           groupNotify(func(n *config.Notifies) **config.Notify { return &n.Master }),
+		"notify_backup":           groupNotify(func(n *config.Notifies) **config.Notify { return &n.Backup }),
+		"notify_fault":            groupNotify(func(n *config.Notifies) **config.Notify { return &n.Fault }),
+		"notify_stop":             groupNotify(func(n *config.Notifies) **config.Notify { return &n.Stop }),
+		"notify_priority_changes": fixed(1, groupPriorityChanges),
+		"smtp_alert": func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
+			if v, ok := b.alertArg(s, "Invalid vrrp_group smtp_alert parameter %s"); ok {
+				b.setAlert(g, v, s.Pos)
+			}
+		},
 		"sync_group_tracking_weight": fixed(0, func(b *builder, s *syntax.Stmt, g *config.SyncGroup) { g.TrackingWeight = true }),
 		"global_tracking": fixed(0, func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 			b.warnf(s.Pos, s.Keyword, "global_tracking is deprecated, use sync_group_tracking_weight")
 			g.TrackingWeight = true
 		}),
 	},
-	unsupported: []string{"smtp_alert", "track_bfd"},
+	unsupported: []string{"track_bfd"},
 }
 
 // groupMembers reads group { INSTANCE ... }; names are resolved after the

@@ -41,11 +41,10 @@ func TestSyncGroup(t *testing.T) {
 		{name: "group keywords", src: sec + "vrrp_script s {\n script /bin/true\n}\n" + twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1 VI_2\n }\n track_script {\n s weight 5\n }\n track_interface {\n eth2\n }\n notify_master \"/bin/gm x\"\n notify \"/bin/g\"\n notify_priority_changes\n global_tracking\n smtp_alert\n}\n",
 			get: func(c *config.Config) any {
 				g := c.SyncGroups[0]
-				return []any{g.Members, g.TrackScripts, g.TrackInterfaces, g.Notify.Master.Argv, g.Notify.Generic.Cmd, g.NotifyPriorityChanges, g.TrackingWeight}
+				return []any{g.Members, g.TrackScripts, g.TrackInterfaces, g.Notify.Master.Argv, g.Notify.Generic.Cmd, g.NotifyPriorityChanges, g.TrackingWeight, g.SMTPAlert}
 			},
-			want: []any{[]string{"VI_1", "VI_2"}, []config.Track{{Name: "s", Weight: 5}}, []config.Track{{Name: "eth2"}}, []string{"/bin/gm", "x"}, "/bin/g", true, true},
-			diags: []string{"warning: global_tracking: global_tracking is deprecated, use sync_group_tracking_weight",
-				"warning: smtp_alert: smtp_alert is not supported by goalived, ignored"}},
+			want:  []any{[]string{"VI_1", "VI_2"}, []config.Track{{Name: "s", Weight: 5}}, []config.Track{{Name: "eth2"}}, []string{"/bin/gm", "x"}, "/bin/g", true, true, true},
+			diags: []string{"warning: global_tracking: global_tracking is deprecated, use sync_group_tracking_weight"}},
 		{name: "notify_deleted not in groups", src: twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n notify_deleted\n}\n",
 			diags: []string{"warning: notify_deleted: unknown keyword 'notify_deleted'"}},
 	}

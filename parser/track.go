@@ -62,6 +62,11 @@ func dupTrack(list []config.Track, name string) bool {
 func (b *builder) trackDefault(line *syntax.Stmt, kind trackKind, owner string) (config.Track, bool) {
 	t := config.Track{Name: line.Keyword}
 	notFound := func(names []string) (config.Track, bool) {
+		if kind == trackScript && b.notes.removedScripts[line.Keyword] {
+			// keepalived 2.2.7's words for a script it removed.
+			b.warnf(line.Pos, line.Keyword, "(%s) track script %s not found, ignoring...", owner, line.Keyword)
+			return t, false
+		}
 		hint := "it must be defined before it is used"
 		if sug := suggest(line.Keyword, names); sug != "" {
 			hint = fmt.Sprintf("did you mean '%s'?", sug)

@@ -236,7 +236,8 @@ func instVIPs(excluded bool) instHandler {
 				continue
 			}
 			if dupVIP(in.VIPs, v) || dupVIP(in.ExcludedVIPs, v) {
-				b.warnf(line.Pos, line.Keyword, "(%s) duplicate address %s, ignored", in.Name, v.Prefix)
+				// keepalived 2.2.7 drops it without a word: a note.
+				b.notef(line.Pos, line.Keyword, "(%s) duplicate address %s, ignored", in.Name, v.Prefix)
 				continue
 			}
 			if excluded {

@@ -39,7 +39,7 @@ func TestVIPLines(t *testing.T) {
 		{name: "bad address", src: vipConf("192.0.2.300"), get: vips, want: []config.VIP(nil),
 			diags: []string{"warning: 192.0.2.300: invalid address '192.0.2.300', ignored"}},
 		{name: "duplicate", src: vipConf("192.0.2.100\n192.0.2.100/24"), get: vips, want: []config.VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: config.LifetimeForever}},
-			diags: []string{"warning: 192.0.2.100/24: (VI_1) duplicate address 192.0.2.100/24, ignored"}},
+			diags: []string{"note: 192.0.2.100/24: (VI_1) duplicate address 192.0.2.100/24, ignored"}},
 		{name: "mixed family", src: vipConf("192.0.2.100\n2001:db8::1"), get: vips, want: []config.VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: config.LifetimeForever}},
 			diags: []string{"warning: 2001:db8::1: (VI_1) address 2001:db8::1 is not IPv4 like the instance's first address, ignored"}},
 		{name: "excluded may mix", src: instanceConf("virtual_ipaddress {\n192.0.2.100\n}\nvirtual_ipaddress_excluded {\n2001:db8::1/64\n192.0.2.101\n}"),

@@ -34,6 +34,9 @@ func configTest(o *options, stdout, stderr io.Writer) int {
 	opts := loadOptions(o)
 	var printErr error
 	opts.Report = func(d syntax.Diagnostic) {
+		if o.strict {
+			d = parser.Diagnostics{d}.Strict()[0]
+		}
 		if printErr == nil {
 			_, printErr = fmt.Fprintln(out, d.String())
 		}
@@ -54,6 +57,9 @@ func configTest(o *options, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "unknown --dump-config format %q (want json)\n", o.dumpConfig)
 		return exitFatal
+	}
+	if o.strict {
+		diags = diags.Strict()
 	}
 	return diags.ExitCode()
 }

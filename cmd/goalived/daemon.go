@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,6 +71,11 @@ type daemon struct {
 	// process's state message, in the new process until it runs.
 	handover *handoverConn
 	from     handoverMsg
+	// tuner is set once the instances run (keepalived also sets its
+	// priorities at the end of its start-up); reports may come before.
+	tuner atomic.Pointer[procTuner]
+	// alerts e-mails state changes; nil without smtp_alert.
+	alerts atomic.Pointer[alerter]
 }
 
 // load reads the configuration, logging what keepalived's parent logs as
@@ -240,14 +246,21 @@ func (d *daemon) removePidFiles() {
 }
 
 func (d *daemon) newEngine(cfg *config.Config, h engine.Host) *engine.Engine {
+	d.alerts.Store(newAlerter(cfg, d.log))
 	e := engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,
 		OnChange:       d.status.kick,
 		OnReport: func(r vrrp.Report) {
-			if r.Kind == vrrp.ReportTransition {
+			d.alerts.Load().report(r)
+			switch r.Kind {
+			case vrrp.ReportTransition:
 				d.status.kick()
+			case vrrp.ReportTimerLate:
+				if t := d.tuner.Load(); t != nil {
+					t.TimerLate(r.Late)
+				}
 			}
 		},
 	})
@@ -260,6 +273,7 @@ func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 	if err := d.eng.Start(); err != nil {
 		return err
 	}
+	d.tuner.Store(startProcTuner(cfg.Global.Process, linuxProc{}, d.log))
 	d.status.kick()
 	releaseParseMemory()
 	return nil
@@ -280,6 +294,11 @@ func (d *daemon) reload() {
 	sdNotify("RELOADING=1")
 	defer sdNotify("READY=1")
 	d.parent.Info("Reloading ...")
+	// The reload runs under the normal policy (see procTuner.Relax).
+	t := d.tuner.Load()
+	t.Relax()
+	var proc *config.Process
+	defer func() { t.Reconfigure(proc) }()
 	cfg, diags := d.load(true)
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
 		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
@@ -287,6 +306,8 @@ func (d *daemon) reload() {
 		return
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
+	proc = &cfg.Global.Process
+	d.alerts.Swap(newAlerter(cfg, d.log)).close(d.log)
 	res, err := d.eng.Reload(cfg)
 	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {
@@ -302,6 +323,10 @@ func (d *daemon) stop() {
 	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		d.log.Warn("stop", "err", err)
 	}
+	if t := d.tuner.Load(); t != nil {
+		t.Close()
+	}
+	d.alerts.Load().close(d.log)
 	d.status.kick()
 }
 

@@ -63,6 +63,9 @@ type options struct {
 	// syslogSocket is where syslog lines go (/dev/log, as glibc's
 	// syslog()); tests point it at a socket of their own.
 	syslogSocket string
+	// strict makes -t count goalived's notes (findings keepalived 2.2.7
+	// passes over in silence) as warnings.
+	strict bool
 }
 
 // optNoValue marks an optional-argument flag given without a value.
@@ -118,6 +121,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	_ = fs.MarkHidden("man-page")
 	fs.StringVar(&o.logFormat, "log-format", defaultLogFormat, "Log as keepalived (its lines), text or json (slog's, with fields)")
 	fs.StringVar(&o.syslogSocket, "syslog-socket", kalog.DefaultSyslogPath, "Send syslog lines to this socket")
+	fs.BoolVar(&o.strict, "strict", false, "With -t: count notes (what keepalived passes over in silence) as warnings")
 	return fs
 }
 

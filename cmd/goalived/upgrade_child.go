@@ -91,6 +91,7 @@ func (d *daemon) resume(cfg *config.Config, h engine.Host) error {
 	}
 	d.log.Debug("hot upgrade: resumed", "state_received_after", received, "resumed_after", time.Since(savedAt))
 	d.from = m
+	d.tuner.Store(startProcTuner(cfg.Global.Process, linuxProc{}, d.log))
 	d.status.kick()
 	return nil
 }

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/goalived/goalived/config"
+)
+
+// minRTPriority is sched_get_priority_min(SCHED_RR) on Linux, where an
+// automatic raise starts.
+const minRTPriority = 1
+
+// defaultRlimitRTTime is keepalived 2.2.7's vrrp_rlimit_rttime (10 ms of
+// CPU without blocking) for a process it makes realtime.
+const defaultRlimitRTTime = 10000
+
+// threadRescan is how often the tuner looks for threads the Go runtime
+// started since its last pass. A thread inherits its creator's CPU mask
+// but, with SCHED_RESET_ON_FORK, not its realtime policy.
+const threadRescan = time.Second
+
+// procTuner applies global_defs' process keywords (config.Process) the way
+// keepalived 2.2.7 applies them to its VRRP process, translated to a Go
+// process: the Go runtime runs the protocol's goroutines on whichever of
+// its threads is free, so every thread of the daemon gets the realtime
+// policy, nice value, CPU mask and name, including threads started later.
+// With max_auto_priority it raises the realtime priority one step each
+// time a timer fires more than min_auto_priority_delay late, as keepalived
+// does when its scheduler finds a timer overdue.
+type procTuner struct {
+	os  procOS
+	log *slog.Logger
+	pid int
+
+	late   chan time.Duration
+	reconf chan *config.Process
+	relax  chan chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+
+	// Owned by the run goroutine.
+	cfg       config.Process
+	rtPrio    int          // current SCHED_RR priority, 0 for none
+	relaxed   bool         // threads are SCHED_OTHER for a reload
+	rlimitSet bool         // RLIMIT_RTTIME was set
+	tuned     map[int]bool // threads that have the current settings
+	failed    map[string]bool
+}
+
+// startProcTuner applies cfg at once and keeps applying it to new
+// threads until Close.
+func startProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner {
+	p := newProcTuner(cfg, pos, log)
+	go p.run()
+	return p
+}
+
+// newProcTuner applies cfg; its run goroutine is not started.
+func newProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner {
+	p := &procTuner{
+		os: pos, log: log, pid: os.Getpid(), cfg: cfg,
+		late: make(chan time.Duration, 1), reconf: make(chan *config.Process, 1), relax: make(chan chan struct{}),
+		stop: make(chan struct{}), done: make(chan struct{}),
+		tuned: map[int]bool{}, failed: map[string]bool{},
+	}
+	if cfg.MaxAutoPriority == 0 {
+		// keepalived 2.2.7 logs this at every start without the option.
+		log.Info("NOTICE: setting config option max_auto_priority should result in better keepalived performance")
+	}
+	p.applyProcess()
+	p.tuneThreads()
+	return p
+}
+
+// TimerLate tells the tuner a timer fired late by d. It never blocks: it
+// is called on an instance's report path.
+func (p *procTuner) TimerLate(d time.Duration) {
+	select {
+	case p.late <- d:
+	default:
+	}
+}
+
+// Reconfigure applies the process keywords of a reloaded configuration,
+// or, with nil, applies the current ones again (after Relax).
+func (p *procTuner) Reconfigure(cfg *config.Process) {
+	select {
+	case <-p.reconf:
+	default:
+	}
+	p.reconf <- cfg
+}
+
+// Relax returns every thread to SCHED_OTHER until the next Reconfigure.
+// A reload parses the whole file and rebuilds the instances, a burst of
+// CPU that can pass RLIMIT_RTTIME; keepalived 2.2.7 does it under SCHED_RR
+// and its VRRP process is then killed by the kernel (its parent starts a
+// new one; observed with vrrp_rlimit_rttime 50000). goalived has no
+// parent to restart it, so it reloads under the normal policy.
+func (p *procTuner) Relax() {
+	done := make(chan struct{})
+	select {
+	case p.relax <- done:
+		<-done
+	case <-p.done:
+	}
+}
+
+// Close stops the tuner; the threads keep their settings. It is
+// idempotent.
+func (p *procTuner) Close() {
+	p.once.Do(func() { close(p.stop) })
+	<-p.done
+}
+
+func (p *procTuner) run() {
+	defer close(p.done)
+	xcpu := make(chan os.Signal, 1)
+	signal.Notify(xcpu, syscall.SIGXCPU)
+	defer signal.Stop(xcpu)
+	tick := time.NewTicker(threadRescan)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+			if !p.relaxed {
+				p.tuneThreads()
+			}
+		case d := <-p.late:
+			p.timerLate(d)
+		case cfg := <-p.reconf:
+			p.reconfigure(cfg)
+		case done := <-p.relax:
+			p.relaxThreads()
+			close(done)
+		case <-xcpu:
+			p.log.Info("VRRP process has used too much CPU time, vrrp_rlimit_rttime may need to be increased")
+		}
+	}
+}
+
+// applyProcess sets what is per process, in keepalived's order: the
+// configured realtime priority (with its CPU time limit), memory locking.
+// The CPU mask, nice value and names are per thread (tuneThreads).
+func (p *procTuner) applyProcess() {
+	if p.cfg.RealtimePriority > 0 {
+		p.setRealtime(p.cfg.RealtimePriority)
+	}
+	if p.cfg.NoSwap {
+		p.try("no_swap", p.os.LockMemory())
+	}
+}
+
+func (p *procTuner) setRealtime(prio int) {
+	p.rtPrio = prio
+	clear(p.tuned)
+	if !p.rlimitSet {
+		lim := p.cfg.RlimitRTTime
+		if lim == 0 {
+			lim = defaultRlimitRTTime
+		}
+		p.rlimitSet = p.try("rlimit", p.os.SetRlimitRTTime(lim))
+	}
+}
+
+// timerLate is keepalived's reaction to an overdue timer: raise the
+// realtime priority one step, from the lowest, up to max_auto_priority.
+func (p *procTuner) timerLate(d time.Duration) {
+	if d <= p.cfg.MinAutoPriorityDelay || p.cfg.MaxAutoPriority <= 0 {
+		return
+	}
+	p.log.Info(fmt.Sprintf("A thread timer expired %d.%06d seconds ago", d/time.Second, d%time.Second/time.Microsecond))
+	next := minRTPriority
+	if p.rtPrio > 0 {
+		if p.rtPrio >= p.cfg.MaxAutoPriority {
+			return
+		}
+		next = p.rtPrio + 1
+	}
+	p.setRealtime(next)
+	p.tuneThreads()
+	p.log.Info(fmt.Sprintf("Set realtime priority %d", next))
+}
+
+func (p *procTuner) relaxThreads() {
+	if p.rtPrio == 0 || p.relaxed {
+		return
+	}
+	p.relaxed = true
+	tids, err := p.os.Threads()
+	if !p.try("threads", err) {
+		return
+	}
+	for _, tid := range tids {
+		p.try("realtime", p.os.SetRealtime(tid, 0))
+	}
+	clear(p.tuned)
+}
+
+func (p *procTuner) reconfigure(next *config.Process) {
+	old := p.cfg
+	cfg := old
+	if next != nil {
+		cfg = *next
+	}
+	p.cfg = cfg
+	p.relaxed = false
+	clear(p.tuned)
+	if cfg.RealtimePriority > 0 && cfg.RealtimePriority != old.RealtimePriority {
+		p.setRealtime(cfg.RealtimePriority)
+	}
+	if cfg.NoSwap && !old.NoSwap {
+		p.try("no_swap", p.os.LockMemory())
+	}
+	p.tuneThreads()
+}
+
+// tuneThreads gives every thread not yet tuned the current settings.
+func (p *procTuner) tuneThreads() {
+	if !p.perThread() {
+		return
+	}
+	tids, err := p.os.Threads()
+	if !p.try("threads", err) {
+		return
+	}
+	live := make(map[int]bool, len(tids))
+	for _, tid := range tids {
+		live[tid] = true
+		if p.tuned[tid] {
+			continue
+		}
+		p.tuneThread(tid)
+		p.tuned[tid] = true
+	}
+	for tid := range p.tuned {
+		if !live[tid] {
+			delete(p.tuned, tid)
+		}
+	}
+}
+
+func (p *procTuner) perThread() bool {
+	c := p.cfg
+	return p.rtPrio > 0 || c.Nice != 0 || len(c.CPUs) > 0 || p.name() != ""
+}
+
+// tuneThread applies the per-thread settings. keepalived sets the nice
+// value only when the process is not realtime.
+func (p *procTuner) tuneThread(tid int) {
+	if p.rtPrio > 0 {
+		p.try("realtime", p.os.SetRealtime(tid, p.rtPrio))
+	} else if p.cfg.Nice != 0 {
+		p.try("nice", p.os.SetNice(tid, p.cfg.Nice))
+	}
+	if len(p.cfg.CPUs) > 0 {
+		p.try("affinity", p.os.SetAffinity(tid, p.cfg.CPUs))
+	}
+	if n := p.name(); n != "" {
+		p.try("name", p.os.SetName(tid, n))
+	}
+}
+
+// name is the name the daemon's threads take: goalived is keepalived's
+// VRRP process, so vrrp_process_name (process_names) wins over
+// process_name.
+func (p *procTuner) name() string {
+	if p.cfg.VRRPName != "" {
+		return p.cfg.VRRPName
+	}
+	return p.cfg.Name
+}
+
+// try logs err once per kind of setting (a thread that exits between
+// listing and setting is not worth a line each second) and reports
+// success.
+func (p *procTuner) try(kind string, err error) bool {
+	if err == nil {
+		return true
+	}
+	if !p.failed[kind] {
+		p.failed[kind] = true
+		p.log.Warn("process setting failed", "setting", kind, "err", err)
+	}
+	return false
+}
