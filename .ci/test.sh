@@ -79,7 +79,7 @@ timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrati
 'TestIntegrationFailover|TestIntegrationSplitBrainHeals|TestIntegrationActiveActive|TestIntegrationOwnerTakesOverAtOnce|'\
 'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
 'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench|'\
-'TestIntegrationFIFOReload)$'
+'TestIntegrationFIFOReload|TestIntegrationInterop|TestIntegrationInteropAH|TestIntegrationHotUpgrade)$'
 
 # Set GOALIVED_TEST_REPORT to keep the go test -json report.
 report=${GOALIVED_TEST_REPORT:-}
