@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -56,6 +57,18 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 		})
 	}
 	return out, e.scriptMetrics()
+}
+
+// AnnounceStats counts the gratuitous ARPs and unsolicited NAs sent,
+// retried, failed and skipped per interface and family since start.
+func (e *Engine) AnnounceStats() []netif.AnnounceStats {
+	e.mu.Lock()
+	a := e.ann
+	e.mu.Unlock()
+	if a == nil {
+		return nil
+	}
+	return a.Stats()
 }
 
 func (e *Engine) scriptMetrics() []ScriptMetrics {

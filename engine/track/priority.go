@@ -26,6 +26,9 @@ func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
 	}
+	for _, name := range t.vmacs[in.Name] {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
+	}
 	if st, ok := t.sourceTrackerLocked(in); ok {
 		out = append(out, st)
 	}
