@@ -17,9 +17,9 @@ import (
 // the host's Firewall.
 //
 // keepalived uses the table when `nftables` or `vrrp_iptables` is
-// written, when an instance does not accept and is not the owner, or when
-// an instance has use_vmac (whose multicast reports the table redirects);
-// otherwise it never touches nftables. Its table name cannot change at a
+// written, when an instance does not accept (even the owner, which it
+// then never blocks), or when an instance has use_vmac (whose multicast
+// reports the table redirects); otherwise it never touches nftables. Its table name cannot change at a
 // reload ("Cannot change nftables table name at a reload - please restart
 // keepalived", and the reload is refused).
 
@@ -33,7 +33,7 @@ func needsFirewall(cfg *config.Config) bool {
 		return true
 	}
 	for _, in := range cfg.Instances {
-		if blocks(in) || in.VMAC != nil {
+		if !in.Accept || in.VMAC != nil {
 			return true
 		}
 	}
@@ -61,6 +61,9 @@ func (e *Engine) openFirewall(cfg *config.Config) error {
 	}
 	if e.host.Firewalls == nil {
 		return fmt.Errorf("%w: no firewall for no_accept, strict mode or use_vmac", errNoHost)
+	}
+	if cfg.Global.Nftables == "" {
+		e.log.Info("use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
 	}
 	fw, err := e.host.Firewalls.OpenFirewall(firewallConfig(&cfg.Global))
 	if err != nil {
