@@ -45,7 +45,7 @@ func (e *Engine) reopenSockets(ifname string) []track.Instance {
 			continue
 		}
 		src := s.source()
-		e.log.Info("dynamic interface: vrrp socket opened", "interface", ifname, "source", src)
+		e.log.Info("vrrp socket opened on the interface as it is now", "interface", ifname, "source", src)
 		if share := rcvBufSums(e.insts, &e.cfg.Global, s, e.host.Links)[s]; share > 0 {
 			e.setRcvBuf(s, share)
 		}

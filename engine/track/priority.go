@@ -111,9 +111,10 @@ func (t *Tracker) Priority(in Instance) int {
 }
 
 // reopenSockets lets the engine give the sockets on ifname a connection
-// (dynamic_interfaces) and re-evaluates the instances that moved to it.
+// (dynamic_interfaces, or a VMAC made again: the engine decides) and
+// re-evaluates the instances that moved to it.
 func (t *Tracker) reopenSockets(ifname string) {
-	if !t.cfg.Global.DynamicInterfaces || ifname == "" {
+	if ifname == "" {
 		return
 	}
 	for _, in := range t.host.ReopenSockets(ifname) {
