@@ -14,17 +14,25 @@ import (
 	"github.com/goalived/goalived/vrrp/vrrptest"
 )
 
-// firewallActions keeps the actions that concern the firewall and the
-// addresses of VIPs (not the hosts' own).
-func firewallActions(acts []string) []string {
+// actionsMatching keeps the host's actions that start with one of
+// prefixes.
+func actionsMatching(acts []string, prefixes ...string) []string {
 	var out []string
 	for _, a := range acts {
-		if strings.HasPrefix(a, "firewall") || strings.HasPrefix(a, "block") || strings.HasPrefix(a, "unblock") ||
-			strings.Contains(a, "192.0.2.1") && !strings.Contains(a, "192.0.2.1/24") {
-			out = append(out, a)
+		for _, p := range prefixes {
+			if strings.HasPrefix(a, p) {
+				out = append(out, a)
+				break
+			}
 		}
 	}
 	return out
+}
+
+// firewallActions keeps the actions on the firewall and on the VIP
+// 192.0.2.100.
+func firewallActions(acts []string) []string {
+	return actionsMatching(acts, "firewall", "block", "unblock", "add 192.0.2.100/", "del 192.0.2.100/")
 }
 
 // TestAcceptModeOrder: a no_accept master sets its drop rules before it

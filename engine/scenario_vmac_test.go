@@ -13,16 +13,8 @@ import (
 	"github.com/goalived/goalived/vrrp/vrrptest"
 )
 
-// vmacActions keeps the actions on VMACs and their rules.
-func vmacActions(acts []string) []string {
-	var out []string
-	for _, a := range acts {
-		if strings.HasPrefix(a, "vmac") || strings.HasPrefix(a, "firewall") {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+// vmacActions keeps the actions on VMACs and the firewall.
+func vmacActions(acts []string) []string { return actionsMatching(acts, "vmac", "firewall") }
 
 // sockets renders the node's VRRP sockets as "ifname source", sorted.
 func (n *node) sockets() []string {

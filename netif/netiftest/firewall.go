@@ -50,12 +50,20 @@ func fwTable(cfg netif.FirewallConfig) string {
 	return cfg.Table
 }
 
+// updateLocked fails once the table is closed; h.mu is held.
+func (f *fakeFirewall) updateLocked() error {
+	if f.closed {
+		return fmt.Errorf("update nftables table: %w", errFirewallClosed)
+	}
+	return nil
+}
+
 func (f *fakeFirewall) SetBlocked(owner string, addrs []netif.Blocked) error {
 	h := f.h
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if f.closed {
-		return fmt.Errorf("update nftables table: %w", errFirewallClosed)
+	if err := f.updateLocked(); err != nil {
+		return err
 	}
 	if len(addrs) == 0 {
 		delete(f.blocked, owner)
@@ -88,8 +96,8 @@ func (f *fakeFirewall) SetVMAC(owner string, links []netif.VMACLink) error {
 	h := f.h
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if f.closed {
-		return fmt.Errorf("update nftables table: %w", errFirewallClosed)
+	if err := f.updateLocked(); err != nil {
+		return err
 	}
 	if len(links) == 0 {
 		if _, ok := f.vmacs[owner]; ok {
