@@ -35,6 +35,18 @@ func firewallActions(acts []string) []string {
 	return actionsMatching(acts, "firewall", "block", "unblock", "add 192.0.2.100/", "del 192.0.2.100/")
 }
 
+// flap takes link down, expects instance inst in FAULT, brings the link
+// up and expects the instance master again.
+func (n *node) flap(link, inst string) {
+	n.t.Helper()
+	n.host.SetLink(link, false)
+	wait(time.Second)
+	n.wantState(inst, vrrp.StateFault)
+	n.host.SetLink(link, true)
+	wait(5 * time.Second)
+	n.wantState(inst, vrrp.StateMaster)
+}
+
 // TestAcceptModeOrder: a no_accept master sets its drop rules before it
 // adds its VIPs and lifts them after it removed them (a FAULT, then the
 // stop), as keepalived 2.2.7 does; its table (keepalived's, since no
@@ -48,12 +60,7 @@ func TestAcceptModeOrder(t *testing.T) {
 		b.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{})
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
-		a.host.SetLink("eth0", false)
-		wait(time.Second)
-		a.wantState("VI_1", vrrp.StateFault)
-		a.host.SetLink("eth0", true)
-		wait(5 * time.Second)
-		a.wantState("VI_1", vrrp.StateMaster)
+		a.flap("eth0", "VI_1")
 		if err := a.eng.Close(); err != nil {
 			t.Fatal(err)
 		}
