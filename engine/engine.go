@@ -146,9 +146,7 @@ func (e *Engine) start() error {
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	if err := e.openFirewall(e.cfg); err != nil {
-		return fmt.Errorf("start engine: %w", err)
-	}
+	e.openFirewall(e.cfg)
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)

@@ -54,23 +54,27 @@ func firewallConfig(g *config.GlobalDefs) netif.FirewallConfig {
 // openFirewall opens the firewall when cfg needs it and none is open
 // (at start, or at a reload that brings the first no_accept or use_vmac).
 // Opening deletes a table of the same name left by a daemon that did not
-// stop.
-func (e *Engine) openFirewall(cfg *config.Config) error {
+// stop. A firewall that cannot be opened (no nf_tables in the kernel) is
+// logged and the instances run without their drop rules, as keepalived
+// 2.2.7 logs its nftables errors and runs on; the next reload tries
+// again.
+func (e *Engine) openFirewall(cfg *config.Config) {
 	if e.fw != nil || !needsFirewall(cfg) {
-		return nil
-	}
-	if e.host.Firewalls == nil {
-		return fmt.Errorf("%w: no firewall for no_accept, strict mode or use_vmac", errNoHost)
+		return
 	}
 	if cfg.Global.Nftables == "" {
 		e.log.Info("use_vmac or no_accept/strict specified, but no firewall configured - using nftables")
 	}
+	if e.host.Firewalls == nil {
+		e.log.Error("no firewall on this host: no_accept and strict mode drop nothing, VMAC reports are not redirected")
+		return
+	}
 	fw, err := e.host.Firewalls.OpenFirewall(firewallConfig(&cfg.Global))
 	if err != nil {
-		return err
+		e.log.Error("nftables table not opened: no_accept and strict mode drop nothing, VMAC reports are not redirected", "err", err)
+		return
 	}
 	e.fw = fw
-	return nil
 }
 
 // blockSpec is one address an instance blocks, before the interface

@@ -52,9 +52,7 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	if err := e.applyStatic(plan.Static); err != nil {
 		errs = append(errs, err)
 	}
-	if err := e.openFirewall(cfg); err != nil {
-		errs = append(errs, err)
-	}
+	e.openFirewall(cfg)
 	next, res, err := e.applySteps(plan, cfg)
 	errs = append(errs, err)
 	e.cfg, e.insts = cfg, next
