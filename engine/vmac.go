@@ -63,34 +63,60 @@ func planVMACs(pin *config.Instance, g *config.GlobalDefs, links []netif.LinkInf
 		return nil
 	}
 	vm := &instVMACs{index: map[string]int{}}
-	v6, vrid := family(pin) == 6, uint8(pin.VRID)
-	taken := func(mac net.HardwareAddr) func(string) bool {
-		return func(name string) bool {
-			if held(name) || vm.named(name) {
-				return true
-			}
-			li, ok := linkNamed(links, name)
-			return ok && !bytes.Equal(li.MAC, mac)
-		}
-	}
 	for _, v := range pin.ExcludedVIPs {
-		vm.otherFamily = vm.otherFamily || v.Prefix.Addr().Is6() != v6
+		vm.otherFamily = vm.otherFamily || v.Prefix.Addr().Is6() != (family(pin) == 6)
 	}
+	n := vmacNamer{vm: vm, links: links, held: held, vrid: uint8(pin.VRID)}
+	if pin.VMAC != nil {
+		vm.planOwn(pin, g, n)
+	}
+	vm.planAddrs(pin, g, n, vips)
+	return vm
+}
+
+// vmacNamer names the VMACs of one instance.
+type vmacNamer struct {
+	vm    *instVMACs
+	links []netif.LinkInfo
+	held  func(string) bool
+	vrid  uint8
+}
+
+// name is PREFIX.VRID or the next free variant (netif.VMACName): a name
+// is taken by another instance's or this one's VMAC, or by an interface
+// whose MAC is not mac.
+func (n vmacNamer) name(prefix string, v6 bool, mac net.HardwareAddr) string {
+	return netif.VMACName(prefix, n.vrid, v6, func(name string) bool {
+		if n.held(name) || n.vm.named(name) {
+			return true
+		}
+		li, ok := linkNamed(n.links, name)
+		return ok && !bytes.Equal(li.MAC, mac)
+	})
+}
+
+// planOwn describes the instance's own VMAC (use_vmac).
+func (vm *instVMACs) planOwn(pin *config.Instance, g *config.GlobalDefs, n vmacNamer) {
+	c, v6 := pin.VMAC, family(pin) == 6
+	own := netif.VMAC{Name: c.Name, Base: pin.Interface, MAC: vmacMAC(c.MAC, n.vrid, v6), V6: v6, KeepIPv6: vm.otherFamily}
+	if own.Name == "" {
+		own.Name = n.name(g.VMACPrefix, v6, own.MAC)
+	}
+	if v6 && !c.XmitBase {
+		own.LinkLocal = vmacLinkLocal(pin, n.links)
+	}
+	vm.own, vm.xmitBase = &own, c.XmitBase
+	if !pin.DontTrackPrimary {
+		vm.tracked = append(vm.tracked, own.Name)
+	}
+}
+
+// planAddrs describes the VMACs of addresses that have one of their own,
+// one per interface and family, with the instance's configured MAC.
+func (vm *instVMACs) planAddrs(pin *config.Instance, g *config.GlobalDefs, n vmacNamer, vips []config.VIP) {
 	configuredMAC := ""
-	if c := pin.VMAC; c != nil {
-		configuredMAC = c.MAC
-		mac := vmacMAC(c.MAC, vrid, v6)
-		own := netif.VMAC{Name: c.Name, Base: pin.Interface, MAC: mac, V6: v6, KeepIPv6: vm.otherFamily}
-		if own.Name == "" {
-			own.Name = netif.VMACName(g.VMACPrefix, vrid, v6, taken(mac))
-		}
-		if v6 && !c.XmitBase {
-			own.LinkLocal = vmacLinkLocal(pin, links)
-		}
-		vm.own, vm.xmitBase = &own, c.XmitBase
-		if !pin.DontTrackPrimary {
-			vm.tracked = append(vm.tracked, own.Name)
-		}
+	if pin.VMAC != nil {
+		configuredMAC = pin.VMAC.MAC
 	}
 	prefix := cmp.Or(g.VMACAddrPrefix, g.VMACPrefix)
 	for _, v := range vips {
@@ -100,10 +126,10 @@ func planVMACs(pin *config.Instance, g *config.GlobalDefs, links []netif.LinkInf
 		base, a6 := cmp.Or(v.Dev, pin.Interface), v.Prefix.Addr().Is6()
 		name := vm.addrVMAC(base, a6)
 		if name == "" {
-			mac := vmacMAC(configuredMAC, vrid, a6)
-			av := netif.VMAC{Base: base, MAC: mac, V6: a6, Name: netif.VMACName(prefix, vrid, a6, taken(mac))}
+			av := netif.VMAC{Base: base, MAC: vmacMAC(configuredMAC, n.vrid, a6), V6: a6}
+			av.Name = n.name(prefix, a6, av.MAC)
 			if a6 {
-				av.LinkLocal = linkLocalOf(links, base)
+				av.LinkLocal = linkLocalOf(n.links, base)
 			}
 			vm.addrs = append(vm.addrs, av)
 			name = av.Name
@@ -112,7 +138,6 @@ func planVMACs(pin *config.Instance, g *config.GlobalDefs, links []netif.LinkInf
 			vm.tracked = append(vm.tracked, name)
 		}
 	}
-	return vm
 }
 
 // vmacMAC is the configured MAC, else RFC 5798's virtual router MAC.
