@@ -12,6 +12,9 @@ import (
 
 // InstanceMetrics is what the metrics endpoint exports of one instance.
 type InstanceMetrics struct {
+	// Interface is the instance's interface, its VMAC with use_vmac (as
+	// keepalived's JSON dump names it, which keepalived-exporter's intf
+	// label takes).
 	Name, Interface             string
 	VRID                        int
 	State                       vrrp.State
@@ -49,7 +52,7 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 			vips = append(vips, v.Prefix)
 		}
 		out = append(out, InstanceMetrics{
-			Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID,
+			Name: pin.Name, Interface: in.vmacs.ifname(pin), VRID: pin.VRID,
 			State: in.vi.State(), BasePriority: pin.Priority, Priority: int(in.vi.Priority()),
 			VIPs: vips, Stats: in.vi.Stats(), TransitionsByReason: trans,
 			GARPDelaySeconds:   pin.GARP.MasterDelay.Seconds(),

@@ -283,3 +283,20 @@ func TestVMACReuse(t *testing.T) {
 		b.eng.Close()
 	})
 }
+
+// TestVMACMetrics: the metrics name a VMAC instance's interface by its
+// VMAC, as keepalived's JSON dump does for keepalived-exporter.
+func TestVMACMetrics(t *testing.T) {
+	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
+		a := newNode(t, seg, "192.0.2.1/24")
+		a.start(instance("V4", 51, 150, "192.0.2.100/24", "use_vmac")+instance("P", 52, 150, "192.0.2.101/24"), engine.Options{})
+		var got []string
+		insts, _ := a.eng.Metrics()
+		for _, m := range insts {
+			got = append(got, m.Name+" "+m.Interface)
+		}
+		if d := cmp.Diff([]string{"V4 vrrp.51", "P eth0"}, got); d != "" {
+			t.Errorf("interfaces (-want +got):\n%s", d)
+		}
+	})
+}
