@@ -22,7 +22,7 @@ func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
 	for k, kind := range []string{keepalivedKind, goalivedKind} {
 		t.Run(kind, func(t *testing.T) {
 			c := vrrpConf{State: "BACKUP", Priority: 120, VRID: 151 + k, Version: 3, AdvertInt: "0.2",
-				VIP: "192.0.2.25" + string(rune('2'+k)), Notify: "@DIR@/notify.sh"}
+				VIP: "192.0.2.25" + string(rune('2'+k)), Notify: "{{DIR}}/notify.sh"}
 			vip := c.vip(t)
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, vip, 0, c.masterDown(t, 120)+startMargin)

@@ -25,7 +25,7 @@ func TestIntegrationHealthCheckMovesVIP(t *testing.T) {
 		t.Run("A-"+p.a+"/B-"+p.b, func(t *testing.T) {
 			base := vrrpConf{
 				VRID: 101 + k, AdvertInt: "1", AuthPass: "11111", VIP: "192.0.2.20" + string(rune('1'+k)),
-				Check: "/usr/bin/test ! -e @DIR@/kdc-down", CheckWeight: -50, Notify: "@DIR@/notify.sh",
+				Check: "/usr/bin/test ! -e {{DIR}}/kdc-down", CheckWeight: -50, Notify: "{{DIR}}/notify.sh",
 			}
 			confs := l.confs(t, base, false, []int{0, 1}, []int{100, 80})
 			ca, cb := confs[0], confs[1]

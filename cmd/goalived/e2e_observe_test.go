@@ -138,17 +138,10 @@ func (l *testlab) setPort(t testing.TB, i int, up bool) {
 	}
 }
 
-// waitFor polls cond every 20 ms until it holds or within has passed;
-// then the test fails with what().
+// waitFor polls cond until it holds or within has passed (nstest.WaitFor).
 func waitFor(t testing.TB, within time.Duration, cond func() bool, what func() string) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	nstest.WaitFor(t, within, cond, what)
 }
 
 // keepalivedBinary finds keepalived 2.2.7; without it the interop tests

@@ -108,7 +108,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 // and router B (goalived, 100) and waits for A to be the only master.
 func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string, args ...string) (*node, netip.Addr) {
 	t.Helper()
-	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 	confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
 	ca := confs[0]
 	ca.Extra = extra
@@ -143,7 +143,7 @@ func (l *testlab) trackInterface(t *testing.T, kind string, vrid int, entry stri
 // writeConf rewrites the node's configuration file (for SIGHUP).
 func (n *node) writeConf(t *testing.T) {
 	t.Helper()
-	text := strings.ReplaceAll(n.conf.render(t), "@DIR@", n.dir)
+	text := strings.ReplaceAll(n.conf.render(t), "{{DIR}}", n.dir)
 	if err := os.WriteFile(filepath.Join(n.dir, "keepalived.conf"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

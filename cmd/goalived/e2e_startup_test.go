@@ -25,7 +25,7 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 		// An address owner goes straight to MASTER: its first notify is
 		// MASTER, without the BACKUP every other instance starts with.
 		{"owner", func(t *testing.T, kind string, vrid int) trace {
-			c := vrrpConf{State: "MASTER", Priority: 255, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			c := vrrpConf{State: "MASTER", Priority: 255, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, c.vip(t), 0, startMargin)
 			n.waitNotify(t, "INSTANCE VI_1 MASTER 255", time.Second)
@@ -34,7 +34,7 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 		// The interface is down at start: FAULT first, then BACKUP and
 		// MASTER once the link comes up.
 		{"link-down-at-start", func(t *testing.T, kind string, vrid int) trace {
-			c := vrrpConf{State: "BACKUP", Priority: 100, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			c := vrrpConf{State: "BACKUP", Priority: 100, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			t.Cleanup(func() { l.setPort(t, 0, true) })
 			l.setPort(t, 0, false)
 			n := l.start(t, 0, kind, c)
@@ -47,7 +47,7 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 		// state MASTER clears nopreempt (with a warning): a restarted
 		// preferred router still takes the VIP back from a running master.
 		{"state-master-clears-nopreempt", func(t *testing.T, kind string, vrid int) trace {
-			base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
 			l.start(t, 1, goalivedKind, confs[1])
 			l.waitHolder(t, base.vip(t), 1, base.masterDown(t, 100)+startMargin)

@@ -47,7 +47,7 @@ func TestIntegrationVRRPRcvBuf(t *testing.T) {
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
-						pid, ok := readPidFile(filepath.Join(dir, "v.pid"))
+						pid, ok := readPidFile(filepath.Join(dir, "vrrp.pid"))
 						if !ok {
 							return false
 						}
@@ -194,7 +194,7 @@ func TestIntegrationNetlinkRcvBuf(t *testing.T) {
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
-						pid, ok := readPidFile(filepath.Join(dir, "v.pid"))
+						pid, ok := readPidFile(filepath.Join(dir, "vrrp.pid"))
 						if !ok {
 							return false
 						}
