@@ -65,6 +65,7 @@ func instanceConf(name string, vrid, prio int, vip, extra string) string {
 // runs notify_master_rx_lower_pri with its own argv and writes
 // MASTER_RX_LOWER_PRI with its own priority to the FIFO.
 func TestIntegrationMasterRxLowerPri(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		a, b := l.Host(0), l.Host(1)

@@ -51,6 +51,7 @@ func fifoReloadConf(extraGlobal string, vi5, vi6 bool) string {
 // configuration order with the effective priority; a removed instance's
 // FAULT comes before them and a new instance's first states after.
 func TestIntegrationFIFOReload(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		l.Exec(0, "ip", "link", "add", "down0", "type", "veth", "peer", "name", "down1")
@@ -102,6 +103,7 @@ func TestIntegrationFIFOReload(t *testing.T) {
 // removes the FIFO the daemon created and starts the reader on the new
 // one, which gets the lines from then on.
 func TestIntegrationFIFOReloadNewPath(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		vi1 := instanceConf("VI_1", 71, 100, "192.0.2.171/32", "")

@@ -52,6 +52,7 @@ func staticState(l *nstest.Lab, i int) (addrs, routes, rules []string) {
 // those in both stay, once (keepalived 2.2.7's clear_diff_saddresses,
 // clear_diff_sroutes and clear_diff_srules, observed the same).
 func TestIntegrationStaticReload(t *testing.T) {
+	t.Parallel()
 	steps := []struct {
 		name                string
 		addrs, routes, rule []string

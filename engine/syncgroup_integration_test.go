@@ -15,6 +15,7 @@ import (
 // transition; a tracker configured on the group moves every member's
 // priority.
 func TestIntegrationSyncGroup(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		group := `
@@ -128,6 +129,7 @@ track_file group_prio {
 //     B's adverts: B keeps both; once VI_1's priority is back, every
 //     member of A wants MASTER and A takes both back.
 func TestIntegrationSyncGroupMembers(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		l.Exec(0, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
@@ -216,6 +218,7 @@ track_file prio_a {
 // both members become MASTER together, once the other member's down
 // timer fires.
 func TestIntegrationSyncGroupStart(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		owner := strings.Replace(instanceConf("VI_1", 88, 255, "192.0.2.188", ""), "state BACKUP", "state MASTER", 1)

@@ -19,6 +19,7 @@ import (
 // was, and back to 0 it recovers. The FIFO lines are those keepalived
 // 2.2.7 writes for the same steps.
 func TestIntegrationTrackFile(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		conf := globalDefs[:len(globalDefs)-2] + `    vrrp_notify_priority_changes
@@ -93,6 +94,7 @@ track_file prio_file {
 // TestIntegrationBackupPriority: with vrrp_notify_priority_changes a
 // BACKUP whose priority moves writes BACKUP_PRIORITY lines.
 func TestIntegrationBackupPriority(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + `

@@ -15,6 +15,7 @@ import (
 // (after terminate_delay), reaching quorum 2 of the weighted one adds its
 // weight.
 func TestIntegrationTrackProcess(t *testing.T) {
+	t.Parallel()
 	// goalived only: keepalived follows processes through the proc
 	// connector, which the kernel serves only in the initial network
 	// namespace: in a lab host it logs "Failed to set/clear process event
@@ -67,6 +68,7 @@ vrrp_track_process two {
 // tracked process is not running starts in FAULT, and says so (FIFO and
 // notify), as keepalived 2.2.7 does.
 func TestIntegrationTrackProcessStartFault(t *testing.T) {
+	t.Parallel()
 	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		conf := globalDefs + `

@@ -30,6 +30,7 @@ func ahLines(pass string) []string {
 // implementation, and after its restart (its counter starts again at 0,
 // as a backup that learns the other's number) it preempts again.
 func TestIntegrationInteropAH(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	roles := []struct{ master, backup string }{{goalivedKind, keepalivedKind}, {keepalivedKind, goalivedKind}}
@@ -90,6 +91,7 @@ func ahScenario(t *testing.T, l *testlab, c vrrpConf, unicast bool, masterKind, 
 // both count the rejected adverts as authentication failures in their
 // keepalived.stats (keepalived also logs the ICV mismatch).
 func TestIntegrationAHWrongPassword(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	base := vrrpConf{State: "BACKUP", VRID: 79, AdvertInt: "1", VIP: "192.0.2.179"}

@@ -24,6 +24,7 @@ import (
 // (checking the old checksum only once configured) answers with
 // "Invalid VRRPv3 checksum".
 func TestIntegrationOldUnicastChecksum(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	base := func(vrid int, self, peer int, prio int, extra ...string) vrrpConf {

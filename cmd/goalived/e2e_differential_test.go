@@ -16,6 +16,7 @@ import (
 // (BACKUP then MASTER), cable cut (FAULT), cable back (BACKUP, MASTER),
 // SIGTERM (STOP).
 func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 1)
 	logs := map[string][]string{}
@@ -61,6 +62,7 @@ func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
 // the same priority and a higher address that starts after the master
 // must not take the VIP. Mixed pairs, both orders.
 func TestIntegrationTieDoesNotPreempt(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}, {goalivedKind, goalivedKind}} {
@@ -87,6 +89,7 @@ func TestIntegrationTieDoesNotPreempt(t *testing.T) {
 // ways: goalived encodes the interval keepalived adopts, and adopts the
 // one keepalived sends.
 func TestIntegrationBackupAdoptsMasterInterval(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}} {
@@ -123,6 +126,7 @@ func TestIntegrationBackupAdoptsMasterInterval(t *testing.T) {
 // 3.8). The same scenario with keepalived as the delayed router gives the
 // reference timing.
 func TestIntegrationPreemptDelay(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	const delay = 2 * time.Second

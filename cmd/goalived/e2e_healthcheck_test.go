@@ -15,6 +15,7 @@ import (
 // with the priority as keepalived passes it. Both roles: goalived as the
 // checked node and as the node that must take over.
 func TestIntegrationHealthCheckMovesVIP(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	pairs := []struct{ a, b string }{

@@ -33,6 +33,7 @@ var interopCases = []interopCase{
 // stays the only one, its graceful exit hands the VIP to the other
 // implementation, and its restart takes the VIP back (preemption).
 func TestIntegrationInterop(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	roles := []struct {
@@ -142,6 +143,7 @@ func TestIntegrationNoDualMaster(t *testing.T) {
 // IPv6 with a link-local first) only stays single-master if goalived
 // lists them as keepalived does.
 func TestIntegrationInteropSeveralVIPs(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	cases := []struct {

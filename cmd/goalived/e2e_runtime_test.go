@@ -17,6 +17,7 @@ import (
 // keepalived 2.2.7 and then goalived as router A (router B is goalived)
 // and compares who holds the VIP and A's notify calls.
 func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	scenarios := []struct {

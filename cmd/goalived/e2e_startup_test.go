@@ -16,6 +16,7 @@ import (
 // in the same role and compares what can be observed: who holds the VIP
 // and the notify script's calls.
 func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	scenarios := []struct {

@@ -20,6 +20,7 @@ import (
 // adverts must otherwise be identical, including the final priority-0
 // advert.
 func TestIntegrationAdvertsMatchKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	tcpdumpBinary(t)
 	l := newTestlab(t, 2)

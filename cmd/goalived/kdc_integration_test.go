@@ -368,6 +368,7 @@ func (k *kinitLoop) String() string {
 // the master node. Node A (host 0) is MASTER with priority 150, node B
 // (host 1) BACKUP with 120; host 2 is the Kerberos client.
 func TestIntegrationKDCFailover(t *testing.T) {
+	t.Parallel()
 	needKDCTools(t)
 	l := newTestlab(t, 2)
 	db := kdcDB(t)

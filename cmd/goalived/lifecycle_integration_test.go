@@ -16,6 +16,7 @@ import (
 // runs before the instances, shutdown_script after they stopped, and
 // log_unknown_vrids reports an advert for a VRID nobody here runs, once.
 func TestIntegrationStartupShutdownScriptsAndUnknownVRIDs(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(2))
 	bin := goalivedBinary(t)
 	dir, err := os.MkdirTemp("/tmp", "goalived-life-")
@@ -90,6 +91,7 @@ vrrp_instance VI_%d {
 // TestIntegrationStartupDelay: with vrrp_startup_delay an address owner,
 // which otherwise takes its VIP at once, waits for the delay first.
 func TestIntegrationStartupDelay(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	conf := `global_defs {
   vrrp_startup_delay 1.5
@@ -120,6 +122,7 @@ vrrp_instance VI_D {
 // TestIntegrationUnicastFaultNoPeer: a unicast instance without peers
 // stays in FAULT with unicast_fault_no_peer, instead of using multicast.
 func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	conf := `vrrp_instance VI_U {
   interface eth0
@@ -145,6 +148,7 @@ func TestIntegrationUnicastFaultNoPeer(t *testing.T) {
 // TestIntegrationTrackSrcIP: with track_src_ip the instance is in FAULT
 // while its configured source address is missing from its interface.
 func TestIntegrationTrackSrcIP(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	conf := `vrrp_instance VI_T {
   interface eth0

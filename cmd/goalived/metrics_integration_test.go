@@ -38,6 +38,7 @@ vrrp_instance VI_M {
 // TestIntegrationMetrics: /metrics answers with keepalived-exporter's
 // series and goalived's own, and they follow a failover.
 func TestIntegrationMetrics(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(2))
 	procs := make([]*goalivedNode, 2)
 	for i, prio := range []int{200, 100} {

@@ -36,6 +36,7 @@ vrrp_instance VI_1 {
 // 63 (STATS_CLEAR) each leave their files, mode 0600, with keepalived's
 // first line and the running instance's values.
 func TestIntegrationDumpSignals(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
 	dir := t.TempDir()

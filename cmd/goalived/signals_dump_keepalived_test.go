@@ -377,6 +377,7 @@ vrrp_instance VI_3 {
 // files field for field (times and advert counters aside) and their
 // keepalived.stats files in shape.
 func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)

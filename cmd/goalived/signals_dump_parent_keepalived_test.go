@@ -95,6 +95,7 @@ var parentScenarios = []parentScenario{
 // data_use_instance too: goalived, like keepalived without a namespace
 // or instance name, keeps them).
 func TestIntegrationParentDumpMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)

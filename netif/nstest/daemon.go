@@ -25,12 +25,14 @@ const (
 // behaviour, not a guess.
 var Kinds = []Kind{GoalivedKind, KeepalivedKind}
 
-// ForKinds runs f as a subtest per kind, named after it. The keepalived
-// subtest is Unavailable when keepalived is not installed.
+// ForKinds runs f as a subtest per kind, named after it, the kinds in
+// parallel: f builds its own lab and shares nothing across kinds. The
+// keepalived subtest is Unavailable when keepalived is not installed.
 func ForKinds(t *testing.T, f func(t *testing.T, kind Kind)) {
 	t.Helper()
 	for _, kind := range Kinds {
 		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
 			if kind == KeepalivedKind {
 				Keepalived(t)
 			}
