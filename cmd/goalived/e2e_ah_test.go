@@ -60,7 +60,7 @@ func ahScenario(t *testing.T, l *testlab, c vrrpConf, unicast bool, masterKind, 
 	if b.kind == goalivedKind {
 		b.waitState(t, "BACKUP", startMargin)
 	} else {
-		time.Sleep(500 * time.Millisecond) // keepalived's start-up
+		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
 	}
 	// Longer than the backup's Master_Down_Interval: it keeps accepting
 	// the master's adverts (ICV and rising sequence numbers).

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,13 +37,8 @@ func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
 			n.term(t)
 			n.waitExit(t)
 			l.waitHolder(t, vip, -1, 0)
-			// Notify scripts run asynchronously: give the last ones a moment.
-			time.Sleep(300 * time.Millisecond)
-			b, err := os.ReadFile(filepath.Join(n.dir, "notify.log"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			logs[kind] = strings.Split(strings.TrimSpace(string(b)), "\n")
+			n.waitNotifyPrefix(t, "INSTANCE VI_1 STOP", 10*time.Second)
+			logs[kind] = n.notifies()
 			t.Logf("%s notify calls: %q", kind, logs[kind])
 		})
 	}

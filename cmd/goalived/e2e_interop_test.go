@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 // interopCase is one protocol variant a mixed goalived/keepalived pair
@@ -69,7 +71,7 @@ func interopScenario(t *testing.T, l *testlab, tc interopCase, masterKind, backu
 	if b.kind == goalivedKind {
 		b.waitState(t, "BACKUP", startMargin)
 	} else {
-		time.Sleep(500 * time.Millisecond) // keepalived's start-up
+		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
 	}
 	l.waitHolder(t, vip, 0, 2*c.masterDown(t, loPrio)+startMargin)
 	l.steadyHolder(t, vip, 0, c.masterDown(t, loPrio)+c.advert(t))

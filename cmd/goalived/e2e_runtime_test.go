@@ -132,9 +132,10 @@ func (l *testlab) trackInterface(t *testing.T, kind string, vrid int, entry stri
 	}
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	a, vip := l.pairWithA(t, kind, vrid, []string{"track_interface {", "    " + entry, "}"})
+	had := len(a.notifies())
 	l.Exec(0, "ip", "link", "set", "trk0", "down")
 	l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
-	time.Sleep(300 * time.Millisecond) // let A's notifies for the change run
+	a.waitMoreNotifies(t, had, 10*time.Second) // A's notify for the change
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	l.waitHolder(t, vip, 0, a.conf.masterDown(t, 150)+startMargin)
 	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -94,12 +91,8 @@ func (l *testlab) trace(t *testing.T, c vrrpConf, n *node) trace {
 	tr := trace{Holders: l.holders(t, c.vip(t))}
 	n.term(t)
 	n.waitExit(t)
-	time.Sleep(300 * time.Millisecond) // notify scripts run asynchronously
-	b, err := os.ReadFile(filepath.Join(n.dir, "notify.log"))
-	if err != nil {
-		t.Fatalf("notify log of %v: %v", n, err)
-	}
-	tr.Notify = strings.Split(strings.TrimSpace(string(b)), "\n")
+	n.waitNotifyPrefix(t, "INSTANCE VI_1 STOP", 10*time.Second)
+	tr.Notify = n.notifies()
 	return tr
 }
 

@@ -299,6 +299,37 @@ func (n *node) waitNotify(t testing.TB, want string, within time.Duration) {
 		func() string { return fmt.Sprintf("%v: notify %q, last logged %q", n, want, last) })
 }
 
+// notifies are the lines notify.sh logged.
+func (n *node) notifies() []string {
+	b, _ := os.ReadFile(filepath.Join(n.dir, "notify.log"))
+	if s := strings.TrimSpace(string(b)); s != "" {
+		return strings.Split(s, "\n")
+	}
+	return nil
+}
+
+// waitNotifyPrefix waits until a notification starting with prefix was
+// logged. Notify scripts run asynchronously, also after the daemon
+// exited (its STOP notifications).
+func (n *node) waitNotifyPrefix(t testing.TB, prefix string, within time.Duration) {
+	t.Helper()
+	waitFor(t, within, func() bool {
+		for _, l := range n.notifies() {
+			if strings.HasPrefix(l, prefix) {
+				return true
+			}
+		}
+		return false
+	}, func() string { return fmt.Sprintf("%v: a notify %q..., logged %q", n, prefix, n.notifies()) })
+}
+
+// waitMoreNotifies waits until more than had notifications were logged.
+func (n *node) waitMoreNotifies(t testing.TB, had int, within time.Duration) {
+	t.Helper()
+	waitFor(t, within, func() bool { return len(n.notifies()) > had },
+		func() string { return fmt.Sprintf("%v: more than %d notifies, logged %q", n, had, n.notifies()) })
+}
+
 // term sends SIGTERM; waitExit waits for the clean exit that follows.
 func (n *node) term(t testing.TB) {
 	t.Helper()
