@@ -24,15 +24,15 @@ func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
 			vip := c.vip(t)
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, vip, 0, c.masterDown(t, 120)+startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", 10*time.Second)
 
 			t.Cleanup(func() { l.setPort(t, 0, true) })
 			l.setPort(t, 0, false)
-			n.waitNotify(t, "INSTANCE VI_1 FAULT 120", 2*time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 FAULT 120", 10*time.Second)
 			l.waitHolder(t, vip, -1, time.Second)
 			l.setPort(t, 0, true)
 			l.waitHolder(t, vip, 0, c.masterDown(t, 120)+crashMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", 10*time.Second)
 
 			n.term(t)
 			n.waitExit(t)

@@ -35,8 +35,8 @@ func TestIntegrationHealthCheckMovesVIP(t *testing.T) {
 			a := l.start(t, 0, p.a, ca)
 			b := l.start(t, 1, p.b, cb)
 			l.waitHolder(t, vip, 0, 2*base.masterDown(t, 80)+startMargin)
-			a.waitNotify(t, "INSTANCE VI_1 MASTER 100", time.Second)
-			b.waitNotify(t, "INSTANCE VI_1 BACKUP 80", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 MASTER 100", 10*time.Second)
+			b.waitNotify(t, "INSTANCE VI_1 BACKUP 80", 10*time.Second)
 			l.clientReaches(t, vip, 0)
 
 			// The check fails within its 1 s interval; B then discards the
@@ -46,8 +46,8 @@ func TestIntegrationHealthCheckMovesVIP(t *testing.T) {
 				t.Fatal(err)
 			}
 			l.waitHolder(t, vip, 1, 2*time.Second+base.masterDown(t, 80)+crashMargin)
-			b.waitNotify(t, "INSTANCE VI_1 MASTER 80", time.Second)
-			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", time.Second)
+			b.waitNotify(t, "INSTANCE VI_1 MASTER 80", 10*time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", 10*time.Second)
 			l.steadyHolder(t, vip, 1, base.masterDown(t, 50)+base.advert(t))
 			l.clientReaches(t, vip, 1)
 
@@ -56,8 +56,8 @@ func TestIntegrationHealthCheckMovesVIP(t *testing.T) {
 				t.Fatal(err)
 			}
 			l.waitHolder(t, vip, 0, 2*time.Second+base.masterDown(t, 100)+crashMargin)
-			a.waitNotify(t, "INSTANCE VI_1 MASTER 100", time.Second)
-			b.waitNotify(t, "INSTANCE VI_1 BACKUP 80", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 MASTER 100", 10*time.Second)
+			b.waitNotify(t, "INSTANCE VI_1 BACKUP 80", 10*time.Second)
 			l.clientReaches(t, vip, 0)
 		})
 	}

@@ -46,7 +46,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 			l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
 			// keepalived runs notify scripts concurrently: without this
 			// wait its BACKUP run can land after the STOP of the SIGTERM.
-			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", 10*time.Second)
 			return l.trace(t, a.conf, a)
 		}},
 		// SIGHUP with the instance's VRID (and VIP) changed: keepalived
@@ -61,7 +61,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 			}
 			l.waitHolder(t, old, 1, a.conf.skew(t, 100)+takeoverMargin)
 			l.waitHolder(t, a.conf.vip(t), 0, a.conf.masterDown(t, 150)+startMargin)
-			a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 			tr := l.trace(t, a.conf, a)
 			// The removed instance's FAULT and the new instance's BACKUP
 			// are notified together; keepalived runs notify scripts
@@ -118,7 +118,7 @@ func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string,
 	l.start(t, 1, goalivedKind, confs[1])
 	vip := base.vip(t)
 	l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
-	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 	return a, vip
 }
 
@@ -138,7 +138,7 @@ func (l *testlab) trackInterface(t *testing.T, kind string, vrid int, entry stri
 	a.waitMoreNotifies(t, had, 10*time.Second) // A's notify for the change
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	l.waitHolder(t, vip, 0, a.conf.masterDown(t, 150)+startMargin)
-	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 	return l.trace(t, a.conf, a)
 }
 

@@ -26,7 +26,7 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 			c := vrrpConf{State: "MASTER", Priority: 255, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, c.vip(t), 0, startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 255", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 255", 10*time.Second)
 			return l.trace(t, c, n)
 		}},
 		// The interface is down at start: FAULT first, then BACKUP and
@@ -39,7 +39,7 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 			n.waitNotify(t, "INSTANCE VI_1 FAULT 100", startMargin)
 			l.setPort(t, 0, true)
 			l.waitHolder(t, c.vip(t), 0, c.masterDown(t, 100)+startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 100", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 100", 10*time.Second)
 			return l.trace(t, c, n)
 		}},
 		// state MASTER clears nopreempt (with a warning): a restarted
@@ -60,6 +60,9 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 			if l.hasAddr(t, 0, base.vip(t)) {
 				// The old master releases when it hears the new one.
 				l.waitHolder(t, base.vip(t), 0, time.Second)
+				// Notify scripts run asynchronously: the MASTER one
+				// before the STOP one of the trace.
+				n.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 			}
 			return l.trace(t, a, n)
 		}},

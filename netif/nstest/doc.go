@@ -18,9 +18,13 @@
 //	lab.Do(1, func() { conn, err = netif.Listen(...) }) // the socket lives in host 1's namespace
 //	lab.SetPort(1, false)                               // cable cut
 //
-// Namespace names are random, so independent tests may call t.Parallel;
-// only documentation address ranges are used and the root namespace is
-// never modified.
+// Namespace names are random and every test has its own lab, so a test
+// that builds its own lab starts with t.Parallel(): CI runs the package
+// with -parallel 6, and the namespace tests spend their time waiting on
+// VRRP timers. Leave out t.Parallel only where a test measures timing
+// that a busy machine would spoil (sampling for dual masters every
+// 50 ms). Only documentation address ranges are used and the root
+// namespace is never modified.
 //
 // # The daemon harness
 //
