@@ -414,7 +414,7 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 1, 10*time.Second)
 	client := startKinitLoop(t, l, cdir)
 	now := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(now) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(now) },
 		func() string { return "client kinit via the VIP: " + client.String() })
 
 	// Node A's KDC hangs: alive, port open, no answers.
@@ -444,7 +444,7 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcHiPrio+kdcWeight), 1, 10*time.Second)
 	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcLoPrio), 1, 10*time.Second)
 	movedAt := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(movedAt) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(movedAt) },
 		func() string { return "client kinit via the VIP after failover: " + client.String() })
 	l.steadyHolder(t, vip, 1, 2*time.Second)
 
@@ -458,6 +458,6 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcHiPrio), 2, 10*time.Second)
 	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 2, 10*time.Second)
 	backAt := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(backAt) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(backAt) },
 		func() string { return "client kinit via the VIP after failback: " + client.String() })
 }
