@@ -111,6 +111,7 @@ func scrapeIn(lab *nstest.Lab, i int, addr string) string {
 // once (it used to serve 4 at a time and leave the rest queued unaccepted,
 // so every scrape timed out while they were held).
 func TestIntegrationMetricsSlowClients(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	lab.Exec(0, "ip", "link", "set", "lo", "up")
 	n := startGoalived(t, lab, 0, metricsConf(200), "--metrics-address", "127.0.0.1:9651")
