@@ -238,12 +238,12 @@ func (d *Daemon) WaitFile(t testing.TB, name string, within time.Duration) {
 	}, func() string { return fmt.Sprintf("%s of %v", name, d) })
 }
 
-// ReadyLine is what each kind logs once it handles signals: goalived when
-// it started; keepalived's parent once its VRRP process has read its
-// configuration, which that process does after it set up its signal
-// handlers (it writes its pid file before, and a signal that comes in
-// between is lost).
-var ReadyLine = map[Kind]string{GoalivedKind: "goalived started", KeepalivedKind: "Startup complete"}
+// ReadyLine is what both kinds log once they act on signals: keepalived's
+// parent once its VRRP process has read its configuration, which that
+// process does after it set up its signal handlers (it writes its pid
+// file before, and a signal that comes in between is lost); goalived,
+// which writes keepalived's lines, once it started.
+const ReadyLine = "Startup complete"
 
 // WaitReady waits until the daemon logged its ReadyLine: from then on it
 // acts on signals.
@@ -255,8 +255,8 @@ func (d *Daemon) WaitReady(t testing.TB, within time.Duration) {
 // WaitReady waits until p, a daemon of the kind, logged its ReadyLine.
 func WaitReady(t testing.TB, p *Proc, kind Kind, within time.Duration) {
 	t.Helper()
-	WaitFor(t, within, func() bool { return strings.Contains(p.Output(), ReadyLine[kind]) },
-		func() string { return fmt.Sprintf("%s to log %q; it logged:\n%s", kind, ReadyLine[kind], p.Output()) })
+	WaitFor(t, within, func() bool { return strings.Contains(p.Output(), ReadyLine) },
+		func() string { return fmt.Sprintf("%s to log %q; it logged:\n%s", kind, ReadyLine, p.Output()) })
 }
 
 // WaitFor polls cond every 20 ms until it holds, and fails the test with
