@@ -73,10 +73,12 @@ done | xargs -P 2 -n 2 bash -c 'fuzz_one "$@"' _
 # The tests that judge timing (a VIP held by one router alone through a
 # sampled window, a takeover within a bound) run after the others, alone,
 # so that neither compilers nor the other namespace tests starve the
-# daemons they time.
+# daemons they time. The second run names the packages that hold them:
+# a test named here in another package would run in neither.
 timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrationSyncGroupMembers|TestIntegrationSyncGroup|'\
 'TestIntegrationFailover|TestIntegrationSplitBrainHeals|TestIntegrationActiveActive|TestIntegrationOwnerTakesOverAtOnce|'\
-'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt)$'
+'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
+'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench)$'
 
 # Set GOALIVED_TEST_REPORT to keep the go test -json report.
 report=${GOALIVED_TEST_REPORT:-}
@@ -91,7 +93,7 @@ stage "tests (unit, integration as root, interop with keepalived)"
 # -parallel lets the independent ones (t.Parallel) overlap.
 go test -race -count=1 -timeout 15m -parallel 6 -skip "$timing" -json ./... >> "$report" 2>&1
 stage "timing tests, alone"
-go test -race -count=1 -timeout 10m -p 1 -parallel 3 -run "$timing" -json ./cmd/goalived ./engine >> "$report" 2>&1
+go test -race -count=1 -timeout 10m -p 1 -parallel 3 -run "$timing" -json ./cmd/goalived ./engine ./netif ./cmd/goalived-bench >> "$report" 2>&1
 set -e
 go run .ci/testreport.go "$report"
 stage "done"
