@@ -66,7 +66,7 @@ func (e *Engine) globalSnapshot(host dumpHost) (*dump.Snapshot, dump.Resolver) {
 	if e.cmds != nil && e.cmds.defErr == nil {
 		r.DefaultUID, r.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
 	}
-	r.Global(s, e.cfg, host.Umask())
+	r.Global(s, e.cfg, processUmask())
 	return s, r
 }
 
@@ -145,8 +145,8 @@ func (e *Engine) instanceInfo(in *instance, now time.Time) dump.Instance {
 	return di
 }
 
-// resolvedNotifies lists the notify scripts an instance runs, as loaded,
-// in keepalived's data-file order.
+// resolvedNotifies lists the notify scripts an instance runs, as loaded
+// (argv[0] found and canonicalised), in keepalived's data-file order.
 func resolvedNotifies(n script.NotifyScripts) []dump.Notify {
 	conv := func(c *script.Command) *dump.Command {
 		if c == nil {
@@ -156,7 +156,7 @@ func resolvedNotifies(n script.NotifyScripts) []dump.Notify {
 		if c.User != nil {
 			id = *c.User
 		}
-		return &dump.Command{Argv: displayArgv(c.Argv, c.Path), UID: id.UID, GID: id.GID}
+		return &dump.Command{Argv: c.Argv, UID: id.UID, GID: id.GID}
 	}
 	return dump.NotifySet{
 		Backup: conv(n.Backup), Master: conv(n.Master), Fault: conv(n.Fault), Stop: conv(n.Stop),
