@@ -78,7 +78,8 @@ done | xargs -P 2 -n 2 bash -c 'fuzz_one "$@"' _
 timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrationSyncGroupMembers|TestIntegrationSyncGroup|'\
 'TestIntegrationFailover|TestIntegrationSplitBrainHeals|TestIntegrationActiveActive|TestIntegrationOwnerTakesOverAtOnce|'\
 'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
-'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench)$'
+'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench|'\
+'TestIntegrationFIFOReload)$'
 
 # Set GOALIVED_TEST_REPORT to keep the go test -json report.
 report=${GOALIVED_TEST_REPORT:-}
