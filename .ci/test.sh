@@ -32,39 +32,69 @@ export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
 # Root tests fail instead of skipping when this is set (CI proves them).
 export GOALIVED_REQUIRE_ROOT=1
 
-echo "== go vet"
+# stage prints a stage's name with the seconds since the start, so a slow
+# run shows where its time went.
+stage() { echo "== $1 (at ${SECONDS}s)"; }
+
+stage "go vet"
 go vet ./...
-echo "== gofmt"
+stage "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi
 
-echo "== fuzz (short runs)"
+# fuzz_one runs one fuzz target for a few seconds. Under load Go's fuzz
+# coordinator can time out stopping its workers ("context deadline
+# exceeded") without any failing input: only that case is retried, once.
+# A real crash writes its input under testdata/fuzz and fails here.
+fuzz_one() {
+	local target=$1 fz=$2 out
+	if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target" 2>&1); then
+		if grep -q "context deadline exceeded" <<<"$out" && ! grep -q "Failing input written" <<<"$out"; then
+			echo "-- $target $fz: fuzz coordinator timeout without a failing input; retrying once"
+			echo "$out" | tail -3
+			out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target" 2>&1) || { echo "$out"; return 1; }
+		else
+			echo "-- $target $fz"
+			echo "$out"
+			return 1
+		fi
+	fi
+	echo "-- $target $fz: $(echo "$out" | tail -1)"
+}
+export -f fuzz_one
+
+stage "fuzz (short runs, two at a time)"
 for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do
 	for fz in $(grep -h '^func Fuzz' "$target"/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do
-		echo "-- $target $fz"
-		# Under load Go's fuzz coordinator can time out stopping its
-		# workers ("context deadline exceeded") without any failing input:
-		# only that case is retried, once. A real crash writes its input
-		# under testdata/fuzz and fails here.
-		if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target" 2>&1); then
-			if grep -q "context deadline exceeded" <<<"$out" && ! grep -q "Failing input written" <<<"$out"; then
-				echo "$out" | tail -3
-				echo "-- $target $fz: fuzz coordinator timeout without a failing input; retrying once"
-				go test -run='^$' -fuzz="^${fz}\$" -fuzztime=5s -parallel=1 "$target"
-			else
-				echo "$out"
-				exit 1
-			fi
-		else
-			echo "$out" | tail -2
-		fi
+		echo "$target $fz"
 	done
-done
+done | xargs -P 2 -n 2 bash -c 'fuzz_one "$@"' _
 
-echo "== tests (unit, integration as root, interop with keepalived)"
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+# The tests that judge timing (a VIP held by one router alone through a
+# sampled window, a takeover within a bound) run after the others, alone,
+# so that neither compilers nor the other namespace tests starve the
+# daemons they time. The second run names the packages that hold them:
+# a test named here in another package would run in neither.
+timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrationSyncGroupMembers|TestIntegrationSyncGroup|'\
+'TestIntegrationFailover|TestIntegrationSplitBrainHeals|TestIntegrationActiveActive|TestIntegrationOwnerTakesOverAtOnce|'\
+'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
+'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench|'\
+'TestIntegrationFIFOReload)$'
+
+# Set GOALIVED_TEST_REPORT to keep the go test -json report.
+report=${GOALIVED_TEST_REPORT:-}
+if [ -z "$report" ]; then
+	report=$(mktemp)
+	trap 'rm -f "$report"' EXIT
+fi
+: > "$report"
 set +e
-go test -race -count=1 -timeout 15m -json ./... > "$report" 2>&1
+stage "tests (unit, integration as root, interop with keepalived)"
+# The namespace tests wait on VRRP timers far more than they compute:
+# -parallel lets the independent ones (t.Parallel) overlap.
+go test -race -count=1 -timeout 15m -parallel 6 -skip "$timing" -json ./... >> "$report" 2>&1
+stage "timing tests, alone"
+go test -race -count=1 -timeout 10m -p 1 -parallel 3 -run "$timing" -json ./cmd/goalived ./engine ./netif ./cmd/goalived-bench >> "$report" 2>&1
 set -e
 go run .ci/testreport.go "$report"
+stage "done"

@@ -1,8 +1,9 @@
 //go:build ignore
 
 // testreport reads "go test -json" output and prints what a person needs:
-// the package results, the full output of every failed test, every skipped
-// root or interop test, and a closing "N passed, N failed, N skipped" line.
+// the package results, the slowest tests, the full output of every failed
+// test, every skipped root or interop test, and a closing "N passed, N
+// failed, N skipped" line.
 // It exits 1 when a test failed, a package did not build, or (under
 // GOALIVED_REQUIRE_ROOT=1) an integration test skipped: CI must prove them.
 //
@@ -35,6 +36,7 @@ func main() {
 	out := map[string][]string{} // package/test -> output lines
 	var passed, failed, skipped int
 	var failures, badSkips, pkgLines []string
+	var timed []timing
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	for sc.Scan() {
@@ -67,6 +69,7 @@ func main() {
 				}
 				continue
 			}
+			timed = append(timed, timing{e.Package + "." + e.Test, e.Elapsed})
 			switch e.Action {
 			case "pass":
 				passed++
@@ -86,6 +89,7 @@ func main() {
 	for _, l := range pkgLines {
 		fmt.Println(l)
 	}
+	printSlowest(timed, 12)
 	for _, f := range failures {
 		fmt.Print("\n", f)
 	}
@@ -102,4 +106,23 @@ func main() {
 // that CI must run.
 func isIntegration(test string) bool {
 	return strings.HasPrefix(test, "TestIntegration") || strings.HasPrefix(test, "TestE2E")
+}
+
+// timing is how long one top-level test ran.
+type timing struct {
+	test    string
+	elapsed float64
+}
+
+// printSlowest lists the n slowest tests: where to look when the run is
+// slow.
+func printSlowest(ts []timing, n int) {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].elapsed > ts[j].elapsed })
+	if len(ts) > n {
+		ts = ts[:n]
+	}
+	fmt.Println("\nslowest tests:")
+	for _, t := range ts {
+		fmt.Printf("%7.1fs %s\n", t.elapsed, strings.TrimPrefix(t.test, "github.com/goalived/goalived/"))
+	}
 }

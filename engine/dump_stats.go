@@ -1,40 +1,10 @@
 package engine
 
 import (
-	"io"
 	"sync"
 
 	"github.com/goalived/goalived/vrrp"
 )
-
-// writeStats is keepalived.stats (SIGUSR2, reference 4.3.4): one block
-// per instance, two-space section headers, four-space counters.
-func writeStats(w io.Writer, s *dumpSnapshot) error {
-	d := &dumpWriter{w: w}
-	for _, in := range s.Instances {
-		st := &in.Stats
-		d.line("VRRP Instance: %s", in.Cfg.Name)
-		d.line("  Advertisements:")
-		d.line("    Received: %d", st.AdvertReceived)
-		d.line("    Sent: %d", st.AdvertSent)
-		d.line("  Became master: %d", st.BecameMaster)
-		d.line("  Released master: %d", st.ReleasedMaster)
-		d.line("  Packet Errors:")
-		d.line("    Length: %d", st.PacketLenErr)
-		d.line("    TTL: %d", st.TTLErr)
-		d.line("    Invalid Type: %d", st.InvalidType)
-		d.line("    Advertisement Interval: %d", st.AdvertIntervalErr)
-		d.line("    Address List: %d", st.AddrListErr)
-		d.line("  Authentication Errors:")
-		d.line("    Invalid Type: %d", st.InvalidAuthType)
-		d.line("    Type Mismatch: %d", st.AuthTypeMismatch)
-		d.line("    Failure: %d", st.AuthFailure)
-		d.line("  Priority Zero:")
-		d.line("    Received: %d", st.PriZeroReceived)
-		d.line("    Sent: %d", st.PriZeroSent)
-	}
-	return d.err
-}
 
 // statsBaseline implements STATS_CLEAR. vrrp.Instance owns its counters
 // and offers no way to reset them, so the engine remembers the counters

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,38 +51,36 @@ func fifoReloadConf(extraGlobal string, vi5, vi6 bool) string {
 // configuration order with the effective priority; a removed instance's
 // FAULT comes before them and a new instance's first states after.
 func TestIntegrationFIFOReload(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		l.Exec(0, "ip", "link", "add", "down0", "type", "veth", "peer", "name", "down1")
-		peer := startDaemon(t, l, 1, kind, globalDefs+instanceConf("VI_1", 51, 200, "192.0.2.151/32", ""))
-		peer.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 200`, 1, 10*time.Second)
-		d := startDaemon(t, l, 0, kind, fifoReloadConf("", false, true))
+		peer := nstest.StartDaemon(t, l, 1, kind, globalDefs+instanceConf("VI_1", 51, 200, "192.0.2.151/32", ""))
+		peer.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 200`, 1, 10*time.Second)
+		d := nstest.StartDaemon(t, l, 0, kind, fifoReloadConf("", false, true))
 		for _, line := range []string{`INSTANCE "VI_1" BACKUP 101`, `GROUP "G1" MASTER 0`, `INSTANCE "VI_4" FAULT 104`,
 			`INSTANCE "VI_6" MASTER 106`} {
-			d.waitLine(t, "fifo.log", line, 1, 10*time.Second)
+			d.WaitLine(t, "fifo.log", line, 1, 10*time.Second)
 		}
 		// The reader started at boot was the plain one; from now on
 		// every start is logged, so the log shows each restart.
-		d.write(t, "fifo.sh", "#!/bin/sh\necho "+readerStarted+" >>"+d.path("fifo.log")+"\nexec cat \"$1\" >>"+d.path("fifo.log")+"\n", 0o755)
+		d.Write(t, "fifo.sh", "#!/bin/sh\necho "+readerStarted+" >>"+d.Path("fifo.log")+"\nexec cat \"$1\" >>"+d.Path("fifo.log")+"\n", 0o755)
 		reload := func(conf string, n int) {
 			t.Helper()
-			d.write(t, "keepalived.conf", strings.ReplaceAll(conf, "{{DIR}}", d.dir), 0o644)
-			if err := d.proc.Signal(syscall.SIGHUP); err != nil {
-				t.Fatal(err)
-			}
-			d.waitLine(t, "fifo.log", readerStarted, n, 10*time.Second)
+			d.Reload(t, conf)
+			d.WaitLine(t, "fifo.log", readerStarted, n, 30*time.Second)
 		}
 		reload(fifoReloadConf("", false, true), 1)
 		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", false, true), 2)
 		// The states go into the new FIFO right after its reader starts:
 		// let the reader take them before the next reload replaces the
 		// FIFO (and what it holds).
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_4" FAULT 104`, 2, 10*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_4" FAULT 104`, 2, 30*time.Second)
 		reload(fifoReloadConf("    fifo_write_vrrp_states_on_reload\n", true, false), 3)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_5" MASTER 105`, 1, 10*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_5" MASTER 105`, 1, 30*time.Second)
 
 		var segs [][]string // the lines after each restart
-		for _, line := range d.lines("fifo.log") {
+		for _, line := range d.Lines("fifo.log") {
 			if line == readerStarted {
 				segs = append(segs, nil)
 			} else if len(segs) > 0 {
@@ -106,22 +103,20 @@ func TestIntegrationFIFOReload(t *testing.T) {
 // removes the FIFO the daemon created and starts the reader on the new
 // one, which gets the lines from then on.
 func TestIntegrationFIFOReloadNewPath(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		vi1 := instanceConf("VI_1", 71, 100, "192.0.2.171/32", "")
-		d := startDaemon(t, l, 0, kind, globalDefs+vi1)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
+		d := nstest.StartDaemon(t, l, 0, kind, globalDefs+vi1)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
 		moved := strings.Replace(globalDefs, "vrrp.fifo", "other.fifo", 1) + vi1 +
 			instanceConf("VI_2", 72, 100, "192.0.2.172/32", "")
-		d.write(t, "keepalived.conf", strings.ReplaceAll(moved, "{{DIR}}", d.dir), 0o644)
-		if err := d.proc.Signal(syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 10*time.Second)
-		if _, err := os.Stat(d.path("vrrp.fifo")); !errors.Is(err, os.ErrNotExist) {
+		d.Reload(t, moved)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 10*time.Second)
+		if _, err := os.Stat(d.Path("vrrp.fifo")); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("the old FIFO is still there: %v", err)
 		}
-		if st, err := os.Stat(d.path("other.fifo")); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		if st, err := os.Stat(d.Path("other.fifo")); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
 			t.Errorf("the new FIFO: %v, %v", st, err)
 		}
 	})

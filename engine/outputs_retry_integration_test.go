@@ -15,6 +15,7 @@ import (
 // device does not exist yet) is retried while the instance stays master,
 // and never after it released its addresses.
 func TestIntegrationVIPInstallRetried(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		release  bool // Own(false) before the device appears

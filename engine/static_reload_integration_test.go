@@ -3,7 +3,6 @@ package engine
 import (
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -53,6 +52,7 @@ func staticState(l *nstest.Lab, i int) (addrs, routes, rules []string) {
 // those in both stay, once (keepalived 2.2.7's clear_diff_saddresses,
 // clear_diff_sroutes and clear_diff_srules, observed the same).
 func TestIntegrationStaticReload(t *testing.T) {
+	t.Parallel()
 	steps := []struct {
 		name                string
 		addrs, routes, rule []string
@@ -78,23 +78,20 @@ func TestIntegrationStaticReload(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	forKinds(t, func(t *testing.T, kind string) {
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
-		var d *daemon
+		var d *nstest.Daemon
 		for i, st := range steps {
 			conf := staticConf(st.addrs, st.routes, st.rule)
 			if i == 0 {
-				d = startDaemon(t, l, 0, kind, conf)
-				d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
+				d = nstest.StartDaemon(t, l, 0, kind, conf)
+				d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
 			} else {
-				before := strings.Count(d.proc.Output(), reloadDone(kind))
-				d.write(t, "keepalived.conf", strings.ReplaceAll(conf, "{{DIR}}", d.dir), 0o644)
-				if err := d.proc.Signal(syscall.SIGHUP); err != nil {
-					t.Fatal(err)
-				}
-				waitFor(t, 10*time.Second, "reload "+st.name, func() bool {
-					return strings.Count(d.proc.Output(), reloadDone(kind)) > before
-				})
+				before := strings.Count(d.Proc.Output(), reloadDone(kind))
+				d.Reload(t, conf)
+				nstest.WaitFor(t, 20*time.Second, func() bool {
+					return strings.Count(d.Proc.Output(), reloadDone(kind)) > before
+				}, func() string { return "reload " + st.name })
 			}
 			want := [3][]string{words(st.addrs), words(st.routes), words(st.rule)}
 			var got [3][]string
@@ -102,10 +99,7 @@ func TestIntegrationStaticReload(t *testing.T) {
 				got[0], got[1], got[2] = staticState(l, 0)
 				return cmp.Equal(want, got, cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) }))
 			}
-			deadline := time.Now().Add(5 * time.Second)
-			for !ok() && time.Now().Before(deadline) {
-				time.Sleep(50 * time.Millisecond)
-			}
+			nstest.WaitFor(t, 10*time.Second, ok, func() string { return st.name + ": " + cmp.Diff(want, got) })
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Fatalf("%s: addresses, routes, rules (-want +got):\n%s", st.name, diff)
 			}
@@ -117,21 +111,9 @@ func TestIntegrationStaticReload(t *testing.T) {
 }
 
 // reloadDone is what each implementation logs when a reload is done.
-func reloadDone(kind string) string {
+func reloadDone(kind nstest.Kind) string {
 	if kind == "keepalived" {
 		return "Reload complete"
 	}
 	return "msg=reloaded"
-}
-
-// waitFor waits until cond holds.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v: %s", within, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -15,7 +15,8 @@ import (
 // transition; a tracker configured on the group moves every member's
 // priority.
 func TestIntegrationSyncGroup(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		group := `
 vrrp_sync_group G {
@@ -44,8 +45,8 @@ track_file group_prio {
 		confB := globalDefs + instanceConf("VI_1", 84, 100, "192.0.2.184", "") +
 			instanceConf("VI_2", 85, 100, "192.0.2.185", "") + sprintf(group, "")
 
-		a := startDaemon(t, l, 0, kind, confA)
-		b := startDaemon(t, l, 1, kind, confB)
+		a := nstest.StartDaemon(t, l, 0, kind, confA)
+		b := nstest.StartDaemon(t, l, 1, kind, confB)
 		holds := func(host int, within time.Duration) {
 			t.Helper()
 			waitAddr(t, l, host, "192.0.2.184", true, within)
@@ -53,49 +54,49 @@ track_file group_prio {
 			waitAddr(t, l, 1-host, "192.0.2.184", false, within)
 			waitAddr(t, l, 1-host, "192.0.2.185", false, within)
 		}
-		holds(0, 5*time.Second)
-		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
-		b.waitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 2*time.Second)
-		a.waitLine(t, "fifo.log", `GROUP "G" MASTER 0`, 1, 2*time.Second)
-		if first := a.lines("fifo.log")[0]; first != `GROUP "G" BACKUP 0` {
+		holds(0, 10*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G MASTER 0", 1, 10*time.Second)
+		b.WaitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 10*time.Second)
+		a.WaitLine(t, "fifo.log", `GROUP "G" MASTER 0`, 1, 10*time.Second)
+		if first := a.Lines("fifo.log")[0]; first != `GROUP "G" BACKUP 0` {
 			t.Errorf("first FIFO line %q, want the group's initial BACKUP before its members'", first)
 		}
 
-		set := func(d *daemon, name, v string) {
+		set := func(d *nstest.Daemon, name, v string) {
 			t.Helper()
-			if err := os.WriteFile(d.path(name), []byte(v), 0o644); err != nil {
+			if err := os.WriteFile(d.Path(name), []byte(v), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// Only VI_1 tracks the file; VI_2 goes to FAULT with it.
 		set(a, "fail", "1")
-		holds(1, 3*time.Second)
-		a.waitPrefix(t, "notify.log", "INSTANCE VI_1 FAULT ", 2*time.Second)
-		a.waitPrefix(t, "notify.log", "INSTANCE VI_2 FAULT ", 2*time.Second)
-		a.waitLine(t, "fifo.log", `GROUP "G" FAULT 0`, 1, 2*time.Second)
+		holds(1, 10*time.Second)
+		a.WaitPrefix(t, "notify.log", "INSTANCE VI_1 FAULT ", 10*time.Second)
+		a.WaitPrefix(t, "notify.log", "INSTANCE VI_2 FAULT ", 10*time.Second)
+		a.WaitLine(t, "fifo.log", `GROUP "G" FAULT 0`, 1, 10*time.Second)
 		// As keepalived, the group's line follows its members' lines.
-		fifo := strings.Join(a.lines("fifo.log"), "\n")
+		fifo := strings.Join(a.Lines("fifo.log"), "\n")
 		g := strings.Index(fifo, `GROUP "G" FAULT 0`)
 		for _, m := range []string{`INSTANCE "VI_1" FAULT 200`, `INSTANCE "VI_2" FAULT 200`} {
 			if i := strings.Index(fifo, m); i < 0 || i > g {
 				t.Errorf("FIFO: want %q before the group's FAULT line:\n%s", m, fifo)
 			}
 		}
-		b.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
+		b.WaitLine(t, "notify.log", "GROUP G MASTER 0", 1, 10*time.Second)
 
 		set(a, "fail", "0")
-		holds(0, 3*time.Second)
-		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 2, 2*time.Second)
+		holds(0, 10*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G MASTER 0", 2, 10*time.Second)
 
 		// The group's tracker lowers both members below router B.
 		set(a, "gprio", "-150")
-		holds(1, 3*time.Second)
-		a.waitLine(t, "notify.log", "INSTANCE VI_1 BACKUP 50", 1, 2*time.Second)
-		a.waitLine(t, "notify.log", "INSTANCE VI_2 BACKUP 50", 1, 2*time.Second)
+		holds(1, 10*time.Second)
+		a.WaitLine(t, "notify.log", "INSTANCE VI_1 BACKUP 50", 1, 10*time.Second)
+		a.WaitLine(t, "notify.log", "INSTANCE VI_2 BACKUP 50", 1, 10*time.Second)
 
 		time.Sleep(300 * time.Millisecond) // let late duplicates show
 		var seq []string
-		for _, l := range a.lines("notify.log") {
+		for _, l := range a.Lines("notify.log") {
 			if strings.HasPrefix(l, "GROUP ") {
 				seq = append(seq, l)
 			}
@@ -128,7 +129,8 @@ track_file group_prio {
 //     B's adverts: B keeps both; once VI_1's priority is back, every
 //     member of A wants MASTER and A takes both back.
 func TestIntegrationSyncGroupMembers(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(2))
 		l.Exec(0, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
 		l.Exec(0, "ip", "link", "set", "trk1", "up")
@@ -153,8 +155,8 @@ track_file prio_a {
 		confB := globalDefs + instanceConf("VI_1", 86, 100, "192.0.2.186", "") +
 			instanceConf("VI_2", 87, 100, "192.0.2.187", "") + group
 
-		a := startDaemon(t, l, 0, kind, confA)
-		b := startDaemon(t, l, 1, kind, confB)
+		a := nstest.StartDaemon(t, l, 0, kind, confA)
+		b := nstest.StartDaemon(t, l, 1, kind, confB)
 		holds := func(host int, within time.Duration) {
 			t.Helper()
 			for _, vip := range []string{"192.0.2.186", "192.0.2.187"} {
@@ -172,17 +174,17 @@ track_file prio_a {
 				}
 			}
 		}
-		holds(0, 5*time.Second)
-		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
+		holds(0, 10*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G MASTER 0", 1, 10*time.Second)
 
 		// VI_1 alone drops to 50, below B's 100: nothing moves. (B may
 		// have been MASTER for a moment at start, before A's first advert.)
-		before := len(b.lines("notify.log"))
-		if err := os.WriteFile(a.path("prio"), []byte("-150"), 0o644); err != nil {
+		before := len(b.Lines("notify.log"))
+		if err := os.WriteFile(a.Path("prio"), []byte("-150"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		stays(0, 4*time.Second) // more than ten of B's master-down intervals
-		for _, line := range b.lines("notify.log")[before:] {
+		for _, line := range b.Lines("notify.log")[before:] {
 			if strings.Contains(line, "MASTER") {
 				t.Errorf("router B: %q while A's VI_2 still advertises 200", line)
 			}
@@ -190,23 +192,23 @@ track_file prio_a {
 
 		// VI_1's tracked interface goes down: the whole group of A faults.
 		l.Exec(0, "ip", "link", "set", "trk0", "down")
-		holds(1, 3*time.Second)
-		a.waitLine(t, "notify.log", "GROUP G FAULT 0", 1, 2*time.Second)
-		b.waitLine(t, "notify.log", "GROUP G MASTER 0", 1, 2*time.Second)
+		holds(1, 10*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G FAULT 0", 1, 10*time.Second)
+		b.WaitLine(t, "notify.log", "GROUP G MASTER 0", 1, 10*time.Second)
 
 		// Up again with VI_1 still at 50: A's VI_2 wants MASTER, VI_1 does
 		// not, so B keeps both.
 		l.Exec(0, "ip", "link", "set", "trk0", "up")
-		a.waitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 3*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 10*time.Second)
 		stays(1, 3*time.Second)
 
 		// VI_1 back at 200: every member of A wants MASTER.
-		if err := os.WriteFile(a.path("prio"), []byte("0"), 0o644); err != nil {
+		if err := os.WriteFile(a.Path("prio"), []byte("0"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		holds(0, 3*time.Second)
-		a.waitLine(t, "notify.log", "GROUP G MASTER 0", 2, 2*time.Second)
-		b.waitLine(t, "notify.log", "GROUP G BACKUP 0", 2, 2*time.Second)
+		holds(0, 10*time.Second)
+		a.WaitLine(t, "notify.log", "GROUP G MASTER 0", 2, 10*time.Second)
+		b.WaitLine(t, "notify.log", "GROUP G BACKUP 0", 2, 10*time.Second)
 	})
 }
 
@@ -216,7 +218,8 @@ track_file prio_a {
 // both members become MASTER together, once the other member's down
 // timer fires.
 func TestIntegrationSyncGroupStart(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		owner := strings.Replace(instanceConf("VI_1", 88, 255, "192.0.2.188", ""), "state BACKUP", "state MASTER", 1)
 		conf := globalDefs + owner + instanceConf("VI_2", 89, 100, "192.0.2.189", "") + `
@@ -227,14 +230,14 @@ vrrp_sync_group G {
     }
 }
 `
-		d := startDaemon(t, l, 0, kind, conf)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 255`, 1, 5*time.Second)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 2*time.Second)
+		d := nstest.StartDaemon(t, l, 0, kind, conf)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 255`, 1, 10*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_2" MASTER 100`, 1, 10*time.Second)
 		// The notify scripts run beside the FIFO lines (keepalived forks
 		// them): wait for the owner's MASTER notify before reading.
-		d.waitLine(t, "notify.log", "INSTANCE VI_1 MASTER 255", 1, 5*time.Second)
+		d.WaitLine(t, "notify.log", "INSTANCE VI_1 MASTER 255", 1, 10*time.Second)
 		var vi1 []string
-		for _, line := range d.lines("notify.log") {
+		for _, line := range d.Lines("notify.log") {
 			if strings.HasPrefix(line, "INSTANCE VI_1 ") {
 				vi1 = append(vi1, line)
 			}
@@ -242,7 +245,7 @@ vrrp_sync_group G {
 		if len(vi1) < 2 || vi1[0] != "INSTANCE VI_1 BACKUP 255" || vi1[1] != "INSTANCE VI_1 MASTER 255" {
 			t.Errorf("owner's notifies %q, want BACKUP then MASTER", vi1)
 		}
-		waitAddr(t, l, 0, "192.0.2.188", true, 2*time.Second)
-		waitAddr(t, l, 0, "192.0.2.189", true, 2*time.Second)
+		waitAddr(t, l, 0, "192.0.2.188", true, 10*time.Second)
+		waitAddr(t, l, 0, "192.0.2.189", true, 10*time.Second)
 	})
 }

@@ -15,6 +15,7 @@ import (
 // (after terminate_delay), reaching quorum 2 of the weighted one adds its
 // weight.
 func TestIntegrationTrackProcess(t *testing.T) {
+	t.Parallel()
 	// goalived only: keepalived follows processes through the proc
 	// connector, which the kernel serves only in the initial network
 	// namespace: in a lab host it logs "Failed to set/clear process event
@@ -22,7 +23,7 @@ func TestIntegrationTrackProcess(t *testing.T) {
 	// 2.2.7). goalived scans /proc. (A skipped keepalived subtest would
 	// hide among real skips: CI reports skipped integration subtests.)
 	t.Run("goalived", func(t *testing.T) {
-		const kind = "goalived"
+		const kind = nstest.GoalivedKind
 		l := nstest.New(t, nstest.Hosts(1))
 		arg := fmt.Sprintf("3600.%06d", time.Now().UnixNano()%1e6)
 		conf := strings.Replace(globalDefs, "}\n", "    vrrp_notify_priority_changes\n}\n", 1) + fmt.Sprintf(`
@@ -41,25 +42,25 @@ vrrp_track_process two {
         two
     }`)
 		sleep1 := l.Start(0, "/bin/sleep", arg)
-		d := startDaemon(t, l, 0, kind, conf)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 5*time.Second)
+		d := nstest.StartDaemon(t, l, 0, kind, conf)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 1, 10*time.Second)
 
 		sleep2 := l.Start(0, "/bin/sleep", arg)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 2*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 120`, 1, 10*time.Second)
 		sleep2.Stop()
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 100`, 1, 2*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER_PRIORITY 100`, 1, 10*time.Second)
 
 		lost := time.Now()
 		sleep1.Stop()
-		d.waitPrefix(t, "fifo.log", `INSTANCE "VI_1" FAULT `, 2*time.Second)
+		d.WaitPrefix(t, "fifo.log", `INSTANCE "VI_1" FAULT `, 10*time.Second)
 		if took := time.Since(lost); took < 300*time.Millisecond {
 			t.Errorf("FAULT %v after the process ended, before terminate_delay 0.3 s", took)
 		}
-		waitAddr(t, l, 0, "192.0.2.183", false, 2*time.Second)
+		waitAddr(t, l, 0, "192.0.2.183", false, 10*time.Second)
 
 		l.Start(0, "/bin/sleep", arg)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 5*time.Second)
-		waitAddr(t, l, 0, "192.0.2.183", true, 2*time.Second)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" MASTER 100`, 2, 10*time.Second)
+		waitAddr(t, l, 0, "192.0.2.183", true, 10*time.Second)
 	})
 }
 
@@ -67,7 +68,8 @@ vrrp_track_process two {
 // tracked process is not running starts in FAULT, and says so (FIFO and
 // notify), as keepalived 2.2.7 does.
 func TestIntegrationTrackProcessStartFault(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
+	t.Parallel()
+	nstest.ForKinds(t, func(t *testing.T, kind nstest.Kind) {
 		l := nstest.New(t, nstest.Hosts(1))
 		conf := globalDefs + `
 vrrp_track_process absent {
@@ -76,11 +78,11 @@ vrrp_track_process absent {
 ` + instanceConf("VI_1", 86, 100, "192.0.2.186", `    track_process {
         absent
     }`)
-		d := startDaemon(t, l, 0, kind, conf)
-		d.waitLine(t, "fifo.log", `INSTANCE "VI_1" FAULT 100`, 1, 5*time.Second)
-		d.waitLine(t, "notify.log", "INSTANCE VI_1 FAULT 100", 1, 2*time.Second)
+		d := nstest.StartDaemon(t, l, 0, kind, conf)
+		d.WaitLine(t, "fifo.log", `INSTANCE "VI_1" FAULT 100`, 1, 10*time.Second)
+		d.WaitLine(t, "notify.log", "INSTANCE VI_1 FAULT 100", 1, 10*time.Second)
 		time.Sleep(500 * time.Millisecond) // several advert intervals
-		if got := d.lines("fifo.log"); len(got) != 1 {
+		if got := d.Lines("fifo.log"); len(got) != 1 {
 			t.Errorf("FIFO lines %q, want only the FAULT line", got)
 		}
 		if hasAddr(t, l, 0, "192.0.2.186") {

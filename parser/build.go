@@ -36,7 +36,11 @@ type builder struct {
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
-	d := syntax.Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	b.reportClass(sev, syntax.Semantic, pos, kw, format, args...)
+}
+
+func (b *builder) reportClass(sev syntax.Severity, class syntax.Class, pos syntax.Pos, kw, format string, args ...any) {
+	d := syntax.Diagnostic{Pos: pos, Severity: sev, Class: class, Keyword: kw}
 	if !b.keep.Full() {
 		d.Msg = fmt.Sprintf(format, args...)
 	}
@@ -132,7 +136,8 @@ func (b *builder) unsupported(s *syntax.Stmt) {
 // unknown reports a keyword keepalived itself does not know.
 func (b *builder) unknown(s *syntax.Stmt, known []string) {
 	if b.keep.Full() {
-		b.warnf(s.Pos, s.Keyword, "") // only counted: no suggestion to look for
+		// Only counted: no suggestion to look for.
+		b.reportClass(syntax.Warning, syntax.Unknown, s.Pos, s.Keyword, "")
 		return
 	}
 	msg := fmt.Sprintf("unknown keyword '%s'", s.Keyword)
@@ -142,7 +147,7 @@ func (b *builder) unknown(s *syntax.Stmt, known []string) {
 	if s.Block != nil {
 		msg += " (its block is ignored)"
 	}
-	b.warnf(s.Pos, s.Keyword, "%s", msg)
+	b.reportClass(syntax.Warning, syntax.Unknown, s.Pos, s.Keyword, "%s", msg)
 }
 
 // needBlock reports a block keyword written without '{'.

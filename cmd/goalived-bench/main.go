@@ -198,7 +198,7 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 		return nil, err
 	}
 	fmt.Fprintf(progress, "lab gl-%s: master a=%v, backup b=%v (priority %d), observer %v; work directory %s\n",
-		bn.lab.ID(), bn.a.Addr, bn.b.Addr, prioBackup, obs.Addr, bn.dir)
+		bn.lab.ID(), bn.a.Addr4, bn.b.Addr4, prioBackup, obs.Addr4, bn.dir)
 	res, err = bn.runAll(ctx, c, progress)
 	if res != nil {
 		res.retries = bn.retries

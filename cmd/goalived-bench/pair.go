@@ -89,7 +89,7 @@ func (bn *bench) masterOfAll(pr *pairRun, waitErr error) (int, error) {
 		return 0, err
 	}
 	for vrid := 1; vrid <= len(pr.vips); vrid++ {
-		if countBetween(fs, bn.a.Addr, vrid, now.Add(-2*time.Second), now) == 0 {
+		if countBetween(fs, bn.a.Addr4, vrid, now.Add(-2*time.Second), now) == 0 {
 			return 0, fmt.Errorf("%w (and no advert of VRID %d from a in the last 2 s)", waitErr, vrid)
 		}
 	}

@@ -211,10 +211,10 @@ func (s *spurSample) wire(bn *bench, n int, from, to time.Time) error {
 	s.WireFrames = len(fs)
 	limit := spurProto.masterDown(spurBackup)
 	for vrid := 1; vrid <= n; vrid++ {
-		longest, over := silences(fs, bn.a.Addr, vrid, from, to, limit)
+		longest, over := silences(fs, bn.a.Addr4, vrid, from, to, limit)
 		s.Silence = max(s.Silence, longest)
 		s.Silences += over
-		s.BAdverts += countBetween(fs, bn.b.Addr, vrid, from, to)
+		s.BAdverts += countBetween(fs, bn.b.Addr4, vrid, from, to)
 	}
 	return nil
 }

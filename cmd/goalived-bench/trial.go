@@ -114,7 +114,7 @@ func (t *trialRun) run(ctx context.Context) (sample, error) {
 	var first, garp frame
 	err = t.waitFrames(ctx, t0, within, "the backup's first advert and gratuitous ARP", func(fs []frame) bool {
 		var ok1, ok2 bool
-		first, ok1 = firstFrom(fs, kindAdvert, t.bn.b.Addr, t.bn.b.MAC.String(), t.vrid)
+		first, ok1 = firstFrom(fs, kindAdvert, t.bn.b.Addr4, t.bn.b.MAC.String(), t.vrid)
 		garp, ok2 = firstFrom(fs, kindGARP, benchVIP, t.bn.b.MAC.String(), 0)
 		return ok1 && ok2
 	})
@@ -133,15 +133,15 @@ func (t *trialRun) measure(t0 time.Time, first, garp frame) (sample, error) {
 		return sample{}, err
 	}
 	if t.s == check {
-		low, ok := firstBelow(fs, t.bn.a.Addr, t.vrid, prioBackup, t0, first.At)
+		low, ok := firstBelow(fs, t.bn.a.Addr4, t.vrid, prioBackup, t0, first.At)
 		if !ok {
-			return sample{}, fmt.Errorf("no advert of a priority below %d from the master %v before the backup's first", prioBackup, t.bn.a.Addr)
+			return sample{}, fmt.Errorf("no advert of a priority below %d from the master %v before the backup's first", prioBackup, t.bn.a.Addr4)
 		}
 		return sample{Advert: first.At.Sub(t0), GARP: garp.At.Sub(t0), Lower: first.At.Sub(low.At)}, nil
 	}
-	last, ok := lastFromBefore(fs, t.bn.a.Addr, t.vrid, first.At)
+	last, ok := lastFromBefore(fs, t.bn.a.Addr4, t.vrid, first.At)
 	if !ok {
-		return sample{}, fmt.Errorf("no advert from the master %v in the %v before the trigger", t.bn.a.Addr, 2*t.p.AdvertInt)
+		return sample{}, fmt.Errorf("no advert from the master %v in the %v before the trigger", t.bn.a.Addr4, 2*t.p.AdvertInt)
 	}
 	if t.s == graceful && last.Prio != 0 {
 		return sample{}, fmt.Errorf("the master's last advert has priority %d, want the priority 0 of a graceful stop", last.Prio)
@@ -162,7 +162,7 @@ func (t *trialRun) startRouters(ctx context.Context) error {
 		return err
 	}
 	if err := t.waitFrames(ctx, start, t.p.masterDown(ca.Priority)+5*time.Second, "the master's first advert", func(fs []frame) bool {
-		_, ok := firstFrom(fs, kindAdvert, t.bn.a.Addr, "", t.vrid)
+		_, ok := firstFrom(fs, kindAdvert, t.bn.a.Addr4, "", t.vrid)
 		return ok
 	}); err != nil {
 		return err
@@ -206,14 +206,14 @@ func (t *trialRun) checkBackupListens(bStart time.Time, settle time.Duration) er
 	if err != nil {
 		return err
 	}
-	if f, ok := firstFrom(fs, kindAdvert, t.bn.b.Addr, "", t.vrid); ok {
-		n, gap := advertGaps(fs, t.bn.a.Addr, t.vrid, f.At.Add(-time.Second), f.At)
+	if f, ok := firstFrom(fs, kindAdvert, t.bn.b.Addr4, "", t.vrid); ok {
+		n, gap := advertGaps(fs, t.bn.a.Addr4, t.vrid, f.At.Add(-time.Second), f.At)
 		return fmt.Errorf("the backup advertised (priority %d) %v after its start: it did not hear the master "+
 			"(the observer saw %d master adverts in the second before, longest gap %v)", f.Prio, f.At.Sub(bStart), n, gap)
 	}
 	// The second half of settle is longer than one advert interval: the
 	// backup, up by then, has heard the master at least once.
-	if n := countFrom(fs, t.bn.a.Addr, t.vrid, bStart.Add(settle/2)); n < 1 {
+	if n := countFrom(fs, t.bn.a.Addr4, t.vrid, bStart.Add(settle/2)); n < 1 {
 		return fmt.Errorf("no advert from the master in the second half of the backup's %v start-up", settle)
 	}
 	return nil

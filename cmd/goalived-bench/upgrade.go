@@ -232,15 +232,15 @@ func (s *upgSample) wire(bn *bench, from, to time.Time, freezes []time.Time) err
 		return err
 	}
 	for vrid := 1; vrid <= upgradeN; vrid++ {
-		longest, _ := silences(fs, bn.a.Addr, vrid, from, to, upgradeProto.masterDown(upgradeBackup))
+		longest, _ := silences(fs, bn.a.Addr4, vrid, from, to, upgradeProto.masterDown(upgradeBackup))
 		s.Silence = max(s.Silence, longest)
 		if len(freezes) > 0 {
-			across, other := splitSilences(fs, bn.a.Addr, vrid, from, to, freezes)
+			across, other := splitSilences(fs, bn.a.Addr4, vrid, from, to, freezes)
 			s.Across, s.Other = max(s.Across, across), max(s.Other, other)
 		}
 	}
 	for _, f := range fs {
-		if f.Kind == kindAdvert && f.SrcIP == bn.a.Addr && f.Prio == 0 && !f.At.Before(from) && f.At.Before(to) {
+		if f.Kind == kindAdvert && f.SrcIP == bn.a.Addr4 && f.Prio == 0 && !f.At.Before(from) && f.At.Before(to) {
 			s.ZeroPrio++
 		}
 	}

@@ -122,7 +122,7 @@ func (d *demo) setup(ctx context.Context) error {
 
 func hostAddr(l *nslab.Lab, role string) netip.Addr {
 	h, _ := l.Host(role)
-	return h.Addr
+	return h.Addr4
 }
 
 // startNode writes node r's files and starts goalived on it in the

@@ -55,6 +55,7 @@ var differsOnPurpose = map[string]string{
 // "goalived -t" on every project config and every public sample, inside a
 // namespace that has the interfaces they name, and compares the verdicts.
 func TestIntegrationConfigTestAgreesWithKeepalived(t *testing.T) {
+	t.Parallel()
 	nstest.RequireRoot(t)
 	keepalived, err := exec.LookPath("keepalived")
 	if err != nil {

@@ -35,6 +35,7 @@ vrrp_instance VI_1 {
 // writes its pid file once running, holds the VIP, refuses a second copy
 // with the same pid file, and on TERM removes its VIP and pid file.
 func TestIntegrationDaemonDetachesAndStops(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
 	dir := t.TempDir()
@@ -85,6 +86,7 @@ func TestIntegrationDaemonDetachesAndStops(t *testing.T) {
 // says READY=1 once running, RELOADING=1 and READY=1 around a reload, and
 // STOPPING=1 when it stops.
 func TestIntegrationDaemonSdNotify(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
 	dir := t.TempDir()

@@ -19,6 +19,7 @@ import (
 // is created anew with another index. Without the keyword both refuse to
 // run.
 func TestIntegrationDynamicInterfaces(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	run := func(t *testing.T, kind, global string) (p *nstest.Proc, notified func() []string) {

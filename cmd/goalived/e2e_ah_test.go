@@ -30,6 +30,7 @@ func ahLines(pass string) []string {
 // implementation, and after its restart (its counter starts again at 0,
 // as a backup that learns the other's number) it preempts again.
 func TestIntegrationInteropAH(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	roles := []struct{ master, backup string }{{goalivedKind, keepalivedKind}, {keepalivedKind, goalivedKind}}
@@ -59,7 +60,7 @@ func ahScenario(t *testing.T, l *testlab, c vrrpConf, unicast bool, masterKind, 
 	if b.kind == goalivedKind {
 		b.waitState(t, "BACKUP", startMargin)
 	} else {
-		time.Sleep(500 * time.Millisecond) // keepalived's start-up
+		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
 	}
 	// Longer than the backup's Master_Down_Interval: it keeps accepting
 	// the master's adverts (ICV and rising sequence numbers).
@@ -90,6 +91,7 @@ func ahScenario(t *testing.T, l *testlab, c vrrpConf, unicast bool, masterKind, 
 // both count the rejected adverts as authentication failures in their
 // keepalived.stats (keepalived also logs the ICV mismatch).
 func TestIntegrationAHWrongPassword(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	base := vrrpConf{State: "BACKUP", VRID: 79, AdvertInt: "1", VIP: "192.0.2.179"}

@@ -24,6 +24,7 @@ import (
 // (checking the old checksum only once configured) answers with
 // "Invalid VRRPv3 checksum".
 func TestIntegrationOldUnicastChecksum(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	base := func(vrid int, self, peer int, prio int, extra ...string) vrrpConf {
@@ -72,7 +73,7 @@ func TestIntegrationOldUnicastChecksum(t *testing.T) {
 		waitLog(t, g, "setting unicast VRRPv3 checksum to old version", startMargin)
 		g.waitState(t, "MASTER", c.masterDown(t, 200)+startMargin)
 		waitLog(t, k, "Entering BACKUP STATE", startMargin)
-		if got := slices.Compact(s.forms(l.Host(1).Addr4)); !slices.Equal(got, []vrrp.ChecksumForm{vrrp.ChecksumOldUnicast}) {
+		if got := slices.Compact(s.waitForms(t, l.Host(1).Addr4)); !slices.Equal(got, []vrrp.ChecksumForm{vrrp.ChecksumOldUnicast}) {
 			t.Errorf("goalived sent checksums %v, want only %v", got, vrrp.ChecksumOldUnicast)
 		}
 		if strings.Contains(k.proc.Output(), "Invalid VRRPv3 checksum") {
@@ -87,7 +88,7 @@ func TestIntegrationOldUnicastChecksum(t *testing.T) {
 		g := l.start(t, 1, goalivedKind, base(232, 1, 0, 200, "old_unicast_checksum never"))
 		g.waitState(t, "MASTER", c.masterDown(t, 200)+startMargin)
 		waitLog(t, k, "Invalid VRRPv3 checksum", startMargin)
-		if got := slices.Compact(s.forms(l.Host(1).Addr4)); !slices.Equal(got, []vrrp.ChecksumForm{vrrp.ChecksumPseudoHeader}) {
+		if got := slices.Compact(s.waitForms(t, l.Host(1).Addr4)); !slices.Equal(got, []vrrp.ChecksumForm{vrrp.ChecksumPseudoHeader}) {
 			t.Errorf("goalived sent checksums %v, want only %v", got, vrrp.ChecksumPseudoHeader)
 		}
 		if strings.Contains(g.proc.Output(), "old version") {
@@ -189,6 +190,15 @@ func (s *vrrpSniffer) note(pkt []byte) {
 }
 
 // forms are the checksum forms of src's adverts so far, in order.
+// waitForms is forms once at least one advert from src was read: the
+// sniffer reads in the background, behind the peer that already logged.
+func (s *vrrpSniffer) waitForms(t *testing.T, src netip.Addr) []vrrp.ChecksumForm {
+	t.Helper()
+	waitFor(t, 10*time.Second, func() bool { return len(s.forms(src)) > 0 },
+		func() string { return fmt.Sprintf("an advert from %v on the sniffer", src) })
+	return s.forms(src)
+}
+
 func (s *vrrpSniffer) forms(src netip.Addr) []vrrp.ChecksumForm {
 	s.mu.Lock()
 	defer s.mu.Unlock()

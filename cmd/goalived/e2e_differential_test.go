@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,36 +13,32 @@ import (
 // (BACKUP then MASTER), cable cut (FAULT), cable back (BACKUP, MASTER),
 // SIGTERM (STOP).
 func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 1)
 	logs := map[string][]string{}
 	for k, kind := range []string{keepalivedKind, goalivedKind} {
 		t.Run(kind, func(t *testing.T) {
 			c := vrrpConf{State: "BACKUP", Priority: 120, VRID: 151 + k, Version: 3, AdvertInt: "0.2",
-				VIP: "192.0.2.25" + string(rune('2'+k)), Notify: "@DIR@/notify.sh"}
+				VIP: "192.0.2.25" + string(rune('2'+k)), Notify: "{{DIR}}/notify.sh"}
 			vip := c.vip(t)
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, vip, 0, c.masterDown(t, 120)+startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", 10*time.Second)
 
 			t.Cleanup(func() { l.setPort(t, 0, true) })
 			l.setPort(t, 0, false)
-			n.waitNotify(t, "INSTANCE VI_1 FAULT 120", 2*time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 FAULT 120", 10*time.Second)
 			l.waitHolder(t, vip, -1, time.Second)
 			l.setPort(t, 0, true)
 			l.waitHolder(t, vip, 0, c.masterDown(t, 120)+crashMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 120", 10*time.Second)
 
 			n.term(t)
 			n.waitExit(t)
 			l.waitHolder(t, vip, -1, 0)
-			// Notify scripts run asynchronously: give the last ones a moment.
-			time.Sleep(300 * time.Millisecond)
-			b, err := os.ReadFile(filepath.Join(n.dir, "notify.log"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			logs[kind] = strings.Split(strings.TrimSpace(string(b)), "\n")
+			n.waitNotifyPrefix(t, "INSTANCE VI_1 STOP", 10*time.Second)
+			logs[kind] = n.notifies()
 			t.Logf("%s notify calls: %q", kind, logs[kind])
 		})
 	}
@@ -61,6 +54,7 @@ func TestIntegrationNotifySequenceMatchesKeepalived(t *testing.T) {
 // the same priority and a higher address that starts after the master
 // must not take the VIP. Mixed pairs, both orders.
 func TestIntegrationTieDoesNotPreempt(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}, {goalivedKind, goalivedKind}} {
@@ -87,6 +81,7 @@ func TestIntegrationTieDoesNotPreempt(t *testing.T) {
 // ways: goalived encodes the interval keepalived adopts, and adopts the
 // one keepalived sends.
 func TestIntegrationBackupAdoptsMasterInterval(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	for k, kinds := range [][2]string{{keepalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}} {
@@ -123,6 +118,7 @@ func TestIntegrationBackupAdoptsMasterInterval(t *testing.T) {
 // 3.8). The same scenario with keepalived as the delayed router gives the
 // reference timing.
 func TestIntegrationPreemptDelay(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	const delay = 2 * time.Second

@@ -13,6 +13,7 @@ import (
 // source address (host 1). Mixed pairs check that goalived and keepalived
 // make the same decision.
 func TestIntegrationSplitBrainHeals(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 2)
 	cases := []struct {
 		name   string
@@ -62,6 +63,7 @@ func TestIntegrationSplitBrainHeals(t *testing.T) {
 // start before any election (reference 3.15), so that with nopreempt the
 // backup stays the only holder.
 func TestIntegrationKillAndRestart(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 2)
 	base := vrrpConf{State: "BACKUP", VRID: 81, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.181"}
 	confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
@@ -96,6 +98,7 @@ func TestIntegrationKillAndRestart(t *testing.T) {
 // implementation yields to it. VRRPv2 at 1 s, where the 3 s down timer
 // is easy to tell apart from "at once".
 func TestIntegrationOwnerTakesOverAtOnce(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	pairs := []struct{ owner, other string }{

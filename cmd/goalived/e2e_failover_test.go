@@ -40,6 +40,7 @@ var failoverCases = []failoverCase{
 // the VIP is on exactly the expected router and the client reaches it
 // through that router's MAC.
 func TestIntegrationFailover(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 2)
 	for _, tc := range failoverCases {
 		t.Run(tc.name, func(t *testing.T) { failoverScenario(t, l, tc) })
@@ -121,6 +122,7 @@ func failoverScenario(t *testing.T, l *testlab, tc failoverCase) {
 // highest (shortest skew) takes over, and that the lowest never holds the
 // VIP, also when the highest comes back and preempts.
 func TestIntegrationElectionThreeRouters(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 3)
 	base := vrrpConf{State: "BACKUP", VRID: 41, Version: 3, AdvertInt: "0.2", VIP: "192.0.2.141"}
 	prios := []int{100, 200, 150}

@@ -35,6 +35,7 @@ import (
 // flow label (keepalived writes the whole frame on a packet socket, flow
 // label 0).
 func TestIntegrationAnnouncementsMatchKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	tcpdumpBinary(t)
 	l := newTestlab(t, 1)
@@ -190,6 +191,7 @@ func framesAbout(output string, vip netip.Addr) []capturedFrame {
 // whether the higher one ever hears the lower one: one run saw no such
 // GARPs from keepalived, the next saw them from goalived).
 func TestIntegrationReannouncementsMatchKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	extra := []string{"garp_master_delay 0", "garp_master_repeat 2"}

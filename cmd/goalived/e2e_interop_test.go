@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goalived/goalived/netif/nstest"
 )
 
 // interopCase is one protocol variant a mixed goalived/keepalived pair
@@ -33,6 +35,7 @@ var interopCases = []interopCase{
 // stays the only one, its graceful exit hands the VIP to the other
 // implementation, and its restart takes the VIP back (preemption).
 func TestIntegrationInterop(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	roles := []struct {
@@ -68,7 +71,7 @@ func interopScenario(t *testing.T, l *testlab, tc interopCase, masterKind, backu
 	if b.kind == goalivedKind {
 		b.waitState(t, "BACKUP", startMargin)
 	} else {
-		time.Sleep(500 * time.Millisecond) // keepalived's start-up
+		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
 	}
 	l.waitHolder(t, vip, 0, 2*c.masterDown(t, loPrio)+startMargin)
 	l.steadyHolder(t, vip, 0, c.masterDown(t, loPrio)+c.advert(t))
@@ -142,6 +145,7 @@ func TestIntegrationNoDualMaster(t *testing.T) {
 // IPv6 with a link-local first) only stays single-master if goalived
 // lists them as keepalived does.
 func TestIntegrationInteropSeveralVIPs(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	cases := []struct {

@@ -14,6 +14,7 @@ import (
 // family and VRID: a graceful exit moves only the exiting router's VIPs,
 // and its restart takes back exactly those.
 func TestIntegrationActiveActive(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 2)
 	pairs := [][2]string{{goalivedKind, goalivedKind}, {goalivedKind, keepalivedKind}}
 	for k, kinds := range pairs {

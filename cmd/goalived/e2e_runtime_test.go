@@ -17,6 +17,7 @@ import (
 // keepalived 2.2.7 and then goalived as router A (router B is goalived)
 // and compares who holds the VIP and A's notify calls.
 func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	scenarios := []struct {
@@ -45,7 +46,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 			l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
 			// keepalived runs notify scripts concurrently: without this
 			// wait its BACKUP run can land after the STOP of the SIGTERM.
-			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 BACKUP 50", 10*time.Second)
 			return l.trace(t, a.conf, a)
 		}},
 		// SIGHUP with the instance's VRID (and VIP) changed: keepalived
@@ -60,7 +61,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 			}
 			l.waitHolder(t, old, 1, a.conf.skew(t, 100)+takeoverMargin)
 			l.waitHolder(t, a.conf.vip(t), 0, a.conf.masterDown(t, 150)+startMargin)
-			a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+			a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 			tr := l.trace(t, a.conf, a)
 			// The removed instance's FAULT and the new instance's BACKUP
 			// are notified together; keepalived runs notify scripts
@@ -108,7 +109,7 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 // and router B (goalived, 100) and waits for A to be the only master.
 func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string, args ...string) (*node, netip.Addr) {
 	t.Helper()
-	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+	base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 	confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
 	ca := confs[0]
 	ca.Extra = extra
@@ -117,7 +118,7 @@ func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string,
 	l.start(t, 1, goalivedKind, confs[1])
 	vip := base.vip(t)
 	l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
-	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 	return a, vip
 }
 
@@ -131,19 +132,20 @@ func (l *testlab) trackInterface(t *testing.T, kind string, vrid int, entry stri
 	}
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	a, vip := l.pairWithA(t, kind, vrid, []string{"track_interface {", "    " + entry, "}"})
+	had := len(a.notifies())
 	l.Exec(0, "ip", "link", "set", "trk0", "down")
 	l.waitHolder(t, vip, 1, a.conf.masterDown(t, 100)+startMargin)
-	time.Sleep(300 * time.Millisecond) // let A's notifies for the change run
+	a.waitMoreNotifies(t, had, 10*time.Second) // A's notify for the change
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	l.waitHolder(t, vip, 0, a.conf.masterDown(t, 150)+startMargin)
-	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", time.Second)
+	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 	return l.trace(t, a.conf, a)
 }
 
 // writeConf rewrites the node's configuration file (for SIGHUP).
 func (n *node) writeConf(t *testing.T) {
 	t.Helper()
-	text := strings.ReplaceAll(n.conf.render(t), "@DIR@", n.dir)
+	text := strings.ReplaceAll(n.conf.render(t), "{{DIR}}", n.dir)
 	if err := os.WriteFile(filepath.Join(n.dir, "keepalived.conf"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +13,7 @@ import (
 // in the same role and compares what can be observed: who holds the VIP
 // and the notify script's calls.
 func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	l := newTestlab(t, 2)
 	scenarios := []struct {
@@ -25,29 +23,29 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 		// An address owner goes straight to MASTER: its first notify is
 		// MASTER, without the BACKUP every other instance starts with.
 		{"owner", func(t *testing.T, kind string, vrid int) trace {
-			c := vrrpConf{State: "MASTER", Priority: 255, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			c := vrrpConf{State: "MASTER", Priority: 255, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			n := l.start(t, 0, kind, c)
 			l.waitHolder(t, c.vip(t), 0, startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 255", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 255", 10*time.Second)
 			return l.trace(t, c, n)
 		}},
 		// The interface is down at start: FAULT first, then BACKUP and
 		// MASTER once the link comes up.
 		{"link-down-at-start", func(t *testing.T, kind string, vrid int) trace {
-			c := vrrpConf{State: "BACKUP", Priority: 100, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			c := vrrpConf{State: "BACKUP", Priority: 100, VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			t.Cleanup(func() { l.setPort(t, 0, true) })
 			l.setPort(t, 0, false)
 			n := l.start(t, 0, kind, c)
 			n.waitNotify(t, "INSTANCE VI_1 FAULT 100", startMargin)
 			l.setPort(t, 0, true)
 			l.waitHolder(t, c.vip(t), 0, c.masterDown(t, 100)+startMargin)
-			n.waitNotify(t, "INSTANCE VI_1 MASTER 100", time.Second)
+			n.waitNotify(t, "INSTANCE VI_1 MASTER 100", 10*time.Second)
 			return l.trace(t, c, n)
 		}},
 		// state MASTER clears nopreempt (with a warning): a restarted
 		// preferred router still takes the VIP back from a running master.
 		{"state-master-clears-nopreempt", func(t *testing.T, kind string, vrid int) trace {
-			base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "@DIR@/notify.sh"}
+			base := vrrpConf{State: "BACKUP", VRID: vrid, Version: 3, AdvertInt: "0.2", VIP: vipFor(vrid), Notify: "{{DIR}}/notify.sh"}
 			confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
 			l.start(t, 1, goalivedKind, confs[1])
 			l.waitHolder(t, base.vip(t), 1, base.masterDown(t, 100)+startMargin)
@@ -62,6 +60,9 @@ func TestIntegrationStartupMatchesKeepalived(t *testing.T) {
 			if l.hasAddr(t, 0, base.vip(t)) {
 				// The old master releases when it hears the new one.
 				l.waitHolder(t, base.vip(t), 0, time.Second)
+				// Notify scripts run asynchronously: the MASTER one
+				// before the STOP one of the trace.
+				n.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)
 			}
 			return l.trace(t, a, n)
 		}},
@@ -93,12 +94,8 @@ func (l *testlab) trace(t *testing.T, c vrrpConf, n *node) trace {
 	tr := trace{Holders: l.holders(t, c.vip(t))}
 	n.term(t)
 	n.waitExit(t)
-	time.Sleep(300 * time.Millisecond) // notify scripts run asynchronously
-	b, err := os.ReadFile(filepath.Join(n.dir, "notify.log"))
-	if err != nil {
-		t.Fatalf("notify log of %v: %v", n, err)
-	}
-	tr.Notify = strings.Split(strings.TrimSpace(string(b)), "\n")
+	n.waitNotifyPrefix(t, "INSTANCE VI_1 STOP", 10*time.Second)
+	tr.Notify = n.notifies()
 	return tr
 }
 

@@ -17,6 +17,7 @@ import (
 // goalived puts the address back at once instead (engine/vipwatch.go), so
 // it holds the VIP again well within that bound, without the flap.
 func TestIntegrationVIPDeletedFromOutside(t *testing.T) {
+	t.Parallel()
 	l := newTestlab(t, 1)
 	for k, kind := range []string{keepalivedKind, goalivedKind} {
 		t.Run(kind, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 // adverts must otherwise be identical, including the final priority-0
 // advert.
 func TestIntegrationAdvertsMatchKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t)
 	tcpdumpBinary(t)
 	l := newTestlab(t, 2)
@@ -81,7 +82,9 @@ func (l *testlab) captureAdverts(t *testing.T, kind string, c vrrpConf) []string
 		time.Sleep(time.Second + c.advert(t))
 		n.term(t)
 		n.waitExit(t)
-		time.Sleep(200 * time.Millisecond)
+		// The priority-0 advert of the exit is the last one.
+		waitFor(t, 5*time.Second, func() bool { return strings.Contains(dump.Output(), "prio 0,") },
+			func() string { return "tcpdump to print the priority-0 advert: " + dump.Output() })
 		dump.Stop()
 		// -vv prints the IP header on one line and VRRP on the next.
 		lines := strings.Split(dump.Output(), "\n")

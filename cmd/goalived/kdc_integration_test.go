@@ -368,6 +368,7 @@ func (k *kinitLoop) String() string {
 // the master node. Node A (host 0) is MASTER with priority 150, node B
 // (host 1) BACKUP with 120; host 2 is the Kerberos client.
 func TestIntegrationKDCFailover(t *testing.T) {
+	t.Parallel()
 	needKDCTools(t)
 	l := newTestlab(t, 2)
 	db := kdcDB(t)
@@ -409,11 +410,11 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	a := startKDCNode(t, l, 0, kindA, "MASTER", kdcHiPrio, kdcs[0])
 	b := startKDCNode(t, l, 1, kindB, "BACKUP", kdcLoPrio, kdcs[1])
 	l.waitHolder(t, vip, 0, 2*mdi(kdcLoPrio)+startMargin)
-	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcHiPrio), 1, 2*time.Second)
-	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 1, 2*time.Second)
+	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcHiPrio), 1, 10*time.Second)
+	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 1, 10*time.Second)
 	client := startKinitLoop(t, l, cdir)
 	now := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(now) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(now) },
 		func() string { return "client kinit via the VIP: " + client.String() })
 
 	// Node A's KDC hangs: alive, port open, no answers.
@@ -440,10 +441,10 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 		t.Errorf("no client kinit failed while node A's KDC was frozen (%s): the freeze was not effective", client)
 	}
 	t.Logf("%s -> %s: VIP moved %v after the KDC froze (bound %v)", kindA, kindB, moved, bound)
-	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcHiPrio+kdcWeight), 1, 2*time.Second)
-	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcLoPrio), 1, 2*time.Second)
+	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcHiPrio+kdcWeight), 1, 10*time.Second)
+	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcLoPrio), 1, 10*time.Second)
 	movedAt := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(movedAt) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(movedAt) },
 		func() string { return "client kinit via the VIP after failover: " + client.String() })
 	l.steadyHolder(t, vip, 1, 2*time.Second)
 
@@ -454,9 +455,9 @@ func kdcScenario(t *testing.T, l *testlab, kdcs []*kdcHost, cdir, kindA, kindB s
 	back := time.Duration(kdcRise)*kdcInterval + kdcTimeout + mdi(kdcHiPrio) + time.Second
 	l.waitHolder(t, vip, 0, back)
 	t.Logf("VIP back on node A %v after the KDC resumed (bound %v)", time.Since(resumed), back)
-	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcHiPrio), 2, 2*time.Second)
-	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 2, 2*time.Second)
+	a.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 MASTER %d", kdcHiPrio), 2, 10*time.Second)
+	b.waitNotified(t, fmt.Sprintf("INSTANCE VI_1 BACKUP %d", kdcLoPrio), 2, 10*time.Second)
 	backAt := time.Now()
-	waitFor(t, 5*time.Second, func() bool { return client.okSince(backAt) },
+	waitFor(t, 20*time.Second, func() bool { return client.okSince(backAt) },
 		func() string { return "client kinit via the VIP after failback: " + client.String() })
 }

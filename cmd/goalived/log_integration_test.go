@@ -44,6 +44,7 @@ var (
 // files of -g, each line once and in the same order everywhere; with -G
 // nothing reaches syslog.
 func TestIntegrationLogSyslog(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	t.Run("syslog, console and files", func(t *testing.T) {
 		sink := newSyslogSink(t)

@@ -49,6 +49,7 @@ var (
 // the peer, without -D, writes no detail line), goalived's with
 // keepalived's.
 func TestIntegrationLogsMatchKeepalived(t *testing.T) {
+	t.Parallel()
 	keepalived := keepalivedBinary(t)
 	nstest.Program(t, "unshare", "util-linux")
 	cat := loadCatalogue(t)

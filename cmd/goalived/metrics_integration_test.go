@@ -38,6 +38,7 @@ vrrp_instance VI_M {
 // TestIntegrationMetrics: /metrics answers with keepalived-exporter's
 // series and goalived's own, and they follow a failover.
 func TestIntegrationMetrics(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(2))
 	procs := make([]*goalivedNode, 2)
 	for i, prio := range []int{200, 100} {
@@ -110,6 +111,7 @@ func scrapeIn(lab *nstest.Lab, i int, addr string) string {
 // once (it used to serve 4 at a time and leave the rest queued unaccepted,
 // so every scrape timed out while they were held).
 func TestIntegrationMetricsSlowClients(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	lab.Exec(0, "ip", "link", "set", "lo", "up")
 	n := startGoalived(t, lab, 0, metricsConf(200), "--metrics-address", "127.0.0.1:9651")

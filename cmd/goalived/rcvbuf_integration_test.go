@@ -22,6 +22,7 @@ import (
 // doubling) the sum of the instances' shares, keepalived's
 // vrrp_create_sockpool arithmetic.
 func TestIntegrationVRRPRcvBuf(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	// Two VRRPv2 instances on eth0 (MTU 1500), ten VIPs each: an advert
@@ -47,7 +48,7 @@ func TestIntegrationVRRPRcvBuf(t *testing.T) {
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
-						pid, ok := readPidFile(filepath.Join(dir, "v.pid"))
+						pid, ok := readPidFile(filepath.Join(dir, "vrrp.pid"))
 						if !ok {
 							return false
 						}
@@ -171,6 +172,7 @@ func processSockets(t *testing.T, pid int) []sockInfo {
 // command size and one with the monitor size, as getsockopt reports them
 // (doubled; without _force capped at net.core.rmem_max).
 func TestIntegrationNetlinkRcvBuf(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	rmemMax := readSysctlInt(t, "/proc/sys/net/core/rmem_max")
@@ -194,7 +196,7 @@ func TestIntegrationNetlinkRcvBuf(t *testing.T) {
 					var got []int
 					waitFor(t, 10*time.Second, func() bool {
 						got = nil
-						pid, ok := readPidFile(filepath.Join(dir, "v.pid"))
+						pid, ok := readPidFile(filepath.Join(dir, "vrrp.pid"))
 						if !ok {
 							return false
 						}

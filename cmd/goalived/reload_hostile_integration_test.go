@@ -68,6 +68,7 @@ func globStorm() map[string]string {
 // running as master with all its VIPs, its peak resident memory stays
 // bounded, and a good reload afterwards is applied.
 func TestIntegrationReloadHostile(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
 	dir := t.TempDir()

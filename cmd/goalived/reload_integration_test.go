@@ -58,6 +58,7 @@ func reloadConf(dir string, extraVIP, withVI2 bool, junk string) string {
 // (the VIP never leaves, no advert is missed, no notify runs); a broken
 // config is refused; a changed one adds a VIP and removes an instance.
 func TestIntegrationReload(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(2))
 	bin := goalivedBinary(t)
 	dir := reloadDir(t)

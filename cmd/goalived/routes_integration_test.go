@@ -38,6 +38,7 @@ vrrp_instance VI_R {
 // routes and rules (protocol 18, as keepalived) after its VIPs, static
 // items exist from start, and a clean stop removes all of them.
 func TestIntegrationVirtualRoutesAndStatic(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	p := startGoalived(t, lab, 0, routesConf)
 	expect := func(argv []string, want []string, present bool) {

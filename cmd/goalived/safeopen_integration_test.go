@@ -83,6 +83,7 @@ func (p *plantedDir) untouched(t *testing.T, dangling, files []string) {
 // planted by nobody (exit 1, nothing written), and creates a new file
 // 0600 with the diagnostics.
 func TestIntegrationConfigTestLogPlanted(t *testing.T) {
+	t.Parallel()
 	p := newPlantedDir(t)
 	bin := goalivedBinary(t)
 	conf := filepath.Join(t.TempDir(), "keepalived.conf")
@@ -115,6 +116,7 @@ func TestIntegrationConfigTestLogPlanted(t *testing.T) {
 // (O_NOFOLLOW, then "cannot write pidfile" and respawns); goalived
 // replaces it, as both do for dump files.
 func TestIntegrationDaemonFilesPlanted(t *testing.T) {
+	t.Parallel()
 	p := newPlantedDir(t)
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)

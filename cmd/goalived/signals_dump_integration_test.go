@@ -36,6 +36,7 @@ vrrp_instance VI_1 {
 // 63 (STATS_CLEAR) each leave their files, mode 0600, with keepalived's
 // first line and the running instance's values.
 func TestIntegrationDumpSignals(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	bin := goalivedBinary(t)
 	dir := t.TempDir()
@@ -76,15 +77,13 @@ func TestIntegrationDumpSignals(t *testing.T) {
 		t.Errorf("keepalived_parent.data is not the global definitions of dump_test:\n%s", parent)
 	}
 
-	time.Sleep(500 * time.Millisecond) // a few adverts (every 0.1 s)
-	stats := signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
+	// A few adverts (every 0.1 s) go out.
+	stats := dumpUntil(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"), 10*time.Second,
+		func(stats string) bool { return sentRE.MatchString(stats) && advertsSent(t, stats) >= 3 })
 	if !strings.HasPrefix(stats, "VRRP Instance: VI_1\n  Advertisements:\n") {
 		t.Errorf("keepalived.stats starts with %q", firstLine(stats))
 	}
 	before := advertsSent(t, stats)
-	if before < 3 {
-		t.Errorf("only %d adverts sent after 0.5 s at 0.1 s intervals:\n%s", before, stats)
-	}
 
 	js := signalDump(t, p, syscall.Signal(36), filepath.Join(dump, "keepalived.json"))
 	var v []struct {
@@ -122,35 +121,79 @@ func TestIntegrationDumpSignals(t *testing.T) {
 // checks keepalived's mode 0600 and returns the content.
 func signalDump(t *testing.T, p *nstest.Proc, sig syscall.Signal, path string) string {
 	t.Helper()
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
+	removeDump(t, path)
 	if err := p.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	return waitDumpFile(t, p, path, "after signal "+strconv.Itoa(int(sig)))
 }
 
-// waitDumpFile waits for a dump file to appear, checks keepalived's mode
-// 0600 and returns the content; what names the wait in a failure.
-func waitDumpFile(t *testing.T, p *nstest.Proc, path, what string) string {
+// dumpUntil sends sig, to a daemon that is ready (nstest.WaitReady),
+// until the dump file at path shows done(content), for dumps taken once
+// the daemon has reached a state, and returns it.
+func dumpUntil(t *testing.T, p *nstest.Proc, sig syscall.Signal, path string, within time.Duration, done func(string) bool) string {
 	t.Helper()
-	// keepalived creates the file and then writes it: wait until it has
-	// content that stays the same for 100 ms.
+	var last string
+	waitFor(t, within, func() bool {
+		removeDump(t, path)
+		if err := p.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		var ok bool
+		last, ok = readDump(path, 5*time.Second)
+		if ok && done(last) {
+			return true
+		}
+		time.Sleep(200 * time.Millisecond) // the poll interval, beside waitFor's
+		return false
+	}, func() string {
+		return filepath.Base(path) + " to show the state wanted; last:\n" + last + "\n" + p.Output()
+	})
+	checkDumpMode(t, path)
+	return last
+}
+
+func removeDump(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+}
+
+// readDump waits up to within for the dump file to have content that
+// stays the same for 100 ms (keepalived creates the file, then writes
+// it) and returns it; false if it did not.
+func readDump(path string, within time.Duration) (string, bool) {
 	last := int64(-1)
-	waitFor(t, 5*time.Second, func() bool {
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		fi, err := os.Stat(path)
 		if err != nil || fi.Size() == 0 || fi.Size() != last {
 			if err == nil {
 				last = fi.Size()
 			}
-			time.Sleep(80 * time.Millisecond)
-			return false
+			continue
 		}
-		return true
-	}, func() string {
-		return filepath.Base(path) + " " + what + "\n" + p.Output()
-	})
+		b, err := os.ReadFile(path)
+		return string(b), err == nil
+	}
+	return "", false
+}
+
+// waitDumpFile waits for a dump file to appear, checks keepalived's mode
+// 0600 and returns the content; what names the wait in a failure. The
+// deadline is generous: keepalived takes seconds on a loaded machine.
+func waitDumpFile(t *testing.T, p *nstest.Proc, path, what string) string {
+	t.Helper()
+	data, ok := readDump(path, 30*time.Second)
+	if !ok {
+		t.Fatalf("timed out after 30s waiting for %s %s\n%s", filepath.Base(path), what, p.Output())
+	}
+	checkDumpMode(t, path)
+	return data
+}
+
+func checkDumpMode(t *testing.T, path string) {
+	t.Helper()
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -158,13 +201,9 @@ func waitDumpFile(t *testing.T, p *nstest.Proc, path, what string) string {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("%s has mode %v, want 0600", path, fi.Mode().Perm())
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
+// sentRE finds the first instance's Sent counter in keepalived.stats.
 var sentRE = regexp.MustCompile(`(?m)^  Advertisements:\n    Received: \d+\n    Sent: (\d+)$`)
 
 func advertsSent(t *testing.T, stats string) int {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -242,6 +243,26 @@ type dumpScenario struct {
 	// want are lines both dumps must contain: they show the scenario
 	// reached the state it is about.
 	want []string
+	// counts are lines the dumps hold so many times once the instances
+	// settled (their states, the masters they heard).
+	counts map[string]int
+	// peerVIPs are the peer's VIPs: it holds them once it is master.
+	peerVIPs []string
+}
+
+// settled reports whether a keepalived.data shows the scenario's state.
+func (sc dumpScenario) settled(data string) bool {
+	for _, w := range sc.want {
+		if !strings.Contains(data, "\n"+w+"\n") {
+			return false
+		}
+	}
+	for line, n := range sc.counts {
+		if strings.Count(data, "\n"+line+"\n") != n {
+			return false
+		}
+	}
+	return true
 }
 
 // startPeer runs keepalived with conf on host i of lab.
@@ -273,7 +294,9 @@ func runForDump(t *testing.T, ka, prog string, sc dumpScenario, extra ...string)
 		// Let the peer become master first, so the daemon under test hears
 		// it from the start and its counters do not depend on the race.
 		startPeer(t, lab, 1, ka, sc.peer)
-		time.Sleep(4 * time.Second)
+		for _, v := range sc.peerVIPs {
+			lab.WaitAddr(1, netip.MustParseAddr(v), true, 30*time.Second)
+		}
 	}
 	r := dumpRun{dir: t.TempDir()}
 	dump := filepath.Join(r.dir, "dump")
@@ -288,10 +311,11 @@ func runForDump(t *testing.T, ka, prog string, sc dumpScenario, extra ...string)
 		"-p", filepath.Join(r.dir, "k.pid"), "-r", filepath.Join(r.dir, "v.pid")}, extra...)
 	p := lab.Start(0, "env", args...)
 	t.Cleanup(p.Stop)
-	// Every instance is master (or has heard the peer) after at most
-	// 3 * 1 s + skew; scripts need two runs (rise 2).
-	time.Sleep(6 * time.Second)
-	r.data = signalDump(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"))
+	nstest.WaitReady(t, p, kindOf(prog), 30*time.Second)
+	// Every instance is master (or has heard the peer) after about
+	// 3 * 1 s + skew; scripts need two runs (rise 2). keepalived can take
+	// far longer on a loaded machine.
+	r.data = dumpUntil(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"), 60*time.Second, sc.settled)
 	r.stats = signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
 	r.jsonf = signalDump(t, p, syscall.Signal(36), filepath.Join(dump, "keepalived.json"))
 	t.Logf("%s output:\n%s", filepath.Base(prog), p.Output())
@@ -353,29 +377,40 @@ vrrp_instance VI_3 {
 // files field for field (times and advert counters aside) and their
 // keepalived.stats files in shape.
 func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)
 	for _, c := range []dumpScenario{
 		{name: "script-auth-unicast", conf: dumpCompareConf,
-			want: []string{"   State = MASTER", "   Effective priority = 110", "   Status = GOOD"}},
+			want: []string{"   State = MASTER", "   Effective priority = 110", "   Status = GOOD"},
+			// Not while keepalived runs the check: its script then shows
+			// "running" for a moment, goalived's never after the first result.
+			counts: map[string]int{"   State = MASTER": 2, "   State = running": 0}},
 		{name: "syncgroup-ipv6-fault", conf: dumpCompareConf2, links: true,
-			want: []string{"   State = FAULT", " VRRP Sync Group = VG, MASTER", "   Using Native IPv6"}},
+			want:   []string{"   State = FAULT", " VRRP Sync Group = VG, MASTER", "   Using Native IPv6"},
+			counts: map[string]int{"   State = MASTER": 3, "   State = FAULT": 1}},
 		{name: "track-file-process", conf: dumpCompareConf3,
-			want: []string{"   Status = 5", "   Effective priority = 115"}},
+			want: []string{"   Status = 5", "   Effective priority = 115"}, counts: map[string]int{"   State = MASTER": 1}},
 		{name: "backup-hears-master", conf: dumpBackupConf, peer: dumpPeerConf,
-			want: []string{"   State = BACKUP", "   Master router = 192.0.2.12", "   Master priority = 200", "   Master advert int = 0.50 sec"}},
+			want:     []string{"   State = BACKUP", "   Master router = 192.0.2.12", "   Master priority = 200", "   Master advert int = 0.50 sec"},
+			counts:   map[string]int{"   State = BACKUP": 2, "   Master router = 192.0.2.12": 2},
+			peerVIPs: []string{"192.0.2.196", "192.0.2.197"}},
 		// The buffer sizes: the global definitions and the socket's (ADVERT:
 		// 5 x a 40-byte advert).
 		{name: "buffers", conf: strings.Replace(dumpCompareConf3, "  router_id dump_cmp3\n",
 			"  router_id dump_cmp3\n  vrrp_rx_bufs_policy ADVERT\n  vrrp_rx_bufs_multiplier 5\n  vrrp_netlink_cmd_rcv_bufs 200000\n"+
 				"  vrrp_netlink_cmd_rcv_bufs_force\n  vrrp_netlink_monitor_rcv_bufs 300000\n  process_monitor_rcv_bufs 100000\n", 1),
 			want: []string{" rx_bufs_policy = ADVERT", " rx_bufs_multiples = 5", " vrrp_netlink_cmd_rcv_bufs = 200000",
-				" vrrp_netlink_cmd_rcv_bufs_force = 1", " vrrp_netlink_monitor_rcv_bufs = 300000", " process_monitor_rcv_bufs = 100000", "   Rx buf size = 200"}},
+				" vrrp_netlink_cmd_rcv_bufs_force = 1", " vrrp_netlink_monitor_rcv_bufs = 300000", " process_monitor_rcv_bufs = 100000", "   Rx buf size = 200"},
+			counts: map[string]int{"   State = MASTER": 1}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			k := runForDump(t, ka, ka, c, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
-			g := runForDump(t, ka, bin, c)
+			t.Parallel()
+			var k, g dumpRun
+			bothKinds(t, func(t *testing.T) {
+				k = runForDump(t, ka, ka, c, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
+			}, func(t *testing.T) { g = runForDump(t, ka, bin, c) })
 			for _, w := range c.want {
 				for who, data := range map[string]string{"keepalived": k.data, "goalived": g.data} {
 					if !strings.Contains(data, "\n"+w+"\n") {
@@ -394,4 +429,26 @@ func TestIntegrationDumpDataMatchesKeepalived(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bothKinds runs the keepalived and goalived halves of a comparison at
+// the same time, each in its own lab, and returns when both are done;
+// the comparison follows only if both succeeded.
+func bothKinds(t *testing.T, keepalived, goalived func(t *testing.T)) {
+	t.Helper()
+	t.Run("runs", func(t *testing.T) {
+		t.Run(keepalivedKind, func(t *testing.T) { t.Parallel(); keepalived(t) })
+		t.Run(goalivedKind, func(t *testing.T) { t.Parallel(); goalived(t) })
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// kindOf is the kind of daemon prog runs.
+func kindOf(prog string) nstest.Kind {
+	if filepath.Base(prog) == keepalivedKind {
+		return nstest.KeepalivedKind
+	}
+	return nstest.GoalivedKind
 }

@@ -95,14 +95,18 @@ var parentScenarios = []parentScenario{
 // data_use_instance too: goalived, like keepalived without a namespace
 // or instance name, keeps them).
 func TestIntegrationParentDumpMatchesKeepalived(t *testing.T) {
+	t.Parallel()
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)
 	for _, sc := range parentScenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
 			conf := "global_defs {\n  " + sc.globals + "\n}\n" + parentInstance
-			k := runForParentDump(t, ka, conf, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
-			g := runForParentDump(t, bin, conf)
+			var k, g parentRun
+			bothKinds(t, func(t *testing.T) {
+				k = runForParentDump(t, ka, conf, "-P", "-D", "-c", filepath.Join(t.TempDir(), "c.pid"))
+			}, func(t *testing.T) { g = runForParentDump(t, bin, conf) })
 			for who, r := range map[string]parentRun{"keepalived": k, "goalived": g} {
 				if diff := cmp.Diff([]string{"keepalived.data", "keepalived_parent.data"}, r.files); diff != "" {
 					t.Errorf("%s's dump directory after USR1 (-want +got):\n%s", who, diff)
@@ -149,12 +153,9 @@ func runForParentDump(t *testing.T, prog, conf string, extra ...string) parentRu
 		"-p", filepath.Join(r.dir, "k.pid"), "-r", vpid}, extra...)
 	p := lab.Start(0, "env", args...)
 	t.Cleanup(p.Stop)
-	// keepalived's VRRP child writes its pid file once it has set up its
-	// signal handlers; goalived writes it when it runs.
-	waitFor(t, 10*time.Second, func() bool {
-		_, err := os.Stat(vpid)
-		return err == nil
-	}, func() string { return filepath.Base(prog) + "'s VRRP pid file\n" + p.Output() })
+	// keepalived's VRRP process writes its pid file before it sets up
+	// its signal handlers: wait until it says it is ready.
+	nstest.WaitReady(t, p, kindOf(prog), 30*time.Second)
 	r.parent = signalDump(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived_parent.data"))
 	r.data = waitDumpFile(t, p, filepath.Join(dump, "keepalived.data"), "after USR1")
 	entries, err := os.ReadDir(dump)

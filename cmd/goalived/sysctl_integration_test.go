@@ -13,6 +13,7 @@ import (
 // disable_local_igmp set their kernel settings while the daemon runs and
 // the original values come back when it stops, as keepalived does.
 func TestIntegrationSysctlsSetAndRestored(t *testing.T) {
+	t.Parallel()
 	lab := nstest.New(t, nstest.Hosts(1))
 	conf := `global_defs {
   disable_local_igmp

@@ -165,7 +165,7 @@ func (c vrrpConf) version(t testing.TB) int {
 	return 2
 }
 
-// skew is the Skew_Time of a backup of priority prio (reference 3.9: v2
+// skew is the Skew_Time of a backup of priority prio (keepalived's v2
 // ignores advert_int).
 func (c vrrpConf) skew(t testing.TB, prio int) time.Duration {
 	if c.version(t) == 2 {
@@ -262,44 +262,24 @@ func (l *testlab) start(t *testing.T, i int, kind string, conf vrrpConf) *node {
 
 func (n *node) String() string { return fmt.Sprintf("%s on host %d", n.kind, n.host) }
 
-// run (re)starts the daemon with n.conf.
+// run (re)starts the daemon with n.conf through the shared harness
+// (nstest.StartDaemon): {{DIR}} in the configuration is the node's
+// private directory, which also holds notify.sh, a notify script logging
+// its arguments to notify.log.
 func (n *node) run(t *testing.T) {
 	t.Helper()
-	// @DIR@ in the configuration is the node's private directory, which
-	// also holds notify.sh, a notify script logging its arguments to
-	// notify.log.
-	cf := filepath.Join(n.dir, "keepalived.conf")
-	text := strings.ReplaceAll(n.conf.render(t), "@DIR@", n.dir)
-	notify := "#!/bin/sh\necho \"$@\" >>" + filepath.Join(n.dir, "notify.log") + "\n"
-	if err := os.WriteFile(cf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(n.dir, "notify.sh"), []byte(notify), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	pid, vrrpPid := filepath.Join(n.dir, "daemon.pid"), filepath.Join(n.dir, "vrrp.pid")
-	var p *nstest.Proc
-	switch n.kind {
-	case goalivedKind:
-		p = n.l.Start(n.host, goalivedBinary(t), append([]string{"-n", "-l", "-D", "-f", cf, "-p", pid, "-r", vrrpPid,
-			"--status-file", n.statusPath()}, n.args...)...)
-	case keepalivedKind:
-		p = n.l.Start(n.host, "env", append([]string{"TMPDIR=" + n.dir, keepalivedBinary(t), "-n", "-l", "-D", "-P", "-f", cf,
-			"-p", pid, "-r", vrrpPid}, n.args...)...)
-	default:
-		t.Fatalf("unknown daemon kind %q", n.kind)
-	}
+	d := nstest.StartDaemon(t, n.l.Lab, n.host, nstest.Kind(n.kind), n.conf.render(t), nstest.InDir(n.dir), nstest.Args(n.args...))
+	p := d.Proc
 	n.proc = p
 	t.Cleanup(func() {
 		began := time.Now()
 		p.Stop()
 		// goalived stops at once; keepalived takes about 1 s by design
-		// (reference 3.15) and more on a loaded machine.
-		if d := time.Since(began); n.kind == goalivedKind && d > 3*time.Second {
+		// and more on a loaded machine. (10 s: a machine busy creating and
+		// deleting namespaces can hold the exit's netlink requests for
+		// seconds.)
+		if d := time.Since(began); n.kind == goalivedKind && d > 10*time.Second {
 			t.Errorf("%v (pid %d) took %v to stop at cleanup", n, p.Pid(), d)
-		}
-		if t.Failed() {
-			t.Logf("output of %v (pid %d):\n%s", n, p.Pid(), p.Output())
 		}
 	})
 }
@@ -321,6 +301,37 @@ func (n *node) waitNotify(t testing.TB, want string, within time.Duration) {
 		func() string { return fmt.Sprintf("%v: notify %q, last logged %q", n, want, last) })
 }
 
+// notifies are the lines notify.sh logged.
+func (n *node) notifies() []string {
+	b, _ := os.ReadFile(filepath.Join(n.dir, "notify.log"))
+	if s := strings.TrimSpace(string(b)); s != "" {
+		return strings.Split(s, "\n")
+	}
+	return nil
+}
+
+// waitNotifyPrefix waits until a notification starting with prefix was
+// logged. Notify scripts run asynchronously, also after the daemon
+// exited (its STOP notifications).
+func (n *node) waitNotifyPrefix(t testing.TB, prefix string, within time.Duration) {
+	t.Helper()
+	waitFor(t, within, func() bool {
+		for _, l := range n.notifies() {
+			if strings.HasPrefix(l, prefix) {
+				return true
+			}
+		}
+		return false
+	}, func() string { return fmt.Sprintf("%v: a notify %q..., logged %q", n, prefix, n.notifies()) })
+}
+
+// waitMoreNotifies waits until more than had notifications were logged.
+func (n *node) waitMoreNotifies(t testing.TB, had int, within time.Duration) {
+	t.Helper()
+	waitFor(t, within, func() bool { return len(n.notifies()) > had },
+		func() string { return fmt.Sprintf("%v: more than %d notifies, logged %q", n, had, n.notifies()) })
+}
+
 // term sends SIGTERM; waitExit waits for the clean exit that follows.
 func (n *node) term(t testing.TB) {
 	t.Helper()
@@ -331,7 +342,10 @@ func (n *node) term(t testing.TB) {
 
 func (n *node) waitExit(t testing.TB) {
 	t.Helper()
-	if err := n.proc.Wait(nstest.StopTimeout); err != nil {
+	// Generous: a loaded machine with many namespaces coming and going
+	// holds the kernel's RTNL lock for seconds, which the exit's address
+	// removals wait for (seen: 30 s).
+	if err := n.proc.Wait(30 * time.Second); err != nil {
 		t.Fatalf("%v after SIGTERM: %v\n%s", n, err, n.proc.Output())
 	}
 }

@@ -18,6 +18,7 @@ import (
 // MASTER alone on the link) when it returns, while VI_2 stays MASTER.
 // Both daemons must notify the same sequence.
 func TestIntegrationTrackGroup(t *testing.T) {
+	t.Parallel()
 	keepalivedBinary(t) // skips without keepalived 2.2.7
 	lab := nstest.New(t, nstest.Hosts(1))
 	lab.Exec(0, "ip", "link", "add", "w0", "type", "veth", "peer", "name", "w1")

@@ -20,6 +20,7 @@ import (
 // script inherits the mask). -u wins over the keyword, which keepalived
 // logs; a reload applies a changed keyword.
 func TestIntegrationUmask(t *testing.T) {
+	t.Parallel()
 	keepalived := keepalivedBinary(t)
 	lab := nstest.New(t, nstest.Hosts(1))
 	const ignored = "umask command line option specified, ignoring config option"

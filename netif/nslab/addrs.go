@@ -10,9 +10,16 @@ import (
 
 // HasAddr reports whether the host with the given role has a on any of
 // its interfaces. It asks the kernel through a netlink socket opened in
-// the host's namespace, so it is cheap enough to poll every few ms.
+// the host's namespace, so it is cheap enough to poll every few ms. It
+// holds the lab's lock, so that Close never closes the socket under it.
 func (l *Lab) HasAddr(role string, a netip.Addr) (bool, error) {
-	h, err := l.Handle(role)
+	host, err := l.Host(role)
+	if err != nil {
+		return false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, err := l.handleLocked(host)
 	if err != nil {
 		return false, err
 	}
@@ -29,7 +36,7 @@ func (l *Lab) HasAddr(role string, a netip.Addr) (bool, error) {
 }
 
 // Handle returns the cached netlink handle of a host's namespace; the
-// lab closes it.
+// lab closes it, so its user stops using it before Close.
 func (l *Lab) Handle(role string) (*netlink.Handle, error) {
 	host, err := l.Host(role)
 	if err != nil {
@@ -37,10 +44,14 @@ func (l *Lab) Handle(role string) (*netlink.Handle, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.handleLocked(host)
+}
+
+func (l *Lab) handleLocked(host Host) (*netlink.Handle, error) {
 	if l.closed {
 		return nil, fmt.Errorf("netlink handle in %s: lab closed", host.Name)
 	}
-	if h, ok := l.handles[role]; ok {
+	if h, ok := l.handles[host.Role]; ok {
 		return h, nil
 	}
 	ns, err := netns.GetFromName(host.Name)
@@ -55,6 +66,6 @@ func (l *Lab) Handle(role string) (*netlink.Handle, error) {
 	if l.handles == nil {
 		l.handles = map[string]*netlink.Handle{}
 	}
-	l.handles[role] = h
+	l.handles[host.Role] = h
 	return h, nil
 }

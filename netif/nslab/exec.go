@@ -54,10 +54,11 @@ func nsArgv(ns, name string, args []string) []string {
 }
 
 // DoIn runs f inside the named namespace on the calling goroutine's locked
-// OS thread and restores the original namespace afterwards. Sockets opened
-// in f stay in that namespace. If the original namespace cannot be
-// restored the thread is left locked, so the runtime discards it rather
-// than reuse it in the wrong namespace.
+// OS thread and restores the original namespace afterwards, also when f
+// exits through runtime.Goexit (a test's t.Fatal). Sockets and netlink
+// handles opened in f stay in that namespace; goroutines started by f do
+// not run in it. If the original namespace cannot be restored DoIn panics
+// rather than let the goroutine go on in the wrong namespace.
 func DoIn(name string, f func()) error {
 	runtime.LockOSThread()
 	orig, err := netns.Get()
@@ -76,11 +77,13 @@ func DoIn(name string, f func()) error {
 		runtime.UnlockOSThread()
 		return fmt.Errorf("enter namespace %s: %w", name, err)
 	}
+	defer func() {
+		if err := netns.Set(orig); err != nil {
+			panic(fmt.Sprintf("nslab: leave namespace %s: %v", name, err))
+		}
+		runtime.UnlockOSThread()
+	}()
 	f()
-	if err := netns.Set(orig); err != nil {
-		return fmt.Errorf("leave namespace %s: %w", name, err)
-	}
-	runtime.UnlockOSThread()
 	return nil
 }
 
@@ -122,7 +125,7 @@ func (l *Lab) Start(role string, tee io.Writer, name string, args ...string) (*P
 
 // StartProc starts argv in the background in its own process group, its
 // output kept in memory and copied to tee when not nil. The caller stops
-// it (Stop). netif/nstest starts its test processes with it too.
+// it (Stop).
 func StartProc(tee io.Writer, argv ...string) (*Proc, error) {
 	p := &Proc{cmd: exec.Command(argv[0], argv[1:]...), argv: strings.Join(argv, " "), done: make(chan struct{})}
 	var w io.Writer = &p.out

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // MaxHosts keeps host addresses (.11 upwards) below 192.0.2.100, the range
@@ -21,16 +22,22 @@ const MaxHosts = 64
 
 // Host is one namespace attached to the lab's bridge.
 type Host struct {
-	Role   string           // as given to New
-	Name   string           // namespace name, for "ip -n" and "ip netns exec"
-	Ifname string           // the interface on the segment, always "eth0"
-	Port   string           // its peer on the bridge, in the switch namespace
-	Addr   netip.Addr       // 192.0.2.(11+i)
-	MAC    net.HardwareAddr // 02:00:5e:47:4d:(i+1)
+	Role      string           // as given to New
+	Name      string           // namespace name, for "ip -n" and "ip netns exec"
+	Ifname    string           // the interface on the segment, always "eth0"
+	Port      string           // its peer on the bridge, in the switch namespace
+	Index     int              // ifindex of Ifname inside the namespace
+	Addr4     netip.Addr       // 192.0.2.(11+i), prefix length 24
+	Addr6     netip.Addr       // 2001:db8::(11+i) (hex), prefix length 64
+	LinkLocal netip.Addr       // fe80::/64 address of Ifname, without zone
+	MAC       net.HardwareAddr // 02:00:5e:47:4c:(i+1)
 }
 
-// Prefix returns the host's address with its /24.
-func (h Host) Prefix() netip.Prefix { return netip.PrefixFrom(h.Addr, 24) }
+// Prefix4 returns the host's IPv4 address with its /24.
+func (h Host) Prefix4() netip.Prefix { return netip.PrefixFrom(h.Addr4, 24) }
+
+// Prefix6 returns the host's IPv6 address with its /64.
+func (h Host) Prefix6() netip.Prefix { return netip.PrefixFrom(h.Addr6, 64) }
 
 // Lab is a bridged segment of host namespaces; see the package doc.
 type Lab struct {
@@ -135,7 +142,12 @@ func (l *Lab) build(roles []string) error {
 		}
 		l.hosts = append(l.hosts, h)
 	}
-	return l.waitUp()
+	for i := range l.hosts {
+		if err := waitUp(&l.hosts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *Lab) addNS(name string) error {
@@ -160,10 +172,20 @@ func (l *Lab) addHost(i int, role string) (Host, error) {
 		Name:   fmt.Sprintf("gl-%s-%s", l.id, role),
 		Ifname: "eth0",
 		Port:   fmt.Sprintf("p%d", i),
-		Addr:   netip.AddrFrom4([4]byte{192, 0, 2, byte(11 + i)}),
-		MAC:    net.HardwareAddr{0x02, 0x00, 0x5e, 0x47, 0x4d, byte(i + 1)},
+		Addr4:  netip.AddrFrom4([4]byte{192, 0, 2, byte(11 + i)}),
+		Addr6:  netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", 0x11+i)),
+		MAC:    net.HardwareAddr{0x02, 0x00, 0x5e, 0x47, 0x4c, byte(i + 1)},
 	}
 	if err := l.addNS(h.Name); err != nil {
+		return h, err
+	}
+	// Before the veth exists, so that its link-local address skips DAD
+	// and is usable at once. Best effort: a kernel without IPv6 still
+	// gives an IPv4 lab.
+	if err := writeSysctls(h.Name, map[string]string{
+		"net/ipv6/conf/all/accept_dad":     "0",
+		"net/ipv6/conf/default/accept_dad": "0",
+	}); err != nil {
 		return h, err
 	}
 	steps := [][]string{
@@ -172,7 +194,8 @@ func (l *Lab) addHost(i int, role string) (Host, error) {
 		{l.swName, "link", "set", h.Port, "master", "br0", "up"},
 		{h.Name, "link", "set", "lo", "up"},
 		{h.Name, "link", "set", h.Ifname, "up"},
-		{h.Name, "addr", "add", h.Prefix().String(), "dev", h.Ifname},
+		{h.Name, "addr", "add", h.Prefix4().String(), "dev", h.Ifname},
+		{h.Name, "addr", "add", h.Prefix6().String(), "dev", h.Ifname, "nodad"},
 	}
 	for _, s := range steps {
 		if err := ip(s[0], s[1:]...); err != nil {
@@ -182,23 +205,53 @@ func (l *Lab) addHost(i int, role string) (Host, error) {
 	return h, nil
 }
 
-// waitUp waits until every host's eth0 has carrier, so that the first
-// packets the programs send are not lost to a link still coming up.
-func (l *Lab) waitUp() error {
-	deadline := time.Now().Add(10 * time.Second)
-	for _, h := range l.hosts {
-		for {
-			b, err := readFileIn(h.Name, "/sys/class/net/eth0/carrier")
-			if err == nil && len(b) > 0 && b[0] == '1' {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("wait for carrier on eth0 in %s: %v", h.Name, err)
-			}
-			time.Sleep(20 * time.Millisecond)
+// waitUp waits until the host's eth0 has carrier and a usable link-local
+// address, so that the first packets sent are not lost to a link still
+// coming up, and records its index and link-local address.
+func waitUp(h *Host) error {
+	deadline := time.Now().Add(upTimeout)
+	for {
+		var err error
+		if derr := DoIn(h.Name, func() { err = readHost(h) }); derr != nil {
+			return derr
+		}
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("wait for %s in %s: %w", h.Ifname, h.Name, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// upTimeout bounds waitUp: a link comes up within milliseconds, but a
+// loaded machine can delay it by seconds.
+const upTimeout = 30 * time.Second
+
+// readHost reads, from inside the host's namespace, whether its eth0 is
+// running and its link-local address is no longer tentative.
+func readHost(h *Host) error {
+	ifi, err := net.InterfaceByName(h.Ifname)
+	if err != nil {
+		return fmt.Errorf("look up %s: %w", h.Ifname, err)
+	}
+	if ifi.Flags&net.FlagRunning == 0 {
+		return fmt.Errorf("%s has no carrier", h.Ifname)
+	}
+	h.Index = ifi.Index
+	addrs, err := netlink.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: ifi.Index}}, netlink.FAMILY_V6)
+	if err != nil {
+		return fmt.Errorf("list addresses of %s: %w", h.Ifname, err)
+	}
+	for _, a := range addrs {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if ok && ip.IsLinkLocalUnicast() && a.Flags&unix.IFA_F_TENTATIVE == 0 {
+			h.LinkLocal = ip
+			return nil
 		}
 	}
-	return nil
+	return fmt.Errorf("no usable link-local address on %s", h.Ifname)
 }
 
 // SetPort brings the switch port of the host with the given role up or
@@ -251,7 +304,8 @@ func ip(ns string, args ...string) error {
 	return err
 }
 
-// writeSysctls writes /proc/sys keys inside namespace ns.
+// writeSysctls writes /proc/sys keys inside namespace ns; keys the kernel
+// does not have (no IPv6) are left alone.
 func writeSysctls(ns string, kv map[string]string) error {
 	var err error
 	derr := DoIn(ns, func() {
@@ -265,12 +319,4 @@ func writeSysctls(ns string, kv map[string]string) error {
 		return derr
 	}
 	return err
-}
-
-// readFileIn reads a file as seen from namespace ns (sysfs shows the
-// namespace the reading thread is in only when mounted there, so this
-// goes through "ip netns exec").
-func readFileIn(ns, path string) ([]byte, error) {
-	out, err := Run(ns, "cat", path)
-	return []byte(out), err
 }

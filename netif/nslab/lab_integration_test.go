@@ -21,17 +21,17 @@ func TestIntegrationLab(t *testing.T) {
 	}
 	t.Cleanup(func() { l.Close() })
 	b, _ := l.Host("b")
-	if out, err := l.Run("a", "ping", "-c1", "-W2", b.Addr.String()); err != nil {
+	if out, err := l.Run("a", "ping", "-c1", "-W2", b.Addr4.String()); err != nil {
 		t.Fatalf("ping a -> b: %v\n%s", err, out)
 	}
 	if err := l.SetPort("b", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Run("a", "ping", "-c1", "-W1", b.Addr.String()); err == nil {
+	if _, err := l.Run("a", "ping", "-c1", "-W1", b.Addr4.String()); err == nil {
 		t.Error("ping a -> b succeeded with b's port down")
 	}
-	if ok, err := l.HasAddr("b", b.Addr); err != nil || !ok {
-		t.Errorf("HasAddr(b, %v) = %v, %v; want true", b.Addr, ok, err)
+	if ok, err := l.HasAddr("b", b.Addr4); err != nil || !ok {
+		t.Errorf("HasAddr(b, %v) = %v, %v; want true", b.Addr4, ok, err)
 	}
 	p, err := l.Start("a", nil, "sleep", "60")
 	if err != nil {

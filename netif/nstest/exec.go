@@ -1,42 +1,19 @@
 package nstest
 
 import (
-	"bytes"
-	"context"
-	"fmt"
-	"os/exec"
-	"runtime"
-	"strings"
-	"time"
-
-	"github.com/vishvananda/netns"
-
 	"github.com/goalived/goalived/netif/nslab"
 )
 
 // CommandTimeout bounds every command run by Run and Exec.
-const CommandTimeout = 30 * time.Second
+const CommandTimeout = nslab.CommandTimeout
 
 // Run runs a command to completion inside namespace ns ("" = the current
 // namespace) through "ip netns exec" and returns its combined output.
-func Run(ns, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
-	defer cancel()
-	argv := nsArgv(ns, name, args)
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return string(out), fmt.Errorf("run %q: %w: %s", strings.Join(argv, " "), err, bytes.TrimSpace(out))
-	}
-	return string(out), nil
-}
+func Run(ns, name string, args ...string) (string, error) { return nslab.Run(ns, name, args...) }
 
-func nsArgv(ns, name string, args []string) []string {
-	if ns == "" {
-		return append([]string{name}, args...)
-	}
-	return append([]string{"ip", "netns", "exec", ns, name}, args...)
-}
+// DoIn runs f inside the named namespace on the calling goroutine's
+// locked OS thread (see nslab.DoIn).
+func DoIn(name string, f func()) error { return nslab.DoIn(name, f) }
 
 // Exec runs a command inside host i's namespace and returns its combined
 // output; a failure fails the test.
@@ -70,42 +47,9 @@ func (l *Lab) Do(i int, f func()) {
 	}
 }
 
-// DoIn runs f inside the named namespace on the calling goroutine's locked
-// OS thread and restores the original namespace afterwards, also when f
-// exits through runtime.Goexit (t.Fatal). If the original namespace cannot
-// be restored it panics rather than let the goroutine continue in the
-// wrong namespace.
-func DoIn(name string, f func()) error {
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("get current namespace: %w", err)
-	}
-	defer orig.Close()
-	target, err := netns.GetFromName(name)
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("open namespace %s: %w", name, err)
-	}
-	defer target.Close()
-	if err := netns.Set(target); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("enter namespace %s: %w", name, err)
-	}
-	defer func() {
-		if err := netns.Set(orig); err != nil {
-			panic(fmt.Sprintf("nstest: leave namespace %s: %v", name, err))
-		}
-		runtime.UnlockOSThread()
-	}()
-	f()
-	return nil
-}
-
 // Proc is a background process started by Lab.Start: Pid, Output,
 // Signal, Wait and Stop (SIGTERM, then SIGKILL to its process group after
-// StopTimeout). It is netif/nslab's, which the demo and benchmarks use.
+// StopTimeout).
 type Proc = nslab.Proc
 
 // StopTimeout is how long Stop waits after SIGTERM before SIGKILL.
@@ -116,12 +60,9 @@ const StopTimeout = nslab.StopTimeout
 func (l *Lab) Start(i int, name string, args ...string) *Proc {
 	l.t.Helper()
 	l.checkIndex(i)
-	p, err := nslab.StartProc(nil, nsArgv(l.hosts[i].Name, name, args)...)
+	p, err := l.lab.Start(l.hosts[i].Role, nil, name, args...)
 	if err != nil {
 		l.t.Fatalf("nstest: %v", err)
 	}
-	l.mu.Lock()
-	l.procs = append(l.procs, p)
-	l.mu.Unlock()
 	return p
 }

@@ -89,7 +89,7 @@ func (c *converter) level(toks []lexer.Token, blocks []*gBlock, top bool) (close
 			if !top {
 				return t
 			}
-			c.warn(t.Pos.Offset, fromPosition(t.Pos), "}", extraClose)
+			c.warn(t.Pos.Offset, fromPosition(t.Pos), Structural, "}", extraClose)
 			i++
 		default:
 			i++
@@ -249,7 +249,7 @@ func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
 	if closeTok != nil {
 		b.Close = fromPosition(closeTok.Pos)
 	} else {
-		c.warn(len(c.lines), b.Open, kw, "missing '}': block opened here is not closed at end of file")
+		c.warn(len(c.lines), b.Open, Structural, kw, "missing '}': block opened here is not closed at end of file")
 	}
 	return b
 }
@@ -258,7 +258,7 @@ func (c *converter) block(g *gBlock, kw string, open Pos) *Block {
 // "Unexpected '{' - ignoring" and reads what follows at the same level.
 func (c *converter) orphan(g *gBlock) []*Stmt {
 	open := g.Tokens[0]
-	c.warn(open.Pos.Offset, fromPosition(open.Pos), "{", "unexpected '{' - ignoring, expected a statement before it")
+	c.warn(open.Pos.Offset, fromPosition(open.Pos), Semantic, "{", "unexpected '{' - ignoring, expected a statement before it")
 	b := c.block(g, "{", fromPosition(open.Pos))
 	return b.Stmts
 }
@@ -267,6 +267,6 @@ func (c *converter) orphan(g *gBlock) []*Stmt {
 const extraClose = "extra '}' found, no block is open"
 
 // warn records a brace problem; ord is the index of its logical line.
-func (c *converter) warn(ord int, pos Pos, kw, msg string) {
-	c.diags.add(ord, Diagnostic{Pos: pos, Severity: Warning, Keyword: kw, Msg: msg})
+func (c *converter) warn(ord int, pos Pos, class Class, kw, msg string) {
+	c.diags.add(ord, Diagnostic{Pos: pos, Severity: Warning, Class: class, Keyword: kw, Msg: msg})
 }

@@ -41,11 +41,44 @@ func (s Severity) String() string {
 	return fmt.Sprintf("Severity(%d)", int(s))
 }
 
+// Class says what kind of problem a diagnostic reports, apart from how
+// severe keepalived finds it, so that callers decide by kind (the daemon
+// refuses to reload a file with a Structural or Unknown diagnostic) and a
+// reworded message cannot change what they do.
+type Class int
+
+const (
+	// Semantic: the statement was read as written and its value or meaning
+	// is the problem (a bad number, an unsupported feature). The zero value.
+	Semantic Class = iota
+	// Structural: the file cannot be read as written, so what follows is
+	// read at the wrong level or is missing: a brace too many or too few,
+	// an unterminated quote, a line cut at the length limit or at a NUL
+	// byte, a configuration file that is missing.
+	Structural
+	// Unknown: a keyword keepalived itself does not know, often a typo
+	// whose line would silently do nothing.
+	Unknown
+)
+
+func (c Class) String() string {
+	switch c {
+	case Semantic:
+		return "semantic"
+	case Structural:
+		return "structural"
+	case Unknown:
+		return "unknown"
+	}
+	return fmt.Sprintf("Class(%d)", int(c))
+}
+
 // Diagnostic is one message about the configuration. Every diagnostic
 // names a position and, where there is one, the keyword it is about.
 type Diagnostic struct {
 	Pos      Pos
 	Severity Severity
+	Class    Class
 	Keyword  string
 	Msg      string
 }

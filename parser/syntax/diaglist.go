@@ -57,7 +57,8 @@ func (c *Collector) Summaries() []Diagnostic {
 		if d.n == 0 {
 			continue
 		}
-		s := Diagnostic{Pos: d.first, Severity: Severity(sev),
+		// The diagnostics not kept may be any: count them structural.
+		s := Diagnostic{Pos: d.first, Severity: Severity(sev), Class: Structural,
 			Msg: fmt.Sprintf("%d more %s diagnostics not kept", d.n, Severity(sev))}
 		if c.Report != nil {
 			c.Report(s)

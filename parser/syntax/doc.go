@@ -5,7 +5,11 @@
 //
 // Entry points: Parse (a file, like -f) and ParseBytes (text in memory).
 // Both return a *File and every Diagnostic found in one run; they never
-// panic and never stop at the first problem.
+// panic and never stop at the first problem. A Diagnostic's Severity is
+// keepalived's error class (the -t exit status); its Class says whether
+// the file's structure is broken (Structural: braces, quotes, cut lines,
+// missing files) or a keyword is unknown, which the daemon's reload check
+// reads instead of the message text.
 //
 // The pipeline:
 //

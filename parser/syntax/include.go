@@ -135,7 +135,7 @@ func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, 
 		if len(alts) > 1 {
 			miss = IncludeBrace
 		}
-		p.includeErr(pos, kw, class, miss, "config files missing '%s'", pattern)
+		p.structural(pos, includeSeverity(class, miss), kw, "config files missing '%s'", pattern)
 		return nil
 	case len(matches) == 0:
 		if wildcard && class&IncludeWildcard != 0 {
@@ -143,7 +143,7 @@ func (p *preprocessor) includeGlob(kw, pattern, dir string, class IncludeClass, 
 		}
 		return nil
 	case missing:
-		p.includeErr(pos, kw, class, IncludeBrace, "some config files missing: \"%s\"", pattern)
+		p.structural(pos, includeSeverity(class, IncludeBrace), kw, "some config files missing: \"%s\"", pattern)
 		if class&IncludeBrace != 0 {
 			return nil
 		}
@@ -198,11 +198,16 @@ func (p *preprocessor) readFile(kw, name string, pos Pos, skip func(format strin
 }
 
 func (p *preprocessor) includeErr(pos Pos, kw string, class, err IncludeClass, format string, args ...any) {
-	sev := Note
+	p.diag(pos, includeSeverity(class, err), kw, format, args...)
+}
+
+// includeSeverity is IncludeFatal for an include error under a strict
+// class that covers it, else a Note (keepalived only logs it).
+func includeSeverity(class, err IncludeClass) Severity {
 	if class&err != 0 {
-		sev = IncludeFatal
+		return IncludeFatal
 	}
-	p.diag(pos, sev, kw, format, args...)
+	return Note
 }
 
 func (p *preprocessor) dirExists(dir string) bool {
@@ -280,7 +285,7 @@ var includeCheckNames = map[string]IncludeClass{
 func (p *preprocessor) mainFile(name string) {
 	if !hasMeta(name) && !strings.Contains(name, "{") {
 		data, ok := p.readFile("", p.src.rooted(name), Pos{File: name}, func(format string, args ...any) {
-			p.diag(Pos{File: name}, Fatal, "", "config files missing '%s': "+format, append([]any{name}, args...)...)
+			p.structural(Pos{File: name}, Fatal, "", "config files missing '%s': "+format, append([]any{name}, args...)...)
 		})
 		if ok {
 			p.file(name, p.src.rooted(name), data)
@@ -294,6 +299,6 @@ func (p *preprocessor) mainFile(name string) {
 		}
 	}
 	if read == 0 && !p.exhaust {
-		p.diag(Pos{File: name}, Fatal, "", "config files missing '%s'", name)
+		p.structural(Pos{File: name}, Fatal, "", "config files missing '%s'", name)
 	}
 }

@@ -164,7 +164,7 @@ func (s *streamer) statement(i int) {
 	s.table.words, unmatched = appendWords(s.table.words, l.sp.text)
 	s.table.start = append(s.table.start, int32(len(s.table.words)))
 	if unmatched >= 0 {
-		s.diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning,
+		s.diags.add(i, Diagnostic{Pos: l.pos(unmatched), Severity: Warning, Class: Structural,
 			Keyword: firstWord(l.sp.text), Msg: "unmatched quote, expected a closing '\"' - token dropped: '" + l.sp.text + "'"})
 	}
 	if len(s.table.words) == n {

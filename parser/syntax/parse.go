@@ -75,7 +75,7 @@ func (p *preprocessor) dropStrayCloses(toks []lexer.Token) []lexer.Token {
 		case t.Type == tokOpen:
 			depth++
 		case t.Type == tokClose && depth == 0:
-			strays.add(t.Pos.Offset, Diagnostic{Pos: fromPosition(t.Pos), Severity: Warning, Keyword: "}", Msg: extraClose})
+			strays.add(t.Pos.Offset, Diagnostic{Pos: fromPosition(t.Pos), Severity: Warning, Class: Structural, Keyword: "}", Msg: extraClose})
 			continue
 		case t.Type == tokClose:
 			depth--

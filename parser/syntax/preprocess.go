@@ -80,7 +80,16 @@ func newPreprocessor(opts Options) *preprocessor {
 }
 
 func (p *preprocessor) diag(pos Pos, sev Severity, kw, format string, args ...any) {
-	d := Diagnostic{Pos: pos, Severity: sev, Keyword: kw}
+	p.classed(pos, sev, Semantic, kw, format, args...)
+}
+
+// structural records a diagnostic of class Structural.
+func (p *preprocessor) structural(pos Pos, sev Severity, kw, format string, args ...any) {
+	p.classed(pos, sev, Structural, kw, format, args...)
+}
+
+func (p *preprocessor) classed(pos Pos, sev Severity, class Class, kw, format string, args ...any) {
+	d := Diagnostic{Pos: pos, Severity: sev, Class: class, Keyword: kw}
 	if !p.diags.c.Full() {
 		d.Msg = fmt.Sprintf(format, args...)
 	}
@@ -137,7 +146,7 @@ func (p *preprocessor) physical(raw string) {
 	if len(raw) >= maxLine-1 {
 		// fgets(buf, MAXBUF) hands keepalived a long line in pieces of
 		// MAXBUF-1 bytes, each then read as a line of its own.
-		p.diag(p.curPos(maxLine), Warning, firstWord(raw[:maxLine-1]),
+		p.structural(p.curPos(maxLine), Warning, firstWord(raw[:maxLine-1]),
 			"line too long (%d bytes): split into pieces of %d bytes as keepalived does", len(raw), maxLine-1)
 		for col := 1; len(raw) > 0; col += maxLine - 1 {
 			n := min(len(raw), maxLine-1)
@@ -157,7 +166,7 @@ func (p *preprocessor) piece(raw string, col int) {
 	}
 	if i := strings.IndexByte(raw, 0); i >= 0 {
 		// C string handling ends the line at the NUL.
-		p.diag(p.curPos(col+i), Warning, firstWord(raw[:i]), "NUL byte in line - rest of line ignored")
+		p.structural(p.curPos(col+i), Warning, firstWord(raw[:i]), "NUL byte in line - rest of line ignored")
 		raw = raw[:i]
 	}
 	if len(raw) == 0 {
@@ -168,7 +177,7 @@ func (p *preprocessor) piece(raw string, col int) {
 	}
 	sp, unterminated := decomment(newSpan(raw, col))
 	if unterminated {
-		p.diag(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote, expected a closing '\"'")
+		p.structural(p.curPos(sp.col(strings.IndexByte(sp.text, '"'))), Warning, firstWord(sp.text), "unterminated quote, expected a closing '\"'")
 	}
 	if sp.text == "" {
 		return
@@ -368,11 +377,12 @@ func (p *preprocessor) track(sp span) {
 }
 
 // stop abandons the rest of the input after a resource limit, with one
-// Fatal diagnostic: a configuration read in part cannot be run.
+// Fatal, Structural diagnostic: a configuration read in part cannot be
+// run.
 func (p *preprocessor) stop(pos Pos, kw, format string, args ...any) {
 	if !p.exhaust {
 		p.exhaust = true
-		p.diags.keep(len(p.out), Diagnostic{Pos: pos, Severity: Fatal, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
+		p.diags.keep(len(p.out), Diagnostic{Pos: pos, Severity: Fatal, Class: Structural, Keyword: kw, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 

@@ -1,50 +1,23 @@
-package engine
+package dump
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/goalived/goalived/script"
 )
-
-// stubIdentities answers user look-ups as the machine of the recorded
-// runs did (root 0:0, nobody 65534:65534), for the duration of the test.
-func stubIdentities(t *testing.T) {
-	ids := map[string]script.Identity{"root": {UID: 0, GID: 0}, "nobody": {UID: 65534, GID: 65534}}
-	old := lookupIdentity
-	lookupIdentity = func(user, _ string) (script.Identity, error) {
-		if id, ok := ids[user]; ok {
-			return id, nil
-		}
-		return script.Identity{}, errors.New("unknown user " + user)
-	}
-	t.Cleanup(func() { lookupIdentity = old })
-}
-
-// debianPaths resolves commands as keepalived 2.2.7 did on the Debian
-// machine of the recorded runs, where /bin is a link to /usr/bin.
-func debianPaths(argv []string) []string {
-	if len(argv) > 0 && strings.HasPrefix(argv[0], "/bin/") {
-		return append([]string{"/usr" + argv[0]}, argv[1:]...)
-	}
-	return argv
-}
 
 // TestParentDumpMatchesKeepalived227 renders the global definitions of
 // configurations keepalived 2.2.7 ran (testdata/dump/keepalived-2.2.7:
-// the reference run 4.3.1, and parent-*.conf, recorded for this test)
+// kaX, the run of kaX.data, and parent-*.conf, recorded for this test)
 // and compares them line for line with the files it wrote on SIGUSR1:
 // keepalived_parent.data (NAME.parent.data) and the global block of
 // keepalived.data (NAME.global.data, where recorded).
 func TestParentDumpMatchesKeepalived227(t *testing.T) {
-	stubIdentities(t)
-	dir := "testdata/dump/keepalived-2.2.7"
+	dir := "testdata/keepalived-2.2.7"
 	for _, c := range []struct {
 		name string
 		// uid is the script_user of the configuration.
@@ -58,10 +31,10 @@ func TestParentDumpMatchesKeepalived227(t *testing.T) {
 		{"parent-strict", 0, "vrrp_strict with the advert flags as written, vrrp_min_garp, a reader with its own user, data_use_instance"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := &dumpSnapshot{Now: testEpoch, Config: loadTestConfig(t, filepath.Join(dir, c.name+".conf"))}
-			s.DefaultUID, s.DefaultGID = c.uid, c.uid
+			cfg := loadTestConfig(t, filepath.Join(dir, c.name+".conf"))
+			r := recorded(c.uid)
 			var parent bytes.Buffer
-			if err := writeParentData(&parent, s); err != nil {
+			if err := WriteParentData(&parent, globalSnapshot(cfg, r)); err != nil {
 				t.Fatal(err)
 			}
 			compareRecorded(t, filepath.Join(dir, c.name+".parent.data"), parent.String())
@@ -70,10 +43,10 @@ func TestParentDumpMatchesKeepalived227(t *testing.T) {
 			if _, err := os.Stat(global); err != nil {
 				return
 			}
-			s.Resolve = debianPaths
+			r.Program = debianPaths
 			var child bytes.Buffer
 			d := &dumpWriter{w: &child}
-			writeGlobal(d, s, vrrpChild)
+			writeGlobal(d, globalSnapshot(cfg, r), vrrpChild)
 			if d.err != nil {
 				t.Fatal(d.err)
 			}
@@ -98,7 +71,6 @@ func compareRecorded(t *testing.T, path, got string) {
 // parent's copy of the global definitions differs from the VRRP child's
 // and where the two agree (as observed with keepalived 2.2.7).
 func TestParentAndChildGlobals(t *testing.T) {
-	stubIdentities(t)
 	for _, c := range []struct {
 		name, globals string
 		// parent and child are lines each must contain, absent lines
@@ -140,9 +112,11 @@ func TestParentAndChildGlobals(t *testing.T) {
 			if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s := &dumpSnapshot{Now: testEpoch, Config: loadTestConfig(t, path), Resolve: debianPaths}
+			r := recorded(0)
+			r.Program = debianPaths
+			s := globalSnapshot(loadTestConfig(t, path), r)
 			var parent, child bytes.Buffer
-			if err := writeParentData(&parent, s); err != nil {
+			if err := WriteParentData(&parent, s); err != nil {
 				t.Fatal(err)
 			}
 			d := &dumpWriter{w: &child}
@@ -201,8 +175,8 @@ func TestDataFileName(t *testing.T) {
 		{DataFile, true, "ns1", "inst1", "keepalived.ns1_inst1.data"},
 		{ParentDataFile, true, "ns1", "inst1", "keepalived_parent.ns1_inst1.data"},
 	} {
-		if got := dataFileName(c.name, c.use, c.netns, c.instance); got != c.want {
-			t.Errorf("dataFileName(%q, %v, %q, %q) = %q, want %q", c.name, c.use, c.netns, c.instance, got, c.want)
+		if got := DataFileName(c.name, c.use, c.netns, c.instance); got != c.want {
+			t.Errorf("DataFileName(%q, %v, %q, %q) = %q, want %q", c.name, c.use, c.netns, c.instance, got, c.want)
 		}
 	}
 }
@@ -210,36 +184,29 @@ func TestDataFileName(t *testing.T) {
 func TestDumpUmask(t *testing.T) {
 	u := func(v uint32) *uint32 { return &v }
 	for _, c := range []struct {
-		name   string
-		status string
-		want   *uint32
-		line   string
+		name  string
+		umask *uint32
+		line  string
 	}{
 		// keepalived prints "0%o".
-		{"keepalived default", "Name:\tgoalived\nUmask:\t0177\nState:\tS (sleeping)\n", u(0o177), " umask = 0177"},
-		{"umask keyword 0077", "Umask:\t0077\n", u(0o77), " umask = 077"},
-		{"-u 0027", "Umask:\t0027\n", u(0o27), " umask = 027"},
-		{"zero", "Umask:\t0000\n", u(0), " umask = 00"},
-		{"kernel before 4.7", "Name:\tgoalived\nState:\tS (sleeping)\n", nil, " umask = 0177"},
-		{"garbled", "Umask:\tzz\n", nil, " umask = 0177"},
+		{"keepalived default", u(0o177), " umask = 0177"},
+		{"umask keyword 0077", u(0o77), " umask = 077"},
+		{"-u 0027", u(0o27), " umask = 027"},
+		{"zero", u(0), " umask = 00"},
+		{"not known", nil, " umask = 0177"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := statusUmask([]byte(c.status))
-			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("statusUmask (-want +got):\n%s", diff)
-			}
 			path := filepath.Join(t.TempDir(), "keepalived.conf")
 			if err := os.WriteFile(path, []byte("global_defs {\nrouter_id r\n}\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			s := globalSnapshot(loadTestConfig(t, path), Resolver{})
+			s.Umask = c.umask
 			var b bytes.Buffer
-			if err := writeParentData(&b, &dumpSnapshot{Config: loadTestConfig(t, path), Umask: got}); err != nil {
+			if err := WriteParentData(&b, s); err != nil {
 				t.Fatal(err)
 			}
 			checkLines(t, "parent", b.String(), []string{c.line}, nil)
 		})
-	}
-	if processUmask() == nil {
-		t.Error("no Umask line in /proc/self/status")
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"fmt"
@@ -73,11 +73,11 @@ const (
 const unsetValue = 4294967295
 
 // writeGlobal is the "Global definitions" block as keepalived 2.2.7
-// writes it (reference 4.3.2 for the parent, 4.3.3 for the VRRP child).
+// writes it, in the parent's copy or the VRRP child's.
 // Lines about subsystems goalived does not have (LVS, checkers, BFD,
 // SNMP, DBus) keep keepalived's wording for "not in use", so tools
 // diffing the files see the same shape.
-func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
+func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	g := &s.Config.Global
 	d.line("------< Global definitions >------")
 	d.line(" Network namespace = (default)")
@@ -102,8 +102,8 @@ func writeGlobal(d *dumpWriter, s *dumpSnapshot, p dumpProcess) {
 	d.line(" Disable local IGMP = %s", yesNo(g.DisableLocalIGMP))
 	d.line(" LVS flush = false")
 	d.line(" LVS flush on stop = disabled")
-	writeFIFO(d, "Global notify fifo", g.NotifyFIFO, s, p)
-	writeFIFO(d, "VRRP notify fifo", g.VRRPNotifyFIFO, s, p)
+	writeFIFO(d, "Global notify fifo", s.NotifyFIFO, p)
+	writeFIFO(d, "VRRP notify fifo", s.VRRPNotifyFIFO, p)
 	d.line(" FIFO write vrrp states on reload = %s", trueFalse(g.FIFOWriteStatesOnReload))
 	d.line(" VRRP notify priority changes = %s", trueFalse(g.NotifyPriorityChanges))
 	d.line(" VRRP IPv4 mcast group = %s", g.McastGroup4)
@@ -195,35 +195,31 @@ func writeGlobalGARP(d *dumpWriter, g *config.GlobalDefs, p dumpProcess) {
 }
 
 // writeFIFO prints a notify FIFO and its reader. The VRRP child shows the
-// reader as it runs it: the program resolved (see displayArgv) and the
-// FIFO path appended as its last argument; the parent shows the reader as
-// configured.
-func writeFIFO(d *dumpWriter, what string, f *config.FIFO, s *dumpSnapshot, p dumpProcess) {
+// reader as it runs it: the program resolved and the FIFO path appended
+// as its last argument; the parent shows the reader as configured.
+func writeFIFO(d *dumpWriter, what string, f *FIFO, p dumpProcess) {
 	if f == nil {
 		return
 	}
-	uid, gid := fifoIdentity(f.User, f.Group, s)
-	d.line(" %s = %s, uid:gid %d:%d", what, f.Path, uid, gid)
+	d.line(" %s = %s, uid:gid %d:%d", what, f.Path, f.UID, f.GID)
 	if f.Script == nil {
 		return
 	}
 	argv := f.Script.Argv
 	if p == vrrpChild {
-		argv = append(append([]string(nil), s.shown(argv)...), f.Path)
+		argv = append(append([]string(nil), f.Shown...), f.Path)
 	}
-	uid, gid = fifoIdentity(f.Script.User, f.Script.Group, s)
-	d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), uid, gid)
+	d.line(" %s script = %s, uid:gid %d:%d", what, cmdString(argv), f.Script.UID, f.Script.GID)
 }
 
-// fifoIdentity is the owner keepalived gives a FIFO or its reader: the
-// configured user and group when they are numeric or known, else the
-// default script user.
-func fifoIdentity(user, group string, s *dumpSnapshot) (uid, gid uint32) {
-	uid, gid = s.DefaultUID, s.DefaultGID
-	if user != "" {
-		if id, err := lookupIdentity(user, group); err == nil {
-			uid, gid = id.UID, id.GID
-		}
+// keepalivedUmask is the umask keepalived runs with unless -u or the
+// umask keyword says otherwise.
+const keepalivedUmask = 0o177
+
+// umaskOrDefault is u, or keepalived's default when it is not known.
+func umaskOrDefault(u *uint32) uint32 {
+	if u == nil {
+		return keepalivedUmask
 	}
-	return uid, gid
+	return *u
 }

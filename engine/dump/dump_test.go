@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"bytes"
@@ -15,15 +15,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/goalived/goalived/parser"
-	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
 
 // TestDumpGolden renders the four dump files for every project config
 // with fixed state (see fixedSnapshot) and compares them with
-// testdata/dump/NAME.{data,stats,json,parent.data}; -update rewrites them.
+// testdata/NAME.{data,stats,json,parent.data}; -update rewrites them.
 func TestDumpGolden(t *testing.T) {
-	confs, err := filepath.Glob("../testdata/configs/*.conf")
+	confs, err := filepath.Glob("../../testdata/configs/*.conf")
 	if err != nil || len(confs) == 0 {
 		t.Fatalf("no configs found: %v", err)
 	}
@@ -35,45 +34,39 @@ func TestDumpGolden(t *testing.T) {
 				ext   string
 				write func(*bytes.Buffer) error
 			}{
-				{"data", func(b *bytes.Buffer) error { return writeData(b, s) }},
-				{"stats", func(b *bytes.Buffer) error { return writeStats(b, s) }},
-				{"json", func(b *bytes.Buffer) error { return writeJSON(b, s) }},
-				{"parent.data", func(b *bytes.Buffer) error { return writeParentData(b, s) }},
+				{"data", func(b *bytes.Buffer) error { return WriteData(b, s) }},
+				{"stats", func(b *bytes.Buffer) error { return WriteStats(b, s) }},
+				{"json", func(b *bytes.Buffer) error { return WriteJSON(b, s) }},
+				{"parent.data", func(b *bytes.Buffer) error { return WriteParentData(b, s) }},
 			} {
 				var b bytes.Buffer
 				if err := f.write(&b); err != nil {
 					t.Fatalf("write %s: %v", f.ext, err)
 				}
-				checkGolden(t, filepath.Join("testdata", "dump", name+"."+f.ext), b.String())
+				checkGolden(t, filepath.Join("testdata", name+"."+f.ext), b.String())
 			}
 		})
 	}
 }
 
-// kaXSnapshot is the state of the keepalived 2.2.7 run of reference 4.3.1
-// when its dump files were taken: VI_1 MASTER with chk_svc up (110),
+// kaXSnapshot is the state of the keepalived 2.2.7 run whose dump files
+// are testdata/keepalived-2.2.7/kaX.*: VI_1 MASTER with chk_svc up (110),
 // on d0 (index 2) with lo beside it.
-func kaXSnapshot(t *testing.T, stats vrrp.Stats) *dumpSnapshot {
-	cfg := loadTestConfig(t, "testdata/dump/keepalived-2.2.7/kaX.conf")
+func kaXSnapshot(t *testing.T, stats vrrp.Stats) *Snapshot {
+	cfg := loadTestConfig(t, "testdata/keepalived-2.2.7/kaX.conf")
 	pin := cfg.Instances[0]
-	s := &dumpSnapshot{Now: testEpoch, Config: cfg}
-	s.Instances = []dumpInstance{{
+	r := recorded(0)
+	s := globalSnapshot(cfg, r)
+	s.Instances = []Instance{{
 		Cfg: pin, State: vrrp.StateMaster, Priority: 110, Total: 110,
 		Since:       time.Unix(1795613746, 775001000).UTC(),
 		ReadTimeout: time.Unix(1795613756, 778434000).UTC(),
 		Source:      netip.MustParseAddr("192.0.2.11"), IfIndex: 2, Socket: 0,
-		Stats: stats, Notify: notifyList(&pin.Notify, 0, 0),
+		Stats: stats, Notify: r.Notifies(&pin.Notify),
 	}}
-	s.Sockets = []dumpSocket{{FD: 14, Ifname: "d0", Family: 4, Instances: []dumpVRID{{"VI_1", 51}}}}
-	s.Scripts = scriptList(cfg, map[string]script.Condition{"chk_svc": script.Up}, 0, 0)
-	s.Interfaces = []dumpInterface{
-		{Name: "lo", Index: 1, IPv4: netip.MustParseAddr("127.0.0.1"), MTU: 65536, HWType: "LOOPBACK",
-			Flags: net.FlagUp | net.FlagRunning | net.FlagLoopback},
-		{Name: "d0", Index: 2, IPv4: netip.MustParseAddr("192.0.2.11"), IPv6: netip.MustParseAddr("fe80::d000:76ff:fee5:28ad"),
-			MAC: net.HardwareAddr{0xd2, 0, 0x76, 0xe5, 0x28, 0xad}, BcastMAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-			Flags: net.FlagUp | net.FlagRunning | net.FlagBroadcast | net.FlagMulticast, MTU: 1500, HWType: "ETHERNET"},
-	}
-	attachTracking(s.Interfaces, cfg)
+	s.Sockets = []Socket{{FD: 14, Ifname: "d0", Family: 4, Instances: []VRID{{"VI_1", 51}}}}
+	s.Scripts = r.Scripts(cfg, map[string]ScriptState{"chk_svc": ScriptGood})
+	s.Links = []Link{loopback, ethernet("d0", 2, "192.0.2.11", "fe80::d000:76ff:fee5:28ad", net.HardwareAddr{0xd2, 0, 0x76, 0xe5, 0x28, 0xad})}
 	return s
 }
 
@@ -118,11 +111,11 @@ func normalise(lines []string) []string {
 	return out
 }
 
-// TestDumpMatchesKeepalived227 renders the state of the reference run
-// (4.3.1) and compares it with the files keepalived 2.2.7 wrote then
-// (4.3.3 to 4.3.5), line for line.
+// TestDumpMatchesKeepalived227 renders the state of the recorded run
+// (kaXSnapshot) and compares it with the files keepalived 2.2.7 wrote
+// then, line for line.
 func TestDumpMatchesKeepalived227(t *testing.T) {
-	dir := "testdata/dump/keepalived-2.2.7"
+	dir := "testdata/keepalived-2.2.7"
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -134,13 +127,13 @@ func TestDumpMatchesKeepalived227(t *testing.T) {
 	cases := []struct {
 		file  string
 		stats vrrp.Stats
-		write func(*bytes.Buffer, *dumpSnapshot) error
+		write func(*bytes.Buffer, *Snapshot) error
 	}{
-		{"kaX.data", stats, func(b *bytes.Buffer, s *dumpSnapshot) error { return writeData(b, s) }},
-		{"kaX.stats", stats, func(b *bytes.Buffer, s *dumpSnapshot) error { return writeStats(b, s) }},
+		{"kaX.data", stats, func(b *bytes.Buffer, s *Snapshot) error { return WriteData(b, s) }},
+		{"kaX.stats", stats, func(b *bytes.Buffer, s *Snapshot) error { return WriteStats(b, s) }},
 		// The JSON dump was taken one advert later.
 		{"kaX.json", vrrp.Stats{AdvertReceived: 3, AdvertSent: 12, BecameMaster: 1},
-			func(b *bytes.Buffer, s *dumpSnapshot) error { return writeJSON(b, s) }},
+			func(b *bytes.Buffer, s *Snapshot) error { return WriteJSON(b, s) }},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -192,12 +185,12 @@ type exporterVRRP struct {
 }
 
 func TestJSONDumpReadsAsExporterExpects(t *testing.T) {
-	s := fixedSnapshot(loadTestConfig(t, "../testdata/configs/haproxy-unicast.conf"))
+	s := fixedSnapshot(loadTestConfig(t, "../../testdata/configs/haproxy-unicast.conf"))
 	s.Instances[0].State = vrrp.StateBackup
 	s.Instances[0].Priority = 130
 	s.Instances[0].Stats = vrrp.Stats{AdvertReceived: 7, AdvertSent: 2, ReleasedMaster: 1, AuthFailure: 4, PriZeroReceived: 1}
 	var b bytes.Buffer
-	if err := writeJSON(&b, s); err != nil {
+	if err := WriteJSON(&b, s); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(b.String(), "\n"); n != 1 || !strings.HasSuffix(b.String(), "\n") {
@@ -257,32 +250,12 @@ func TestJSONStates(t *testing.T) {
 	}
 }
 
-func TestStatsBaseline(t *testing.T) {
-	var b statsBaseline
-	vi := &vrrp.Instance{}
-	cur := vrrp.Stats{AdvertSent: 10, AdvertReceived: 4, AuthFailure: 2}
-	if got := b.since(vi, cur); got != cur {
-		t.Errorf("before any clear: got %+v, want %+v", got, cur)
-	}
-	b.reset(map[*vrrp.Instance]vrrp.Stats{vi: cur})
-	later := vrrp.Stats{AdvertSent: 13, AdvertReceived: 4, AuthFailure: 3}
-	want := vrrp.Stats{AdvertSent: 3, AuthFailure: 1}
-	if got := b.since(vi, later); got != want {
-		t.Errorf("after clear: got %+v, want %+v", got, want)
-	}
-	// A restarted instance (new counters below the baseline) never shows
-	// a wrapped value.
-	if got := b.since(vi, vrrp.Stats{AdvertSent: 1}); got.AdvertSent != 0 {
-		t.Errorf("counter below baseline shows %d", got.AdvertSent)
-	}
-}
-
 // TestRoutesAndRulesMatchKeepalived227 formats the virtual_routes and
 // virtual_rules of routes.conf and compares them with what keepalived
 // 2.2.7 printed for that file (routes.want, routes first).
 func TestRoutesAndRulesMatchKeepalived227(t *testing.T) {
-	cfg := loadTestConfig(t, "testdata/dump/keepalived-2.2.7/routes.conf")
-	b, err := os.ReadFile("testdata/dump/keepalived-2.2.7/routes.want")
+	cfg := loadTestConfig(t, "testdata/keepalived-2.2.7/routes.conf")
+	b, err := os.ReadFile("testdata/keepalived-2.2.7/routes.want")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,15 +276,15 @@ func TestRoutesAndRulesMatchKeepalived227(t *testing.T) {
 // the values of the keepalived 2.2.7 run that produced tracks.want: the
 // instance's tracked files and processes, then their own sections.
 func TestTrackFilesAndProcessesMatchKeepalived227(t *testing.T) {
-	cfg := loadTestConfig(t, "testdata/dump/keepalived-2.2.7/tracks.conf")
-	s := &dumpSnapshot{Now: testEpoch, Config: cfg,
+	cfg := loadTestConfig(t, "testdata/keepalived-2.2.7/tracks.conf")
+	s := &Snapshot{Now: testEpoch, Config: cfg,
 		FileValues: map[string]int64{"tf_prio": 5}, ProcCounts: map[string]int{"proc_sleep": 0}, ProcQuorum: map[string]bool{"proc_sleep": false}}
 	var b bytes.Buffer
 	d := &dumpWriter{w: &b}
-	writeInstanceTracking(d, &dumpInstance{Cfg: cfg.Instances[0]})
+	writeInstanceTracking(d, &Instance{Cfg: cfg.Instances[0]})
 	writeTrackFiles(d, s)
 	writeTrackProcesses(d, s)
-	want, err := os.ReadFile("testdata/dump/keepalived-2.2.7/tracks.want")
+	want, err := os.ReadFile("testdata/keepalived-2.2.7/tracks.want")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +332,7 @@ vrrp_instance B {
 		t.Fatalf("load: %v", diags)
 	}
 	var got []string
-	for _, s := range scriptList(cfg, map[string]script.Condition{}, 0, 0) {
+	for _, s := range (Resolver{}).Scripts(cfg, nil) {
 		got = append(got, s.Cfg.Name)
 	}
 	// chk0 has no weight, so B keeps tracking it.

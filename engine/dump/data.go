@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"fmt"
@@ -6,31 +6,31 @@ import (
 	"net"
 	"time"
 
-	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
 
-// writeData is keepalived.data as the VRRP process of keepalived 2.2.7
-// writes it on SIGUSR1 (reference 4.3.3): global definitions, topology,
+// WriteData writes keepalived.data as the VRRP process of keepalived
+// 2.2.7 writes it on SIGUSR1: global definitions, topology,
 // socket pool, sync groups, scripts and interfaces. Upstream calls the
 // format unstable; goalived follows 2.2.7 line for line where it has the
 // same facts and leaves out what it does not run (nftables, GARP delay
 // groups, VMACs).
-func writeData(w io.Writer, s *dumpSnapshot) error {
+func WriteData(w io.Writer, s *Snapshot) error {
 	d := &dumpWriter{w: w}
+	ifcs := interfaces(s)
 	writeGlobal(d, s, vrrpChild)
-	writeGARPDelays(d, s)
+	writeGARPDelays(d, ifcs)
 	writeTopology(d, s)
 	writeSockpool(d, s)
 	writeSyncGroups(d, s)
 	writeScripts(d, s)
 	writeTrackFiles(d, s)
 	writeTrackProcesses(d, s)
-	writeInterfaces(d, s)
+	writeInterfaces(d, ifcs)
 	return d.err
 }
 
-func writeSockpool(d *dumpWriter, s *dumpSnapshot) {
+func writeSockpool(d *dumpWriter, s *Snapshot) {
 	d.line("------< VRRP Sockpool >------")
 	for _, k := range s.Sockets {
 		d.line(" fd_in %d fd_out = %d", k.FD, k.FD)
@@ -60,7 +60,7 @@ func writeSockpool(d *dumpWriter, s *dumpSnapshot) {
 // writeSyncGroups lists vrrp_sync_group blocks with the state their
 // members add up to: FAULT if one is in fault, MASTER if all are master,
 // else BACKUP (INIT before any member started).
-func writeSyncGroups(d *dumpWriter, s *dumpSnapshot) {
+func writeSyncGroups(d *dumpWriter, s *Snapshot) {
 	if len(s.Config.SyncGroups) == 0 {
 		return
 	}
@@ -77,13 +77,13 @@ func writeSyncGroups(d *dumpWriter, s *dumpSnapshot) {
 			d.line("     %s", m)
 		}
 		d.line("   Using smtp notification = no")
-		for _, n := range notifyList(&g.Notify, s.DefaultUID, s.DefaultGID) {
-			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(s.shown(n.Argv)), n.UID, n.GID)
+		for _, n := range s.GroupNotify[g.Name] {
+			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(n.Argv), n.UID, n.GID)
 		}
 	}
 }
 
-func groupState(s *dumpSnapshot, members []string) (st vrrp.State, faults, inits int) {
+func groupState(s *Snapshot, members []string) (st vrrp.State, faults, inits int) {
 	masters, found := 0, 0
 	for i := range s.Instances {
 		in := &s.Instances[i]
@@ -116,7 +116,7 @@ func groupState(s *dumpSnapshot, members []string) (st vrrp.State, faults, inits
 // writeScripts lists the vrrp_scripts in use with keepalived's rise/fall
 // counter: rise+fall-1 when good, 0 when failed, and the initial value
 // (rise-1, or 0 with init_fail) before the first result.
-func writeScripts(d *dumpWriter, s *dumpSnapshot) {
+func writeScripts(d *dumpWriter, s *Snapshot) {
 	if len(s.Scripts) == 0 {
 		return
 	}
@@ -145,12 +145,12 @@ func writeScripts(d *dumpWriter, s *dumpSnapshot) {
 	}
 }
 
-func scriptStatus(sc dumpScript) (result int, initState, status, state string) {
+func scriptStatus(sc Script) (result int, initState, status, state string) {
 	c := sc.Cfg
-	switch sc.Cond {
-	case script.Up:
+	switch sc.State {
+	case ScriptGood:
 		return c.Rise + c.Fall - 1, "unknown", "GOOD", "idle"
-	case script.Down:
+	case ScriptBad:
 		return 0, "unknown", "BAD", "idle"
 	}
 	if c.InitFail {
@@ -164,9 +164,9 @@ func scriptStatus(sc dumpScript) (result int, initState, status, state string) {
 	return result, "INIT", status, "running"
 }
 
-func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
+func writeInterfaces(d *dumpWriter, ifcs []iface) {
 	d.line("------< Interfaces >------")
-	for _, ifc := range s.Interfaces {
+	for _, ifc := range ifcs {
 		d.line(" Name = %s", ifc.Name)
 		d.line("   index = %d", ifc.Index)
 		d.line("   IPv4 address = %s", addrOrNone(ifc.IPv4))
@@ -194,7 +194,7 @@ func writeInterfaces(d *dumpWriter, s *dumpSnapshot) {
 		d.line("   Original arp_filter 0")
 		d.line("   Original promote_secondaries 0")
 		d.line("   Reset promote_secondaries counter 0")
-		if fw := ifc.IPv6Forwarding; fw != nil {
+		if fw := ifc.Forwarding; fw != nil {
 			not := "Not "
 			if fw.Forwarding {
 				not = ""
@@ -246,9 +246,9 @@ func b2i(b bool) int {
 // with when the next one may go: the master's announcement time plus the
 // interval, or the epoch before any (keepalived 2.2.7 numbers every group
 // 0, as observed).
-func writeGARPDelays(d *dumpWriter, s *dumpSnapshot) {
+func writeGARPDelays(d *dumpWriter, ifcs []iface) {
 	first := true
-	for _, ifc := range s.Interfaces {
+	for _, ifc := range ifcs {
 		if ifc.GARPInterval == 0 && ifc.GNAInterval == 0 {
 			continue
 		}

@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ func stateName(s vrrp.State) string {
 // running instance wants the state it is in, one held in FAULT by a
 // tracker wants FAULT; one waiting for its first script results or not
 // running wants its configured initial state (observed on 2.2.7).
-func wantState(in *dumpInstance) vrrp.State {
+func wantState(in *Instance) vrrp.State {
 	switch {
 	case in.State == vrrp.StateMaster, in.State == vrrp.StateBackup:
 		return in.State
@@ -42,27 +42,27 @@ func dumpTime(t time.Time) string {
 		t.Format("Mon Jan _2 15:04:05"), t.Nanosecond()/1000, t.Format("2006"))
 }
 
-// masterDown is keepalived's ms_down_timer in microseconds:
-// down_timer_adverts * advert interval + skew, the skew being
-// (256-prio)/256 s in VRRPv2 and (256-prio)*interval/256 in VRRPv3.
-func masterDown(in *dumpInstance) int64 {
+// MasterDown is keepalived's ms_down_timer: down_timer_adverts * advert
+// interval + skew, the skew being (256-prio)/256 s in VRRPv2 and
+// (256-prio)*interval/256 in VRRPv3.
+func (in *Instance) MasterDown() time.Duration {
 	c := in.Cfg
 	skew := time.Duration(256-in.Priority) * time.Second / 256
 	if c.Version == 3 {
 		skew = time.Duration(256-in.Priority) * c.AdvertInt / 256
 	}
-	return (time.Duration(c.DownTimerAdverts)*c.AdvertInt + skew).Microseconds()
+	return time.Duration(c.DownTimerAdverts)*c.AdvertInt + skew
 }
 
 // writeTopology is the "VRRP Topology" block: one entry per instance.
-func writeTopology(d *dumpWriter, s *dumpSnapshot) {
+func writeTopology(d *dumpWriter, s *Snapshot) {
 	d.line("------< VRRP Topology >------")
 	for i := range s.Instances {
 		writeInstance(d, s, &s.Instances[i])
 	}
 }
 
-func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
+func writeInstance(d *dumpWriter, s *Snapshot, in *Instance) {
 	c := in.Cfg
 	d.line(" VRRP Instance = %s", c.Name)
 	d.line("   VRRP Version = %d", c.Version)
@@ -91,7 +91,7 @@ func writeInstance(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 	} else {
 		d.line("   Read timeout = %s", dumpTime(in.ReadTimeout))
 	}
-	d.line("   Master down timer = %d usecs", masterDown(in))
+	d.line("   Master down timer = %d usecs", in.MasterDown().Microseconds())
 	d.line("   Interface = %s", c.Interface)
 	writeInstanceAddressing(d, in)
 	writeInstanceTimers(d, in)
@@ -124,7 +124,7 @@ func writeFlags(d *dumpWriter, c *config.Instance) {
 	}
 }
 
-func writeInstanceAddressing(d *dumpWriter, in *dumpInstance) {
+func writeInstanceAddressing(d *dumpWriter, in *Instance) {
 	c := in.Cfg
 	if c.DontTrackPrimary {
 		d.line("   VRRP interface tracking disabled")
@@ -150,7 +150,7 @@ func writeInstanceAddressing(d *dumpWriter, in *dumpInstance) {
 	}
 }
 
-func writeInstanceTimers(d *dumpWriter, in *dumpInstance) {
+func writeInstanceTimers(d *dumpWriter, in *Instance) {
 	c := in.Cfg
 	d.line("   Gratuitous ARP delay = %d", secs(c.GARP.MasterDelay))
 	d.line("   Gratuitous ARP repeat = %d", c.GARP.MasterRepeat)
@@ -200,7 +200,7 @@ func advertInterval(version int, d time.Duration) string {
 	return fmt.Sprintf("%d milli-sec", d.Milliseconds())
 }
 
-func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
+func writeInstanceAddrs(d *dumpWriter, s *Snapshot, in *Instance) {
 	c := in.Cfg
 	set := in.State == vrrp.StateMaster
 	if len(c.VIPs) > 0 {
@@ -236,7 +236,7 @@ func writeInstanceAddrs(d *dumpWriter, s *dumpSnapshot, in *dumpInstance) {
 	}
 }
 
-func writeUnicast(d *dumpWriter, in *dumpInstance) {
+func writeUnicast(d *dumpWriter, in *Instance) {
 	c := in.Cfg
 	if !c.Unicast() {
 		return
@@ -267,7 +267,7 @@ func checksumCompat(v vrrp.UnicastChecksum) string {
 	return "no"
 }
 
-func writeInstanceTracking(d *dumpWriter, in *dumpInstance) {
+func writeInstanceTracking(d *dumpWriter, in *Instance) {
 	c := in.Cfg
 	// keepalived writes "NAME weight W" for interfaces and scripts but
 	// "NAME, weight W" for files and processes.

@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"strings"
@@ -8,12 +8,12 @@ import (
 
 // trackingOf lists the instances whose track list (picked by get) names
 // the tracked object, with their weights.
-func trackingOf(cfg *config.Config, name string, get func(*config.Instance) []config.Track) []dumpTracker {
-	var out []dumpTracker
+func trackingOf(cfg *config.Config, name string, get func(*config.Instance) []config.Track) []Tracker {
+	var out []Tracker
 	for _, in := range cfg.Instances {
 		for _, t := range get(in) {
 			if t.Name == name {
-				out = append(out, dumpTracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+				out = append(out, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
 			}
 		}
 	}
@@ -22,7 +22,7 @@ func trackingOf(cfg *config.Config, name string, get func(*config.Instance) []co
 
 // writeTrackFiles lists the track_file blocks in use with the value last
 // read (keepalived's "Status").
-func writeTrackFiles(d *dumpWriter, s *dumpSnapshot) {
+func writeTrackFiles(d *dumpWriter, s *Snapshot) {
 	first := true
 	for _, tf := range s.Config.TrackFiles {
 		v, used := s.FileValues[tf.Name]
@@ -46,7 +46,7 @@ func writeTrackFiles(d *dumpWriter, s *dumpSnapshot) {
 
 // writeTrackProcesses lists the vrrp_track_process blocks in use with
 // the processes counted now and the quorum the instances see.
-func writeTrackProcesses(d *dumpWriter, s *dumpSnapshot) {
+func writeTrackProcesses(d *dumpWriter, s *Snapshot) {
 	first := true
 	for _, tp := range s.Config.TrackProcesses {
 		quorum, used := s.ProcQuorum[tp.Name]

@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"fmt"
@@ -64,9 +64,12 @@ func formatRoute(r config.Route) string {
 	return b.String()
 }
 
+// routeScopes are the numbers of the scope names iproute2 knows.
+var routeScopes = map[string]int{"": 0, "global": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
+
 // routeScope is the number of a scope name (keepalived prints numbers).
 func routeScope(s string) int {
-	if n, ok := scopes[s]; ok {
+	if n, ok := routeScopes[s]; ok {
 		return n
 	}
 	var n int

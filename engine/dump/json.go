@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"fmt"
@@ -11,8 +11,7 @@ import (
 	"github.com/goalived/goalived/vrrp"
 )
 
-// jsonState is keepalived's numeric state in keepalived.json (reference
-// 4.3.5): 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 98 STOP. (97, DELETED, is
+// jsonState is keepalived's numeric state in keepalived.json: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 98 STOP. (97, DELETED, is
 // only seen during a reload, which goalived does not dump.)
 func jsonState(s vrrp.State) int {
 	switch s {
@@ -130,9 +129,10 @@ func jsonString(s string) string {
 	return b.String()
 }
 
-// writeJSON is keepalived.json, json_version 1 (reference 4.3.5): one
-// line, an array of {"data":{...},"stats":{...}}, and a newline.
-func writeJSON(w io.Writer, s *dumpSnapshot) error {
+// WriteJSON writes keepalived.json (the JSON signal) as keepalived 2.2.7
+// does, json_version 1: one line, an array of
+// {"data":{...},"stats":{...}}, and a newline.
+func WriteJSON(w io.Writer, s *Snapshot) error {
 	j := &jsonWriter{}
 	j.open('[')
 	for i := range s.Instances {
@@ -150,7 +150,7 @@ func writeJSON(w io.Writer, s *dumpSnapshot) error {
 	return err
 }
 
-func jsonData(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
+func jsonData(j *jsonWriter, s *Snapshot, in *Instance) {
 	c := in.Cfg
 	j.open('{')
 	j.str("iname", c.Name)
@@ -179,7 +179,7 @@ func jsonData(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 
 // jsonDataRest is the second half of the data object: priorities,
 // timers, state, scripts, lists and authentication.
-func jsonDataRest(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
+func jsonDataRest(j *jsonWriter, s *Snapshot, in *Instance) {
 	c := in.Cfg
 	j.int("vrid", c.VRID)
 	j.int("base_priority", c.Priority)
@@ -213,7 +213,7 @@ func jsonDataRest(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 	}
 }
 
-func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
+func jsonLists(j *jsonWriter, s *Snapshot, in *Instance) {
 	c := in.Cfg
 	set := in.State == vrrp.StateMaster
 	vips := func(list []config.VIP) []string {
@@ -251,9 +251,9 @@ func jsonLists(j *jsonWriter, s *dumpSnapshot, in *dumpInstance) {
 
 // jsonNotifyOrder is keepalived's JSON order of notify scripts, which
 // puts "deleted" before the generic script (the data file does not).
-func jsonNotifyOrder(ns []dumpNotify) []dumpNotify {
+func jsonNotifyOrder(ns []Notify) []Notify {
 	order := []string{"script_backup", "script_master", "script_fault", "script_stop", "script_deleted", "script", "script_master_rx_lower_pri"}
-	var out []dumpNotify
+	var out []Notify
 	for _, k := range order {
 		for _, n := range ns {
 			if n.JSONKey == k {

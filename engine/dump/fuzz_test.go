@@ -1,4 +1,4 @@
-package engine
+package dump
 
 import (
 	"encoding/json"
