@@ -146,7 +146,8 @@ func vmacLinks(lab *nstest.Lab, i int) []string {
 // (IPv4 with VRRPv2, IPv6 with VRRPv3): the client's neighbour entry
 // for the VIP is the virtual router MAC and stays so across a failover
 // from goalived to keepalived and back (goalived preempts when it comes
-// back), while the client's pings keep getting answers; each daemon
+// back, and after goalived's VMAC was deleted from outside and made
+// again), while the client's pings keep getting answers; each daemon
 // deletes its VMAC when it stops.
 func TestIntegrationVMACInterop(t *testing.T) {
 	t.Parallel()
@@ -185,6 +186,15 @@ func TestIntegrationVMACInterop(t *testing.T) {
 			waitReplies(t, ping, 5, 10*time.Second)
 
 			nstest.StartDaemon(t, lab, 0, nstest.GoalivedKind, vmacConf(tc.vip, tc.vrid, 150, tc.version)) // keepalived -> goalived
+			lab.WaitAddr(0, vip, true, 20*time.Second)
+			lab.WaitAddr(1, vip, false, 20*time.Second)
+			waitReplies(t, ping, 5, 10*time.Second)
+
+			// goalived's VMAC deleted from outside: made again at once,
+			// and goalived is master on it again.
+			lab.Exec(0, "ip", "link", "del", vmac)
+			nstest.WaitFor(t, 20*time.Second, func() bool { return slices.Contains(vmacLinks(lab, 0), vmac) },
+				func() string { return "goalived's VMAC to be made again" })
 			lab.WaitAddr(0, vip, true, 20*time.Second)
 			lab.WaitAddr(1, vip, false, 20*time.Second)
 			waitReplies(t, ping, 5, 10*time.Second)
