@@ -22,7 +22,12 @@ type VIP struct {
 	NoPrefixRoute bool `json:"noprefixroute,omitempty"`
 	AutoJoin      bool `json:"autojoin,omitempty"`
 	NoTrack       bool `json:"no_track,omitempty"`
-	UseVMAC       bool `json:"use_vmac,omitempty"`
+	// UseVMAC is resolved: the address gets a VMAC of its own on its
+	// interface (the VIP line's use_vmac, or the instance's
+	// use_vmac_addr for an address off the instance's interface or of
+	// the other family). An address that goes on the instance's own
+	// VMAC does not have it.
+	UseVMAC bool `json:"use_vmac,omitempty"`
 	// PreferredLft is resolved: 0 for an IPv6 /128 (deprecated address)
 	// unless configured, otherwise LifetimeForever.
 	PreferredLft uint32 `json:"preferred_lft"`

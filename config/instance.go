@@ -72,6 +72,12 @@ type Instance struct {
 	// non-owner.
 	Accept           bool `json:"accept"`
 	DontTrackPrimary bool `json:"dont_track_primary,omitempty"`
+	// VMAC is use_vmac; nil without it.
+	VMAC *VMAC `json:"use_vmac,omitempty"`
+	// VMACAddr is use_vmac_addr: VIPs on other interfaces than the
+	// instance's, or of the other family, get a VMAC of their own on
+	// their interface (each VIP's resolved UseVMAC says which do).
+	VMACAddr bool `json:"use_vmac_addr,omitempty"`
 
 	GARP                  GARP `json:"garp"`
 	DownTimerAdverts      int  `json:"down_timer_adverts"`

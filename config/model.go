@@ -110,6 +110,27 @@ type GlobalDefs struct {
 	NetlinkMonitorRcvBufsForce bool `json:"vrrp_netlink_monitor_rcv_bufs_force,omitempty"`
 	ProcessMonitorRcvBufs      int  `json:"process_monitor_rcv_bufs,omitempty"`
 	ProcessMonitorRcvBufsForce bool `json:"process_monitor_rcv_bufs_force,omitempty"`
+	// Nftables is the table of `nftables [TABLE]` ("keepalived" without
+	// a name), also set to "keepalived" by vrrp_iptables, which
+	// keepalived 2.2.7 built with nftables maps to nftables; "" when
+	// neither is written. An instance with no_accept (or strict mode)
+	// or use_vmac then makes the engine use "keepalived" all the same.
+	Nftables string `json:"nftables,omitempty"`
+	// NftablesPriority is nftables_priority, the base chains' priority;
+	// keepalived's -1 by default, and an nftables line after it resets
+	// it to -1.
+	NftablesPriority int `json:"nftables_priority"`
+	// NftablesCounters (nftables_counters) puts a counter in every rule.
+	NftablesCounters bool `json:"nftables_counters,omitempty"`
+	// NftablesIfindex (nftables_ifindex) matches IPv6 link-local VIPs by
+	// interface index only, never by name.
+	NftablesIfindex bool `json:"nftables_ifindex,omitempty"`
+	// VMACPrefix and VMACAddrPrefix are vmac_prefix and vmac_addr_prefix:
+	// the name prefixes of the VMACs the engine names, for use_vmac and
+	// for addresses' VMACs ("" is "vrrp"; an address VMAC falls back to
+	// VMACPrefix).
+	VMACPrefix     string `json:"vmac_prefix,omitempty"`
+	VMACAddrPrefix string `json:"vmac_addr_prefix,omitempty"`
 	// DataUseInstance puts the network namespace and instance names into
 	// the data dump file names.
 	DataUseInstance bool `json:"data_use_instance"`

@@ -6,7 +6,8 @@
 // (host.go), as wireguard-go's device takes its TUN and network sides:
 // raw VRRP sockets, the addresses, routes and rules it owns, the link
 // and address watcher, the announcer, kernel settings, the script
-// runner, the notify FIFOs and the clock. netif/host is the real host;
+// runner, the notify FIFOs, the nftables table, the VMAC interfaces and
+// the clock. netif/host is the real host;
 // netif/netiftest keeps one in memory, so whole engines run in a test
 // without root (the scenario_*_test.go files), while the TestIntegration*
 // tests run the daemon against the kernel and keepalived 2.2.7.
@@ -16,11 +17,19 @@
 //	Conn (one per interface/family/mode/source) --ReadPacket--> demux by
 //	    VRID --> vrrp.Instance.Deliver
 //	vrrp.Instance --Sender-----> Conn.WritePacket
-//	              --VIPs-------> Routing.Add / Delete (netif.Items)
+//	              --VIPs-------> Firewall.SetBlocked (Accept_Mode, before
+//	                             the addresses), Routing.Add / Delete
+//	                             (netif.Items; on the VMACs with use_vmac)
 //	              --Announcer--> Announcer (GARP / NA)
 //	              --Reporter---> log, script.Notifier, status callback
 //	script.Check events, Links events --> script.Evaluate
 //	    --> vrrp.Instance.SetPriority / SetFault
+//
+// An instance's VMACs (vmac.go, vmac_run.go) are made before its socket
+// opens (on the VMAC unless vmac_xmit_base), tracked as its interface,
+// made again when deleted from outside and deleted when it stops; the
+// firewall (firewall.go) is opened when keepalived would use its table
+// and deleted at stop.
 //
 // A reload is planned by a pure function (reload_plan.go: kept, updated,
 // restarted, added, removed, and the static items) and applied in a
@@ -34,12 +43,10 @@
 //     package track's Saved), Prepare and Resume start a new engine from
 //     it and apply its configuration as a reload would, Retire ends the
 //     old one leaving the host as it is, Thaw resumes it if the new one
-//     failed. cmd/goalived carries the State between processes.
-//   - Accept_Mode firewall rules and VMAC interfaces are host outputs
-//     that follow an instance's state, as its addresses do: new members
-//     of Host (netif.Firewall's SetBlocked per instance, netif.VMACs'
-//     Ensure), called where vipOwner calls Routing, with fakes beside
-//     netiftest's routing.
+//     failed. cmd/goalived carries the State between processes. It does
+//     not carry the firewall's declarations and the VMACs (with their
+//     kernel settings' originals) yet, so both sides refuse a
+//     configuration that has them (handoverSupported).
 //   - Many instances at low CPU: the Clock is injected, so a per-socket
 //     timer heap (one timer per socket instead of per instance) is a
 //     Clock the engine hands to the instances of one socket.

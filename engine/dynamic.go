@@ -15,15 +15,19 @@ import (
 // the start, as keepalived refuses to run.
 
 // reopenSockets gives the sockets on ifname a conn on the interface as
-// it is now (dynamic_interfaces only), then moves their instances to the
+// it is now (dynamic_interfaces, or a VMAC made again after it was
+// deleted from outside), then moves their instances to the
 // new source address and returns them for tracking to re-evaluate. It
 // runs on the tracking goroutine at link and address events (and once at
 // start), and takes no engine lock: a reload holds e.mu while it waits
 // for this goroutine, and changes e.insts and e.cfg only while no
 // tracking goroutine runs.
 func (e *Engine) reopenSockets(ifname string) []track.Instance {
-	if !e.cfg.Global.DynamicInterfaces || ifname == "" {
+	if ifname == "" || !e.cfg.Global.DynamicInterfaces && !e.isVMAC(ifname) {
 		return nil
+	}
+	if e.cfg.Global.DynamicInterfaces {
+		e.ensureVMACsOn(ifname)
 	}
 	var moved []track.Instance
 	seen := map[*socket]bool{}
@@ -41,7 +45,7 @@ func (e *Engine) reopenSockets(ifname string) []track.Instance {
 			continue
 		}
 		src := s.source()
-		e.log.Info("dynamic interface: vrrp socket opened", "interface", ifname, "source", src)
+		e.log.Info("vrrp socket opened on the interface as it is now", "interface", ifname, "source", src)
 		if share := rcvBufSums(e.insts, &e.cfg.Global, s, e.host.Links)[s]; share > 0 {
 			e.setRcvBuf(s, share)
 		}

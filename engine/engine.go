@@ -51,6 +51,14 @@ type Engine struct {
 	cmds     *commands
 	groups   track.Groups // read by reporters without e.mu
 
+	// fw is the nftables table (Accept_Mode, VMAC multicast rules), nil
+	// until a configuration needs it; vmacs the VMAC interfaces, nil
+	// until the first. vmacHeld are the names the instances' VMACs have.
+	fw       Firewall
+	vmacs    VMACLinks
+	vmacHeld map[string]bool
+	owners   int // numbers the instances' firewall owner names
+
 	static  *vipOwner       // static_ipaddress, static_routes, static_rules
 	sysctl  *sysctls        // kernel settings changed for the configuration
 	delayed vrrp.ClockTimer // vrrp_startup_delay; guarded by mu
@@ -78,6 +86,11 @@ type instance struct {
 	sock   *socket
 	tx     atomic.Pointer[socket]
 	vips   *vipOwner
+	accept *acceptMode // vips with Accept_Mode's drop rules: the instance's VIPs output
+	vmacs  *instVMACs  // nil without use_vmac or address VMACs
+	// owner names the instance to the firewall: fixed for its life (a
+	// reload may rename it) and never reused.
+	owner  string
 	ann    *announcer                           // the instance's Announcer output
 	notify atomic.Pointer[script.NotifyScripts] // swapped by a reload
 	status *statusCell
@@ -101,7 +114,8 @@ func New(cfg *config.Config, host Host, opts Options) *Engine {
 	if clock == nil {
 		clock = vrrp.RealClock()
 	}
-	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, host: host, clock: clock, sockets: map[sockKey]*socket{}}
+	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, host: host, clock: clock, sockets: map[sockKey]*socket{},
+		vmacHeld: map[string]bool{}}
 }
 
 // Start opens the sockets, removes stale VIPs (keepalived deletes every
@@ -132,8 +146,8 @@ func (e *Engine) start() error {
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
+	e.openFirewall(e.cfg)
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
-	e.track = e.newTracking(e.cfg, nil, nil)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -141,6 +155,8 @@ func (e *Engine) start() error {
 		}
 		e.insts = append(e.insts, in)
 	}
+	// Tracking follows the instances: it tracks their VMACs.
+	e.track = e.newTracking(e.cfg, nil, nil)
 	e.applyRcvBufs()
 	if err := e.track.Start(e.members(e.insts)); err != nil {
 		return fmt.Errorf("start engine: %w", err)
@@ -242,14 +258,26 @@ func (e *Engine) instanceShell(pin *config.Instance) (*instance, ownedSet, error
 	if err != nil {
 		return nil, set, err
 	}
-	sock, err := e.socketFor(pin)
+	vm, links, err := e.planInstanceVMACs(pin)
+	if err != nil {
+		return nil, set, err
+	}
+	e.owners++
+	owner := fmt.Sprintf("%s#%d", pin.Name, e.owners)
+	if err := e.ensureVMACs(owner, vm); err != nil {
+		return nil, set, fmt.Errorf("instance %s: %w", pin.Name, err)
+	}
+	set = vm.rewrite(pin, set)
+	sock, err := e.socketFor(pin, vm.sockKey(socketKey(pin), links, pin.Interface))
 	if err != nil {
 		return nil, set, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	in := &instance{sock: sock, status: newStatusCell(pin, e.clock.Now())}
+	in := &instance{sock: sock, status: newStatusCell(pin, e.clock.Now()), vmacs: vm, owner: owner}
 	in.tx.Store(sock)
 	in.vips = &vipOwner{routing: e.host.Routing, clock: e.clock, set: set, retry: vipRetry,
 		restored: func() { e.vipsRestored(in) }}
+	in.accept = &acceptMode{vips: in.vips, links: e.host.Links, owner: owner, fw: e.fw,
+		specs: blockSpecs(pin, &e.cfg.Global, set, vm.ifname(pin))}
 	in.pcfg.Store(pin)
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
@@ -262,7 +290,7 @@ func (e *Engine) instanceShell(pin *config.Instance) (*instance, ownedSet, error
 func (e *Engine) outputs(in *instance) vrrp.Outputs {
 	return vrrp.Outputs{
 		Sender:    sender{&in.tx},
-		VIPs:      in.vips,
+		VIPs:      in.accept,
 		Announcer: in.ann,
 		Reporter:  reporter{e, in},
 		Gate:      &e.groups,
@@ -286,11 +314,12 @@ func (e *Engine) prepareAnnounce(name string, set ownedSet) {
 	}
 }
 
-func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
-	k := socketKey(pin)
+// socketFor returns the socket of key k (socketKey, moved to a VMAC)
+// for pin, opening it if no instance uses it yet.
+func (e *Engine) socketFor(pin *config.Instance, k sockKey) (*socket, error) {
 	if s, ok := e.sockets[k]; ok {
 		if s.lookup(uint8(pin.VRID)) != nil {
-			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, pin.Interface)
+			return nil, fmt.Errorf("virtual_router_id %d is used twice on %s", pin.VRID, k.ifname)
 		}
 		return s, nil
 	}
@@ -299,7 +328,7 @@ func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
 		return nil, err
 	}
 	if !s.isOpen() {
-		e.log.Info("configuration specifies interface " + pin.Interface + " which doesn't currently exist - will use if created")
+		e.log.Info("configuration specifies interface " + k.ifname + " which doesn't currently exist - will use if created")
 	}
 	if e.cfg.Global.LogUnknownVRIDs {
 		s.onUnknown = func(ifname string, vrid uint8, src netip.Addr) {
@@ -338,7 +367,7 @@ func (e *Engine) Close() error {
 		}
 		wg.Wait()
 		errs = append(errs, e.closeOutputs()...)
-		errs = append(errs, e.stopStatic())
+		errs = append(errs, e.closeNet(), e.stopStatic())
 		if e.sysctl != nil {
 			errs = append(errs, e.sysctl.restore())
 		}

@@ -187,6 +187,9 @@ func (e *Engine) freezable() error {
 	case e.track == nil:
 		return errors.New("engine not started")
 	}
+	if err := handoverSupported(e.cfg); err != nil {
+		return err
+	}
 	for _, in := range e.insts {
 		switch in.vi.State() {
 		case vrrp.StateBackup, vrrp.StateMaster, vrrp.StateFault:

@@ -19,13 +19,16 @@ func (e *Engine) Prepare() error {
 	if err := e.open(); err != nil {
 		return fmt.Errorf("prepare engine: %w", err)
 	}
+	if err := handoverSupported(e.cfg); err != nil {
+		return fmt.Errorf("prepare engine: %w", err)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, pin := range e.cfg.Instances {
 		if _, ok := e.sockets[socketKey(pin)]; ok {
 			continue
 		}
-		if _, err := e.socketFor(pin); err != nil {
+		if _, err := e.socketFor(pin, socketKey(pin)); err != nil {
 			return fmt.Errorf("prepare engine: instance %s: %w", pin.Name, err)
 		}
 	}

@@ -24,10 +24,9 @@ import (
 //
 // Outputs that follow an instance's state are declared, never scripted
 // as add/remove calls: its addresses, routes and rules are netif.Items
-// handed to Routing; Accept_Mode's blocked addresses
-// (netif.Firewall.SetBlocked, per instance) and VMAC interfaces
-// (netif.VMACs.Ensure) are the next members of Host, driven from the
-// same transitions.
+// handed to Routing; Accept_Mode's blocked addresses go to the Firewall
+// per instance (SetBlocked), and the VMAC interfaces are ensured, with
+// their multicast rules (SetVMAC), for as long as the instance runs.
 type Host struct {
 	Sockets    Sockets
 	Routing    Routing
@@ -40,6 +39,12 @@ type Host struct {
 	// follow: the files by their contents, the processes by /proc.
 	Files     track.Files
 	Processes track.Processes
+	// Firewalls and VMACs are keepalived's nftables table (Accept_Mode,
+	// the VMACs' multicast reports) and its macvlan interfaces
+	// (use_vmac). Either may be nil on a host without them: then only a
+	// configuration that needs one fails to start.
+	Firewalls Firewalls
+	VMACs     VMACs
 	// Clock drives the instances' timers, vrrp_startup_delay and the
 	// install retries; nil is the real clock.
 	Clock vrrp.Clock
@@ -115,6 +120,45 @@ type Announcer interface {
 	// Prepare opens what announcing on ifname needs ahead of time, so
 	// that becoming master does not wait for it.
 	Prepare(ifname string, v6 bool) error
+	// Stats counts the packets sent, retried, failed and skipped per
+	// interface and family, for /metrics.
+	Stats() []netif.AnnounceStats
+	Close() error
+}
+
+// Firewalls opens the firewall of a configuration; the engine closes
+// it when it stops.
+type Firewalls interface {
+	OpenFirewall(netif.FirewallConfig) (Firewall, error)
+}
+
+// Firewall keeps one nftables table in line with what each owner (an
+// instance) declares: the addresses the host must not accept while the
+// owner holds them, and the VMACs whose IGMP/MLD reports leave by their
+// base interface. nil or empty withdraws an owner's declaration.
+// *netif.Firewall is one.
+type Firewall interface {
+	SetBlocked(owner string, addrs []netif.Blocked) error
+	SetVMAC(owner string, links []netif.VMACLink) error
+	// Close deletes the table.
+	Close() error
+}
+
+// VMACs opens the engine's VMAC interfaces; the engine closes them when
+// it stops.
+type VMACs interface {
+	OpenVMACs() (VMACLinks, error)
+}
+
+// VMACLinks creates, keeps and deletes VMAC (macvlan) interfaces with the
+// kernel settings keepalived makes for them. *netif.VMACs is one.
+type VMACLinks interface {
+	// Ensure creates the VMAC, or repairs one of its name, brings it up
+	// and returns its interface index; it is idempotent.
+	Ensure(netif.VMAC) (int, error)
+	// Remove deletes a VMAC Ensure made.
+	Remove(name string) error
+	// Close deletes every VMAC Ensure made and restores the settings.
 	Close() error
 }
 

@@ -5,12 +5,16 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
 
 // InstanceMetrics is what the metrics endpoint exports of one instance.
 type InstanceMetrics struct {
+	// Interface is the instance's interface, its VMAC with use_vmac (as
+	// keepalived's JSON dump names it, which keepalived-exporter's intf
+	// label takes).
 	Name, Interface             string
 	VRID                        int
 	State                       vrrp.State
@@ -48,7 +52,7 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 			vips = append(vips, v.Prefix)
 		}
 		out = append(out, InstanceMetrics{
-			Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID,
+			Name: pin.Name, Interface: in.vmacs.ifname(pin), VRID: pin.VRID,
 			State: in.vi.State(), BasePriority: pin.Priority, Priority: int(in.vi.Priority()),
 			VIPs: vips, Stats: in.vi.Stats(), TransitionsByReason: trans,
 			GARPDelaySeconds:   pin.GARP.MasterDelay.Seconds(),
@@ -56,6 +60,18 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 		})
 	}
 	return out, e.scriptMetrics()
+}
+
+// AnnounceStats counts the gratuitous ARPs and unsolicited NAs sent,
+// retried, failed and skipped per interface and family since start.
+func (e *Engine) AnnounceStats() []netif.AnnounceStats {
+	e.mu.Lock()
+	a := e.ann
+	e.mu.Unlock()
+	if a == nil {
+		return nil
+	}
+	return a.Stats()
 }
 
 func (e *Engine) scriptMetrics() []ScriptMetrics {

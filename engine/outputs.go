@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"net/netip"
 	"slices"
 	"sync"
@@ -160,16 +161,19 @@ type announcer struct {
 	master func() bool
 }
 
+// Announce sends the burst on every device even when one fails (right
+// after a link flap, or a device that is gone): the others' clients
+// still need it, and keepalived 2.2.7 sends them all too. The errors of
+// the devices that failed are joined.
 func (x *announcer) Announce(rounds int) error {
 	if x.master != nil && !x.master() {
 		return nil
 	}
+	var errs []error
 	for _, d := range byDevice(x.vips.current().addrs) {
-		if err := x.a.Announce(d.dev, d.addrs, rounds); err != nil {
-			return err
-		}
+		errs = append(errs, x.a.Announce(d.dev, d.addrs, rounds))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 type devAddrs struct {

@@ -36,6 +36,10 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	if e.frozen != nil {
 		return ReloadResult{}, fmt.Errorf("reload: %w", errFrozen)
 	}
+	if cfg.Global.Nftables != e.cfg.Global.Nftables {
+		// keepalived 2.2.7 refuses the whole reload and runs on.
+		return ReloadResult{}, fmt.Errorf("reload refused: %w (%q to %q)", errTableChange, e.cfg.Global.Nftables, cfg.Global.Nftables)
+	}
 	var static ownedSet
 	if e.static != nil {
 		static = e.static.current()
@@ -48,6 +52,7 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	if err := e.applyStatic(plan.Static); err != nil {
 		errs = append(errs, err)
 	}
+	e.openFirewall(cfg)
 	next, res, err := e.applySteps(plan, cfg)
 	errs = append(errs, err)
 	e.cfg, e.insts = cfg, next
@@ -126,25 +131,32 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 }
 
 // reconfigure updates a matched instance in place, keeping its state, as
-// keepalived does: it moves to its new socket if that changed, takes the
-// protocol configuration through vrrp's Reload (a master re-adds and
-// announces new VIPs), deletes the addresses that left, and replaces the
-// notify scripts.
+// keepalived does: it moves to its new socket if that changed, deletes
+// the addresses that left, takes the new addresses and drop rules, then
+// the protocol configuration through vrrp's Reload (a master re-adds and
+// announces new VIPs), and replaces the notify scripts.
 func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	set, err := instanceNet(pin, e.host.Routing.RouteTable)
 	if err != nil {
 		return err
 	}
+	set = in.vmacs.rewrite(pin, set)
 	if err := e.moveSocket(in, pin); err != nil {
 		return err
+	}
+	// The new addresses and drop rules first: a master's Reload adds
+	// the addresses at once, on its effects goroutine, from what the
+	// owner holds then.
+	if err := in.vips.replace(set); err != nil {
+		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
+	}
+	if err := in.accept.reconfigure(e.fw, blockSpecs(pin, &e.cfg.Global, set, in.vmacs.ifname(pin))); err != nil {
+		e.log.Warn("firewall drop rules", "instance", pin.Name, "err", err)
 	}
 	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)); err != nil {
 		return err
 	}
 	in.status.setSource(in.sock.source())
-	if err := in.vips.replace(set); err != nil {
-		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
-	}
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
 	in.pcfg.Store(pin)
@@ -156,12 +168,22 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 // unicast_ttl) to the socket of pin, freeing the old one if it is left
 // empty. The reader of the new socket starts with the others.
 func (e *Engine) moveSocket(in *instance, pin *config.Instance) error {
-	if socketKey(pin) == in.sock.key {
+	k := socketKey(pin)
+	if vk := in.vmacs.sockKey(k, nil, pin.Interface); vk.ifname != k.ifname {
+		// On the VMAC (unchanged: a change restarts the instance) the
+		// socket sends from the address it was given at start unless
+		// one is configured.
+		if !k.src.IsValid() {
+			vk.src = in.sock.key.src
+		}
+		k = vk
+	}
+	if k == in.sock.key {
 		return nil
 	}
 	vrid := uint8(pin.VRID)
 	in.sock.detach(vrid)
-	s, err := e.socketFor(pin)
+	s, err := e.socketFor(pin, k)
 	if err != nil {
 		in.sock.attach(vrid, in.vi)
 		return err
@@ -196,6 +218,7 @@ func (e *Engine) stopInstance(in *instance) {
 	_ = in.vi.Close()
 	in.sock.detach(uint8(in.conf().VRID))
 	e.freeSocket(in.sock)
+	e.dropVMACs(in)
 }
 
 // freeSocket closes s once no instance uses it.

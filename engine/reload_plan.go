@@ -147,6 +147,11 @@ func planReload(old, next *config.Config, static ownedSet, tables tableFunc) rel
 // (the running instance's real one is the same on both sides), so only
 // the configuration counts.
 func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, string) {
+	if vmacKey(prev) != vmacKey(pin) {
+		// keepalived pairs no old instance with a new one whose
+		// use_vmac changed: the old one stops, its VMAC is deleted.
+		return restarted, "use_vmac"
+	}
 	src := netip.IPv4Unspecified()
 	if family(pin) == 6 {
 		src = netip.IPv6Unspecified()
@@ -165,6 +170,9 @@ func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, str
 	}
 	if oset, err := instanceNet(prev, tables); err != nil || !oset.equal(nset) {
 		why = append(why, "addresses")
+	}
+	if blocks(prev) != blocks(pin) {
+		why = append(why, "accept")
 	}
 	if !reflect.DeepEqual(prev.Notify, pin.Notify) {
 		why = append(why, "notify")

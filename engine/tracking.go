@@ -13,13 +13,14 @@ import (
 // The engine's side of package track, which turns the trackers into the
 // instances' priorities and faults and runs the sync groups.
 
-// newTracking prepares tracking for cfg. carried are the conditions of
-// the scripts a reload keeps (nil at start); restored is a hot upgrade's
-// saved tracking (nil otherwise).
+// newTracking prepares tracking for cfg, whose instances e.insts are
+// (their VMACs are tracked). carried are the conditions of the scripts a
+// reload keeps (nil at start); restored is a hot upgrade's saved
+// tracking (nil otherwise).
 func (e *Engine) newTracking(cfg *config.Config, carried map[string]script.Condition, restored *track.Saved) *track.Tracker {
 	return track.New(cfg, track.Options{
 		Host: trackHost{e}, OS: e.trackOS(), Logger: e.log, Groups: &e.groups,
-		Reload: carried != nil, Carried: carried, Restored: restored,
+		Reload: carried != nil, Carried: carried, Restored: restored, VMACs: trackedVMACs(e.insts),
 	})
 }
 
@@ -108,6 +109,8 @@ func (h trackHost) NotifyEvent(instance, event string, prio int) {
 func (h trackHost) ReopenSockets(ifname string) []track.Instance { return h.e.reopenSockets(ifname) }
 
 func (h trackHost) AddressRemoved(ev netif.Event) { h.e.vipRemoved(ev) }
+
+func (h trackHost) LinkDeleted(ifname string) { h.e.vmacDeleted(ifname) }
 
 // member is an instance as package track drives it; equal for the same
 // instance.

@@ -12,11 +12,15 @@ import (
 // goalived instead puts the address back at once and
 // re-announces it, so a lone master never holds its VIP "on paper" only.
 // Addresses marked no_track are left alone, as in keepalived.
+//
+// It runs on the tracking goroutine and takes no engine lock (see
+// reopenSockets): Close and Reload hold e.mu while they wait for that
+// goroutine to end.
 func (e *Engine) vipRemoved(ev netif.Event) {
 	if ev.Kind != netif.AddrRemoved {
 		return
 	}
-	for _, in := range e.instances() {
+	for _, in := range e.insts {
 		if !in.vips.ownsDeleted(ev.Ifname, ev.Addr) {
 			continue
 		}

@@ -1,12 +1,15 @@
 package netif
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/mdlayher/arp"
 	"github.com/mdlayher/ethernet"
@@ -77,6 +80,18 @@ func newPacketSender() *packetSender { return &packetSender{ifs: map[string]*ifS
 func (s *packetSender) send(ifname string, ip netip.Addr) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	err := s.sendLocked(ifname, ip)
+	if errors.Is(err, syscall.ENODEV) {
+		// The interface was deleted and made again under its name (a
+		// VMAC, a dynamic interface): the new one has new sockets.
+		err = s.sendLocked(ifname, ip)
+	}
+	return err
+}
+
+// sendLocked sends on ifname's sockets; after an error they are closed,
+// to be opened again by the next send. s.mu is held.
+func (s *packetSender) sendLocked(ifname string, ip netip.Addr) error {
 	so, err := s.socketsLocked(ifname)
 	if err != nil {
 		return err
@@ -87,7 +102,6 @@ func (s *packetSender) send(ifname string, ip netip.Addr) error {
 		err = so.sendNA(ip)
 	}
 	if err != nil {
-		// The interface may have been recreated: reopen next time.
 		so.close()
 		delete(s.ifs, ifname)
 	}
@@ -155,7 +169,13 @@ func (so *ifSockets) openNDP() error {
 	if so.ndp != nil {
 		return nil
 	}
-	c, _, err := ndp.Listen(so.ifi, ndp.Unspecified)
+	// The zone is the interface index, not its name: Go resolves a
+	// name through a cache it refreshes once a minute, so an interface
+	// deleted and made again (a VMAC, a dynamic interface) would be
+	// bound by its old index and every send fail with EINVAL.
+	byIndex := *so.ifi
+	byIndex.Name = strconv.Itoa(so.ifi.Index)
+	c, _, err := ndp.Listen(&byIndex, ndp.Unspecified)
 	if err != nil {
 		return fmt.Errorf("open icmpv6 socket: %w", err)
 	}

@@ -55,9 +55,7 @@
 //     200" sets only the VRID) warn "extra words after 'KEYWORD' ignored",
 //     at the first surplus word.
 //   - Keywords the model holds but the engine does not act on yet (the
-//     notYet table in notyet.go: no_accept and strict mode's
-//     implied no_accept, unicast_ttl, startup/shutdown scripts,
-//     track_group, ...) warn "KEYWORD is not
+//     notYet table in notyet.go: owner_ignore_adverts, ...) warn "KEYWORD is not
 //     supported by goalived yet, ignored" and are listed in
 //     Config.Unsupported with NotYet set.
 //

@@ -42,8 +42,8 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 	b.finishDefaults(in)
 	b.finishUnicast(in)
 	b.finishAddresses(in)
+	b.finishVMAC(in)
 	b.finishTrackers(in)
-	b.finishNoAccept(in)
 	if b.noDefaultUser() {
 		b.dropUserless(in.Name, &in.Notify)
 	}

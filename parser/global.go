@@ -210,6 +210,7 @@ func defaultGlobal(hostname string) config.GlobalDefs {
 		McastGroup4:           netip.MustParseAddr("224.0.0.18"),
 		McastGroup6:           netip.MustParseAddr("ff02::12"),
 		DownTimerAdverts:      3,
+		NftablesPriority:      -1,
 		DefaultInterface:      "eth0",
 		StartupScriptTimeout:  10 * time.Second,
 		ShutdownScriptTimeout: 10 * time.Second,

@@ -223,7 +223,6 @@ func instAccept(on bool) instHandler {
 		b.inst(in).mark("accept")
 		if !on {
 			b.inst(in).mark("no_accept")
-			b.inst(in).noAcceptPos = s.Pos
 		}
 	}
 }

@@ -70,8 +70,8 @@ func TestInstanceRequired(t *testing.T) {
 		{name: "unknown keyword", src: instanceConf("State BACKUP\nvirtual_ipadress {\n 192.0.2.1\n}"),
 			diags: []string{"warning: State: unknown keyword 'State', did you mean 'state'?",
 				"warning: virtual_ipadress: unknown keyword 'virtual_ipadress', did you mean 'virtual_ipaddress'? (its block is ignored)"}},
-		{name: "unsupported", src: instanceConf("use_vmac vrrp.51"), get: func(c *config.Config) any { return len(c.Unsupported) }, want: 1,
-			diags: []string{"warning: use_vmac: use_vmac is not supported by goalived, ignored"}},
+		{name: "unsupported", src: instanceConf("use_ipvlan"), get: func(c *config.Config) any { return len(c.Unsupported) }, want: 1,
+			diags: []string{"warning: use_ipvlan: use_ipvlan is not supported by goalived, ignored"}},
 	}
 	runCases(t, cases)
 }

@@ -77,6 +77,15 @@ var globalTable = &table[*config.GlobalDefs]{
 		"smtp_alert_vrrp":         globalAlert(func(e *config.Email) **bool { return &e.AlertVRRP }),
 		"no_email_faults":         globalFlag(func(g *config.GlobalDefs) *bool { return &g.Email.NoFaults }),
 
+		// Accept_Mode's firewall and the VMACs (global_firewall.go)
+		"nftables":          fixed(1, globalNftables),
+		"nftables_priority": fixed(1, globalNftablesPriority),
+		"nftables_counters": globalFlag(func(g *config.GlobalDefs) *bool { return &g.NftablesCounters }),
+		"nftables_ifindex":  globalFlag(func(g *config.GlobalDefs) *bool { return &g.NftablesIfindex }),
+		"vrrp_iptables":     globalIptables,
+		"vmac_prefix":       fixed(1, globalVMACPrefix(func(g *config.GlobalDefs) *string { return &g.VMACPrefix }, "vmac prefix")),
+		"vmac_addr_prefix":  fixed(1, globalVMACPrefix(func(g *config.GlobalDefs) *string { return &g.VMACAddrPrefix }, "vmac_addr prefix")),
+
 		// netlink socket receive buffers (global_netlink_bufs.go)
 		"vrrp_netlink_cmd_rcv_bufs":           globalRcvBufs(func(g *config.GlobalDefs) *int { return &g.NetlinkCmdRcvBufs }),
 		"vrrp_netlink_cmd_rcv_bufs_force":     globalBool(func(g *config.GlobalDefs) *bool { return &g.NetlinkCmdRcvBufsForce }),
@@ -97,8 +106,7 @@ var globalTable = &table[*config.GlobalDefs]{
 		"lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
 		"lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
 		// VMAC, firewalls
-		"vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vmac_prefix", "vmac_addr_prefix",
-		"vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters",
+		"vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vrrp_ipsets",
 		// process tuning
 		"checker_priority", "bfd_priority", "checker_no_swap", "bfd_no_swap",
 		"checker_rt_priority", "bfd_rt_priority",

@@ -56,6 +56,9 @@ var instanceTable = &table[*config.Instance]{
 		"version":                    fixed(1, instVersion),
 		"native_ipv6":                fixed(0, instNativeIPv6),
 		"dont_track_primary":         instFlag(func(in *config.Instance) *bool { return &in.DontTrackPrimary }),
+		"use_vmac":                   instVMAC,
+		"use_vmac_addr":              instFlag(func(in *config.Instance) *bool { return &in.VMACAddr }),
+		"vmac_xmit_base":             fixed(0, func(b *builder, _ *syntax.Stmt, in *config.Instance) { b.inst(in).mark("vmac_xmit_base") }),
 		"accept":                     fixed(0, instAccept(true)),
 		"no_accept":                  fixed(0, instAccept(false)),
 		"garp_master_delay":          instSeconds(func(in *config.Instance) *time.Duration { return &in.GARP.MasterDelay }),
@@ -76,7 +79,7 @@ var instanceTable = &table[*config.Instance]{
 		"debug":                      instInt(func(in *config.Instance) *int { return &in.Debug }, 0, 4),
 	},
 	unsupported: []string{
-		"track_bfd", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "vrf",
+		"track_bfd", "use_ipvlan", "vrf",
 		"garp_extra_if", "vmac_garp_intvl", "timer_expired_backup", "thread_timer_expired",
 		"linkbeat_use_polling", "lvs_sync_daemon_interface", "auth_hmac",
 	},

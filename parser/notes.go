@@ -35,8 +35,7 @@ type instNotes struct {
 	// lines are where each keyword was written (the last of a repeated
 	// one), so that findings made while finishing the instance name the
 	// keyword's own line.
-	lines       map[string]syntax.Pos
-	noAcceptPos syntax.Pos // where no_accept was written, for its report
+	lines map[string]syntax.Pos
 }
 
 func (n *instNotes) mark(kw string) { n.set[kw] = true }

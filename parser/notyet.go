@@ -37,11 +37,12 @@ type notYetEntry struct {
 // engine plus the removal of its entry here. Remove an entry when the
 // engine implements the keyword (TestNotYetTable checks every entry).
 //
-// Not listed on purpose: "accept" (goalived never installs the firewall
-// rules that no_accept needs, so every instance already behaves as
-// accept); default_interface, which the parser resolves into the Dev of
+// Not listed on purpose: default_interface, which the parser resolves into the Dev of
 // static addresses and of the VIPs of an instance without interface; and,
-// implemented by the engine, startup_script/shutdown_script (and their
+// implemented by the engine, accept/no_accept and strict mode's
+// Accept_Mode (the nftables globals with them), use_vmac,
+// use_vmac_addr, vmac_xmit_base, vmac_prefix, vmac_addr_prefix,
+// startup_script/shutdown_script (and their
 // timeouts), log_unknown_vrids, unicast_ttl, kernel_rx_buf_size,
 // promote_secondaries, disable_local_igmp, vrrp_startup_delay,
 // unicast_fault_no_peer, track_src_ip, virtual_routes/virtual_rules,
@@ -52,7 +53,6 @@ type notYetEntry struct {
 // dynamic_interfaces and track_group; process_monitor_rcv_bufs(_force)
 // need nothing (track_process scans /proc: there is no event socket).
 var notYet = []notYetEntry{
-	{block: "vrrp_instance", keyword: "no_accept", resolved: true, field: "Accept"},
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	// A sync group's alerts need its state changes, which the engine does
@@ -118,23 +118,6 @@ func (b *builder) reportNotYet(e notYetEntry, pos syntax.Pos, args []string, not
 		Keyword: e.keyword, Block: b.context, Pos: pos.String(), Args: args, NotYet: true,
 	})
 	b.warnf(pos, e.keyword, "%s is not supported by goalived yet, ignored%s", what, note)
-}
-
-// finishNoAccept reports a resolved no_accept: written, or implied by
-// strict mode (reference 3.12). goalived installs no firewall rules, so
-// the master answers for its VIPs as in accept mode.
-func (b *builder) finishNoAccept(in *config.Instance) {
-	if in.Accept {
-		return
-	}
-	e, _ := notYetFor("vrrp_instance", "no_accept")
-	pos, note := b.inst(in).noAcceptPos, ""
-	if !b.inst(in).set["no_accept"] {
-		pos, note = b.at(in, "strict_mode"), " (strict mode implies it: no firewall rules drop traffic to the VIPs)"
-	}
-	b.withContext("vrrp_instance "+in.Name, func() {
-		b.reportNotYet(e, pos, nil, note)
-	})
 }
 
 // finishGroupAlerts reports the sync groups that global_defs' smtp_alert

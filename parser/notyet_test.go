@@ -17,7 +17,6 @@ var notYetCases = []struct {
 	src     string
 	want    string // the warning, "keyword: message"
 }{
-	{"no_accept", instanceConf("no_accept"), ""},
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
 	{"smtp_alert", "global_defs {\n notification_email {\n ops@example.com\n }\n smtp_server 192.0.2.25\n}\n" + strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n") +
@@ -87,16 +86,6 @@ func TestNotYetQuiet(t *testing.T) {
 		if got := notYetDiags(diags); len(got) != 0 {
 			t.Errorf("%s: unexpected notYet warnings %q", name, got)
 		}
-	}
-}
-
-// TestNotYetStrict: strict mode's implied no_accept is reported once per
-// instance, at the instance, with the reason.
-func TestNotYetStrict(t *testing.T) {
-	_, diags := load(t, "global_defs {\n vrrp_strict\n}\n"+strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n"))
-	want := []string{"no_accept: no_accept is not supported by goalived yet, ignored (strict mode implies it: no firewall rules drop traffic to the VIPs)"}
-	if d := cmp.Diff(want, notYetDiags(diags)); d != "" {
-		t.Errorf("(-want +got):\n%s\nall diagnostics:\n%s", d, diags)
 	}
 }
 

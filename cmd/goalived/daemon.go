@@ -164,7 +164,7 @@ func (d *daemon) run() int {
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		if err := serveMetrics(ctx, d.upg.listen, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics), d.log); err != nil {
+		if err := serveMetrics(ctx, d.upg.listen, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics, d.eng.AnnounceStats), d.log); err != nil {
 			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
 		}
 	}

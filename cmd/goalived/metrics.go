@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/goalived/goalived/engine"
+	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -16,6 +17,8 @@ import (
 // It reads a fresh engine snapshot on every scrape.
 type metricsCollector struct {
 	source func() ([]engine.InstanceMetrics, []engine.ScriptMetrics)
+	// announce counts the gratuitous ARPs and NAs; nil exports none.
+	announce func() []netif.AnnounceStats
 }
 
 var exporterCounters = []struct {
@@ -38,8 +41,8 @@ var exporterCounters = []struct {
 	{"keepalived_priority_zero_sent_total", "Priority zero sent", func(s vrrp.Stats) uint64 { return s.PriZeroSent }},
 }
 
-func newMetricsCollector(source func() ([]engine.InstanceMetrics, []engine.ScriptMetrics)) *metricsCollector {
-	return &metricsCollector{source: source}
+func newMetricsCollector(source func() ([]engine.InstanceMetrics, []engine.ScriptMetrics), announce func() []netif.AnnounceStats) *metricsCollector {
+	return &metricsCollector{source: source, announce: announce}
 }
 
 // exporterState is the numeric state keepalived's JSON dump and the
@@ -100,7 +103,31 @@ func (m *metricsCollector) collect() *exposition {
 		e.add("goalived_script_last_duration_seconds", "Duration of the vrrp_script's last finished run", gauge, s.LastDuration, label{"name", s.Name})
 	}
 	addProcessSeries(&e)
+	m.collectAnnouncements(&e)
 	return &e
+}
+
+// collectAnnouncements exports the gratuitous ARP / NA counters:
+// goalived_announce_packets_total{interface,family,result}, result being
+// sent, retried (a send repeated after a transient error), failed or
+// skipped (bursts not sent on an interface without link-layer address).
+func (m *metricsCollector) collectAnnouncements(e *exposition) {
+	if m.announce == nil {
+		return
+	}
+	const name, help = "goalived_announce_packets_total", "Gratuitous ARPs (ipv4) and unsolicited neighbour advertisements (ipv6), by result"
+	for _, s := range m.announce() {
+		fam := "ipv4"
+		if s.V6 {
+			fam = "ipv6"
+		}
+		for _, r := range []struct {
+			result string
+			n      uint64
+		}{{"sent", s.Sent}, {"retried", s.Retried}, {"failed", s.Failed}, {"skipped", s.Skipped}} {
+			e.add(name, help, counter, float64(r.n), label{"interface", s.Ifname}, label{"family", fam}, label{"result", r.result})
+		}
+	}
 }
 
 // listenFunc opens a listener: net.Listen, or the hot upgrade's, which

@@ -52,6 +52,9 @@ type Host interface {
 	// AddressRemoved sees every address deleted on the host (a VIP
 	// removed from outside is restored).
 	AddressRemoved(ev netif.Event)
+	// LinkDeleted sees every interface deleted on the host (a VMAC
+	// deleted from outside is created again).
+	LinkDeleted(ifname string)
 }
 
 // OS is the host system side of tracking. System returns the real one;

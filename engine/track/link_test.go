@@ -238,3 +238,31 @@ func TestDynamicInterfaces(t *testing.T) {
 		}
 	})
 }
+
+// TestTrackVMACs: the VMACs the engine names for an instance are
+// tracked as its own interface (down is FAULT), and every deleted link is
+// passed on to the engine (which makes a VMAC deleted from outside
+// again).
+func TestTrackVMACs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, instance("VI_1", 1, 100, ""))
+		r.sys.Links.SetLink("vrrp.1", true)
+		opts := r.options(nil, false)
+		opts.VMACs = map[string][]string{"VI_1": {"vrrp.1"}}
+		r.tr = track.New(r.cfg, opts)
+		t.Cleanup(r.tr.Close)
+		if err := r.tr.Start(r.list); err != nil {
+			t.Fatal(err)
+		}
+		r.want("start", map[string]got{"VI_1": {100, false}})
+		r.sys.Links.SetLink("vrrp.1", false)
+		r.want("vmac down", map[string]got{"VI_1": {100, true}})
+		r.sys.Links.SetLink("vrrp.1", true)
+		r.want("vmac up", map[string]got{"VI_1": {100, false}})
+		r.sys.Links.DeleteLink("vrrp.1")
+		r.want("vmac deleted", map[string]got{"VI_1": {100, true}})
+		if d := cmp.Diff([]string{"vrrp.1"}, r.host.DeletedLinks()); d != "" {
+			t.Errorf("deleted links passed on (-want +got):\n%s", d)
+		}
+	})
+}

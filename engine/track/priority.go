@@ -26,6 +26,9 @@ func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
 	}
+	for _, name := range t.vmacs[in.Name] {
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
+	}
 	if st, ok := t.sourceTrackerLocked(in); ok {
 		out = append(out, st)
 	}
@@ -108,9 +111,10 @@ func (t *Tracker) Priority(in Instance) int {
 }
 
 // reopenSockets lets the engine give the sockets on ifname a connection
-// (dynamic_interfaces) and re-evaluates the instances that moved to it.
+// (dynamic_interfaces, or a VMAC made again: the engine decides) and
+// re-evaluates the instances that moved to it.
 func (t *Tracker) reopenSockets(ifname string) {
-	if !t.cfg.Global.DynamicInterfaces || ifname == "" {
+	if ifname == "" {
 		return
 	}
 	for _, in := range t.host.ReopenSockets(ifname) {

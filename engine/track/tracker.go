@@ -27,6 +27,10 @@ type Options struct {
 	// Restored, if set, continues the tracking of another process (see
 	// Saved); the Tracker then also counts as a reload's (Reload).
 	Restored *Saved
+	// VMACs are, by instance name, the VMAC interfaces an instance runs
+	// on: keepalived tracks them as it tracks the instance's own
+	// interface (weight 0: down is FAULT).
+	VMACs map[string][]string
 }
 
 // Tracker owns the vrrp_script checks, the link watch and the track_file
@@ -42,6 +46,7 @@ type Tracker struct {
 	log    *slog.Logger
 	groups *groupSet
 	reload bool
+	vmacs  map[string][]string
 	insts  []Instance // fixed for the life of the Tracker
 	checks []Check
 	events chan script.CheckEvent
@@ -77,7 +82,8 @@ func New(cfg *config.Config, o Options) *Tracker {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Tracker{
-		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, events: make(chan script.CheckEvent, 64),
+		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, vmacs: o.VMACs,
+		events:     make(chan script.CheckEvent, 64),
 		procEvents: make(chan procEvent, 16),
 		conds:      map[string]script.Condition{}, links: map[string]bool{},
 		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[Instance]int{}, srcs: map[netip.Addr]bool{},
@@ -130,13 +136,15 @@ func (t *Tracker) Start(insts []Instance) error {
 }
 
 // interfaces are the links whose state an instance depends on: its own
-// (weight 0, unless dont_track_primary), its track_interface entries and
-// those of the static items of its track_groups (weight 0).
+// (weight 0, unless dont_track_primary) and its VMACs, its
+// track_interface entries and those of the static items of its
+// track_groups (weight 0).
 func (t *Tracker) interfaces(in *config.Instance) []string {
 	var out []string
 	if !in.DontTrackPrimary && in.Interface != "" {
 		out = append(out, in.Interface)
 	}
+	out = append(out, t.vmacs[in.Name]...)
 	for _, ti := range t.tracksOf(in).ifaces {
 		out = append(out, ti.Name)
 	}
@@ -197,6 +205,9 @@ func (t *Tracker) linkChanged(ev netif.Event) {
 			t.host.AddressRemoved(ev)
 		}
 		return
+	}
+	if ev.Kind == netif.LinkDeleted {
+		t.host.LinkDeleted(ev.Ifname)
 	}
 	if ev.Kind != netif.LinkChanged && ev.Kind != netif.LinkDeleted {
 		return

@@ -40,6 +40,8 @@ func Open() (h engine.Host, close func() error, err error) {
 		FIFOs:      fifos{},
 		Files:      system.Files,
 		Processes:  system.Processes,
+		Firewalls:  firewalls{},
+		VMACs:      vmacs{},
 		Clock:      clock,
 	}
 	return h, func() error {
@@ -73,6 +75,28 @@ type announcers struct{}
 
 func (announcers) NewAnnouncer(cfg netif.AnnouncerConfig) engine.Announcer {
 	return netif.NewAnnouncer(cfg)
+}
+
+// firewalls opens netif's nftables table.
+type firewalls struct{}
+
+func (firewalls) OpenFirewall(cfg netif.FirewallConfig) (engine.Firewall, error) {
+	f, err := netif.OpenFirewall(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// vmacs opens netif's VMACs.
+type vmacs struct{}
+
+func (vmacs) OpenVMACs() (engine.VMACLinks, error) {
+	v, err := netif.OpenVMACs()
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Sysctls reads and writes the files under Root ("/proc/sys").

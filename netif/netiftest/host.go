@@ -40,21 +40,25 @@ type Host struct {
 	Files     *tracktest.Files
 	Processes *tracktest.Procs
 
-	mu        sync.Mutex // guards everything below
-	links     []*link    // by index order
-	nextIndex int
-	routes    []netif.Route
-	rules     []netif.Rule
-	tables    map[string]int // rt_tables names
-	sysctls   map[string]string
-	watchers  map[*watcher]bool
-	conns     map[*conn]bool
-	announced []Announcement
-	scripts   map[string]ScriptFunc
-	runs      []Run
-	fifoLines map[string][]string
-	bufs      netif.NetlinkBufs
-	changes   []string // address additions and deletions, in order
+	mu            sync.Mutex // guards everything below
+	links         []*link    // by index order
+	nextIndex     int
+	routes        []netif.Route
+	rules         []netif.Rule
+	tables        map[string]int // rt_tables names
+	sysctls       map[string]string
+	watchers      map[*watcher]bool
+	conns         map[*conn]bool
+	announced     []Announcement
+	announceStats []netif.AnnounceStats
+	scripts       map[string]ScriptFunc
+	runs          []Run
+	fifoLines     map[string][]string
+	bufs          netif.NetlinkBufs
+	changes       []string // address additions and deletions, in order
+	actions       []string // the same, with the firewall's and the VMACs'
+	fw            *fakeFirewall
+	fwErr         error
 }
 
 // link is one interface.
@@ -67,6 +71,7 @@ type link struct {
 	running bool
 	seg     *vrrptest.Segment
 	addrs   []addr
+	parent  string // a VMAC's base interface
 }
 
 // addr is an address on a link.
@@ -98,7 +103,7 @@ func (h *Host) Engine() engine.Host {
 	return engine.Host{
 		Sockets: sockets{h}, Routing: routing{h}, Links: links{h}, Announcers: announcers{h},
 		Sysctls: sysctls{h}, Scripts: scripts{h}, FIFOs: fifos{h}, Files: h.Files, Processes: h.Processes,
-		Clock: h.clock,
+		Firewalls: firewalls{h}, VMACs: vmacHost{h}, Clock: h.clock,
 	}
 }
 
@@ -107,20 +112,27 @@ func (h *Host) Engine() engine.Host {
 func (h *Host) AddLink(name string, seg *vrrptest.Segment, prefixes ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	l := &link{name: name, index: h.nextIndex, mtu: 1500, up: true, running: true, seg: seg,
-		mac: net.HardwareAddr{0x02, 0, byte(h.id >> 8), byte(h.id), 0, byte(h.nextIndex)}}
-	h.nextIndex++
-	h.links = append(h.links, l)
-	h.sysctls["net/ipv4/conf/"+name+"/promote_secondaries"] = "0"
-	h.sysctls["net/ipv6/conf/"+name+"/forwarding"] = "0"
+	l := h.addLinkLocked(name, seg, net.HardwareAddr{0x02, 0, byte(h.id >> 8), byte(h.id), 0, byte(h.nextIndex)}, "")
+	l.up, l.running = true, true
 	h.emitLocked(netif.Event{Kind: netif.LinkChanged, IfIndex: l.index, Ifname: name, Up: true, Running: true})
 	for _, p := range prefixes {
 		h.addAddrLocked(l, netif.Addr{Prefix: netip.MustParsePrefix(p), Dev: name})
 	}
 }
 
+// addLinkLocked creates a link, down.
+func (h *Host) addLinkLocked(name string, seg *vrrptest.Segment, mac net.HardwareAddr, parent string) *link {
+	l := &link{name: name, index: h.nextIndex, mtu: 1500, seg: seg, mac: mac, parent: parent}
+	h.nextIndex++
+	h.links = append(h.links, l)
+	h.sysctls["net/ipv4/conf/"+name+"/promote_secondaries"] = "0"
+	h.sysctls["net/ipv6/conf/"+name+"/forwarding"] = "0"
+	return l
+}
+
 // SetLink sets an interface up and running, or down; its sockets stop
-// sending and receiving while it is down.
+// sending and receiving while it is down. The carrier of the VMACs on it
+// follows.
 func (h *Host) SetLink(name string, up bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -128,13 +140,12 @@ func (h *Host) SetLink(name string, up bool) {
 	if l == nil {
 		return
 	}
-	l.up, l.running = up, up
-	for c := range h.conns {
-		if c.link == l {
-			c.port.SetLink(up)
-		}
+	l.up = up
+	running := up
+	if p := h.linkLocked(l.parent); p != nil {
+		running = up && p.running
 	}
-	h.emitLocked(netif.Event{Kind: netif.LinkChanged, IfIndex: l.index, Ifname: name, Up: up, Running: up})
+	h.setRunningLocked(l, running)
 }
 
 // DeleteLink deletes an interface with its addresses and routes; its
@@ -142,21 +153,29 @@ func (h *Host) SetLink(name string, up bool) {
 func (h *Host) DeleteLink(name string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	l := h.linkLocked(name)
-	if l == nil {
-		return
+	if l := h.linkLocked(name); l != nil {
+		h.deleteLinkLocked(l)
+	}
+}
+
+// deleteLinkLocked deletes l with its addresses, routes and VMACs.
+func (h *Host) deleteLinkLocked(l *link) {
+	for _, v := range slices.Clone(h.links) {
+		if v.parent == l.name {
+			h.deleteLinkLocked(v)
+		}
 	}
 	for _, a := range slices.Clone(l.addrs) {
 		h.deleteAddrLocked(l, a.Prefix)
 	}
-	h.routes = slices.DeleteFunc(h.routes, func(r netif.Route) bool { return r.Dev == name })
+	h.routes = slices.DeleteFunc(h.routes, func(r netif.Route) bool { return r.Dev == l.name })
 	for c := range h.conns {
-		if c.link == l {
+		if c.link == l && c.port != nil {
 			c.port.SetLink(false)
 		}
 	}
 	h.links = slices.DeleteFunc(h.links, func(x *link) bool { return x == l })
-	h.emitLocked(netif.Event{Kind: netif.LinkDeleted, IfIndex: l.index, Ifname: name})
+	h.emitLocked(netif.Event{Kind: netif.LinkDeleted, IfIndex: l.index, Ifname: l.name})
 }
 
 // AddAddr adds an address from outside the engine (an operator, DHCP).
@@ -201,6 +220,20 @@ func (h *Host) AddrChanges() []string {
 	return out
 }
 
+// Actions returns what the engine did to the host's addresses, firewall
+// and VMACs, in order, as AddrChanges does for addresses ("block VI_1#1
+// 192.0.2.100", "add 192.0.2.100/32 dev eth0", "vmac add vrrp.51 link
+// eth0 address 00:00:5e:00:01:33 v6=false"), and forgets them.
+func (h *Host) Actions() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.actions
+	h.actions = nil
+	return out
+}
+
+func (h *Host) actLocked(s string) { h.actions = append(h.actions, s) }
+
 func (h *Host) linkLocked(name string) *link {
 	for _, l := range h.links {
 		if l.name == name {
@@ -226,6 +259,7 @@ func (h *Host) addAddrLocked(l *link, a netif.Addr) {
 	}
 	l.addrs = append(l.addrs, n)
 	h.changes = append(h.changes, "add "+a.Prefix.String()+" dev "+l.name)
+	h.actLocked("add " + a.Prefix.String() + " dev " + l.name)
 	h.emitLocked(netif.Event{Kind: netif.AddrAdded, IfIndex: l.index, Ifname: l.name, Addr: a.Prefix})
 }
 
@@ -237,6 +271,7 @@ func (h *Host) deleteAddrLocked(l *link, p netip.Prefix) bool {
 	}
 	l.addrs = slices.Delete(l.addrs, i, i+1)
 	h.changes = append(h.changes, "del "+p.String()+" dev "+l.name)
+	h.actLocked("del " + p.String() + " dev " + l.name)
 	h.emitLocked(netif.Event{Kind: netif.AddrRemoved, IfIndex: l.index, Ifname: l.name, Addr: p})
 	return true
 }

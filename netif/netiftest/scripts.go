@@ -186,15 +186,44 @@ func (x announcer) Announce(ifname string, addrs []netip.Addr, rounds int) error
 	now := h.clock.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.linkLocked(ifname) == nil {
-		return fmt.Errorf("announce on %s: no such network interface", ifname)
-	}
+	l := h.linkLocked(ifname)
 	for range rounds {
 		for _, a := range addrs {
+			st := h.announceStatLocked(ifname, a.Is6())
+			if l == nil || !l.running {
+				st.Failed++
+				continue
+			}
+			st.Sent++
 			h.announced = append(h.announced, Announcement{Ifname: ifname, Addr: a, At: now})
 		}
 	}
+	if l == nil {
+		return fmt.Errorf("announce on %s: no such network interface", ifname)
+	}
+	if !l.running {
+		return fmt.Errorf("announce on %s: %w", ifname, errDown)
+	}
 	return nil
+}
+
+// announceStatLocked is the counter of an interface and family.
+func (h *Host) announceStatLocked(ifname string, v6 bool) *netif.AnnounceStats {
+	for i := range h.announceStats {
+		if s := &h.announceStats[i]; s.Ifname == ifname && s.V6 == v6 {
+			return s
+		}
+	}
+	h.announceStats = append(h.announceStats, netif.AnnounceStats{Ifname: ifname, V6: v6})
+	return &h.announceStats[len(h.announceStats)-1]
+}
+
+// Stats counts the announcements per interface and family: sent, or
+// failed while the interface was missing or down.
+func (x announcer) Stats() []netif.AnnounceStats {
+	x.h.mu.Lock()
+	defer x.h.mu.Unlock()
+	return slices.Clone(x.h.announceStats)
 }
 
 func (announcer) Prepare(string, bool) error { return nil }

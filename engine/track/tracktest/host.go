@@ -15,11 +15,12 @@ import (
 // Host is the engine as package track sees it, recording what tracking
 // asks of it: the notify FIFO lines it would write, in order.
 type Host struct {
-	mu      sync.Mutex // guards the fields below
-	lines   []string
-	removed []netif.Event
-	reopen  func(ifname string) []track.Instance
-	badCmd  map[string]error
+	mu           sync.Mutex // guards the fields below
+	lines        []string
+	removed      []netif.Event
+	deletedLinks []string
+	reopen       func(ifname string) []track.Instance
+	badCmd       map[string]error
 }
 
 // NewHost returns a host with an empty FIFO.
@@ -100,6 +101,20 @@ func (h *Host) ReopenSockets(ifname string) []track.Instance {
 		return nil
 	}
 	return f(ifname)
+}
+
+// LinkDeleted implements track.Host.
+func (h *Host) LinkDeleted(ifname string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deletedLinks = append(h.deletedLinks, ifname)
+}
+
+// DeletedLinks returns the interfaces LinkDeleted saw.
+func (h *Host) DeletedLinks() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.deletedLinks)
 }
 
 // AddressRemoved implements track.Host.
