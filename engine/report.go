@@ -22,32 +22,28 @@ func (r reporter) Report(rep vrrp.Report) {
 	log := r.e.log.With("instance", rep.Instance)
 	switch rep.Kind {
 	case vrrp.ReportTransition:
-		log.Info("state change", "from", rep.From.String(), "to", rep.To.String(),
-			"reason", rep.Reason.String(), "priority", rep.Priority)
+		r.logTransition(log, rep)
 		r.in.status.transition(rep)
 		r.e.groups.MemberTransition(rep.Instance, rep.To, true)
 		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
 			r.e.notify(r.in, state, int(rep.Priority))
 		}
 		r.e.groups.MemberTransition(rep.Instance, rep.To, false)
+		if rep.To == vrrp.StateStopped {
+			r.in.status.lines(r.e, rep.Instance).close()
+		}
 	case vrrp.ReportRxLowerPriority:
-		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
+		r.logPacket(log, rep)
 		// keepalived reports its own effective priority, not the peer's.
 		r.e.notify(r.in, "MASTER_RX_LOWER_PRI", int(r.in.vi.Priority()))
-	case vrrp.ReportAddrMismatch:
-		if r.in.status.once("addr-mismatch:" + rep.Peer.String()) {
-			log.Warn("advert lists other virtual addresses than ours; accepted", "peer", rep.Peer)
+	case vrrp.ReportPriorityChanged:
+		// The instance has taken the priority: the status file may show it.
+		r.in.status.setPriority(int(rep.Priority))
+		if r.e.opts.OnChange != nil {
+			r.e.opts.OnChange()
 		}
-	case vrrp.ReportDrop:
-		reason := vrrp.ReasonOf(rep.Err).String()
-		if r.in.status.once("drop:" + reason) {
-			log.Warn("dropped advert (logged once per reason)", "peer", rep.Peer, "reason", reason, "err", rep.Err)
-		}
-	case vrrp.ReportOldChecksum:
-		// keepalived: "(VI_1) Setting unicast VRRPv3 checksum to old version".
-		log.Info("setting unicast VRRPv3 checksum to old version (the peer's adverts carry the pre-1.3.6 checksum)", "peer", rep.Peer)
-	case vrrp.ReportError:
-		log.Error("instance output failed", "err", rep.Err)
+	default:
+		r.logPacket(log, rep)
 	}
 	if r.e.opts.OnReport != nil {
 		r.e.opts.OnReport(rep)
@@ -123,18 +119,19 @@ type Status struct {
 	Reason          string
 }
 
-// statusCell holds an instance's Status and the "logged once" keys.
+// statusCell holds an instance's Status and the budgets of its
+// per-packet log lines.
 type statusCell struct {
-	mu          sync.Mutex // guards st, logged and transitions
+	mu          sync.Mutex // guards st, limiter and transitions
 	st          Status
-	logged      map[string]bool
+	limiter     *lineLimiter
 	transitions map[string]uint64 // by reason, for metrics
 }
 
 func newStatusCell(pin *config.Instance, now time.Time) *statusCell {
 	c := &statusCell{
-		st:     Status{State: vrrp.StateInit, Since: now, Reason: "start"},
-		logged: map[string]bool{}, transitions: map[string]uint64{},
+		st:          Status{State: vrrp.StateInit, Since: now, Reason: "start"},
+		transitions: map[string]uint64{},
 	}
 	c.reconfigure(pin)
 	return c
@@ -191,16 +188,15 @@ func (c *statusCell) get() Status {
 	return c.st
 }
 
-// once reports whether key is seen for the first time: drop classes and
-// mismatches are logged once per instance, not per packet.
-func (c *statusCell) once(key string) bool {
+// lines is the instance's budget of per-packet log lines, made at its
+// first use.
+func (c *statusCell) lines(e *Engine, name string) *lineLimiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.logged[key] {
-		return false
+	if c.limiter == nil {
+		c.limiter = newLineLimiter(e.clock, e.log.With("instance", name), "("+name+") ")
 	}
-	c.logged[key] = true
-	return true
+	return c.limiter
 }
 
 // Statuses returns every instance's status, in configuration order.
