@@ -124,9 +124,9 @@ func (m member) SetFault(fault bool)         { m.in.vi.SetFault(fault) }
 func (m member) SocketOpen() bool            { return m.in.sock.isOpen() }
 func (m member) JoinGroup(g *vrrp.SyncGroup) { g.Join(m.in.vi) }
 
+// PriorityChanged is told before the instance has taken the priority:
+// the status file follows the instance's own report of it (OnChange is
+// called there), not this.
 func (m member) PriorityChanged(prio int) {
 	m.in.status.setPriority(prio)
-	if m.e.opts.OnChange != nil {
-		m.e.opts.OnChange()
-	}
 }
