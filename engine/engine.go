@@ -263,7 +263,7 @@ func (e *Engine) outputs(in *instance) vrrp.Outputs {
 	return vrrp.Outputs{
 		Sender:    sender{&in.tx},
 		VIPs:      in.vips,
-		Announcer: in.ann,
+		Announcer: loggedAnnouncer{e, in},
 		Reporter:  reporter{e, in},
 		Gate:      &e.groups,
 	}

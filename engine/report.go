@@ -24,6 +24,7 @@ func (r reporter) Report(rep vrrp.Report) {
 	case vrrp.ReportTransition:
 		r.logTransition(log, rep)
 		r.in.status.transition(rep)
+		r.in.status.releaseHeld(rep.To)
 		r.e.groups.MemberTransition(rep.Instance, rep.To, true)
 		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
 			r.e.notify(r.in, state, int(rep.Priority))
@@ -122,10 +123,14 @@ type Status struct {
 // statusCell holds an instance's Status and the budgets of its
 // per-packet log lines.
 type statusCell struct {
-	mu          sync.Mutex // guards st, limiter and transitions
+	mu          sync.Mutex // guards st, limiter, held, heldLog and transitions
 	st          Status
 	limiter     *lineLimiter
 	transitions map[string]uint64 // by reason, for metrics
+	// held are announcement lines waiting for the transition to MASTER
+	// to be written (see detail).
+	held    []string
+	heldLog *slog.Logger
 }
 
 func newStatusCell(pin *config.Instance, now time.Time) *statusCell {

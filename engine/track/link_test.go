@@ -202,7 +202,7 @@ static_rules {
 		r.want("w0 up", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w2", false)
 		r.want("w2 down", map[string]got{"VI_1": {100, true}, "VI_2": {100, false}})
-		if !r.logged("tracked interface changed", "interface=w0", "up=false") {
+		if !r.logged(`msg="Netlink reports w0 down"`, "interface=w0", "up=false") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})

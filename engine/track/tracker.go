@@ -42,10 +42,13 @@ type Tracker struct {
 	log    *slog.Logger
 	groups *groupSet
 	reload bool
-	insts  []Instance // fixed for the life of the Tracker
-	checks []Check
-	events chan script.CheckEvent
-	watch  LinkWatch
+	// starting is set while Start gives the instances their first
+	// priorities.
+	starting bool
+	insts    []Instance // fixed for the life of the Tracker
+	checks   []Check
+	events   chan script.CheckEvent
+	watch    LinkWatch
 
 	fileW      FileWatch
 	procW      *procWatcher
@@ -122,9 +125,11 @@ func (t *Tracker) Start(insts []Instance) error {
 	if t.cfg.Global.DynamicInterfaces {
 		t.reopenMissing() // after subscribing too
 	}
+	t.starting = true
 	for _, in := range t.insts {
 		t.apply(in)
 	}
+	t.starting = false
 	go t.loop()
 	return nil
 }
@@ -211,7 +216,11 @@ func (t *Tracker) linkChanged(ev netif.Event) {
 	if !known || old == up {
 		return
 	}
-	t.log.Info("tracked interface changed", "interface", ev.Ifname, "up", up)
+	state := "down"
+	if up {
+		state = "up"
+	}
+	t.log.Info(fmt.Sprintf("Netlink reports %s %s", ev.Ifname, state), "interface", ev.Ifname, "up", up)
 	for _, in := range t.insts {
 		for _, name := range t.interfaces(in.Config()) {
 			if name == ev.Ifname {
