@@ -122,6 +122,7 @@ func (e *Engine) start() error {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	g := e.cfg.Global
+	e.logScripts(e.cfg, nil)
 	e.startNotifier()
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -134,6 +135,8 @@ func (e *Engine) start() error {
 	}
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
 	e.track = e.newTracking(e.cfg, nil, nil)
+	e.logAssigned(e.cfg)
+	e.logAnnounceChannels(e.cfg)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -148,16 +151,14 @@ func (e *Engine) start() error {
 	if d := g.StartupDelay; d > 0 {
 		// vrrp_startup_delay: the instances wait (in INIT) for the
 		// network to settle after boot; the daemon is up meanwhile.
-		e.log.Info("delaying vrrp start", "delay", d)
+		e.log.Info(fmt.Sprintf("Delaying startup for %g seconds", d.Seconds()), "delay", d)
 		e.delayed = e.clock.AfterFunc(d, e.startDelayed)
 		return nil
 	}
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			return fmt.Errorf("start engine: %w", err)
-		}
+	if err := e.startInstances(); err != nil {
+		return fmt.Errorf("start engine: %w", err)
 	}
-	e.startReaders()
+	e.started()
 	return nil
 }
 
@@ -172,8 +173,9 @@ func (e *Engine) open() error {
 	}
 	e.opened = true
 	e.addrs = e.host.Links
+	e.logNetlink()
 	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
-		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
+		e.logRcvBufError(err) // keepalived logs it and goes on
 	}
 	g := e.cfg.Global
 	e.ann = e.host.Announcers.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
@@ -196,12 +198,10 @@ func (e *Engine) startDelayed() {
 	if e.closed {
 		return
 	}
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			e.log.Error("start instance after startup delay", "instance", in.conf().Name, "err", err)
-		}
+	if err := e.startInstances(); err != nil {
+		e.log.Error("start instances after startup delay", "err", err)
 	}
-	e.startReaders()
+	e.started()
 }
 
 // startReaders starts the reader of every socket that has none yet.
@@ -226,6 +226,7 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 	if err := in.vips.release(); err != nil {
 		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
 	}
+	e.detail(fmt.Sprintf("(%s) removing VIPs.", pin.Name), "instance", pin.Name)
 	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
 	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock)); err != nil {
 		return nil, err
@@ -299,11 +300,13 @@ func (e *Engine) socketFor(pin *config.Instance) (*socket, error) {
 		return nil, err
 	}
 	if !s.isOpen() {
-		e.log.Info("configuration specifies interface " + pin.Interface + " which doesn't currently exist - will use if created")
+		e.log.Info(fmt.Sprintf("Configuration specifies interface %s which doesn't currently exist - will use if created", pin.Interface))
 	}
 	if e.cfg.Global.LogUnknownVRIDs {
+		// Once per VRID and socket, as keepalived.
 		s.onUnknown = func(ifname string, vrid uint8, src netip.Addr) {
-			e.log.Info("advert for an unconfigured VRID (logged once per VRID)", "interface", ifname, "vrid", vrid, "from", src)
+			e.log.Info(fmt.Sprintf("Unknown VRID(%d) received on interface(%s) from %v. ignoring...", vrid, ifname, src),
+				"interface", ifname, "vrid", vrid, "from", src)
 		}
 	}
 	e.sockets[k] = s

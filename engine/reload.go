@@ -43,6 +43,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	plan := planReload(e.cfg, cfg, static, e.host.Routing.RouteTable)
 	carried := e.track.Carry(cfg)
 	e.track.Close()
+	e.logScripts(cfg, carried)
+	e.logAssigned(cfg)
 	e.reopenFIFOs(cfg.Global)
 	var errs []error
 	if err := e.applyStatic(plan.Static); err != nil {
@@ -57,12 +59,9 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 		errs = append(errs, err)
 	}
 	e.writeStatesOnReload()
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	e.startReaders()
+	errs = append(errs, e.startInstances())
+	e.logMastersSet()
+	e.started()
 	if err := errors.Join(errs...); err != nil {
 		return res, fmt.Errorf("reload: %w", err)
 	}

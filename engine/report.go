@@ -131,12 +131,16 @@ type statusCell struct {
 	// to be written (see detail).
 	held    []string
 	heldLog *slog.Logger
+	// left is closed once the instance's first state (out of INIT) is
+	// written.
+	left     chan struct{}
+	leftOnce sync.Once
 }
 
 func newStatusCell(pin *config.Instance, now time.Time) *statusCell {
 	c := &statusCell{
 		st:          Status{State: vrrp.StateInit, Since: now, Reason: "start"},
-		transitions: map[string]uint64{},
+		transitions: map[string]uint64{}, left: make(chan struct{}),
 	}
 	c.reconfigure(pin)
 	return c
@@ -166,6 +170,9 @@ func (c *statusCell) restore(is *InstanceState) {
 }
 
 func (c *statusCell) transition(rep vrrp.Report) {
+	if rep.From == vrrp.StateInit {
+		defer c.leftOnce.Do(func() { close(c.left) })
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()

@@ -20,6 +20,9 @@ func (e *Engine) newTracking(cfg *config.Config, carried map[string]script.Condi
 	return track.New(cfg, track.Options{
 		Host: trackHost{e}, OS: e.trackOS(), Logger: e.log, Groups: &e.groups,
 		Reload: carried != nil, Carried: carried, Restored: restored,
+		// A start or reload starts the checks once the instances left INIT
+		// (Engine.started); a handed-over tracker goes on at once.
+		ChecksLater: restored == nil,
 	})
 }
 

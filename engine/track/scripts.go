@@ -55,11 +55,26 @@ func (t *Tracker) startCheck(s *config.VRRPScript) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Start(t.events); err != nil {
-		return err
+	if !t.checksLater {
+		if err := c.Start(t.events); err != nil {
+			return err
+		}
 	}
 	t.checks = append(t.checks, c)
 	return nil
+}
+
+// StartChecks starts the checks Start left idle (Options.ChecksLater).
+func (t *Tracker) StartChecks() {
+	if !t.checksLater {
+		return
+	}
+	t.checksLater = false
+	for _, c := range t.checks {
+		if err := c.Start(t.events); err != nil {
+			t.log.Error(fmt.Sprintf("VRRP_Script(%s) not started: %v", c.Name(), err), "script", c.Name())
+		}
+	}
 }
 
 // checkChanged takes a check's new condition (or only its new exit
@@ -168,14 +183,14 @@ func RefusalLines(argv0 string, err error) []string {
 	case errors.Is(err, script.ErrInsecure):
 		return []string{fmt.Sprintf("Unsafe permissions found for script '%s' - disabling.", argv0)}
 	case errors.Is(err, script.ErrNotFound):
-		return []string{fmt.Sprintf("Script %s cannot be accessed - %s", argv0, strerror(err))}
+		return []string{fmt.Sprintf("Script %s cannot be accessed - %s", argv0, Strerror(err))}
 	}
 	return []string{err.Error()}
 }
 
-// strerror is the C library's text for the system error in err ("No
+// Strerror is the C library's text for the system error in err ("No
 // such file or directory"), or err's own text.
-func strerror(err error) string {
+func Strerror(err error) string {
 	var errno syscall.Errno
 	if !errors.As(err, &errno) {
 		return err.Error()

@@ -27,6 +27,11 @@ type Options struct {
 	// Restored, if set, continues the tracking of another process (see
 	// Saved); the Tracker then also counts as a reload's (Reload).
 	Restored *Saved
+	// ChecksLater leaves the checks idle after Start until StartChecks:
+	// the engine starts them once its instances have left INIT, so that
+	// their first results come after the instances' first states, as in
+	// keepalived.
+	ChecksLater bool
 }
 
 // Tracker owns the vrrp_script checks, the link watch and the track_file
@@ -36,12 +41,13 @@ type Options struct {
 // arithmetic never races; the checks and followers run in their own
 // goroutines. A reload replaces the Tracker.
 type Tracker struct {
-	cfg    *config.Config
-	host   Host
-	os     OS
-	log    *slog.Logger
-	groups *groupSet
-	reload bool
+	cfg         *config.Config
+	host        Host
+	os          OS
+	log         *slog.Logger
+	groups      *groupSet
+	reload      bool
+	checksLater bool
 	// starting is set while Start gives the instances their first
 	// priorities.
 	starting bool
@@ -80,7 +86,7 @@ func New(cfg *config.Config, o Options) *Tracker {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Tracker{
-		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, events: make(chan script.CheckEvent, 64),
+		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, checksLater: o.ChecksLater, events: make(chan script.CheckEvent, 64),
 		procEvents: make(chan procEvent, 16),
 		conds:      map[string]script.Condition{}, links: map[string]bool{},
 		files: map[string]int64{}, good: map[string]int64{}, procs: map[string]bool{}, prio: map[Instance]int{}, srcs: map[netip.Addr]bool{},
