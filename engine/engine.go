@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
@@ -128,7 +129,7 @@ func (e *Engine) start() error {
 	defer e.mu.Unlock()
 	e.sysctl = newSysctls(e.host.Sysctls)
 	if err := e.applySysctls(); err != nil {
-		e.log.Warn("kernel settings", "err", err)
+		e.log.Warn(fmt.Sprintf("kernel settings not applied: %v", err), "err", err)
 	}
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
@@ -199,7 +200,7 @@ func (e *Engine) startDelayed() {
 		return
 	}
 	if err := e.startInstances(); err != nil {
-		e.log.Error("start instances after startup delay", "err", err)
+		e.log.Error(fmt.Sprintf("instances not started after the startup delay: %v", err), "err", err)
 	}
 	e.started()
 }
@@ -224,7 +225,7 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 		return nil, err
 	}
 	if err := in.vips.release(); err != nil {
-		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) stale VIPs, routes and rules not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
 	e.detail(fmt.Sprintf("(%s) removing VIPs.", pin.Name), "instance", pin.Name)
 	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
@@ -282,7 +283,8 @@ func (e *Engine) prepareAnnounce(name string, set ownedSet) {
 		}
 		prepared[key] = true
 		if err := e.ann.Prepare(a.Dev, a.Prefix.Addr().Is6()); err != nil {
-			e.log.Debug("announcement socket opens later", "instance", name, "err", err)
+			e.log.Log(context.Background(), kalog.LevelExtraDetail, fmt.Sprintf("(%s) gratuitous ARP/NA socket opens later: %v", name, err),
+				"instance", name, "err", err)
 		}
 	}
 }

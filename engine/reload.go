@@ -99,7 +99,7 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 			res.Kept = append(res.Kept, st.Name)
 		case updated:
 			if err := e.reconfigure(prev, pin); err != nil {
-				e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "err", err)
+				e.log.Warn(fmt.Sprintf("(%s) cannot be updated in place, restarting it: %v", pin.Name, err), "instance", pin.Name, "err", err)
 				e.stopInstance(prev)
 				res.Restarted = append(res.Restarted, st.Name)
 				create(pin)
@@ -108,7 +108,7 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 			next = append(next, prev)
 			res.Updated = append(res.Updated, st.Name)
 		case restarted:
-			e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "why", st.Why)
+			e.log.Info(fmt.Sprintf("(%s) restarted by the reload: %s", pin.Name, st.Why), "instance", pin.Name, "why", st.Why)
 			e.stopInstance(prev)
 			res.Restarted = append(res.Restarted, st.Name)
 			create(pin)
@@ -142,7 +142,7 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	}
 	in.status.setSource(in.sock.source())
 	if err := in.vips.replace(set); err != nil {
-		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) VIPs that left the configuration not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)

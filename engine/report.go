@@ -1,12 +1,18 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -69,17 +75,37 @@ func notifyState(rep vrrp.Report, in *instance) (string, bool) {
 func (e *Engine) notify(in *instance, state string, prio int) {
 	t := script.Transition{Name: in.conf().Name, State: state, Priority: prio}
 	if err := e.notifier.Notify(*in.notify.Load(), t); err != nil {
-		e.log.Warn("notify", "instance", in.conf().Name, "state", state, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) %s not notified: %v", in.conf().Name, state, err), "instance", in.conf().Name, "state", state, "err", err)
 	}
 }
 
+// notifyResult writes what became of a notify script. keepalived logs
+// only a script it cannot execute ("Error exec-ing command", LOG_ALERT,
+// from its forked child); its exit status and output are goalived's own
+// (-D).
 func (e *Engine) notifyResult(r script.NotifyResult) {
-	lvl := slog.LevelDebug
-	if !r.Result.OK || r.Result.ExecErr != nil {
-		lvl = slog.LevelWarn
+	attrs := []any{"instance", r.Transition.Name, "state", r.Transition.State, "argv", r.Argv,
+		"exit", r.Result.ExitCode, "exec_err", r.Result.ExecErr}
+	argv0 := ""
+	if len(r.Argv) > 0 {
+		argv0 = r.Argv[0]
 	}
-	e.log.Log(nil, lvl, "notify script finished", "instance", r.Transition.Name, "state", r.Transition.State,
-		"argv", r.Argv, "exit", r.Result.ExitCode, "exec_err", r.Result.ExecErr)
+	ctx := context.Background()
+	switch {
+	case r.Err != nil || r.Result.ExecErr != nil:
+		err := r.Result.ExecErr
+		if err == nil {
+			err = r.Err
+		}
+		var errno syscall.Errno
+		errors.As(err, &errno)
+		e.log.Log(ctx, kalog.LevelAlert, fmt.Sprintf("Error exec-ing command '%s', error %d: %s", argv0, int(errno), track.Strerror(err)), attrs...)
+	case !r.Result.OK:
+		e.log.Log(ctx, kalog.LevelDetail, fmt.Sprintf("(%s) notify script %s for %s exited with status %d",
+			r.Transition.Name, argv0, r.Transition.State, r.Result.ExitCode), attrs...)
+	default:
+		e.log.Log(ctx, kalog.LevelExtraDetail, fmt.Sprintf("(%s) notify script %s for %s succeeded", r.Transition.Name, argv0, r.Transition.State), attrs...)
+	}
 }
 
 // notifyScripts resolves an instance's notify commands; a script that may
@@ -91,10 +117,13 @@ func (e *Engine) notifyScripts(name string, n *config.Notifies) script.NotifyScr
 		}
 		cmd, warns, err := e.cmds.command(pc)
 		for _, w := range warns {
-			e.log.Warn(w, "instance", name)
+			e.log.Info(w, "instance", name)
 		}
 		if err != nil {
-			e.log.Error("notify script disabled", "instance", name, "err", err)
+			// keepalived says why (check_script_secure) and drops it.
+			for _, l := range track.RefusalLines(pc.Argv[0], err) {
+				e.log.Info(l, "instance", name, "err", err)
+			}
 			return nil
 		}
 		return &cmd

@@ -103,7 +103,7 @@ func TestGlobalScripts(t *testing.T) {
 		if diff := cmp.Diff(want, runLines(a, 0)); diff != "" {
 			t.Errorf("runs (-want +got):\n%s", diff)
 		}
-		if !strings.Contains(a.log.String(), "shutdown_script failed") {
+		if !strings.Contains(a.log.String(), `msg="shutdown script script failed, status 1" keepalived_process=parent`) {
 			t.Errorf("the failing shutdown_script was not logged:\n%s", a.log)
 		}
 	})

@@ -88,7 +88,7 @@ func (t *Tracker) startFiles() {
 		}
 		if tf.InitFile {
 			if err := t.os.Files.Init(tf.File, tf.InitValue, tf.InitOverwrite, t.reload); err != nil {
-				t.log.Error("track_file", "name", tf.Name, "err", err)
+				t.log.Error(fmt.Sprintf("track_file %s not initialised: %v", tf.Name, err), "name", tf.Name, "err", err)
 			}
 		}
 		paths[tf.Name] = tf.File
@@ -98,11 +98,11 @@ func (t *Tracker) startFiles() {
 	}
 	w, dropped, err := t.os.Files.Watch(paths)
 	if err != nil {
-		t.log.Error("track_file entries ignored", "err", err)
+		t.log.Error(fmt.Sprintf("track_file entries ignored: %v", err), "err", err)
 		return
 	}
 	for name, err := range dropped {
-		t.log.Error("track_file removed", "name", name, "err", err)
+		t.log.Error(fmt.Sprintf("track_file %s removed: %v", name, err), "name", name, "err", err)
 	}
 	t.fileW = w
 	for name := range paths {

@@ -164,7 +164,7 @@ track_file unused {
 		r.start()
 		r.sys.Files.Write("/missing/prio", "1")
 		r.want("start", map[string]got{"VI_1": {100, false}})
-		if !r.logged("track_file removed", "name=gone") {
+		if !r.logged("track_file gone removed", "name=gone") {
 			t.Errorf("no log of the removed file:\n%s", r.logs)
 		}
 		if _, ok := r.sys.Files.Contents("/run/track/unused"); ok {

@@ -64,7 +64,7 @@ func (gs *Groups) MemberTransition(instance string, to vrrp.State, initial bool)
 		"group", g.cfg.Name, "to", next, "member", instance)
 	t := script.Transition{Group: true, Name: g.cfg.Name, State: next}
 	if err := set.host.Notify(g.notify, t); err != nil {
-		set.log.Warn("notify", "group", g.cfg.Name, "state", next, "err", err)
+		set.log.Warn(fmt.Sprintf("VRRP_Group(%s) %s not notified: %v", g.cfg.Name, next, err), "group", g.cfg.Name, "state", next, "err", err)
 	}
 }
 

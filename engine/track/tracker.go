@@ -196,7 +196,7 @@ func (t *Tracker) applyWhere(uses func(memberTracks) bool) {
 
 func (t *Tracker) linkChanged(ev netif.Event) {
 	if ev.Kind == netif.WatchFailed {
-		t.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
+		t.log.Error(fmt.Sprintf("link watch failed, interface tracking stopped: %v", ev.Err), "err", ev.Err)
 		return
 	}
 	if ev.Kind == netif.LinkChanged || ev.Kind == netif.AddrAdded {
