@@ -39,7 +39,7 @@ func runDaemon(o *options, stderr io.Writer) int {
 	defer closeLog()
 	warnUnsupportedOptions(o, log)
 	if err := setUmask(o.umask); err != nil {
-		log.Error("cannot start", "err", err)
+		log.Error(fmt.Sprintf("cannot start: %v", err), "err", err)
 		return exitFatal
 	}
 	tuneGC()
@@ -90,7 +90,13 @@ func (d *daemon) load(reload bool) (*config.Config, parser.Diagnostics) {
 	}
 	opts := loadOptions(d.o)
 	// Diagnostics are logged as they are found, not after the whole load.
-	opts.Report = func(diag syntax.Diagnostic) { d.log.Warn("config: " + diag.String()) }
+	// The SECURITY VIOLATION is the engine's to write, where keepalived
+	// writes it.
+	opts.Report = func(diag syntax.Diagnostic) {
+		if diag.Severity != syntax.Security {
+			d.log.Warn("config: " + diag.String())
+		}
+	}
 	cfg, diags := parser.Load(d.o.useFile, opts)
 	if cfg != nil {
 		d.parent.Info("Configuration file " + d.o.useFile)
@@ -105,7 +111,7 @@ func (d *daemon) run() int {
 	child := d.upg.child()
 	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
-		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
+		d.log.Error(fmt.Sprintf("configuration file %s cannot be used - exiting", d.o.useFile), "file", d.o.useFile)
 		if child {
 			d.refuse(fmt.Errorf("the configuration %s cannot be used", d.o.useFile))
 		}
@@ -136,7 +142,7 @@ func (d *daemon) run() int {
 	defer d.status.close()
 	h, closeHost, err := host.Open()
 	if err != nil {
-		d.log.Error("cannot start the vrrp instances", "err", err)
+		d.log.Error(fmt.Sprintf("cannot start the vrrp instances: %v", err), "err", err)
 		if child {
 			d.refuse(err)
 		}
@@ -158,14 +164,14 @@ func (d *daemon) run() int {
 			return exitFatal
 		}
 	} else if err := d.start(cfg, h); err != nil {
-		d.log.Error("cannot start the vrrp instances", "err", err)
+		d.log.Error(fmt.Sprintf("cannot start the vrrp instances: %v", err), "err", err)
 		return exitConfig
 	}
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		if err := serveMetrics(ctx, d.upg.listen, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics), d.log); err != nil {
-			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
+			d.log.Error(fmt.Sprintf("metrics endpoint %s not started: %v", d.o.metricsAddr, err), "address", d.o.metricsAddr, "err", err)
 		}
 	}
 	if child {
@@ -230,7 +236,7 @@ func (d *daemon) hotUpgrade() (handled, gone bool) {
 func (d *daemon) writePidFiles(over int) bool {
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		if err := writePidFileOver(p, over); err != nil {
-			d.log.Error("cannot start", "err", err)
+			d.log.Error(fmt.Sprintf("cannot start: %v", err), "err", err)
 			return false
 		}
 	}
@@ -301,7 +307,7 @@ func (d *daemon) reload() {
 	defer func() { t.Reconfigure(proc) }()
 	cfg, diags := d.load(true)
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
-		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
+		d.log.Error(fmt.Sprintf("reload refused: %s has %d errors - the running configuration stays", d.o.useFile, len(blockers)),
 			"file", d.o.useFile, "errors", len(blockers))
 		return
 	}
@@ -309,11 +315,11 @@ func (d *daemon) reload() {
 	proc = &cfg.Global.Process
 	d.alerts.Swap(newAlerter(cfg, d.log)).close(d.log)
 	res, err := d.eng.Reload(cfg)
-	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {
-		d.log.Error("reload", "err", err)
+		d.log.Error(fmt.Sprintf("reload: %v", err), "err", err)
 	}
-	d.parent.Info("Reload complete")
+	d.parent.Info("Reload complete", "kept", res.Kept, "updated", res.Updated, "restarted", res.Restarted,
+		"added", res.Added, "removed", res.Removed)
 	d.status.kick()
 	releaseParseMemory()
 }
@@ -321,7 +327,7 @@ func (d *daemon) reload() {
 func (d *daemon) stop() {
 	sdNotify("STOPPING=1")
 	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		d.log.Warn("stop", "err", err)
+		d.log.Warn(fmt.Sprintf("stop: %v", err), "err", err)
 	}
 	if t := d.tuner.Load(); t != nil {
 		t.Close()

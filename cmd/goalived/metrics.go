@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -118,6 +119,6 @@ func serveMetrics(ctx context.Context, listen listenFunc, addr string, c *metric
 	srv := &minimalHTTP{path: "/metrics", contentType: "text/plain; version=0.0.4; charset=utf-8",
 		body: func(w io.Writer) error { return c.collect().write(w) }, log: log}
 	go srv.serve(ctx, ln)
-	log.Info("serving metrics", "address", ln.Addr().String())
+	log.Info(fmt.Sprintf("serving metrics on %s", ln.Addr()), "address", ln.Addr().String())
 	return nil
 }

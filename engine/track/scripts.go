@@ -44,8 +44,11 @@ func (t *Tracker) startCheck(s *config.VRRPScript) error {
 	if err != nil {
 		return err
 	}
+	// A reload's check goes on from the condition it carried: keepalived
+	// says "considered successful on reload" and no "succeeded" after.
 	cc := script.CheckConfig{
 		Name: s.Name, Command: cmd, Interval: s.Interval, Timeout: s.Timeout, Rise: s.Rise, Fall: s.Fall,
+		Initial: t.conds[s.Name],
 	}
 	if st, ok := t.resume[s.Name]; ok {
 		// Handed over: the check goes on from its position and schedule.

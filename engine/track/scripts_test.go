@@ -271,3 +271,22 @@ func TestScriptStatusLines(t *testing.T) {
 		}
 	})
 }
+
+// TestScriptCarriedNoNewResult: a check a reload keeps goes on from its
+// condition, so its first run after the reload writes no
+// "VRRP_Script(chk) succeeded" (keepalived writes "considered
+// successful on reload" instead, which the engine does).
+func TestScriptCarriedNoNewResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		conf := scriptConf("    weight 10", "", 100)
+		r := newRig(t, conf).start()
+		r.sys.Checks.Check("chk").Run(true)
+		r.want("up", map[string]got{"VI_1": {110, false}})
+		r.reload(conf)
+		r.sys.Checks.Check("chk").Run(true)
+		r.want("after reload", map[string]got{"VI_1": {110, false}})
+		if got := r.messages("VRRP_Script(chk)"); len(got) != 1 {
+			t.Errorf("VRRP_Script lines %q, want only the first run's", got)
+		}
+	})
+}
