@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goalived/goalived/vrrp"
@@ -38,6 +39,8 @@ type lineLimiter struct {
 	mu     sync.Mutex // guards kinds and closed
 	kinds  map[string]*lineCount
 	closed bool
+
+	total atomic.Uint64 // lines suppressed since the start, for /metrics
 }
 
 // lineCount is one kind's current window.
@@ -72,11 +75,21 @@ func (l *lineLimiter) allow(kind string, peer netip.Addr) bool {
 		return true
 	}
 	c.suppressed++
+	l.total.Add(1)
 	c.last = peer
 	if c.flush == nil && !l.closed {
 		c.flush = l.clock.AfterFunc(max(c.start.Add(lineWindow).Sub(now), 0), func() { l.summarise(kind) })
 	}
 	return false
+}
+
+// suppressedTotal is how many lines were left out since the start (0 for
+// a nil limiter: an instance that never logged a per-packet line).
+func (l *lineLimiter) suppressedTotal() uint64 {
+	if l == nil {
+		return 0
+	}
+	return l.total.Load()
 }
 
 // summarise writes the summary of kind's window and starts the next.

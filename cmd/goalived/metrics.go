@@ -87,6 +87,15 @@ func (m *metricsCollector) collect() *exposition {
 		}
 		e.add("goalived_timer_lateness_max_seconds", "Worst lateness of the instance's timers", gauge, in.MaxLatenessSeconds, own...)
 		e.add("goalived_receive_overruns_total", "Packets dropped because the instance's queue was full", counter, in.Overrun, own...)
+		e.add("goalived_lower_priority_answers_suppressed_total",
+			"Lower-priority adverts a master did not answer, having answered one less than an advert interval before",
+			counter, float64(in.Stats.LowerPrioSuppressed), own...)
+		e.add("goalived_reports_suppressed_total",
+			"Per-packet events (drops, discarded adverts, other address lists) not reported because too many were waiting",
+			counter, float64(in.Stats.ReportsSuppressed), own...)
+		e.add("goalived_log_lines_suppressed_total",
+			"Per-packet log lines left out over their kind's budget (10 per 10 s; a summary line gives the count)",
+			counter, float64(in.LogLinesSuppressed), own...)
 	}
 	for _, s := range scripts {
 		// keepalived-exporter: 1 GOOD, 0 BAD.
