@@ -190,6 +190,7 @@ func (c *statusCell) reconfigure(pin *config.Instance) {
 // restore takes a handed-over instance's state, so that the status file
 // shows the handover as nothing.
 func (c *statusCell) restore(is *InstanceState) {
+	c.leftOnce.Do(func() { close(c.left) }) // it left INIT in the old process
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = is.VRRP.State, int(is.VRRP.Priority), is.Since, is.Reason

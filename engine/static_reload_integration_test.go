@@ -116,13 +116,8 @@ func TestIntegrationStaticReload(t *testing.T) {
 	})
 }
 
-// reloadDone is what each implementation logs when a reload is done.
-func reloadDone(kind string) string {
-	if kind == "keepalived" {
-		return "Reload complete"
-	}
-	return "msg=reloaded"
-}
+// reloadDone is what both implementations log when a reload is done.
+func reloadDone(string) string { return "Reload complete" }
 
 // waitFor waits until cond holds.
 func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {

@@ -129,6 +129,9 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 	if c.run == nil {
 		c.run = Run
 	}
+	if cfg.Resume != nil {
+		c.status = cfg.Resume.Status
+	}
 	c.cond.Store(int32(rf.Condition()))
 	return c, nil
 }

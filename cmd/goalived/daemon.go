@@ -120,7 +120,7 @@ func (d *daemon) run() int {
 	if blockers := reloadBlockers(diags); child && len(blockers) > 0 {
 		// A hot upgrade applies the file as a reload would, and a reload
 		// refuses a file with these errors: the old process carries on.
-		d.log.Error("hot upgrade refused: the configuration has errors", "file", d.o.useFile, "errors", len(blockers))
+		d.log.Error(fmt.Sprintf("hot upgrade refused: %s has %d errors", d.o.useFile, len(blockers)), "file", d.o.useFile, "errors", len(blockers))
 		d.refuse(fmt.Errorf("the configuration %s has %d errors (%s)", d.o.useFile, len(blockers), blockers[0].String()))
 		return exitNoConfig
 	}
@@ -155,7 +155,7 @@ func (d *daemon) run() int {
 	}
 	if child {
 		if err := d.takeOver(cfg, h); err != nil {
-			d.log.Error("cannot take over", "err", err)
+			d.log.Error(fmt.Sprintf("cannot take over: %v", err), "err", err)
 			return exitFatal
 		}
 		if !d.writePidFiles(os.Getppid()) {
@@ -216,7 +216,7 @@ func (d *daemon) loop(sigs <-chan os.Signal) int {
 func (d *daemon) hotUpgrade() (handled, gone bool) {
 	changed, err := d.upg.binaryChanged()
 	if err != nil {
-		d.log.Warn("hot upgrade: cannot compare the binary on disk; reloading", "err", err)
+		d.log.Warn(fmt.Sprintf("hot upgrade: cannot compare the binary on disk; reloading: %v", err), "err", err)
 		return false, false
 	}
 	if !changed {

@@ -289,7 +289,7 @@ func (p *procTuner) try(kind string, err error) bool {
 	}
 	if !p.failed[kind] {
 		p.failed[kind] = true
-		p.log.Warn("process setting failed", "setting", kind, "err", err)
+		p.log.Warn(fmt.Sprintf("process setting %s failed: %v", kind, err), "setting", kind, "err", err)
 	}
 	return false
 }

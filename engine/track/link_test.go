@@ -153,7 +153,7 @@ func TestTrackSrcIP(t *testing.T) {
 		if diff := cmp.Diff([]netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}, removed, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 			t.Errorf("removals passed to the host (-want +got):\n%s", diff)
 		}
-		if !r.logged("tracked source address changed", "address=192.0.2.10", "present=false") {
+		if !r.logged("tracked source address 192.0.2.10 now present: false", "address=192.0.2.10", "present=false") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})
