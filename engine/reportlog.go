@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/vrrp"
@@ -65,12 +64,7 @@ const (
 	kindPriorityZero = "priority 0 adverts"
 	kindOtherVIPs    = "adverts listing other addresses"
 	kindOutputErrors = "output errors"
-	kindLateTimers   = "late timers"
 )
-
-// keepalivedLateTimer is keepalived's min_auto_priority_delay default:
-// a timer handled later than this is logged ("A thread timer expired").
-const keepalivedLateTimer = time.Second
 
 // logPacket writes the lines of an instance's other reports, most of
 // them caused by single packets and so subject to the instance's line
@@ -128,11 +122,6 @@ func (r reporter) logPacket(log *slog.Logger, rep vrrp.Report) {
 	case vrrp.ReportWantMaster:
 		// The down timer fired; the sync group holds the instance back.
 		log.Log(context.Background(), kalog.LevelDetail, fmt.Sprintf("(%s) Receive advertisement timeout", name))
-	case vrrp.ReportTimerLate:
-		if rep.Late > keepalivedLateTimer && lines.allow(kindLateTimers, rep.Peer) {
-			us := rep.Late.Microseconds()
-			log.Info(fmt.Sprintf("A thread timer expired %d.%06d seconds ago", us/1e6, us%1e6), "late", rep.Late)
-		}
 	}
 }
 

@@ -109,6 +109,10 @@ func (d *daemon) run() int {
 	d.upg = newUpgrader(d.log)
 	defer d.upg.stop()
 	child := d.upg.child()
+	if !child {
+		// The new process of a hot upgrade is no new start.
+		logStarting(d.log, os.Args)
+	}
 	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
 		d.log.Error(fmt.Sprintf("configuration file %s cannot be used - exiting", d.o.useFile), "file", d.o.useFile)
@@ -150,6 +154,7 @@ func (d *daemon) run() int {
 	}
 	defer closeHost() // after the engine's Close (d.stop)
 	if !child {
+		logProcessNotice(d.parent, cfg.Global.Process)
 		// goalived is one process; the pid is its own.
 		d.parent.Info(fmt.Sprintf("Starting VRRP child process, pid=%d", os.Getpid()))
 	}

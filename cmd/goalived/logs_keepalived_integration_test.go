@@ -335,7 +335,6 @@ var logLineOmissions = []struct {
 	why string
 }{
 	{regexp.MustCompile(`^Command line: |^ {14}'`), "the command lines differ (binary, options)"},
-	{regexp.MustCompile(`^NOTICE: setting config option max_auto_priority`), "goalived has no realtime scheduling"},
 	// Lines a loaded host adds at times of its own (they are catalogued).
 	{regexp.MustCompile(`^A thread timer expired `), "a late timer"},
 	{regexp.MustCompile(`^Track script \S+ is .*, expect idle - skipping run$`), "a check slower than its interval"},
