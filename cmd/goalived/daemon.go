@@ -241,6 +241,9 @@ func (d *daemon) hotUpgrade() (handled, gone bool) {
 func (d *daemon) writePidFiles(over int) bool {
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		if err := writePidFileOver(p, over); err != nil {
+			if errors.Is(err, errRunning) {
+				d.parent.Info("daemon is already running", "err", err) // keepalived's words
+			}
 			d.log.Error(fmt.Sprintf("cannot start: %v", err), "err", err)
 			return false
 		}
