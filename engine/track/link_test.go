@@ -68,6 +68,15 @@ func TestTrackInterface(t *testing.T) {
 					s.do(r.sys.Links)
 					r.want(s.name, map[string]got{"VI_1": s.want})
 				}
+				if tc.name == "weights and the own interface" {
+					want := []string{"Netlink reports eth1 down", "Netlink reports eth9 up", "Netlink reports eth2 down",
+						"Netlink reports eth3 down", "Netlink reports eth3 up", "Netlink reports eth0 down",
+						"Netlink reports eth0 up", "Interface eth0 deleted", "Netlink reports eth0 up",
+						"Netlink reports eth4 down", "Netlink reports eth1 up", "Netlink reports eth2 up"}
+					if diff := cmp.Diff(want, r.messages("eth")); diff != "" {
+						t.Errorf("keepalived's lines (-want +got):\n%s", diff)
+					}
+				}
 			})
 		})
 	}

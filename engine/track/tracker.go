@@ -222,11 +222,14 @@ func (t *Tracker) linkChanged(ev netif.Event) {
 	if !known || old == up {
 		return
 	}
-	state := "down"
-	if up {
-		state = "up"
+	line := fmt.Sprintf("Netlink reports %s down", ev.Ifname)
+	switch {
+	case up:
+		line = fmt.Sprintf("Netlink reports %s up", ev.Ifname)
+	case ev.Kind == netif.LinkDeleted:
+		line = fmt.Sprintf("Interface %s deleted", ev.Ifname)
 	}
-	t.log.Info(fmt.Sprintf("Netlink reports %s %s", ev.Ifname, state), "interface", ev.Ifname, "up", up)
+	t.log.Info(line, "interface", ev.Ifname, "up", up)
 	for _, in := range t.insts {
 		for _, name := range t.interfaces(in.Config()) {
 			if name == ev.Ifname {
