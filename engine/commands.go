@@ -57,7 +57,7 @@ func (c *commands) command(pc *config.Command) (cmd script.Command, warnings []s
 		if c.security {
 			return cmd, p.Warnings, fmt.Errorf("script %q disabled: %w", pc.Cmd, p.Insecure)
 		}
-		p.Warnings = append(p.Warnings, fmt.Sprintf("Unsafe permissions found for script '%s': %v", p.Argv[0], p.Insecure))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("Unsafe permissions found for script '%s'.", p.Argv[0]))
 	}
 	return cmd, p.Warnings, nil
 }

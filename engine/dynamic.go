@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/goalived/goalived/engine/track"
 )
 
@@ -39,13 +41,13 @@ func (e *Engine) reopenSockets(ifname string) []track.Instance {
 		seen[s] = true
 		ok, err := s.reopen()
 		if err != nil {
-			e.log.Warn("dynamic interface: socket not opened", "interface", ifname, "err", err)
+			e.log.Warn(fmt.Sprintf("VRRP socket on interface %s not opened: %v", ifname, err), "interface", ifname, "err", err)
 		}
 		if !ok {
 			continue
 		}
 		src := s.source()
-		e.log.Info("vrrp socket opened on the interface as it is now", "interface", ifname, "source", src)
+		e.detail(fmt.Sprintf("Interface %s added", ifname), "interface", ifname, "source", src)
 		if share := rcvBufSums(e.insts, &e.cfg.Global, s, e.host.Links)[s]; share > 0 {
 			e.setRcvBuf(s, share)
 		}
@@ -54,7 +56,7 @@ func (e *Engine) reopenSockets(ifname string) []track.Instance {
 				continue
 			}
 			if err := m.vi.Reload(vrrpConfig(m.conf(), src, e.opts.FastPreempt)); err != nil {
-				e.log.Error("dynamic interface: instance not updated", "instance", m.conf().Name, "err", err)
+				e.log.Error(fmt.Sprintf("(%s) not moved to interface %s: %v", m.conf().Name, ifname, err), "instance", m.conf().Name, "err", err)
 			}
 			m.status.setSource(src)
 			moved = append(moved, member{in: m, e: e})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
@@ -136,18 +137,21 @@ func (e *Engine) start() error {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	g := e.cfg.Global
+	e.logScripts(e.cfg, nil)
 	e.startNotifier()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.sysctl = newSysctls(e.host.Sysctls)
 	if err := e.applySysctls(); err != nil {
-		e.log.Warn("kernel settings", "err", err)
+		e.log.Warn(fmt.Sprintf("kernel settings not applied: %v", err), "err", err)
 	}
 	if err := e.startStatic(); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
 	e.openFirewall(e.cfg)
 	e.runGlobalScript("startup_script", g.StartupScript, g.StartupScriptTimeout)
+	e.logAssigned(e.cfg)
+	e.logAnnounceChannels(e.cfg)
 	for _, pin := range e.cfg.Instances {
 		in, err := e.newInstance(pin)
 		if err != nil {
@@ -164,16 +168,14 @@ func (e *Engine) start() error {
 	if d := g.StartupDelay; d > 0 {
 		// vrrp_startup_delay: the instances wait (in INIT) for the
 		// network to settle after boot; the daemon is up meanwhile.
-		e.log.Info("delaying vrrp start", "delay", d)
+		e.log.Info(fmt.Sprintf("Delaying startup for %g seconds", d.Seconds()), "delay", d)
 		e.delayed = e.clock.AfterFunc(d, e.startDelayed)
 		return nil
 	}
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			return fmt.Errorf("start engine: %w", err)
-		}
+	if err := e.startInstances(); err != nil {
+		return fmt.Errorf("start engine: %w", err)
 	}
-	e.startReaders()
+	e.started()
 	return nil
 }
 
@@ -188,8 +190,9 @@ func (e *Engine) open() error {
 	}
 	e.opened = true
 	e.addrs = e.host.Links
+	e.logNetlink()
 	if err := e.addrs.SetBufs(netlinkBufs(&e.cfg.Global)); err != nil {
-		e.log.Warn("netlink receive buffers", "err", err) // keepalived logs it and goes on
+		e.logRcvBufError(err) // keepalived logs it and goes on
 	}
 	g := e.cfg.Global
 	e.ann = e.host.Announcers.NewAnnouncer(netif.AnnouncerConfig{Default: netif.Pacing{GARP: g.GARPInterval, NA: g.GNAInterval}})
@@ -212,12 +215,10 @@ func (e *Engine) startDelayed() {
 	if e.closed {
 		return
 	}
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			e.log.Error("start instance after startup delay", "instance", in.conf().Name, "err", err)
-		}
+	if err := e.startInstances(); err != nil {
+		e.log.Error(fmt.Sprintf("instances not started after the startup delay: %v", err), "err", err)
 	}
-	e.startReaders()
+	e.started()
 }
 
 // startReaders starts the reader of every socket that has none yet.
@@ -240,8 +241,9 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 		return nil, err
 	}
 	if err := in.vips.release(); err != nil {
-		e.log.Warn("removing stale VIPs, routes and rules", "instance", pin.Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) stale VIPs, routes and rules not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
+	e.detail(fmt.Sprintf("(%s) removing VIPs.", pin.Name), "instance", pin.Name)
 	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
 	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock)); err != nil {
 		return nil, err
@@ -291,7 +293,7 @@ func (e *Engine) outputs(in *instance) vrrp.Outputs {
 	return vrrp.Outputs{
 		Sender:    sender{&in.tx},
 		VIPs:      in.accept,
-		Announcer: in.ann,
+		Announcer: loggedAnnouncer{e, in},
 		Reporter:  reporter{e, in},
 		Gate:      &e.groups,
 	}
@@ -309,7 +311,8 @@ func (e *Engine) prepareAnnounce(name string, set ownedSet) {
 		}
 		prepared[key] = true
 		if err := e.ann.Prepare(a.Dev, a.Prefix.Addr().Is6()); err != nil {
-			e.log.Debug("announcement socket opens later", "instance", name, "err", err)
+			e.log.Log(context.Background(), kalog.LevelExtraDetail, fmt.Sprintf("(%s) gratuitous ARP/NA socket opens later: %v", name, err),
+				"instance", name, "err", err)
 		}
 	}
 }
@@ -328,11 +331,13 @@ func (e *Engine) socketFor(pin *config.Instance, k sockKey) (*socket, error) {
 		return nil, err
 	}
 	if !s.isOpen() {
-		e.log.Info("configuration specifies interface " + k.ifname + " which doesn't currently exist - will use if created")
+		e.log.Info(fmt.Sprintf("Configuration specifies interface %s which doesn't currently exist - will use if created", k.ifname))
 	}
 	if e.cfg.Global.LogUnknownVRIDs {
+		// Once per VRID and socket, as keepalived.
 		s.onUnknown = func(ifname string, vrid uint8, src netip.Addr) {
-			e.log.Info("advert for an unconfigured VRID (logged once per VRID)", "interface", ifname, "vrid", vrid, "from", src)
+			e.log.Info(fmt.Sprintf("Unknown VRID(%d) received on interface(%s) from %v. ignoring...", vrid, ifname, src),
+				"interface", ifname, "vrid", vrid, "from", src)
 		}
 	}
 	e.sockets[k] = s

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
@@ -64,16 +65,22 @@ func fifoConfig(f *config.FIFO, cmds *commands) (script.FIFOConfig, []string, er
 func (e *Engine) openFIFOs(g config.GlobalDefs) []FIFO {
 	cfgs, warns, err := fifoConfigs(g, e.cmds)
 	for _, w := range warns {
-		e.log.Warn(w)
+		e.log.Info(w)
 	}
 	if err != nil {
-		e.log.Error("notify fifo disabled", "err", err)
+		e.log.Error(fmt.Sprintf("notify fifo not opened: %v", err), "err", err)
 	}
 	var out []FIFO
 	for _, fc := range cfgs {
 		f, err := e.host.FIFOs.Open(fc)
 		if err != nil {
-			e.log.Error("notify fifo disabled", "err", err)
+			kind := ""
+			if g.VRRPNotifyFIFO != nil && fc.Path == g.VRRPNotifyFIFO.Path {
+				kind = "vrrp "
+			}
+			var errno syscall.Errno
+			errors.As(err, &errno)
+			e.log.Info(fmt.Sprintf("Unable to open %snotify fifo %s - errno %d", kind, fc.Path, int(errno)), "err", err)
 			continue
 		}
 		out = append(out, f)
@@ -115,6 +122,6 @@ func (e *Engine) notifyEvent(name, state string, prio int) {
 	}
 	t := script.Transition{Name: name, State: state, Priority: prio}
 	if err := e.notifier.NotifyFIFO(t); err != nil {
-		e.log.Warn("notify fifo", "instance", name, "state", state, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) %s not written to the notify fifo: %v", name, state, err), "instance", name, "state", state, "err", err)
 	}
 }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -24,7 +26,7 @@ func (e *Engine) reopenFIFOs(g config.GlobalDefs) {
 	e.notifier.SetFIFOs(nil)
 	stopFIFOReaders(e.fifos) // all readers first, as keepalived's script_killall
 	if err := closeFIFOs(e.fifos); err != nil {
-		e.log.Warn("closing notify fifo on reload", "err", err)
+		e.log.Warn(fmt.Sprintf("notify fifo not closed on reload: %v", err), "err", err)
 	}
 	e.fifos = e.openFIFOs(g)
 	e.notifier.SetFIFOs(fifoWriters(e.fifos))
@@ -66,6 +68,6 @@ func (e *Engine) writeStatesOnReload() {
 
 func (e *Engine) writeFIFOLine(t script.Transition) {
 	if err := e.notifier.NotifyFIFO(t); err != nil {
-		e.log.Warn("notify fifo", "name", t.Name, "state", t.State, "err", err)
+		e.log.Warn(fmt.Sprintf("%s %s not written to the notify fifo: %v", t.Name, t.State, err), "name", t.Name, "state", t.State, "err", err)
 	}
 }

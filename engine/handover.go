@@ -126,7 +126,7 @@ var errFrozen = errors.New("engine frozen for a handover")
 func (e *Engine) Freeze(ctx context.Context, keep func(InstanceKey) bool) (*State, error) {
 	if e.notifier != nil {
 		if err := e.notifier.Idle(ctx); err != nil {
-			e.log.Warn("handover: notify scripts still running", "err", err)
+			e.log.Warn(fmt.Sprintf("handover: notify scripts still running: %v", err), "err", err)
 		}
 	}
 	e.mu.Lock()
@@ -170,7 +170,7 @@ func (e *Engine) Freeze(ctx context.Context, keep func(InstanceKey) bool) (*Stat
 	e.notifier.SetFIFOs(nil)
 	stopFIFOReaders(e.fifos)
 	if err := closeFIFOs(e.fifos); err != nil {
-		e.log.Warn("handover: closing notify fifo", "err", err)
+		e.log.Warn(fmt.Sprintf("handover: closing notify fifo: %v", err), "err", err)
 	}
 	e.fifos = nil
 	return st, nil

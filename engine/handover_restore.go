@@ -104,11 +104,11 @@ func (e *Engine) resumeHost(st *State) {
 		e.sysctl.names = append(e.sysctl.names, s.Name)
 	}
 	if err := e.applySysctls(); err != nil {
-		e.log.Warn("kernel settings", "err", err)
+		e.log.Warn(fmt.Sprintf("kernel settings: %v", err), "err", err)
 	}
 	e.static = &vipOwner{routing: e.host.Routing, clock: e.clock, set: st.Static.set(), owned: true}
 	if err := e.applyStatic(planStatic(e.static.current(), e.cfg, e.host.Routing.RouteTable)); err != nil {
-		e.log.Warn("static items", "err", err)
+		e.log.Warn(fmt.Sprintf("static items: %v", err), "err", err)
 	}
 }
 
@@ -134,11 +134,11 @@ func (e *Engine) resumeInstance(pin *config.Instance, is *InstanceState, savedAt
 	}
 	return in, func() {
 		if err := in.vi.Reload(vc); err != nil {
-			e.log.Warn("handover: new configuration not applied", "instance", pin.Name, "err", err)
+			e.log.Warn(fmt.Sprintf("(%s) handover: new configuration not applied: %v", pin.Name, err), "instance", pin.Name, "err", err)
 			return
 		}
 		if err := in.vips.replace(set); err != nil {
-			e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
+			e.log.Warn(fmt.Sprintf("(%s) VIPs that left the configuration not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 		}
 	}, nil
 }

@@ -24,6 +24,9 @@ type InstanceMetrics struct {
 	TransitionsByReason         map[string]uint64
 	GARPDelaySeconds            float64
 	MaxLatenessSeconds, Overrun float64
+	// LogLinesSuppressed counts the per-packet log lines left out of the
+	// log (summarised) because their kind was over its budget.
+	LogLinesSuppressed uint64
 }
 
 // ScriptMetrics is what the metrics endpoint exports of one vrrp_script.
@@ -46,6 +49,7 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 		pin := in.conf()
 		in.status.mu.Lock()
 		trans := maps.Clone(in.status.transitions)
+		limiter := in.status.limiter
 		in.status.mu.Unlock()
 		var vips []netip.Prefix
 		for _, v := range pin.VIPs {
@@ -57,6 +61,7 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 			VIPs: vips, Stats: in.vi.Stats(), TransitionsByReason: trans,
 			GARPDelaySeconds:   pin.GARP.MasterDelay.Seconds(),
 			MaxLatenessSeconds: in.vi.MaxLateness().Seconds(), Overrun: float64(in.vi.Overruns()),
+			LogLinesSuppressed: limiter.suppressedTotal(),
 		})
 	}
 	return out, e.scriptMetrics()

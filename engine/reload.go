@@ -47,6 +47,8 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 	plan := planReload(e.cfg, cfg, static, e.host.Routing.RouteTable)
 	carried := e.track.Carry(cfg)
 	e.track.Close()
+	e.logScripts(cfg, carried)
+	e.logAssigned(cfg)
 	e.reopenFIFOs(cfg.Global)
 	var errs []error
 	if err := e.applyStatic(plan.Static); err != nil {
@@ -62,12 +64,9 @@ func (e *Engine) Reload(cfg *config.Config) (ReloadResult, error) {
 		errs = append(errs, err)
 	}
 	e.writeStatesOnReload()
-	for _, in := range e.insts {
-		if err := in.vi.Start(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	e.startReaders()
+	errs = append(errs, e.startInstances())
+	e.logMastersSet()
+	e.started()
 	if err := errors.Join(errs...); err != nil {
 		return res, fmt.Errorf("reload: %w", err)
 	}
@@ -105,7 +104,7 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 			res.Kept = append(res.Kept, st.Name)
 		case updated:
 			if err := e.reconfigure(prev, pin); err != nil {
-				e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "err", err)
+				e.log.Warn(fmt.Sprintf("(%s) cannot be updated in place, restarting it: %v", pin.Name, err), "instance", pin.Name, "err", err)
 				e.stopInstance(prev)
 				res.Restarted = append(res.Restarted, st.Name)
 				create(pin)
@@ -114,7 +113,7 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 			next = append(next, prev)
 			res.Updated = append(res.Updated, st.Name)
 		case restarted:
-			e.log.Warn("instance cannot be updated in place; restarting it", "instance", pin.Name, "why", st.Why)
+			e.log.Info(fmt.Sprintf("(%s) restarted by the reload: %s", pin.Name, st.Why), "instance", pin.Name, "why", st.Why)
 			e.stopInstance(prev)
 			res.Restarted = append(res.Restarted, st.Name)
 			create(pin)
@@ -148,10 +147,10 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	// the addresses at once, on its effects goroutine, from what the
 	// owner holds then.
 	if err := in.vips.replace(set); err != nil {
-		e.log.Warn("removing VIPs that left the configuration", "instance", pin.Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) VIPs that left the configuration not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
 	if err := in.accept.reconfigure(e.fw, blockSpecs(pin, &e.cfg.Global, set, in.vmacs.ifname(pin))); err != nil {
-		e.log.Warn("firewall drop rules", "instance", pin.Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) firewall drop rules not changed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
 	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)); err != nil {
 		return err

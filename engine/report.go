@@ -1,12 +1,18 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -22,32 +28,29 @@ func (r reporter) Report(rep vrrp.Report) {
 	log := r.e.log.With("instance", rep.Instance)
 	switch rep.Kind {
 	case vrrp.ReportTransition:
-		log.Info("state change", "from", rep.From.String(), "to", rep.To.String(),
-			"reason", rep.Reason.String(), "priority", rep.Priority)
+		r.logTransition(log, rep)
 		r.in.status.transition(rep)
+		r.in.status.releaseHeld(rep.To)
 		r.e.groups.MemberTransition(rep.Instance, rep.To, true)
 		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
 			r.e.notify(r.in, state, int(rep.Priority))
 		}
 		r.e.groups.MemberTransition(rep.Instance, rep.To, false)
+		if rep.To == vrrp.StateStopped {
+			r.in.status.lines(r.e, rep.Instance).close()
+		}
 	case vrrp.ReportRxLowerPriority:
-		log.Info("received lower priority advert, asserting mastership", "peer", rep.Peer, "their_priority", rep.Priority)
+		r.logPacket(log, rep)
 		// keepalived reports its own effective priority, not the peer's.
 		r.e.notify(r.in, "MASTER_RX_LOWER_PRI", int(r.in.vi.Priority()))
-	case vrrp.ReportAddrMismatch:
-		if r.in.status.once("addr-mismatch:" + rep.Peer.String()) {
-			log.Warn("advert lists other virtual addresses than ours; accepted", "peer", rep.Peer)
+	case vrrp.ReportPriorityChanged:
+		// The instance has taken the priority: the status file may show it.
+		r.in.status.setPriority(int(rep.Priority))
+		if r.e.opts.OnChange != nil {
+			r.e.opts.OnChange()
 		}
-	case vrrp.ReportDrop:
-		reason := vrrp.ReasonOf(rep.Err).String()
-		if r.in.status.once("drop:" + reason) {
-			log.Warn("dropped advert (logged once per reason)", "peer", rep.Peer, "reason", reason, "err", rep.Err)
-		}
-	case vrrp.ReportOldChecksum:
-		// keepalived: "(VI_1) Setting unicast VRRPv3 checksum to old version".
-		log.Info("setting unicast VRRPv3 checksum to old version (the peer's adverts carry the pre-1.3.6 checksum)", "peer", rep.Peer)
-	case vrrp.ReportError:
-		log.Error("instance output failed", "err", rep.Err)
+	default:
+		r.logPacket(log, rep)
 	}
 	if r.e.opts.OnReport != nil {
 		r.e.opts.OnReport(rep)
@@ -72,17 +75,37 @@ func notifyState(rep vrrp.Report, in *instance) (string, bool) {
 func (e *Engine) notify(in *instance, state string, prio int) {
 	t := script.Transition{Name: in.conf().Name, State: state, Priority: prio}
 	if err := e.notifier.Notify(*in.notify.Load(), t); err != nil {
-		e.log.Warn("notify", "instance", in.conf().Name, "state", state, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) %s not notified: %v", in.conf().Name, state, err), "instance", in.conf().Name, "state", state, "err", err)
 	}
 }
 
+// notifyResult writes what became of a notify script. keepalived logs
+// only a script it cannot execute ("Error exec-ing command", LOG_ALERT,
+// from its forked child); its exit status and output are goalived's own
+// (-D).
 func (e *Engine) notifyResult(r script.NotifyResult) {
-	lvl := slog.LevelDebug
-	if !r.Result.OK || r.Result.ExecErr != nil {
-		lvl = slog.LevelWarn
+	attrs := []any{"instance", r.Transition.Name, "state", r.Transition.State, "argv", r.Argv,
+		"exit", r.Result.ExitCode, "exec_err", r.Result.ExecErr}
+	argv0 := ""
+	if len(r.Argv) > 0 {
+		argv0 = r.Argv[0]
 	}
-	e.log.Log(nil, lvl, "notify script finished", "instance", r.Transition.Name, "state", r.Transition.State,
-		"argv", r.Argv, "exit", r.Result.ExitCode, "exec_err", r.Result.ExecErr)
+	ctx := context.Background()
+	switch {
+	case r.Err != nil || r.Result.ExecErr != nil:
+		err := r.Result.ExecErr
+		if err == nil {
+			err = r.Err
+		}
+		var errno syscall.Errno
+		errors.As(err, &errno)
+		e.log.Log(ctx, kalog.LevelAlert, fmt.Sprintf("Error exec-ing command '%s', error %d: %s", argv0, int(errno), track.Strerror(err)), attrs...)
+	case !r.Result.OK:
+		e.log.Log(ctx, kalog.LevelDetail, fmt.Sprintf("(%s) notify script %s for %s exited with status %d",
+			r.Transition.Name, argv0, r.Transition.State, r.Result.ExitCode), attrs...)
+	default:
+		e.log.Log(ctx, kalog.LevelExtraDetail, fmt.Sprintf("(%s) notify script %s for %s succeeded", r.Transition.Name, argv0, r.Transition.State), attrs...)
+	}
 }
 
 // notifyScripts resolves an instance's notify commands; a script that may
@@ -94,10 +117,13 @@ func (e *Engine) notifyScripts(name string, n *config.Notifies) script.NotifyScr
 		}
 		cmd, warns, err := e.cmds.command(pc)
 		for _, w := range warns {
-			e.log.Warn(w, "instance", name)
+			e.log.Info(w, "instance", name)
 		}
 		if err != nil {
-			e.log.Error("notify script disabled", "instance", name, "err", err)
+			// keepalived says why (check_script_secure) and drops it.
+			for _, l := range track.RefusalLines(pc.Argv[0], err) {
+				e.log.Info(l, "instance", name, "err", err)
+			}
 			return nil
 		}
 		return &cmd
@@ -123,18 +149,27 @@ type Status struct {
 	Reason          string
 }
 
-// statusCell holds an instance's Status and the "logged once" keys.
+// statusCell holds an instance's Status and the budgets of its
+// per-packet log lines.
 type statusCell struct {
-	mu          sync.Mutex // guards st, logged and transitions
+	mu          sync.Mutex // guards st, limiter, held, heldLog and transitions
 	st          Status
-	logged      map[string]bool
+	limiter     *lineLimiter
 	transitions map[string]uint64 // by reason, for metrics
+	// held are announcement lines waiting for the transition to MASTER
+	// to be written (see detail).
+	held    []string
+	heldLog *slog.Logger
+	// left is closed once the instance's first state (out of INIT) is
+	// written.
+	left     chan struct{}
+	leftOnce sync.Once
 }
 
 func newStatusCell(pin *config.Instance, now time.Time) *statusCell {
 	c := &statusCell{
-		st:     Status{State: vrrp.StateInit, Since: now, Reason: "start"},
-		logged: map[string]bool{}, transitions: map[string]uint64{},
+		st:          Status{State: vrrp.StateInit, Since: now, Reason: "start"},
+		transitions: map[string]uint64{}, left: make(chan struct{}),
 	}
 	c.reconfigure(pin)
 	return c
@@ -155,6 +190,7 @@ func (c *statusCell) reconfigure(pin *config.Instance) {
 // restore takes a handed-over instance's state, so that the status file
 // shows the handover as nothing.
 func (c *statusCell) restore(is *InstanceState) {
+	c.leftOnce.Do(func() { close(c.left) }) // it left INIT in the old process
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = is.VRRP.State, int(is.VRRP.Priority), is.Since, is.Reason
@@ -164,6 +200,9 @@ func (c *statusCell) restore(is *InstanceState) {
 }
 
 func (c *statusCell) transition(rep vrrp.Report) {
+	if rep.From == vrrp.StateInit {
+		defer c.leftOnce.Do(func() { close(c.left) })
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()
@@ -191,16 +230,15 @@ func (c *statusCell) get() Status {
 	return c.st
 }
 
-// once reports whether key is seen for the first time: drop classes and
-// mismatches are logged once per instance, not per packet.
-func (c *statusCell) once(key string) bool {
+// lines is the instance's budget of per-packet log lines, made at its
+// first use.
+func (c *statusCell) lines(e *Engine, name string) *lineLimiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.logged[key] {
-		return false
+	if c.limiter == nil {
+		c.limiter = newLineLimiter(e.clock, e.log.With("instance", name), "("+name+") ")
 	}
-	c.logged[key] = true
-	return true
+	return c.limiter
 }
 
 // Statuses returns every instance's status, in configuration order.

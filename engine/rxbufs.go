@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"errors"
+	"fmt"
+	"syscall"
+
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/netif"
 )
@@ -46,7 +50,9 @@ func (e *Engine) setRcvBuf(s *socket, n int) {
 		return
 	}
 	if err := c.SetRcvBuf(n); err != nil {
-		e.log.Warn("vrrp socket receive buffer", "interface", s.key.ifname, "bytes", n, "err", err)
+		var errno syscall.Errno
+		errors.As(err, &errno)
+		e.log.Info(fmt.Sprintf("vrrp set receive socket buffer size error %d", int(errno)), "interface", s.key.ifname, "bytes", n, "err", err)
 		return
 	}
 	s.rcvBuf = n

@@ -54,7 +54,7 @@ func TestVIPInstallRetried(t *testing.T) {
 		if !a.host.HasAddr("vr0", "192.0.2.100/32") {
 			t.Fatalf("VIP not installed after the device appeared:\n%s\nlog:\n%s", a.host.IPAddr(), a.log)
 		}
-		if !strings.Contains(a.log.String(), "installed on retry") {
+		if !strings.Contains(a.log.String(), `msg="(VI_1) setting VIPs. done on retry"`) {
 			t.Errorf("the retried install was not logged:\n%s", a.log)
 		}
 	})

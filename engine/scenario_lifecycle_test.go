@@ -103,7 +103,7 @@ func TestGlobalScripts(t *testing.T) {
 		if diff := cmp.Diff(want, runLines(a, 0)); diff != "" {
 			t.Errorf("runs (-want +got):\n%s", diff)
 		}
-		if !strings.Contains(a.log.String(), "shutdown_script failed") {
+		if !strings.Contains(a.log.String(), `msg="shutdown script script failed, status 1" keepalived_process=parent`) {
 			t.Errorf("the failing shutdown_script was not logged:\n%s", a.log)
 		}
 	})
@@ -172,7 +172,7 @@ func TestMetricsAndBuffers(t *testing.T) {
 		if len(insts) != 2 || insts[0].Name != "VI_1" || insts[0].State != vrrp.StateMaster || insts[0].TransitionsByReason["master down timer"] != 1 {
 			t.Errorf("metrics %+v", insts)
 		}
-		if n := strings.Count(a.log.String(), "unconfigured VRID"); n != 1 {
+		if n := strings.Count(a.log.String(), `msg="Unknown VRID(59) received on interface(eth0) from 192.0.2.2. ignoring..."`); n != 1 {
 			t.Errorf("unknown VRID logged %d times, want once:\n%s", n, a.log)
 		}
 	})

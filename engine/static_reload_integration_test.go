@@ -110,10 +110,5 @@ func TestIntegrationStaticReload(t *testing.T) {
 	})
 }
 
-// reloadDone is what each implementation logs when a reload is done.
-func reloadDone(kind nstest.Kind) string {
-	if kind == "keepalived" {
-		return "Reload complete"
-	}
-	return "msg=reloaded"
-}
+// reloadDone is what both implementations log when a reload is done.
+func reloadDone(nstest.Kind) string { return "Reload complete" }

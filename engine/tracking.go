@@ -21,6 +21,9 @@ func (e *Engine) newTracking(cfg *config.Config, carried map[string]script.Condi
 	return track.New(cfg, track.Options{
 		Host: trackHost{e}, OS: e.trackOS(), Logger: e.log, Groups: &e.groups,
 		Reload: carried != nil, Carried: carried, Restored: restored, VMACs: trackedVMACs(e.insts),
+		// A start or reload starts the checks once the instances left INIT
+		// (Engine.started); a handed-over tracker goes on at once.
+		ChecksLater: restored == nil,
 	})
 }
 
@@ -127,9 +130,9 @@ func (m member) SetFault(fault bool)         { m.in.vi.SetFault(fault) }
 func (m member) SocketOpen() bool            { return m.in.sock.isOpen() }
 func (m member) JoinGroup(g *vrrp.SyncGroup) { g.Join(m.in.vi) }
 
+// PriorityChanged is told before the instance has taken the priority:
+// the status file follows the instance's own report of it (OnChange is
+// called there), not this.
 func (m member) PriorityChanged(prio int) {
 	m.in.status.setPriority(prio)
-	if m.e.opts.OnChange != nil {
-		m.e.opts.OnChange()
-	}
 }

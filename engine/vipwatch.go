@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/goalived/goalived/netif"
@@ -24,14 +25,17 @@ func (e *Engine) vipRemoved(ev netif.Event) {
 		if !in.vips.ownsDeleted(ev.Ifname, ev.Addr) {
 			continue
 		}
-		e.log.Warn("virtual address removed from outside; restoring it", "instance", in.conf().Name,
-			"address", ev.Addr, "interface", ev.Ifname)
+		name := in.conf().Name
+		// keepalived's -D line, then goalived's own (keepalived resigns).
+		e.detail(fmt.Sprintf("Netlink reflector reports IP %v removed from %s", ev.Addr.Addr(), ev.Ifname))
+		e.log.Warn(fmt.Sprintf("(%s) restoring VIP %v on %s removed from outside", name, ev.Addr, ev.Ifname),
+			"instance", name, "address", ev.Addr, "interface", ev.Ifname)
 		if err := in.vips.Own(true); err != nil {
-			e.log.Error("restore virtual address", "instance", in.conf().Name, "err", err)
+			e.log.Error(fmt.Sprintf("(%s) VIP %v not restored: %v", name, ev.Addr, err), "instance", name, "err", err)
 			continue
 		}
 		if err := (&announcer{a: e.ann, vips: in.vips}).Announce(1); err != nil {
-			e.log.Warn("announce restored address", "instance", in.conf().Name, "err", err)
+			e.log.Warn(fmt.Sprintf("(%s) restored VIPs not announced: %v", name, err), "instance", name, "err", err)
 		}
 	}
 }
@@ -42,8 +46,9 @@ const vipRetry = time.Second
 
 // vipsRestored logs and announces an install that succeeded on a retry.
 func (e *Engine) vipsRestored(in *instance) {
-	e.log.Info("virtual addresses installed on retry", "instance", in.conf().Name)
+	name := in.conf().Name
+	e.log.Info(fmt.Sprintf("(%s) setting VIPs. done on retry", name), "instance", name)
 	if err := in.ann.Announce(1); err != nil {
-		e.log.Warn("announce installed addresses", "instance", in.conf().Name, "err", err)
+		e.log.Warn(fmt.Sprintf("(%s) VIPs set on retry not announced: %v", name, err), "instance", name, "err", err)
 	}
 }

@@ -37,11 +37,23 @@ type CheckConfig struct {
 }
 
 // CheckEvent reports a change of a check's condition. The first result
-// always produces one (Unknown to Up or Down).
+// always produces one (Unknown to Up or Down). A run whose exit status
+// differs from the previous one's also produces one, with StatusOnly set
+// when the condition stays (keepalived 2.2.7 logs "Script `chk` now
+// returning 1" at every change of the exit status, rise and fall aside).
 type CheckEvent struct {
 	Name string
 	// OK is the new condition: true for Up, false for Down.
 	OK bool
+	// StatusOnly says the condition did not change: only Status did.
+	StatusOnly bool
+	// StatusChanged says the run exited with another status than the
+	// last run that exited (0 before the first, as in keepalived); a run
+	// that timed out or was killed by a signal has no status and changes
+	// nothing. A program that could not be executed counts as status 0,
+	// as keepalived's forked child exits 0 then.
+	StatusChanged bool
+	Status        int
 	// Result is the run that caused the change; TimedOut, Output and
 	// Duration are copied from it for convenience.
 	Result   Result
@@ -71,8 +83,9 @@ type Check struct {
 	done    chan struct{}
 	drain   chan struct{} // closed by Drain
 
-	mu      sync.Mutex // guards rf, next and the lifecycle fields below
+	mu      sync.Mutex // guards rf, status, next and the lifecycle fields below
 	rf      *RiseFall
+	status  int       // the exit status of the last run that exited
 	next    time.Time // when the next run is due
 	started bool
 	closed  bool
@@ -115,6 +128,9 @@ func NewCheck(cfg CheckConfig) (*Check, error) {
 	c := &Check{cfg: cfg, run: cfg.Run, rf: rf, done: make(chan struct{}), drain: make(chan struct{})}
 	if c.run == nil {
 		c.run = Run
+	}
+	if cfg.Resume != nil {
+		c.status = cfg.Resume.Status
 	}
 	c.cond.Store(int32(rf.Condition()))
 	return c, nil
@@ -238,13 +254,30 @@ func (c *Check) finished(ctx context.Context, events chan<- CheckEvent, o runOut
 		c.fails.Add(1)
 	}
 	c.runs.Add(1)
+	status, exited := ExitStatus(r)
 	c.mu.Lock()
 	changed, cond := c.rf.Observe(r.OK)
+	statusChanged := exited && status != c.status
+	if exited {
+		c.status = status
+	}
 	c.mu.Unlock()
 	c.cond.Store(int32(cond))
-	if changed {
-		c.emit(ctx, events, cond, r)
+	if changed || statusChanged {
+		c.emit(ctx, events, cond, r, CheckEvent{StatusOnly: !changed, StatusChanged: statusChanged, Status: status})
 	}
+}
+
+// ExitStatus is the exit status of a run as keepalived sees it, and
+// whether the run has one (see CheckEvent.StatusChanged).
+func ExitStatus(r Result) (int, bool) {
+	switch {
+	case r.ExecErr != nil:
+		return 0, true
+	case r.TimedOut || r.Signal != 0 || r.ExitCode < 0:
+		return 0, false
+	}
+	return r.ExitCode, true
 }
 
 type runOutcome struct {
@@ -252,11 +285,10 @@ type runOutcome struct {
 	err error
 }
 
-func (c *Check) emit(ctx context.Context, events chan<- CheckEvent, cond Condition, r Result) {
-	ev := CheckEvent{
-		Name: c.cfg.Name, OK: cond == Up, Result: r,
-		TimedOut: r.TimedOut, Output: r.Output, Duration: r.Duration,
-	}
+// emit sends ev, completed with the run r and the condition cond.
+func (c *Check) emit(ctx context.Context, events chan<- CheckEvent, cond Condition, r Result, ev CheckEvent) {
+	ev.Name, ev.OK, ev.Result = c.cfg.Name, cond == Up, r
+	ev.TimedOut, ev.Output, ev.Duration = r.TimedOut, r.Output, r.Duration
 	select {
 	case events <- ev:
 	case <-ctx.Done():

@@ -74,7 +74,19 @@ func TestCheckScheduleAndRiseFall(t *testing.T) {
 				t.Errorf("run timeout %v, want the interval", to)
 			}
 		}
-		if d := cmp.Diff([]bool{true, false}, collect(events)); d != "" {
+		// Each change of the exit status is an event too, the condition
+		// staying where rise and fall hold it.
+		type got struct {
+			OK, StatusOnly bool
+			Status         int
+		}
+		var evs []got
+		for len(events) > 0 {
+			ev := <-events
+			evs = append(evs, got{ev.OK, ev.StatusOnly, ev.Status})
+		}
+		wantEvs := []got{{true, false, 0}, {true, true, 1}, {false, false, 1}, {false, true, 0}}
+		if d := cmp.Diff(wantEvs, evs); d != "" {
 			t.Errorf("events (-want +got):\n%s", d)
 		}
 	})

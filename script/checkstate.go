@@ -16,6 +16,8 @@ type CheckState struct {
 	// Next is the time from the save to the next run; negative when it
 	// was due, and then the next check runs at once.
 	Next time.Duration `json:"next"`
+	// Status is the last exit status (see CheckEvent.StatusChanged).
+	Status int `json:"status,omitempty"`
 }
 
 // Position returns the counter's position, as CheckState keeps it.
@@ -64,5 +66,5 @@ func (c *Check) State(now time.Time) CheckState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	counter, init := c.rf.Position()
-	return CheckState{Counter: counter, Init: init, Next: c.next.Sub(now)}
+	return CheckState{Counter: counter, Init: init, Next: c.next.Sub(now), Status: c.status}
 }

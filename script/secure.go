@@ -29,6 +29,20 @@ var (
 	ErrInsecure = errors.New("unsafe permissions")
 )
 
+// NotExecutableError is ErrNotExecutable with the script and the user it
+// would run as (keepalived: "WARNING - script '/x' is not executable for
+// uid:gid 0:0 - disabling.").
+type NotExecutableError struct {
+	Path     string
+	UID, GID int
+}
+
+func (e *NotExecutableError) Error() string {
+	return fmt.Sprintf("uid:gid %d:%d: %v", e.UID, e.GID, ErrNotExecutable)
+}
+
+func (e *NotExecutableError) Unwrap() error { return ErrNotExecutable }
+
 // IsShellTest reports whether argv0 is keepalived's `</path` form (a '<',
 // optional blanks, then '/'): a shell redirection that tests whether a file
 // can be opened, run through /bin/sh and exempt from the security checks.
@@ -66,7 +80,7 @@ func CheckSecure(path string, uid, gid int) error {
 		return fmt.Errorf("check script %q: stat %s: %w: %w", path, real, ErrNotFound, err)
 	}
 	if !isExecutable(&st, uint32(uid), uint32(gid)) {
-		return fmt.Errorf("check script %q: uid:gid %d:%d: %w", path, uid, gid, ErrNotExecutable)
+		return fmt.Errorf("check script %q: %w", path, &NotExecutableError{Path: path, UID: uid, GID: gid})
 	}
 	if !needsProtection(&st, uid, gid) {
 		return nil
@@ -265,7 +279,7 @@ func LookPath(name string, id Identity) (path string, searched bool, err error) 
 // PathSearchWarning is keepalived's message for a command found by a PATH
 // search, for the daemon to log.
 func PathSearchWarning(name, path string) string {
-	return fmt.Sprintf("script `%s` resolved by path search to `%s`. Please specify full path.", name, path)
+	return fmt.Sprintf("WARNING - script `%s` resolved by path search to `%s`. Please specify full path.", name, path)
 }
 
 func typeName(typ uint32) string {

@@ -180,13 +180,15 @@ func verifyAH(p Packet, h AHHeader, c *Config, ctr *ahCounter) error {
 	pkt = append(append(pkt, p.Header...), p.Payload...)
 	icv := ahICV(pkt, len(p.Header), c.AuthPass, c.Unicast)
 	if subtle.ConstantTimeCompare(icv[:], h.ICV[:]) != 1 {
-		return dropf(DropAuthFailure, "ipsec-ah icv mismatch from %v (fields changed or wrong auth_pass)", p.Src)
+		return dropf(DropAuthFailure, "ipsec-ah icv mismatch from %v (fields changed or wrong auth_pass)", p.Src).
+			logs("IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !")
 	}
 	if h.SPI != addrUint32(p.Src) {
 		return dropf(DropAuthFailure, "ipsec-ah spi %#08x from %v", h.SPI, p.Src)
 	}
 	if h.Seq <= ctr.seq {
-		return dropf(DropAuthFailure, "ipsec-ah sequence number %d from %v already processed, local %d", h.Seq, p.Src, ctr.seq)
+		return dropf(DropAuthFailure, "ipsec-ah sequence number %d from %v already processed, local %d", h.Seq, p.Src, ctr.seq).
+			logs("IPSEC-AH : sequence number %d already processed. Packet dropped. Local(%d)", h.Seq, ctr.seq)
 	}
 	ctr.seq = h.Seq
 	return nil

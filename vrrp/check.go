@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // Packet is a received VRRP message with the IP header facts the checks
@@ -48,7 +49,11 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 	}
 	if p.isAH() != (c.AuthType == AuthAH) {
 		// keepalived's first check: AH present exactly when configured.
-		return Advert{}, v, dropf(DropAuthTypeMismatch, "ip protocol ah %t from %v, auth type %v", p.isAH(), p.Src, c.AuthType)
+		d := dropf(DropAuthTypeMismatch, "ip protocol ah %t from %v, auth type %v", p.isAH(), p.Src, c.AuthType)
+		if p.isAH() {
+			return Advert{}, v, d.logs("Received AH header but auth type not AH")
+		}
+		return Advert{}, v, d.logs("No AH header but auth type is AH")
 	}
 	payload, ahHdr := p.Payload, AHHeader{}
 	if p.isAH() {
@@ -60,7 +65,8 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 	asz := addrSize(p.Src)
 	h, ok := parseHeader(payload, asz)
 	if !ok || len(payload) < h.msgLen {
-		return Advert{}, v, dropf(DropLength, "%d bytes from %v", len(payload), p.Src)
+		return Advert{}, v, dropf(DropLength, "%d bytes from %v", len(payload), p.Src).
+			logs("vrrp packet too short, length %d and expect %d", len(payload), max(h.msgLen, headerLen))
 	}
 	if h.vrid != c.VRID {
 		return Advert{}, v, dropf(DropVRID, "vrid %d from %v", h.vrid, p.Src)
@@ -69,7 +75,8 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 		return Advert{}, v, err
 	}
 	if h.version != c.Version {
-		return Advert{}, v, dropf(DropVersion, "version %d from %v, ours %d", h.version, p.Src, c.Version)
+		return Advert{}, v, dropf(DropVersion, "version %d from %v, ours %d", h.version, p.Src, c.Version).
+			logs("wrong version. Received %d and expect %d", h.version, c.Version)
 	}
 	msg := payload[:h.msgLen]
 	if err := checkAuth(h, msg, c, p.Src); err != nil {
@@ -81,10 +88,12 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 		}
 	}
 	if h.version == 2 && h.interval != c.Interval {
-		return Advert{}, v, dropf(DropInterval, "interval %v from %v, ours %v", h.interval, p.Src, c.Interval)
+		return Advert{}, v, dropf(DropInterval, "interval %v from %v, ours %v", h.interval, p.Src, c.Interval).
+			logs("advertisement interval mismatch mine=%d sec rcv'd=%d sec", c.Interval/time.Second, h.interval/time.Second)
 	}
 	if h.typ != TypeAdvertisement {
-		return Advert{}, v, dropf(DropType, "type %d from %v", h.typ, p.Src)
+		return Advert{}, v, dropf(DropType, "type %d from %v", h.typ, p.Src).
+			logs("Invalid packet type. %d and expect %d", h.typ, TypeAdvertisement)
 	}
 	if h.version == 3 {
 		if h.interval == 0 {
@@ -94,16 +103,23 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 	}
 	form, ok := verifyChecksum(h, msg, p.Src, p.Dst, c.codec())
 	if !ok {
-		return Advert{}, v, dropf(DropChecksum, "checksum %#04x from %v", h.sum, p.Src)
+		return Advert{}, v, dropf(DropChecksum, "checksum %#04x from %v", h.sum, p.Src).
+			logs("Invalid VRRPv%d checksum", h.version)
 	}
 	v.Checksum = form
 	if p.Dst.IsMulticast() == c.Unicast {
-		return Advert{}, v, dropf(DropDestination, "advert from %v to %v, unicast %t", p.Src, p.Dst, c.Unicast)
+		want, got := "mult", "un"
+		if c.Unicast {
+			want, got = got, want
+		}
+		return Advert{}, v, dropf(DropDestination, "advert from %v to %v, unicast %t", p.Src, p.Dst, c.Unicast).
+			logs("Expected %sicast packet but received %sicast packet", want, got)
 	}
 	a := decode(h, msg, asz, form)
 	v.AddrMismatch = !slices.Equal(a.Addrs, c.Addrs)
 	if c.checkSource() && peerOf(c, p.Src) < 0 {
-		return Advert{}, v, dropf(DropSource, "advert from %v, not a unicast peer", p.Src)
+		return Advert{}, v, dropf(DropSource, "advert from %v, not a unicast peer", p.Src).
+			logs("unicast source address %v not a unicast peer", p.Src)
 	}
 	return a, v, nil
 }
@@ -113,7 +129,7 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 func checkTTL(p Packet, c *Config) error {
 	if !c.Unicast {
 		if p.TTL != TTL {
-			return dropf(DropTTL, "ttl %d from %v", p.TTL, p.Src)
+			return dropf(DropTTL, "ttl %d from %v", p.TTL, p.Src).logs("invalid TTL/HL. Received %d and expect %d", p.TTL, TTL)
 		}
 		return nil
 	}
@@ -126,7 +142,7 @@ func checkTTL(p Packet, c *Config) error {
 		hi = TTL
 	}
 	if p.TTL < lo || p.TTL > hi {
-		return dropf(DropTTL, "ttl %d from %v outside %d..%d", p.TTL, p.Src, lo, hi)
+		return dropf(DropTTL, "ttl %d from %v outside %d..%d", p.TTL, p.Src, lo, hi).logs("TTL/HL %d not in range %d - %d", p.TTL, lo, hi)
 	}
 	return nil
 }
@@ -139,15 +155,16 @@ func checkAuth(h header, msg []byte, c *Config, src netip.Addr) error {
 		return nil
 	}
 	if h.authType > AuthAH {
-		return dropf(DropAuthInvalidType, "auth type %d from %v", h.authType, src)
+		return dropf(DropAuthInvalidType, "auth type %d from %v", h.authType, src).logs("Invalid auth type: %d", h.authType)
 	}
 	if h.authType != c.AuthType {
-		return dropf(DropAuthTypeMismatch, "auth type %v from %v, ours %v", h.authType, src, c.AuthType)
+		return dropf(DropAuthTypeMismatch, "auth type %v from %v, ours %v", h.authType, src, c.AuthType).
+			logs("received a %d auth, expecting %d!", h.authType, c.AuthType)
 	}
 	if h.authType == AuthPass {
 		got := msg[len(msg)-authDataLen:]
 		if subtle.ConstantTimeCompare(got, c.AuthPass[:]) != 1 {
-			return dropf(DropAuthFailure, "wrong password from %v", src)
+			return dropf(DropAuthFailure, "wrong password from %v", src).logs("received an invalid passwd!")
 		}
 	}
 	return nil

@@ -62,6 +62,16 @@ func (r DropReason) String() string {
 type DropError struct {
 	Reason DropReason
 	Detail string
+	// Keepalived is the line keepalived 2.2.7 logs for the same drop,
+	// after the instance's "(VI_1) " ("invalid TTL/HL. Received 64 and
+	// expect 255"); empty for goalived's own checks.
+	Keepalived string
+}
+
+// logs sets e's Keepalived line.
+func (e *DropError) logs(format string, args ...any) *DropError {
+	e.Keepalived = fmt.Sprintf(format, args...)
+	return e
 }
 
 func (e *DropError) Error() string {

@@ -69,8 +69,13 @@ func (in *Instance) shutdown(keepVIPs bool) {
 // deadline.
 func (in *Instance) step(ev Event) time.Time {
 	now := in.clock.Now()
+	prio := in.m.Priority()
 	r := in.m.Step(now, ev)
 	base := Report{Instance: in.m.cfg.Name, Time: now, From: r.From, To: r.State, Reason: r.Reason, Priority: in.m.Priority()}
+	// Published before the actions run: the effects they queue (an
+	// announcement asking whether we are master, a report reading the
+	// priority) must see the state this step made.
+	in.publish()
 	if r.Drop != nil {
 		rep := base
 		rep.Kind, rep.Err = ReportDrop, r.Drop
@@ -88,7 +93,11 @@ func (in *Instance) step(ev Event) time.Time {
 	for _, a := range r.Actions {
 		in.perform(base, a)
 	}
-	in.publish()
+	if base.Priority != prio {
+		rep := base
+		rep.Kind = ReportPriorityChanged
+		in.eff.report(rep)
+	}
 	return r.Deadline
 }
 
@@ -125,6 +134,18 @@ func (in *Instance) perform(base Report, a Action) {
 	case OldChecksumDetected:
 		rep := base
 		rep.Kind, rep.Peer = ReportOldChecksum, a.From
+		in.eff.report(rep)
+	case RxDiscarded:
+		rep := base
+		rep.Kind, rep.Peer, rep.PeerPriority = ReportRxDiscarded, a.From, a.Priority
+		in.eff.reportPacket(rep)
+	case RxPriorityZero:
+		rep := base
+		rep.Kind, rep.Peer = ReportRxPriorityZero, a.From
+		in.eff.reportPacket(rep)
+	case RxHigherPriority:
+		rep := base
+		rep.Kind, rep.Peer, rep.PeerPriority = ReportRxHigherPriority, a.From, a.Priority
 		in.eff.report(rep)
 	}
 }

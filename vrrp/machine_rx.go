@@ -102,6 +102,7 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 	if a.Priority == PriorityStop {
 		m.armDown(now, m.skew(), ReasonPriorityZero)
 		r.Reason = ReasonPriorityZero
+		r.Actions = append(r.Actions, RxPriorityZero{From: src})
 		return
 	}
 	lower := a.Priority < m.prio
@@ -113,6 +114,7 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 		if at := now.Add(m.skew()); m.cfg.FastPreempt && at.Before(m.downAt) {
 			m.downAt, m.downWhy = at, ReasonFastPreempt
 		}
+		r.Actions = append(r.Actions, RxDiscarded{From: src, Priority: a.Priority})
 		return
 	}
 	r.Reason = ReasonAdvertAccepted
@@ -151,11 +153,13 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 		m.send(m.prio, r)
 		m.advertAt = now.Add(m.cfg.Interval)
 		r.Reason = ReasonPriorityZero
+		r.Actions = append(r.Actions, RxPriorityZero{From: src})
 	case a.Priority > m.prio || (a.Priority == m.prio && src.Compare(m.cfg.Source) > 0):
 		if m.cfg.HigherPrioSendAdvert {
 			m.send(m.prio, r)
 		}
 		m.ah.cycle = false
+		r.Actions = append(r.Actions, RxHigherPriority{From: src, Priority: a.Priority})
 		m.leaveMaster(r)
 		m.want = false
 		m.enterBackup(now, ReasonHigherPriority, r)

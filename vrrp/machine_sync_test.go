@@ -40,7 +40,7 @@ func TestMachineSyncGroup(t *testing.T) {
 			state: StateBackup, reason: ReasonAdvertAccepted, deadline: mdi100 + time.Second + mdi100,
 			wants: false, asked: []State{StateBackup}},
 		{name: "a discarded lower advert keeps the wish", setup: held, at: mdi100 + time.Second, ev: adv(50),
-			state: StateBackup, reason: ReasonAdvertDiscarded, deadline: 2 * mdi100,
+			state: StateBackup, reason: ReasonAdvertDiscarded, actions: []Action{RxDiscarded{testSrc, 50}}, deadline: 2 * mdi100,
 			wants: true, asked: []State{StateBackup}},
 		{name: "owner held at start starts backup", mod: owner, ev: Start{}, state: StateBackup, reason: ReasonStart,
 			actions: []Action{Notify{StateInit, StateBackup, ReasonStart, 255}}, deadline: 3*time.Second + time.Second/256,
@@ -75,7 +75,7 @@ func TestMachineSyncGroup(t *testing.T) {
 			ev: ForceBackup{}, state: StateBackup, reason: ReasonIgnored, deadline: mdi100},
 		{name: "a master yielding to a higher advert stops wanting", open: true, setup: master, at: mdi100,
 			ev: adv(150), state: StateBackup, reason: ReasonHigherPriority,
-			actions:  []Action{RemoveVIPs{}, Notify{StateMaster, StateBackup, ReasonHigherPriority, 100}},
+			actions:  []Action{RxHigherPriority{testSrc, 150}, RemoveVIPs{}, Notify{StateMaster, StateBackup, ReasonHigherPriority, 100}},
 			deadline: 2 * mdi100, asked: []State{StateBackup}},
 	}
 	for _, tt := range tests {

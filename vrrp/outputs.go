@@ -39,14 +39,18 @@ type ReportKind uint8
 
 // Report kinds.
 const (
-	ReportTransition      ReportKind = iota + 1 // From -> To, with Reason and Priority
-	ReportRxLowerPriority                       // a master heard Peer advertise Priority below ours
-	ReportAddrMismatch                          // Peer's advert lists other addresses than ours (accepted)
-	ReportDrop                                  // a packet from Peer was dropped; Err is a *DropError
-	ReportError                                 // an output failed; Err says which
-	ReportTimerLate                             // a timer was handled Late after its deadline
-	ReportWantMaster                            // the down timer fired but the Gate held us in BACKUP
-	ReportOldChecksum                           // Peer sent the old unicast VRRPv3 checksum; we send it from now on
+	ReportTransition       ReportKind = iota + 1 // From -> To, with Reason and Priority
+	ReportRxLowerPriority                        // a master heard Peer advertise Priority below ours
+	ReportAddrMismatch                           // Peer's advert lists other addresses than ours (accepted)
+	ReportDrop                                   // a packet from Peer was dropped; Err is a *DropError
+	ReportError                                  // an output failed; Err says which
+	ReportTimerLate                              // a timer was handled Late after its deadline
+	ReportWantMaster                             // the down timer fired but the Gate held us in BACKUP
+	ReportOldChecksum                            // Peer sent the old unicast VRRPv3 checksum; we send it from now on
+	ReportRxDiscarded                            // a backup discarded Peer's advert of lower PeerPriority (it will preempt)
+	ReportRxPriorityZero                         // Peer resigned (priority 0 advert); From is the state that heard it
+	ReportPriorityChanged                        // the effective priority is now Priority
+	ReportRxHigherPriority                       // a master yields to Peer's advert of PeerPriority; the transition follows
 )
 
 func (k ReportKind) String() string {
@@ -67,6 +71,14 @@ func (k ReportKind) String() string {
 		return "want master"
 	case ReportOldChecksum:
 		return "old unicast checksum"
+	case ReportRxDiscarded:
+		return "rx lower priority discarded"
+	case ReportRxPriorityZero:
+		return "rx priority 0"
+	case ReportPriorityChanged:
+		return "priority changed"
+	case ReportRxHigherPriority:
+		return "rx higher priority"
 	}
 	return fmt.Sprintf("report(%d)", uint8(k))
 }
@@ -80,8 +92,11 @@ type Report struct {
 	Reason   Reason
 	Priority uint8
 	Peer     netip.Addr
-	Err      error
-	Late     time.Duration // ReportTimerLate
+	// PeerPriority is what Peer advertised (ReportRxDiscarded,
+	// ReportRxHigherPriority).
+	PeerPriority uint8
+	Err          error
+	Late         time.Duration // ReportTimerLate
 }
 
 // Gate holds a sync group member back from MASTER (keepalived's

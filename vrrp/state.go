@@ -196,6 +196,21 @@ type (
 	// OldChecksumDetected: From's advert carried the pre-1.3.6 unicast
 	// VRRPv3 checksum, which the instance sends from now on.
 	OldChecksumDetected struct{ From netip.Addr }
+	// RxDiscarded: a backup discarded From's advert of lower Priority
+	// because it will preempt (keepalived logs each one).
+	RxDiscarded struct {
+		From     netip.Addr
+		Priority uint8
+	}
+	// RxPriorityZero: From resigned (a priority 0 advert).
+	RxPriorityZero struct{ From netip.Addr }
+	// RxHigherPriority: a master yields to From's advert of Priority
+	// (higher than ours, or equal from a higher address); the
+	// transition to BACKUP follows.
+	RxHigherPriority struct {
+		From     netip.Addr
+		Priority uint8
+	}
 )
 
 func (SendAdvert) action()          {}
@@ -206,6 +221,9 @@ func (Notify) action()              {}
 func (RxLowerPriority) action()     {}
 func (WantMaster) action()          {}
 func (OldChecksumDetected) action() {}
+func (RxDiscarded) action()         {}
+func (RxPriorityZero) action()      {}
+func (RxHigherPriority) action()    {}
 
 // Result is the outcome of one Step.
 type Result struct {

@@ -18,12 +18,12 @@ func TestTransitionTo(t *testing.T) {
 		want string
 		ok   bool
 	}{
-		{`time=2026-11-25T15:26:34.360Z level=INFO msg="state change" instance=VI_8 from=BACKUP to=MASTER reason="master down timer" priority=200`, "MASTER", true},
-		{`time=2026-11-25T15:26:34.294Z level=INFO msg="state change" instance=VI_1 from=INIT to=BACKUP reason=start priority=200`, "BACKUP", true},
+		{`time=2026-11-25T15:26:34.360Z level=INFO msg="(VI_8) Entering MASTER STATE" instance=VI_8 from=BACKUP to=MASTER reason="master down timer" priority=200`, "MASTER", true},
+		{`time=2026-11-25T15:26:34.294Z level=INFO msg="(VI_1) Entering BACKUP STATE (init)" instance=VI_1 from=INIT to=BACKUP reason=start priority=200`, "BACKUP", true},
 		{`Wed Nov 25 15:26:38 2026: (VI_1) Entering BACKUP STATE (init)`, "BACKUP", true},
 		{`Wed Nov 25 15:26:38 2026: (VI_1) Entering MASTER STATE`, "MASTER", true},
 		{`Wed Nov 25 15:26:38 2026: (VI_1) Entering FAULT STATE`, "FAULT", true},
-		{`time=... level=INFO msg="goalived started" pid=1 instances=1`, "", false},
+		{`Wed Nov 25 15:26:38 2026: Starting Keepalived v2.2.7 (goalived 0.1.0)`, "", false},
 		{`Wed Nov 25 15:26:38 2026: (VI_1) received lower priority (100) advert from 192.0.2.12 - discarding`, "", false},
 		{``, "", false},
 	}

@@ -218,20 +218,15 @@ func (l *lineLog) between(from, to time.Time) []stampedLine {
 	return out
 }
 
-// Transition log lines: goalived's slog text "state change ... to=X",
-// keepalived's "(VI_1) Entering X STATE".
-var (
-	goalivedTransition   = regexp.MustCompile(`msg="state change".* to=([A-Z]+)`)
-	keepalivedTransition = regexp.MustCompile(`Entering ([A-Z]+) STATE`)
-)
+// Transition log lines: "(VI_1) Entering X STATE", keepalived's and
+// goalived's (in its text and JSON formats the message).
+var transitionLine = regexp.MustCompile(`Entering ([A-Z]+) STATE`)
 
 // transitionTo reports the state a log line of either daemon says an
 // instance entered.
 func transitionTo(line string) (string, bool) {
-	for _, re := range []*regexp.Regexp{goalivedTransition, keepalivedTransition} {
-		if m := re.FindStringSubmatch(line); m != nil {
-			return m[1], true
-		}
+	if m := transitionLine.FindStringSubmatch(line); m != nil {
+		return m[1], true
 	}
 	return "", false
 }

@@ -147,7 +147,7 @@ func writeSpurious(w io.Writer, ss []spurSample, dur time.Duration) {
 		burners = ss[0].Burners
 	}
 	fmt.Fprintf(w, "Spurious transitions: VRRPv3 advert_int 0.02, a MASTER priority %d, b BACKUP %d, %d busy-loop process(es) "+
-		"for %v after convergence (b's Master_Down_Interval %v); transitions = log lines entering a state (goalived \"state change\", keepalived "+
+		"for %v after convergence (b's Master_Down_Interval %v); transitions = log lines entering a state (both daemons write "+
 		"\"Entering X STATE\") on either node; dual-master = address samples (every %v) with a VIP on both.\n\n",
 		spurMaster, spurBackup, burners, dur, spurProto.masterDown(spurBackup), samplePeriod)
 	fmt.Fprintln(w, "| daemon | instances | transitions (a + b) | dual-master samples / samples | longest sampling gap | "+

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/user"
@@ -59,7 +60,7 @@ func newAlerter(cfg *config.Config, log *slog.Logger) *alerter {
 	if sc.From == "" {
 		sc.From = currentUser() + "@" + host
 	}
-	a.sender = smtp.NewSender(sc, func(err error) { log.Warn("e-mail alert not sent", "err", err) })
+	a.sender = smtp.NewSender(sc, func(err error) { log.Warn(fmt.Sprintf("e-mail alert not sent: %v", err), "err", err) })
 	return a
 }
 
@@ -112,6 +113,6 @@ func (a *alerter) close(log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), alertGrace)
 	defer cancel()
 	if err := a.sender.Close(ctx); err != nil {
-		log.Warn("e-mail alerts abandoned", "err", err)
+		log.Warn(fmt.Sprintf("e-mail alerts abandoned: %v", err), "err", err)
 	}
 }

@@ -39,7 +39,7 @@ func runDaemon(o *options, stderr io.Writer) int {
 	defer closeLog()
 	warnUnsupportedOptions(o, log)
 	if err := setUmask(o.umask); err != nil {
-		log.Error("cannot start", "err", err)
+		log.Error(fmt.Sprintf("cannot start: %v", err), "err", err)
 		return exitFatal
 	}
 	tuneGC()
@@ -90,7 +90,13 @@ func (d *daemon) load(reload bool) (*config.Config, parser.Diagnostics) {
 	}
 	opts := loadOptions(d.o)
 	// Diagnostics are logged as they are found, not after the whole load.
-	opts.Report = func(diag syntax.Diagnostic) { d.log.Warn("config: " + diag.String()) }
+	// The SECURITY VIOLATION is the engine's to write, where keepalived
+	// writes it.
+	opts.Report = func(diag syntax.Diagnostic) {
+		if diag.Severity != syntax.Security {
+			d.log.Warn("config: " + diag.String())
+		}
+	}
 	cfg, diags := parser.Load(d.o.useFile, opts)
 	if cfg != nil {
 		d.parent.Info("Configuration file " + d.o.useFile)
@@ -103,9 +109,13 @@ func (d *daemon) run() int {
 	d.upg = newUpgrader(d.log)
 	defer d.upg.stop()
 	child := d.upg.child()
+	if !child {
+		// The new process of a hot upgrade is no new start.
+		logStarting(d.log, os.Args)
+	}
 	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
-		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
+		d.log.Error(fmt.Sprintf("configuration file %s cannot be used - exiting", d.o.useFile), "file", d.o.useFile)
 		if child {
 			d.refuse(fmt.Errorf("the configuration %s cannot be used", d.o.useFile))
 		}
@@ -114,7 +124,7 @@ func (d *daemon) run() int {
 	if blockers := reloadBlockers(diags); child && len(blockers) > 0 {
 		// A hot upgrade applies the file as a reload would, and a reload
 		// refuses a file with these errors: the old process carries on.
-		d.log.Error("hot upgrade refused: the configuration has errors", "file", d.o.useFile, "errors", len(blockers))
+		d.log.Error(fmt.Sprintf("hot upgrade refused: %s has %d errors", d.o.useFile, len(blockers)), "file", d.o.useFile, "errors", len(blockers))
 		d.refuse(fmt.Errorf("the configuration %s has %d errors (%s)", d.o.useFile, len(blockers), blockers[0].String()))
 		return exitNoConfig
 	}
@@ -136,7 +146,7 @@ func (d *daemon) run() int {
 	defer d.status.close()
 	h, closeHost, err := host.Open()
 	if err != nil {
-		d.log.Error("cannot start the vrrp instances", "err", err)
+		d.log.Error(fmt.Sprintf("cannot start the vrrp instances: %v", err), "err", err)
 		if child {
 			d.refuse(err)
 		}
@@ -144,12 +154,13 @@ func (d *daemon) run() int {
 	}
 	defer closeHost() // after the engine's Close (d.stop)
 	if !child {
+		logProcessNotice(d.parent, cfg.Global.Process)
 		// goalived is one process; the pid is its own.
 		d.parent.Info(fmt.Sprintf("Starting VRRP child process, pid=%d", os.Getpid()))
 	}
 	if child {
 		if err := d.takeOver(cfg, h); err != nil {
-			d.log.Error("cannot take over", "err", err)
+			d.log.Error(fmt.Sprintf("cannot take over: %v", err), "err", err)
 			return exitFatal
 		}
 		if !d.writePidFiles(os.Getppid()) {
@@ -158,14 +169,14 @@ func (d *daemon) run() int {
 			return exitFatal
 		}
 	} else if err := d.start(cfg, h); err != nil {
-		d.log.Error("cannot start the vrrp instances", "err", err)
+		d.log.Error(fmt.Sprintf("cannot start the vrrp instances: %v", err), "err", err)
 		return exitConfig
 	}
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		if err := serveMetrics(ctx, d.upg.listen, d.o.metricsAddr, newMetricsCollector(d.eng.Metrics, d.eng.AnnounceStats), d.log); err != nil {
-			d.log.Error("metrics endpoint not started", "address", d.o.metricsAddr, "err", err)
+			d.log.Error(fmt.Sprintf("metrics endpoint %s not started: %v", d.o.metricsAddr, err), "address", d.o.metricsAddr, "err", err)
 		}
 	}
 	if child {
@@ -210,7 +221,7 @@ func (d *daemon) loop(sigs <-chan os.Signal) int {
 func (d *daemon) hotUpgrade() (handled, gone bool) {
 	changed, err := d.upg.binaryChanged()
 	if err != nil {
-		d.log.Warn("hot upgrade: cannot compare the binary on disk; reloading", "err", err)
+		d.log.Warn(fmt.Sprintf("hot upgrade: cannot compare the binary on disk; reloading: %v", err), "err", err)
 		return false, false
 	}
 	if !changed {
@@ -230,7 +241,10 @@ func (d *daemon) hotUpgrade() (handled, gone bool) {
 func (d *daemon) writePidFiles(over int) bool {
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		if err := writePidFileOver(p, over); err != nil {
-			d.log.Error("cannot start", "err", err)
+			if errors.Is(err, errRunning) {
+				d.parent.Info("daemon is already running", "err", err) // keepalived's words
+			}
+			d.log.Error(fmt.Sprintf("cannot start: %v", err), "err", err)
 			return false
 		}
 	}
@@ -301,7 +315,7 @@ func (d *daemon) reload() {
 	defer func() { t.Reconfigure(proc) }()
 	cfg, diags := d.load(true)
 	if blockers := reloadBlockers(diags); len(blockers) > 0 || cfg == nil {
-		d.log.Error("reload refused: the new configuration has errors; the running configuration stays",
+		d.log.Error(fmt.Sprintf("reload refused: %s has %d errors - the running configuration stays", d.o.useFile, len(blockers)),
 			"file", d.o.useFile, "errors", len(blockers))
 		return
 	}
@@ -309,11 +323,11 @@ func (d *daemon) reload() {
 	proc = &cfg.Global.Process
 	d.alerts.Swap(newAlerter(cfg, d.log)).close(d.log)
 	res, err := d.eng.Reload(cfg)
-	d.log.Info("reloaded", "kept", res.Kept, "restarted", res.Restarted, "added", res.Added, "removed", res.Removed)
 	if err != nil {
-		d.log.Error("reload", "err", err)
+		d.log.Error(fmt.Sprintf("reload: %v", err), "err", err)
 	}
-	d.parent.Info("Reload complete")
+	d.parent.Info("Reload complete", "kept", res.Kept, "updated", res.Updated, "restarted", res.Restarted,
+		"added", res.Added, "removed", res.Removed)
 	d.status.kick()
 	releaseParseMemory()
 }
@@ -321,7 +335,7 @@ func (d *daemon) reload() {
 func (d *daemon) stop() {
 	sdNotify("STOPPING=1")
 	if err := d.eng.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		d.log.Warn("stop", "err", err)
+		d.log.Warn(fmt.Sprintf("stop: %v", err), "err", err)
 	}
 	if t := d.tuner.Load(); t != nil {
 		t.Close()

@@ -70,7 +70,7 @@ func TestIntegrationOldUnicastChecksum(t *testing.T) {
 		waitLog(t, k, "Entering MASTER STATE", c.masterDown(t, 100)+startMargin)
 		s := l.sniffVRRP(t, 0)
 		g := l.start(t, 1, goalivedKind, base(231, 1, 0, 200))
-		waitLog(t, g, "setting unicast VRRPv3 checksum to old version", startMargin)
+		waitLog(t, g, "Setting unicast VRRPv3 checksum to old version", startMargin)
 		g.waitState(t, "MASTER", c.masterDown(t, 200)+startMargin)
 		waitLog(t, k, "Entering BACKUP STATE", startMargin)
 		if got := slices.Compact(s.waitForms(t, l.Host(1).Addr4)); !slices.Equal(got, []vrrp.ChecksumForm{vrrp.ChecksumOldUnicast}) {

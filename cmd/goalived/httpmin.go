@@ -54,7 +54,7 @@ func (h *minimalHTTP) serve(ctx context.Context, ln net.Listener) {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return
 			}
-			h.log.Error("metrics endpoint: accept", "err", err)
+			h.log.Error(fmt.Sprintf("metrics endpoint: accept: %v", err), "err", err)
 			time.Sleep(100 * time.Millisecond) // e.g. out of file descriptors
 			continue
 		}
@@ -94,7 +94,7 @@ func (h *minimalHTTP) answer(c io.ReadWriter) {
 	}
 	var body bytes.Buffer
 	if err := h.body(&body); err != nil {
-		h.log.Error("metrics endpoint: render", "err", err)
+		h.log.Error(fmt.Sprintf("metrics endpoint: render: %v", err), "err", err)
 		writeResponse(c, "500 Internal Server Error", "text/plain", []byte("error\n"), false)
 		return
 	}

@@ -67,14 +67,14 @@ vrrp_instance VI_%d {
 			"--status-file", filepath.Join(d, "status"))
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(procs[1].Output(), "vrid=91") {
+	for !strings.Contains(procs[1].Output(), "Unknown VRID(91) received on interface(eth0)") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no unknown-VRID line for VRID 91:\n%s", procs[1].Output())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // several more adverts of VRID 91
-	if n := strings.Count(procs[1].Output(), "vrid=91"); n != 1 {
+	if n := strings.Count(procs[1].Output(), "Unknown VRID(91) received on interface(eth0)"); n != 1 {
 		t.Errorf("VRID 91 logged %d times, want once:\n%s", n, procs[1].Output())
 	}
 	if err := procs[1].Signal(syscall.SIGTERM); err != nil {

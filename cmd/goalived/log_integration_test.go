@@ -126,6 +126,7 @@ func checkParentLines(t *testing.T, got []string, n *goalivedNode) {
 		"Command line: ...",
 		"Opening file '" + n.conf + "'.",
 		"Configuration file " + n.conf,
+		"NOTICE: setting config option max_auto_priority should result in better keepalived performance",
 		fmt.Sprintf("Starting VRRP child process, pid=%d", n.Pid()),
 		"Startup complete",
 		"Reloading ...",

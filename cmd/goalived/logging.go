@@ -48,7 +48,7 @@ func newLogger(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
 	for _, err := range fileErrs {
 		// keepalived logs "Unable to open" and runs without the file:
 		// a file planted at the path must not keep the daemon down.
-		log.Error("log file not opened; logging without it", "err", err)
+		log.Error(fmt.Sprintf("log file not opened, logging without it: %v", err), "err", err)
 	}
 	return log, closeAll, nil
 }

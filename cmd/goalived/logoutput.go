@@ -13,11 +13,9 @@ import (
 	"github.com/goalived/goalived/engine/kalog"
 )
 
-// defaultLogFormat is --log-format's default. It becomes "keepalived" once
-// the engine's log calls are worded as keepalived 2.2.7's lines (issue 15,
-// phase 2): until then the keepalived format, which prints the message
-// alone, would drop the fields those messages depend on.
-const defaultLogFormat = "text"
+// defaultLogFormat is --log-format's default: keepalived 2.2.7's lines,
+// so that what matched keepalived's log matches goalived's.
+const defaultLogFormat = "keepalived"
 
 // versionString stands where keepalived logs its version_string
 // ("Keepalived v2.2.7 (01/16,2022)"): the same first two words, so that

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -89,6 +90,15 @@ func (m *metricsCollector) collect() *exposition {
 		}
 		e.add("goalived_timer_lateness_max_seconds", "Worst lateness of the instance's timers", gauge, in.MaxLatenessSeconds, own...)
 		e.add("goalived_receive_overruns_total", "Packets dropped because the instance's queue was full", counter, in.Overrun, own...)
+		e.add("goalived_lower_priority_answers_suppressed_total",
+			"Lower-priority adverts a master did not answer, having answered one less than an advert interval before",
+			counter, float64(in.Stats.LowerPrioSuppressed), own...)
+		e.add("goalived_reports_suppressed_total",
+			"Per-packet events (drops, discarded adverts, other address lists) not reported because too many were waiting",
+			counter, float64(in.Stats.ReportsSuppressed), own...)
+		e.add("goalived_log_lines_suppressed_total",
+			"Per-packet log lines left out over their kind's budget (10 per 10 s; a summary line gives the count)",
+			counter, float64(in.LogLinesSuppressed), own...)
 	}
 	for _, s := range scripts {
 		// keepalived-exporter: 1 GOOD, 0 BAD.
@@ -145,6 +155,6 @@ func serveMetrics(ctx context.Context, listen listenFunc, addr string, c *metric
 	srv := &minimalHTTP{path: "/metrics", contentType: "text/plain; version=0.0.4; charset=utf-8",
 		body: func(w io.Writer) error { return c.collect().write(w) }, log: log}
 	go srv.serve(ctx, ln)
-	log.Info("serving metrics", "address", ln.Addr().String())
+	log.Info(fmt.Sprintf("serving metrics on %s", ln.Addr()), "address", ln.Addr().String())
 	return nil
 }

@@ -62,6 +62,14 @@ func startProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner
 	return p
 }
 
+// logProcessNotice is the line keepalived 2.2.7's parent writes at every
+// start without max_auto_priority, before it starts its VRRP child.
+func logProcessNotice(parent *slog.Logger, cfg config.Process) {
+	if cfg.MaxAutoPriority == 0 {
+		parent.Info("NOTICE: setting config option max_auto_priority should result in better keepalived performance")
+	}
+}
+
 // newProcTuner applies cfg; its run goroutine is not started.
 func newProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner {
 	p := &procTuner{
@@ -69,10 +77,6 @@ func newProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner {
 		late: make(chan time.Duration, 1), reconf: make(chan *config.Process, 1), relax: make(chan chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{}),
 		tuned: map[int]bool{}, failed: map[string]bool{},
-	}
-	if cfg.MaxAutoPriority == 0 {
-		// keepalived 2.2.7 logs this at every start without the option.
-		log.Info("NOTICE: setting config option max_auto_priority should result in better keepalived performance")
 	}
 	p.applyProcess()
 	p.tuneThreads()
@@ -175,10 +179,14 @@ func (p *procTuner) setRealtime(prio int) {
 // timerLate is keepalived's reaction to an overdue timer: raise the
 // realtime priority one step, from the lowest, up to max_auto_priority.
 func (p *procTuner) timerLate(d time.Duration) {
-	if d <= p.cfg.MinAutoPriorityDelay || p.cfg.MaxAutoPriority <= 0 {
+	if d <= p.cfg.MinAutoPriorityDelay {
 		return
 	}
+	// keepalived writes it whether or not it may raise its priority.
 	p.log.Info(fmt.Sprintf("A thread timer expired %d.%06d seconds ago", d/time.Second, d%time.Second/time.Microsecond))
+	if p.cfg.MaxAutoPriority <= 0 {
+		return
+	}
 	next := minRTPriority
 	if p.rtPrio > 0 {
 		if p.rtPrio >= p.cfg.MaxAutoPriority {
@@ -289,7 +297,7 @@ func (p *procTuner) try(kind string, err error) bool {
 	}
 	if !p.failed[kind] {
 		p.failed[kind] = true
-		p.log.Warn("process setting failed", "setting", kind, "err", err)
+		p.log.Warn(fmt.Sprintf("process setting %s failed: %v", kind, err), "setting", kind, "err", err)
 	}
 	return false
 }

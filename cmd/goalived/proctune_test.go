@@ -128,6 +128,7 @@ func TestProcTunerAutoPriorityOff(t *testing.T) {
 		if calls := f.take(); len(calls) != 0 {
 			t.Errorf("max_auto_priority %d: calls %v", maxPrio, calls)
 		}
+		logProcessNotice(slog.New(slog.NewTextHandler(logs, nil)), config.Process{MaxAutoPriority: maxPrio})
 		notice := strings.Contains(logs.String(), "NOTICE: setting config option max_auto_priority should result in better keepalived performance")
 		if notice != (maxPrio == 0) {
 			t.Errorf("max_auto_priority %d: NOTICE logged %v:\n%s", maxPrio, notice, logs)

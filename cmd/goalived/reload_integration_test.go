@@ -91,7 +91,7 @@ func TestIntegrationReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(5 * time.Second)
-		for strings.Count(p.Output(), "msg=reloaded") < i+1 {
+		for strings.Count(p.Output(), ": Reload complete\n") < i+1 {
 			if time.Now().After(deadline) {
 				t.Fatalf("reload %d not logged after 5 s:\n%s", i+1, p.Output())
 			}
@@ -108,7 +108,7 @@ func TestIntegrationReload(t *testing.T) {
 	if got := reloadNotifies(t, dir); got != notifiesBefore {
 		t.Errorf("notify ran during reloads of an unchanged config:\nbefore: %q\nafter:  %q", notifiesBefore, got)
 	}
-	if got := strings.Count(p.Output(), "msg=reloaded"); got != 50 {
+	if got := strings.Count(p.Output(), ": Reload complete\n"); got != 50 {
 		t.Errorf("daemon logged %d reloads, want 50\n%s", got, p.Output())
 	}
 

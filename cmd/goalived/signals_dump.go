@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -43,17 +44,17 @@ func (d *daemon) handleDumpSignal(sig os.Signal) bool {
 	}
 	if sig == sigJSON && len(d.eng.Statuses()) == 0 {
 		// keepalived writes no JSON file without instances.
-		d.log.Info("no vrrp instances: keepalived.json not written", "signal", sig.String())
+		d.log.Info(fmt.Sprintf("no vrrp instances: keepalived.json not written on %s", sig), "signal", sig.String())
 		return true
 	}
 	dir := dumpDir(os.Getenv)
 	for _, f := range dumpFor(sig, d.eng) {
 		path, err := writeDumpFile(dir, f.name, f.write)
 		if err != nil {
-			d.log.Warn("dump file not written", "signal", sig.String(), "err", err)
+			d.log.Warn(fmt.Sprintf("dump file not written on %s: %v", sig, err), "signal", sig.String(), "err", err)
 			continue
 		}
-		d.log.Info("dump file written", "signal", sig.String(), "file", path)
+		d.log.Info(fmt.Sprintf("dump file %s written on %s", path, sig), "signal", sig.String(), "file", path)
 	}
 	return true
 }

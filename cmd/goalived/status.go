@@ -44,7 +44,7 @@ func (w *statusWriter) loop() {
 			continue
 		}
 		if err := writeAtomic(w.path, func(f io.Writer) error { return formatStatus(f, w.source()) }); err != nil {
-			w.log.Warn("write status file", "err", err)
+			w.log.Warn(fmt.Sprintf("status file %s not written: %v", w.path, err), "err", err)
 		}
 	}
 }

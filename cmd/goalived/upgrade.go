@@ -55,14 +55,14 @@ const sentinelEnv = "TABLEFLIP_HAS_PARENT_7DIU3"
 func newUpgrader(log *slog.Logger) *upgrader {
 	exe, err := executablePath()
 	if err != nil {
-		log.Warn("hot upgrade disabled", "err", err)
+		log.Warn(fmt.Sprintf("hot upgrade disabled: %v", err), "err", err)
 		return &upgrader{log: log}
 	}
 	os.Args[0] = exe // tableflip runs os.Args[0]; our working directory may change
 	upg, err := tableflip.New(tableflip.Options{UpgradeTimeout: helloWait + drainWait + postFreezeWait})
 	os.Unsetenv(sentinelEnv)
 	if err != nil {
-		log.Warn("hot upgrade disabled", "err", err)
+		log.Warn(fmt.Sprintf("hot upgrade disabled: %v", err), "err", err)
 		return &upgrader{log: log}
 	}
 	return &upgrader{upg: upg, exe: exe, log: log}
@@ -97,7 +97,7 @@ func (u *upgrader) listen(network, addr string) (net.Listener, error) {
 func (u *upgrader) ready() {
 	if u.upg != nil {
 		if err := u.upg.Ready(); err != nil {
-			u.log.Warn("hot upgrade: cannot tell the previous process", "err", err)
+			u.log.Warn(fmt.Sprintf("hot upgrade: cannot tell the previous process: %v", err), "err", err)
 		}
 	}
 }
@@ -130,29 +130,29 @@ func (u *upgrader) binaryChanged() (bool, error) {
 // anything. On false the daemon carries on as before (thawed if it had
 // frozen), and the reason was logged.
 func (u *upgrader) handOver(eng *engine.Engine) bool {
-	u.log.Info("hot upgrade: starting the new binary", "path", u.exe, "version", goalivedVersion)
+	u.log.Info(fmt.Sprintf("hot upgrade: starting the new binary %s", u.exe), "path", u.exe, "version", goalivedVersion)
 	ctx, cancel := context.WithTimeout(context.Background(), parentWait)
 	err := u.upg.WaitForParent(ctx)
 	cancel()
 	if err != nil {
-		u.log.Error("hot upgrade refused: the previous process has not exited", "err", err)
+		u.log.Error(fmt.Sprintf("hot upgrade refused: the previous process has not exited: %v", err), "err", err)
 		return false
 	}
 	mine, theirs, err := socketPair()
 	if err != nil {
-		u.log.Error("hot upgrade failed", "err", err)
+		u.log.Error(fmt.Sprintf("hot upgrade failed: %v", err), "err", err)
 		return false
 	}
 	err = u.upg.AddFile(stateFile, theirs)
 	theirs.Close()
 	if err != nil {
 		mine.Close()
-		u.log.Error("hot upgrade failed", "err", err)
+		u.log.Error(fmt.Sprintf("hot upgrade failed: %v", err), "err", err)
 		return false
 	}
 	conn, err := newHandoverConn(mine)
 	if err != nil {
-		u.log.Error("hot upgrade failed", "err", err)
+		u.log.Error(fmt.Sprintf("hot upgrade failed: %v", err), "err", err)
 		return false
 	}
 	defer conn.close()
@@ -185,10 +185,10 @@ func (h *handover) run() bool {
 	log := h.u.log
 	hello, err := h.hello()
 	if err != nil {
-		log.Error("hot upgrade failed before the handover; nothing changed", "err", err)
+		log.Error(fmt.Sprintf("hot upgrade failed before the handover; nothing changed: %v", err), "err", err)
 		return false
 	}
-	log.Info("hot upgrade: new process ready for the state", "pid", hello.PID, "version", hello.Version)
+	log.Info(fmt.Sprintf("hot upgrade: new process (pid %d, goalived %s) ready for the state", hello.PID, hello.Version), "pid", hello.PID, "version", hello.Version)
 	keys := map[engine.InstanceKey]bool{}
 	for _, k := range hello.Keys {
 		keys[k] = true
@@ -198,7 +198,7 @@ func (h *handover) run() bool {
 	cancel()
 	if err != nil {
 		h.abort()
-		log.Error("hot upgrade failed: cannot freeze; nothing changed", "err", err)
+		log.Error(fmt.Sprintf("hot upgrade failed: cannot freeze; nothing changed: %v", err), "err", err)
 		return false
 	}
 	monoAt := monoNow() - int64(time.Since(st.At))
@@ -210,15 +210,15 @@ func (h *handover) run() bool {
 	if err != nil {
 		h.abort()
 		if terr := h.eng.Thaw(); terr != nil {
-			log.Error("hot upgrade: carrying on from the saved state", "err", terr)
+			log.Error(fmt.Sprintf("hot upgrade: carrying on from the saved state: %v", terr), "err", terr)
 		}
-		log.Error("hot upgrade failed after the freeze; carrying on from the saved state", "pid", h.pid, "err", err)
+		log.Error(fmt.Sprintf("hot upgrade failed after the freeze, carrying on from the saved state: %v", err), "pid", h.pid, "err", err)
 		return false
 	}
 	log.Info(fmt.Sprintf("hot upgrade: goalived %s (pid %d) took over from goalived %s (pid %d)",
 		hello.Version, hello.PID, goalivedVersion, os.Getpid()), "instances", len(st.Instances))
 	if err := h.eng.Retire(); err != nil {
-		log.Warn("hot upgrade: retiring", "err", err)
+		log.Warn(fmt.Sprintf("hot upgrade: retiring: %v", err), "err", err)
 	}
 	return true
 }

@@ -39,7 +39,7 @@ func (d *daemon) refuse(why error) {
 	if d.handover == nil {
 		c, err := d.upg.childConn()
 		if err != nil {
-			d.log.Error("hot upgrade: cannot tell the old process", "err", err)
+			d.log.Error(fmt.Sprintf("hot upgrade: cannot tell the old process: %v", err), "err", err)
 			return
 		}
 		d.handover = c
@@ -102,7 +102,7 @@ func (d *daemon) tookOver() {
 	d.log.Info(fmt.Sprintf("hot upgrade: goalived %s (pid %d) took over from goalived %s (pid %d)",
 		goalivedVersion, os.Getpid(), d.from.Version, d.from.PID), "instances", len(d.from.State.Instances))
 	if err := d.handover.send(handoverMsg{Version: goalivedVersion, PID: os.Getpid(), Done: true}); err != nil {
-		d.log.Warn("hot upgrade: telling the old process", "err", err)
+		d.log.Warn(fmt.Sprintf("hot upgrade: telling the old process: %v", err), "err", err)
 	}
 	d.handover.close()
 	d.from.State = nil

@@ -1,10 +1,13 @@
 package track
 
 import (
+	"context"
+	"fmt"
 	"maps"
 	"math"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/netif"
 	"github.com/goalived/goalived/script"
 )
@@ -85,7 +88,7 @@ func (t *Tracker) startFiles() {
 		}
 		if tf.InitFile {
 			if err := t.os.Files.Init(tf.File, tf.InitValue, tf.InitOverwrite, t.reload); err != nil {
-				t.log.Error("track_file", "name", tf.Name, "err", err)
+				t.log.Error(fmt.Sprintf("track_file %s not initialised: %v", tf.Name, err), "name", tf.Name, "err", err)
 			}
 		}
 		paths[tf.Name] = tf.File
@@ -95,11 +98,11 @@ func (t *Tracker) startFiles() {
 	}
 	w, dropped, err := t.os.Files.Watch(paths)
 	if err != nil {
-		t.log.Error("track_file entries ignored", "err", err)
+		t.log.Error(fmt.Sprintf("track_file entries ignored: %v", err), "err", err)
 		return
 	}
 	for name, err := range dropped {
-		t.log.Error("track_file removed", "name", name, "err", err)
+		t.log.Error(fmt.Sprintf("track_file %s removed: %v", name, err), "name", name, "err", err)
 	}
 	t.fileW = w
 	for name := range paths {
@@ -121,8 +124,32 @@ func (t *Tracker) fileChanged(ch netif.FileChange) {
 	}
 	t.files[ch.Name] = v
 	t.mu.Unlock()
-	t.log.Info("track_file changed", "name", ch.Name, "value", v)
+	t.log.Log(context.Background(), kalog.LevelExtraDetail, fmt.Sprintf("Tracked file %s now %d", ch.Name, v), "name", ch.Name, "value", v)
+	t.logFileFaults(ch.Name, old, v)
 	t.applyWhere(func(tr memberTracks) bool { return hasTrack(tr.files, ch.Name) })
+}
+
+// logFileFaults writes keepalived's -D lines for the instances that
+// track the file without weight, whose FAULT it decides: "(VI_1):
+// tracked file f now FAULT state" when its value leaves 0, "leaving
+// FAULT state" when it comes back (a weighted entry only changes the
+// priority, logged as such).
+func (t *Tracker) logFileFaults(name string, old, v int64) {
+	if (old == 0) == (v == 0) {
+		return
+	}
+	for _, in := range t.insts {
+		for _, tf := range t.tracksOf(in.Config()).files {
+			if tf.Name == name && tf.Weight == 0 {
+				verb := "now"
+				if (v == 0) != tf.Reverse { // reverse: zero is the fault
+					verb = "leaving"
+				}
+				t.log.Log(context.Background(), kalog.LevelDetail,
+					fmt.Sprintf("(%s): tracked file %s %s FAULT state", in.Config().Name, name, verb), "instance", in.Config().Name)
+			}
+		}
+	}
 }
 
 // FileValues are the track files' values now.

@@ -36,24 +36,26 @@ func TestTrackFileValues(t *testing.T) {
 		fileExtra, entry string
 		start            got
 		writes           []write
+		// faultLines are keepalived's -D lines of a weight-0 entry.
+		faultLines []string
 	}{
 		{"weight 2 as the integration test", "    weight 2\n    init_file 0", "", got{100, false}, []write{
 			{"10\n", got{120, false}}, {"-20\n", got{60, false}}, {"-127", got{60, true}}, {"-5000", got{60, true}},
 			{"99999999999", got{60, true}}, {"0", got{100, false}}, {"0x10 and words", got{132, false}},
 			{"-126", got{1, false}}, {"", got{100, false}},
-		}},
+		}, nil},
 		{"the entry's weight and reverse", "    weight 2", "weight 3 reverse", got{100, false}, []write{
 			{"10", got{70, false}}, {"-10", got{130, false}}, {"85", got{130, true}}, // the last value that was no fault stays
-		}},
+		}, nil},
 		{"weight 0: non-zero is FAULT", "    weight 0", "", got{100, false}, []write{
 			{"1", got{100, true}}, {"-3", got{100, true}}, {"0", got{100, false}}, {"junk", got{100, false}},
-		}},
+		}, []string{"(VI_1): tracked file f now FAULT state", "(VI_1): tracked file f leaving FAULT state"}},
 		{"reverse weight 0: zero is FAULT", "", "weight 0 reverse", got{100, true}, []write{
 			{"5", got{100, false}}, {"", got{100, true}},
-		}},
+		}, []string{"(VI_1): tracked file f leaving FAULT state", "(VI_1): tracked file f now FAULT state"}},
 		{"init_file value", "    weight 1\n    init_file -30", "", got{70, false}, []write{
 			{"-29", got{71, false}},
-		}},
+		}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +69,9 @@ func TestTrackFileValues(t *testing.T) {
 						r.sys.Files.Write("/run/track/prio", w.contents)
 					}
 					r.want(sprintf("write %d %q", i, w.contents), map[string]got{"VI_1": w.want})
+				}
+				if diff := cmp.Diff(tc.faultLines, r.messages("tracked file")); diff != "" {
+					t.Errorf("fault lines (-want +got):\n%s", diff)
 				}
 			})
 		})
@@ -92,7 +97,7 @@ func TestTrackFileFIFO(t *testing.T) {
 		if diff := cmp.Diff(map[string]int64{"f": -127}, r.tr.FileValues()); diff != "" {
 			t.Errorf("file values (-want +got):\n%s", diff)
 		}
-		if !r.logged("track_file changed", "name=f", "value=-20") {
+		if !r.logged(`msg="Tracked file f now -20"`, "name=f", "value=-20") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})
@@ -159,7 +164,7 @@ track_file unused {
 		r.start()
 		r.sys.Files.Write("/missing/prio", "1")
 		r.want("start", map[string]got{"VI_1": {100, false}})
-		if !r.logged("track_file removed", "name=gone") {
+		if !r.logged("track_file gone removed", "name=gone") {
 			t.Errorf("no log of the removed file:\n%s", r.logs)
 		}
 		if _, ok := r.sys.Files.Contents("/run/track/unused"); ok {

@@ -1,6 +1,10 @@
 package track
 
 import (
+	"context"
+	"fmt"
+
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
@@ -54,10 +58,13 @@ func (gs *Groups) MemberTransition(instance string, to vrrp.State, initial bool)
 		return
 	}
 	g.state = next
-	set.log.Info("sync group state change", "group", g.cfg.Name, "to", next, "member", instance)
+	// goalived's own: keepalived writes nothing when the group's state
+	// (as notified) changes.
+	set.log.Log(context.Background(), kalog.LevelExtraDetail, fmt.Sprintf("VRRP_Group(%s) is now %s", g.cfg.Name, next),
+		"group", g.cfg.Name, "to", next, "member", instance)
 	t := script.Transition{Group: true, Name: g.cfg.Name, State: next}
 	if err := set.host.Notify(g.notify, t); err != nil {
-		set.log.Warn("notify", "group", g.cfg.Name, "state", next, "err", err)
+		set.log.Warn(fmt.Sprintf("VRRP_Group(%s) %s not notified: %v", g.cfg.Name, next, err), "group", g.cfg.Name, "state", next, "err", err)
 	}
 }
 
@@ -68,12 +75,21 @@ func (set *groupSet) follow(g *syncGroup, instance string, to vrrp.State) {
 	g.mu.Lock()
 	from, ok := g.last[instance]
 	g.last[instance] = to
+	first := true // no other member is in to yet: this one leads
+	for m, st := range g.last {
+		first = first && (m == instance || st != to)
+	}
 	g.mu.Unlock()
 	if !ok {
 		from = vrrp.StateInit
 	}
-	if to == vrrp.StateMaster || from == vrrp.StateMaster && to == vrrp.StateBackup {
-		set.log.Debug("sync group follows its member", "group", g.cfg.Name, "member", instance, "to", to.String())
+	switch to {
+	case vrrp.StateMaster, vrrp.StateBackup, vrrp.StateFault:
+		if first && from != vrrp.StateInit {
+			// keepalived's vrrp_sync_master, _backup and _fault.
+			set.log.Info(fmt.Sprintf("VRRP_Group(%s) Syncing instances to %s state", g.cfg.Name, to),
+				"group", g.cfg.Name, "member", instance, "to", to.String())
+		}
 	}
 	g.vg.Follow(vrrp.Report{Kind: vrrp.ReportTransition, Instance: instance, From: from, To: to})
 }

@@ -68,6 +68,15 @@ func TestTrackInterface(t *testing.T) {
 					s.do(r.sys.Links)
 					r.want(s.name, map[string]got{"VI_1": s.want})
 				}
+				if tc.name == "weights and the own interface" {
+					want := []string{"Netlink reports eth1 down", "Netlink reports eth9 up", "Netlink reports eth2 down",
+						"Netlink reports eth3 down", "Netlink reports eth3 up", "Netlink reports eth0 down",
+						"Netlink reports eth0 up", "Interface eth0 deleted", "Netlink reports eth0 up",
+						"Netlink reports eth4 down", "Netlink reports eth1 up", "Netlink reports eth2 up"}
+					if diff := cmp.Diff(want, r.messages("eth")); diff != "" {
+						t.Errorf("keepalived's lines (-want +got):\n%s", diff)
+					}
+				}
 			})
 		})
 	}
@@ -153,7 +162,7 @@ func TestTrackSrcIP(t *testing.T) {
 		if diff := cmp.Diff([]netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}, removed, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 			t.Errorf("removals passed to the host (-want +got):\n%s", diff)
 		}
-		if !r.logged("tracked source address changed", "address=192.0.2.10", "present=false") {
+		if !r.logged("tracked source address 192.0.2.10 now present: false", "address=192.0.2.10", "present=false") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})
@@ -202,7 +211,7 @@ static_rules {
 		r.want("w0 up", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w2", false)
 		r.want("w2 down", map[string]got{"VI_1": {100, true}, "VI_2": {100, false}})
-		if !r.logged("tracked interface changed", "interface=w0", "up=false") {
+		if !r.logged(`msg="Netlink reports w0 down"`, "interface=w0", "up=false") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})

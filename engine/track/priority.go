@@ -1,6 +1,8 @@
 package track
 
 import (
+	"fmt"
+
 	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
@@ -80,7 +82,13 @@ func (t *Tracker) setPriority(in Instance, prio int) {
 		return
 	}
 	if old != 0 {
-		t.log.Info("effective priority changed", "instance", in.Config().Name, "from", old, "to", prio)
+		// keepalived does not log a priority a reload gives (base
+		// priority or trackers recomputed); it does at start, when a
+		// tracker starts down.
+		if !t.reload || !t.starting {
+			t.log.Info(fmt.Sprintf("(%s) Changing effective priority from %d to %d", in.Config().Name, old, prio),
+				"instance", in.Config().Name, "from", old, "to", prio)
+		}
 		in.PriorityChanged(prio)
 	}
 	if !t.notifyPriority(in.Config()) {

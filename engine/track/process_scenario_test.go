@@ -97,7 +97,7 @@ func TestTrackProcess(t *testing.T) {
 		procs.Start(1, "/bin/sleep", "3600")
 		time.Sleep(3 * time.Second)
 		r.want("reverted loss", map[string]got{"VI_1": {110, false}})
-		if n := strings.Count(r.logs.String(), `msg="track_process lost quorum" name=sleeper`); n != 1 {
+		if n := strings.Count(r.logs.String(), `msg="Quorum lost for tracked process sleeper" name=sleeper`); n != 1 {
 			t.Errorf("sleeper lost quorum %d times in the log, want 1:\n%s", n, r.logs)
 		}
 	})

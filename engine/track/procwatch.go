@@ -1,6 +1,7 @@
 package track
 
 import (
+	"fmt"
 	"maps"
 	"time"
 
@@ -132,11 +133,11 @@ func (t *Tracker) startProcs() {
 }
 
 func (t *Tracker) procChanged(ev procEvent) {
-	verdict := "lost quorum"
+	verdict := "lost"
 	if ev.Up {
-		verdict = "gained quorum"
+		verdict = "gained"
 	}
-	t.log.Info("track_process "+verdict, "name", ev.Name)
+	t.log.Info(fmt.Sprintf("Quorum %s for tracked process %s", verdict, ev.Name), "name", ev.Name, "quorum", ev.Up)
 	t.mu.Lock()
 	t.procs[ev.Name] = ev.Up
 	t.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/engine/track/tracktest"
 	"github.com/goalived/goalived/parser"
@@ -85,7 +86,7 @@ func newRig(t *testing.T, conf string) *rig {
 }
 
 func (r *rig) options(carried map[string]script.Condition, reload bool) track.Options {
-	return track.Options{Host: r.host, OS: r.sys.OS(), Logger: slog.New(slog.NewTextHandler(r.logs, nil)), Groups: r.groups,
+	return track.Options{Host: r.host, OS: r.sys.OS(), Logger: slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: kalog.LevelExtraDetail})), Groups: r.groups,
 		Reload: reload, Carried: carried}
 }
 
@@ -180,4 +181,21 @@ func (r *rig) logged(parts ...string) bool {
 		}
 	}
 	return false
+}
+
+// messages are the logged messages that contain sub, in order (nil for
+// none).
+func (r *rig) messages(sub string) []string {
+	var out []string
+	for _, line := range strings.Split(r.logs.String(), "\n") {
+		_, rest, ok := strings.Cut(line, ` msg="`)
+		if !ok {
+			continue
+		}
+		msg, _, _ := strings.Cut(rest, `" `)
+		if strings.Contains(msg, sub) {
+			out = append(out, msg)
+		}
+	}
+	return out
 }

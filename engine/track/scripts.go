@@ -2,11 +2,16 @@ package track
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
+	"strings"
+	"syscall"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/engine/kalog"
 	"github.com/goalived/goalived/script"
 )
 
@@ -22,7 +27,7 @@ func (t *Tracker) startChecks() {
 			continue
 		}
 		if err := t.startCheck(s); err != nil {
-			t.log.Error("vrrp_script disabled", "script", s.Name, "err", err)
+			t.logDisabled(s, err)
 			t.conds[s.Name] = Disabled
 		}
 	}
@@ -34,13 +39,16 @@ func (t *Tracker) startCheck(s *config.VRRPScript) error {
 	}
 	cmd, warns, err := t.host.Command(s.Script)
 	for _, w := range warns {
-		t.log.Warn(w, "script", s.Name)
+		t.log.Info(w, "script", s.Name)
 	}
 	if err != nil {
 		return err
 	}
+	// A reload's check goes on from the condition it carried: keepalived
+	// says "considered successful on reload" and no "succeeded" after.
 	cc := script.CheckConfig{
 		Name: s.Name, Command: cmd, Interval: s.Interval, Timeout: s.Timeout, Rise: s.Rise, Fall: s.Fall,
+		Initial: t.conds[s.Name],
 	}
 	if st, ok := t.resume[s.Name]; ok {
 		// Handed over: the check goes on from its position and schedule.
@@ -50,27 +58,63 @@ func (t *Tracker) startCheck(s *config.VRRPScript) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Start(t.events); err != nil {
-		return err
+	if !t.checksLater {
+		if err := c.Start(t.events); err != nil {
+			return err
+		}
 	}
 	t.checks = append(t.checks, c)
 	return nil
 }
 
+// StartChecks starts the checks Start left idle (Options.ChecksLater).
+func (t *Tracker) StartChecks() {
+	if !t.checksLater {
+		return
+	}
+	t.checksLater = false
+	for _, c := range t.checks {
+		if err := c.Start(t.events); err != nil {
+			t.log.Error(fmt.Sprintf("VRRP_Script(%s) not started: %v", c.Name(), err), "script", c.Name())
+		}
+	}
+}
+
+// checkChanged takes a check's new condition (or only its new exit
+// status), with keepalived 2.2.7's lines: "Script `chk` now returning 1"
+// at each change of the exit status, then "VRRP_Script(chk) succeeded",
+// "failed (exited with status 1)", "failed (due to signal 9)" or
+// "timed_out" when the condition changes. A failed check's output is
+// goalived's own (an attribute, and a -D line).
 func (t *Tracker) checkChanged(ev script.CheckEvent) {
+	if ev.StatusChanged {
+		t.log.Info(fmt.Sprintf("Script `%s` now returning %d", ev.Name, ev.Status), "script", ev.Name, "status", ev.Status)
+	}
+	if ev.StatusOnly {
+		return
+	}
 	cond := script.Down
 	verdict := "failed"
-	if ev.OK {
+	line := fmt.Sprintf("VRRP_Script(%s) failed (exited with status %d)", ev.Name, ev.Status)
+	switch {
+	case ev.OK:
 		cond, verdict = script.Up, "succeeded"
-	}
-	if ev.TimedOut {
+		line = fmt.Sprintf("VRRP_Script(%s) succeeded", ev.Name)
+	case ev.TimedOut:
 		verdict = "timed out"
+		line = fmt.Sprintf("VRRP_Script(%s) timed_out", ev.Name)
+	case ev.Result.Signal != 0:
+		line = fmt.Sprintf("VRRP_Script(%s) failed (due to signal %d)", ev.Name, ev.Result.Signal)
 	}
 	attrs := []any{"script", ev.Name, "result", verdict, "duration", ev.Duration}
-	if !ev.OK && len(ev.Output) > 0 {
-		attrs = append(attrs, "output", string(bytes.TrimSpace(ev.Output)))
+	out := string(bytes.TrimSpace(ev.Output))
+	if !ev.OK && out != "" {
+		attrs = append(attrs, "output", out)
 	}
-	t.log.Info("VRRP_Script "+verdict, attrs...)
+	t.log.Info(line, attrs...)
+	if !ev.OK && out != "" {
+		t.log.Log(context.Background(), kalog.LevelDetail, fmt.Sprintf("VRRP_Script(%s) output: %s", ev.Name, out))
+	}
 	t.mu.Lock()
 	t.conds[ev.Name] = cond
 	t.mu.Unlock()
@@ -109,4 +153,54 @@ func (t *Tracker) CheckStats() map[string]script.RunStats {
 		out[c.Name()] = c.Stats()
 	}
 	return out
+}
+
+// logDisabled says why a vrrp_script does not run, as keepalived 2.2.7
+// says it (check_script_secure, then check_track_script_secure).
+func (t *Tracker) logDisabled(s *config.VRRPScript, err error) {
+	argv0 := ""
+	if s.Script != nil && len(s.Script.Argv) > 0 {
+		argv0 = s.Script.Argv[0]
+	}
+	for _, l := range RefusalLines(argv0, err) {
+		t.log.Info(l, "script", s.Name)
+	}
+	why := "since not found/accessible"
+	if errors.Is(err, script.ErrInsecure) {
+		why = "due to insecure"
+	}
+	t.log.Info(fmt.Sprintf("Disabling track script %s %s", s.Name, why), "script", s.Name, "err", err)
+}
+
+// RefusalLines are keepalived 2.2.7's lines for a script that may not
+// run (lib/notify.c check_script_secure): "Script /x cannot be accessed -
+// No such file or directory", "WARNING - script '/x' is not executable
+// for uid:gid 0:0 - disabling.", "Unsafe permissions found for script
+// '/x' - disabling.". Other errors (an unknown user, ...) are goalived's
+// own and given as they are.
+func RefusalLines(argv0 string, err error) []string {
+	var ne *script.NotExecutableError
+	switch {
+	case errors.As(err, &ne):
+		return []string{fmt.Sprintf("WARNING - script '%s' is not executable for uid:gid %d:%d - disabling.", ne.Path, ne.UID, ne.GID)}
+	case errors.Is(err, script.ErrInsecure):
+		return []string{fmt.Sprintf("Unsafe permissions found for script '%s' - disabling.", argv0)}
+	case errors.Is(err, script.ErrNotFound):
+		return []string{fmt.Sprintf("Script %s cannot be accessed - %s", argv0, Strerror(err))}
+	}
+	return []string{err.Error()}
+}
+
+// Strerror is the C library's text for the system error in err ("No
+// such file or directory"), or err's own text.
+func Strerror(err error) string {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err.Error()
+	}
+	s := errno.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -110,7 +110,7 @@ func TestScriptPriorityNotify(t *testing.T) {
 		if diff := cmp.Diff([]int{80, 100, 80}, vi.Changes()); diff != "" {
 			t.Errorf("priority changes (-want +got):\n%s", diff)
 		}
-		if !r.logged("effective priority changed", "from=100", "to=80") {
+		if !r.logged(`msg="(VI_1) Changing effective priority from 100 to 80"`, "from=100", "to=80") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}
 	})
@@ -146,7 +146,8 @@ vrrp_script ok {
 		if want := map[string]script.RunStats{"ok": {Runs: 1}}; !cmp.Equal(want, r.tr.CheckStats()) {
 			t.Errorf("check stats %v, want %v", r.tr.CheckStats(), want)
 		}
-		if !r.logged("vrrp_script disabled", "script=refused", "insecure") || !r.logged("script /usr/bin/unsafe rejected") {
+		if !r.logged(`msg="Disabling track script refused since not found/accessible"`, "script=refused", "insecure") ||
+			!r.logged("script /usr/bin/unsafe rejected") {
 			t.Errorf("no log of the refused script:\n%s", r.logs)
 		}
 	})
@@ -212,10 +213,10 @@ func TestScriptLog(t *testing.T) {
 		chk.RunResult(script.Result{TimedOut: true, Output: []byte("  stuck\n"), Duration: 2e9})
 		chk.RunResult(script.Result{OK: true, Duration: 1e6})
 		r.want("after", map[string]got{"VI_1": {100, false}})
-		if !r.logged(`msg="VRRP_Script timed out"`, "script=chk", "duration=2s", "output=stuck") {
+		if !r.logged(`msg="VRRP_Script(chk) timed_out"`, "script=chk", "duration=2s", "output=stuck") {
 			t.Errorf("no log of the time-out:\n%s", r.logs)
 		}
-		if !r.logged(`msg="VRRP_Script succeeded"`, "duration=1ms") || r.logged("succeeded", "output=") {
+		if !r.logged(`msg="VRRP_Script(chk) succeeded"`, "duration=1ms") || r.logged("succeeded", "output=") {
 			t.Errorf("no log of the success, or one with output:\n%s", r.logs)
 		}
 		if diff := cmp.Diff(map[string]script.RunStats{"chk": {Runs: 2, Failures: 1, LastDuration: 1e6}}, r.tr.CheckStats()); diff != "" {
@@ -239,6 +240,53 @@ func TestPriority(t *testing.T) {
 		other.SetPriority(42)
 		if got := r.tr.Priority(other); got != 42 {
 			t.Errorf("Priority of an unknown instance = %d, want its own 42", got)
+		}
+	})
+}
+
+// TestScriptStatusLines: keepalived 2.2.7's lines for a check's runs:
+// "now returning" at each change of the exit status (rise and fall
+// aside, none for a time-out), the VRRP_Script line at each change of
+// the condition.
+func TestScriptStatusLines(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, scriptConf("    weight -10\n    fall 2", "", 100)).start()
+		chk := r.sys.Checks.Check("chk")
+		for _, res := range []script.Result{
+			{OK: true}, {ExitCode: 1}, {ExitCode: 2}, {TimedOut: true, ExitCode: -1}, {OK: true}, {ExitCode: 9, Signal: 9},
+		} {
+			chk.RunResult(res)
+		}
+		r.want("after", map[string]got{"VI_1": {100, false}})
+		want := []string{
+			"VRRP_Script(chk) succeeded",
+			"Script `chk` now returning 1",
+			"Script `chk` now returning 2",
+			"VRRP_Script(chk) failed (exited with status 2)",
+			"Script `chk` now returning 0",
+			"VRRP_Script(chk) succeeded",
+		}
+		if diff := cmp.Diff(want, r.messages("chk")); diff != "" {
+			t.Errorf("lines (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestScriptCarriedNoNewResult: a check a reload keeps goes on from its
+// condition, so its first run after the reload writes no
+// "VRRP_Script(chk) succeeded" (keepalived writes "considered
+// successful on reload" instead, which the engine does).
+func TestScriptCarriedNoNewResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		conf := scriptConf("    weight 10", "", 100)
+		r := newRig(t, conf).start()
+		r.sys.Checks.Check("chk").Run(true)
+		r.want("up", map[string]got{"VI_1": {110, false}})
+		r.reload(conf)
+		r.sys.Checks.Check("chk").Run(true)
+		r.want("after reload", map[string]got{"VI_1": {110, false}})
+		if got := r.messages("VRRP_Script(chk)"); len(got) != 1 {
+			t.Errorf("VRRP_Script lines %q, want only the first run's", got)
 		}
 	})
 }

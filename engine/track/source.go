@@ -1,6 +1,7 @@
 package track
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/goalived/goalived/config"
@@ -49,7 +50,7 @@ func (t *Tracker) sourceChanged(ev netif.Event) {
 	if !known || old == now {
 		return
 	}
-	t.log.Info("tracked source address changed", "address", a, "present", now)
+	t.log.Info(fmt.Sprintf("tracked source address %v now present: %t", a, now), "address", a, "present", now)
 	for _, in := range t.insts {
 		if trackedSource(in.Config()) == a {
 			t.apply(in)

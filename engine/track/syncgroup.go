@@ -1,6 +1,7 @@
 package track
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -86,7 +87,8 @@ func (gs *Groups) replace(cfg *config.Config, host Host, log *slog.Logger, resto
 		if mixedOwners(cfg, pg) {
 			// keepalived's words: the owners never start MASTER (the group
 			// starts BACKUP) and their priority cannot move with the others'.
-			log.Warn("sync group has some members as address owner and some not; this won't work", "group", pg.Name)
+			log.Info(fmt.Sprintf("Sync group %s has some member(s) as address owner and some not as address owner. This won't work.", pg.Name),
+				"group", pg.Name)
 		}
 		for _, m := range pg.Members {
 			set.byMember[m] = g

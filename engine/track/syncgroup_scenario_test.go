@@ -131,7 +131,7 @@ func TestGroupsNotify(t *testing.T) {
 		if diff := cmp.Diff(want, r.host.Lines()); diff != "" {
 			t.Errorf("FIFO lines (-want +got):\n%s", diff)
 		}
-		if !r.logged("sync group state change", "group=G", "to=FAULT", "member=VI_2") {
+		if !r.logged(`msg="VRRP_Group(G) Syncing instances to FAULT state"`, "group=G", "to=FAULT", "member=VI_1") {
 			t.Errorf("no log of the group change:\n%s", r.logs)
 		}
 	})
@@ -154,7 +154,7 @@ func TestGroupMixedOwners(t *testing.T) {
 		conf := "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n" +
 			instance("VI_1", 1, 255, "") + instance("VI_2", 2, 100, "")
 		r := newRig(t, conf).start()
-		if !r.logged("some members as address owner and some not", "group=G") {
+		if !r.logged(`msg="Sync group G has some member(s) as address owner and some not as address owner. This won't work."`, "group=G") {
 			t.Errorf("no warning:\n%s", r.logs)
 		}
 	})

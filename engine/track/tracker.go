@@ -31,6 +31,11 @@ type Options struct {
 	// on: keepalived tracks them as it tracks the instance's own
 	// interface (weight 0: down is FAULT).
 	VMACs map[string][]string
+	// ChecksLater leaves the checks idle after Start until StartChecks:
+	// the engine starts them once its instances have left INIT, so that
+	// their first results come after the instances' first states, as in
+	// keepalived.
+	ChecksLater bool
 }
 
 // Tracker owns the vrrp_script checks, the link watch and the track_file
@@ -40,17 +45,21 @@ type Options struct {
 // arithmetic never races; the checks and followers run in their own
 // goroutines. A reload replaces the Tracker.
 type Tracker struct {
-	cfg    *config.Config
-	host   Host
-	os     OS
-	log    *slog.Logger
-	groups *groupSet
-	reload bool
-	vmacs  map[string][]string
-	insts  []Instance // fixed for the life of the Tracker
-	checks []Check
-	events chan script.CheckEvent
-	watch  LinkWatch
+	cfg         *config.Config
+	host        Host
+	os          OS
+	log         *slog.Logger
+	groups      *groupSet
+	reload      bool
+	checksLater bool
+	vmacs       map[string][]string
+	// starting is set while Start gives the instances their first
+	// priorities.
+	starting bool
+	insts    []Instance // fixed for the life of the Tracker
+	checks   []Check
+	events   chan script.CheckEvent
+	watch    LinkWatch
 
 	fileW      FileWatch
 	procW      *procWatcher
@@ -82,7 +91,7 @@ func New(cfg *config.Config, o Options) *Tracker {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Tracker{
-		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, vmacs: o.VMACs,
+		cfg: cfg, host: o.Host, os: o.OS, log: log, reload: o.Reload || o.Restored != nil, vmacs: o.VMACs, checksLater: o.ChecksLater,
 		events:     make(chan script.CheckEvent, 64),
 		procEvents: make(chan procEvent, 16),
 		conds:      map[string]script.Condition{}, links: map[string]bool{},
@@ -128,9 +137,11 @@ func (t *Tracker) Start(insts []Instance) error {
 	if t.cfg.Global.DynamicInterfaces {
 		t.reopenMissing() // after subscribing too
 	}
+	t.starting = true
 	for _, in := range t.insts {
 		t.apply(in)
 	}
+	t.starting = false
 	go t.loop()
 	return nil
 }
@@ -193,7 +204,7 @@ func (t *Tracker) applyWhere(uses func(memberTracks) bool) {
 
 func (t *Tracker) linkChanged(ev netif.Event) {
 	if ev.Kind == netif.WatchFailed {
-		t.log.Error("link watch failed; interface tracking stopped", "err", ev.Err)
+		t.log.Error(fmt.Sprintf("link watch failed, interface tracking stopped: %v", ev.Err), "err", ev.Err)
 		return
 	}
 	if ev.Kind == netif.LinkChanged || ev.Kind == netif.AddrAdded {
@@ -222,7 +233,14 @@ func (t *Tracker) linkChanged(ev netif.Event) {
 	if !known || old == up {
 		return
 	}
-	t.log.Info("tracked interface changed", "interface", ev.Ifname, "up", up)
+	line := fmt.Sprintf("Netlink reports %s down", ev.Ifname)
+	switch {
+	case up:
+		line = fmt.Sprintf("Netlink reports %s up", ev.Ifname)
+	case ev.Kind == netif.LinkDeleted:
+		line = fmt.Sprintf("Interface %s deleted", ev.Ifname)
+	}
+	t.log.Info(line, "interface", ev.Ifname, "up", up)
 	for _, in := range t.insts {
 		for _, name := range t.interfaces(in.Config()) {
 			if name == ev.Ifname {

@@ -68,6 +68,7 @@ type Check struct {
 
 	mu      sync.Mutex // guards the fields below
 	rf      *script.RiseFall
+	status  int // the exit status of the last run that exited
 	events  chan<- script.CheckEvent
 	started bool
 	closed  bool
@@ -132,8 +133,8 @@ func (c *Check) Stats() script.RunStats {
 // Run feeds one run's outcome (see RunResult).
 func (c *Check) Run(ok bool) bool { return c.RunResult(script.Result{OK: ok}) }
 
-// RunResult feeds one run's result and, when the condition changes,
-// sends the event a script.Check sends. It returns false when the check
+// RunResult feeds one run's result and, when the condition or the exit
+// status changes, sends the event a script.Check sends. It returns false when the check
 // is not running (not started or closed): the run is then ignored.
 func (c *Check) RunResult(res script.Result) bool {
 	ok := res.OK
@@ -148,11 +149,16 @@ func (c *Check) RunResult(res script.Result) bool {
 		c.stats.Failures++
 	}
 	changed, cond := c.rf.Observe(ok)
+	status, exited := script.ExitStatus(res)
+	statusChanged := exited && status != c.status
+	if exited {
+		c.status = status
+	}
 	events := c.events
 	c.mu.Unlock()
-	if changed {
+	if changed || statusChanged {
 		ev := script.CheckEvent{Name: c.cfg.Name, OK: cond == script.Up, Result: res, TimedOut: res.TimedOut,
-			Output: res.Output, Duration: res.Duration}
+			Output: res.Output, Duration: res.Duration, StatusOnly: !changed, StatusChanged: statusChanged, Status: status}
 		select {
 		case events <- ev:
 		case <-c.done:
