@@ -56,3 +56,38 @@ func TestSerialOrderAndExclusion(t *testing.T) {
 		}
 	})
 }
+
+// TestSerialEnter: an idle executor lets the caller run its work itself;
+// a busy one refuses, and what was queued while the caller ran gets a
+// runner when it leaves.
+func TestSerialEnter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var s serial
+		if !s.enter() {
+			t.Fatal("enter on an idle executor refused")
+		}
+		if s.enter() {
+			t.Fatal("enter on a busy executor accepted")
+		}
+		ran := false
+		s.do(func() { ran = true })
+		synctest.Wait()
+		if ran {
+			t.Fatal("a queued function ran while the caller held the executor")
+		}
+		s.leave()
+		synctest.Wait()
+		if !ran {
+			t.Fatal("the function queued during an inline run never ran")
+		}
+		if !s.enter() {
+			t.Fatal("enter after the queue drained refused")
+		}
+		s.leave()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.running {
+			t.Error("executor still running after leave with an empty queue")
+		}
+	})
+}
