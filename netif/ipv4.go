@@ -1,11 +1,11 @@
 package netif
 
 import (
-	"slices"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 )
 
 // ipv4Header holds the fields of an IPv4 header that VRRP cares about.
