@@ -47,7 +47,7 @@ func BenchmarkIntegrationAdvertPath(b *testing.B) {
 
 	advert := vrrp.Advert{Version: 2, VRID: 51, Priority: 150, Interval: time.Second, Addrs: []netip.Addr{vip}}
 	var msg []byte
-	buf := make([]byte, 65536)
+	buf := make([]byte, readBufSize)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
