@@ -31,18 +31,21 @@ func (c config) needsLab() bool {
 // longFlags are the flags of resources, spurious and configtest, kept
 // until finishLongFlags checks them.
 type longFlags struct {
-	sizes, spurN, ctSizes *[]int
+	sizes, sizesV3, spurN, ctSizes *[]int
 }
 
 func addLongFlags(fs *pflag.FlagSet, c *config) longFlags {
 	v := longFlags{
-		sizes:   fs.IntSlice("instances", []int{1, 50, 250}, "resources: instance counts (1..250)"),
+		sizes: fs.IntSlice("instances", []int{1, 50, 250, 1000},
+			"resources: instance counts at VRRPv2 advert_int 1 (1..1000; above 250 over eth0..eth3, 250 VRIDs each)"),
+		sizesV3: fs.IntSlice("instances-v3", []int{250},
+			"resources: instance counts at VRRPv3 advert_int 0.1 (1..1000; 0: none)"),
 		spurN:   fs.IntSlice("spurious-instances", []int{1, 10}, "spurious: instance counts (1..250)"),
 		ctSizes: fs.IntSlice("configtest-instances", []int{10, 250, 1000}, "configtest: instance counts (1..1000)"),
 	}
 	fs.IntVar(&c.ctRuns, "configtest-runs", 5, "configtest: runs per size and daemon")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "resources, spurious: measurement window")
-	fs.IntVar(&c.longReps, "long-reps", 1, "resources, spurious: repetitions per size and daemon")
+	fs.IntVar(&c.longReps, "long-reps", 3, "resources, spurious, reload: repetitions per size and daemon (the tables give the median)")
 	fs.IntVar(&c.burners, "burners", 2, "spurious: busy-loop processes keeping the CPUs busy")
 	return v
 }
@@ -57,6 +60,12 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		if !fs.Changed("instances") {
 			*v.sizes = []int{1, 50}
 		}
+		if !fs.Changed("instances-v3") {
+			*v.sizesV3 = []int{0}
+		}
+		if !fs.Changed("long-reps") {
+			c.longReps = 1
+		}
 		if !fs.Changed("spurious-instances") {
 			*v.spurN = []int{1}
 		}
@@ -65,6 +74,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		}
 	}
 	c.sizes, c.spurN, c.ctSizes = *v.sizes, *v.spurN, *v.ctSizes
+	c.sizesV3 = slices.DeleteFunc(slices.Clone(*v.sizesV3), func(n int) bool { return n == 0 })
 	if c.duration < 2*time.Second || c.duration > time.Hour {
 		return fmt.Errorf("--duration %v: want 2s..1h", c.duration)
 	}
@@ -81,7 +91,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		name string
 		ns   []int
 		max  int
-	}{{"instances", c.sizes, maxFleetVRID}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
+	}{{"instances", c.sizes, maxFleetSize}, {"instances-v3", append([]int{1}, c.sizesV3...), maxFleetSize}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
 		if len(l.ns) == 0 {
 			return fmt.Errorf("--%s: none given", l.name)
 		}

@@ -49,7 +49,8 @@ type config struct {
 	keep      bool
 
 	// resources, spurious and configtest
-	sizes    []int         // resources: instance counts
+	sizes    []int         // resources: instance counts (VRRPv2 advert_int 1)
+	sizesV3  []int         // resources: instance counts (VRRPv3 advert_int 0.1)
 	spurN    []int         // spurious: instance counts
 	ctSizes  []int         // configtest: instance counts
 	ctRuns   int           // configtest: runs per size and daemon
@@ -171,6 +172,9 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 	defer func() {
 		if bn.cap != nil {
 			bn.cap.close()
+		}
+		for _, c := range bn.extra {
+			c.close()
 		}
 		if bn.lab != nil {
 			if cerr := bn.lab.Close(); cerr != nil && err == nil {
