@@ -13,7 +13,7 @@ import (
 // The scenarios that measure a steady pair or a config test rather than
 // a failover.
 const (
-	resources  scenario = "resources"  // RSS and CPU of N instances
+	resources  scenario = "resources"  // RSS, CPU and advert schedule of N instances
 	spurious   scenario = "spurious"   // transitions of a steady pair under CPU load
 	configtest scenario = "configtest" // "-t" wall time on large configs
 	upgrade    scenario = "upgrade"    // hot upgrade of a master vs keepalived's restart
@@ -31,7 +31,7 @@ func (c config) needsLab() bool {
 // longFlags are the flags of resources, spurious and configtest, kept
 // until finishLongFlags checks them.
 type longFlags struct {
-	sizes, sizesV3, spurN, ctSizes *[]int
+	sizes, sizesV3, spurN, ctSizes, reloadN *[]int
 }
 
 func addLongFlags(fs *pflag.FlagSet, c *config) longFlags {
@@ -40,6 +40,8 @@ func addLongFlags(fs *pflag.FlagSet, c *config) longFlags {
 			"resources: instance counts at VRRPv2 advert_int 1 (1..1000; above 250 over eth0..eth3, 250 VRIDs each)"),
 		sizesV3: fs.IntSlice("instances-v3", []int{250},
 			"resources: instance counts at VRRPv3 advert_int 0.1 (1..1000; 0: none)"),
+		reloadN: fs.IntSlice("reload-instances", []int{1000},
+			"reload: instance counts whose start-up and SIGHUP reload (file unchanged, one instance changed) are timed (1..1000)"),
 		spurN:   fs.IntSlice("spurious-instances", []int{1, 10}, "spurious: instance counts (1..250)"),
 		ctSizes: fs.IntSlice("configtest-instances", []int{10, 250, 1000}, "configtest: instance counts (1..1000)"),
 	}
@@ -60,6 +62,9 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		if !fs.Changed("instances") {
 			*v.sizes = []int{1, 50}
 		}
+		if !fs.Changed("reload-instances") {
+			*v.reloadN = []int{50}
+		}
 		if !fs.Changed("instances-v3") {
 			*v.sizesV3 = []int{0}
 		}
@@ -73,7 +78,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 			*v.ctSizes = []int{10, 250}
 		}
 	}
-	c.sizes, c.spurN, c.ctSizes = *v.sizes, *v.spurN, *v.ctSizes
+	c.sizes, c.spurN, c.ctSizes, c.reloadN = *v.sizes, *v.spurN, *v.ctSizes, *v.reloadN
 	c.sizesV3 = slices.DeleteFunc(slices.Clone(*v.sizesV3), func(n int) bool { return n == 0 })
 	if c.duration < 2*time.Second || c.duration > time.Hour {
 		return fmt.Errorf("--duration %v: want 2s..1h", c.duration)
@@ -91,7 +96,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		name string
 		ns   []int
 		max  int
-	}{{"instances", c.sizes, maxFleetSize}, {"instances-v3", append([]int{1}, c.sizesV3...), maxFleetSize}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
+	}{{"instances", c.sizes, maxFleetSize}, {"instances-v3", append([]int{1}, c.sizesV3...), maxFleetSize}, {"reload-instances", c.reloadN, maxFleetSize}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
 		if len(l.ns) == 0 {
 			return fmt.Errorf("--%s: none given", l.name)
 		}
@@ -107,14 +112,15 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 // longResults are the samples of resources, spurious and configtest.
 type longResults struct {
 	res    []resSample
+	reload []reloadSample
 	spur   []spurSample
 	ct     []ctSample
 	ctBase time.Duration
 	upg    []upgSample
 }
 
-// runLong runs resources, spurious and configtest, those selected, in
-// that order.
+// runLong runs resources, reload, spurious and configtest, those
+// selected, in that order.
 func (bn *bench) runLong(ctx context.Context, c config, res *results, progress io.Writer) error {
 	// The same daemons run all three (goalived-fast-preempt none).
 	c.daemons = c.daemonsFor(resources)
@@ -122,6 +128,12 @@ func (bn *bench) runLong(ctx context.Context, c config, res *results, progress i
 	if c.has(resources) {
 		fmt.Fprintf(progress, "resources: N=%v, window %v, load %s\n", c.sizes, c.duration, loadAvg())
 		if res.long.res, err = bn.runResources(ctx, c, progress); err != nil {
+			return err
+		}
+	}
+	if c.has(reloadScenario) {
+		fmt.Fprintf(progress, "reload: N=%v, load %s\n", c.reloadN, loadAvg())
+		if res.long.reload, err = bn.runReload(ctx, c, progress); err != nil {
 			return err
 		}
 	}
@@ -149,6 +161,9 @@ func (bn *bench) runLong(ctx context.Context, c config, res *results, progress i
 func writeLong(w io.Writer, c config, res *results) {
 	if c.has(resources) {
 		writeResources(w, res.long.res, c.duration)
+	}
+	if c.has(reloadScenario) {
+		writeReload(w, res.long.reload)
 	}
 	if c.has(spurious) {
 		writeSpurious(w, res.long.spur, c.duration)

@@ -51,6 +51,7 @@ type config struct {
 	// resources, spurious and configtest
 	sizes    []int         // resources: instance counts (VRRPv2 advert_int 1)
 	sizesV3  []int         // resources: instance counts (VRRPv3 advert_int 0.1)
+	reloadN  []int         // reload: instance counts
 	spurN    []int         // spurious: instance counts
 	ctSizes  []int         // configtest: instance counts
 	ctRuns   int           // configtest: runs per size and daemon
@@ -67,7 +68,7 @@ func parseFlags(args []string) (config, error) {
 	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived", fastPreempt},
 		"implementations to measure: goalived, keepalived, "+fastPreempt+" (goalived --fast-preempt; check scenario only)")
 	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
-		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade")
+		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade, reload (start-up and SIGHUP)")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
 	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
 	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
@@ -115,10 +116,10 @@ func parseScenarios(names []string) ([]scenario, error) {
 	var out []scenario
 	for _, n := range names {
 		switch s := scenario(n); s {
-		case crash, graceful, check, resources, spurious, configtest, upgrade:
+		case crash, graceful, check, resources, spurious, configtest, upgrade, reloadScenario:
 			out = append(out, s)
 		default:
-			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade)", n)
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade, reload)", n)
 		}
 	}
 	if len(out) == 0 {
