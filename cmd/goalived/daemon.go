@@ -105,7 +105,6 @@ func (d *daemon) run() int {
 	d.upg = newUpgrader(d.log)
 	defer d.upg.stop()
 	child := d.upg.child()
-	endLoad := loadGC()
 	cfg, diags := d.load(false)
 	if diags.HasFatal() || cfg == nil {
 		d.log.Error("configuration cannot be used; exiting", "file", d.o.useFile)
@@ -164,7 +163,6 @@ func (d *daemon) run() int {
 		d.log.Error("cannot start the vrrp instances", "err", err)
 		return exitConfig
 	}
-	endLoad()
 	d.mem.kick()
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
