@@ -148,7 +148,7 @@ func BenchmarkInstanceDeliver(b *testing.B) {
 }
 
 // startAndSettle starts in and waits until its Start step has run.
-func startAndSettle(b *testing.B, in *Instance) {
+func startAndSettle(b testing.TB, in *Instance) {
 	if err := in.Start(); err != nil {
 		b.Fatal(err)
 	}

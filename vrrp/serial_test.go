@@ -91,3 +91,33 @@ func TestSerialEnter(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliverQueuedCopy: a packet delivered while the instance is busy
+// is queued as a copy, so the caller may reuse its buffer at once (the
+// socket reader does); one delivered to an idle instance is stepped
+// before Deliver returns.
+func TestDeliverQueuedCopy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := &benchClock{now: t0}
+		in, err := NewInstance(machineConfig(nil), Outputs{}, WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		startAndSettle(t, in)
+		p := peerPacket(func(a *Advert) { a.Priority, a.AuthType, a.AuthData = 150, AuthNone, [8]byte{} }, GroupIPv4, 255)
+		in.Deliver(p)
+		if got := in.Stats().AdvertReceived; got != 1 {
+			t.Fatalf("an idle instance had accepted %d adverts when Deliver returned, want 1", got)
+		}
+		if !in.run.enter() {
+			t.Fatal("executor busy")
+		}
+		in.Deliver(p)
+		clear(p.Payload) // the reader's next packet overwrites its buffer
+		in.run.leave()
+		synctest.Wait()
+		if got := in.Stats().AdvertReceived; got != 2 {
+			t.Errorf("accepted %d adverts, want 2: the queued packet was not a copy", got)
+		}
+	})
+}
