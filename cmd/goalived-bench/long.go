@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -174,4 +175,33 @@ func writeLong(w io.Writer, c config, res *results) {
 	if c.has(configtest) {
 		writeConfigTest(w, res.long.ct, res.long.ctBase, c.ctRuns)
 	}
+}
+
+// repeatTrials runs trial once per repetition with every daemon,
+// alternating which goes first from one repetition to the next so that
+// drift in the machine's load hits all of them, and runs a trial whose
+// start-up failed once more; outcome gives a sample's error and where
+// to keep the first attempt's (reported, not hidden). what names the
+// trials in the progress output.
+func repeatTrials[S any](ctx context.Context, c config, progress io.Writer, what string,
+	trial func(daemon) S, outcome func(*S) (error, *error), log func(io.Writer, S)) ([]S, error) {
+	var out []S
+	for rep := 0; rep < c.longReps; rep++ {
+		for i := range c.daemons {
+			d := c.daemons[(i+rep)%len(c.daemons)]
+			s := trial(d)
+			if first, _ := outcome(&s); errors.Is(first, errStartup) && ctx.Err() == nil {
+				fmt.Fprintf(progress, "%s %s: retrying once after a failed start-up: %v\n", what, d.Name, first)
+				s = trial(d)
+				_, retried := outcome(&s)
+				*retried = first
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			log(progress, s)
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

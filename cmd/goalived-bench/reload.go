@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -57,23 +56,13 @@ type reloadSample struct {
 func (bn *bench) runReload(ctx context.Context, c config, progress io.Writer) ([]reloadSample, error) {
 	var out []reloadSample
 	for _, n := range c.reloadN {
-		for rep := 0; rep < c.longReps; rep++ {
-			for i := range c.daemons {
-				d := c.daemons[(i+rep)%len(c.daemons)]
-				s := bn.reloadTrial(ctx, d, n)
-				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
-					fmt.Fprintf(progress, "reload %s N=%d: retrying once after a failed start-up: %v\n", d.Name, n, s.Err)
-					first := s.Err
-					s = bn.reloadTrial(ctx, d, n)
-					s.Retried = first
-				}
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				logReload(progress, s)
-				out = append(out, s)
-			}
+		ss, err := repeatTrials(ctx, c, progress, fmt.Sprintf("reload N=%d", n),
+			func(d daemon) reloadSample { return bn.reloadTrial(ctx, d, n) },
+			func(s *reloadSample) (error, *error) { return s.Err, &s.Retried }, logReload)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, ss...)
 	}
 	return out, nil
 }

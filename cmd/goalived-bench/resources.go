@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -72,23 +71,13 @@ func (c config) resRows() []resRow {
 func (bn *bench) runResources(ctx context.Context, c config, progress io.Writer) ([]resSample, error) {
 	var out []resSample
 	for _, row := range c.resRows() {
-		for rep := 0; rep < c.longReps; rep++ {
-			for i := range c.daemons {
-				d := c.daemons[(i+rep)%len(c.daemons)]
-				s := bn.resourceTrial(ctx, d, row, c.duration)
-				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
-					fmt.Fprintf(progress, "resources %s N=%d: retrying once after a failed start-up: %v\n", d.Name, row.N, s.Err)
-					first := s.Err
-					s = bn.resourceTrial(ctx, d, row, c.duration)
-					s.Retried = first
-				}
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				logResources(progress, s)
-				out = append(out, s)
-			}
+		ss, err := repeatTrials(ctx, c, progress, fmt.Sprintf("resources v%d N=%d", row.Proto.Version, row.N),
+			func(d daemon) resSample { return bn.resourceTrial(ctx, d, row, c.duration) },
+			func(s *resSample) (error, *error) { return s.Err, &s.Retried }, logResources)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, ss...)
 	}
 	return out, nil
 }
