@@ -4,8 +4,10 @@
 // check (this one also with goalived --fast-preempt), at VRRPv2
 // advert_int 1 and VRRPv3 advert_int 0.1, each timed on the wire by a
 // third namespace and compared with the RFC's bound. On
-// request (--scenarios resources,spurious,configtest) it also measures
-// the RSS and CPU time of a master of 1/50/250 instances, the spurious
+// request (--scenarios resources,reload,spurious,configtest) it also
+// measures the RSS and CPU time of a master of 1/50/250/1000 instances
+// and of its backup with the master's advert schedule on the wire, the
+// start-up and SIGHUP reload time of 1000 instances, the spurious
 // transitions and dual-master moments of a VRRPv3 advert_int 0.02 pair
 // while busy loops load every core, and the wall time of "-t" on
 // configs of 10/250/1000 instances; --scenarios upgrade upgrades a
