@@ -80,6 +80,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		}
 	}
 	c.sizes, c.spurN, c.ctSizes, c.reloadN = *v.sizes, *v.spurN, *v.ctSizes, *v.reloadN
+	c.reloadWin = reloadWindow
 	c.sizesV3 = slices.DeleteFunc(slices.Clone(*v.sizesV3), func(n int) bool { return n == 0 })
 	if c.duration < 2*time.Second || c.duration > time.Hour {
 		return fmt.Errorf("--duration %v: want 2s..1h", c.duration)
@@ -164,7 +165,7 @@ func writeLong(w io.Writer, c config, res *results) {
 		writeResources(w, res.long.res, c.duration)
 	}
 	if c.has(reloadScenario) {
-		writeReload(w, res.long.reload)
+		writeReload(w, res.long.reload, c.reloadWin)
 	}
 	if c.has(spurious) {
 		writeSpurious(w, res.long.spur, c.duration)

@@ -51,15 +51,16 @@ type config struct {
 	keep      bool
 
 	// resources, spurious and configtest
-	sizes    []int         // resources: instance counts (VRRPv2 advert_int 1)
-	sizesV3  []int         // resources: instance counts (VRRPv3 advert_int 0.1)
-	reloadN  []int         // reload: instance counts
-	spurN    []int         // spurious: instance counts
-	ctSizes  []int         // configtest: instance counts
-	ctRuns   int           // configtest: runs per size and daemon
-	duration time.Duration // resources, spurious: measurement window
-	longReps int           // resources, spurious: repetitions
-	burners  int           // spurious: busy loops
+	sizes     []int         // resources: instance counts (VRRPv2 advert_int 1)
+	sizesV3   []int         // resources: instance counts (VRRPv3 advert_int 0.1)
+	reloadN   []int         // reload: instance counts
+	reloadWin time.Duration // reload: how long a reload's effects are gathered
+	spurN     []int         // spurious: instance counts
+	ctSizes   []int         // configtest: instance counts
+	ctRuns    int           // configtest: runs per size and daemon
+	duration  time.Duration // resources, spurious: measurement window
+	longReps  int           // resources, spurious: repetitions
+	burners   int           // spurious: busy loops
 }
 
 func parseFlags(args []string) (config, error) {

@@ -22,7 +22,7 @@ import (
 const reloadScenario scenario = "reload"
 
 // reloadWindow is how long after a SIGHUP the reload's effects are
-// gathered (CPU, log lines, address changes, advert gaps).
+// gathered by default (CPU, log lines, address changes, advert gaps).
 const reloadWindow = 5 * time.Second
 
 // reloadResult is one SIGHUP.
@@ -57,7 +57,7 @@ func (bn *bench) runReload(ctx context.Context, c config, progress io.Writer) ([
 	var out []reloadSample
 	for _, n := range c.reloadN {
 		ss, err := repeatTrials(ctx, c, progress, fmt.Sprintf("reload N=%d", n),
-			func(d daemon) reloadSample { return bn.reloadTrial(ctx, d, n) },
+			func(d daemon) reloadSample { return bn.reloadTrial(ctx, d, n, c.reloadWin) },
 			func(s *reloadSample) (error, *error) { return s.Err, &s.Retried }, logReload)
 		if err != nil {
 			return nil, err
@@ -81,7 +81,7 @@ func (r reloadResult) String() string {
 		ms(r.Wall), ms(r.CPU), r.Trans, r.VIPs, ms(r.MaxGap))
 }
 
-func (bn *bench) reloadTrial(ctx context.Context, d daemon, n int) reloadSample {
+func (bn *bench) reloadTrial(ctx context.Context, d daemon, n int, win time.Duration) reloadSample {
 	bn.trialNum++
 	s := reloadSample{N: n, Daemon: d.Name, Load: loadAvg()}
 	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-%s-reload-%d", bn.trialNum, d.Name, n))
@@ -92,8 +92,8 @@ func (bn *bench) reloadTrial(ctx context.Context, d daemon, n int) reloadSample 
 		return s
 	}
 	conf := filepath.Join(dir, "a", "keepalived.conf")
-	if s.Unchanged, err = bn.reloadOnce(ctx, pr, conf, nil); err == nil {
-		s.Changed, err = bn.reloadOnce(ctx, pr, conf, changeOne)
+	if s.Unchanged, err = bn.reloadOnce(ctx, pr, conf, nil, win); err == nil {
+		s.Changed, err = bn.reloadOnce(ctx, pr, conf, changeOne, win)
 	}
 	if err != nil {
 		s.Err = fmt.Errorf("%s reload N=%d (%s): %w", d.Name, n, dir, err)
@@ -188,8 +188,8 @@ func (bn *bench) waitFirstAdverts(ctx context.Context, keys []instKey, t0 time.T
 }
 
 // reloadOnce rewrites a's configuration through edit (nil: unchanged),
-// sends SIGHUP and gathers the reload's effects over reloadWindow.
-func (bn *bench) reloadOnce(ctx context.Context, pr *pairRun, conf string, edit func(string) string) (reloadResult, error) {
+// sends SIGHUP and gathers the reload's effects over win.
+func (bn *bench) reloadOnce(ctx context.Context, pr *pairRun, conf string, edit func(string) string, win time.Duration) (reloadResult, error) {
 	var r reloadResult
 	if edit != nil {
 		b, err := os.ReadFile(conf)
@@ -210,7 +210,7 @@ func (bn *bench) reloadOnce(ctx context.Context, pr *pairRun, conf string, edit 
 	if err != nil {
 		return r, err
 	}
-	if err := sleep(ctx, reloadWindow); err != nil {
+	if err := sleep(ctx, win); err != nil {
 		return r, err
 	}
 	hup := time.Now()
@@ -221,7 +221,7 @@ func (bn *bench) reloadOnce(ctx context.Context, pr *pairRun, conf string, edit 
 	if err := pr.pa.Signal(syscall.SIGHUP); err != nil {
 		return r, err
 	}
-	if err := sleep(ctx, reloadWindow); err != nil {
+	if err := sleep(ctx, win); err != nil {
 		return r, err
 	}
 	end := time.Now()
@@ -374,14 +374,14 @@ func runTimeTree(root int) (time.Duration, error) {
 
 // writeReload writes one row per size and daemon, medians over the
 // repetitions.
-func writeReload(w io.Writer, ss []reloadSample) {
+func writeReload(w io.Writer, ss []reloadSample, win time.Duration) {
 	fmt.Fprintf(w, "Start-up and reload: a master of N VRRPv2 instances (advert_int 1, over eth0..eth3), b its backup. "+
 		"Start-up = from exec to the first advert of the last instance on the wire (a alone, so it includes the "+
 		"Master_Down_Interval of %s). Reload = SIGHUP to a, the file unchanged, then with VI_1's priority changed: wall time to "+
 		"the daemon's end of reload (goalived's \"reloaded\" line, keepalived's last \"VRRP sockpool\" line), its CPU time "+
 		"beyond the idle rate, transition lines and VIP address changes on a and b, and the longest gap between two "+
 		"adverts of one instance of a (advert_int 1 s) within %v of the signal. Medians of the repetitions.\n\n",
-		ms(v2Proto.masterDown(prioMaster)), reloadWindow)
+		ms(v2Proto.masterDown(prioMaster)), win)
 	fmt.Fprintln(w, "| N | daemon | start-up | unchanged: wall / CPU | transitions, VIP changes | longest advert gap | one changed: wall / CPU | transitions, VIP changes | longest advert gap | load avg per run | failed |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	type key struct {

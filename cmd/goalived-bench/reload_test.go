@@ -70,7 +70,7 @@ func TestWriteReload(t *testing.T) {
 		{N: 1000, Daemon: "goalived", Load: "0.5", Startup: 3500 * time.Millisecond, Unchanged: r(20, 15, 1001, 0, 0), Changed: r(22, 16, 1002, 0, 0)},
 		{N: 1000, Daemon: "goalived", Load: "0.6", Startup: 3700 * time.Millisecond, Unchanged: r(30, 25, 1003, 0, 0), Changed: r(24, 18, 1001, 0, 0)},
 		{N: 1000, Daemon: "keepalived", Load: "0.7", Err: errors.New("no | start")},
-	})
+	}, reloadWindow)
 	out := b.String()
 	for _, want := range []string{
 		"| 1000 | goalived | 3600.0 ms | 25.0 ms / 20.0 ms | 0, 0; 0, 0 | 1002.0 ms | 23.0 ms / 17.0 ms | 0, 0; 0, 0 | 1001.5 ms | 0.5; 0.6 | 0 |",
