@@ -48,6 +48,9 @@ func resourceConfs(n int, p protocol) (a, b fleetConf) {
 	return a, b
 }
 
+// resSettle is the time between convergence and the measured window.
+const resSettle = 8 * time.Second
+
 var (
 	v2Proto = protocol{Version: 2, AdvertInt: time.Second}
 	v3Fast  = protocol{Version: 3, AdvertInt: 100 * time.Millisecond}
@@ -115,6 +118,13 @@ func (bn *bench) resourceTrial(ctx context.Context, d daemon, row resRow, dur ti
 	s.Load, s.Missing = loadAvg(), pr.missing
 	if s.Missing > 0 {
 		s.MissingLog = firstLine(pr.la, "vip")
+	}
+	// The window starts once the start-up's tail is over: the second
+	// gratuitous ARP burst (garp_master_delay 5 s after becoming
+	// master) and goalived's release of the start-up's garbage.
+	if err := sleep(ctx, resSettle); err != nil {
+		s.Err = err
+		return s
 	}
 	insts, _ := ca.instances()
 	bn.forgetFrames(time.Now())

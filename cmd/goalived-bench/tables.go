@@ -90,11 +90,11 @@ func aggregateResources(ss []resSample) (rows []resRow, cells map[resRow]map[str
 // the adverts' schedule; then the ratios goalived / keepalived.
 func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 	fmt.Fprintf(w, "Resource use: host a master of N instances (VRIDs 1..250 per interface over eth0..eth3, one VIP each), "+
-		"b backup of the same N; RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v "+
+		"b backup of the same N; from %v after both converged, RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v "+
 		"(median / max over all samples of all repetitions); CPU = utime+stime over the window (median of the repetitions); "+
 		"adverts = a's adverts captured on the wire (kernel timestamps) without the first and last interval: per second, "+
 		"instances whose count is more than one away from window/advert_int, and |spacing - advert_int| at the 99th "+
-		"percentile over all spacings / of the worst instance (medians of the repetitions).\n\n", dur)
+		"percentile over all spacings / of the worst instance (medians of the repetitions).\n\n", resSettle, dur)
 	fmt.Fprintln(w, "| VRRP | N | daemon | a RSS MiB med / max | b RSS MiB med / max | a CPU s | b CPU s | adverts/s (want) | instances off count | spacing p99 all / worst instance | processes | load avg at start | failed | start-up retries | VIPs a never added |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	rows, cells := aggregateResources(ss)
