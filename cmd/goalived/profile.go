@@ -3,10 +3,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,7 +16,8 @@ import (
 // GOALIVED_PROFILE_SECONDS (default 30) seconds, starting
 // GOALIVED_PROFILE_DELAY seconds after start (default 5), to
 // GOALIVED_PROFILE.cpu, then an allocation profile to
-// GOALIVED_PROFILE.allocs (GOALIVED_PROFILE.allocs0 at the start of the
+// GOALIVED_PROFILE.allocs (a %d in GOALIVED_PROFILE becomes the pid;
+// GOALIVED_PROFILE.allocs0 at the start of the
 // window, for -diff_base) and a heap profile to GOALIVED_PROFILE.heap.
 // Used to find where a packet and a timer tick spend their time; normal
 // builds have none of it.
@@ -22,6 +25,10 @@ func init() {
 	base := os.Getenv("GOALIVED_PROFILE")
 	if base == "" {
 		return
+	}
+	if strings.Contains(base, "%d") {
+		// Several daemons (a benchmark's master and backup) apart.
+		base = fmt.Sprintf(base, os.Getpid())
 	}
 	secs := envSeconds("GOALIVED_PROFILE_SECONDS", 30)
 	delay := envSeconds("GOALIVED_PROFILE_DELAY", 5)
