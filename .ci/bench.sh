@@ -5,9 +5,12 @@
 # check scenario also with goalived --fast-preempt (daemon
 # goalived-fast-preempt), to show its gain alone:
 #   bash .ci/bench.sh --scenarios check --reps 5
-# Also (--scenarios resources,spurious,configtest): RSS and CPU of
-# 1/50/250 instances, spurious transitions of a VRRPv3 0.02 s pair under
-# CPU load, and "-t" time on 10/250/1000-instance configs. --scenarios
+# Also (--scenarios resources,reload,spurious,configtest): RSS and CPU of
+# master and backup and the advert schedule on the wire at 1/50/250/1000
+# VRRPv2 instances and 250 VRRPv3 0.1 s ones (3 repetitions), start-up
+# and SIGHUP reload time at 1000 instances, spurious transitions of a
+# VRRPv3 0.02 s pair under CPU load, and "-t" time on
+# 10/250/1000-instance configs. --scenarios
 # upgrade: a goalived master of 20 VRRPv3 0.1 s instances upgraded in
 # place (hot upgrade: binary replaced, SIGHUP) --reps times, and a
 # keepalived master restarted (TERM, start) as often, beside a keepalived

@@ -43,6 +43,9 @@ type Conn struct {
 	// closed is set by Close: the RawConn reports a closed file with an
 	// internal error value, which closedErr maps to net.ErrClosed.
 	closed atomic.Bool
+
+	rd reader // ReadPacket's buffers
+	wr writer // WritePacket's buffers
 }
 
 // Listen opens the raw socket described by cfg in the calling thread's
@@ -83,6 +86,8 @@ func newConn(cfg Config, ifindex int, src netip.Addr, fd int) (*Conn, error) {
 		return nil, fmt.Errorf("open vrrp socket on %s: %w", cfg.Ifname, err)
 	}
 	c := &Conn{cfg: cfg, ifindex: ifindex, src: src, file: f, rc: rc}
+	c.rd.init()
+	c.wr.init(cfg.Family, src, ifindex)
 	return c, nil
 }
 
@@ -124,33 +129,31 @@ func (c *Conn) closedErr(err error) error {
 // ReadPacket blocks until a packet arrives, the deadline passes or the
 // Conn is closed (error wrapping net.ErrClosed). buf should hold the
 // largest expected packet (1500 bytes is plenty); longer packets are
-// reported as errors, not truncated silently.
+// reported as errors, not truncated silently. It does not allocate;
+// concurrent calls take turns.
 func (c *Conn) ReadPacket(buf []byte) (Packet, error) {
-	oob := make([]byte, 128)
-	var n, oobn, flags int
-	var from unix.Sockaddr
-	var rerr error
-	err := c.rc.Read(func(fd uintptr) bool {
-		n, oobn, flags, from, rerr = unix.Recvmsg(int(fd), buf, oob, 0)
-		return rerr != unix.EAGAIN
-	})
+	r := &c.rd
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.setBuf(buf)
+	err := c.rc.Read(r.recvFn)
 	if err == nil {
-		err = rerr
+		err = r.err
 	}
 	if err != nil {
 		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, c.closedErr(err))
 	}
-	if flags&unix.MSG_TRUNC != 0 {
+	if r.msg.Flags&unix.MSG_TRUNC != 0 {
 		return Packet{}, fmt.Errorf("read vrrp socket on %s: packet longer than %d-byte buffer", c.cfg.Ifname, len(buf))
 	}
-	cm, err := parseControl(oob[:oobn])
+	cm, err := parseControl(r.oob[:r.msg.Controllen])
 	if err != nil {
 		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, err)
 	}
 	if c.cfg.Family == 4 {
-		return packetIPv4(buf[:n], cm)
+		return packetIPv4(buf[:r.n], cm)
 	}
-	return packetIPv6(buf[:n], from, cm)
+	return packetIPv6(buf[:r.n], r.from6(), cm)
 }
 
 func packetIPv4(b []byte, cm control) (Packet, error) {
@@ -162,15 +165,14 @@ func packetIPv4(b []byte, cm control) (Packet, error) {
 	return Packet{Src: h.Src, Dst: h.Dst, TTL: h.TTL, IfIndex: cm.ifindex, Payload: payload, Header: b[:hl]}, nil
 }
 
-func packetIPv6(b []byte, from unix.Sockaddr, cm control) (Packet, error) {
-	sa, ok := from.(*unix.SockaddrInet6)
-	if !ok {
-		return Packet{}, fmt.Errorf("ipv6 packet from unexpected address type %T", from)
+func packetIPv6(b []byte, from netip.Addr, cm control) (Packet, error) {
+	if !from.Is6() {
+		return Packet{}, errors.New("ipv6 packet without an ipv6 source address")
 	}
 	if !cm.haveHopLimit || !cm.dst.IsValid() {
 		return Packet{}, errors.New("ipv6 packet without hop limit or destination control message")
 	}
-	return Packet{Src: netip.AddrFrom16(sa.Addr), Dst: cm.dst, TTL: cm.hopLimit, IfIndex: cm.ifindex, Payload: b}, nil
+	return Packet{Src: from, Dst: cm.dst, TTL: cm.hopLimit, IfIndex: cm.ifindex, Payload: b}, nil
 }
 
 // WritePacket sends one VRRP message to dst (the group or a unicast peer)
@@ -204,41 +206,45 @@ func (c *Conn) WriteSealed(payload []byte, dst netip.Addr, seal func(packet []by
 }
 
 func (c *Conn) write4(payload []byte, dst netip.Addr, seal func([]byte) error) error {
-	pkt, err := marshalIPv4(ipv4Header{
+	w := &c.wr
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	pkt, err := appendIPv4(w.pkt[:0], ipv4Header{
 		TOS: vrrpTOS, ID: c.nextID(), TTL: c.ttlFor(dst),
 		Protocol: uint8(c.cfg.Proto), Src: c.src, Dst: dst,
 	}, payload)
 	if err != nil {
 		return err
 	}
+	w.pkt = pkt
 	if seal != nil {
 		if err := seal(pkt); err != nil {
 			return err
 		}
 	}
-	sa := &unix.SockaddrInet4{Addr: dst.As4()}
-	return c.write(func(fd int) error { return unix.Sendto(fd, pkt, 0, sa) })
+	w.to4.Addr = dst.As4()
+	w.payload, w.to = pkt, &w.to4
+	return c.sendLocked()
 }
 
 func (c *Conn) write6(payload []byte, dst netip.Addr) error {
-	sa := &unix.SockaddrInet6{Addr: dst.As16(), ZoneId: uint32(c.ifindex)}
-	oob := pktinfo6(c.src, c.ifindex)
-	return c.write(func(fd int) error {
-		_, err := unix.SendmsgN(fd, payload, oob, sa, 0)
-		return err
-	})
+	w := &c.wr
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.to6.Addr = dst.As16()
+	w.payload, w.to = payload, &w.to6
+	return c.sendLocked()
 }
 
-func (c *Conn) write(send func(fd int) error) error {
-	var serr error
-	err := c.rc.Write(func(fd uintptr) bool {
-		serr = send(int(fd))
-		return serr != unix.EAGAIN
-	})
+// sendLocked sends c.wr's packet; call with c.wr.mu held.
+func (c *Conn) sendLocked() error {
+	w := &c.wr
+	err := c.rc.Write(w.sendFn)
+	w.payload, w.to = nil, nil
 	if err != nil {
 		return err
 	}
-	return serr
+	return w.err
 }
 
 // nextID is the next IPv4 identification: 1, 2, 3... and never 0, which

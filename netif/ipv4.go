@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 )
 
 // ipv4Header holds the fields of an IPv4 header that VRRP cares about.
@@ -61,14 +62,23 @@ func parseIPv4(b []byte) (ipv4Header, []byte, error) {
 // followed by payload: no options, DF clear, header checksum computed here
 // (the kernel recomputes it anyway).
 func marshalIPv4(h ipv4Header, payload []byte) ([]byte, error) {
+	return appendIPv4(nil, h, payload)
+}
+
+// appendIPv4 is marshalIPv4 appending to to (its length is kept): a
+// sender that reuses its buffer builds packets without allocating.
+func appendIPv4(to []byte, h ipv4Header, payload []byte) ([]byte, error) {
 	total := ipv4MinHeaderLen + len(payload)
 	if total > 0xffff {
-		return nil, fmt.Errorf("build ipv4 packet: %d bytes of payload is too long", len(payload))
+		return to, fmt.Errorf("build ipv4 packet: %d bytes of payload is too long", len(payload))
 	}
 	if !h.Src.Is4() || !h.Dst.Is4() {
-		return nil, fmt.Errorf("build ipv4 packet: addresses %v -> %v are not both ipv4", h.Src, h.Dst)
+		return to, fmt.Errorf("build ipv4 packet: addresses %v -> %v are not both ipv4", h.Src, h.Dst)
 	}
-	b := make([]byte, total)
+	start := len(to)
+	out := slices.Grow(to, total)[:start+total]
+	b := out[start:]
+	clear(b[:ipv4MinHeaderLen])
 	b[0] = 0x45
 	b[1] = h.TOS
 	binary.BigEndian.PutUint16(b[2:4], uint16(total))
@@ -81,7 +91,7 @@ func marshalIPv4(h ipv4Header, payload []byte) ([]byte, error) {
 	copy(b[16:20], dst[:])
 	binary.BigEndian.PutUint16(b[10:12], checksum(b[:ipv4MinHeaderLen]))
 	copy(b[ipv4MinHeaderLen:], payload)
-	return b, nil
+	return out, nil
 }
 
 // checksum is the RFC 1071 Internet checksum.

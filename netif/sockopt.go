@@ -138,31 +138,34 @@ type control struct {
 	haveHopLimit bool
 }
 
-// parseControl decodes IP_PKTINFO, IPV6_PKTINFO and IPV6_HOPLIMIT.
+// parseControl decodes IP_PKTINFO, IPV6_PKTINFO and IPV6_HOPLIMIT. It
+// walks the messages in place (unix.ParseSocketControlMessage would
+// allocate a list for every packet).
 func parseControl(oob []byte) (control, error) {
 	var c control
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return c, fmt.Errorf("parse control messages: %w", err)
-	}
-	for _, m := range msgs {
+	for len(oob) >= unix.CmsgLen(0) {
+		h, data, rest, err := unix.ParseOneSocketControlMessage(oob)
+		if err != nil {
+			return c, fmt.Errorf("parse control messages: %w", err)
+		}
+		oob = rest
 		switch {
-		case m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_PKTINFO:
-			if len(m.Data) < unix.SizeofInet4Pktinfo {
-				return c, fmt.Errorf("short IP_PKTINFO of %d bytes", len(m.Data))
+		case h.Level == unix.IPPROTO_IP && h.Type == unix.IP_PKTINFO:
+			if len(data) < unix.SizeofInet4Pktinfo {
+				return c, fmt.Errorf("short IP_PKTINFO of %d bytes", len(data))
 			}
-			c.ifindex = int(int32(binary.NativeEndian.Uint32(m.Data[0:4])))
-		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_PKTINFO:
-			if len(m.Data) < unix.SizeofInet6Pktinfo {
-				return c, fmt.Errorf("short IPV6_PKTINFO of %d bytes", len(m.Data))
+			c.ifindex = int(int32(binary.NativeEndian.Uint32(data[0:4])))
+		case h.Level == unix.IPPROTO_IPV6 && h.Type == unix.IPV6_PKTINFO:
+			if len(data) < unix.SizeofInet6Pktinfo {
+				return c, fmt.Errorf("short IPV6_PKTINFO of %d bytes", len(data))
 			}
-			c.dst = netip.AddrFrom16([16]byte(m.Data[0:16]))
-			c.ifindex = int(binary.NativeEndian.Uint32(m.Data[16:20]))
-		case m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_HOPLIMIT:
-			if len(m.Data) < 4 {
-				return c, fmt.Errorf("short IPV6_HOPLIMIT of %d bytes", len(m.Data))
+			c.dst = netip.AddrFrom16([16]byte(data[0:16]))
+			c.ifindex = int(binary.NativeEndian.Uint32(data[16:20]))
+		case h.Level == unix.IPPROTO_IPV6 && h.Type == unix.IPV6_HOPLIMIT:
+			if len(data) < 4 {
+				return c, fmt.Errorf("short IPV6_HOPLIMIT of %d bytes", len(data))
 			}
-			h := int32(binary.NativeEndian.Uint32(m.Data[0:4]))
+			h := int32(binary.NativeEndian.Uint32(data[0:4]))
 			if h < 0 || h > 255 {
 				return c, fmt.Errorf("IPV6_HOPLIMIT %d out of range", h)
 			}

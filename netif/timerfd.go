@@ -18,15 +18,21 @@ import (
 // reports at once. For VRRP that is the difference between taking over
 // at Master_Down_Interval and a millisecond or two after it.
 //
-// One goroutine serves all timers; a timer's function is called on it and
-// must not block.
+// One goroutine serves all timers from one heap; a timer's function is
+// called on it and must not block. The timerfd is only moved earlier:
+// a deadline that moves later (a backup's master-down timer, pushed back
+// by every advert it hears) leaves the timerfd where it was, to fire once
+// early and be set again, instead of a timerfd_settime per advert.
 type TimerfdClock struct {
 	fd int
 	f  *os.File // fd, registered with the netpoller for reads
 
-	mu     sync.Mutex // guards timers and armed
+	mu     sync.Mutex // guards timers, armed and firing
 	timers timerHeap
 	armed  time.Time // the timerfd's expiry, zero when disarmed
+	// firing is set while fireDue calls the due functions: timers they
+	// set are sorted into the heap and the timerfd set once afterwards.
+	firing bool
 
 	done chan struct{}
 }
@@ -78,7 +84,9 @@ func (c *TimerfdClock) AfterFunc(d time.Duration, f func()) *TimerfdTimer {
 	return t
 }
 
-// Stop prevents the call; it reports whether the timer was pending.
+// Stop prevents the call; it reports whether the timer was pending. The
+// timerfd is left as it is: if it was set for this timer, it fires once
+// for nothing.
 func (t *TimerfdTimer) Stop() bool {
 	c := t.c
 	c.mu.Lock()
@@ -87,8 +95,29 @@ func (t *TimerfdTimer) Stop() bool {
 		return false
 	}
 	heap.Remove(&c.timers, t.index)
-	_ = c.rearmLocked(time.Now())
 	return true
+}
+
+// Reset makes the timer call its function d from now, whether it was
+// pending, stopped or had fired; it reports whether it was pending. The
+// timer is moved within the heap, without allocating.
+func (t *TimerfdTimer) Reset(d time.Duration) bool {
+	c := t.c
+	now := time.Now()
+	c.mu.Lock()
+	t.when = now.Add(d)
+	pending := t.index >= 0
+	if pending {
+		heap.Fix(&c.timers, t.index)
+	} else {
+		heap.Push(&c.timers, t)
+	}
+	err := c.rearmLocked(now)
+	c.mu.Unlock()
+	if err != nil {
+		go func() { time.Sleep(d); c.fire(t) }()
+	}
+	return pending
 }
 
 // fire runs t unless it was stopped (the fallback path of AfterFunc).
@@ -104,20 +133,19 @@ func (c *TimerfdClock) fire(t *TimerfdTimer) {
 	}
 }
 
-// rearmLocked sets the timerfd to the earliest deadline.
+// rearmLocked sets the timerfd to the earliest deadline if that is
+// earlier than the expiry it has (or it has none). While fireDue calls
+// the due functions it does nothing: fireDue sets the timerfd after them.
 func (c *TimerfdClock) rearmLocked(now time.Time) error {
-	var next time.Time
-	if len(c.timers) > 0 {
-		next = c.timers[0].when
-	}
-	if next.Equal(c.armed) {
+	if c.firing || len(c.timers) == 0 {
 		return nil
 	}
-	var spec unix.ItimerSpec // zero disarms
-	if !next.IsZero() {
-		// A zero value would disarm: a deadline already past fires in 1 ns.
-		spec.Value = unix.NsecToTimespec(max(next.Sub(now).Nanoseconds(), 1))
+	next := c.timers[0].when
+	if !c.armed.IsZero() && !next.Before(c.armed) {
+		return nil
 	}
+	// A zero value would disarm: a deadline already past fires in 1 ns.
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(max(next.Sub(now).Nanoseconds(), 1))}
 	if err := unix.TimerfdSettime(c.fd, 0, &spec, nil); err != nil {
 		c.armed = time.Time{}
 		return fmt.Errorf("timerfd_settime: %w", err)
@@ -129,6 +157,7 @@ func (c *TimerfdClock) rearmLocked(now time.Time) error {
 func (c *TimerfdClock) run() {
 	defer close(c.done)
 	var buf [8]byte // the expiry count
+	var due []*TimerfdTimer
 	for {
 		if _, err := c.f.Read(buf[:]); err != nil {
 			if errors.Is(err, os.ErrClosed) {
@@ -137,24 +166,31 @@ func (c *TimerfdClock) run() {
 			// EAGAIN after a rearm raced the expiry is retried by the
 			// netpoller inside Read; anything else: look at the heap.
 		}
-		c.fireDue()
+		due = c.fireDue(due)
 	}
 }
 
-// fireDue calls the functions of every timer that is due.
-func (c *TimerfdClock) fireDue() {
+// fireDue calls the functions of every timer that is due, then sets the
+// timerfd to the next deadline. due is the goroutine's own buffer.
+func (c *TimerfdClock) fireDue(due []*TimerfdTimer) []*TimerfdTimer {
 	now := time.Now()
-	var due []*TimerfdTimer
+	due = due[:0]
 	c.mu.Lock()
 	for len(c.timers) > 0 && !c.timers[0].when.After(now) {
 		due = append(due, heap.Pop(&c.timers).(*TimerfdTimer))
 	}
-	c.armed = time.Time{} // expired (or about to be rearmed)
-	_ = c.rearmLocked(now)
+	c.armed = time.Time{} // expired
+	c.firing = len(due) > 0
 	c.mu.Unlock()
 	for _, t := range due {
 		t.f()
 	}
+	c.mu.Lock()
+	c.firing = false
+	_ = c.rearmLocked(time.Now())
+	c.mu.Unlock()
+	clear(due)
+	return due
 }
 
 // timerHeap orders pending timers by deadline.

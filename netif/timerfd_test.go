@@ -104,3 +104,56 @@ func BenchmarkTimerLateness(b *testing.B) {
 		})
 	}
 }
+
+// TestTimerfdClockReset: a timer moved later fires at its new deadline
+// only (the timerfd, left at the old one, fires for nothing), one moved
+// earlier fires then, and a fired or stopped timer fires again once
+// reset; Reset tells pending from done.
+func TestTimerfdClockReset(t *testing.T) {
+	c, err := NewTimerfdClock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fires := make(chan time.Time, 8)
+	start := time.Now()
+	later := c.AfterFunc(20*time.Millisecond, func() { fires <- time.Now() })
+	if !later.Reset(80 * time.Millisecond) {
+		t.Error("Reset of a pending timer reported false")
+	}
+	at := waitFire(t, fires)
+	if d := at.Sub(start); d < 80*time.Millisecond {
+		t.Errorf("timer moved to 80 ms fired after %v", d)
+	}
+	if later.Reset(10 * time.Millisecond) {
+		t.Error("Reset of a fired timer reported true")
+	}
+	waitFire(t, fires)
+	later.Stop()
+	later.Reset(5 * time.Millisecond)
+	waitFire(t, fires)
+
+	start = time.Now()
+	sooner := c.AfterFunc(time.Hour, func() { fires <- time.Now() })
+	sooner.Reset(10 * time.Millisecond)
+	at = waitFire(t, fires)
+	if d := at.Sub(start); d < 10*time.Millisecond || d > 5*time.Second {
+		t.Errorf("timer moved from 1 h to 10 ms fired after %v", d)
+	}
+	select {
+	case <-fires:
+		t.Error("a timer fired once more than it was set")
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func waitFire(t *testing.T, fires <-chan time.Time) time.Time {
+	t.Helper()
+	select {
+	case at := <-fires:
+		return at
+	case <-time.After(10 * time.Second):
+		t.Fatal("timer did not fire within 10 s")
+		return time.Time{}
+	}
+}

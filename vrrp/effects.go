@@ -58,13 +58,25 @@ func (e *effects) reportPacket(r Report) {
 	})
 }
 
+// ownSlots bounds how many instances change their VIPs at once, across
+// the process. VIPs.Own is a series of blocking netlink requests, and
+// each goroutine blocked in a system call holds an OS thread: a thousand
+// instances becoming master together made the runtime start a dozen
+// threads that then stayed for the life of the process (their stacks
+// alone half a MiB of resident memory). Own does not wait for anything
+// but the kernel, so a few slots only queue the changes for microseconds.
+var ownSlots = make(chan struct{}, 4)
+
 // own and announce call the outputs and report their errors.
 func (e *effects) own(base Report, own bool) {
 	if e.out.VIPs == nil {
 		return
 	}
 	e.push(func() {
-		if err := e.out.VIPs.Own(own); err != nil {
+		ownSlots <- struct{}{}
+		err := e.out.VIPs.Own(own)
+		<-ownSlots
+		if err != nil {
 			e.reportNow(base, fmt.Errorf("set vips owned=%t: %w", own, err))
 		}
 	})

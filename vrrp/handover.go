@@ -50,10 +50,7 @@ func (in *Instance) Freeze() (Saved, error) {
 	var s Saved
 	var err error
 	in.run.do(func() {
-		if in.timer != nil {
-			in.timer.Stop()
-			in.timer = nil
-		}
+		in.stopTimer()
 		s, err = in.m.Save(in.clock.Now())
 		in.stopped = true
 		in.eff.close()

@@ -10,9 +10,10 @@ import (
 )
 
 // Instance runs one Machine: packets, control events and its deadline are
-// queued on one serial executor that steps it, sends adverts itself and
-// hands the other actions to a second one (see effects). Neither holds a
-// goroutine while idle.
+// run one at a time by a serial executor that steps it, sends adverts
+// itself and hands the other actions to a second one (see effects).
+// Neither holds a goroutine while idle; packets and timers are stepped on
+// the goroutine that delivers them when the executor is idle.
 type Instance struct {
 	m     *Machine // stepped only on run once started
 	name  string
@@ -22,11 +23,14 @@ type Instance struct {
 	run   serial
 	done  chan struct{} // closed by shutdown
 
-	// Owned by the functions queued on run (see loop.go).
+	// Owned by the functions run on run (see loop.go).
 	timer    ClockTimer
-	timerGen uint64
-	deadline time.Time
+	armed    bool      // timer is set for deadline
+	deadline time.Time // of the machine, as last armed
 	stopped  bool
+	sendBuf  []byte // the advert being sent, reused
+	onTimer  func() // the timer's function, made once
+	fireFn   func() // fire, queued when the executor is busy
 
 	lifeMu    sync.Mutex // guards started and closed
 	started   bool
@@ -69,6 +73,7 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	for _, o := range opts {
 		o(in)
 	}
+	in.onTimer, in.fireFn = in.timerFired, in.fire
 	in.snap = snapshotOf(m)
 	in.want.Store(m.WantsMaster())
 	in.owner = m.isOwner()
@@ -137,17 +142,29 @@ func (in *Instance) close(keepVIPs bool) error {
 const maxPending = 32
 
 // Deliver hands a received packet to the instance. It never blocks: when
-// maxPending packets are already queued the packet is dropped and counted
-// (Overruns). Packets before Start or after Close are dropped. The
-// instance takes ownership of p.Payload.
+// the instance is idle the packet is stepped on the caller's goroutine
+// (a socket reader delivers one packet at a time anyway), otherwise it is
+// queued, and when maxPending packets are already queued it is dropped
+// and counted (Overruns). Packets before Start or after Close are
+// dropped. p.Payload and p.Header are used only until Deliver returns (a
+// queued packet is copied), so the caller may reuse its buffer.
 func (in *Instance) Deliver(p Packet) {
 	if !in.accepting.Load() {
+		return
+	}
+	if in.run.enter() {
+		in.handle(PacketReceived{Packet: p})
+		in.run.leave()
 		return
 	}
 	if in.pending.Add(1) > maxPending {
 		in.pending.Add(-1)
 		in.overruns.Add(1)
 		return
+	}
+	p.Payload = append([]byte(nil), p.Payload...)
+	if p.Header != nil {
+		p.Header = append([]byte(nil), p.Header...)
 	}
 	in.run.do(func() {
 		in.pending.Add(-1)

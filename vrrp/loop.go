@@ -2,14 +2,16 @@ package vrrp
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 )
 
-// The machine is stepped only by functions queued on in.run, one at a
-// time, so it needs no lock; the fields below belong to those functions.
+// The machine is stepped only by functions run on in.run, one at a time,
+// so it needs no lock; the fields below belong to those functions.
 //
-//	in.timer, in.timerGen, in.deadline: the pending deadline's timer
+//	in.timer, in.armed, in.deadline: the pending deadline's timer
 //	in.stopped: Shutdown was stepped, later events are ignored
+//	in.sendBuf: the advert being encoded
 
 // handle steps the machine on ev and re-arms the deadline.
 func (in *Instance) handle(ev Event) {
@@ -20,45 +22,65 @@ func (in *Instance) handle(ev Event) {
 }
 
 // arm makes the timer fire at deadline (none for zero). A deadline that did
-// not change keeps its timer: most packets leave it where it was.
+// not change keeps its timer: most packets leave it where it was. The one
+// timer of the instance is moved, not replaced.
 func (in *Instance) arm(deadline time.Time) {
-	if in.timer != nil && deadline.Equal(in.deadline) {
+	if in.armed && deadline.Equal(in.deadline) {
 		return
 	}
+	in.deadline = deadline
+	if deadline.IsZero() {
+		if in.armed {
+			in.timer.Stop()
+			in.armed = false
+		}
+		return
+	}
+	in.armed = true
+	d := max(deadline.Sub(in.clock.Now()), 0)
+	if in.timer == nil {
+		in.timer = in.clock.AfterFunc(d, in.onTimer)
+		return
+	}
+	in.timer.Reset(d)
+}
+
+// timerFired is the timer's function, called on the clock's goroutine: it
+// steps the machine there if the instance is idle, else queues fire.
+func (in *Instance) timerFired() {
+	if in.run.enter() {
+		in.fire()
+		in.run.leave()
+		return
+	}
+	in.run.do(in.fireFn)
+}
+
+// fire handles the armed deadline. A timer that fired just before the
+// deadline was moved (or cleared) finds it not due (or not armed) and does
+// nothing: the timer is already set for the new one.
+func (in *Instance) fire() {
+	if !in.armed || in.stopped || in.clock.Now().Before(in.deadline) {
+		return
+	}
+	in.armed = false
+	in.noteLateness(in.deadline)
+	in.handle(Timer{})
+}
+
+// stopTimer stops the timer for good (shutdown, freeze).
+func (in *Instance) stopTimer() {
 	if in.timer != nil {
 		in.timer.Stop()
 		in.timer = nil
 	}
-	// A timer that fired before Stop may already have queued fire; the
-	// generation tells fire that its deadline is gone.
-	in.timerGen++
-	in.deadline = deadline
-	if deadline.IsZero() {
-		return
-	}
-	gen := in.timerGen
-	in.timer = in.clock.AfterFunc(max(deadline.Sub(in.clock.Now()), 0), func() {
-		in.run.do(func() { in.fire(gen) })
-	})
-}
-
-// fire handles the deadline armed as generation gen.
-func (in *Instance) fire(gen uint64) {
-	if gen != in.timerGen || in.stopped {
-		return
-	}
-	in.timer = nil
-	in.noteLateness(in.deadline)
-	in.handle(Timer{})
+	in.armed = false
 }
 
 // shutdown is the last function run for the instance: the machine resigns
 // (or, keeping its VIPs, just stops), the effects drain, done is closed.
 func (in *Instance) shutdown(keepVIPs bool) {
-	if in.timer != nil {
-		in.timer.Stop()
-		in.timer = nil
-	}
+	in.stopTimer()
 	in.step(Shutdown{KeepVIPs: keepVIPs})
 	in.stopped = true
 	in.eff.close()
@@ -157,22 +179,33 @@ func (in *Instance) sendAdvert(base Report, sa SendAdvert) {
 	if in.out.Sender == nil {
 		return
 	}
-	cfg := in.m.Config()
-	for _, dst := range cfg.destinations() {
-		var err error
-		if cfg.AuthType == AuthAH {
-			err = sendAH(in.out.Sender, &cfg, sa, dst)
-		} else {
-			var b []byte
-			if b, err = Marshal(sa.Advert, cfg.Source, dst, cfg.codec()); err == nil {
-				err = in.out.Sender.Send(dst, b)
-			}
+	cfg := &in.m.cfg
+	if !cfg.Unicast {
+		in.sendTo(base, cfg, sa, cfg.Group)
+		return
+	}
+	for _, p := range cfg.Peers {
+		in.sendTo(base, cfg, sa, p.Addr)
+	}
+}
+
+// sendTo encodes the advert for dst into the instance's buffer and sends
+// it (Sender keeps no reference to it).
+func (in *Instance) sendTo(base Report, cfg *Config, sa SendAdvert, dst netip.Addr) {
+	var err error
+	if cfg.AuthType == AuthAH {
+		err = sendAH(in.out.Sender, cfg, sa, dst)
+	} else {
+		var b []byte
+		if b, err = AppendMarshal(in.sendBuf[:0], sa.Advert, cfg.Source, dst, cfg.codec()); err == nil {
+			in.sendBuf = b
+			err = in.out.Sender.Send(dst, b)
 		}
-		if err != nil {
-			rep := base
-			rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
-			in.eff.report(rep)
-		}
+	}
+	if err != nil {
+		rep := base
+		rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
+		in.eff.report(rep)
 	}
 }
 

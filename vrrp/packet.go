@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -128,15 +129,25 @@ func (o CodecOptions) oldGroup() netip.Addr {
 // dst. src and dst are needed for the pseudo-header checksums; the IP
 // header itself is built by the sender (TTL 255, protocol 112).
 func Marshal(a Advert, src, dst netip.Addr, opts CodecOptions) ([]byte, error) {
+	return AppendMarshal(nil, a, src, dst, opts)
+}
+
+// AppendMarshal is Marshal appending the message to b: a sender that
+// reuses its buffer encodes without allocating.
+func AppendMarshal(b []byte, a Advert, src, dst netip.Addr, opts CodecOptions) ([]byte, error) {
 	if err := checkMarshal(a, src, dst); err != nil {
-		return nil, fmt.Errorf("marshal vrrp advert vrid %d: %w", a.VRID, err)
+		return b, fmt.Errorf("marshal vrrp advert vrid %d: %w", a.VRID, err)
 	}
 	asz := addrSize(src)
 	n := headerLen + asz*len(a.Addrs)
 	if a.Version == 2 {
 		n += authDataLen
 	}
-	b := make([]byte, n)
+	start := len(b)
+	b = slices.Grow(b, n)[:start+n]
+	out := b
+	b = b[start:]
+	clear(b)
 	typ := a.Type
 	if typ == 0 {
 		typ = TypeAdvertisement
@@ -154,11 +165,17 @@ func Marshal(a Advert, src, dst netip.Addr, opts CodecOptions) ([]byte, error) {
 	}
 	off := headerLen
 	for _, ad := range a.Addrs {
-		off += copy(b[off:], ad.AsSlice())
+		if ad.Is4() {
+			a4 := ad.As4()
+			off += copy(b[off:], a4[:])
+		} else {
+			a16 := ad.As16()
+			off += copy(b[off:], a16[:])
+		}
 	}
 	form := sendForm(a.Version, src, opts)
 	binary.BigEndian.PutUint16(b[6:], checksum(b, src, dst, form, opts.oldGroup()))
-	return b, nil
+	return out, nil
 }
 
 // sendForm picks the checksum written by Marshal: IPv6 always has the

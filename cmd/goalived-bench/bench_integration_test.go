@@ -84,14 +84,14 @@ func window(k rowKey, daemon string) (lo, hi time.Duration) {
 	return earliest - 5*time.Millisecond, hi
 }
 
-// checkLongScenarios runs resources, spurious and configtest at their
-// smallest (3 instances, 2 s windows, one config-test run) and checks
-// that every trial succeeded with plausible values.
+// checkLongScenarios runs resources, reload, spurious and configtest at
+// their smallest (3 instances, 2 s windows, one config-test run) and
+// checks that every trial succeeded with plausible values.
 func checkLongScenarios(t *testing.T, daemons []daemon) {
 	c := config{
 		daemons:   daemons,
-		scenarios: []scenario{resources, spurious, configtest},
-		sizes:     []int{3}, spurN: []int{1}, ctSizes: []int{10},
+		scenarios: []scenario{resources, reloadScenario, spurious, configtest},
+		sizes:     []int{3}, spurN: []int{1}, ctSizes: []int{10}, reloadN: []int{3}, reloadWin: time.Second,
 		ctRuns: 1, duration: 2 * time.Second, longReps: 1, burners: 1,
 	}
 	res, err := runBench(context.Background(), c, testWriter{t})
@@ -108,6 +108,24 @@ func checkLongScenarios(t *testing.T, daemons []daemon) {
 		if s.Err != nil || len(s.RSSKiB) != 2 || med < 1024 || mx > 500*1024 || s.Procs != wantProcs[s.Daemon] || s.CPU < 0 {
 			t.Errorf("resources %s: err %v, %d RSS samples (median %d KiB), %d processes, CPU %v s",
 				s.Daemon, s.Err, len(s.RSSKiB), med, s.Procs, s.CPU)
+		}
+	}
+	for _, s := range res.long.res {
+		// Two seconds less the first and last interval: 0 to 2 adverts
+		// of each of the 3 instances.
+		if len(s.RSSB) != 2 || s.Sched.Adverts > 6 {
+			t.Errorf("resources %s: %d RSS samples of b, %d adverts in the window", s.Daemon, len(s.RSSB), s.Sched.Adverts)
+		}
+	}
+	down := v2Proto.masterDown(prioMaster)
+	if len(res.long.reload) != len(daemons) {
+		t.Fatalf("%d reload samples, want %d", len(res.long.reload), len(daemons))
+	}
+	for _, s := range res.long.reload {
+		for _, r := range []reloadResult{s.Unchanged, s.Changed} {
+			if s.Err != nil || s.Startup < down || s.Startup > down+20*time.Second || r.Wall <= 0 || r.Trans != 0 || r.VIPs != 0 {
+				t.Errorf("reload %s: err %v, start-up %v (Master_Down_Interval %v), reload %s", s.Daemon, s.Err, s.Startup, down, r)
+			}
 		}
 	}
 	for _, s := range res.long.spur {

@@ -18,7 +18,8 @@ import (
 // CLOCK_REALTIME), so that scheduling delays of the benchmark itself do
 // not enter the measurement.
 type capture struct {
-	fd int
+	fd     int
+	ifname string // stamped on every frame
 
 	mu     sync.Mutex // guards frames and err
 	frames []frame
@@ -35,7 +36,7 @@ func htons(v uint16) uint16 { return v<<8 | v>>8 }
 // startCapture opens an AF_PACKET socket bound to ifname in namespace ns
 // and reads from it until close.
 func startCapture(ns, ifname string) (*capture, error) {
-	c := &capture{stop: make(chan struct{}), done: make(chan struct{})}
+	c := &capture{ifname: ifname, stop: make(chan struct{}), done: make(chan struct{})}
 	var err error
 	derr := nslab.DoIn(ns, func() { c.fd, err = openPacketSocket(ifname) })
 	if derr != nil {
@@ -109,7 +110,7 @@ func (c *capture) loop() {
 		if err != nil || !ok {
 			continue // other traffic; malformed frames are not ours to judge
 		}
-		f.At = at
+		f.At, f.Iface = at, c.ifname
 		c.mu.Lock()
 		c.frames = append(c.frames, f)
 		c.mu.Unlock()

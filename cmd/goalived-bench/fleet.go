@@ -31,16 +31,36 @@ type fleetInst struct {
 // benchmark keeps to 250 per interface.
 const maxFleetVRID = 250
 
+// maxFleetSize is the largest fleet the lab takes: four interfaces.
+const maxFleetSize = 4 * maxFleetVRID
+
 // fleetVIP is instance i's virtual address: 198.51.100.1-250, then
-// 192.0.2.1-250, then again from the start (both documentation ranges
-// hold no more; keepalived and goalived accept a repeated address in
-// different instances without a message).
+// 192.0.2.100-254 (below .100 are the lab's hosts), then again from the
+// start. The period, 405, is odd, so that an address comes back only on
+// another interface of a fleet spread over two or four (keepalived and
+// goalived accept a repeated address in different instances without a
+// message).
 func fleetVIP(i int) netip.Addr {
-	k := i % (2 * maxFleetVRID)
+	k := i % fleetVIPs
 	if k < maxFleetVRID {
 		return netip.AddrFrom4([4]byte{198, 51, 100, byte(k + 1)})
 	}
-	return netip.AddrFrom4([4]byte{192, 0, 2, byte(k - maxFleetVRID + 1)})
+	return netip.AddrFrom4([4]byte{192, 0, 2, byte(100 + k - maxFleetVRID)})
+}
+
+// fleetVIPs is how many distinct addresses fleetVIP hands out.
+const fleetVIPs = maxFleetVRID + 155
+
+// fleetIfaces are the interfaces a fleet of n instances spreads over:
+// eth0 alone up to maxFleetVRID instances, then eth0..eth(k-1) with at
+// most maxFleetVRID VRIDs on each.
+func fleetIfaces(n int) []string {
+	k := max((n+maxFleetVRID-1)/maxFleetVRID, 1)
+	out := make([]string, k)
+	for i := range out {
+		out[i] = fmt.Sprintf("eth%d", i)
+	}
+	return out
 }
 
 // instances lists the instances, or fails when an interface would need

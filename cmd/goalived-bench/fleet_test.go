@@ -14,11 +14,40 @@ func TestFleetVIP(t *testing.T) {
 		i    int
 		want string
 	}{
-		{0, "198.51.100.1"}, {249, "198.51.100.250"}, {250, "192.0.2.1"}, {499, "192.0.2.250"}, {500, "198.51.100.1"}, {999, "192.0.2.250"},
+		{0, "198.51.100.1"}, {249, "198.51.100.250"}, {250, "192.0.2.100"}, {404, "192.0.2.254"}, {405, "198.51.100.1"}, {999, "198.51.100.190"},
 	}
 	for _, tc := range tests {
 		if got := fleetVIP(tc.i).String(); got != tc.want {
 			t.Errorf("fleetVIP(%d) = %s, want %s", tc.i, got, tc.want)
+		}
+	}
+	// No address twice on one interface of a 1000-instance fleet over
+	// four, and none in the lab's host range.
+	c := fleetConf{N: 1000, Ifaces: fleetIfaces(1000)}
+	insts, err := c.instances()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, in := range insts {
+		k := in.Iface + " " + in.VIP.String()
+		if seen[k] {
+			t.Errorf("%s twice", k)
+		}
+		seen[k] = true
+		if b := in.VIP.As4(); b[0] == 192 && b[3] < 100 {
+			t.Errorf("%s: %v is in the lab's host range", in.Name, in.VIP)
+		}
+	}
+}
+
+func TestFleetIfaces(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want []string
+	}{{1, []string{"eth0"}}, {250, []string{"eth0"}}, {251, []string{"eth0", "eth1"}}, {1000, []string{"eth0", "eth1", "eth2", "eth3"}}} {
+		if d := cmp.Diff(tc.want, fleetIfaces(tc.n)); d != "" {
+			t.Errorf("fleetIfaces(%d) (-want +got):\n%s", tc.n, d)
 		}
 	}
 }
@@ -97,7 +126,7 @@ func TestFleetRender(t *testing.T) {
 		t.Errorf("unbalanced braces:\n%s", text)
 	}
 
-	a, b := resourceConfs(3)
+	a, b := resourceConfs(3, v2Proto)
 	ta, _ := a.render()
 	tb, _ := b.render()
 	for _, c := range []struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -13,7 +14,7 @@ import (
 // The scenarios that measure a steady pair or a config test rather than
 // a failover.
 const (
-	resources  scenario = "resources"  // RSS and CPU of N instances
+	resources  scenario = "resources"  // RSS, CPU and advert schedule of N instances
 	spurious   scenario = "spurious"   // transitions of a steady pair under CPU load
 	configtest scenario = "configtest" // "-t" wall time on large configs
 	upgrade    scenario = "upgrade"    // hot upgrade of a master vs keepalived's restart
@@ -31,18 +32,23 @@ func (c config) needsLab() bool {
 // longFlags are the flags of resources, spurious and configtest, kept
 // until finishLongFlags checks them.
 type longFlags struct {
-	sizes, spurN, ctSizes *[]int
+	sizes, sizesV3, spurN, ctSizes, reloadN *[]int
 }
 
 func addLongFlags(fs *pflag.FlagSet, c *config) longFlags {
 	v := longFlags{
-		sizes:   fs.IntSlice("instances", []int{1, 50, 250}, "resources: instance counts (1..250)"),
+		sizes: fs.IntSlice("instances", []int{1, 50, 250, 1000},
+			"resources: instance counts at VRRPv2 advert_int 1 (1..1000; above 250 over eth0..eth3, 250 VRIDs each)"),
+		sizesV3: fs.IntSlice("instances-v3", []int{250},
+			"resources: instance counts at VRRPv3 advert_int 0.1 (1..1000; 0: none)"),
+		reloadN: fs.IntSlice("reload-instances", []int{1000},
+			"reload: instance counts whose start-up and SIGHUP reload (file unchanged, one instance changed) are timed (1..1000)"),
 		spurN:   fs.IntSlice("spurious-instances", []int{1, 10}, "spurious: instance counts (1..250)"),
 		ctSizes: fs.IntSlice("configtest-instances", []int{10, 250, 1000}, "configtest: instance counts (1..1000)"),
 	}
 	fs.IntVar(&c.ctRuns, "configtest-runs", 5, "configtest: runs per size and daemon")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "resources, spurious: measurement window")
-	fs.IntVar(&c.longReps, "long-reps", 1, "resources, spurious: repetitions per size and daemon")
+	fs.IntVar(&c.longReps, "long-reps", 3, "resources, spurious, reload: repetitions per size and daemon (the tables give the median)")
 	fs.IntVar(&c.burners, "burners", 2, "spurious: busy-loop processes keeping the CPUs busy")
 	return v
 }
@@ -57,6 +63,15 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		if !fs.Changed("instances") {
 			*v.sizes = []int{1, 50}
 		}
+		if !fs.Changed("reload-instances") {
+			*v.reloadN = []int{50}
+		}
+		if !fs.Changed("instances-v3") {
+			*v.sizesV3 = []int{0}
+		}
+		if !fs.Changed("long-reps") {
+			c.longReps = 1
+		}
 		if !fs.Changed("spurious-instances") {
 			*v.spurN = []int{1}
 		}
@@ -64,7 +79,9 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 			*v.ctSizes = []int{10, 250}
 		}
 	}
-	c.sizes, c.spurN, c.ctSizes = *v.sizes, *v.spurN, *v.ctSizes
+	c.sizes, c.spurN, c.ctSizes, c.reloadN = *v.sizes, *v.spurN, *v.ctSizes, *v.reloadN
+	c.reloadWin = reloadWindow
+	c.sizesV3 = slices.DeleteFunc(slices.Clone(*v.sizesV3), func(n int) bool { return n == 0 })
 	if c.duration < 2*time.Second || c.duration > time.Hour {
 		return fmt.Errorf("--duration %v: want 2s..1h", c.duration)
 	}
@@ -81,7 +98,7 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		name string
 		ns   []int
 		max  int
-	}{{"instances", c.sizes, maxFleetVRID}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
+	}{{"instances", c.sizes, maxFleetSize}, {"instances-v3", append([]int{1}, c.sizesV3...), maxFleetSize}, {"reload-instances", c.reloadN, maxFleetSize}, {"spurious-instances", c.spurN, maxFleetVRID}, {"configtest-instances", c.ctSizes, 4 * maxFleetVRID}} {
 		if len(l.ns) == 0 {
 			return fmt.Errorf("--%s: none given", l.name)
 		}
@@ -97,14 +114,15 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 // longResults are the samples of resources, spurious and configtest.
 type longResults struct {
 	res    []resSample
+	reload []reloadSample
 	spur   []spurSample
 	ct     []ctSample
 	ctBase time.Duration
 	upg    []upgSample
 }
 
-// runLong runs resources, spurious and configtest, those selected, in
-// that order.
+// runLong runs resources, reload, spurious and configtest, those
+// selected, in that order.
 func (bn *bench) runLong(ctx context.Context, c config, res *results, progress io.Writer) error {
 	// The same daemons run all three (goalived-fast-preempt none).
 	c.daemons = c.daemonsFor(resources)
@@ -112,6 +130,12 @@ func (bn *bench) runLong(ctx context.Context, c config, res *results, progress i
 	if c.has(resources) {
 		fmt.Fprintf(progress, "resources: N=%v, window %v, load %s\n", c.sizes, c.duration, loadAvg())
 		if res.long.res, err = bn.runResources(ctx, c, progress); err != nil {
+			return err
+		}
+	}
+	if c.has(reloadScenario) {
+		fmt.Fprintf(progress, "reload: N=%v, load %s\n", c.reloadN, loadAvg())
+		if res.long.reload, err = bn.runReload(ctx, c, progress); err != nil {
 			return err
 		}
 	}
@@ -140,6 +164,9 @@ func writeLong(w io.Writer, c config, res *results) {
 	if c.has(resources) {
 		writeResources(w, res.long.res, c.duration)
 	}
+	if c.has(reloadScenario) {
+		writeReload(w, res.long.reload, c.reloadWin)
+	}
 	if c.has(spurious) {
 		writeSpurious(w, res.long.spur, c.duration)
 	}
@@ -149,4 +176,33 @@ func writeLong(w io.Writer, c config, res *results) {
 	if c.has(configtest) {
 		writeConfigTest(w, res.long.ct, res.long.ctBase, c.ctRuns)
 	}
+}
+
+// repeatTrials runs trial once per repetition with every daemon,
+// alternating which goes first from one repetition to the next so that
+// drift in the machine's load hits all of them, and runs a trial whose
+// start-up failed once more; outcome gives a sample's error and where
+// to keep the first attempt's (reported, not hidden). what names the
+// trials in the progress output.
+func repeatTrials[S any](ctx context.Context, c config, progress io.Writer, what string,
+	trial func(daemon) S, outcome func(*S) (error, *error), log func(io.Writer, S)) ([]S, error) {
+	var out []S
+	for rep := 0; rep < c.longReps; rep++ {
+		for i := range c.daemons {
+			d := c.daemons[(i+rep)%len(c.daemons)]
+			s := trial(d)
+			if first, _ := outcome(&s); errors.Is(first, errStartup) && ctx.Err() == nil {
+				fmt.Fprintf(progress, "%s %s: retrying once after a failed start-up: %v\n", what, d.Name, first)
+				s = trial(d)
+				_, retried := outcome(&s)
+				*retried = first
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			log(progress, s)
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

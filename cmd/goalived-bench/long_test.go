@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,11 +92,13 @@ func TestMedianMax(t *testing.T) {
 func TestLongTables(t *testing.T) {
 	var b bytes.Buffer
 	writeResources(&b, []resSample{
-		{N: 50, Daemon: "goalived", RSSKiB: []int64{10240, 10240, 20480}, CPU: 0.5, CPUB: 0.4, Procs: 1, Load: "9.0 8.0 7.0",
+		{N: 50, Proto: v2Proto, Daemon: "goalived", RSSKiB: []int64{10240, 10240, 20480}, RSSB: []int64{2048}, CPU: 0.5, CPUB: 0.4,
+			Procs: 1, Load: "9.0 8.0 7.0", Sched: schedule{PerSec: 49.9, Off: 1, P99: 300 * time.Microsecond, WorstP99: time.Millisecond},
 			Retried: fmt.Errorf("%w: 49 of 50", errStartup), Missing: 13, MissingLog: "add vip failed"},
-		{N: 50, Daemon: "keepalived", RSSKiB: []int64{5120}, CPU: 1, CPUB: 1.5, Procs: 2, Load: "9.1 8.0 7.0"},
-		{N: 250, Daemon: "goalived", Err: errors.New("boom")},
-		{N: 250, Daemon: "keepalived", RSSKiB: []int64{1024}, CPU: 1, Procs: 2},
+		{N: 50, Proto: v2Proto, Daemon: "keepalived", RSSKiB: []int64{5120}, RSSB: []int64{4096}, CPU: 1, CPUB: 1.6, Procs: 2, Load: "9.1 8.0 7.0",
+			Sched: schedule{PerSec: 50}},
+		{N: 250, Proto: v3Fast, Daemon: "goalived", Err: errors.New("boom")},
+		{N: 250, Proto: v3Fast, Daemon: "keepalived", RSSKiB: []int64{1024}, CPU: 1, Procs: 2},
 	}, time.Minute)
 	writeSpurious(&b, []spurSample{
 		{N: 1, Daemon: "goalived", Samples: 6000, MaxGap: 31 * time.Millisecond, Burners: 2, Load: "10 9 8"},
@@ -111,8 +114,11 @@ func TestLongTables(t *testing.T) {
 	}, 3*time.Millisecond, 3)
 	out := b.String()
 	for _, want := range []string{
-		"| 50 | 10.0 / 20.0 | 5.0 / 5.0 | 2.00 | 0.50; 0.40 | 1.00; 1.50 | 0.50 | 1, 2 | 9.0 8.0 7.0; 9.1 8.0 7.0 | 0, 0 | 1, 0 | 13; 0 |",
-		"| 250 | - | 1.0 / 1.0 | - | - | 1.00; 0.00 | - | 0, 2 | ;  | 1, 0 | 0, 0 | ; 0 |",
+		"| v2 1s | 50 | goalived | 10.0 / 20.0 | 2.0 / 2.0 | 0.50 | 0.40 | 49.90 (50) | 1 | 0.30 ms / 1.00 ms | 1 | 9.0 8.0 7.0 | 0 | 1 | 13 |",
+		"| v2 1s | 50 | keepalived | 5.0 / 5.0 | 4.0 / 4.0 | 1.00 | 1.60 | 50.00 (50) | 0 | 0.00 ms / 0.00 ms | 2 | 9.1 8.0 7.0 | 0 | 0 | 0 |",
+		"| v3 0.1s | 250 | goalived | - | - | - | - | - (2500) | - | - / - | 0 |  | 1 | 0 |  |",
+		"| v2 1s | 50 | 2.00 | 0.50 | 0.50 | 0.25 |",
+		"| v3 0.1s | 250 | - | - | - | - |",
 		"- goalived N=50: master of all 50 instances but 13 VIP(s) never added; its log: add vip failed",
 		"- goalived N=50, first attempt (re-run once): start-up: 49 of 50",
 		"- goalived N=250 FAILED: boom",
@@ -135,8 +141,8 @@ func TestParseLongFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{c.duration, c.sizes, c.spurN, c.ctSizes, c.ctRuns, c.longReps, c.burners, c.needsLab()}
-	want := []any{10 * time.Second, []int{1, 50}, []int{1}, []int{10, 250}, 5, 1, 2, true}
+	got := []any{c.duration, c.sizes, c.sizesV3, c.spurN, c.ctSizes, c.ctRuns, c.longReps, c.burners, c.needsLab()}
+	want := []any{10 * time.Second, []int{1, 50}, []int{}, []int{1}, []int{10, 250}, 5, 1, 2, true}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("--quick long flags (-want +got):\n%s", diff)
 	}
@@ -144,11 +150,13 @@ func TestParseLongFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.needsLab() || c.duration != time.Minute || len(c.sizes) != 3 || c.ctSizes[2] != 1000 {
-		t.Errorf("defaults: needsLab %v, duration %v, sizes %v, configtest sizes %v", c.needsLab(), c.duration, c.sizes, c.ctSizes)
+	if c.needsLab() || c.duration != time.Minute || !slices.Equal(c.sizes, []int{1, 50, 250, 1000}) ||
+		!slices.Equal(c.sizesV3, []int{250}) || c.longReps != 3 || c.ctSizes[2] != 1000 {
+		t.Errorf("defaults: needsLab %v, duration %v, sizes %v, v3 sizes %v, reps %d, configtest sizes %v",
+			c.needsLab(), c.duration, c.sizes, c.sizesV3, c.longReps, c.ctSizes)
 	}
 	for _, bad := range [][]string{
-		{"--duration", "1s"}, {"--instances", "251"}, {"--instances", "0"}, {"--configtest-instances", "1001"},
+		{"--duration", "1s"}, {"--instances", "1001"}, {"--instances-v3", "1001"}, {"--instances", "0"}, {"--configtest-instances", "1001"},
 		{"--spurious-instances", ""}, {"--long-reps", "0"}, {"--configtest-runs", "0"}, {"--burners", "-1"},
 	} {
 		if _, err := parseFlags(append(bad, base...)); err == nil {

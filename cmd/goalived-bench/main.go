@@ -4,8 +4,10 @@
 // check (this one also with goalived --fast-preempt), at VRRPv2
 // advert_int 1 and VRRPv3 advert_int 0.1, each timed on the wire by a
 // third namespace and compared with the RFC's bound. On
-// request (--scenarios resources,spurious,configtest) it also measures
-// the RSS and CPU time of a master of 1/50/250 instances, the spurious
+// request (--scenarios resources,reload,spurious,configtest) it also
+// measures the RSS and CPU time of a master of 1/50/250/1000 instances
+// and of its backup with the master's advert schedule on the wire, the
+// start-up and SIGHUP reload time of 1000 instances, the spurious
 // transitions and dual-master moments of a VRRPv3 advert_int 0.02 pair
 // while busy loops load every core, and the wall time of "-t" on
 // configs of 10/250/1000 instances; --scenarios upgrade upgrades a
@@ -49,13 +51,16 @@ type config struct {
 	keep      bool
 
 	// resources, spurious and configtest
-	sizes    []int         // resources: instance counts
-	spurN    []int         // spurious: instance counts
-	ctSizes  []int         // configtest: instance counts
-	ctRuns   int           // configtest: runs per size and daemon
-	duration time.Duration // resources, spurious: measurement window
-	longReps int           // resources, spurious: repetitions
-	burners  int           // spurious: busy loops
+	sizes     []int         // resources: instance counts (VRRPv2 advert_int 1)
+	sizesV3   []int         // resources: instance counts (VRRPv3 advert_int 0.1)
+	reloadN   []int         // reload: instance counts
+	reloadWin time.Duration // reload: how long a reload's effects are gathered
+	spurN     []int         // spurious: instance counts
+	ctSizes   []int         // configtest: instance counts
+	ctRuns    int           // configtest: runs per size and daemon
+	duration  time.Duration // resources, spurious: measurement window
+	longReps  int           // resources, spurious: repetitions
+	burners   int           // spurious: busy loops
 }
 
 func parseFlags(args []string) (config, error) {
@@ -66,7 +71,7 @@ func parseFlags(args []string) (config, error) {
 	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived", fastPreempt},
 		"implementations to measure: goalived, keepalived, "+fastPreempt+" (goalived --fast-preempt; check scenario only)")
 	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
-		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade")
+		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade, reload (start-up and SIGHUP)")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
 	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
 	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
@@ -114,10 +119,10 @@ func parseScenarios(names []string) ([]scenario, error) {
 	var out []scenario
 	for _, n := range names {
 		switch s := scenario(n); s {
-		case crash, graceful, check, resources, spurious, configtest, upgrade:
+		case crash, graceful, check, resources, spurious, configtest, upgrade, reloadScenario:
 			out = append(out, s)
 		default:
-			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade)", n)
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade, reload)", n)
 		}
 	}
 	if len(out) == 0 {
@@ -171,6 +176,9 @@ func runBench(ctx context.Context, c config, progress io.Writer) (res *results, 
 	defer func() {
 		if bn.cap != nil {
 			bn.cap.close()
+		}
+		for _, c := range bn.extra {
+			c.close()
 		}
 		if bn.lab != nil {
 			if cerr := bn.lab.Close(); cerr != nil && err == nil {

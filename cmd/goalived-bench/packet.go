@@ -29,6 +29,7 @@ func (k frameKind) String() string {
 // frame is one recognised frame with the kernel's receive timestamp.
 type frame struct {
 	At      time.Time
+	Iface   string // the observer's interface it was captured on
 	Kind    frameKind
 	SrcMAC  string     // Ethernet source
 	SrcIP   netip.Addr // IPv4 source (advert) or ARP sender IP (GARP)

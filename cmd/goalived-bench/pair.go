@@ -23,6 +23,7 @@ type pairRun struct {
 	pa, pb *nslab.Proc
 	la, lb *lineLog
 	vips   []netip.Addr
+	keys   []instKey // the instances on the wire
 	// missing is how many virtual addresses a, master of every
 	// instance, never added (tolerated by startPair's caller).
 	missing int
@@ -43,6 +44,7 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 	for _, in := range insts {
 		pr.vips = append(pr.vips, in.VIP)
 	}
+	pr.keys = keysOf(insts)
 	if err := bn.clearVIPs(pr.vips); err != nil {
 		return pr, err
 	}
@@ -53,8 +55,9 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 	if pr.pb, err = bn.startFleet(d, filepath.Join(dir, "b"), "b", cb, pr.lb); err != nil {
 		return pr, err
 	}
-	// a takes over within its own Master_Down_Interval at most.
-	within := ca.Proto.masterDown(ca.Priority) + 10*time.Second
+	// a takes over within its own Master_Down_Interval at most, once it
+	// has started its instances (keepalived takes seconds for a thousand).
+	within := ca.Proto.masterDown(ca.Priority) + 10*time.Second + time.Duration(ca.N)*20*time.Millisecond
 	if err := bn.waitVIPs(ctx, pr, within); err != nil {
 		if !tolerate || ctx.Err() != nil {
 			return pr, err
@@ -76,7 +79,7 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 }
 
 // masterOfAll accepts a pair whose a holds only some addresses when the
-// observer saw a advertise every VRID in the last two seconds and b
+// observer saw a advertise every instance in the last two seconds and b
 // holds none; it returns how many addresses a lacks, or waitErr.
 func (bn *bench) masterOfAll(pr *pairRun, waitErr error) (int, error) {
 	na, nb, err := bn.countVIPs(pr.vips)
@@ -84,13 +87,19 @@ func (bn *bench) masterOfAll(pr *pairRun, waitErr error) (int, error) {
 		return 0, waitErr
 	}
 	now := time.Now()
-	fs, err := bn.cap.since(now.Add(-2 * time.Second))
+	fs, err := bn.framesSince(now.Add(-2 * time.Second))
 	if err != nil {
 		return 0, err
 	}
-	for vrid := 1; vrid <= len(pr.vips); vrid++ {
-		if countBetween(fs, bn.a.Addr4, vrid, now.Add(-2*time.Second), now) == 0 {
-			return 0, fmt.Errorf("%w (and no advert of VRID %d from a in the last 2 s)", waitErr, vrid)
+	heard := map[instKey]bool{}
+	for _, f := range fs {
+		if f.Kind == kindAdvert && f.SrcIP == bn.a.Addr4 && f.Prio > 0 {
+			heard[instKey{f.Iface, f.VRID}] = true
+		}
+	}
+	for _, k := range pr.keys {
+		if !heard[k] {
+			return 0, fmt.Errorf("%w (and no advert of VRID %d on %s from a in the last 2 s)", waitErr, k.VRID, k.Iface)
 		}
 	}
 	return len(pr.vips) - na, nil
@@ -245,29 +254,33 @@ func countTransitions(lines []stampedLine) (n int, examples []string) {
 }
 
 // clearVIPs deletes virtual addresses an earlier trial's daemon left on
-// a or b (one killed before it could remove them), so that they cannot
-// pass for this trial's.
+// a or b (one killed before it could remove them), on whichever
+// interface, so that they cannot pass for this trial's.
 func (bn *bench) clearVIPs(vips []netip.Addr) error {
+	want := map[netip.Addr]bool{}
+	for _, v := range vips {
+		want[v] = true
+	}
 	for _, role := range []string{"a", "b"} {
-		have, err := bn.addrs(role)
-		if err != nil {
-			return err
-		}
 		h, err := bn.handle(role)
 		if err != nil {
 			return err
 		}
-		link, err := h.LinkByName("eth0")
+		list, err := h.AddrList(nil, netlink.FAMILY_V4)
 		if err != nil {
-			return fmt.Errorf("find eth0 of %s: %w", role, err)
+			return fmt.Errorf("list addresses of %s: %w", role, err)
 		}
-		for _, v := range vips {
-			if !have[v] {
+		for _, x := range list {
+			a, ok := netip.AddrFromSlice(x.IP)
+			if !ok || !want[a.Unmap()] {
 				continue
 			}
-			a := &netlink.Addr{IPNet: netipNet(v)}
-			if err := h.AddrDel(link, a); err != nil {
-				return fmt.Errorf("delete leftover %v from %s: %w", v, role, err)
+			link, err := h.LinkByIndex(x.LinkIndex)
+			if err != nil {
+				return fmt.Errorf("find link %d of %s: %w", x.LinkIndex, role, err)
+			}
+			if err := h.AddrDel(link, &netlink.Addr{IPNet: x.IPNet}); err != nil {
+				return fmt.Errorf("delete leftover %v from %s: %w", a, role, err)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat:
@@ -158,4 +159,32 @@ func loadAvg() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// runTimeTree is the CPU time of root and its descendants, summed over
+// their threads' scheduler statistics (nanoseconds, unlike the 10 ms
+// ticks of /proc/PID/stat).
+func runTimeTree(root int) (time.Duration, error) {
+	pids, err := procTree(root)
+	if err != nil {
+		return 0, err
+	}
+	var sum time.Duration
+	for _, pid := range pids {
+		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		if err != nil {
+			continue // gone meanwhile
+		}
+		for _, t := range tasks {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+			if err != nil {
+				continue
+			}
+			var ns int64
+			if _, err := fmt.Sscan(string(b), &ns); err == nil {
+				sum += time.Duration(ns)
+			}
+		}
+	}
+	return sum, nil
 }

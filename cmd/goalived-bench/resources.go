@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,15 +9,19 @@ import (
 	"time"
 )
 
-// resSample is one resource trial: host a, master of all N instances.
+// resSample is one resource trial: host a master of all N instances, b
+// their backup.
 type resSample struct {
 	N      int
+	Proto  protocol
 	Daemon string
 	RSSKiB []int64 // summed VmRSS of a's daemon processes, once a second
+	RSSB   []int64 // the same for b
 	CPU    float64 // CPU seconds of a's daemon processes over the window
 	CPUB   float64 // the same for b, the backup that only receives
 	Procs  int     // a's daemon processes at the end
 	Load   string  // load average when the window began
+	Sched  schedule
 	Err    error
 	// Retried is the failed start-up of a first attempt, run again
 	// once: it is reported, not hidden.
@@ -30,59 +33,82 @@ type resSample struct {
 	MissingLog string
 }
 
-// resourceConfs: a master at priority 150, b backup at 100, VRRPv2
-// advert_int 1, VRIDs 1..N on eth0.
-func resourceConfs(n int) (a, b fleetConf) {
-	a = fleetConf{State: "MASTER", Priority: prioMaster, N: n, Proto: v2Proto, Ifaces: []string{"eth0"}}
+// resRow is one row of the resource table: a protocol and a size.
+type resRow struct {
+	Proto protocol
+	N     int
+}
+
+// resourceConfs: a master at priority 150, b backup at 100, N instances
+// spread over eth0.. (250 VRIDs at most on each).
+func resourceConfs(n int, p protocol) (a, b fleetConf) {
+	a = fleetConf{State: "MASTER", Priority: prioMaster, N: n, Proto: p, Ifaces: fleetIfaces(n)}
 	b = a
 	b.State, b.Priority = "BACKUP", prioBackup
 	return a, b
 }
 
-var v2Proto = protocol{Version: 2, AdvertInt: time.Second}
+// resSettle is the time between convergence and the measured window.
+const resSettle = 8 * time.Second
 
-// runResources measures every size with each daemon, alternating which
+var (
+	v2Proto = protocol{Version: 2, AdvertInt: time.Second}
+	v3Fast  = protocol{Version: 3, AdvertInt: 100 * time.Millisecond}
+)
+
+// resRows are the rows measured: VRRPv2 advert_int 1 at each size, then
+// VRRPv3 advert_int 0.1 at each of its sizes.
+func (c config) resRows() []resRow {
+	var rows []resRow
+	for _, n := range c.sizes {
+		rows = append(rows, resRow{v2Proto, n})
+	}
+	for _, n := range c.sizesV3 {
+		rows = append(rows, resRow{v3Fast, n})
+	}
+	return rows
+}
+
+// runResources measures every row with each daemon, alternating which
 // goes first repetition by repetition.
 func (bn *bench) runResources(ctx context.Context, c config, progress io.Writer) ([]resSample, error) {
 	var out []resSample
-	for _, n := range c.sizes {
-		for rep := 0; rep < c.longReps; rep++ {
-			for i := range c.daemons {
-				d := c.daemons[(i+rep)%len(c.daemons)]
-				s := bn.resourceTrial(ctx, d, n, c.duration)
-				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
-					fmt.Fprintf(progress, "resources %s N=%d: retrying once after a failed start-up: %v\n", d.Name, n, s.Err)
-					first := s.Err
-					s = bn.resourceTrial(ctx, d, n, c.duration)
-					s.Retried = first
-				}
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				logResources(progress, s)
-				out = append(out, s)
-			}
+	for _, row := range c.resRows() {
+		ss, err := repeatTrials(ctx, c, progress, fmt.Sprintf("resources v%d N=%d", row.Proto.Version, row.N),
+			func(d daemon) resSample { return bn.resourceTrial(ctx, d, row, c.duration) },
+			func(s *resSample) (error, *error) { return s.Err, &s.Retried }, logResources)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, ss...)
 	}
 	return out, nil
 }
 
 func logResources(w io.Writer, s resSample) {
-	head := fmt.Sprintf("resources %-10s N=%-4d (load %s):", s.Daemon, s.N, s.Load)
+	head := fmt.Sprintf("resources %-10s v%d N=%-4d (load %s):", s.Daemon, s.Proto.Version, s.N, s.Load)
 	if s.Err != nil {
 		fmt.Fprintf(w, "%s FAILED: %v\n", head, s.Err)
 		return
 	}
 	med, mx := medianMax(s.RSSKiB)
-	fmt.Fprintf(w, "%s RSS median %s max %s MiB over %d samples, CPU a %.2f s, b %.2f s, %d process(es)\n",
-		head, mib(med), mib(mx), len(s.RSSKiB), s.CPU, s.CPUB, s.Procs)
+	medB, mxB := medianMax(s.RSSB)
+	fmt.Fprintf(w, "%s RSS a median %s max %s, b %s / %s MiB, CPU a %.2f s, b %.2f s, %d process(es); "+
+		"%.1f adverts/s, %d instance(s) off count, spacing p99 %v (worst instance %v)\n",
+		head, mib(med), mib(mx), mib(medB), mib(mxB), s.CPU, s.CPUB, s.Procs,
+		s.Sched.PerSec, s.Sched.Off, s.Sched.P99, s.Sched.WorstP99)
 }
 
-func (bn *bench) resourceTrial(ctx context.Context, d daemon, n int, dur time.Duration) resSample {
+func (bn *bench) resourceTrial(ctx context.Context, d daemon, row resRow, dur time.Duration) resSample {
 	bn.trialNum++
-	s := resSample{N: n, Daemon: d.Name}
-	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-%s-resources-%d", bn.trialNum, d.Name, n))
-	ca, cb := resourceConfs(n)
+	n := row.N
+	s := resSample{N: n, Proto: row.Proto, Daemon: d.Name}
+	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-%s-resources-v%d-%d", bn.trialNum, d.Name, row.Proto.Version, n))
+	ca, cb := resourceConfs(n, row.Proto)
+	if err := bn.ensureIfaces(len(ca.Ifaces)); err != nil {
+		s.Err = err
+		return s
+	}
 	pr, err := bn.startPair(ctx, d, dir, ca, cb, true)
 	defer pr.stop()
 	if err != nil {
@@ -93,10 +119,31 @@ func (bn *bench) resourceTrial(ctx context.Context, d daemon, n int, dur time.Du
 	if s.Missing > 0 {
 		s.MissingLog = firstLine(pr.la, "vip")
 	}
+	// The window starts once the start-up's tail is over: the second
+	// gratuitous ARP burst (garp_master_delay 5 s after becoming
+	// master) and goalived's release of the start-up's garbage.
+	if err := sleep(ctx, resSettle); err != nil {
+		s.Err = err
+		return s
+	}
+	insts, _ := ca.instances()
+	bn.forgetFrames(time.Now())
+	from := time.Now()
 	if err := s.measure(ctx, pr, dur); err != nil {
 		s.Err = fmt.Errorf("%s resources N=%d (%s): %w", d.Name, n, dir, err)
 		return s
 	}
+	to := time.Now()
+	fs, err := bn.framesSince(from)
+	if err != nil {
+		s.Err = err
+		return s
+	}
+	// The first and last advert interval are left out: an advert sent at
+	// the window's edge may fall on either side.
+	s.Sched = advertSchedule(fs, bn.a.Addr4, keysOf(insts), row.Proto.AdvertInt,
+		from.Add(row.Proto.AdvertInt), to.Add(-row.Proto.AdvertInt))
+	bn.forgetFrames(time.Now())
 	// Still master of everything: the window measured a steady master.
 	if na, nb, err := bn.countVIPs(pr.vips); err != nil || na != n-pr.missing || nb != 0 {
 		s.Err = fmt.Errorf("%s resources N=%d: after the window a holds %d, b %d of %d addresses, want %d on a (%v)",
@@ -105,8 +152,8 @@ func (bn *bench) resourceTrial(ctx context.Context, d daemon, n int, dur time.Du
 	return s
 }
 
-// measure samples a's process tree every second for dur and takes the
-// CPU time of both trees over the window.
+// measure samples both process trees every second for dur and takes
+// their CPU time over the window.
 func (s *resSample) measure(ctx context.Context, pr *pairRun, dur time.Duration) error {
 	a0, err := sampleTree(pr.pa.Pid())
 	if err != nil {
@@ -118,25 +165,27 @@ func (s *resSample) measure(ctx context.Context, pr *pairRun, dur time.Duration)
 	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	last := a0
+	lastA, lastB := a0, b0
 	for i := 0; i < int(dur/time.Second); i++ {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-pr.pa.Done():
 			return fmt.Errorf("the daemon on a exited during the window: %s", tail(pr.pa.Output()))
+		case <-pr.pb.Done():
+			return fmt.Errorf("the daemon on b exited during the window: %s", tail(pr.pb.Output()))
 		case <-tick.C:
 		}
-		if last, err = sampleTree(pr.pa.Pid()); err != nil {
+		if lastA, err = sampleTree(pr.pa.Pid()); err != nil {
 			return err
 		}
-		s.RSSKiB = append(s.RSSKiB, last.RSSKiB)
+		if lastB, err = sampleTree(pr.pb.Pid()); err != nil {
+			return err
+		}
+		s.RSSKiB = append(s.RSSKiB, lastA.RSSKiB)
+		s.RSSB = append(s.RSSB, lastB.RSSKiB)
 	}
-	b1, err := sampleTree(pr.pb.Pid())
-	if err != nil {
-		return err
-	}
-	s.CPU, s.CPUB, s.Procs = cpuDelta(a0, last), cpuDelta(b0, b1), len(last.Ticks)
+	s.CPU, s.CPUB, s.Procs = cpuDelta(a0, lastA), cpuDelta(b0, lastB), len(lastA.Ticks)
 	return nil
 }
 

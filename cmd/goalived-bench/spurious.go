@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -47,23 +46,13 @@ var spurProto = protocol{Version: 3, AdvertInt: 20 * time.Millisecond}
 func (bn *bench) runSpurious(ctx context.Context, c config, progress io.Writer) ([]spurSample, error) {
 	var out []spurSample
 	for _, n := range c.spurN {
-		for rep := 0; rep < c.longReps; rep++ {
-			for i := range c.daemons {
-				d := c.daemons[(i+rep)%len(c.daemons)]
-				s := bn.spuriousTrial(ctx, d, n, c.duration, c.burners)
-				if errors.Is(s.Err, errStartup) && ctx.Err() == nil {
-					fmt.Fprintf(progress, "spurious %s N=%d: retrying once after a failed start-up: %v\n", d.Name, n, s.Err)
-					first := s.Err
-					s = bn.spuriousTrial(ctx, d, n, c.duration, c.burners)
-					s.Retried = first
-				}
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				logSpurious(progress, s)
-				out = append(out, s)
-			}
+		ss, err := repeatTrials(ctx, c, progress, fmt.Sprintf("spurious N=%d", n),
+			func(d daemon) spurSample { return bn.spuriousTrial(ctx, d, n, c.duration, c.burners) },
+			func(s *spurSample) (error, *error) { return s.Err, &s.Retried }, logSpurious)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, ss...)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -34,28 +35,32 @@ func ratio(a, b float64) string {
 	return fmt.Sprintf("%.2f", a/b)
 }
 
-// resAgg is one (N, daemon) cell of the resource table, over all its
+// resAgg is one (row, daemon) cell of the resource table, over all its
 // repetitions.
 type resAgg struct {
-	rss          []int64
+	rss, rssB    []int64
 	cpu, cpuB    []float64
+	perSec       []float64
+	p99, worst   []time.Duration
+	off          []int
 	procs, fails int
 	retries      int
 	missing      []int
 	loads        []string
 }
 
-func aggregateResources(ss []resSample) (sizes []int, cells map[int]map[string]*resAgg) {
-	cells = map[int]map[string]*resAgg{}
+func aggregateResources(ss []resSample) (rows []resRow, cells map[resRow]map[string]*resAgg) {
+	cells = map[resRow]map[string]*resAgg{}
 	for _, s := range ss {
-		if cells[s.N] == nil {
-			cells[s.N] = map[string]*resAgg{}
-			sizes = append(sizes, s.N)
+		row := resRow{s.Proto, s.N}
+		if cells[row] == nil {
+			cells[row] = map[string]*resAgg{}
+			rows = append(rows, row)
 		}
-		a := cells[s.N][s.Daemon]
+		a := cells[row][s.Daemon]
 		if a == nil {
 			a = &resAgg{}
-			cells[s.N][s.Daemon] = a
+			cells[row][s.Daemon] = a
 		}
 		if s.Retried != nil {
 			a.retries++
@@ -66,35 +71,61 @@ func aggregateResources(ss []resSample) (sizes []int, cells map[int]map[string]*
 		}
 		a.missing = append(a.missing, s.Missing)
 		a.rss = append(a.rss, s.RSSKiB...)
+		a.rssB = append(a.rssB, s.RSSB...)
 		a.cpu = append(a.cpu, s.CPU)
 		a.cpuB = append(a.cpuB, s.CPUB)
+		a.perSec = append(a.perSec, s.Sched.PerSec)
+		a.p99 = append(a.p99, s.Sched.P99)
+		a.worst = append(a.worst, s.Sched.WorstP99)
+		a.off = append(a.off, s.Sched.Off)
 		a.procs = s.Procs
 		a.loads = append(a.loads, s.Load)
 	}
-	return sizes, cells
+	return rows, cells
 }
 
-// writeResources writes the resource table: RSS median / max over the
-// one-second samples of all repetitions, CPU seconds over the window
-// (median / worst of the repetitions), ratios goalived / keepalived.
+// writeResources writes the resource table, one row per protocol, size
+// and daemon: RSS median / max over the one-second samples of all
+// repetitions, CPU seconds over the window (median of the repetitions),
+// the adverts' schedule; then the ratios goalived / keepalived.
 func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
-	fmt.Fprintf(w, "Resource use on host a, master of N VRRPv2 instances (advert_int 1, VRIDs 1..N on eth0, one VIP each), "+
-		"b backup of the same N; RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v; "+
-		"CPU = utime+stime over the window.\n\n", dur)
-	fmt.Fprintln(w, "| N | goalived RSS MiB med / max | keepalived RSS MiB med / max | RSS ratio (med) | goalived CPU s (a; b) | keepalived CPU s (a; b) | CPU ratio (a) | processes (g, k) | load avg at start (g; k) | failed (g, k) | start-up retries (g, k) | VIPs a never added (g; k) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
-	sizes, cells := aggregateResources(ss)
-	for _, n := range sizes {
-		g, k := cellOr(cells[n]["goalived"]), cellOr(cells[n]["keepalived"])
-		gm, gx := medianMax(g.rss)
-		km, kx := medianMax(k.rss)
+	fmt.Fprintf(w, "Resource use: host a master of N instances (VRIDs 1..250 per interface over eth0..eth3, one VIP each), "+
+		"b backup of the same N; from %v after both converged, RSS = sum of VmRSS of all the daemon's processes, sampled every second for %v "+
+		"(median / max over all samples of all repetitions); CPU = utime+stime over the window (median of the repetitions); "+
+		"adverts = a's adverts captured on the wire (kernel timestamps) without the first and last interval: per second, "+
+		"instances whose count is more than one away from window/advert_int, and |spacing - advert_int| at the 99th "+
+		"percentile over all spacings / of the worst instance (medians of the repetitions).\n\n", resSettle, dur)
+	fmt.Fprintln(w, "| VRRP | N | daemon | a RSS MiB med / max | b RSS MiB med / max | a CPU s | b CPU s | adverts/s (want) | instances off count | spacing p99 all / worst instance | processes | load avg at start | failed | start-up retries | VIPs a never added |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	rows, cells := aggregateResources(ss)
+	for _, row := range rows {
+		for _, name := range sortedDaemons(cells[row]) {
+			a := cells[row][name]
+			want := float64(row.N) / row.Proto.AdvertInt.Seconds()
+			fmt.Fprintf(w, "| v%d %gs | %d | %s | %s | %s | %s | %s | %s (%g) | %s | %s | %d | %s | %d | %d | %s |\n",
+				row.Proto.Version, row.Proto.AdvertInt.Seconds(), row.N, name,
+				rssCell(a.rss), rssCell(a.rssB), floatCell(a.cpu), floatCell(a.cpuB), floatCell(a.perSec), want,
+				intsMax(a.off), durCell(a.p99)+" / "+durCell(a.worst), a.procs,
+				strings.Join(a.loads, "; "), a.fails, a.retries, ints(a.missing))
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "goalived / keepalived (medians; below 1 is goalived using less):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| VRRP | N | a RSS | b RSS | a CPU | b CPU |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, row := range rows {
+		g, k := cellOr(cells[row]["goalived"]), cellOr(cells[row]["keepalived"])
+		gr, _ := medianMax(g.rss)
+		kr, _ := medianMax(k.rss)
+		grb, _ := medianMax(g.rssB)
+		krb, _ := medianMax(k.rssB)
 		gc, _ := medianMax(g.cpu)
 		kc, _ := medianMax(k.cpu)
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %d, %d | %s; %s | %d, %d | %d, %d | %s; %s |\n", n,
-			rssCell(g, gm, gx), rssCell(k, km, kx), ratio(float64(gm), float64(km)),
-			cpuCell(g), cpuCell(k), ratio(gc, kc), g.procs, k.procs,
-			strings.Join(g.loads, ", "), strings.Join(k.loads, ", "), g.fails, k.fails, g.retries, k.retries,
-			ints(g.missing), ints(k.missing))
+		gcb, _ := medianMax(g.cpuB)
+		kcb, _ := medianMax(k.cpuB)
+		fmt.Fprintf(w, "| v%d %gs | %d | %s | %s | %s | %s |\n", row.Proto.Version, row.Proto.AdvertInt.Seconds(), row.N,
+			ratio(float64(gr), float64(kr)), ratio(float64(grb), float64(krb)), ratio(gc, kc), ratio(gcb, kcb))
 	}
 	fmt.Fprintln(w)
 	for _, s := range ss {
@@ -112,6 +143,12 @@ func writeResources(w io.Writer, ss []resSample, dur time.Duration) {
 	fmt.Fprintln(w)
 }
 
+// sortedDaemons lists a row's daemons, goalived first.
+func sortedDaemons(m map[string]*resAgg) []string {
+	names := slices.Sorted(maps.Keys(m))
+	return names
+}
+
 func cellOr(a *resAgg) *resAgg {
 	if a == nil {
 		return &resAgg{}
@@ -119,24 +156,43 @@ func cellOr(a *resAgg) *resAgg {
 	return a
 }
 
-func rssCell(a *resAgg, med, mx int64) string {
-	if len(a.rss) == 0 {
+// rssCell is the median / max of RSS samples in MiB.
+func rssCell(xs []int64) string {
+	if len(xs) == 0 {
 		return "-"
 	}
+	med, mx := medianMax(xs)
 	return mib(med) + " / " + mib(mx)
 }
 
-// cpuCell is a's CPU seconds (median, and worst when repeated) and b's.
-func cpuCell(a *resAgg) string {
-	if len(a.cpu) == 0 {
+// floatCell is the median of xs, "-" without any.
+func floatCell(xs []float64) string {
+	if len(xs) == 0 {
 		return "-"
 	}
-	m, x := medianMax(a.cpu)
-	mb, _ := medianMax(a.cpuB)
-	if len(a.cpu) == 1 {
-		return fmt.Sprintf("%.2f; %.2f", m, mb)
+	m, _ := medianMax(xs)
+	return fmt.Sprintf("%.2f", m)
+}
+
+// durCell is the median of ds in milliseconds.
+func durCell(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "-"
 	}
-	return fmt.Sprintf("%.2f (worst %.2f); %.2f", m, x, mb)
+	xs := make([]float64, len(ds))
+	for i, d := range ds {
+		xs[i] = float64(d) / float64(time.Millisecond)
+	}
+	m, _ := medianMax(xs)
+	return fmt.Sprintf("%.2f ms", m)
+}
+
+// intsMax is the largest of xs, "-" without any.
+func intsMax(xs []int) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	return fmt.Sprint(slices.Max(xs))
 }
 
 // writeSpurious writes one row per trial: transitions on each node and

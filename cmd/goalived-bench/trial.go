@@ -46,7 +46,8 @@ type sample struct {
 // bench owns the lab, the capture and the work directory.
 type bench struct {
 	lab      *nslab.Lab
-	cap      *capture
+	cap      *capture   // the observer's eth0
+	extra    []*capture // its eth1.., once ensureIfaces made them
 	a, b     nslab.Host
 	dir      string
 	trialNum int

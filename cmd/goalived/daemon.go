@@ -43,7 +43,8 @@ func runDaemon(o *options, stderr io.Writer) int {
 		return exitFatal
 	}
 	tuneGC()
-	d := &daemon{o: o, log: log}
+	d := &daemon{o: o, log: log, mem: newMemRelease()}
+	defer d.mem.stop()
 	return d.run()
 }
 
@@ -67,6 +68,7 @@ type daemon struct {
 	eng    *engine.Engine
 	status *statusWriter
 	upg    *upgrader
+	mem    *memRelease
 	// handover and from are a hot upgrade's conversation and the old
 	// process's state message, in the new process until it runs.
 	handover *handoverConn
@@ -172,6 +174,7 @@ func (d *daemon) run() int {
 		d.log.Error(fmt.Sprintf("cannot start the vrrp instances: %v", err), "err", err)
 		return exitConfig
 	}
+	d.mem.kick()
 	if d.o.metricsAddr != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -271,6 +274,7 @@ func (d *daemon) newEngine(cfg *config.Config, h engine.Host) *engine.Engine {
 			switch r.Kind {
 			case vrrp.ReportTransition:
 				d.status.kick()
+				d.mem.kick()
 			case vrrp.ReportTimerLate:
 				if t := d.tuner.Load(); t != nil {
 					t.TimerLate(r.Late)
@@ -289,17 +293,7 @@ func (d *daemon) start(cfg *config.Config, h engine.Host) error {
 	}
 	d.tuner.Store(startProcTuner(cfg.Global.Process, linuxProc{}, d.log))
 	d.status.kick()
-	releaseParseMemory()
 	return nil
-}
-
-// releaseParseMemory hands the memory of a configuration load back to the
-// system once the instances have settled. Parsing is a burst of
-// short-lived allocations (several MiB for a few hundred instances) that
-// the runtime would otherwise keep resident for minutes; a daemon that
-// then runs for months should not carry its start-up peak.
-func releaseParseMemory() {
-	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 }
 
 // reload re-reads the configuration; on any error the running
@@ -307,6 +301,8 @@ func releaseParseMemory() {
 func (d *daemon) reload() {
 	sdNotify("RELOADING=1")
 	defer sdNotify("READY=1")
+	defer loadGC()()
+	began := time.Now()
 	d.parent.Info("Reloading ...")
 	// The reload runs under the normal policy (see procTuner.Relax).
 	t := d.tuner.Load()
@@ -326,10 +322,10 @@ func (d *daemon) reload() {
 	if err != nil {
 		d.log.Error(fmt.Sprintf("reload: %v", err), "err", err)
 	}
-	d.parent.Info("Reload complete", "kept", res.Kept, "updated", res.Updated, "restarted", res.Restarted,
+	d.parent.Info("Reload complete", "took", time.Since(began).Round(time.Microsecond), "kept", res.Kept, "updated", res.Updated, "restarted", res.Restarted,
 		"added", res.Added, "removed", res.Removed)
 	d.status.kick()
-	releaseParseMemory()
+	d.mem.kick()
 }
 
 func (d *daemon) stop() {

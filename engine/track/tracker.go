@@ -121,6 +121,12 @@ func (t *Tracker) Start(insts []Instance) error {
 	t.startChecks()
 	for _, in := range t.insts {
 		for _, name := range t.interfaces(in.Config()) {
+			if _, read := t.links[name]; read {
+				// One netlink look-up per link, not per instance: a
+				// thousand instances on four links made a reload 60 ms
+				// longer.
+				continue
+			}
 			ls, err := t.os.Links.Link(name)
 			t.links[name] = err == nil && ls.Up && ls.Running
 		}

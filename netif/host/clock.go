@@ -29,8 +29,14 @@ func (t timerfdClock) AfterFunc(d time.Duration, f func()) vrrp.ClockTimer {
 }
 
 func (t timerfdClock) NewTimer(d time.Duration) vrrp.ClockTimer {
-	ch := make(chan time.Time, 1) // fired once: never blocks the clock
-	return timerfdTimer{t: t.c.AfterFunc(d, func() { ch <- time.Now() }), ch: ch}
+	ch := make(chan time.Time, 1)
+	send := func() {
+		select {
+		case ch <- time.Now():
+		default: // a fire not received yet: never block the clock
+		}
+	}
+	return timerfdTimer{t: t.c.AfterFunc(d, send), ch: ch}
 }
 
 type timerfdTimer struct {
@@ -40,3 +46,14 @@ type timerfdTimer struct {
 
 func (t timerfdTimer) C() <-chan time.Time { return t.ch }
 func (t timerfdTimer) Stop() bool          { return t.t.Stop() }
+
+func (t timerfdTimer) Reset(d time.Duration) bool {
+	if t.ch != nil {
+		// NewTimer's: drain a fire not received, as time.Timer does.
+		select {
+		case <-t.ch:
+		default:
+		}
+	}
+	return t.t.Reset(d)
+}

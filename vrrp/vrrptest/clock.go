@@ -75,6 +75,24 @@ func (t *fakeTimer) Stop() bool {
 	return was
 }
 
+// Reset re-arms the timer d after the current fake time; a fire not
+// consumed from C is drained first, as time.Timer does since Go 1.23.
+func (t *fakeTimer) Reset(d time.Duration) bool {
+	c := t.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	was := t.armed
+	t.disarmLocked()
+	select {
+	case <-t.ch:
+	default:
+	}
+	c.seq++
+	t.when, t.seq, t.armed = c.now.Add(d), c.seq, true
+	c.timers = append(c.timers, t)
+	return was
+}
+
 func (t *fakeTimer) disarmLocked() {
 	t.armed = false
 	for i, x := range t.c.timers {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"runtime/debug"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestMemRelease: a burst of kicks is released once, settle after its
+// last kick; a later burst again; stop cancels a pending release.
+func TestMemRelease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex // the releases run on timer goroutines
+		var freed []time.Duration
+		start := time.Now()
+		m := &memRelease{settle: 2 * time.Second, free: func() {
+			mu.Lock()
+			defer mu.Unlock()
+			freed = append(freed, time.Since(start))
+		}}
+		for range 5 {
+			m.kick()
+			time.Sleep(500 * time.Millisecond)
+		}
+		time.Sleep(10 * time.Second)
+		m.kick()
+		time.Sleep(3 * time.Second)
+		m.kick()
+		m.stop()
+		time.Sleep(10 * time.Second)
+		mu.Lock()
+		defer mu.Unlock()
+		want := []time.Duration{4 * time.Second, 14500 * time.Millisecond}
+		if len(freed) != len(want) || freed[0] != want[0] || freed[1] != want[1] {
+			t.Errorf("released at %v, want %v", freed, want)
+		}
+	})
+}
+
+// TestLoadGC: the collector's setting is raised for a load and restored
+// after it, and a higher setting (GOGC from the environment) is kept.
+func TestLoadGC(t *testing.T) {
+	old := debug.SetGCPercent(25)
+	defer debug.SetGCPercent(old)
+	restore := loadGC()
+	if got := debug.SetGCPercent(400); got != 400 {
+		t.Errorf("during a load GOGC is %d, want 400", got)
+	}
+	restore()
+	if got := debug.SetGCPercent(1000); got != 25 {
+		t.Errorf("after a load GOGC is %d, want 25 again", got)
+	}
+	restore = loadGC()
+	if got := debug.SetGCPercent(1000); got != 1000 {
+		t.Errorf("a load lowered GOGC 1000 to %d", got)
+	}
+	restore()
+}
