@@ -114,7 +114,7 @@ func (s *faultSession) rep(ctx context.Context, op faultOp, p protocol) (repResu
 	all, during, after := s.samp.between(t0, t1), s.samp.between(t0, th), s.samp.between(th, t1)
 	r.Gap, r.BothDuring, r.BothAfter, r.Period = all.Gap, during.Both, after.Both, all.Period
 	r.TookOver = s.samp.tookOver(t0, th)
-	r.Lost, r.Sent = s.ping.lost(t0, t1.Add(-200*time.Millisecond))
+	r.Sent, r.Lost = s.ping.LostBetween(t0, t1.Add(-200*time.Millisecond))
 	r.TransA, r.OtherA = s.fa.transitions(t0, t1)
 	r.TransB, r.OtherB = s.fb.transitions(t0, t1)
 	if measure != nil {

@@ -124,26 +124,6 @@ func TestFloodFrames(t *testing.T) {
 	}
 }
 
-func TestEchoRequest(t *testing.T) {
-	b := echoRequest(7, 70000)
-	if b[0] != 8 || inetChecksum(b) != 0 {
-		t.Errorf("echo request % x: type %d, checksum over it %#x, want 8 and 0", b, b[0], inetChecksum(b))
-	}
-	// A reply as the kernel hands it to a raw socket: IPv4 header first.
-	reply := append(make([]byte, 20), b...)
-	reply[0] = 0x45
-	copy(reply[12:16], []byte{198, 51, 100, 1})
-	reply[20] = 0
-	p := &pinger{dst: [4]byte{198, 51, 100, 1}, id: 7}
-	if idx, ok := p.echoReply(reply); !ok || idx != 70000 {
-		t.Errorf("echoReply = %d, %v; want 70000, true", idx, ok)
-	}
-	p.id = 8
-	if _, ok := p.echoReply(reply); ok {
-		t.Error("echoReply took another pinger's reply")
-	}
-}
-
 func TestGoroutinesIn(t *testing.T) {
 	body := "# HELP go_goroutines Number of goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines 13\nprocess_open_fds 14\n"
 	if n, err := goroutinesIn(strings.NewReader(body)); err != nil || n != 13 {

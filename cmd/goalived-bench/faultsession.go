@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/goalived/goalived/netif/nslab"
 )
 
 // faultSession is a pair under a fault run or a soak: the subject on a
@@ -21,7 +23,7 @@ type faultSession struct {
 	fa, fb     *fifoReader
 	pr         *pairRun
 	samp       *vipSampler
-	ping       *pinger
+	ping       *nslab.Pinger
 	metrics    string // goalived's /metrics in a's namespace; "" for keepalived
 
 	// Faults in place, undone by close if a repetition failed midway.
@@ -60,7 +62,7 @@ func (bn *bench) startSession(ctx context.Context, subj, peer daemon, dir string
 	if err != nil {
 		return s, err
 	}
-	if s.ping, err = startPinger(obs.Name, s.pr.vips[0], faultSample, uint16(bn.trialNum)); err != nil {
+	if s.ping, err = nslab.StartPinger(obs.Name, s.pr.vips[:1], faultSample); err != nil {
 		return s, err
 	}
 	return s, s.waitSteady(ctx, time.Now(), 10*time.Second)
@@ -72,13 +74,13 @@ func (s *faultSession) waitSteady(ctx context.Context, t time.Time, within time.
 	deadline := time.Now().Add(within)
 	for {
 		now := time.Now()
-		if s.samp.steady(t) && s.ping.answered(now.Add(-50*time.Millisecond), 10) {
+		if s.samp.steady(t) && s.ping.Answered(now.Add(-50*time.Millisecond), 10) {
 			return nil
 		}
 		if now.After(deadline) {
 			l := s.samp.last()
 			return fmt.Errorf("not steady %v after %v: a holds %d, b %d of %d virtual addresses; pings answered: %v",
-				within, t.Format("15:04:05.000"), l.OnA, l.OnB, len(s.pr.vips), s.ping.answered(now, 10))
+				within, t.Format("15:04:05.000"), l.OnA, l.OnB, len(s.pr.vips), s.ping.Answered(now, 10))
 		}
 		if err := sleep(ctx, faultSample); err != nil {
 			return err
@@ -126,7 +128,7 @@ func (s *faultSession) close() error {
 		errs = append(errs, s.bn.lab.SetPort("a", true))
 	}
 	if s.ping != nil {
-		s.ping.close()
+		s.ping.Close()
 	}
 	if s.samp != nil {
 		s.samp.close()

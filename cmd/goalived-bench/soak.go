@@ -69,7 +69,7 @@ func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan,
 	if st, err := s.state(); err == nil {
 		res.States = append(res.States, st)
 	}
-	res.Lost, res.Sent = s.ping.lost(t0, t1.Add(-200*time.Millisecond))
+	res.Sent, res.Lost = s.ping.LostBetween(t0, t1.Add(-200*time.Millisecond))
 	res.Win = s.samp.between(t0, t1)
 	res.TransA, _ = s.fa.transitions(t0, t1)
 	res.TransB, _ = s.fb.transitions(t0, t1)
