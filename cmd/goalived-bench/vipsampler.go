@@ -147,17 +147,6 @@ func (s *vipSampler) tookOver(from, to time.Time) bool {
 	return false
 }
 
-// forget drops the samples before t, to keep a soak's memory flat.
-func (s *vipSampler) forget(t time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := 0
-	for i < len(s.samples) && s.samples[i].At.Before(t) {
-		i++
-	}
-	s.samples = append([]vipSample(nil), s.samples[i:]...)
-}
-
 // close stops the sampler; it is idempotent.
 func (s *vipSampler) close() {
 	s.stopOnce.Do(func() { close(s.stop) })
