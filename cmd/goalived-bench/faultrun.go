@@ -74,13 +74,10 @@ func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p
 		logRep(progress, res, i, r)
 		res.Reps = append(res.Reps, r)
 	}
-	if err := sleep(ctx, time.Second); err != nil {
-		res.Err = errors.Join(res.Err, err)
-		return res
+	if err = sleep(ctx, time.Second); err == nil {
+		res.After, err = s.state()
 	}
-	var err2 error
-	res.After, err2 = s.state()
-	res.Err = errors.Join(res.Err, err2)
+	res.Err = errors.Join(res.Err, err)
 	logState(progress, res)
 	return res
 }

@@ -46,35 +46,43 @@ func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan,
 		return res
 	}
 	t0 := time.Now()
-	tick := time.NewTicker(plan.soakStep)
-	defer tick.Stop()
-	for len(res.States) == 0 || time.Since(t0) < plan.soakFor {
-		st, err := s.state()
-		if err != nil {
-			res.Err = err
-			return res
-		}
-		res.States = append(res.States, st)
-		select {
-		case <-ctx.Done():
-			res.Err = ctx.Err()
-			return res
-		case <-s.pr.pa.Done():
-			res.Err = fmt.Errorf("the subject exited during the soak: %s", tail(s.pr.pa.Output()))
-			return res
-		case <-tick.C:
-		}
+	res.States, res.Err = s.readEvery(ctx, plan.soakStep, plan.soakFor)
+	if res.Err != nil {
+		return res
 	}
 	t1 := time.Now()
-	if st, err := s.state(); err == nil {
-		res.States = append(res.States, st)
-	}
 	res.Sent, res.Lost = s.ping.LostBetween(t0, t1.Add(-200*time.Millisecond))
 	res.Win = s.samp.between(t0, t1)
 	res.TransA, _ = s.fa.transitions(t0, t1)
 	res.TransB, _ = s.fb.transitions(t0, t1)
 	logSoak(progress, res)
 	return res
+}
+
+// readEvery reads the subject's state every step for dur, and once more
+// at the end.
+func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration) ([]daemonState, error) {
+	var out []daemonState
+	tick := time.NewTicker(step)
+	defer tick.Stop()
+	end := time.Now().Add(dur)
+	for {
+		st, err := s.state()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, st)
+		if !time.Now().Before(end) {
+			return out, nil
+		}
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-s.pr.pa.Done():
+			return out, fmt.Errorf("the subject exited during the soak: %s", tail(s.pr.pa.Output()))
+		case <-tick.C:
+		}
+	}
 }
 
 func logSoak(w io.Writer, r soakResult) {
