@@ -11,7 +11,9 @@
 // configs of 10/250/1000 instances; --scenarios upgrade upgrades a
 // goalived master of 20 VRRPv3 instances in place (hot upgrade) and
 // restarts a keepalived one, beside a keepalived backup, with a client
-// pinging every VIP. It prints markdown tables on stdout
+// pinging every VIP; --scenarios faults runs the fault matrix
+// (faults.go) against a goalived and a keepalived master. It prints
+// markdown tables on stdout
 // and its progress on stderr. Run it as root; Ctrl-C stops and removes
 // everything it started.
 package main
