@@ -184,10 +184,10 @@ func floodApply(p protocol, n int) func(context.Context, *faultSession) (measure
 				r.Note = err.Error()
 				return
 			}
-			answers := countBetween(fs, s.bn.a.Addr, 1, t0, th.Add(time.Second))
-			silence, _ := silences(fs, s.bn.a.Addr, 1, t0, th, p.AdvertInt)
+			r.Adverts = countBetween(fs, s.bn.a.Addr, 1, t0, th.Add(time.Second))
+			r.Silence, _ = silences(fs, s.bn.a.Addr, 1, t0, th, p.AdvertInt)
 			r.Note = fmt.Sprintf("(%d sent in %v, %d failed; a sent %d adverts in the flood and the second after, longest silence %v)",
-				n-failed, msRound(took), failed, answers, msRound(silence))
+				n-failed, msRound(took), failed, r.Adverts, msRound(r.Silence))
 		}, nil
 	}
 }

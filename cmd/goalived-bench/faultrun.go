@@ -38,7 +38,11 @@ type repResult struct {
 	// NotifyDelay (notify-hang): a's MASTER line after the heal -> its
 	// notify_master run; -1 when it had not run by the end.
 	NotifyDelay time.Duration
-	Note        string // what else the fault reports (notify_master, the flood's rate and answers)
+	// Adverts and Silence (flood): a's adverts on the wire from the flood
+	// to a second after it, and its longest silence during it.
+	Adverts int
+	Silence time.Duration
+	Note    string // what else the fault reports (notify_master, the flood's rate and answers)
 }
 
 // faultRun runs one fault plan.reps times with subject subj on a.
