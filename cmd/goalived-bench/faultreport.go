@@ -107,8 +107,8 @@ func goroutineCell(b, a daemonState) string {
 func writeSoakTable(w io.Writer, soaks []soakResult) {
 	fmt.Fprintf(w, "Soak, %s, the subject on a master of every instance, keepalived 2.2.7 on b backup, no fault "+
 		"(first reading -> last, highest in brackets; the client pings the first instance's address):\n\n", soakProto)
-	fmt.Fprintln(w, "| subject | instances, length | load | fds | threads | goroutines | RSS MiB | pings lost | longest VIP gap | VIP on both | transitions a / b |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| subject | instances, length | load | fds | threads | goroutines | RSS MiB | pings lost | longest VIP gap | VIP on both | transitions a / b | a's longest advert silence (times over b's down interval) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	var fails []string
 	for _, s := range soaks {
 		if s.Err != nil {
@@ -129,12 +129,16 @@ func writeSoakTable(w io.Writer, soaks []soakResult) {
 		if s.States[0].Goroutines >= 0 {
 			gor = cell(func(d daemonState) int64 { return int64(d.Goroutines) }, n)
 		}
-		fmt.Fprintf(w, "| %s | %d, %v | %s | %s | %s | %s | %s | %d of %d | %d ms | %d ms | %d / %d |\n",
+		wire := "-"
+		if s.Wire != nil {
+			wire = fmt.Sprintf("%d ms (%d)", s.Wire.Longest.Milliseconds(), s.Wire.Over)
+		}
+		fmt.Fprintf(w, "| %s | %d, %v | %s | %s | %s | %s | %s | %d of %d | %d ms | %d ms | %d / %d | %s |\n",
 			s.Subject, s.N, s.For, s.Load,
 			cell(func(d daemonState) int64 { return int64(d.FDs) }, n),
 			cell(func(d daemonState) int64 { return int64(d.Threads) }, n), gor,
 			cell(func(d daemonState) int64 { return d.RSSKiB }, mib),
-			s.Lost, s.Sent, s.Win.Gap.Milliseconds(), s.Win.Both.Milliseconds(), s.TransA, s.TransB)
+			s.Lost, s.Sent, s.Win.Gap.Milliseconds(), s.Win.Both.Milliseconds(), s.TransA, s.TransB, wire)
 	}
 	fmt.Fprintln(w)
 	if len(fails) > 0 {

@@ -175,3 +175,24 @@ func TestFaultFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestAdvertSilences(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	a, b := netip.MustParseAddr("192.0.2.11"), netip.MustParseAddr("192.0.2.12")
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	s := newAdvertSilences(a, 300*time.Millisecond, t0, 2)
+	s.feed([]frame{
+		{At: at(100), Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 150},
+		{At: at(150), Kind: kindAdvert, SrcIP: a, VRID: 2, Prio: 150},
+		{At: at(200), Kind: kindAdvert, SrcIP: b, VRID: 1, Prio: 100}, // another router
+		{At: at(300), Kind: kindAdvert, SrcIP: a, VRID: 9, Prio: 150}, // not followed
+		{At: at(450), Kind: kindAdvert, SrcIP: a, VRID: 2, Prio: 0},   // a priority 0 is no presence
+		{At: at(500), Kind: kindGARP, SrcIP: a},
+	})
+	s.feed([]frame{{At: at(600), Kind: kindAdvert, SrcIP: a, VRID: 1, Prio: 150}}) // 500 ms after the last
+	s.end(at(700))
+	// VRID 1: 100, 500, 100; VRID 2: 150, then 550 to the end.
+	if s.Longest != 550*time.Millisecond || s.Over != 2 {
+		t.Errorf("longest %v, %d over 300 ms; want 550ms and 2", s.Longest, s.Over)
+	}
+}

@@ -18,10 +18,11 @@ type soakResult struct {
 	Subject, Peer string
 	N             int
 	For           time.Duration
-	States        []daemonState // the subject, once a step
-	Lost, Sent    int           // client pings (to the first instance's address)
-	Win           vipWindow     // addresses on neither or both hosts
-	TransA        int           // FIFO state changes after start-up
+	States        []daemonState   // the subject, once a step
+	Lost, Sent    int             // client pings (to the first instance's address)
+	Win           vipWindow       // addresses on neither or both hosts
+	Wire          *advertSilences // a's adverts seen by the observer
+	TransA        int             // FIFO state changes after start-up
 	TransB        int
 	Load          string
 	Err           error
@@ -46,7 +47,9 @@ func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan,
 		return res
 	}
 	t0 := time.Now()
-	res.States, res.Err = s.readEvery(ctx, plan.soakStep, plan.soakFor)
+	bn.cap.forget(t0)
+	res.Wire = newAdvertSilences(bn.a.Addr, soakProto.masterDown(prioBackup), t0, plan.soakN)
+	res.States, res.Err = s.readEvery(ctx, plan.soakStep, plan.soakFor, res.Wire)
 	if res.Err != nil {
 		return res
 	}
@@ -60,8 +63,9 @@ func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan,
 }
 
 // readEvery reads the subject's state every step for dur, and once more
-// at the end.
-func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration) ([]daemonState, error) {
+// at the end; each step it hands the observer's frames to wire and
+// drops them.
+func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration, wire *advertSilences) ([]daemonState, error) {
 	var out []daemonState
 	tick := time.NewTicker(step)
 	defer tick.Stop()
@@ -72,7 +76,17 @@ func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration) (
 			return out, err
 		}
 		out = append(out, st)
-		if !time.Now().Before(end) {
+		now := time.Now()
+		fs, err := s.bn.cap.since(time.Time{})
+		if err != nil {
+			return out, err
+		}
+		if len(fs) > 0 {
+			s.bn.cap.forget(fs[len(fs)-1].At.Add(time.Nanosecond))
+		}
+		wire.feed(fs)
+		if !now.Before(end) {
+			wire.end(now)
 			return out, nil
 		}
 		select {
@@ -86,8 +100,8 @@ func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration) (
 }
 
 func logSoak(w io.Writer, r soakResult) {
-	fmt.Fprintf(w, "faults soak %s: lost %d/%d, gap %v, both %v, transitions a %d b %d\n",
-		r.Subject, r.Lost, r.Sent, msRound(r.Win.Gap), msRound(r.Win.Both), r.TransA, r.TransB)
+	fmt.Fprintf(w, "faults soak %s: lost %d/%d, gap %v, both %v, transitions a %d b %d; a's longest advert silence %v, %d longer than b's down interval\n",
+		r.Subject, r.Lost, r.Sent, msRound(r.Win.Gap), msRound(r.Win.Both), r.TransA, r.TransB, msRound(r.Wire.Longest), r.Wire.Over)
 	for i, st := range r.States {
 		fmt.Fprintf(w, "    %2d: %s\n", i, st)
 	}
