@@ -14,7 +14,13 @@
 # upgrade: a goalived master of 20 VRRPv3 0.1 s instances upgraded in
 # place (hot upgrade: binary replaced, SIGHUP) --reps times, and a
 # keepalived master restarted (TERM, start) as often, beside a keepalived
-# backup, with VIP gap, lost pings and transitions. Needs root. The
+# backup, with VIP gap, lost pings and transitions. --scenarios faults:
+# the fault matrix, each fault --fault-reps times (5) to a goalived and
+# to a keepalived master beside a keepalived backup (SIGSTOP 5 s, link
+# down/up, partition, 20% VRRP loss, hanging notify and check scripts,
+# 100k spoofed adverts, a 10-minute soak of 50 instances at advert_int
+# 0.1; --faults picks some, --soak-duration shortens the soak). Needs
+# root. The
 # markdown tables go to stdout, progress to stderr. Extra arguments go to the
 # benchmark (--quick, --reps N, --scenarios crash, --versions 3,
 # --daemons goalived,keepalived, --duration 60s, --instances 1,50,250,

@@ -18,6 +18,8 @@ type fleetConf struct {
 	Proto    protocol
 	Ifaces   []string
 	Script   string // when set: one vrrp_script per instance running it, tracked by the instance
+	Global   string // extra global_defs lines (faults: notify_fifo)
+	Extra    string // extra lines in every instance (faults: notify)
 }
 
 // fleetInst is one rendered instance.
@@ -87,6 +89,9 @@ func (c fleetConf) instances() ([]fleetInst, error) {
 
 var fleetTemplate = template.Must(template.New("fleet").Parse(`global_defs {
     router_id gl_bench
+{{- if .C.Global}}
+{{.C.Global}}
+{{- end}}
 {{- if .C.Script}}
     enable_script_security
     script_user root
@@ -116,6 +121,9 @@ vrrp_instance {{.Name}} {
     virtual_ipaddress {
         {{.VIP}}/32
     }
+{{- if $.C.Extra}}
+{{$.C.Extra}}
+{{- end}}
 {{- if $.C.Script}}
     track_script {
         chk_{{.Name}}

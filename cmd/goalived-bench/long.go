@@ -119,6 +119,7 @@ type longResults struct {
 	ct     []ctSample
 	ctBase time.Duration
 	upg    []upgSample
+	faults faultResults
 }
 
 // runLong runs resources, reload, spurious and configtest, those
@@ -151,6 +152,11 @@ func (bn *bench) runLong(ctx context.Context, c config, res *results, progress i
 			return err
 		}
 	}
+	if c.has(faults) {
+		if res.long.faults, err = bn.runFaults(ctx, c, progress); err != nil {
+			return err
+		}
+	}
 	if c.has(configtest) {
 		fmt.Fprintf(progress, "configtest: N=%v, %d run(s), load %s\n", c.ctSizes, c.ctRuns, loadAvg())
 		if res.long.ct, res.long.ctBase, err = runConfigTest(ctx, c, bn.dir, progress); err != nil {
@@ -172,6 +178,9 @@ func writeLong(w io.Writer, c config, res *results) {
 	}
 	if c.has(upgrade) {
 		writeUpgrade(w, res.long.upg)
+	}
+	if c.has(faults) {
+		writeFaults(w, c, res.long.faults)
 	}
 	if c.has(configtest) {
 		writeConfigTest(w, res.long.ct, res.long.ctBase, c.ctRuns)

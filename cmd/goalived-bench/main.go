@@ -13,7 +13,9 @@
 // configs of 10/250/1000 instances; --scenarios upgrade upgrades a
 // goalived master of 20 VRRPv3 instances in place (hot upgrade) and
 // restarts a keepalived one, beside a keepalived backup, with a client
-// pinging every VIP. It prints markdown tables on stdout
+// pinging every VIP; --scenarios faults runs the fault matrix
+// (faults.go) against a goalived and a keepalived master. It prints
+// markdown tables on stdout
 // and its progress on stderr. Run it as root; Ctrl-C stops and removes
 // everything it started.
 package main
@@ -61,6 +63,8 @@ type config struct {
 	duration  time.Duration // resources, spurious: measurement window
 	longReps  int           // resources, spurious: repetitions
 	burners   int           // spurious: busy loops
+
+	faults faultPlan
 }
 
 func parseFlags(args []string) (config, error) {
@@ -71,12 +75,13 @@ func parseFlags(args []string) (config, error) {
 	daemons := fs.StringSlice("daemons", []string{"goalived", "keepalived", fastPreempt},
 		"implementations to measure: goalived, keepalived, "+fastPreempt+" (goalived --fast-preempt; check scenario only)")
 	scen := fs.StringSlice("scenarios", []string{"crash", "graceful", "check"},
-		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade, reload (start-up and SIGHUP)")
+		"scenarios: crash, graceful, check (failover), resources, spurious, configtest, upgrade, reload (start-up and SIGHUP), faults")
 	vers := fs.IntSlice("versions", []int{2, 3}, "VRRP versions: 2 (advert_int 1) and/or 3 (advert_int 0.1)")
 	fs.IntVar(&c.reps, "reps", 5, "repetitions per scenario, version and daemon")
 	quick := fs.Bool("quick", false, "CI mode: 1 repetition, VRRPv3 only (unless --reps/--versions are given)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory with every trial's configs and daemon logs")
 	lf := addLongFlags(fs, &c)
+	ff := addFaultFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -95,6 +100,9 @@ func parseFlags(args []string) (config, error) {
 		return c, fmt.Errorf("--reps %d: want 1..100", c.reps)
 	}
 	if err := finishLongFlags(fs, &c, lf, *quick); err != nil {
+		return c, err
+	}
+	if err := finishFaultFlags(fs, &c, ff, *quick); err != nil {
 		return c, err
 	}
 	var err error
@@ -119,10 +127,10 @@ func parseScenarios(names []string) ([]scenario, error) {
 	var out []scenario
 	for _, n := range names {
 		switch s := scenario(n); s {
-		case crash, graceful, check, resources, spurious, configtest, upgrade, reloadScenario:
+		case crash, graceful, check, resources, spurious, configtest, upgrade, reloadScenario, faults:
 			out = append(out, s)
 		default:
-			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade, reload)", n)
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (want crash, graceful, check, resources, spurious, configtest, upgrade, reload, faults)", n)
 		}
 	}
 	if len(out) == 0 {

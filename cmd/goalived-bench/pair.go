@@ -36,6 +36,11 @@ type pairRun struct {
 // wire, b holding nothing) that failed to add some addresses is accepted
 // and the shortfall kept in missing.
 func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fleetConf, tolerate bool) (*pairRun, error) {
+	return bn.startPairOf(ctx, d, d, dir, ca, cb, tolerate)
+}
+
+// startPairOf is startPair with daemon da on a and db on b.
+func (bn *bench) startPairOf(ctx context.Context, da, db daemon, dir string, ca, cb fleetConf, tolerate bool) (*pairRun, error) {
 	insts, err := ca.instances()
 	if err != nil {
 		return nil, err
@@ -48,11 +53,11 @@ func (bn *bench) startPair(ctx context.Context, d daemon, dir string, ca, cb fle
 	if err := bn.clearVIPs(pr.vips); err != nil {
 		return pr, err
 	}
-	if pr.pa, err = bn.startFleet(d, filepath.Join(dir, "a"), "a", ca, pr.la); err != nil {
+	if pr.pa, err = bn.startFleet(da, filepath.Join(dir, "a"), "a", ca, pr.la); err != nil {
 		return pr, err
 	}
 	bStart := time.Now()
-	if pr.pb, err = bn.startFleet(d, filepath.Join(dir, "b"), "b", cb, pr.lb); err != nil {
+	if pr.pb, err = bn.startFleet(db, filepath.Join(dir, "b"), "b", cb, pr.lb); err != nil {
 		return pr, err
 	}
 	// a takes over within its own Master_Down_Interval at most, once it
