@@ -22,7 +22,7 @@ func TestIntegrationPinger(t *testing.T) {
 	a, _ := l.Host("a")
 	b, _ := l.Host("b")
 	nobody := netip.MustParseAddr("192.0.2.99")
-	p, err := nslab.StartPinger(a.Name, []netip.Addr{b.Addr}, 10*time.Millisecond)
+	p, err := nslab.StartPinger(a.Name, []netip.Addr{b.Addr4}, 10*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
