@@ -218,6 +218,12 @@ func runKeepalivedT(t *testing.T, lab *nstest.Lab, keepalived, conf string) (int
 	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return 128 + int(ws.Signal()), out
 	}
+	// Started as a process group leader, setsid forks, and reports a
+	// child killed by a signal as "child N did not exit normally" with
+	// the raw wait status (the signal's number) as its exit code.
+	if strings.Contains(out, "did not exit normally") {
+		return 128 + ee.ExitCode(), out
+	}
 	return ee.ExitCode(), out
 }
 

@@ -131,10 +131,13 @@ func TestIntegrationAcceptMode(t *testing.T) {
 				lab := nstest.New(t, nstest.Hosts(3))
 				listenTCP(t, lab, 0)
 				master := nstest.StartDaemon(t, lab, 0, kind, acceptConf(mode.global, mode.extra, 150))
-				backup := nstest.StartDaemon(t, lab, 1, otherKind(kind), acceptConf(mode.global, mode.extra, 100))
+				// The backup starts once the master holds the VIPs: started
+				// together, a loaded machine can delay the master's first
+				// advert past the backup's down timer.
 				for _, vip := range acceptVIPs {
 					lab.WaitAddr(0, vip, true, 20*time.Second)
 				}
+				backup := nstest.StartDaemon(t, lab, 1, otherKind(kind), acceptConf(mode.global, mode.extra, 100))
 				backup.WaitLine(t, "notify.log", "INSTANCE V4 BACKUP 100", 1, 20*time.Second)
 				for _, vip := range acceptVIPs {
 					ping, tcp := reach(lab, 2, vip)

@@ -76,12 +76,14 @@ func TestIntegrationRuntimeMatchesKeepalived(t *testing.T) {
 		// and both hold the VIP afterwards.
 		{"stop-with-dont-release-vrrp", func(t *testing.T, kind string, vrid int) trace {
 			a, vip := l.pairWithA(t, kind, vrid, nil, "-V")
-			stopped := time.Now()
 			a.term(t)
 			waitFor(t, a.conf.masterDown(t, 100)+crashMargin, func() bool { return l.hasAddr(t, 1, vip) },
 				func() string { return "B to take over" })
-			if took := time.Since(stopped); took < a.conf.masterDown(t, 100)-a.conf.advert(t)-100*time.Millisecond {
-				t.Errorf("B took over %v after A's SIGTERM: faster than its down timer, so A sent priority 0", took)
+			// B (goalived, -D) logs a priority-0 advert it receives; how
+			// soon B takes over says nothing under load, where A's last
+			// adverts can come late.
+			if out := a.peer.proc.Output(); strings.Contains(out, "received priority 0") {
+				t.Errorf("A sent priority 0 at its stop; B's log:\n%s", out)
 			}
 			a.waitExit(t)
 			tr := trace{Holders: l.holders(t, vip)}
@@ -115,7 +117,7 @@ func (l *testlab) pairWithA(t *testing.T, kind string, vrid int, extra []string,
 	ca.Extra = extra
 	a := &node{l: l, host: 0, kind: kind, dir: t.TempDir(), conf: ca, args: args}
 	a.run(t)
-	l.start(t, 1, goalivedKind, confs[1])
+	a.peer = l.start(t, 1, goalivedKind, confs[1])
 	vip := base.vip(t)
 	l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
 	a.waitNotify(t, "INSTANCE VI_1 MASTER 150", 10*time.Second)

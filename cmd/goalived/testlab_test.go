@@ -250,6 +250,7 @@ type node struct {
 	conf vrrpConf
 	proc *nstest.Proc
 	args []string // extra command-line options, e.g. -V
+	peer *node    // the other router of a pair (pairWithA)
 }
 
 // start runs kind with conf on host i until the end of t (or stop).

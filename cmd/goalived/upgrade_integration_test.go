@@ -83,7 +83,9 @@ func startUpgradable(t *testing.T, lab *nstest.Lab, host int, bin, conf string) 
 	t.Helper()
 	d := prepareDaemon(t, conf)
 	install(t, bin, d.path("goalived"))
-	d.proc = lab.Start(host, d.path("goalived"), append(d.args(), "--status-file", d.path("status"))...)
+	// Text lines: their timestamps (ns) place the freezes on the capture's
+	// time line; keepalived's console prefix has seconds only.
+	d.proc = lab.Start(host, d.path("goalived"), append(d.args(), "--status-file", d.path("status"), "--log-format=text")...)
 	t.Cleanup(func() {
 		if pid := d.pid(); pid > 0 && nslab.Running(pid) {
 			_ = syscall.Kill(pid, syscall.SIGTERM)
