@@ -73,6 +73,8 @@ type daemon struct {
 	// process's state message, in the new process until it runs.
 	handover *handoverConn
 	from     handoverMsg
+	// since is when this process first wrote its pid files (-v says it).
+	since time.Time
 	// tuner is set once the instances run (keepalived also sets its
 	// priorities at the end of its start-up); reports may come before.
 	tuner atomic.Pointer[procTuner]
@@ -234,9 +236,27 @@ func (d *daemon) hotUpgrade() (handled, gone bool) {
 	if d.upg.handOver(d.eng) {
 		return true, true
 	}
+	// The new process may have named itself in the pid files and to
+	// systemd before it failed: this one runs on and says so again.
+	d.ownPidFiles()
+	sdNotify(fmt.Sprintf("MAINPID=%d", os.Getpid()))
 	sdNotify("READY=1")
 	d.status.kick()
 	return true, false
+}
+
+// ownPidFiles writes the pid files that no longer name this process, and
+// the version file, after a failed hot upgrade (the new process is gone).
+func (d *daemon) ownPidFiles() {
+	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
+		if pid, ok := readPid(p); ok && pid == os.Getpid() {
+			continue
+		}
+		if err := writePidFile(p); err != nil {
+			d.log.Error(fmt.Sprintf("hot upgrade: pid file not written back: %v", err), "err", err)
+		}
+	}
+	d.writeVersion()
 }
 
 // writePidFiles writes both pid files; over is a process allowed to own
@@ -251,12 +271,29 @@ func (d *daemon) writePidFiles(over int) bool {
 			return false
 		}
 	}
+	d.writeVersion()
 	return true
+}
+
+// writeVersion records this process's version beside the pid file (-v
+// reads it).
+func (d *daemon) writeVersion() {
+	if d.since.IsZero() {
+		d.since = time.Now()
+	}
+	rec := runningRecord{PID: os.Getpid(), Version: goalivedVersion, Since: d.since}
+	if d.from.PID != 0 {
+		rec.From = &upgradedFrom{Version: d.from.Version, PID: d.from.PID}
+	}
+	if err := writeVersionFile(d.o.pidFile, rec); err != nil {
+		d.log.Warn(fmt.Sprintf("version file not written: %v", err), "err", err)
+	}
 }
 
 // removePidFiles removes the pid files that still name this process (a
 // hot upgrade's new process has renamed its own over them).
 func (d *daemon) removePidFiles() {
+	removeVersionFile(d.o.pidFile)
 	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
 		removePidFile(p)
 	}

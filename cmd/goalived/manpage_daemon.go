@@ -190,6 +190,7 @@ func manFiles() []manItem {
 		item(defaultFlag("use-file"), "The configuration file (-f), keepalived's; see goalived.conf(5)."),
 		item(defaultFlag("pid"), "The pid file (-p), keepalived's parent process pid file: goalived is one process."),
 		item(defaultFlag("vrrp_pid"), "The VRRP pid file (-r), the same pid."),
+		item(versionFile(defaultFlag("pid")), "The running daemon's version and, after a hot upgrade, the version it took over from, beside the pid file; goalived -v reports them."),
 		item(defaultFlag("status-file"), "The status file (--status-file): one line an instance, /proc/net/vrrp style, rewritten atomically on every change."),
 		item("/etc/default/goalived", "Read by the systemd unit: DAEMON_ARGS are added to goalived's command line, as /etc/default/keepalived for keepalived."),
 		item("/usr/lib/systemd/system/goalived.service", "The systemd unit of the package."),

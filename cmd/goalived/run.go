@@ -34,6 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case o.version:
 		printVersion(stderr)
+		printRunning(stderr, o.pidFile)
 		return exitOK
 	case o.signum != "":
 		return printSignum(o.signum, stdout, stderr)

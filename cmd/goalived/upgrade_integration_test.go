@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -97,6 +98,39 @@ func startUpgradable(t *testing.T, lab *nstest.Lab, host int, bin, conf string) 
 		}
 	})
 	return d
+}
+
+// daemonVersion is what `goalived -v -p PIDFILE` says of the running
+// daemon: its lines after keepalived's.
+func daemonVersion(t *testing.T, bin, pidFile string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "-v", "-p", pidFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("goalived -v: %v\n%s", err, out)
+	}
+	_, tail, ok := strings.Cut(string(out), "\nSystem options:")
+	if _, tail, ok = strings.Cut(tail, "\n\n"); !ok {
+		t.Fatalf("goalived -v says nothing of the daemon:\n%s", out)
+	}
+	return tail
+}
+
+// wantDaemonVersion checks -v's lines on the daemon of d: version runs
+// as pid, upgraded from the version and pid of from if set.
+func wantDaemonVersion(t *testing.T, bin string, d *upgradeDaemon, version string, pid int, from *upgradedFrom) {
+	t.Helper()
+	got := daemonVersion(t, bin, d.path("daemon.pid"))
+	want := fmt.Sprintf("Running daemon:  goalived %s, pid %d, since ", version, pid)
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("goalived -v says %q, want it to start with %q", got, want)
+	}
+	upgraded := ""
+	if from != nil {
+		upgraded = fmt.Sprintf("Upgraded from:   goalived %s, pid %d (hot upgrade)\n", from.Version, from.PID)
+	}
+	if _, last, _ := strings.Cut(got, "\n"); last != upgraded {
+		t.Errorf("goalived -v ends with %q, want %q", last, upgraded)
+	}
 }
 
 func fileText(path string) string {
@@ -195,6 +229,7 @@ func TestIntegrationHotUpgrade(t *testing.T) {
 	sent, lost := ping.Lost(time.Second)
 	samples.close()
 	capture.Stop()
+	wantDaemonVersion(t, bins[0], master, upgradeVersions[0], pids[10], &upgradedFrom{Version: upgradeVersions[1], PID: pids[9]})
 
 	seen := map[int]bool{}
 	for _, p := range pids {
@@ -264,6 +299,7 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 		func() string { return "backup not BACKUP" })
 	capture := lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
 	pid := master.pid()
+	wantDaemonVersion(t, bins[1], master, upgradeVersions[0], pid, nil)
 	broken := filepath.Join(t.TempDir(), "exits")
 	if err := os.WriteFile(broken, []byte("#!/bin/sh\nexit 3\n"), 0o755); err != nil {
 		t.Fatal(err)
@@ -283,6 +319,7 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 		if !hasVIPs(t, lab, 0, vips) {
 			t.Errorf("%s: the master lost its VIPs", what)
 		}
+		wantDaemonVersion(t, bins[1], master, upgradeVersions[0], pid, nil)
 	}
 	attempt("a binary that exits at once", broken)
 	conf := master.path("keepalived.conf")
@@ -295,7 +332,8 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	install(t, bins[1], master.path("goalived.next"))
-	upgrade(t, master, master.path("goalived.next"), upgradeVersions[0], upgradeVersions[1])
+	_, next := upgrade(t, master, master.path("goalived.next"), upgradeVersions[0], upgradeVersions[1])
+	wantDaemonVersion(t, bins[0], master, upgradeVersions[1], next, &upgradedFrom{Version: upgradeVersions[0], PID: pid})
 	capture.Stop()
 	if notes := fileText(backup.path("notify.log")); strings.Contains(notes, "MASTER") {
 		t.Errorf("the backup took over:\n%s", notes)
@@ -309,4 +347,23 @@ func TestIntegrationHotUpgradeFailure(t *testing.T) {
 			t.Errorf("VRID %d: the master was silent for %v", vrid, g)
 		}
 	}
+	stopDaemon(t, master)
+	if got := daemonVersion(t, bins[0], master.path("daemon.pid")); !strings.HasPrefix(got, "Running daemon:  none ") {
+		t.Errorf("goalived -v after the daemon stopped: %q", got)
+	}
+	if _, err := os.Stat(versionFile(master.path("daemon.pid"))); !os.IsNotExist(err) {
+		t.Errorf("version file left after the daemon stopped: %v", err)
+	}
+}
+
+// stopDaemon sends TERM to the process d's pid file names and waits for
+// it to exit.
+func stopDaemon(t *testing.T, d *upgradeDaemon) {
+	t.Helper()
+	pid := d.pid()
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, func() bool { return !nslab.Running(pid) },
+		func() string { return fmt.Sprintf("goalived (pid %d) still running after TERM", pid) })
 }
