@@ -43,10 +43,10 @@
 //     package track's Saved), Prepare and Resume start a new engine from
 //     it and apply its configuration as a reload would, Retire ends the
 //     old one leaving the host as it is, Thaw resumes it if the new one
-//     failed. cmd/goalived carries the State between processes. It does
-//     not carry the firewall's declarations and the VMACs (with their
-//     kernel settings' originals) yet, so both sides refuse a
-//     configuration that has them (handoverSupported).
+//     failed. cmd/goalived carries the State between processes. The
+//     nftables table and the VMACs stay in place and the new engine
+//     adopts them (handover_net.go); Settle, once the old process has
+//     exited, drops what only its instances had.
 //   - Many instances at low CPU: the Clock is injected, so a per-socket
 //     timer heap (one timer per socket instead of per instance) is a
 //     Clock the engine hands to the instances of one socket.

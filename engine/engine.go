@@ -56,9 +56,13 @@ type Engine struct {
 	// until a configuration needs it; vmacs the VMAC interfaces, nil
 	// until the first. vmacHeld are the names the instances' VMACs have.
 	fw       Firewall
+	fwCfg    netif.FirewallConfig // the table fw keeps
 	vmacs    VMACLinks
 	vmacHeld map[string]bool
 	owners   int // numbers the instances' firewall owner names
+	// adopted are the VMACs a hot upgrade's old process left, until
+	// Settle.
+	adopted []string
 
 	static  *vipOwner       // static_ipaddress, static_routes, static_rules
 	sysctl  *sysctls        // kernel settings changed for the configuration

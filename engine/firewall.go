@@ -69,12 +69,13 @@ func (e *Engine) openFirewall(cfg *config.Config) {
 		e.log.Error("no firewall on this host: no_accept and strict mode drop nothing, VMAC reports are not redirected")
 		return
 	}
-	fw, err := e.host.Firewalls.OpenFirewall(firewallConfig(&cfg.Global))
+	fc := firewallConfig(&cfg.Global)
+	fw, err := e.host.Firewalls.OpenFirewall(fc)
 	if err != nil {
 		e.log.Error("nftables table not opened: no_accept and strict mode drop nothing, VMAC reports are not redirected", "err", err)
 		return
 	}
-	e.fw = fw
+	e.fw, e.fwCfg = fw, fc
 }
 
 // blockSpec is one address an instance blocks, before the interface
@@ -175,24 +176,4 @@ func (a *acceptMode) blockedLocked() []netif.Blocked {
 		out = append(out, b)
 	}
 	return out
-}
-
-// errNoHandover refuses a hot upgrade of a configuration whose firewall
-// table or VMACs the State does not carry yet: the old process runs on
-// (restart to upgrade).
-var errNoHandover = errors.New("a hot upgrade does not hand over the nftables table and VMACs yet (no_accept, strict mode, use_vmac, nftables): restart to upgrade")
-
-// handoverSupported reports whether cfg can be handed over.
-func handoverSupported(cfg *config.Config) error {
-	if needsFirewall(cfg) {
-		return errNoHandover
-	}
-	for _, in := range cfg.Instances {
-		for _, v := range allVIPs(in) {
-			if v.UseVMAC {
-				return errNoHandover
-			}
-		}
-	}
-	return nil
 }

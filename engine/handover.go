@@ -40,6 +40,8 @@ type State struct {
 	Static  Items         `json:"static"`
 	Sysctls []SavedSysctl `json:"sysctls,omitempty"`
 	Track   track.Saved   `json:"track"`
+	// Net is the nftables table and the VMACs, which stay in place.
+	Net NetState `json:"net"`
 }
 
 // InstanceKey is how a reload pairs a running instance with one of a new
@@ -53,12 +55,16 @@ type InstanceKey struct {
 	Src       netip.Addr    `json:"src,omitzero"`
 	Group     netip.Addr    `json:"group,omitzero"`
 	AH        bool          `json:"ah,omitempty"`
+	// VMAC describes the instance's VMACs (vmacKey): keepalived pairs no
+	// old instance with a new one whose use_vmac changed, so neither
+	// does a hot upgrade.
+	VMAC string `json:"vmac,omitempty"`
 }
 
 func keyFor(pin *config.Instance) InstanceKey {
 	k := keyOf(pin)
 	return InstanceKey{VRID: k.vrid, Family: k.family, Interface: k.ifname, Unicast: k.unicast, Src: k.src, Group: k.group,
-		AH: k.ah}
+		AH: k.ah, VMAC: vmacKey(pin)}
 }
 
 // Keys are the keys of cfg's instances: a new process sends them to the
@@ -141,6 +147,7 @@ func (e *Engine) Freeze(ctx context.Context, keep func(InstanceKey) bool) (*Stat
 	for _, name := range e.sysctl.names {
 		st.Sysctls = append(st.Sysctls, SavedSysctl{Name: name, Original: e.sysctl.original[name]})
 	}
+	st.Net = e.saveNet()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var errs []error
@@ -186,9 +193,6 @@ func (e *Engine) freezable() error {
 		return errFrozen
 	case e.track == nil:
 		return errors.New("engine not started")
-	}
-	if err := handoverSupported(e.cfg); err != nil {
-		return err
 	}
 	for _, in := range e.insts {
 		switch in.vi.State() {
@@ -239,7 +243,14 @@ func (e *Engine) Thaw() error {
 		return errors.New("thaw: engine not frozen")
 	}
 	e.reopenFIFOs(e.cfg.Global)
-	return e.thawLocked(e.frozen, e.frozen.At)
+	err := e.thawLocked(e.frozen, e.frozen.At)
+	// The new process may have changed the table before it failed, and
+	// the process before it is gone (an upgrade waits for that): the
+	// table is brought back in line with this engine's instances.
+	if serr := e.settleLocked(); serr != nil {
+		e.log.Warn(fmt.Sprintf("handover: %v", serr), "err", serr)
+	}
+	return err
 }
 
 // thawLocked replaces the frozen instances of st by restored ones and
@@ -262,6 +273,7 @@ func (e *Engine) thawLocked(st *State, savedAt time.Time) error {
 			continue
 		}
 		e.insts[i] = next
+		e.forgetOwner(in)
 	}
 	e.track = e.newTracking(e.cfg, nil, &st.Track)
 	if err := e.track.Start(e.members(e.insts)); err != nil {
@@ -278,4 +290,16 @@ func (e *Engine) thawLocked(st *State, savedAt time.Time) error {
 		return fmt.Errorf("thaw: %w", err)
 	}
 	return nil
+}
+
+// forgetOwner withdraws the firewall declarations of an instance that a
+// restored one replaced: its successor declared the same, so the table
+// does not change.
+func (e *Engine) forgetOwner(in *instance) {
+	if e.fw == nil {
+		return
+	}
+	if err := errors.Join(e.fw.SetBlocked(in.owner, nil), e.fw.SetVMAC(in.owner, nil)); err != nil {
+		e.log.Warn(fmt.Sprintf("handover: %v", err), "err", err)
+	}
 }

@@ -19,12 +19,14 @@ func (e *Engine) Prepare() error {
 	if err := e.open(); err != nil {
 		return fmt.Errorf("prepare engine: %w", err)
 	}
-	if err := handoverSupported(e.cfg); err != nil {
-		return fmt.Errorf("prepare engine: %w", err)
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, pin := range e.cfg.Instances {
+		if pin.VMAC != nil && !pin.VMAC.XmitBase {
+			// Its socket is on its VMAC, which Resume adopts or makes:
+			// nothing on the host changes before the state comes.
+			continue
+		}
 		if _, ok := e.sockets[socketKey(pin)]; ok {
 			continue
 		}
@@ -56,6 +58,9 @@ func (e *Engine) Resume(st *State, savedAt time.Time) error {
 	e.startNotifier()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.adoptNet(st.Net); err != nil {
+		return fmt.Errorf("resume engine: %w", err)
+	}
 	// Tracking is made first: it makes the sync groups, with their saved
 	// states, the instances' gate.
 	e.track = e.newTracking(e.cfg, nil, &st.Track)
@@ -128,17 +133,15 @@ func (e *Engine) resumeInstance(pin *config.Instance, is *InstanceState, savedAt
 	if err != nil {
 		return nil, nil, err
 	}
+	set = in.vmacs.rewrite(pin, set)
 	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
 	if reflect.DeepEqual(ran, vc) && is.Items.set().equal(set) {
 		return in, nil, nil // kept
 	}
 	return in, func() {
-		if err := in.vi.Reload(vc); err != nil {
+		// As a reload updates a paired instance in place.
+		if err := e.reconfigure(in, pin); err != nil {
 			e.log.Warn(fmt.Sprintf("(%s) handover: new configuration not applied: %v", pin.Name, err), "instance", pin.Name, "err", err)
-			return
-		}
-		if err := in.vips.replace(set); err != nil {
-			e.log.Warn(fmt.Sprintf("(%s) VIPs that left the configuration not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 		}
 	}, nil
 }
@@ -153,6 +156,12 @@ func (e *Engine) restoreInstance(pin *config.Instance, is *InstanceState, savedA
 		return nil, vrrp.Config{}, err
 	}
 	in.vips.set, in.vips.owned = is.Items.set(), is.Owned
+	// A master that blocks its VIPs declares its rules again: the table
+	// holds them already (it was adopted, or is the engine's own).
+	in.accept.owned = is.Owned
+	if err := in.accept.apply(); err != nil {
+		e.log.Warn(fmt.Sprintf("(%s) %v", pin.Name, err), "instance", pin.Name, "err", err)
+	}
 	in.status.restore(is)
 	vc := is.Config
 	vc.Name, vc.Source = pin.Name, in.sock.source()

@@ -129,7 +129,12 @@ type Announcer interface {
 // Firewalls opens the firewall of a configuration; the engine closes
 // it when it stops.
 type Firewalls interface {
+	// OpenFirewall deletes a table of the name left by a daemon that
+	// did not stop, and opens it empty.
 	OpenFirewall(netif.FirewallConfig) (Firewall, error)
+	// AdoptFirewall opens the table a hot upgrade's old process left as
+	// it is: what it holds stays in force until Reconcile.
+	AdoptFirewall(netif.FirewallConfig) (Firewall, error)
 }
 
 // Firewall keeps one nftables table in line with what each owner (an
@@ -140,6 +145,10 @@ type Firewalls interface {
 type Firewall interface {
 	SetBlocked(owner string, addrs []netif.Blocked) error
 	SetVMAC(owner string, links []netif.VMACLink) error
+	// Reconcile reads the table back and brings it exactly in line with
+	// the declarations, dropping what an adopted table held that no
+	// owner declared.
+	Reconcile() error
 	// Close deletes the table.
 	Close() error
 }
@@ -148,6 +157,9 @@ type Firewall interface {
 // it stops.
 type VMACs interface {
 	OpenVMACs() (VMACLinks, error)
+	// AdoptVMACs carries on with the VMACs and settings a hot upgrade's
+	// old process saved (VMACLinks.Saved).
+	AdoptVMACs(netif.VMACsSaved) (VMACLinks, error)
 }
 
 // VMACLinks creates, keeps and deletes VMAC (macvlan) interfaces with the
@@ -160,6 +172,8 @@ type VMACLinks interface {
 	Remove(name string) error
 	// Close deletes every VMAC Ensure made and restores the settings.
 	Close() error
+	// Saved is what a process taking over needs to carry on (AdoptVMACs).
+	Saved() netif.VMACsSaved
 }
 
 // Sysctls reads and writes kernel settings by their /proc/sys path, as

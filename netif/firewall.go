@@ -59,7 +59,9 @@ type Firewall struct {
 	state     fwState
 	installed [2]fwFeatures // per family: what the kernel has (IPv4, IPv6)
 	elems     [2][]fwElem
-	closed    bool
+	// leftover is what an adopted table held, kept until Reconcile.
+	leftover [2][]fwElem
+	closed   bool
 }
 
 // OpenFirewall opens the netlink connection and deletes a table of the
@@ -140,12 +142,36 @@ func (f *Firewall) update(change func(*fwState)) error {
 
 var errClosedFirewall = errors.New("firewall closed")
 
+// If the kernel refuses the batch, the table is read back and the batch
+// made again from what it holds, once: another process (the one a hot
+// upgrade took over from, or that took over and failed) may have changed
+// it, and a batch deleting an element that is no longer there fails.
 func (f *Firewall) applyLocked() error {
+	err := f.tryApplyLocked()
+	if err == nil {
+		return nil
+	}
+	if rerr := f.readKernelLocked(); rerr != nil {
+		return fmt.Errorf("update nftables table %s: %w", f.cfg.table(), err)
+	}
+	if err := f.tryApplyLocked(); err != nil {
+		return fmt.Errorf("update nftables table %s: %w", f.cfg.table(), err)
+	}
+	return nil
+}
+
+func (f *Firewall) tryApplyLocked() error {
 	need4, need6 := f.state.needs()
+	for _, e := range f.leftover[0] {
+		need4 = need4.union(elemFeature(e))
+	}
+	for _, e := range f.leftover[1] {
+		need6 = need6.union(elemFeature(e))
+	}
 	want := [2]fwFeatures{f.installed[0].union(need4), f.installed[1].union(need6)}
 	var wantElems [2][]fwElem
 	for i := range 2 {
-		wantElems[i] = f.state.elements(i == 1)
+		wantElems[i] = f.wantedLocked(i == 1)
 		if want[i] != f.installed[i] {
 			f.rebuild(i == 1, f.installed[i].any(), want[i], wantElems[i])
 			continue
@@ -155,7 +181,7 @@ func (f *Firewall) applyLocked() error {
 		}
 	}
 	if err := f.conn.Flush(); err != nil {
-		return fmt.Errorf("update nftables table %s: %w", f.cfg.table(), err)
+		return err
 	}
 	f.installed, f.elems = want, wantElems
 	return nil

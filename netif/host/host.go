@@ -88,11 +88,27 @@ func (firewalls) OpenFirewall(cfg netif.FirewallConfig) (engine.Firewall, error)
 	return f, nil
 }
 
+func (firewalls) AdoptFirewall(cfg netif.FirewallConfig) (engine.Firewall, error) {
+	f, err := netif.AdoptFirewall(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 // vmacs opens netif's VMACs.
 type vmacs struct{}
 
 func (vmacs) OpenVMACs() (engine.VMACLinks, error) {
 	v, err := netif.OpenVMACs()
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (vmacs) AdoptVMACs(s netif.VMACsSaved) (engine.VMACLinks, error) {
+	v, err := netif.AdoptVMACs(s)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,11 @@ type fakeFirewall struct {
 	cfg     netif.FirewallConfig
 	blocked map[string][]netif.Blocked // guarded by h.mu, as is closed
 	vmacs   map[string][]netif.VMACLink
-	closed  bool
+	// leftBlocked and leftVMACs are what an adopted table held (the
+	// previous firewall's), in force until Reconcile.
+	leftBlocked []netif.Blocked
+	leftVMACs   []netif.VMACLink
+	closed      bool
 }
 
 var errFirewallClosed = errors.New("firewall closed")
@@ -41,6 +45,49 @@ func (x firewalls) OpenFirewall(cfg netif.FirewallConfig) (engine.Firewall, erro
 	}
 	h.actLocked(fmt.Sprintf("firewall open %s priority %d counters %v", fwTable(cfg), prio, cfg.Counters))
 	return f, nil
+}
+
+// AdoptFirewall takes over the table the previous firewall of the host
+// left open (a hot upgrade's old process): its content stays in force
+// until Reconcile.
+func (x firewalls) AdoptFirewall(cfg netif.FirewallConfig) (engine.Firewall, error) {
+	h := x.h
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fwErr != nil {
+		return nil, h.fwErr
+	}
+	f := &fakeFirewall{h: h, cfg: cfg, blocked: map[string][]netif.Blocked{}, vmacs: map[string][]netif.VMACLink{}}
+	if prev := h.fw; prev != nil && !prev.closed && fwTable(prev.cfg) == fwTable(cfg) {
+		f.leftBlocked, f.leftVMACs = prev.heldLocked()
+	}
+	h.fw = f
+	h.actLocked("firewall adopt " + fwTable(cfg))
+	return f, nil
+}
+
+// heldLocked is everything the table holds: declared and left over.
+func (f *fakeFirewall) heldLocked() ([]netif.Blocked, []netif.VMACLink) {
+	blocked, vmacs := slices.Clone(f.leftBlocked), slices.Clone(f.leftVMACs)
+	for _, owner := range slices.Sorted(maps.Keys(f.blocked)) {
+		blocked = append(blocked, f.blocked[owner]...)
+	}
+	for _, owner := range slices.Sorted(maps.Keys(f.vmacs)) {
+		vmacs = append(vmacs, f.vmacs[owner]...)
+	}
+	return blocked, vmacs
+}
+
+func (f *fakeFirewall) Reconcile() error {
+	h := f.h
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := f.updateLocked(); err != nil {
+		return err
+	}
+	f.leftBlocked, f.leftVMACs = nil, nil
+	h.actLocked("firewall reconcile " + fwTable(f.cfg))
+	return nil
 }
 
 func fwTable(cfg netif.FirewallConfig) string {
@@ -156,8 +203,9 @@ func (h *Host) FailFirewall(err error) {
 	h.mu.Unlock()
 }
 
-// BlockedAddrs returns every blocked address of every owner as
-// blockedWords renders them, sorted; nil when nothing is blocked.
+// BlockedAddrs returns every blocked address of every owner, and those
+// an adopted table still holds, as blockedWords renders them, sorted;
+// nil when nothing is blocked.
 func (h *Host) BlockedAddrs() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -165,11 +213,10 @@ func (h *Host) BlockedAddrs() []string {
 		return nil
 	}
 	var out []string
-	for _, bs := range h.fw.blocked {
-		for _, b := range bs {
-			out = append(out, blockedWords([]netif.Blocked{b}))
-		}
+	blocked, _ := h.fw.heldLocked()
+	for _, b := range blocked {
+		out = append(out, blockedWords([]netif.Blocked{b}))
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/goalived/goalived/engine"
 	"github.com/goalived/goalived/netif"
@@ -26,6 +27,31 @@ type fakeVMACs struct {
 
 func (x vmacHost) OpenVMACs() (engine.VMACLinks, error) {
 	return &fakeVMACs{h: x.h, ours: map[string]netif.VMAC{}}, nil
+}
+
+// AdoptVMACs carries on with the VMACs s names (a hot upgrade's old
+// process left them).
+func (x vmacHost) AdoptVMACs(s netif.VMACsSaved) (engine.VMACLinks, error) {
+	m := &fakeVMACs{h: x.h, ours: map[string]netif.VMAC{}}
+	var names []string
+	for _, v := range s.VMACs {
+		m.ours[v.Name] = v
+		names = append(names, v.Name)
+	}
+	x.h.mu.Lock()
+	x.h.actLocked("vmacs adopt " + strings.Join(names, " "))
+	x.h.mu.Unlock()
+	return m, nil
+}
+
+func (m *fakeVMACs) Saved() netif.VMACsSaved {
+	m.h.mu.Lock()
+	defer m.h.mu.Unlock()
+	var s netif.VMACsSaved
+	for _, name := range slices.Sorted(maps.Keys(m.ours)) {
+		s.VMACs = append(s.VMACs, m.ours[name])
+	}
+	return s
 }
 
 var errVMACsClosed = errors.New("vmacs closed")
