@@ -188,6 +188,7 @@ func (d *daemon) run() int {
 		sdNotify(fmt.Sprintf("MAINPID=%d", os.Getpid()))
 		notifyReady()
 		d.tookOver()
+		defer d.settleAfterParent()()
 	} else {
 		d.parent.Info("Startup complete", "pid", os.Getpid(), "config", d.o.useFile, "instances", len(cfg.Instances),
 			"version", goalivedVersion)

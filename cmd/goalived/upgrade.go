@@ -102,6 +102,14 @@ func (u *upgrader) ready() {
 	}
 }
 
+// waitParent waits for the process this one took over from to exit.
+func (u *upgrader) waitParent(ctx context.Context) error {
+	if u.upg == nil {
+		return nil
+	}
+	return u.upg.WaitForParent(ctx)
+}
+
 func (u *upgrader) stop() {
 	if u.upg != nil {
 		u.upg.Stop()

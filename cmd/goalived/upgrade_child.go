@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,6 +22,11 @@ import (
 // stateWait bounds the wait for the state after hello: the old process
 // first lets checks and notify scripts finish (drainWait).
 const stateWait = drainWait + 10*time.Second
+
+// settleWait bounds the wait for the old process to exit after the
+// handover: it stops the instances the new configuration dropped and
+// lets their notify scripts finish (engine.Options.NotifyGrace).
+const settleWait = 30 * time.Second
 
 // childConn opens the conversation with the old process.
 func (u *upgrader) childConn() (*handoverConn, error) {
@@ -106,4 +112,32 @@ func (d *daemon) tookOver() {
 	}
 	d.handover.close()
 	d.from.State = nil
+}
+
+// settleAfterParent settles the engine (engine.Settle: the table's rules
+// and the VMACs only the old process's instances had go) once the old
+// process has exited, or settleWait has passed. stop ends the wait and
+// returns once the goroutine is done; it is idempotent.
+func (d *daemon) settleAfterParent() (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wctx, wcancel := context.WithTimeout(ctx, settleWait)
+		err := d.upg.waitParent(wctx)
+		wcancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			d.log.Warn(fmt.Sprintf("hot upgrade: the old process did not exit cleanly: %v", err), "err", err)
+		}
+		if err := d.eng.Settle(); err != nil {
+			d.log.Warn(fmt.Sprintf("hot upgrade: %v", err), "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
