@@ -198,19 +198,31 @@ func (d *daemon) run() int {
 	return d.loop(sigs)
 }
 
-// loop handles signals until the daemon stops or hands over.
+// loop handles signals until the daemon stops or hands over. The
+// signals that came during a hot upgrade that failed are handled after
+// it, in order.
 func (d *daemon) loop(sigs <-chan os.Signal) int {
-	for sig := range sigs {
+	var pending []os.Signal
+	for {
+		var sig os.Signal
+		if len(pending) > 0 {
+			sig, pending = pending[0], pending[1:]
+		} else if sig = <-sigs; sig == nil {
+			return exitOK
+		}
 		if d.handleDumpSignal(sig) {
 			continue
 		}
 		switch sig {
 		case syscall.SIGHUP:
-			if handled, gone := d.hotUpgrade(); gone {
+			up := d.hotUpgrade(sigs)
+			if up.gone {
 				return exitOK
-			} else if !handled {
+			}
+			if !up.handled {
 				d.reload()
 			}
+			pending = append(pending, up.pending...)
 		default:
 			d.parent.Info("Stopping", "signal", sig.String())
 			d.stop()
@@ -218,46 +230,6 @@ func (d *daemon) loop(sigs <-chan os.Signal) int {
 			return exitOK
 		}
 	}
-	return exitOK
-}
-
-// hotUpgrade hands over to the binary on disk if it is not the one
-// running. handled is false when it is the same (SIGHUP then reloads, as
-// keepalived's); gone is true once another process runs the instances.
-func (d *daemon) hotUpgrade() (handled, gone bool) {
-	changed, err := d.upg.binaryChanged()
-	if err != nil {
-		d.log.Warn(fmt.Sprintf("hot upgrade: cannot compare the binary on disk; reloading: %v", err), "err", err)
-		return false, false
-	}
-	if !changed {
-		return false, false
-	}
-	sdNotify("RELOADING=1")
-	if d.upg.handOver(d.eng) {
-		return true, true
-	}
-	// The new process may have named itself in the pid files and to
-	// systemd before it failed: this one runs on and says so again.
-	d.ownPidFiles()
-	sdNotify(fmt.Sprintf("MAINPID=%d", os.Getpid()))
-	sdNotify("READY=1")
-	d.status.kick()
-	return true, false
-}
-
-// ownPidFiles writes the pid files that no longer name this process, and
-// the version file, after a failed hot upgrade (the new process is gone).
-func (d *daemon) ownPidFiles() {
-	for _, p := range []string{d.o.pidFile, d.o.vrrpPidFile} {
-		if pid, ok := readPid(p); ok && pid == os.Getpid() {
-			continue
-		}
-		if err := writePidFile(p); err != nil {
-			d.log.Error(fmt.Sprintf("hot upgrade: pid file not written back: %v", err), "err", err)
-		}
-	}
-	d.writeVersion()
 }
 
 // writePidFiles writes both pid files; over is a process allowed to own
