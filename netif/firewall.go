@@ -70,16 +70,24 @@ type Firewall struct {
 // installs a rule, so that stale drop rules stay in force while it is
 // backup; goalived removes them at start.
 func OpenFirewall(cfg FirewallConfig) (*Firewall, error) {
+	f, err := newFirewall(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.deleteStale(); err != nil {
+		f.conn.CloseLasting()
+		return nil, err
+	}
+	return f, nil
+}
+
+// newFirewall opens the netlink connection of an empty Firewall.
+func newFirewall(cfg FirewallConfig) (*Firewall, error) {
 	conn, err := nftables.New(nftables.AsLasting())
 	if err != nil {
 		return nil, fmt.Errorf("open nftables: %w", err)
 	}
-	f := &Firewall{cfg: cfg, conn: conn, state: fwState{blocked: map[string][]Blocked{}, vmacs: map[string][]VMACLink{}}}
-	if err := f.deleteStale(); err != nil {
-		conn.CloseLasting()
-		return nil, err
-	}
-	return f, nil
+	return &Firewall{cfg: cfg, conn: conn, state: fwState{blocked: map[string][]Blocked{}, vmacs: map[string][]VMACLink{}}}, nil
 }
 
 func (f *Firewall) deleteStale() error {

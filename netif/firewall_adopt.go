@@ -20,13 +20,12 @@ import (
 // stays in force beside what the owners declare, so the declarations
 // can come one by one without lifting the others' rules meanwhile.
 func AdoptFirewall(cfg FirewallConfig) (*Firewall, error) {
-	conn, err := nftables.New(nftables.AsLasting())
+	f, err := newFirewall(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open nftables: %w", err)
+		return nil, err
 	}
-	f := &Firewall{cfg: cfg, conn: conn, state: fwState{blocked: map[string][]Blocked{}, vmacs: map[string][]VMACLink{}}}
 	if err := f.readKernelLocked(); err != nil {
-		conn.CloseLasting()
+		f.conn.CloseLasting()
 		return nil, fmt.Errorf("adopt nftables table %s: %w", cfg.table(), err)
 	}
 	f.leftover = f.elems

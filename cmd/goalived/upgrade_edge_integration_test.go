@@ -32,14 +32,14 @@ type edgeLab struct {
 	bins           [2]string
 }
 
-func newEdgeLab(t *testing.T, masterConf, backupConf string) *edgeLab {
+func newEdgeLab(t *testing.T) *edgeLab {
 	t.Helper()
 	nstest.RequireRoot(t)
 	tcpdump := nstest.Program(t, "tcpdump", "tcpdump")
 	e := &edgeLab{bins: versionedBinaries(t), lab: nstest.New(t, nstest.Hosts(3))}
-	e.master = startUpgradable(t, e.lab, 0, e.bins[0], masterConf)
+	e.master = startUpgradable(t, e.lab, 0, e.bins[0], upgradeConf(2, 150, "@DIR@"))
 	waitFor(t, 30*time.Second, func() bool { return hasVIPs(t, e.lab, 0, upgradeVIPs(2)) }, func() string { return "master without its VIPs" })
-	e.backup = startUpgradable(t, e.lab, 1, goalivedBinary(t), backupConf)
+	e.backup = startUpgradable(t, e.lab, 1, goalivedBinary(t), upgradeConf(2, 100, "@DIR@"))
 	waitFor(t, 30*time.Second, func() bool { return strings.Count(fileText(e.backup.path("notify.log")), " BACKUP ") == 2 },
 		func() string { return "backup not BACKUP" })
 	e.capture = e.lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
@@ -50,6 +50,18 @@ func newEdgeLab(t *testing.T, masterConf, backupConf string) *edgeLab {
 func (e *edgeLab) replace(t *testing.T, i int) {
 	t.Helper()
 	install(t, e.bins[i], e.master.path("goalived"))
+}
+
+// upgradeTo replaces the master's binary by build i and sends SIGHUP to
+// the process its pid file names, which it returns.
+func (e *edgeLab) upgradeTo(t *testing.T, i int) int {
+	t.Helper()
+	pid := e.master.pid()
+	e.replace(t, i)
+	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	return pid
 }
 
 // wantNoFailover checks that the backup never took over the instances
@@ -100,12 +112,8 @@ func TestIntegrationHotUpgradeSignals(t *testing.T) {
 	t.Parallel()
 	t.Run("HUP", func(t *testing.T) {
 		t.Parallel()
-		e := newEdgeLab(t, upgradeConf(2, 150, "@DIR@"), upgradeConf(2, 100, "@DIR@"))
-		old := e.master.pid()
-		e.replace(t, 1)
-		if err := syscall.Kill(old, syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
+		e := newEdgeLab(t)
+		old := e.upgradeTo(t, 1)
 		// The second SIGHUP once the first is being handled: the kernel
 		// merges a signal sent while the same one is pending.
 		waitFor(t, 10*time.Second, func() bool { return strings.Contains(e.master.proc.Output(), "hot upgrade: starting the new binary") },
@@ -132,12 +140,8 @@ func TestIntegrationHotUpgradeSignals(t *testing.T) {
 	})
 	t.Run("TERM", func(t *testing.T) {
 		t.Parallel()
-		e := newEdgeLab(t, upgradeConf(2, 150, "@DIR@"), upgradeConf(2, 100, "@DIR@"))
-		old := e.master.pid()
-		e.replace(t, 1)
-		if err := syscall.Kill(old, syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
+		e := newEdgeLab(t)
+		old := e.upgradeTo(t, 1)
 		if err := syscall.Kill(old, syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
@@ -162,22 +166,15 @@ func TestIntegrationHotUpgradeSignals(t *testing.T) {
 // failover, and -v names the last version and the one before.
 func TestIntegrationHotUpgradeBackToBack(t *testing.T) {
 	t.Parallel()
-	e := newEdgeLab(t, upgradeConf(2, 150, "@DIR@"), upgradeConf(2, 100, "@DIR@"))
-	first := e.master.pid()
-	e.replace(t, 1)
-	if err := syscall.Kill(first, syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
+	e := newEdgeLab(t)
+	first := e.upgradeTo(t, 1)
 	var second int
 	waitFor(t, 30*time.Second, func() bool { second = e.master.pid(); return second != first },
 		func() string { return "the first upgrade's new process\n" + e.master.proc.Output() })
 	if !nslab.Running(first) {
 		t.Log("the first old process exited before the second upgrade began: the test did not cover the overlap")
 	}
-	e.replace(t, 0)
-	if err := syscall.Kill(second, syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
+	e.upgradeTo(t, 0)
 	var third int
 	waitFor(t, 40*time.Second, func() bool {
 		third = e.master.pid()
@@ -203,12 +200,8 @@ func TestIntegrationHotUpgradeBackToBack(t *testing.T) {
 // reloads and says so.
 func TestIntegrationHotUpgradeNewProcessDies(t *testing.T) {
 	t.Parallel()
-	e := newEdgeLab(t, upgradeConf(2, 150, "@DIR@"), upgradeConf(2, 100, "@DIR@"))
-	old := e.master.pid()
-	e.replace(t, 1)
-	if err := syscall.Kill(old, syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
+	e := newEdgeLab(t)
+	old := e.upgradeTo(t, 1)
 	// Both processes log the line, the old one once the new one is
 	// ready: the old one is then watching the new one.
 	waitFor(t, 30*time.Second, func() bool { return strings.Count(e.master.proc.Output(), " took over from goalived ") == 2 },
@@ -233,10 +226,7 @@ func TestIntegrationHotUpgradeNewProcessDies(t *testing.T) {
 	seen := strings.Count(e.capture.Output(), "\n")
 	waitFor(t, 10*time.Second, func() bool { return strings.Count(e.capture.Output(), "\n") >= seen+40 },
 		func() string { return "adverts after the new process died" })
-	e.replace(t, 0)
-	if err := syscall.Kill(old, syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
+	e.upgradeTo(t, 0)
 	waitFor(t, 20*time.Second, func() bool { return strings.Contains(e.master.proc.Output(), "Reload complete") },
 		func() string { return "a reload\n" + e.master.proc.Output() })
 	if !strings.Contains(e.master.proc.Output(), "hot upgrade: not possible again in this process") {
@@ -244,25 +234,6 @@ func TestIntegrationHotUpgradeNewProcessDies(t *testing.T) {
 	}
 	e.capture.Stop()
 	e.wantNoFailover(t, "VI_1", "VI_2")
-}
-
-// edgeInstance is one VRRPv3 instance at advert_int 0.1 on eth0
-// notifying notify.sh, with extra lines (a no_accept) and its VIPs.
-func edgeInstance(name string, vrid, prio int, extra string, vips ...string) string {
-	return fmt.Sprintf(`vrrp_instance %s {
-    state BACKUP
-    interface eth0
-    virtual_router_id %d
-    priority %d
-    version 3
-    advert_int 0.1
-    %s
-    virtual_ipaddress {
-        %s
-    }
-    notify @DIR@/notify.sh
-}
-`, name, vrid, prio, extra, strings.Join(vips, "\n        "))
 }
 
 // TestIntegrationHotUpgradeNewConfig: a package upgrade that changes the
@@ -279,12 +250,12 @@ func TestIntegrationHotUpgradeNewConfig(t *testing.T) {
 	bins := versionedBinaries(t)
 	lab := nstest.New(t, nstest.Hosts(3))
 	vip := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}) }
-	master := startUpgradable(t, lab, 0, bins[0], edgeInstance("VI_1", 1, 150, "", "192.0.2.100/32")+
-		edgeInstance("VI_2", 2, 150, "no_accept", "192.0.2.101/32"))
+	master := startUpgradable(t, lab, 0, bins[0], upgradeInstance("VI_1", 1, 150, "", "192.0.2.100/32")+
+		upgradeInstance("VI_2", 2, 150, "no_accept", "192.0.2.101/32"))
 	waitFor(t, 30*time.Second, func() bool { return lab.HasAddr(0, vip(100)) && lab.HasAddr(0, vip(101)) },
 		func() string { return "master without its VIPs" })
-	backup := startUpgradable(t, lab, 1, goalivedBinary(t), edgeInstance("VI_1", 1, 100, "", "192.0.2.100/32")+
-		edgeInstance("VI_2", 2, 100, "", "192.0.2.101/32")+edgeInstance("VI_3", 3, 100, "", "192.0.2.102/32"))
+	backup := startUpgradable(t, lab, 1, goalivedBinary(t), upgradeInstance("VI_1", 1, 100, "", "192.0.2.100/32")+
+		upgradeInstance("VI_2", 2, 100, "", "192.0.2.101/32")+upgradeInstance("VI_3", 3, 100, "", "192.0.2.102/32"))
 	waitFor(t, 30*time.Second, func() bool {
 		log := fileText(backup.path("notify.log"))
 		return slices.Equal(lines(log, "VI_1"), []string{"BACKUP"}) && slices.Equal(lines(log, "VI_2"), []string{"BACKUP"}) &&
@@ -298,8 +269,8 @@ func TestIntegrationHotUpgradeNewConfig(t *testing.T) {
 	capture := lab.Start(2, tcpdump, "-i", "eth0", "-n", "-tt", "-l", "ip proto 112")
 	notified := len(strings.Split(strings.TrimSpace(fileText(master.path("notify.log"))), "\n"))
 
-	conf := strings.ReplaceAll(edgeInstance("VI_1", 1, 150, "", "192.0.2.100/32", "192.0.2.150/32")+
-		edgeInstance("VI_3", 3, 150, "", "192.0.2.102/32"), "@DIR@", master.dir)
+	conf := strings.ReplaceAll(upgradeInstance("VI_1", 1, 150, "", "192.0.2.100/32", "192.0.2.150/32")+
+		upgradeInstance("VI_3", 3, 150, "", "192.0.2.102/32"), "@DIR@", master.dir)
 	if err := os.WriteFile(master.path("keepalived.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}

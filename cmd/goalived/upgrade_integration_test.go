@@ -15,26 +15,34 @@ import (
 	"github.com/goalived/goalived/netif/nstest"
 )
 
-// upgradeConf is n VRRPv3 instances at advert_int 0.1 on eth0, VIPs
-// 192.0.2.100 upwards, each notifying notify.sh in dir.
-func upgradeConf(n, prio int, dir string) string {
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, `vrrp_instance VI_%d {
+// upgradeInstance is one VRRPv3 instance at advert_int 0.1 on eth0
+// notifying notify.sh in @DIR@, with extra lines (a no_accept) and its
+// VIPs.
+func upgradeInstance(name string, vrid, prio int, extra string, vips ...string) string {
+	return fmt.Sprintf(`vrrp_instance %s {
     state BACKUP
     interface eth0
     virtual_router_id %d
     priority %d
     version 3
     advert_int 0.1
+    %s
     virtual_ipaddress {
-        192.0.2.%d/32
+        %s
     }
-    notify %s/notify.sh
+    notify @DIR@/notify.sh
 }
-`, i, i, prio, 99+i, dir)
+`, name, vrid, prio, extra, strings.Join(vips, "\n        "))
+}
+
+// upgradeConf is n VRRPv3 instances at advert_int 0.1 on eth0, VIPs
+// 192.0.2.100 upwards, each notifying notify.sh in dir.
+func upgradeConf(n, prio int, dir string) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString(upgradeInstance(fmt.Sprintf("VI_%d", i), i, prio, "", fmt.Sprintf("192.0.2.%d/32", 99+i)))
 	}
-	return b.String()
+	return strings.ReplaceAll(b.String(), "@DIR@", dir)
 }
 
 func upgradeVIPs(n int) []netip.Addr {

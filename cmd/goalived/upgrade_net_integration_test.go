@@ -16,23 +16,7 @@ import (
 // blocks its VIP 192.0.2.100 (no_accept), VM (VRID 2) carries
 // 192.0.2.101 on its VMAC vrrp.2 (use_vmac).
 func upgradeNetConf(prio int) string {
-	inst := func(name string, vrid int, extra string) string {
-		return fmt.Sprintf(`vrrp_instance %s {
-    state BACKUP
-    interface eth0
-    virtual_router_id %d
-    priority %d
-    version 3
-    advert_int 0.1
-    %s
-    virtual_ipaddress {
-        192.0.2.%d/32
-    }
-    notify @DIR@/notify.sh
-}
-`, name, vrid, prio, extra, 99+vrid)
-	}
-	return inst("NA", 1, "no_accept") + inst("VM", 2, "use_vmac")
+	return upgradeInstance("NA", 1, prio, "no_accept", "192.0.2.100/32") + upgradeInstance("VM", 2, prio, "use_vmac", "192.0.2.101/32")
 }
 
 // linkIndex is host i's interface index of name, 0 if it has none.

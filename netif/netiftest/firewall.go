@@ -31,26 +31,22 @@ type fakeFirewall struct {
 var errFirewallClosed = errors.New("firewall closed")
 
 func (x firewalls) OpenFirewall(cfg netif.FirewallConfig) (engine.Firewall, error) {
-	h := x.h
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.fwErr != nil {
-		return nil, h.fwErr
-	}
-	f := &fakeFirewall{h: h, cfg: cfg, blocked: map[string][]netif.Blocked{}, vmacs: map[string][]netif.VMACLink{}}
-	h.fw = f
 	prio := int32(-1)
 	if cfg.Priority != nil {
 		prio = *cfg.Priority
 	}
-	h.actLocked(fmt.Sprintf("firewall open %s priority %d counters %v", fwTable(cfg), prio, cfg.Counters))
-	return f, nil
+	return x.open(cfg, false, fmt.Sprintf("firewall open %s priority %d counters %v", fwTable(cfg), prio, cfg.Counters))
 }
 
 // AdoptFirewall takes over the table the previous firewall of the host
 // left open (a hot upgrade's old process): its content stays in force
 // until Reconcile.
 func (x firewalls) AdoptFirewall(cfg netif.FirewallConfig) (engine.Firewall, error) {
+	return x.open(cfg, true, "firewall adopt "+fwTable(cfg))
+}
+
+// open makes the host's firewall, recording action.
+func (x firewalls) open(cfg netif.FirewallConfig, adopt bool, action string) (engine.Firewall, error) {
 	h := x.h
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -58,11 +54,11 @@ func (x firewalls) AdoptFirewall(cfg netif.FirewallConfig) (engine.Firewall, err
 		return nil, h.fwErr
 	}
 	f := &fakeFirewall{h: h, cfg: cfg, blocked: map[string][]netif.Blocked{}, vmacs: map[string][]netif.VMACLink{}}
-	if prev := h.fw; prev != nil && !prev.closed && fwTable(prev.cfg) == fwTable(cfg) {
+	if prev := h.fw; adopt && prev != nil && !prev.closed && fwTable(prev.cfg) == fwTable(cfg) {
 		f.leftBlocked, f.leftVMACs = prev.heldLocked()
 	}
 	h.fw = f
-	h.actLocked("firewall adopt " + fwTable(cfg))
+	h.actLocked(action)
 	return f, nil
 }
 
