@@ -20,10 +20,13 @@ import (
 // freezes (Freeze: checks and notify scripts in progress finish within a
 // bound, then every instance stops where it is, sending, releasing and
 // notifying nothing) and hands over the State; the new one resumes from
-// it (Resume) and applies its configuration as a reload would; the old
-// one then retires (Retire), leaving every address, route, rule and
-// kernel setting in place. If the new process fails, the old one thaws
-// (Thaw) and carries on from its own State.
+// it (Resume), adopting the nftables table and the VMACs, and applies
+// its configuration as a reload would; the old one then retires
+// (Retire), leaving every address, route, rule, kernel setting, the table
+// and the VMACs in place, and once it has exited the new one settles
+// (Settle: what only the old one's dropped instances had goes). If the
+// new process fails, the old one thaws (Thaw) and carries on from its own
+// State.
 
 // StateFormat is the layout of State; a process refuses a State of
 // another format (the old process then carries on).

@@ -10,8 +10,9 @@ import (
 // them) stop as a reload removes them: a master sends priority 0 and
 // releases its addresses, and FAULT (or DELETED) is notified. Everything
 // else stays on the host as it is: the frozen instances' addresses,
-// routes and rules, the static items and the kernel settings; no
-// shutdown_script runs. Notify scripts still running are waited for up
+// routes and rules, the static items, the kernel settings, the nftables
+// table and the VMACs (the dropped instances' VMACs too: the new process
+// deletes them once this one has gone); no shutdown_script runs. Notify scripts still running are waited for up
 // to NotifyGrace. Close does nothing afterwards.
 func (e *Engine) Retire() error {
 	return e.quietClose(func(in *instance) {

@@ -24,7 +24,8 @@ import (
 //	            (or refusal, after which it exits)
 //
 // tableflip's readiness (Upgrader.Ready in the new process) follows
-// done; only then does the old process retire and exit.
+// done; the old process then watches the new one for probation and
+// only then retires and exits.
 const stateFile = "goalived-state"
 
 // handoverMsg is one message; which fields are set depends on the step.
