@@ -79,7 +79,7 @@ timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrati
 'TestIntegrationFailover|TestIntegrationSplitBrainHeals|TestIntegrationActiveActive|TestIntegrationOwnerTakesOverAtOnce|'\
 'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
 'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench|'\
-'TestIntegrationFIFOReload|TestIntegrationInterop|TestIntegrationInteropAH|TestIntegrationHotUpgrade|'\
+'TestIntegrationFIFOReload|TestIntegrationInterop|TestIntegrationInteropAH|TestIntegrationHotUpgrade.*|'\
 'TestIntegrationKDCFailover)$'
 
 # Set GOALIVED_TEST_REPORT to keep the go test -json report.
