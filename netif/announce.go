@@ -27,6 +27,9 @@ type AnnouncerConfig struct {
 type sender interface {
 	send(ifname string, ip netip.Addr) error
 	prepare(ifname string, v6 bool) error
+	// running reports whether ifname is operationally up, an error when
+	// that cannot be told.
+	running(ifname string) (bool, error)
 	close() error
 }
 

@@ -72,6 +72,9 @@ func (b *burst) send(ip netip.Addr) error {
 			if werr := b.a.wait(time.Now().Add(d)); werr != nil {
 				return werr
 			}
+			if werr := b.awaitRunning(err); werr != nil {
+				return werr
+			}
 			continue
 		}
 		b.failed++

@@ -111,6 +111,35 @@ func TestAnnounceTwoInstancesAfterFlap(t *testing.T) {
 	})
 }
 
+// TestAnnounceWaitsForRunningLink: after ENETDOWN a burst waits until
+// the link runs again before it sends (a send that succeeds before the
+// kernel activated the device's queue is dropped without an error), so
+// every packet leaves after the link is back.
+func TestAnnounceWaitsForRunningLink(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		// The send works from 20 ms, the device runs from 100 ms.
+		f := &fakeSender{start: start, fail: syscall.ENETDOWN,
+			failFirst: func(int, netip.Addr) bool { return time.Since(start) < 20*time.Millisecond },
+			down:      func() bool { return time.Since(start) < 100*time.Millisecond }}
+		a := newAnnouncer(AnnouncerConfig{}, f)
+		if err := a.Announce("eth0", []netip.Addr{netip.MustParseAddr("192.0.2.100")}, 3); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.log) != 3 {
+			t.Fatalf("%d packets sent, want 3", len(f.log))
+		}
+		for _, s := range f.log {
+			if s.At < 100*time.Millisecond {
+				t.Errorf("a packet left at %v, before the link ran again (100ms)", s.At)
+			}
+		}
+		if f.polled == 0 {
+			t.Error("the link's state was never read")
+		}
+	})
+}
+
 // TestAnnounceNoLinkLayer: an interface without a link-layer address
 // (lo, tun) gets no packet and no error, as keepalived, and is counted.
 func TestAnnounceNoLinkLayer(t *testing.T) {

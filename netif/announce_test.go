@@ -27,9 +27,12 @@ type fakeSender struct {
 	// fails with fail; nil fails every send when fail is set.
 	failFirst func(n int, ip netip.Addr) bool
 	sends     int
-	mu        sync.Mutex
-	log       []sent
-	closed    bool
+	// down, if set, says whether the link is down now (running).
+	down   func() bool
+	polled int // running calls
+	mu     sync.Mutex
+	log    []sent
+	closed bool
 }
 
 func (f *fakeSender) prepare(string, bool) error { return nil }
@@ -44,6 +47,13 @@ func (f *fakeSender) send(ifname string, ip netip.Addr) error {
 	}
 	f.log = append(f.log, sent{time.Since(f.start), ifname, ip.String()})
 	return nil
+}
+
+func (f *fakeSender) running(string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.polled++
+	return f.down == nil || !f.down(), nil
 }
 
 func (f *fakeSender) close() error {
