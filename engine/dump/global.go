@@ -3,6 +3,7 @@ package dump
 import (
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -83,9 +84,7 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	d.line(" Network namespace = (default)")
 	d.line(" Network namespace ipvs = (main namespace)")
 	d.line(" Router ID = %s", g.RouterID)
-	d.line(" Default smtp_alert = unset")
-	d.line(" Default smtp_alert_vrrp = unset")
-	d.line(" Default smtp_alert_checker = unset")
+	writeEmail(d, g.Email)
 	d.line(" Checkers log all failures = false")
 	d.line(" No test config before reload")
 	if g.DataUseInstance {
@@ -162,6 +161,42 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	if g.LogUnknownVRIDs {
 		d.line(" log_unknown_vrids")
 	}
+}
+
+// writeEmail prints the e-mail settings keepalived 2.2.7 shows: the
+// server (its address and port), the HELO name, the timeout, the sender
+// with the recipients, and the defaults of smtp_alert.
+func writeEmail(d *dumpWriter, e config.Email) {
+	if host, port, err := net.SplitHostPort(e.Server); err == nil {
+		d.line(" Smtp server = %s", host)
+		d.line(" Smtp server port = %s", port)
+	}
+	if e.HeloName != "" {
+		d.line(" Smtp HELO name = %s", e.HeloName)
+	}
+	if e.ConnectTimeout > 0 {
+		d.line(" Smtp server connection timeout = %d", secs(e.ConnectTimeout))
+	}
+	if e.From != "" {
+		d.line(" Email notification from = %s", e.From)
+		d.line(" Email notification to:")
+		for _, to := range e.To {
+			d.line("   %s", to)
+		}
+	}
+	d.line(" Default smtp_alert = %s", onOffUnset(e.Alert))
+	d.line(" Default smtp_alert_vrrp = %s", onOffUnset(e.AlertVRRP))
+	d.line(" Default smtp_alert_checker = unset")
+}
+
+func onOffUnset(b *bool) string {
+	switch {
+	case b == nil:
+		return "unset"
+	case *b:
+		return "on"
+	}
+	return "off"
 }
 
 // cFloat is C's "%g": six significant digits, trailing zeros dropped.

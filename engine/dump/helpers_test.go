@@ -36,7 +36,7 @@ func loadTestConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
 	yes := func(string) bool { return true }
 	cfg, diags := parser.Load(path, parser.Options{
-		ConfigID: "testhost", Hostname: "testhost",
+		ConfigID: "testhost", Hostname: "testhost", Username: "tester",
 		InterfaceExists: yes, LookupUser: yes, LookupGroup: yes, ScriptUsable: yes,
 	})
 	if cfg == nil || diags.HasFatal() {
