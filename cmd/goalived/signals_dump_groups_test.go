@@ -1,0 +1,74 @@
+package main
+
+// dumpCompareConf4 has what keepalived.data shows of sync group tracking
+// and static items: a sync group with sync_group_tracking_weight, its own
+// track_script (a vrrp_script without timeout) and track_interface (eth2,
+// down: its negative weight counts), static addresses, routes and rules
+// naming a track_group, the e-mail settings with smtp_alert_vrrp turned
+// on (VI_B turns it off) and a no_track VIP. The SMTP server does not
+// exist: the alerts fail, the dumps show the settings.
+const dumpCompareConf4 = `global_defs {
+  router_id dump_cmp4
+  notification_email {
+    ops@example.com
+    noc@example.com
+  }
+  notification_email_from ka@example.com
+  smtp_server 192.0.2.1 2525
+  smtp_helo_name lb.example.com
+  smtp_connect_timeout 5
+  smtp_alert_vrrp
+}
+vrrp_script chk_nt {
+  script "/bin/true"
+  interval 1
+}
+track_group TG {
+  group {
+    VI_A
+  }
+}
+static_ipaddress {
+  198.51.100.250/24 dev eth1 track_group TG
+  198.51.100.251/24 dev eth1 home noprefixroute
+}
+static_routes {
+  203.0.113.0/24 via 198.51.100.1 dev eth1 track_group TG
+  blackhole 203.0.115.0/24
+}
+static_rules {
+  from 198.51.100.250 iif eth1 table 101 priority 100 track_group TG
+  to 203.0.113.0/24 table 102 priority 101
+}
+vrrp_sync_group VG {
+  group {
+    VI_A
+    VI_B
+  }
+  track_script {
+    chk_nt weight 5
+  }
+  track_interface {
+    eth2 weight -20
+  }
+  sync_group_tracking_weight
+}
+vrrp_instance VI_A {
+  interface eth0
+  virtual_router_id 85
+  priority 100
+  virtual_ipaddress {
+    192.0.2.185/24
+    192.0.2.186 no_track
+  }
+}
+vrrp_instance VI_B {
+  interface eth0
+  virtual_router_id 86
+  priority 100
+  smtp_alert off
+  virtual_ipaddress {
+    192.0.2.187
+  }
+}
+`
