@@ -31,7 +31,6 @@ func (b *builder) finish() {
 	for _, g := range b.cfg.SyncGroups {
 		g.SMTPAlert = b.alert(g)
 	}
-	b.finishGroupAlerts()
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishTrackGroups()
