@@ -64,16 +64,10 @@ func TestAlerterRules(t *testing.T) {
 	b.notified(group("G", "STOP")) // a new configuration's group starts afresh
 	b.close(log)
 
-	var subjects []string
-	for _, m := range srv.Mails() {
-		_, rest, _ := strings.Cut(m.Data, "Subject: ")
-		subj, _, _ := strings.Cut(rest, "\r\n")
-		subjects = append(subjects, subj)
-	}
 	want := []string{"[lb1] VRRP Instance VI_1 - Entering BACKUP state", "[lb1] VRRP Instance VI_1 - Entering MASTER state",
 		"[lb1] VRRP Group G - Entering MASTER state", "[lb1] VRRP Group G - Stopping",
 		"[lb1] VRRP Instance VI_1 - Deleted", "[lb1] VRRP Group G - Stopping"}
-	if diff := cmp.Diff(want, subjects); diff != "" {
+	if diff := cmp.Diff(want, subjects(srv.Mails())); diff != "" {
 		t.Errorf("alerts (-want +got):\n%s", diff)
 	}
 
@@ -87,4 +81,19 @@ func TestAlerterRules(t *testing.T) {
 	var none *alerter
 	none.notified(inst("VI_1", "MASTER")) // a nil alerter does nothing
 	none.close(log)
+}
+
+// subject is an alert's Subject header.
+func subject(m smtptest.Mail) string {
+	_, rest, _ := strings.Cut(m.Data, "Subject: ")
+	subj, _, _ := strings.Cut(rest, "\r\n")
+	return subj
+}
+
+func subjects(mails []smtptest.Mail) []string {
+	out := make([]string, 0, len(mails))
+	for _, m := range mails {
+		out = append(out, subject(m))
+	}
+	return out
 }
