@@ -41,6 +41,10 @@ type Options struct {
 	// changed outside a transition (an effective priority). It must not
 	// block.
 	OnChange func()
+	// Realtime, if set, reports the daemon's SCHED_RR priority and
+	// RLIMIT_RTTIME (microseconds) in force, 0 for none, which
+	// keepalived.data shows.
+	Realtime func() (priority int, rttime uint64)
 	// NotifyGrace bounds how long Close waits for queued notify scripts.
 	NotifyGrace time.Duration
 }

@@ -286,6 +286,7 @@ func (d *daemon) newEngine(cfg *config.Config, h engine.Host) *engine.Engine {
 		FastPreempt:    d.o.fastPreempt,
 		OnChange:       d.status.kick,
 		OnNotify:       func(t script.Transition) { d.alerts.Load().notified(t) },
+		Realtime:       func() (int, uint64) { return d.tuner.Load().Realtime() },
 		OnReport: func(r vrrp.Report) {
 			switch r.Kind {
 			case vrrp.ReportTransition:

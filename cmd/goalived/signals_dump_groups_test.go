@@ -72,3 +72,30 @@ vrrp_instance VI_B {
   }
 }
 `
+
+// dumpCompareConf5 sets the process knobs keepalived.data shows: the
+// scheduling of the VRRP process (running realtime, so the current
+// priority and time limit are shown too), its CPU (0, which keepalived
+// 2.2.7 prints as an empty name), the process names and a VMAC prefix.
+const dumpCompareConf5 = `global_defs {
+  router_id dump_cmp5
+  max_auto_priority 20
+  min_auto_priority_delay 500000
+  vrrp_priority -5
+  vrrp_no_swap
+  vrrp_rt_priority 10
+  vrrp_rlimit_rttime 20000
+  vrrp_cpu_affinity 0
+  process_name ka_parent
+  vrrp_process_name ka_vrrp
+  vmac_prefix vx
+}
+vrrp_instance VI_P {
+  interface eth0
+  virtual_router_id 87
+  priority 100
+  virtual_ipaddress {
+    192.0.2.188/24
+  }
+}
+`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,12 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	d.line("------< Global definitions >------")
 	d.line(" Network namespace = (default)")
 	d.line(" Network namespace ipvs = (main namespace)")
+	if g.Process.Name != "" {
+		d.line(" Parent process name = %s", g.Process.Name)
+	}
+	if g.Process.VRRPName != "" {
+		d.line(" VRRP process name = %s", g.Process.VRRPName)
+	}
 	d.line(" Router ID = %s", g.RouterID)
 	writeEmail(d, g.Email)
 	d.line(" Checkers log all failures = false")
@@ -112,14 +119,7 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	d.line(" VRRP check unicast_src = %s", trueFalse(g.CheckUnicastSrc))
 	d.line(" VRRP skip check advert addresses = %s", trueFalse(g.SkipCheckAdvAddr))
 	d.line(" VRRP strict mode = %s", trueFalse(g.Strict))
-	d.line(" Max auto priority = 0")
-	d.line(" Min auto priority delay = 1000000 usecs")
-	for _, proc := range []string{"VRRP", "Checker", "BFD"} {
-		d.line(" %s process priority = 0", proc)
-		d.line(" %s don't swap = false", proc)
-		d.line(" %s realtime priority = 0", proc)
-		d.line(" %s realtime limit = 10000", proc)
-	}
+	writeProcess(d, g.Process)
 	for _, snmp := range []string{"vrrp", "checker", "RFCv2", "RFCv3", "traps"} {
 		d.line(" SNMP %s disabled", snmp)
 	}
@@ -161,6 +161,67 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	if g.LogUnknownVRIDs {
 		d.line(" log_unknown_vrids")
 	}
+	if g.VMACPrefix != "" {
+		d.line(" VMAC prefix = %s", g.VMACPrefix)
+	}
+	if g.VMACAddrPrefix != "" {
+		d.line(" VMAC address prefix = %s", g.VMACAddrPrefix)
+	}
+	if p == vrrpChild && s.RealtimePriority > 0 {
+		// Only keepalived's VRRP process runs realtime.
+		d.line(" current realtime priority = %d", s.RealtimePriority)
+	}
+	if p == vrrpChild && s.RealtimeLimit > 0 {
+		d.line(" current realtime time limit = %d", s.RealtimeLimit)
+	}
+}
+
+// defaultRlimitRTTime is keepalived's RLIMIT_RTTIME for realtime
+// processes when vrrp_rlimit_rttime is not set, in microseconds.
+const defaultRlimitRTTime = 10000
+
+// writeProcess prints the scheduling settings of the VRRP process as
+// configured, then the checker's and BFD's, which goalived does not have,
+// at keepalived's defaults.
+func writeProcess(d *dumpWriter, p config.Process) {
+	if p.MaxAutoPriority == -1 {
+		d.line(" Max auto priority = Disabled")
+	} else {
+		d.line(" Max auto priority = %d", p.MaxAutoPriority)
+	}
+	d.line(" Min auto priority delay = %d usecs", p.MinAutoPriorityDelay.Microseconds())
+	d.line(" VRRP process priority = %d", p.Nice)
+	d.line(" VRRP don't swap = %s", trueFalse(p.NoSwap))
+	d.line(" VRRP realtime priority = %d", p.RealtimePriority)
+	if len(p.CPUs) > 0 {
+		d.line(" VRRP CPU Affinity = %s", cpuList(p.CPUs))
+	}
+	limit := p.RlimitRTTime
+	if limit == 0 {
+		limit = defaultRlimitRTTime
+	}
+	d.line(" VRRP realtime limit = %d", limit)
+	for _, proc := range []string{"Checker", "BFD"} {
+		d.line(" %s process priority = 0", proc)
+		d.line(" %s don't swap = false", proc)
+		d.line(" %s realtime priority = 0", proc)
+		d.line(" %s realtime limit = %d", proc, defaultRlimitRTTime)
+	}
+}
+
+// cpuList is keepalived 2.2.7's CPU list: each CPU in ascending order
+// followed by a space, CPU 0 as an empty string (its integer_to_string
+// writes no digit for 0; observed: "VRRP CPU Affinity =  " for CPU 0).
+func cpuList(cpus []int) string {
+	sorted := slices.Sorted(slices.Values(cpus))
+	var b strings.Builder
+	for _, c := range slices.Compact(sorted) {
+		if c != 0 {
+			b.WriteString(strconv.Itoa(c))
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
 }
 
 // writeEmail prints the e-mail settings keepalived 2.2.7 shows: the
