@@ -36,6 +36,10 @@ type SyncGroup struct {
 	TrackProcesses        []Track  `json:"track_process,omitempty"`
 	Notify                Notifies `json:"notify"`
 	NotifyPriorityChanges bool     `json:"notify_priority_changes,omitempty"`
+	// NotifyPriorityChangesWritten is set when the group has a
+	// notify_priority_changes line: its members without one take the
+	// group's value, and keepalived 2.2.7's dump shows it.
+	NotifyPriorityChangesWritten bool `json:"-"`
 	// TrackingWeight keeps weighted trackers on members
 	// (sync_group_tracking_weight or global_tracking).
 	TrackingWeight bool `json:"sync_group_tracking_weight,omitempty"`

@@ -95,6 +95,11 @@ func (b *builder) finishSyncGroups() {
 			default:
 				in.SyncGroup = g.Name
 				members = append(members, name)
+				if g.NotifyPriorityChangesWritten && !b.inst(in).set["notify_priority_changes"] {
+					// keepalived 2.2.7: the instance's own value, else its
+					// group's, else the global one.
+					in.NotifyPriorityChanges = g.NotifyPriorityChanges
+				}
 			}
 		}
 		g.Members = members

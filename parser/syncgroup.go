@@ -77,7 +77,7 @@ func groupNotify(field func(n *config.Notifies) **config.Notify) groupHandler {
 
 func groupPriorityChanges(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 	if v, ok := b.boolArg(s, 0); ok {
-		g.NotifyPriorityChanges = v
+		g.NotifyPriorityChanges, g.NotifyPriorityChangesWritten = v, true
 	}
 }
 

@@ -3,7 +3,8 @@ package main
 // dumpCompareConf4 has what keepalived.data shows of sync group tracking
 // and static items: a sync group with sync_group_tracking_weight, its own
 // track_script (a vrrp_script without timeout) and track_interface (eth2,
-// down: its negative weight counts), static addresses, routes and rules
+// down: its negative weight counts) and notify_priority_changes (which
+// its members take), static addresses, routes and rules
 // naming a track_group, the e-mail settings with smtp_alert_vrrp turned
 // on (VI_B turns it off) and a no_track VIP. The SMTP server does not
 // exist: the alerts fail, the dumps show the settings.
@@ -52,6 +53,7 @@ vrrp_sync_group VG {
     eth2 weight -20
   }
   sync_group_tracking_weight
+  notify_priority_changes
 }
 vrrp_instance VI_A {
   interface eth0

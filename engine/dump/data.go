@@ -82,6 +82,9 @@ func writeSyncGroups(d *dumpWriter, s *Snapshot) {
 			d.line("   sync group tracking weight set")
 		}
 		d.line("   Using smtp notification = %s", yesNo(g.SMTPAlert))
+		if g.NotifyPriorityChangesWritten {
+			d.line("   Notify priority changes = %s", yesNo(g.NotifyPriorityChanges))
+		}
 		writeTrackLists(d, g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackProcesses, "Tracked process")
 		for _, n := range s.GroupNotify[g.Name] {
 			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(n.Argv), n.UID, n.GID)
