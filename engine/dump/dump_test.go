@@ -285,13 +285,7 @@ func TestTrackFilesAndProcessesMatchKeepalived227(t *testing.T) {
 	writeTrackLists(d, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses, "Tracked processes")
 	writeTrackFiles(d, s)
 	writeTrackProcesses(d, s)
-	want, err := os.ReadFile("testdata/keepalived-2.2.7/tracks.want")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(b.String(), "\n")); diff != "" {
-		t.Errorf("(-keepalived +goalived):\n%s", diff)
-	}
+	matchRecorded(t, "testdata/keepalived-2.2.7/tracks.want", b.String())
 }
 
 // TestScriptsListedOnlyWhileTracked: keepalived drops a weighted

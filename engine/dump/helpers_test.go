@@ -208,3 +208,16 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
 	}
 }
+
+// matchRecorded compares got with the lines keepalived 2.2.7 wrote, kept
+// in the file at path.
+func matchRecorded(t *testing.T, path, got string) {
+	t.Helper()
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
+		t.Errorf("(-keepalived +goalived):\n%s", diff)
+	}
+}

@@ -13,18 +13,7 @@ func writeStatic(d *dumpWriter, cfg *config.Config) {
 			d.line("     %s", formatVIP(v, v.Dev, true))
 		}
 	}
-	if len(cfg.StaticRoutes) > 0 {
-		d.line("------< Static Routes >------")
-		for _, r := range cfg.StaticRoutes {
-			d.line("     %s", formatRoute(r, true))
-		}
-	}
-	if len(cfg.StaticRules) > 0 {
-		d.line("------< Static Rules >------")
-		for _, r := range cfg.StaticRules {
-			d.line("     %s", formatRule(r))
-		}
-	}
+	writeRouting(d, "------< Static Routes >------", "------< Static Rules >------", cfg.StaticRoutes, cfg.StaticRules, true)
 	if len(cfg.TrackGroups) == 0 {
 		return
 	}
@@ -36,6 +25,23 @@ func writeStatic(d *dumpWriter, cfg *config.Config) {
 			for _, m := range g.Members {
 				d.line("     %s", m)
 			}
+		}
+	}
+}
+
+// writeRouting prints routes and rules under their titles, each list
+// only when it has entries.
+func writeRouting(d *dumpWriter, routesTitle, rulesTitle string, routes []config.Route, rules []config.Rule, static bool) {
+	if len(routes) > 0 {
+		d.line("%s", routesTitle)
+		for _, r := range routes {
+			d.line("     %s", formatRoute(r, static))
+		}
+	}
+	if len(rules) > 0 {
+		d.line("%s", rulesTitle)
+		for _, r := range rules {
+			d.line("     %s", formatRule(r))
 		}
 	}
 }

@@ -222,18 +222,7 @@ func writeInstanceAddrs(d *dumpWriter, s *Snapshot, in *Instance) {
 	} else {
 		d.line("   No sockets allocated")
 	}
-	if len(c.Routes) > 0 {
-		d.line("   Virtual Routes :")
-		for _, r := range c.Routes {
-			d.line("     %s", formatRoute(r, false))
-		}
-	}
-	if len(c.Rules) > 0 {
-		d.line("   Virtual Rules :")
-		for _, r := range c.Rules {
-			d.line("     %s", formatRule(r))
-		}
-	}
+	writeRouting(d, "   Virtual Routes :", "   Virtual Rules :", c.Routes, c.Rules, false)
 }
 
 func writeUnicast(d *dumpWriter, in *Instance) {
