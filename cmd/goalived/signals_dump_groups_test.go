@@ -79,14 +79,18 @@ vrrp_instance VI_B {
 // scheduling of the VRRP process (running realtime, so the current
 // priority and time limit are shown too), its CPU (0, which keepalived
 // 2.2.7 prints as an empty name), the process names and a VMAC prefix.
+// The realtime time limit is generous: the test dumps again and again
+// until the instance settled, and a goalived built with -race spends
+// more than 50 ms of CPU on a few dumps without sleeping, for which the
+// kernel kills a realtime process (RLIMIT_RTTIME).
 const dumpCompareConf5 = `global_defs {
   router_id dump_cmp5
   max_auto_priority 20
   min_auto_priority_delay 500000
   vrrp_priority -5
   vrrp_no_swap
-  vrrp_rt_priority 10
-  vrrp_rlimit_rttime 20000
+  vrrp_rt_priority 20
+  vrrp_rlimit_rttime 1000000
   vrrp_cpu_affinity 0
   process_name ka_parent
   vrrp_process_name ka_vrrp
