@@ -11,6 +11,10 @@ type VRRPScript struct {
 	// Interval is the start period; Timeout is resolved (unset = Interval).
 	Interval time.Duration `json:"interval"`
 	Timeout  time.Duration `json:"timeout"`
+	// TimeoutWritten is set when the block has a timeout line: keepalived
+	// 2.2.7 keeps an unset timeout as 0 (its dump shows "Timeout = 0
+	// sec") and runs the script with the interval as its timeout.
+	TimeoutWritten bool `json:"-"`
 	// Weight is used even when outside -253..253 (a warning was given).
 	Weight   int  `json:"weight"`
 	Reverse  bool `json:"reverse,omitempty"`
@@ -32,6 +36,10 @@ type SyncGroup struct {
 	TrackProcesses        []Track  `json:"track_process,omitempty"`
 	Notify                Notifies `json:"notify"`
 	NotifyPriorityChanges bool     `json:"notify_priority_changes,omitempty"`
+	// NotifyPriorityChangesWritten is set when the group has a
+	// notify_priority_changes line: its members without one take the
+	// group's value, and keepalived 2.2.7's dump shows it.
+	NotifyPriorityChangesWritten bool `json:"-"`
 	// TrackingWeight keeps weighted trackers on members
 	// (sync_group_tracking_weight or global_tracking).
 	TrackingWeight bool `json:"sync_group_tracking_weight,omitempty"`

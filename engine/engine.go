@@ -29,10 +29,22 @@ type Options struct {
 	// handled it (status file, metrics). It runs on the instance's effects
 	// goroutine and must not block.
 	OnReport func(vrrp.Report)
+	// OnNotify, if set, sees every state change as the engine notifies
+	// it (notify scripts, FIFO): an instance's, a removed instance's as
+	// keepalived 2.2.7 notifies it (FAULT, DELETED with notify_deleted,
+	// nothing when it was in FAULT already) and a sync group's (Group
+	// set, once all its members are in the state). It runs on the
+	// goroutine that notifies, for a group under the group's lock so
+	// that its changes come in order, and must not block.
+	OnNotify func(script.Transition)
 	// OnChange, if set, is called when something the status file shows
 	// changed outside a transition (an effective priority). It must not
 	// block.
 	OnChange func()
+	// Realtime, if set, reports the daemon's SCHED_RR priority and
+	// RLIMIT_RTTIME (microseconds) in force, 0 for none, which
+	// keepalived.data shows.
+	Realtime func() (priority int, rttime uint64)
 	// NotifyGrace bounds how long Close waits for queued notify scripts.
 	NotifyGrace time.Duration
 }

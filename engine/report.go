@@ -34,6 +34,7 @@ func (r reporter) Report(rep vrrp.Report) {
 		r.e.groups.MemberTransition(rep.Instance, rep.To, true)
 		if state, ok := notifyState(rep, r.in); ok && rep.To != vrrp.StateInit {
 			r.e.notify(r.in, state, int(rep.Priority))
+			r.e.onNotify(script.Transition{Name: rep.Instance, State: state, Priority: int(rep.Priority)})
 		}
 		r.e.groups.MemberTransition(rep.Instance, rep.To, false)
 		if rep.To == vrrp.StateStopped {
@@ -70,6 +71,13 @@ func notifyState(rep vrrp.Report, in *instance) (string, bool) {
 		return "DELETED", true
 	}
 	return "FAULT", rep.From != vrrp.StateFault
+}
+
+// onNotify hands a notified state change to Options.OnNotify.
+func (e *Engine) onNotify(t script.Transition) {
+	if e.opts.OnNotify != nil {
+		e.opts.OnNotify(t)
+	}
 }
 
 func (e *Engine) notify(in *instance, state string, prio int) {

@@ -67,6 +67,9 @@ func (e *Engine) globalSnapshot(host dumpHost) (*dump.Snapshot, dump.Resolver) {
 		r.DefaultUID, r.DefaultGID = e.cmds.def.UID, e.cmds.def.GID
 	}
 	r.Global(s, e.cfg, processUmask())
+	if e.opts.Realtime != nil {
+		s.RealtimePriority, s.RealtimeLimit = e.opts.Realtime()
+	}
 	return s, r
 }
 

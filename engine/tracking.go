@@ -102,6 +102,7 @@ func (h trackHost) NotifyScripts(group string, n *config.Notifies) script.Notify
 }
 
 func (h trackHost) Notify(ns script.NotifyScripts, t script.Transition) error {
+	defer h.e.onNotify(t)
 	return h.e.notifier.Notify(ns, t)
 }
 

@@ -31,7 +31,6 @@ func (b *builder) finish() {
 	for _, g := range b.cfg.SyncGroups {
 		g.SMTPAlert = b.alert(g)
 	}
-	b.finishGroupAlerts()
 	b.checkDuplicateVRIDs()
 	b.finishSyncGroups()
 	b.finishTrackGroups()
@@ -96,6 +95,11 @@ func (b *builder) finishSyncGroups() {
 			default:
 				in.SyncGroup = g.Name
 				members = append(members, name)
+				if g.NotifyPriorityChangesWritten && !b.inst(in).set["notify_priority_changes"] {
+					// keepalived 2.2.7: the instance's own value, else its
+					// group's, else the global one.
+					in.NotifyPriorityChanges = g.NotifyPriorityChanges
+				}
 			}
 		}
 		g.Members = members

@@ -245,7 +245,7 @@ func (b *builder) finishGlobal(g *config.GlobalDefs) {
 		g.GARP.LowerPrioRepeat = g.GARP.MasterRepeat
 	}
 	b.finishFIFOs(g)
-	finishEmail(&g.Email)
+	finishEmail(&g.Email, b.opts.Hostname, b.opts.Username)
 	if g.Process.MinAutoPriorityDelay == 0 {
 		g.Process.MinAutoPriorityDelay = config.DefaultMinAutoPriorityDelay
 	}

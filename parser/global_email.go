@@ -124,10 +124,25 @@ func (b *builder) alertArg(s *syntax.Stmt, format string) (bool, bool) {
 	return false, false
 }
 
-// finishEmail applies keepalived's defaults once global_defs is read.
-func finishEmail(e *config.Email) {
-	if e.Server != "" && e.ConnectTimeout == 0 {
+// finishEmail applies keepalived's defaults once global_defs is read:
+// with an smtp_server, the connect timeout, the HELO name (the host's
+// name) and the sender (USER@HOSTNAME), the last two only when the host
+// name is known, as keepalived 2.2.7 does.
+func finishEmail(e *config.Email, hostname, username string) {
+	if e.Server == "" {
+		return
+	}
+	if e.ConnectTimeout == 0 {
 		e.ConnectTimeout = config.DefaultSMTPConnectTimeout
+	}
+	if hostname == "" || hostname == unknownHost {
+		return
+	}
+	if e.HeloName == "" {
+		e.HeloName = hostname
+	}
+	if e.From == "" && username != "" {
+		e.From = username + "@" + hostname
 	}
 }
 

@@ -30,6 +30,7 @@ func testOptions() Options {
 		LookupGroup:     exists,
 		ScriptUsable:    func(argv0 string) bool { return len(argv0) < 7 || argv0[:7] != "/nosuch" },
 		Hostname:        "testhost",
+		Username:        "tester",
 		ConfigID:        "testhost",
 		RandomSeed:      1,
 	}

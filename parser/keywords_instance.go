@@ -39,7 +39,7 @@ var instanceTable = &table[*config.Instance]{
 		"nopreempt":                  instFlag(func(in *config.Instance) *bool { return &in.Nopreempt }),
 		"smtp_alert": func(b *builder, s *syntax.Stmt, in *config.Instance) {
 			if v, ok := b.alertArg(s, "Invalid vrrp_instance smtp_alert parameter %s"); ok {
-				b.setAlert(in, v, s.Pos)
+				b.setAlert(in, v)
 			}
 		},
 		"preempt":                    fixed(0, instPreempt),

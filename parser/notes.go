@@ -24,8 +24,7 @@ type notes struct {
 	removedScripts map[string]bool
 	// alerts are the smtp_alert lines of instances and sync groups, by
 	// model pointer, resolved against global_defs once it is read.
-	alerts   map[any]bool
-	alertPos map[any]syntax.Pos
+	alerts map[any]bool
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
@@ -97,11 +96,11 @@ func (b *builder) removeScript(name string) {
 	b.notes.removedScripts[name] = true
 }
 
-func (b *builder) setAlert(owner any, v bool, pos syntax.Pos) {
+func (b *builder) setAlert(owner any, v bool) {
 	if b.notes.alerts == nil {
-		b.notes.alerts, b.notes.alertPos = map[any]bool{}, map[any]syntax.Pos{}
+		b.notes.alerts = map[any]bool{}
 	}
-	b.notes.alerts[owner], b.notes.alertPos[owner] = v, pos
+	b.notes.alerts[owner] = v
 }
 
 // alert resolves the smtp_alert of an instance or sync group.

@@ -50,14 +50,13 @@ type notYetEntry struct {
 // vrrp_track_process, sync groups, the notify FIFOs,
 // old_unicast_checksum, umask (cmd/goalived), vrrp_rx_bufs_policy and
 // vrrp_rx_bufs_multiplier, the vrrp_netlink_*_rcv_bufs(_force) sizes,
-// dynamic_interfaces and track_group; process_monitor_rcv_bufs(_force)
+// dynamic_interfaces, track_group and the e-mail alerts (cmd/goalived
+// sends the instances' and sync groups' smtp_alert e-mails from the
+// engine's notifications); process_monitor_rcv_bufs(_force)
 // need nothing (track_process scans /proc: there is no event socket).
 var notYet = []notYetEntry{
 	{block: "vrrp_instance", keyword: "owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
 	{block: "global_defs", keyword: "vrrp_owner_ignore_adverts", when: boolOn, field: "OwnerIgnoreAdverts"},
-	// A sync group's alerts need its state changes, which the engine does
-	// not report outside itself yet (instance alerts are sent).
-	{block: "vrrp_sync_group", keyword: "smtp_alert", when: boolOn, field: "SMTPAlert"},
 }
 
 // boolOn accepts a <BOOL> line that turns the option on (absent value
@@ -118,22 +117,4 @@ func (b *builder) reportNotYet(e notYetEntry, pos syntax.Pos, args []string, not
 		Keyword: e.keyword, Block: b.context, Pos: pos.String(), Args: args, NotYet: true,
 	})
 	b.warnf(pos, e.keyword, "%s is not supported by goalived yet, ignored%s", what, note)
-}
-
-// finishGroupAlerts reports the sync groups that global_defs' smtp_alert
-// or smtp_alert_vrrp turns alerts on for, when there is an address and a
-// server to send to (a written smtp_alert line is reported as read).
-func (b *builder) finishGroupAlerts() {
-	if !b.cfg.Global.Email.Enabled() {
-		return
-	}
-	e, _ := notYetFor("vrrp_sync_group", "smtp_alert")
-	for _, g := range b.cfg.SyncGroups {
-		if _, written := b.notes.alertPos[g]; written || !g.SMTPAlert {
-			continue
-		}
-		b.withContext("vrrp_sync_group "+g.Name, func() {
-			b.reportNotYet(e, synPos(g.Pos), nil, " (global_defs' smtp_alert turns it on for the group)")
-		})
-	}
 }

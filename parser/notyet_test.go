@@ -19,8 +19,6 @@ var notYetCases = []struct {
 }{
 	{"owner_ignore_adverts", instanceConf("owner_ignore_adverts"), ""},
 	{"vrrp_owner_ignore_adverts", "global_defs {\n vrrp_owner_ignore_adverts true\n}\n", ""},
-	{"smtp_alert", "global_defs {\n notification_email {\n ops@example.com\n }\n smtp_server 192.0.2.25\n}\n" + strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n") +
-		"vrrp_sync_group G {\n group {\n VI_1\n }\n smtp_alert\n}\n", ""},
 }
 
 // notYetDiags returns the notYet warnings of a load as "keyword: message".
@@ -80,7 +78,10 @@ func TestNotYetQuiet(t *testing.T) {
 		"strict owner accepts":            instanceConf("strict_mode\npriority 255\nvirtual_ipaddress {\n192.0.2.1\n}"),
 		"strict v3 accept":                instanceConf("strict_mode\nversion 3\naccept\nvirtual_ipaddress {\n192.0.2.1\n}"),
 		"implemented":                     instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n}\nnopreempt\ndont_track_primary\nvirtual_routes {\n 192.0.2.0/24 dev eth0\n}\nvirtual_rules {\n from 192.0.2.1 table 1 preference 10\n}"),
-		"implemented top level":           "global_defs {\n default_interface eth1\n}\nstatic_ipaddress {\n 192.0.2.1/32 dev eth0\n}\nstatic_routes {\n 192.0.2.0/24 dev eth0\n}\nstatic_rules {\n from 192.0.2.1 table 1 preference 10\n}\n",
+		"sync group smtp_alert": "global_defs {\n notification_email {\n ops@example.com\n }\n smtp_server 192.0.2.25\n smtp_alert\n}\n" +
+			strings.TrimPrefix(instanceConf("virtual_ipaddress {\n192.0.2.1\n}"), "global_defs {\n enable_script_security\n script_user root\n}\n") +
+			"vrrp_sync_group G {\n group {\n VI_1\n }\n smtp_alert\n}\nvrrp_sync_group H {\n group {\n VI_1\n }\n}\n",
+		"implemented top level": "global_defs {\n default_interface eth1\n}\nstatic_ipaddress {\n 192.0.2.1/32 dev eth0\n}\nstatic_routes {\n 192.0.2.0/24 dev eth0\n}\nstatic_rules {\n from 192.0.2.1 table 1 preference 10\n}\n",
 	} {
 		_, diags := load(t, src)
 		if got := notYetDiags(diags); len(got) != 0 {

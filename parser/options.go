@@ -29,8 +29,12 @@ type Options struct {
 	// run; keepalived drops scripts it cannot find. Default: an existing
 	// non-directory path, or a name found in PATH.
 	ScriptUsable func(argv0 string) bool
-	// Hostname is the default router_id; default os.Hostname.
+	// Hostname is the default router_id and, with an smtp_server, the
+	// default smtp_helo_name; default os.Hostname.
 	Hostname string
+	// Username names the user the daemon runs as, for the default
+	// notification_email_from (USER@HOSTNAME); default the current user.
+	Username string
 	// AllConfig makes every include check strict (keepalived -e).
 	AllConfig bool
 	// FS, when set, is where files are read from (see syntax.Options).
@@ -44,6 +48,9 @@ type Options struct {
 	// it is found: -t and the daemon show the first ones at once.
 	Report func(syntax.Diagnostic)
 }
+
+// unknownHost is keepalived's local name when the host's cannot be had.
+const unknownHost = "[unknown]"
 
 func (o *Options) fill() {
 	if o.InterfaceExists == nil {
@@ -67,9 +74,14 @@ func (o *Options) fill() {
 	if o.Hostname == "" {
 		h, err := os.Hostname()
 		if err != nil || h == "" {
-			h = "[unknown]"
+			h = unknownHost
 		}
 		o.Hostname = h
+	}
+	if o.Username == "" {
+		if u, err := user.Current(); err == nil {
+			o.Username = u.Username
+		}
 	}
 	if o.ConfigID == "" {
 		o.ConfigID, _, _ = strings.Cut(o.Hostname, ".")

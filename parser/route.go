@@ -157,6 +157,11 @@ func (b *builder) finishRoute(s *syntax.Stmt, r *config.Route, dst string, stati
 		b.warnf(s.Pos, s.Keyword, "cannot track route %s with no interface specified, not tracking", dst)
 		r.NoTrack = true
 	}
+	if r.TrackGroup != "" && r.Dev == "" {
+		// keepalived 2.2.7 tracks a static route through its device only.
+		b.warnf(s.Pos, s.Keyword, "Static route cannot have track group if no oif specified")
+		r.TrackGroup = ""
+	}
 	if isDefault {
 		r.Dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 		if r.Via.Is6() || r.Src.Is6() {
@@ -190,6 +195,11 @@ func (b *builder) parseRule(s *syntax.Stmt, static bool) (config.Rule, bool) {
 	if !r.From.IsValid() && !r.To.IsValid() && r.IIF == "" && r.OIF == "" && r.FWMark == "" && r.Table == "" {
 		b.warnf(s.Pos, s.Keyword, "rule without selector or action, ignored")
 		return r, false
+	}
+	if r.TrackGroup != "" && r.IIF == "" {
+		// keepalived 2.2.7 tracks a static rule through its iif only.
+		b.warnf(s.Pos, s.Keyword, "Static rule cannot have track_group if dev/iif not specified")
+		r.TrackGroup = ""
 	}
 	if !prefSet {
 		b.defaultRulePreference(s, &r)

@@ -43,8 +43,8 @@ func scriptScript(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 // scriptTimer handles interval and timeout: decimal seconds with ms
 // resolution up to 4294 s (keepalived 2.3+). keepalived 2.2.7 takes whole
 // seconds only and ignores other values with a message (observed), so a
-// fraction is used but warned about. interval 0 becomes 1 s; timeout 0
-// means "the interval", as when unset.
+// fraction is used but warned about. interval 0 becomes 1 s, and so does
+// timeout 0 (keepalived's words); an unset timeout is the interval.
 func scriptTimer(field func(v *config.VRRPScript) *time.Duration) handler[*config.VRRPScript] {
 	return func(b *builder, s *syntax.Stmt, v *config.VRRPScript) {
 		defer b.extraWords(s, 1)
@@ -57,11 +57,13 @@ func scriptTimer(field func(v *config.VRRPScript) *time.Duration) handler[*confi
 			b.warnf(argPos(s, 0), s.Keyword, "(%s) interval must be greater than 0, using 1 second", v.Name)
 			d = time.Second
 		case d == 0:
-			b.warnf(argPos(s, 0), s.Keyword, "(%s) timeout 0 means the interval", v.Name)
+			b.warnf(argPos(s, 0), s.Keyword, "(%s): vrrp script timeout must be greater than 0, setting to 1", v.Name)
+			d = time.Second
 		case d%time.Second != 0:
 			b.warnf(argPos(s, 0), s.Keyword, "(%s) keepalived 2.2.7 accepts whole seconds only (later versions accept %s), using %s", v.Name, fmtSecs(d), d)
 		}
 		*field(v) = d
+		v.TimeoutWritten = v.TimeoutWritten || s.Keyword == "timeout"
 	}
 }
 

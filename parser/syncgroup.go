@@ -24,7 +24,7 @@ var syncGroupTable = &table[*config.SyncGroup]{
 		"notify_priority_changes": fixed(1, groupPriorityChanges),
 		"smtp_alert": func(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 			if v, ok := b.alertArg(s, "Invalid vrrp_group smtp_alert parameter %s"); ok {
-				b.setAlert(g, v, s.Pos)
+				b.setAlert(g, v)
 			}
 		},
 		"sync_group_tracking_weight": fixed(0, func(b *builder, s *syntax.Stmt, g *config.SyncGroup) { g.TrackingWeight = true }),
@@ -77,7 +77,7 @@ func groupNotify(field func(n *config.Notifies) **config.Notify) groupHandler {
 
 func groupPriorityChanges(b *builder, s *syntax.Stmt, g *config.SyncGroup) {
 	if v, ok := b.boolArg(s, 0); ok {
-		g.NotifyPriorityChanges = v
+		g.NotifyPriorityChanges, g.NotifyPriorityChangesWritten = v, true
 	}
 }
 

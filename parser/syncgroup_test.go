@@ -45,6 +45,16 @@ func TestSyncGroup(t *testing.T) {
 			},
 			want:  []any{[]string{"VI_1", "VI_2"}, []config.Track{{Name: "s", Weight: 5}}, []config.Track{{Name: "eth2"}}, []string{"/bin/gm", "x"}, "/bin/g", true, true, true},
 			diags: []string{"warning: global_tracking: global_tracking is deprecated, use sync_group_tracking_weight"}},
+		{name: "notify_priority_changes from the group", src: "global_defs {\n vrrp_notify_priority_changes\n}\n" +
+			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n}\nvrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n notify_priority_changes\n}\n" +
+			"vrrp_instance VI_3 {\n interface eth1\n virtual_router_id 53\n}\n" +
+			"vrrp_sync_group G1 {\n group {\n VI_1 VI_2\n }\n notify_priority_changes off\n}\nvrrp_sync_group G2 {\n group {\n VI_3\n }\n}\n",
+			get: func(c *config.Config) any {
+				return []bool{c.Instance("VI_1").NotifyPriorityChanges, c.Instance("VI_2").NotifyPriorityChanges, c.Instance("VI_3").NotifyPriorityChanges,
+					c.SyncGroups[0].NotifyPriorityChangesWritten, c.SyncGroups[1].NotifyPriorityChangesWritten}
+			},
+			want:  []bool{false, true, true, true, false},
+			diags: []string{"warning: vrrp_sync_group: sync group G2 has only 1 virtual router, this probably isn't what you want"}},
 		{name: "notify_deleted not in groups", src: twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n notify_deleted\n}\n",
 			diags: []string{"warning: notify_deleted: unknown keyword 'notify_deleted'"}},
 	}

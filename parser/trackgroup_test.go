@@ -54,5 +54,14 @@ func TestTrackGroup(t *testing.T) {
 			want:  got{Groups: map[string][]string{}},
 			diags: []string{"warning: track_group: Static track group TG has no virtual router(s)"}},
 	}
+	items := func(c *config.Config) any {
+		return []string{c.StaticRoutes[0].TrackGroup, c.StaticRoutes[1].TrackGroup, c.StaticRules[0].TrackGroup, c.StaticRules[1].TrackGroup}
+	}
+	cases = append(cases, kwCase{name: "route and rule without device", get: items,
+		src: group("TG", "VI_1") + "static_routes {\n 203.0.113.0/24 via 192.0.2.1 track_group TG\n 203.0.114.0/24 via 192.0.2.1 dev eth0 track_group TG\n}\n" +
+			"static_rules {\n from 192.0.2.250 table 100 priority 10 track_group TG\n from 192.0.2.251 iif eth0 table 101 priority 11 track_group TG\n}\n" + instanceConf(""),
+		want: []string{"", "TG", "", "TG"},
+		diags: []string{"warning: 203.0.113.0/24: Static route cannot have track group if no oif specified",
+			"warning: from: Static rule cannot have track_group if dev/iif not specified"}})
 	runCases(t, cases)
 }

@@ -113,7 +113,7 @@ func TestRoutesAndRules(t *testing.T) {
 				"warning: from: rule has no preference specified, setting it to 16382: this is probably not what you want"}},
 		{name: "deprecated route words", src: instanceConf("virtual_routes {\n 192.0.2.0/25 via 192.0.2.1 or 192.0.2.2 dev eth0\n}"),
 			diags: []string{`warning: 192.0.2.0/25: "or" for routes is deprecated, use "nexthop"`}},
-		{name: "static", src: "track_group g {\n group {\n VI_1\n }\n}\nstatic_routes {\n 198.51.100.0/24 via 192.0.2.1 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 table 3 track_group g\n}\n" + instanceConf(""),
+		{name: "static", src: "track_group g {\n group {\n VI_1\n }\n}\nstatic_routes {\n 198.51.100.0/24 via 192.0.2.1 dev eth0 track_group g\n}\nstatic_rules {\n from 192.0.2.0/24 iif eth0 table 3 track_group g\n}\n" + instanceConf(""),
 			get: func(c *config.Config) any { return []any{c.StaticRoutes[0].TrackGroup, c.StaticRules[0].TrackGroup} }, want: []any{"g", "g"},
 			diags: []string{"warning: from: rule has no preference specified, setting it to 16384: this is probably not what you want"}},
 	}

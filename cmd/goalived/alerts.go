@@ -4,51 +4,69 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/user"
 	"sync"
 	"time"
 
 	"github.com/goalived/goalived/config"
+	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/script/smtp"
-	"github.com/goalived/goalived/vrrp"
 )
 
 // alertGrace bounds how long a stop or a reload waits for queued e-mail
 // alerts.
 const alertGrace = 2 * time.Second
 
-// alerter e-mails instance (and sync group) state changes as keepalived
-// 2.2.7 does: for instances and groups with smtp_alert, one alert per new
-// state, none for FAULT with no_email_faults.
+// alerter e-mails instance and sync group state changes as keepalived
+// 2.2.7 does (vrrp_smtp_notifier, vrrp_sync_smtp_notifier): for instances
+// and groups with smtp_alert, one alert per new state as the engine
+// notifies it, none for FAULT with no_email_faults.
 type alerter struct {
 	sender   *smtp.Sender
 	routerID string
 	noFaults bool
-	alert    map[string]bool // instances and groups with smtp_alert, by name
+	alert    map[string]bool // instances and groups with smtp_alert, by alertKey
 
 	mu   sync.Mutex // guards last
 	last map[string]string
 }
 
+// alertKey names an instance or a group (they have separate name spaces).
+func alertKey(group bool, name string) string {
+	if group {
+		return "g:" + name
+	}
+	return "i:" + name
+}
+
 // newAlerter returns nil when the configuration sends no alert: no
-// address, no server, or no instance or group with smtp_alert.
-func newAlerter(cfg *config.Config, log *slog.Logger) *alerter {
+// address, no server, or no instance or group with smtp_alert. prev, the
+// configuration a reload replaces (nil at start), gives the instances the
+// reload removes: keepalived 2.2.7 e-mails their last notification
+// (FAULT, or DELETED with notify_deleted) as their old smtp_alert says,
+// through the new configuration's server.
+func newAlerter(cfg, prev *config.Config, log *slog.Logger) *alerter {
 	e := cfg.Global.Email
 	if !e.Enabled() {
 		return nil
 	}
 	a := &alerter{routerID: cfg.Global.RouterID, noFaults: e.NoFaults, alert: map[string]bool{}, last: map[string]string{}}
 	for _, in := range cfg.Instances {
-		if in.SMTPAlert {
-			a.alert["i:"+in.Name] = true
+		a.alert[alertKey(false, in.Name)] = in.SMTPAlert
+	}
+	if prev != nil {
+		for _, in := range prev.Instances {
+			if _, kept := a.alert[alertKey(false, in.Name)]; !kept {
+				a.alert[alertKey(false, in.Name)] = in.SMTPAlert
+			}
 		}
 	}
 	for _, g := range cfg.SyncGroups {
-		if g.SMTPAlert {
-			a.alert["g:"+g.Name] = true
-		}
+		a.alert[alertKey(true, g.Name)] = g.SMTPAlert
 	}
+	maps.DeleteFunc(a.alert, func(_ string, on bool) bool { return !on })
 	if len(a.alert) == 0 {
 		return nil
 	}
@@ -71,21 +89,17 @@ func currentUser() string {
 	return "root"
 }
 
-// report takes an instance's report; it never blocks.
-func (a *alerter) report(r vrrp.Report) {
-	if a == nil || r.Kind != vrrp.ReportTransition {
-		return
-	}
-	a.send("i:"+r.Instance, r.Instance, r.To.String(), smtp.InstanceMessage)
-}
-
-// groupState is for the sync group's state changes; the engine does not
-// report them (see the README of this feature in the report).
-func (a *alerter) groupState(group, state string) {
+// notified takes a state change as the engine notified it (its
+// OnNotify); it never blocks.
+func (a *alerter) notified(t script.Transition) {
 	if a == nil {
 		return
 	}
-	a.send("g:"+group, group, state, smtp.GroupMessage)
+	format := smtp.InstanceMessage
+	if t.Group {
+		format = smtp.GroupMessage
+	}
+	a.send(alertKey(t.Group, t.Name), t.Name, t.State, format)
 }
 
 func (a *alerter) send(key, name, state string, format func(routerID, name, state string) (smtp.Message, bool)) {

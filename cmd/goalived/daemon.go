@@ -19,6 +19,7 @@ import (
 	"github.com/goalived/goalived/netif/host"
 	"github.com/goalived/goalived/parser"
 	"github.com/goalived/goalived/parser/syntax"
+	"github.com/goalived/goalived/script"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -80,6 +81,10 @@ type daemon struct {
 	tuner atomic.Pointer[procTuner]
 	// alerts e-mails state changes; nil without smtp_alert.
 	alerts atomic.Pointer[alerter]
+	// running is the configuration the engine runs (set at start and by
+	// reloads, on the main goroutine): a reload's alerts need the
+	// instances it removes.
+	running *config.Config
 }
 
 // load reads the configuration, logging what keepalived's parent logs as
@@ -273,14 +278,16 @@ func (d *daemon) removePidFiles() {
 }
 
 func (d *daemon) newEngine(cfg *config.Config, h engine.Host) *engine.Engine {
-	d.alerts.Store(newAlerter(cfg, d.log))
+	d.running = cfg
+	d.alerts.Store(newAlerter(cfg, nil, d.log))
 	e := engine.New(cfg, h, engine.Options{
 		Logger:         d.log,
 		KeepVIPsOnStop: d.o.dontReleaseVRRP,
 		FastPreempt:    d.o.fastPreempt,
 		OnChange:       d.status.kick,
+		OnNotify:       func(t script.Transition) { d.alerts.Load().notified(t) },
+		Realtime:       func() (int, uint64) { return d.tuner.Load().Realtime() },
 		OnReport: func(r vrrp.Report) {
-			d.alerts.Load().report(r)
 			switch r.Kind {
 			case vrrp.ReportTransition:
 				d.status.kick()
@@ -327,7 +334,8 @@ func (d *daemon) reload() {
 	}
 	applyConfigUmask(cfg, d.o.umask, d.log)
 	proc = &cfg.Global.Process
-	d.alerts.Swap(newAlerter(cfg, d.log)).close(d.log)
+	d.alerts.Swap(newAlerter(cfg, d.running, d.log)).close(d.log)
+	d.running = cfg
 	res, err := d.eng.Reload(cfg)
 	if err != nil {
 		d.log.Error(fmt.Sprintf("reload: %v", err), "err", err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,6 +53,21 @@ type procTuner struct {
 	rlimitSet bool         // RLIMIT_RTTIME was set
 	tuned     map[int]bool // threads that have the current settings
 	failed    map[string]bool
+
+	// curPrio and curRTTime are rtPrio and the RLIMIT_RTTIME set, for
+	// the dumps from other goroutines.
+	curPrio, curRTTime atomic.Int64
+}
+
+// Realtime is the SCHED_RR priority and the RLIMIT_RTTIME (microseconds)
+// in force, 0 for none: keepalived's VRRP process dumps them as its
+// "current realtime priority" and "current realtime time limit". p may
+// be nil (not started yet).
+func (p *procTuner) Realtime() (prio int, rttime uint64) {
+	if p == nil {
+		return 0, 0
+	}
+	return int(p.curPrio.Load()), uint64(p.curRTTime.Load())
 }
 
 // startProcTuner applies cfg at once and keeps applying it to new
@@ -166,6 +182,7 @@ func (p *procTuner) applyProcess() {
 
 func (p *procTuner) setRealtime(prio int) {
 	p.rtPrio = prio
+	p.curPrio.Store(int64(prio))
 	clear(p.tuned)
 	if !p.rlimitSet {
 		lim := p.cfg.RlimitRTTime
@@ -173,6 +190,9 @@ func (p *procTuner) setRealtime(prio int) {
 			lim = defaultRlimitRTTime
 		}
 		p.rlimitSet = p.try("rlimit", p.os.SetRlimitRTTime(lim))
+		if p.rlimitSet {
+			p.curRTTime.Store(int64(lim))
+		}
 	}
 }
 

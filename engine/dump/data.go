@@ -20,6 +20,7 @@ func WriteData(w io.Writer, s *Snapshot) error {
 	ifcs := interfaces(s)
 	writeGlobal(d, s, vrrpChild)
 	writeGARPDelays(d, ifcs)
+	writeStatic(d, s.Config)
 	writeTopology(d, s)
 	writeSockpool(d, s)
 	writeSyncGroups(d, s)
@@ -59,7 +60,8 @@ func writeSockpool(d *dumpWriter, s *Snapshot) {
 
 // writeSyncGroups lists vrrp_sync_group blocks with the state their
 // members add up to: FAULT if one is in fault, MASTER if all are master,
-// else BACKUP (INIT before any member started).
+// else BACKUP (INIT before any member started), and the group's own
+// trackers (keepalived 2.2.7 titles their processes "Tracked process").
 func writeSyncGroups(d *dumpWriter, s *Snapshot) {
 	if len(s.Config.SyncGroups) == 0 {
 		return
@@ -76,7 +78,14 @@ func writeSyncGroups(d *dumpWriter, s *Snapshot) {
 		for _, m := range g.Members {
 			d.line("     %s", m)
 		}
-		d.line("   Using smtp notification = no")
+		if g.TrackingWeight {
+			d.line("   sync group tracking weight set")
+		}
+		d.line("   Using smtp notification = %s", yesNo(g.SMTPAlert))
+		if g.NotifyPriorityChangesWritten {
+			d.line("   Notify priority changes = %s", yesNo(g.NotifyPriorityChanges))
+		}
+		writeTrackLists(d, g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackProcesses, "Tracked process")
 		for _, n := range s.GroupNotify[g.Name] {
 			d.line("   %s state transition script = %s, uid:gid %d:%d", n.Kind, cmdString(n.Argv), n.UID, n.GID)
 		}
@@ -126,7 +135,13 @@ func writeScripts(d *dumpWriter, s *Snapshot) {
 		d.line(" VRRP Script = %s", c.Name)
 		d.line("   Command = %s", cmdString(sc.Argv))
 		d.line("   Interval = %d sec", secs(c.Interval))
-		d.line("   Timeout = %d sec", secs(c.Timeout))
+		// keepalived shows an unset timeout as 0; the script runs with
+		// the interval as its timeout all the same.
+		timeout := c.Timeout
+		if !c.TimeoutWritten {
+			timeout = 0
+		}
+		d.line("   Timeout = %d sec", secs(timeout))
 		d.line("   Weight = %d%s", c.Weight, reverse(c.Reverse))
 		d.line("   Rise = %d", c.Rise)
 		d.line("   Fall = %d", c.Fall)

@@ -3,6 +3,8 @@ package dump
 import (
 	"fmt"
 	"io"
+	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,10 +84,14 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	d.line("------< Global definitions >------")
 	d.line(" Network namespace = (default)")
 	d.line(" Network namespace ipvs = (main namespace)")
+	if g.Process.Name != "" {
+		d.line(" Parent process name = %s", g.Process.Name)
+	}
+	if g.Process.VRRPName != "" {
+		d.line(" VRRP process name = %s", g.Process.VRRPName)
+	}
 	d.line(" Router ID = %s", g.RouterID)
-	d.line(" Default smtp_alert = unset")
-	d.line(" Default smtp_alert_vrrp = unset")
-	d.line(" Default smtp_alert_checker = unset")
+	writeEmail(d, g.Email)
 	d.line(" Checkers log all failures = false")
 	d.line(" No test config before reload")
 	if g.DataUseInstance {
@@ -113,14 +119,7 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	d.line(" VRRP check unicast_src = %s", trueFalse(g.CheckUnicastSrc))
 	d.line(" VRRP skip check advert addresses = %s", trueFalse(g.SkipCheckAdvAddr))
 	d.line(" VRRP strict mode = %s", trueFalse(g.Strict))
-	d.line(" Max auto priority = 0")
-	d.line(" Min auto priority delay = 1000000 usecs")
-	for _, proc := range []string{"VRRP", "Checker", "BFD"} {
-		d.line(" %s process priority = 0", proc)
-		d.line(" %s don't swap = false", proc)
-		d.line(" %s realtime priority = 0", proc)
-		d.line(" %s realtime limit = 10000", proc)
-	}
+	writeProcess(d, g.Process)
 	for _, snmp := range []string{"vrrp", "checker", "RFCv2", "RFCv3", "traps"} {
 		d.line(" SNMP %s disabled", snmp)
 	}
@@ -162,6 +161,103 @@ func writeGlobal(d *dumpWriter, s *Snapshot, p dumpProcess) {
 	if g.LogUnknownVRIDs {
 		d.line(" log_unknown_vrids")
 	}
+	if g.VMACPrefix != "" {
+		d.line(" VMAC prefix = %s", g.VMACPrefix)
+	}
+	if g.VMACAddrPrefix != "" {
+		d.line(" VMAC address prefix = %s", g.VMACAddrPrefix)
+	}
+	if p == vrrpChild && s.RealtimePriority > 0 {
+		// Only keepalived's VRRP process runs realtime.
+		d.line(" current realtime priority = %d", s.RealtimePriority)
+	}
+	if p == vrrpChild && s.RealtimeLimit > 0 {
+		d.line(" current realtime time limit = %d", s.RealtimeLimit)
+	}
+}
+
+// defaultRlimitRTTime is keepalived's RLIMIT_RTTIME for realtime
+// processes when vrrp_rlimit_rttime is not set, in microseconds.
+const defaultRlimitRTTime = 10000
+
+// writeProcess prints the scheduling settings of the VRRP process as
+// configured, then the checker's and BFD's, which goalived does not have,
+// at keepalived's defaults.
+func writeProcess(d *dumpWriter, p config.Process) {
+	if p.MaxAutoPriority == -1 {
+		d.line(" Max auto priority = Disabled")
+	} else {
+		d.line(" Max auto priority = %d", p.MaxAutoPriority)
+	}
+	d.line(" Min auto priority delay = %d usecs", p.MinAutoPriorityDelay.Microseconds())
+	d.line(" VRRP process priority = %d", p.Nice)
+	d.line(" VRRP don't swap = %s", trueFalse(p.NoSwap))
+	d.line(" VRRP realtime priority = %d", p.RealtimePriority)
+	if len(p.CPUs) > 0 {
+		d.line(" VRRP CPU Affinity = %s", cpuList(p.CPUs))
+	}
+	limit := p.RlimitRTTime
+	if limit == 0 {
+		limit = defaultRlimitRTTime
+	}
+	d.line(" VRRP realtime limit = %d", limit)
+	for _, proc := range []string{"Checker", "BFD"} {
+		d.line(" %s process priority = 0", proc)
+		d.line(" %s don't swap = false", proc)
+		d.line(" %s realtime priority = 0", proc)
+		d.line(" %s realtime limit = %d", proc, defaultRlimitRTTime)
+	}
+}
+
+// cpuList is keepalived 2.2.7's CPU list: each CPU in ascending order
+// followed by a space, CPU 0 as an empty string (its integer_to_string
+// writes no digit for 0; observed: "VRRP CPU Affinity =  " for CPU 0).
+func cpuList(cpus []int) string {
+	sorted := slices.Sorted(slices.Values(cpus))
+	var b strings.Builder
+	for _, c := range slices.Compact(sorted) {
+		if c != 0 {
+			b.WriteString(strconv.Itoa(c))
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
+}
+
+// writeEmail prints the e-mail settings keepalived 2.2.7 shows: the
+// server (its address and port), the HELO name, the timeout, the sender
+// with the recipients, and the defaults of smtp_alert.
+func writeEmail(d *dumpWriter, e config.Email) {
+	if host, port, err := net.SplitHostPort(e.Server); err == nil {
+		d.line(" Smtp server = %s", host)
+		d.line(" Smtp server port = %s", port)
+	}
+	if e.HeloName != "" {
+		d.line(" Smtp HELO name = %s", e.HeloName)
+	}
+	if e.ConnectTimeout > 0 {
+		d.line(" Smtp server connection timeout = %d", secs(e.ConnectTimeout))
+	}
+	if e.From != "" {
+		d.line(" Email notification from = %s", e.From)
+		d.line(" Email notification to:")
+		for _, to := range e.To {
+			d.line("   %s", to)
+		}
+	}
+	d.line(" Default smtp_alert = %s", onOffUnset(e.Alert))
+	d.line(" Default smtp_alert_vrrp = %s", onOffUnset(e.AlertVRRP))
+	d.line(" Default smtp_alert_checker = unset")
+}
+
+func onOffUnset(b *bool) string {
+	switch {
+	case b == nil:
+		return "unset"
+	case *b:
+		return "on"
+	}
+	return "off"
 }
 
 // cFloat is C's "%g": six significant digits, trailing zeros dropped.

@@ -36,7 +36,7 @@ func loadTestConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
 	yes := func(string) bool { return true }
 	cfg, diags := parser.Load(path, parser.Options{
-		ConfigID: "testhost", Hostname: "testhost",
+		ConfigID: "testhost", Hostname: "testhost", Username: "tester",
 		InterfaceExists: yes, LookupUser: yes, LookupGroup: yes, ScriptUsable: yes,
 	})
 	if cfg == nil || diags.HasFatal() {
@@ -206,5 +206,18 @@ func checkGolden(t *testing.T, path, got string) {
 	}
 	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// matchRecorded compares got with the lines keepalived 2.2.7 wrote, kept
+// in the file at path.
+func matchRecorded(t *testing.T, path, got string) {
+	t.Helper()
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
+		t.Errorf("(-keepalived +goalived):\n%s", diff)
 	}
 }

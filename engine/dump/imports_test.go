@@ -12,7 +12,7 @@ import (
 func TestNoHostAccess(t *testing.T) {
 	allowed := map[string]bool{
 		"fmt": true, "io": true, "net": true, "net/netip": true, "path/filepath": true,
-		"strconv": true, "strings": true, "time": true,
+		"slices": true, "strconv": true, "strings": true, "time": true,
 		"github.com/goalived/goalived/config": true, "github.com/goalived/goalived/vrrp": true,
 	}
 	pkg, err := build.Default.ImportDir(".", 0)

@@ -125,24 +125,45 @@ func ifaceIndex(ifcs []iface) map[string]*iface {
 }
 
 // attachTracking lists, under each interface, the instances that track
-// it in configuration order: an instance's own interface with weight 0
-// (255 under dont_track_primary, keepalived's "not tracked" marker), then
-// its track_interface entries. An instance's own interface also shows the
-// global GARP/NA pacing when one is set.
+// it in keepalived 2.2.7's order: an instance's own interface with weight
+// 0 (255 under dont_track_primary, keepalived's "not tracked" marker),
+// then its track_interface entries; then the members of the track_group
+// each static address, route (by its device) and rule (by its iif)
+// names, with weight 0; then the sync groups' track_interface entries
+// for their members. An instance listed already keeps one entry (see
+// addTracker). An instance's own interface also shows the global GARP/NA
+// pacing when one is set.
 func attachTracking(ifcs []iface, cfg *config.Config) {
 	byName := ifaceIndex(ifcs)
+	add := func(ifname string, t Tracker) {
+		if ifc := byName[ifname]; ifc != nil {
+			ifc.Tracking = addTracker(ifc.Tracking, t)
+		}
+	}
 	for _, in := range cfg.Instances {
 		if ifc := byName[in.Interface]; ifc != nil {
 			w := 0
 			if in.DontTrackPrimary {
 				w = notVRRPTracked
 			}
-			ifc.Tracking = append(ifc.Tracking, Tracker{Name: in.Name, Weight: w})
+			add(in.Interface, Tracker{Name: in.Name, Weight: w})
 			ifc.GARPInterval, ifc.GNAInterval = cfg.Global.GARPInterval, cfg.Global.GNAInterval
 		}
 		for _, t := range in.TrackInterfaces {
-			if ifc := byName[t.Name]; ifc != nil {
-				ifc.Tracking = append(ifc.Tracking, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+			add(t.Name, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+		}
+	}
+	for _, st := range staticTracked(cfg) {
+		if g := cfg.TrackGroup(st.group); g != nil {
+			for _, m := range g.Members {
+				add(st.ifname, Tracker{Name: m})
+			}
+		}
+	}
+	for _, g := range cfg.SyncGroups {
+		for _, t := range g.TrackInterfaces {
+			for _, m := range g.Members {
+				add(t.Name, Tracker{Name: m, Weight: t.Weight, Reverse: t.Reverse})
 			}
 		}
 	}

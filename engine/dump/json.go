@@ -194,7 +194,7 @@ func jsonDataRest(j *jsonWriter, s *Snapshot, in *Instance) {
 	j.int("state", jsonState(in.State))
 	j.int("wantstate", jsonState(wantState(in)))
 	j.int("version", c.Version)
-	j.bool("smtp_alert", false)
+	j.bool("smtp_alert", c.SMTPAlert)
 	j.bool("notify_deleted", c.Notify.Deleted)
 	for _, n := range jsonNotifyOrder(in.Notify) {
 		j.str(n.JSONKey, cmdString(n.Argv))
@@ -227,7 +227,7 @@ func jsonLists(j *jsonWriter, s *Snapshot, in *Instance) {
 	j.strings("evips", vips(c.ExcludedVIPs))
 	var routes, rules, ifs, scripts []string
 	for _, r := range c.Routes {
-		routes = append(routes, formatRoute(r))
+		routes = append(routes, formatRoute(r, false))
 	}
 	for _, r := range c.Rules {
 		rules = append(rules, formatRule(r))

@@ -129,8 +129,8 @@ func (r Resolver) Scripts(cfg *config.Config, states map[string]ScriptState) []S
 			continue
 		}
 		ds := Script{Cfg: sc, State: st, UID: r.DefaultUID, GID: r.DefaultGID}
-		ds.Tracking = trackingOf(cfg, sc.Name, func(in *config.Instance) []config.Track { return in.TrackScripts })
-		if len(ds.Tracking) == 0 && !groupTracks(cfg, sc.Name) {
+		ds.Tracking = trackingOf(cfg, sc.Name, trackScripts)
+		if len(ds.Tracking) == 0 {
 			continue
 		}
 		if sc.Script != nil {
@@ -140,16 +140,4 @@ func (r Resolver) Scripts(cfg *config.Config, states map[string]ScriptState) []S
 		out = append(out, ds)
 	}
 	return out
-}
-
-// groupTracks reports whether a sync group tracks the script.
-func groupTracks(cfg *config.Config, name string) bool {
-	for _, g := range cfg.SyncGroups {
-		for _, t := range g.TrackScripts {
-			if t.Name == name {
-				return true
-			}
-		}
-	}
-	return false
 }

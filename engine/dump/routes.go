@@ -3,6 +3,7 @@ package dump
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/goalived/goalived/config"
@@ -12,13 +13,15 @@ import (
 // and rules with (RTPROT_KEEPALIVED).
 const rtprotKeepalived = 18
 
-// formatRoute is a virtual_routes entry as keepalived 2.2.7 prints it
-// (observed): "prepend" for a unicast route, "add TYPE" for the others;
-// the destination with its length ("default" as 0.0.0.0/0 or ::/0);
-// src, via, dev, table, keepalived's protocol (IPv4 only), scope and
-// metric; "no_track" also for a route without a device, which keepalived
-// cannot track.
-func formatRoute(r config.Route) string {
+// formatRoute is a virtual_routes or static_routes entry as keepalived
+// 2.2.7 prints it (observed): "prepend" for a unicast route, "add TYPE"
+// for the others; the destination with its length ("default" as
+// 0.0.0.0/0 or ::/0); src, via, dev, table, keepalived's protocol (set on
+// every route but those written no_track), scope and metric; "no_track"
+// also for a route without a device, which keepalived cannot track, and
+// the track_group. The parser marks a virtual route without a device
+// no_track itself, a static one not.
+func formatRoute(r config.Route, static bool) string {
 	var b strings.Builder
 	if r.Type == "" || r.Type == "unicast" {
 		b.WriteString("prepend ")
@@ -49,7 +52,7 @@ func formatRoute(r config.Route) string {
 	if r.Table != "" && r.Table != "main" && r.Table != "254" {
 		fmt.Fprintf(&b, " table %s", r.Table)
 	}
-	if !dst.Addr().Is6() {
+	if writtenNoTrack := r.NoTrack && (static || r.Dev != ""); !writtenNoTrack {
 		fmt.Fprintf(&b, " proto %d", rtprotKeepalived)
 	}
 	if r.Scope != "" {
@@ -60,6 +63,9 @@ func formatRoute(r config.Route) string {
 	}
 	if r.NoTrack || r.Dev == "" {
 		b.WriteString(" no_track")
+	}
+	if r.TrackGroup != "" {
+		fmt.Fprintf(&b, " track_group %s", r.TrackGroup)
 	}
 	return b.String()
 }
@@ -77,9 +83,10 @@ func routeScope(s string) int {
 	return n
 }
 
-// formatRule is a virtual_rules entry as keepalived 2.2.7 prints it
-// (observed): from (or "all"), to, the priority (16384 unless set), tos,
-// keepalived's protocol and the table.
+// formatRule is a virtual_rules or static_rules entry as keepalived
+// 2.2.7 prints it (observed): from (or "all"), to, the priority, tos,
+// fwmark, iif, oif, keepalived's protocol, the table, no_track and
+// track_group.
 func formatRule(r config.Rule) string {
 	var b strings.Builder
 	b.WriteString("from ")
@@ -95,20 +102,46 @@ func formatRule(r config.Rule) string {
 	if prio == 0 {
 		prio = 16384
 	}
-	fmt.Fprintf(&b, " priority %d tos 0x0 protocol %d", prio, rtprotKeepalived)
+	fmt.Fprintf(&b, " priority %d tos 0x0", prio)
+	if r.FWMark != "" {
+		fmt.Fprintf(&b, " fwmark %s", formatMark(r.FWMark))
+	}
 	if r.IIF != "" {
 		fmt.Fprintf(&b, " iif %s", r.IIF)
 	}
 	if r.OIF != "" {
 		fmt.Fprintf(&b, " oif %s", r.OIF)
 	}
-	if r.FWMark != "" {
-		fmt.Fprintf(&b, " fwmark %s", r.FWMark)
-	}
+	fmt.Fprintf(&b, " protocol %d", rtprotKeepalived)
 	if r.Table != "" {
 		fmt.Fprintf(&b, " lookup %s", r.Table)
 	}
+	if r.NoTrack {
+		b.WriteString(" no_track")
+	}
+	if r.TrackGroup != "" {
+		fmt.Fprintf(&b, " track_group %s", r.TrackGroup)
+	}
 	return b.String()
+}
+
+// formatMark is an fwmark[/mask] in keepalived's hexadecimal; a value it
+// cannot read is shown as written.
+func formatMark(m string) string {
+	v, mask, hasMask := strings.Cut(m, "/")
+	n, err := strconv.ParseUint(v, 0, 32)
+	if err != nil {
+		return m
+	}
+	out := fmt.Sprintf("0x%x", n)
+	if hasMask {
+		k, err := strconv.ParseUint(mask, 0, 32)
+		if err != nil {
+			return m
+		}
+		out += fmt.Sprintf("/0x%x", k)
+	}
+	return out
 }
 
 // shortPrefix leaves out the length of a host prefix, as keepalived does.

@@ -41,6 +41,10 @@ type Snapshot struct {
 	// Links are the links of the network namespace, as the kernel lists
 	// them; keepalived.data shows every one.
 	Links []Link
+	// RealtimePriority and RealtimeLimit are the SCHED_RR priority and
+	// RLIMIT_RTTIME (microseconds) the daemon runs with now, 0 for none.
+	RealtimePriority int
+	RealtimeLimit    uint64
 }
 
 // Instance is one running vrrp_instance.

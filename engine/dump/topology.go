@@ -96,8 +96,8 @@ func writeInstance(d *dumpWriter, s *Snapshot, in *Instance) {
 	writeInstanceAddressing(d, in)
 	writeInstanceTimers(d, in)
 	writeInstanceAddrs(d, s, in)
-	writeInstanceTracking(d, in)
-	d.line("   Using smtp notification = no")
+	writeTrackLists(d, c.TrackInterfaces, c.TrackScripts, c.TrackFiles, c.TrackProcesses, "Tracked processes")
+	d.line("   Using smtp notification = %s", yesNo(c.SMTPAlert))
 	if c.Notify.Deleted {
 		d.line("   Notify deleted = Deleted")
 	} else {
@@ -222,18 +222,7 @@ func writeInstanceAddrs(d *dumpWriter, s *Snapshot, in *Instance) {
 	} else {
 		d.line("   No sockets allocated")
 	}
-	if len(c.Routes) > 0 {
-		d.line("   Virtual Routes :")
-		for _, r := range c.Routes {
-			d.line("     %s", formatRoute(r))
-		}
-	}
-	if len(c.Rules) > 0 {
-		d.line("   Virtual Rules :")
-		for _, r := range c.Rules {
-			d.line("     %s", formatRule(r))
-		}
-	}
+	writeRouting(d, "   Virtual Routes :", "   Virtual Rules :", c.Routes, c.Rules, false)
 }
 
 func writeUnicast(d *dumpWriter, in *Instance) {
@@ -267,18 +256,18 @@ func checksumCompat(v vrrp.UnicastChecksum) string {
 	return "no"
 }
 
-func writeInstanceTracking(d *dumpWriter, in *Instance) {
-	c := in.Cfg
-	// keepalived writes "NAME weight W" for interfaces and scripts but
-	// "NAME, weight W" for files and processes.
+// writeTrackLists prints an instance's or a sync group's trackers.
+// keepalived writes "NAME weight W" for interfaces and scripts but
+// "NAME, weight W" for files and processes.
+func writeTrackLists(d *dumpWriter, ifaces, scripts, files, procs []config.Track, procTitle string) {
 	lists := []struct {
 		title, sep string
 		items      []config.Track
 	}{
-		{"Tracked interfaces", "", c.TrackInterfaces},
-		{"Tracked scripts", "", c.TrackScripts},
-		{"Tracked files", ",", c.TrackFiles},
-		{"Tracked processes", ",", c.TrackProcesses},
+		{"Tracked interfaces", "", ifaces},
+		{"Tracked scripts", "", scripts},
+		{"Tracked files", ",", files},
+		{procTitle, ",", procs},
 	}
 	for _, l := range lists {
 		if len(l.items) == 0 {
@@ -300,7 +289,8 @@ func reverse(r bool) string {
 
 // formatVIP is keepalived's format_ipaddress: the prefix length only when
 // it is not the full length, then brd, dev, scope (IPv4 and IPv6 alike),
-// label, IPv6 preferred_lft, and "set" while the address is installed.
+// label, the flags, IPv6 preferred_lft, and "set" while the address is
+// installed.
 func formatVIP(v config.VIP, defDev string, set bool) string {
 	var b strings.Builder
 	a := v.Prefix.Addr()
@@ -323,6 +313,7 @@ func formatVIP(v config.VIP, defDev string, set bool) string {
 	if v.Label != "" {
 		fmt.Fprintf(&b, " label %s", v.Label)
 	}
+	writeVIPFlags(&b, v)
 	if a.Is6() {
 		switch v.PreferredLft {
 		case config.LifetimeForever:
@@ -337,6 +328,26 @@ func formatVIP(v config.VIP, defDev string, set bool) string {
 		b.WriteString(" set")
 	}
 	return b.String()
+}
+
+// writeVIPFlags adds the address flags keepalived 2.2.7 prints after the
+// label (observed): home, -nodad (an IPv6 address with DAD asked for),
+// mngtmpaddr, noprefixroute, autojoin, no_track and track_group.
+func writeVIPFlags(b *strings.Builder, v config.VIP) {
+	for _, f := range []struct {
+		on   bool
+		word string
+	}{
+		{v.Home, "home"}, {v.Prefix.Addr().Is6() && !v.NoDAD, "-nodad"}, {v.MngTmpAddr, "mngtmpaddr"},
+		{v.NoPrefixRoute, "noprefixroute"}, {v.AutoJoin, "autojoin"}, {v.NoTrack, "no_track"},
+	} {
+		if f.on {
+			b.WriteString(" " + f.word)
+		}
+	}
+	if v.TrackGroup != "" {
+		fmt.Fprintf(b, " track_group %s", v.TrackGroup)
+	}
 }
 
 func addrOrNone(a netip.Addr) string {

@@ -6,18 +6,65 @@ import (
 	"github.com/goalived/goalived/config"
 )
 
-// trackingOf lists the instances whose track list (picked by get) names
-// the tracked object, with their weights.
-func trackingOf(cfg *config.Config, name string, get func(*config.Instance) []config.Track) []Tracker {
+// trackKind picks one kind of tracker list from instances and groups.
+type trackKind int
+
+const (
+	trackInterfaces trackKind = iota
+	trackScripts
+	trackFiles
+	trackProcesses
+)
+
+func (k trackKind) ofInstance(in *config.Instance) []config.Track {
+	return [...][]config.Track{in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses}[k]
+}
+
+func (k trackKind) ofGroup(g *config.SyncGroup) []config.Track {
+	return [...][]config.Track{g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackProcesses}[k]
+}
+
+// trackingOf lists the instances tracking the object called name in
+// keepalived 2.2.7's order: the instances' own track lists, then each
+// sync group's, once for every member.
+func trackingOf(cfg *config.Config, name string, kind trackKind) []Tracker {
 	var out []Tracker
 	for _, in := range cfg.Instances {
-		for _, t := range get(in) {
+		for _, t := range kind.ofInstance(in) {
 			if t.Name == name {
-				out = append(out, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+				out = addTracker(out, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+			}
+		}
+	}
+	for _, g := range cfg.SyncGroups {
+		for _, t := range kind.ofGroup(g) {
+			if t.Name != name {
+				continue
+			}
+			for _, m := range g.Members {
+				out = addTracker(out, Tracker{Name: m, Weight: t.Weight, Reverse: t.Reverse})
 			}
 		}
 	}
 	return out
+}
+
+// addTracker adds t to the trackers of an object as keepalived 2.2.7
+// does (add_vrrp_to_track_script, add_vrrp_to_interface and their kin):
+// an instance already listed keeps its one entry, which takes the new
+// weight unless its own is 0 (unweighted) or the new one is keepalived's
+// "not tracked" marker.
+func addTracker(list []Tracker, t Tracker) []Tracker {
+	for i := range list {
+		if list[i].Name != t.Name {
+			continue
+		}
+		if list[i].Weight != 0 && t.Weight != notVRRPTracked {
+			list[i].Weight, list[i].Reverse = t.Weight, t.Reverse
+		}
+		return list
+	}
+	return append(list, t)
 }
 
 // writeTrackFiles lists the track_file blocks in use with the value last
@@ -38,7 +85,7 @@ func writeTrackFiles(d *dumpWriter, s *Snapshot) {
 		d.line("   Status = %d", v)
 		d.line("   Weight = %d%s", tf.Weight, reverse(tf.Reverse))
 		d.line("   Tracking instances :")
-		for _, t := range trackingOf(s.Config, tf.Name, func(in *config.Instance) []config.Track { return in.TrackFiles }) {
+		for _, t := range trackingOf(s.Config, tf.Name, trackFiles) {
 			d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
 		}
 	}
@@ -73,7 +120,7 @@ func writeTrackProcesses(d *dumpWriter, s *Snapshot) {
 		d.line("   Terminate delay timer not running")
 		d.line("   Full command = %s", trueFalse(tp.FullCommand))
 		d.line("   Tracking instances :")
-		for _, t := range trackingOf(s.Config, tp.Name, func(in *config.Instance) []config.Track { return in.TrackProcesses }) {
+		for _, t := range trackingOf(s.Config, tp.Name, trackProcesses) {
 			d.line("     %s, weight %d%s", t.Name, t.Weight, reverse(t.Reverse))
 		}
 	}
