@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,7 +12,8 @@ import (
 // procOS is what the process tuner asks of the kernel. Scheduling policy,
 // nice value, CPU mask and name are per thread on Linux, so the tuner
 // applies them thread by thread; memory locking and resource limits are
-// per process.
+// per process. Breathe and FollowCPUMask keep a realtime Go process
+// within RLIMIT_RTTIME (procos_breath.go).
 type procOS interface {
 	Threads() ([]int, error)
 	SetRealtime(tid, prio int) error
@@ -20,6 +22,9 @@ type procOS interface {
 	SetName(tid int, name string) error
 	LockMemory() error
 	SetRlimitRTTime(usecs uint64) error
+	Breathe(tid int, every time.Duration) (timer int, err error)
+	StopBreathing(timer int) error
+	FollowCPUMask(cpus []int) error
 }
 
 // linuxProc is procOS on the running kernel.

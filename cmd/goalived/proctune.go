@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -31,7 +32,9 @@ const threadRescan = time.Second
 // process: the Go runtime runs the protocol's goroutines on whichever of
 // its threads is free, so every thread of the daemon gets the realtime
 // policy, nice value, CPU mask and name, including threads started later.
-// With max_auto_priority it raises the realtime priority one step each
+// Each realtime thread breathes (procos_breath.go): the process must
+// never be killed for passing RLIMIT_RTTIME, having no parent to start
+// it again. With max_auto_priority it raises the realtime priority one step each
 // time a timer fires more than min_auto_priority_delay late, as keepalived
 // does when its scheduler finds a timer overdue.
 type procTuner struct {
@@ -48,10 +51,12 @@ type procTuner struct {
 
 	// Owned by the run goroutine.
 	cfg       config.Process
-	rtPrio    int          // current SCHED_RR priority, 0 for none
-	relaxed   bool         // threads are SCHED_OTHER for a reload
-	rlimitSet bool         // RLIMIT_RTTIME was set
-	tuned     map[int]bool // threads that have the current settings
+	rtPrio    int           // current SCHED_RR priority, 0 for none
+	relaxed   bool          // threads are SCHED_OTHER for a reload
+	rlimitSet bool          // RLIMIT_RTTIME was set
+	breath    time.Duration // CPU time between a realtime thread's breaths
+	tuned     map[int]bool  // threads that have the current settings
+	breathing map[int]int   // realtime threads' breathing timers by thread
 	failed    map[string]bool
 
 	// curPrio and curRTTime are rtPrio and the RLIMIT_RTTIME set, for
@@ -92,10 +97,11 @@ func newProcTuner(cfg config.Process, pos procOS, log *slog.Logger) *procTuner {
 		os: pos, log: log, pid: os.Getpid(), cfg: cfg,
 		late: make(chan time.Duration, 1), reconf: make(chan *config.Process, 1), relax: make(chan chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{}),
-		tuned: map[int]bool{}, failed: map[string]bool{},
+		tuned: map[int]bool{}, breathing: map[int]int{}, failed: map[string]bool{},
 	}
 	p.applyProcess()
 	p.tuneThreads()
+	p.followCPUMask(nil)
 	return p
 }
 
@@ -180,6 +186,11 @@ func (p *procTuner) applyProcess() {
 	}
 }
 
+// setRealtime makes prio the threads' priority (at their next tuning)
+// and sets RLIMIT_RTTIME the first time. A realtime thread breathes after
+// each quarter of the limit: the kernel counts in ticks (4 ms at 250 Hz)
+// and kills at the first tick past the limit, and a thread that breathes
+// after every quarter never reaches it.
 func (p *procTuner) setRealtime(prio int) {
 	p.rtPrio = prio
 	p.curPrio.Store(int64(prio))
@@ -189,6 +200,7 @@ func (p *procTuner) setRealtime(prio int) {
 		if lim == 0 {
 			lim = defaultRlimitRTTime
 		}
+		p.breath = time.Duration(lim) * time.Microsecond / 4
 		p.rlimitSet = p.try("rlimit", p.os.SetRlimitRTTime(lim))
 		if p.rlimitSet {
 			p.curRTTime.Store(int64(lim))
@@ -232,6 +244,9 @@ func (p *procTuner) relaxThreads() {
 		p.try("realtime", p.os.SetRealtime(tid, 0))
 	}
 	clear(p.tuned)
+	for tid := range p.breathing {
+		p.stopBreathing(tid)
+	}
 }
 
 func (p *procTuner) reconfigure(next *config.Process) {
@@ -250,6 +265,15 @@ func (p *procTuner) reconfigure(next *config.Process) {
 		p.try("no_swap", p.os.LockMemory())
 	}
 	p.tuneThreads()
+	p.followCPUMask(old.CPUs)
+}
+
+// followCPUMask has the Go runtime count its processors from a new CPU
+// mask at once (procOS.FollowCPUMask).
+func (p *procTuner) followCPUMask(old []int) {
+	if cpus := p.cfg.CPUs; len(cpus) > 0 && !slices.Equal(cpus, old) {
+		p.try("affinity", p.os.FollowCPUMask(cpus))
+	}
 }
 
 // tuneThreads gives every thread not yet tuned the current settings.
@@ -275,6 +299,11 @@ func (p *procTuner) tuneThreads() {
 			delete(p.tuned, tid)
 		}
 	}
+	for tid := range p.breathing {
+		if !live[tid] {
+			p.stopBreathing(tid)
+		}
+	}
 }
 
 func (p *procTuner) perThread() bool {
@@ -283,9 +312,11 @@ func (p *procTuner) perThread() bool {
 }
 
 // tuneThread applies the per-thread settings. keepalived sets the nice
-// value only when the process is not realtime.
+// value only when the process is not realtime. A thread breathes before
+// it is realtime.
 func (p *procTuner) tuneThread(tid int) {
 	if p.rtPrio > 0 {
+		p.breathe(tid)
 		p.try("realtime", p.os.SetRealtime(tid, p.rtPrio))
 	} else if p.cfg.Nice != 0 {
 		p.try("nice", p.os.SetNice(tid, p.cfg.Nice))
@@ -296,6 +327,20 @@ func (p *procTuner) tuneThread(tid int) {
 	if n := p.name(); n != "" {
 		p.try("name", p.os.SetName(tid, n))
 	}
+}
+
+func (p *procTuner) breathe(tid int) {
+	if _, ok := p.breathing[tid]; ok {
+		return
+	}
+	if timer, err := p.os.Breathe(tid, p.breath); p.try("rttime guard", err) {
+		p.breathing[tid] = timer
+	}
+}
+
+func (p *procTuner) stopBreathing(tid int) {
+	p.try("rttime guard", p.os.StopBreathing(p.breathing[tid]))
+	delete(p.breathing, tid)
 }
 
 // name is the name the daemon's threads take: goalived is keepalived's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +16,9 @@ import (
 
 // fakeProc records what the tuner asks of the kernel.
 type fakeProc struct {
-	tids  []int
-	calls []string
+	tids   []int
+	calls  []string
+	timers int
 }
 
 func (f *fakeProc) Threads() ([]int, error) { return f.tids, nil }
@@ -42,6 +44,20 @@ func (f *fakeProc) SetRlimitRTTime(us uint64) error {
 	return nil
 }
 
+func (f *fakeProc) Breathe(tid int, every time.Duration) (int, error) {
+	f.timers++
+	f.calls = append(f.calls, fmt.Sprintf("breathe %d every %v: timer %d", tid, every, f.timers))
+	return f.timers, nil
+}
+func (f *fakeProc) StopBreathing(timer int) error {
+	f.calls = append(f.calls, fmt.Sprintf("stop timer %d", timer))
+	return nil
+}
+func (f *fakeProc) FollowCPUMask(cpus []int) error {
+	f.calls = append(f.calls, fmt.Sprintf("procs %v", cpus))
+	return nil
+}
+
 func (f *fakeProc) take() []string { c := f.calls; f.calls = nil; return c }
 
 func newTestTuner(cfg config.Process, tids ...int) (*procTuner, *fakeProc, *bytes.Buffer) {
@@ -62,11 +78,11 @@ func TestProcTunerStart(t *testing.T) {
 	}{
 		{name: "nothing configured", cfg: config.Process{MaxAutoPriority: -1}},
 		{name: "realtime with default limit", cfg: config.Process{MaxAutoPriority: -1, RealtimePriority: 50},
-			want: []string{"rttime 10000", "rr 10 50", "rr 11 50"}},
+			want: []string{"rttime 10000", "breathe 10 every 2.5ms: timer 1", "rr 10 50", "breathe 11 every 2.5ms: timer 2", "rr 11 50"}},
 		{name: "realtime wins over nice", cfg: config.Process{MaxAutoPriority: -1, RealtimePriority: 5, RlimitRTTime: 20000, Nice: -5},
-			want: []string{"rttime 20000", "rr 10 5", "rr 11 5"}},
+			want: []string{"rttime 20000", "breathe 10 every 5ms: timer 1", "rr 10 5", "breathe 11 every 5ms: timer 2", "rr 11 5"}},
 		{name: "nice, no swap, cpus, names", cfg: config.Process{MaxAutoPriority: -1, Nice: -10, NoSwap: true, CPUs: []int{0}, Name: "ka", VRRPName: "keepalived_vrrp"},
-			want: []string{"mlockall", "nice 10 -10", "cpus 10 [0]", "name 10 keepalived_vrrp", "nice 11 -10", "cpus 11 [0]", "name 11 keepalived_vrrp"}},
+			want: []string{"mlockall", "nice 10 -10", "cpus 10 [0]", "name 10 keepalived_vrrp", "nice 11 -10", "cpus 11 [0]", "name 11 keepalived_vrrp", "procs [0]"}},
 		{name: "process_name alone", cfg: config.Process{MaxAutoPriority: -1, Name: "lb"},
 			want: []string{"name 10 lb", "name 11 lb"}},
 	}
@@ -81,15 +97,21 @@ func TestProcTunerStart(t *testing.T) {
 }
 
 // TestProcTunerNewThreads checks that a thread the runtime starts later
-// gets the settings at the next pass, and only it.
+// gets the settings at the next pass, and only it, and that the
+// breathing timer of a thread that has exited is deleted.
 func TestProcTunerNewThreads(t *testing.T) {
-	p, f, _ := newTestTuner(config.Process{MaxAutoPriority: -1, RealtimePriority: 10}, 10)
+	p, f, _ := newTestTuner(config.Process{MaxAutoPriority: -1, RealtimePriority: 10, RlimitRTTime: 50000}, 10)
 	f.take()
 	f.tids = []int{10, 12}
 	p.tuneThreads()
 	p.tuneThreads()
-	if diff := cmp.Diff([]string{"rr 12 10"}, f.take()); diff != "" {
+	if diff := cmp.Diff([]string{"breathe 12 every 12.5ms: timer 2", "rr 12 10"}, f.take()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	f.tids = []int{12}
+	p.tuneThreads()
+	if diff := cmp.Diff([]string{"stop timer 1"}, f.take()); diff != "" {
+		t.Errorf("after thread 10 exited (-want +got):\n%s", diff)
 	}
 }
 
@@ -104,7 +126,7 @@ func TestProcTunerAutoPriority(t *testing.T) {
 	}{
 		{late: 500 * time.Millisecond},
 		{late: time.Second},
-		{late: 1500 * time.Millisecond, want: []string{"rttime 30000", "rr 10 1"}},
+		{late: 1500 * time.Millisecond, want: []string{"rttime 30000", "breathe 10 every 7.5ms: timer 1", "rr 10 1"}},
 		{late: 2 * time.Second, want: []string{"rr 10 2"}},
 		{late: 3 * time.Second},
 	}
@@ -145,12 +167,30 @@ func TestProcTunerRelax(t *testing.T) {
 	p.relaxThreads()
 	p.relaxThreads() // once is enough
 	p.reconfigure(nil)
-	if diff := cmp.Diff([]string{"rr 10 0", "rr 11 0", "rr 10 10", "rr 11 10"}, f.take()); diff != "" {
+	want := []string{"rr 10 0", "rr 11 0", "stop timer 1", "stop timer 2",
+		"breathe 10 every 2.5ms: timer 3", "rr 10 10", "breathe 11 every 2.5ms: timer 4", "rr 11 10"}
+	if diff := cmp.Diff(want, sortStops(f.take())); diff != "" {
 		t.Errorf("after Reconfigure(nil) (-want +got):\n%s", diff)
 	}
 	p.relaxThreads()
-	p.reconfigure(&config.Process{MaxAutoPriority: -1, RealtimePriority: 30})
-	if diff := cmp.Diff([]string{"rr 10 0", "rr 11 0", "rr 10 30", "rr 11 30"}, f.take()); diff != "" {
-		t.Errorf("relax then a new priority (-want +got):\n%s", diff)
+	p.reconfigure(&config.Process{MaxAutoPriority: -1, RealtimePriority: 30, CPUs: []int{1}})
+	want = []string{"rr 10 0", "rr 11 0", "stop timer 3", "stop timer 4",
+		"breathe 10 every 2.5ms: timer 5", "rr 10 30", "cpus 10 [1]", "breathe 11 every 2.5ms: timer 6", "rr 11 30", "cpus 11 [1]", "procs [1]"}
+	if diff := cmp.Diff(want, sortStops(f.take())); diff != "" {
+		t.Errorf("relax then a new priority and CPU (-want +got):\n%s", diff)
 	}
+}
+
+// sortStops orders the timer deletions of one relax, which follow a map.
+func sortStops(calls []string) []string {
+	i := slices.IndexFunc(calls, func(c string) bool { return strings.HasPrefix(c, "stop ") })
+	if i < 0 {
+		return calls
+	}
+	j := i
+	for j < len(calls) && strings.HasPrefix(calls[j], "stop ") {
+		j++
+	}
+	slices.Sort(calls[i:j])
+	return calls
 }
