@@ -34,12 +34,13 @@ import (
 //
 // The kernel restarts a thread's count when the thread sleeps. So every
 // thread the tuner makes realtime gets a timer on its own CPU clock that
-// fires each time the thread has used a quarter of the limit, and the
-// signal's handler sleeps for breathTime: the count restarts, and the
+// fires each time the thread has used another quarter of the limit, and
+// the signal's handler sleeps for breathTime: the count restarts, and the
 // threads waiting for the CPU (another of ours at the same priority, a
 // SCHED_OTHER one) run meanwhile. The threads keep SCHED_RR at the
-// configured priority; a thread that waits for events, as the protocol's
-// do, never uses a quarter of the limit at a stretch and never breathes.
+// configured priority; a thread that mostly waits for events, as the
+// protocol's do, breathes once per quarter of the limit of CPU time it
+// uses in all, a pause of no consequence.
 // SIGXCPU at the soft limit cannot do this: it comes too late to act on
 // (at the 10 ms default a 250 Hz kernel sends SIGKILL first), and Go
 // delivers it to a goroutine, which needs a thread that can run.

@@ -188,9 +188,12 @@ func (p *procTuner) applyProcess() {
 
 // setRealtime makes prio the threads' priority (at their next tuning)
 // and sets RLIMIT_RTTIME the first time. A realtime thread breathes after
-// each quarter of the limit: the kernel counts in ticks (4 ms at 250 Hz)
-// and kills at the first tick past the limit, and a thread that breathes
-// after every quarter never reaches it.
+// each quarter of the limit in CPU time: the kernel counts the ticks
+// (4 ms at 250 Hz) at which a realtime thread runs without having slept
+// and kills at the first past the limit, and a thread running on
+// breathes at the first tick past a quarter, before that. This holds for
+// limits above two ticks; below (10 ms on a 100 Hz kernel) the kernel
+// kills a thread caught running at two ticks in a row, keepalived too.
 func (p *procTuner) setRealtime(prio int) {
 	p.rtPrio = prio
 	p.curPrio.Store(int64(prio))
