@@ -53,7 +53,7 @@ track_file prio_file {
 			// silently (keepalived 2.2.7 writes a spurious BACKUP_PRIORITY
 			// line here, reference 3.1), and the file is still followed.
 			d.Signal(t, syscall.SIGHUP)
-			nstest.WaitFor(t, 10*time.Second, func() bool { return strings.Contains(d.Proc.Output(), "msg=reloaded") },
+			nstest.WaitFor(t, 10*time.Second, func() bool { return strings.Contains(d.Proc.Output(), "Reload complete") },
 				func() string { return "the reload" })
 			if got := len(d.Lines("fifo.log")); got != 3 {
 				t.Errorf("FIFO after reload: %d lines, want the same 3:\n%s", got, d.Read("fifo.log"))
