@@ -206,12 +206,20 @@ func sniffAdverts(t *testing.T, l *testlab, i int, mac net.HardwareAddr) *advert
 		{Code: ret, K: 0xffff},
 		{Code: ret, K: 0},
 	}
-	fd := packetSocket(t, l, i, unix.ETH_P_ALL, filter)
+	s := &advertSniffer{}
+	readEach(t, packetSocket(t, l, i, unix.ETH_P_ALL, filter), 14+40+3, s.note)
+	return s
+}
+
+// readEach hands note every packet of at least min bytes read from fd,
+// from a goroutine of its own, until the end of t. fd's close must have
+// been registered with t.Cleanup before (cleanups run last first).
+func readEach(t *testing.T, fd, min int, note func([]byte)) {
+	t.Helper()
 	tv := unix.Timeval{Usec: 100000}
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		t.Fatal(err)
 	}
-	s := &advertSniffer{}
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -222,22 +230,22 @@ func sniffAdverts(t *testing.T, l *testlab, i int, mac net.HardwareAddr) *advert
 				return
 			default:
 			}
-			if n, _, err := unix.Recvfrom(fd, buf, 0); err == nil && n >= 14+40+3 {
-				s.note(buf[14+40 : n])
+			if n, _, err := unix.Recvfrom(fd, buf, 0); err == nil && n >= min {
+				note(buf[:n])
 			}
 		}
 	}()
-	// Registered after the socket's close, so it runs before it.
 	t.Cleanup(func() {
 		close(stop)
 		<-done
 	})
-	return s
 }
 
-func (s *advertSniffer) note(vrrpMsg []byte) {
+// note takes one frame: Ethernet, IPv6, VRRP.
+func (s *advertSniffer) note(frame []byte) {
+	msg := frame[14+40:]
 	s.mu.Lock()
-	s.seen = append(s.seen, sniffedAdvert{at: time.Now(), vrid: vrrpMsg[1], prio: vrrpMsg[2]})
+	s.seen = append(s.seen, sniffedAdvert{at: time.Now(), vrid: msg[1], prio: msg[2]})
 	s.mu.Unlock()
 }
 
