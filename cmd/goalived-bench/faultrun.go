@@ -46,11 +46,15 @@ type repResult struct {
 }
 
 // faultRun runs one fault plan.reps times with subject subj on a.
-func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p protocol, plan faultPlan, progress io.Writer) faultResult {
+func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p protocol, plan faultPlan, progress io.Writer) (res faultResult) {
 	bn.trialNum++
-	res := faultResult{Fault: k, Proto: p, Subject: subj.Name, Peer: peer.Name, Load: loadAvg()}
+	res = faultResult{Fault: k, Proto: p, Subject: subj.Name, Peer: peer.Name, Load: loadAvg()}
+	defer func() { logState(progress, res) }()
 	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-faults-%s-%s-v%d", bn.trialNum, k, subj.Name, p.Version))
 	op, ca, cb, err := bn.faultSetup(k, p, plan, dir)
+	if err == nil {
+		err = bn.resetFaults()
+	}
 	if err != nil {
 		res.Err = err
 		return res
@@ -82,8 +86,18 @@ func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p
 		res.After, err = s.state()
 	}
 	res.Err = errors.Join(res.Err, err)
-	logState(progress, res)
 	return res
+}
+
+// resetFaults undoes what an earlier run may have left in place when
+// its heal failed (a loaded machine can hold "ip link" and "nft" past
+// their timeout): a's switch port down, the fault table in a or b.
+// Without this every later run would start broken.
+func (bn *bench) resetFaults() error {
+	if err := bn.lab.SetPort("a", true); err != nil {
+		return err
+	}
+	return bn.clearNetFaults()
 }
 
 // rep makes the fault, holds it, heals it, waits until the pair is
