@@ -80,7 +80,7 @@ timing='^(TestIntegrationManyInstances|TestIntegrationNoDualMaster|TestIntegrati
 'TestIntegrationBackupAdoptsMasterInterval|TestIntegrationTieDoesNotPreempt|TestIntegrationTrackProcess|'\
 'TestIntegrationGARP|TestIntegrationUnsolicitedNA|TestIntegrationAnnounceAfterLinkFlap|TestIntegrationBench|'\
 'TestIntegrationFIFOReload|TestIntegrationInterop|TestIntegrationInteropAH|TestIntegrationHotUpgrade.*|'\
-'TestIntegrationKDCFailover)$'
+'TestIntegrationKDCFailover|TestIntegrationFloodSpoofedSources|TestIntegrationFaults)$'
 
 # Set GOALIVED_TEST_REPORT to keep the go test -json report.
 report=${GOALIVED_TEST_REPORT:-}

@@ -75,4 +75,40 @@ func TestInitTrackFile(t *testing.T) {
 	if err := InitTrackFile(filepath.Join(dir, "missing", "f"), 0, false, false); err == nil {
 		t.Error("init_file in a missing directory: want an error")
 	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*XXXXXX")); len(left) != 0 {
+		t.Errorf("files left beside the track files: %q", left)
+	}
+}
+
+// TestInitTrackFileReplaces: with overwrite, the value goes to a new file
+// renamed over the path, as keepalived's fopen_safe writes: a link there
+// is replaced, not followed, and another name of the old file (a hard
+// link) keeps the old contents. The root test with links planted by
+// another user is TestIntegrationInitTrackFilePlanted.
+func TestInitTrackFileReplaces(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	if err := os.WriteFile(other, []byte("7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link, hard := filepath.Join(dir, "link"), filepath.Join(dir, "hard")
+	if err := os.Symlink(other, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(other, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, hard} {
+		if err := InitTrackFile(p, 3, true, false); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(p)
+		b, _ := os.ReadFile(p)
+		if err != nil || !fi.Mode().IsRegular() || string(b) != "3\n" {
+			t.Errorf("%s: %v %v %q, want a regular file holding 3", filepath.Base(p), fi.Mode(), err, b)
+		}
+	}
+	if b, _ := os.ReadFile(other); string(b) != "7\n" {
+		t.Errorf("the file behind the links now holds %q, want 7", b)
+	}
 }

@@ -29,8 +29,9 @@ type Machine struct {
 	garpAt    time.Time // master: second GARP burst
 	refreshAt time.Time // master: next GARP refresh
 	lowerAt   time.Time // master: second lower-priority GARP burst
-	// lowerAnswered is when a lower-priority advert was last answered.
-	lowerAnswered time.Time
+	// lowerAnswered is when a lower-priority advert was last answered;
+	// lowerOwed, when one not answered since is (master).
+	lowerAnswered, lowerOwed time.Time
 
 	ah ahCounter // auth_type AH: the sequence number, sent and received
 
@@ -259,7 +260,7 @@ func (m *Machine) send(prio uint8, r *Result) {
 
 func (m *Machine) clearTimers() {
 	m.downAt, m.preemptAt, m.advertAt = time.Time{}, time.Time{}, time.Time{}
-	m.garpAt, m.refreshAt, m.lowerAt = time.Time{}, time.Time{}, time.Time{}
+	m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 }
 
 // deadline is the earliest armed timer of the current state.
@@ -269,7 +270,7 @@ func (m *Machine) deadline() time.Time {
 	case StateBackup:
 		ts = []time.Time{m.downAt}
 	case StateMaster:
-		ts = []time.Time{m.advertAt, m.garpAt, m.refreshAt, m.lowerAt}
+		ts = []time.Time{m.advertAt, m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed}
 	}
 	var d time.Time
 	for _, t := range ts {

@@ -59,6 +59,11 @@ func (m *Machine) announce(rounds int, why AnnounceReason, r *Result) {
 
 func (m *Machine) masterTimers(now time.Time, r *Result) {
 	g := m.cfg.GARP
+	if due(m.lowerOwed, now) {
+		// Before the advert timer: the answer is an advert, and moves it.
+		m.answerLower(now, r)
+		r.Reason = ReasonLowerPriority
+	}
 	if due(m.advertAt, now) {
 		m.send(m.prio, r)
 		m.advertAt = nextAdvert(m.advertAt, now, m.cfg.Interval)
@@ -179,7 +184,6 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 // the neighbours' caches. The announcement is sent
 // even with garp_lower_prio_repeat 0 (one round), unlike keepalived.
 func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Result) {
-	g := m.cfg.GARP
 	r.Reason = ReasonLowerPriority
 	if m.cfg.AuthType == AuthAH {
 		// keepalived ("IPSEC-AH : Syncing seq_num - Increment seq"): the
@@ -192,10 +196,25 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 		// other master hears it before its next advert. A flood of worse
 		// adverts (spoofed or a looping switch) is counted, not reflected
 		// onto the segment advert for advert and GARP round for round.
+		// They are owed one answer when the interval is up, so that the
+		// last announcement the segment hears is ours: a peer master
+		// that announced after our answer and then yielded would
+		// otherwise keep the neighbours' caches until they time out (a
+		// flood had made keepalived's backup take over and announce once
+		// per flood packet; the client lost its pings for up to 5 s).
 		m.stats.LowerPrioSuppressed++
+		m.lowerOwed = m.lowerAnswered.Add(m.cfg.Interval)
 		return
 	}
-	m.lowerAnswered = now
+	m.answerLower(now, r)
+	r.Actions = append(r.Actions, RxLowerPriority{From: src, Priority: a.Priority})
+}
+
+// answerLower answers lower-priority adverts: an advert (unless
+// lower_prio_no_advert) and an announcement.
+func (m *Machine) answerLower(now time.Time, r *Result) {
+	g := m.cfg.GARP
+	m.lowerAnswered, m.lowerOwed = now, time.Time{}
 	if !m.cfg.LowerPrioNoAdvert {
 		m.send(m.prio, r)
 		m.advertAt = now.Add(m.cfg.Interval)
@@ -204,7 +223,6 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 	if g.LowerPrioRepeat > 0 && g.LowerPrioDelay > 0 {
 		m.lowerAt = now.Add(g.LowerPrioDelay)
 	}
-	r.Actions = append(r.Actions, RxLowerPriority{From: src, Priority: a.Priority})
 }
 
 // lowerAnswerDue reports whether a lower-priority advert may be answered

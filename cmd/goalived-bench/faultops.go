@@ -152,9 +152,13 @@ func firstStampAfter(log string, t time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// portUp brings a's port up; until it has, close tries again.
 func portUp(s *faultSession) error {
+	if err := s.bn.lab.SetPort("a", true); err != nil {
+		return err
+	}
 	s.portDown = false
-	return s.bn.lab.SetPort("a", true)
+	return nil
 }
 
 func netApply(f netFault) func(context.Context, *faultSession) (measureFunc, error) {
@@ -164,10 +168,13 @@ func netApply(f netFault) func(context.Context, *faultSession) (measureFunc, err
 	}
 }
 
+// netHeal removes the network fault; until it has, close tries again.
 func netHeal(s *faultSession) error {
-	f := s.net
+	if err := s.net.heal(); err != nil {
+		return err
+	}
 	s.net = nil
-	return f.heal()
+	return nil
 }
 
 // floodApply sends the flood; its note gives the rate, the master's

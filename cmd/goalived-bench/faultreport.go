@@ -23,6 +23,7 @@ func writeFaults(w io.Writer, c config, fr faultResults) {
 		}
 	}
 	if len(fr.runs) > 0 {
+		writeFaultComparison(w, faultSubjectNames(c, fr.runs), fr.runs)
 		writeStateTable(w, fr.runs)
 	}
 	if len(fr.soaks) > 0 {
@@ -145,4 +146,108 @@ func writeSoakTable(w io.Writer, soaks []soakResult) {
 		fmt.Fprintln(w, "- "+strings.Join(fails, "\n- "))
 		fmt.Fprintln(w)
 	}
+}
+
+// faultSubjectNames are the subjects in the order of --daemons (goalived
+// first by default), whichever ran first in each run.
+func faultSubjectNames(c config, runs []faultResult) []string {
+	var names []string
+	if _, subjects, err := faultDaemons(c); err == nil {
+		for _, d := range subjects {
+			names = append(names, d.Name)
+		}
+	}
+	for _, r := range runs {
+		if !slices.Contains(names, r.Subject) {
+			names = append(names, r.Subject)
+		}
+	}
+	return names
+}
+
+// faultMeasures are the comparison's measures, each a column per
+// subject: the cell of a run's repetitions.
+var faultMeasures = []struct {
+	name string
+	cell func(r faultResult) string
+}{
+	{"pings lost", func(r faultResult) string {
+		lost := make([]int64, len(r.Reps))
+		for i, x := range r.Reps {
+			lost[i] = int64(x.Lost)
+		}
+		m, wst := medianMax(lost)
+		return fmt.Sprintf("%d / %d", m, wst)
+	}},
+	{"longest VIP gap", repDurCell(func(x repResult) time.Duration { return x.Gap })},
+	{"VIP on both after the heal", repDurCell(func(x repResult) time.Duration { return x.BothAfter })},
+	{"heal -> steady", repDurCell(func(x repResult) time.Duration { return x.Recovery })},
+	{"transitions a / b", func(r faultResult) string {
+		ta, tb := 0, 0
+		for _, x := range r.Reps {
+			ta, tb = ta+x.TransA, tb+x.TransB
+		}
+		return fmt.Sprintf("%d / %d", ta, tb)
+	}},
+}
+
+func repDurCell(f func(repResult) time.Duration) func(faultResult) string {
+	return func(r faultResult) string {
+		ds := make([]time.Duration, len(r.Reps))
+		for i, x := range r.Reps {
+			ds[i] = f(x)
+		}
+		return faultDurCell(ds)
+	}
+}
+
+// writeFaultComparison puts the subjects side by side: a row per fault
+// and protocol, each measure's median / worst in a column per subject.
+func writeFaultComparison(w io.Writer, subjects []string, runs []faultResult) {
+	type key struct {
+		fault faultKind
+		proto protocol
+	}
+	var keys []key
+	cells := map[key]map[string]faultResult{}
+	for _, r := range runs {
+		k := key{r.Fault, r.Proto}
+		if cells[k] == nil {
+			keys = append(keys, k)
+			cells[k] = map[string]faultResult{}
+		}
+		cells[k][r.Subject] = r
+	}
+	fmt.Fprintln(w, "Side by side (median / worst of the repetitions; transitions summed; the heal's end is when its last command returned):")
+	fmt.Fprintln(w)
+	head, rule := "| fault | VRRP |", "|---|---|"
+	for _, m := range faultMeasures {
+		for _, s := range subjects {
+			head += fmt.Sprintf(" %s, %s |", m.name, s)
+			rule += "---|"
+		}
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
+	for _, k := range keys {
+		row := fmt.Sprintf("| %s | %s |", k.fault, k.proto)
+		for _, m := range faultMeasures {
+			for _, s := range subjects {
+				row += " " + comparisonCell(cells[k], s, m.cell) + " |"
+			}
+		}
+		fmt.Fprintln(w, row)
+	}
+	fmt.Fprintln(w)
+}
+
+func comparisonCell(runs map[string]faultResult, subject string, cell func(faultResult) string) string {
+	r, ok := runs[subject]
+	switch {
+	case !ok || len(r.Reps) == 0 && r.Err == nil:
+		return "-"
+	case r.Err != nil:
+		return fmt.Sprintf("failed after %d rep(s)", len(r.Reps))
+	}
+	return cell(r)
 }

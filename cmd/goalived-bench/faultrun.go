@@ -27,10 +27,10 @@ type repResult struct {
 	Lost, Sent int           // client pings
 	Gap        time.Duration // longest time some virtual address was on neither host
 	BothDuring time.Duration // some address on both hosts, from the fault to the heal
-	BothAfter  time.Duration // the same, from the heal to the end
+	BothAfter  time.Duration // the same, from the heal's end to the end
 	Period     time.Duration // longest sampling interval
 	TookOver   bool          // b held every address at some point before the heal
-	Recovery   time.Duration // heal -> a holds all, b none, pings answered
+	Recovery   time.Duration // heal's end -> a holds all, b none, pings answered
 	TransA     int           // state changes in the FIFOs of a and b
 	TransB     int
 	OtherA     int // other FIFO lines of a and b (MASTER_RX_LOWER_PRI)
@@ -46,11 +46,15 @@ type repResult struct {
 }
 
 // faultRun runs one fault plan.reps times with subject subj on a.
-func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p protocol, plan faultPlan, progress io.Writer) faultResult {
+func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p protocol, plan faultPlan, progress io.Writer) (res faultResult) {
 	bn.trialNum++
-	res := faultResult{Fault: k, Proto: p, Subject: subj.Name, Peer: peer.Name, Load: loadAvg()}
+	res = faultResult{Fault: k, Proto: p, Subject: subj.Name, Peer: peer.Name, Load: loadAvg()}
+	defer func() { logState(progress, res) }()
 	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-faults-%s-%s-v%d", bn.trialNum, k, subj.Name, p.Version))
 	op, ca, cb, err := bn.faultSetup(k, p, plan, dir)
+	if err == nil {
+		err = bn.resetFaults()
+	}
 	if err != nil {
 		res.Err = err
 		return res
@@ -82,8 +86,18 @@ func (bn *bench) faultRun(ctx context.Context, subj, peer daemon, k faultKind, p
 		res.After, err = s.state()
 	}
 	res.Err = errors.Join(res.Err, err)
-	logState(progress, res)
 	return res
+}
+
+// resetFaults undoes what an earlier run may have left in place when
+// its heal failed (a loaded machine can hold "ip link" and "nft" past
+// their timeout): a's switch port down, the fault table in a or b.
+// Without this every later run would start broken.
+func (bn *bench) resetFaults() error {
+	if err := bn.lab.SetPort("a", true); err != nil {
+		return err
+	}
+	return bn.clearNetFaults()
 }
 
 // rep makes the fault, holds it, heals it, waits until the pair is
@@ -99,10 +113,14 @@ func (s *faultSession) rep(ctx context.Context, op faultOp, p protocol) (repResu
 	if err := sleep(ctx, op.hold); err != nil {
 		return r, err
 	}
-	th := time.Now()
+	// The heal is complete, and the measures after it start, once its
+	// last command returned: a partition's rules go from a, then from b,
+	// two nft runs that can take a few hundred ms on a loaded machine,
+	// while b still hears nothing.
 	if err := op.heal(s); err != nil {
 		return r, err
 	}
+	th := time.Now()
 	within := 3*p.masterDown(prioBackup) + op.recover + 15*time.Second
 	if err := s.waitSteady(ctx, th, within); err != nil {
 		return r, fmt.Errorf("after the heal: %w", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -194,5 +195,31 @@ func TestAdvertSilences(t *testing.T) {
 	// VRID 1: 100, 500, 100; VRID 2: 150, then 550 to the end.
 	if s.Longest != 550*time.Millisecond || s.Over != 2 {
 		t.Errorf("longest %v, %d over 300 ms; want 550ms and 2", s.Longest, s.Over)
+	}
+}
+
+func TestFaultComparison(t *testing.T) {
+	ms := time.Millisecond
+	rep := func(lost int, gap, after time.Duration, ta int) repResult {
+		return repResult{Lost: lost, Gap: gap, BothAfter: after, Recovery: 2 * after, TransA: ta, TransB: 2}
+	}
+	runs := []faultResult{
+		{Fault: faultStop, Proto: v3, Subject: "keepalived", Reps: []repResult{rep(3, 50*ms, 20*ms, 0), rep(1, 10*ms, 200*ms, 0), rep(2, 30*ms, 40*ms, 1)}},
+		{Fault: faultStop, Proto: v3, Subject: "goalived", Reps: []repResult{rep(0, 0, 0, 0), rep(0, 0, 8*ms, 0)}},
+		{Fault: faultLink, Proto: v3, Subject: "goalived", Reps: []repResult{rep(30, 300*ms, 0, 3)}, Err: errors.New("heal failed")},
+	}
+	var b strings.Builder
+	writeFaultComparison(&b, []string{"goalived", "keepalived"}, runs)
+	want := []string{
+		"| fault | VRRP | pings lost, goalived | pings lost, keepalived | longest VIP gap, goalived | longest VIP gap, keepalived | " +
+			"VIP on both after the heal, goalived | VIP on both after the heal, keepalived | heal -> steady, goalived | heal -> steady, keepalived | " +
+			"transitions a / b, goalived | transitions a / b, keepalived |",
+		"|---|---|---|---|---|---|---|---|---|---|---|---|",
+		"| sigstop | VRRPv3 advert_int 0.1 | 0 / 0 | 2 / 3 | 0 / 0 ms | 30 / 50 ms | 4 / 8 ms | 40 / 200 ms | 8 / 16 ms | 80 / 400 ms | 0 / 4 | 1 / 6 |",
+		"| link | VRRPv3 advert_int 0.1 | failed after 1 rep(s) | - | failed after 1 rep(s) | - | failed after 1 rep(s) | - | failed after 1 rep(s) | - | failed after 1 rep(s) | - |",
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if diff := cmp.Diff(want, lines[2:]); diff != "" {
+		t.Errorf("comparison table (-want +got):\n%s", diff)
 	}
 }

@@ -52,10 +52,16 @@ func (f netFault) apply() error {
 }
 
 // heal deletes the table from every host where it is.
-func (f netFault) heal() error {
+func (f netFault) heal() error { return f.bn.clearNetFaults() }
+
+// clearNetFaults deletes the fault table from a and b wherever it is:
+// adding it first makes the deletion succeed either way, so that a heal
+// can be tried again after one that failed halfway.
+func (bn *bench) clearNetFaults() error {
 	var first error
 	for _, role := range []string{"a", "b"} {
-		if _, err := f.bn.lab.Run(role, "nft", "delete", "table", "inet", faultTable); err != nil && first == nil {
+		cmd := fmt.Sprintf("add table inet %s; delete table inet %s", faultTable, faultTable)
+		if _, err := bn.lab.Run(role, "nft", cmd); err != nil && first == nil {
 			first = fmt.Errorf("remove the fault's rules in %s: %w", role, err)
 		}
 	}

@@ -28,14 +28,18 @@ type soakResult struct {
 	Err           error
 }
 
-func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan, progress io.Writer) soakResult {
+func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan, progress io.Writer) (res soakResult) {
 	bn.trialNum++
-	res := soakResult{Subject: subj.Name, Peer: peer.Name, N: plan.soakN, For: plan.soakFor, Load: loadAvg()}
+	res = soakResult{Subject: subj.Name, Peer: peer.Name, N: plan.soakN, For: plan.soakFor, Load: loadAvg()}
+	defer func() { logSoak(progress, res) }()
 	dir := filepath.Join(bn.dir, fmt.Sprintf("%03d-faults-soak-%s", bn.trialNum, subj.Name))
 	ca := fleetConf{State: "MASTER", Priority: prioMaster, N: plan.soakN, Proto: soakProto, Ifaces: []string{"eth0"}}
 	cb := ca
 	cb.State, cb.Priority = "BACKUP", prioBackup
 	fmt.Fprintf(progress, "faults soak %s: %d instances, %v, load %s\n", subj.Name, plan.soakN, plan.soakFor, res.Load)
+	if res.Err = bn.resetFaults(); res.Err != nil {
+		return res
+	}
 	s, err := bn.startSession(ctx, subj, peer, dir, ca, cb)
 	defer func() {
 		if cerr := s.close(); cerr != nil && res.Err == nil {
@@ -58,7 +62,6 @@ func (bn *bench) soakRun(ctx context.Context, subj, peer daemon, plan faultPlan,
 	res.Win = s.samp.between(t0, t1)
 	res.TransA, _ = s.fa.transitions(t0, t1)
 	res.TransB, _ = s.fb.transitions(t0, t1)
-	logSoak(progress, res)
 	return res
 }
 
@@ -100,6 +103,10 @@ func (s *faultSession) readEvery(ctx context.Context, step, dur time.Duration, w
 }
 
 func logSoak(w io.Writer, r soakResult) {
+	if r.Err != nil {
+		fmt.Fprintf(w, "faults soak %s: FAILED after %d reading(s): %v\n", r.Subject, len(r.States), r.Err)
+		return
+	}
 	fmt.Fprintf(w, "faults soak %s: lost %d/%d, gap %v, both %v, transitions a %d b %d; a's longest advert silence %v, %d longer than b's down interval\n",
 		r.Subject, r.Lost, r.Sent, msRound(r.Win.Gap), msRound(r.Win.Both), r.TransA, r.TransB, msRound(r.Wire.Longest), r.Wire.Over)
 	for i, st := range r.States {

@@ -143,33 +143,9 @@ func (l *testlab) sniffVRRP(t *testing.T, i int) *vrrpSniffer {
 	if err != nil {
 		t.Fatalf("raw socket on host %d: %v", i, err)
 	}
-	tv := syscall.Timeval{Usec: 100000}
-	if err := syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { syscall.Close(fd) })
 	s := &vrrpSniffer{}
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 2048)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			n, _, err := syscall.Recvfrom(fd, buf, 0)
-			if err != nil || n < 20 {
-				continue
-			}
-			s.note(buf[:n])
-		}
-	}()
-	t.Cleanup(func() {
-		close(stop)
-		<-done
-		syscall.Close(fd)
-	})
+	readEach(t, fd, 20, s.note)
 	return s
 }
 
