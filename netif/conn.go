@@ -223,7 +223,7 @@ func (c *Conn) write4(payload []byte, dst netip.Addr, seal func([]byte) error) e
 		}
 	}
 	w.to4.Addr = dst.As4()
-	w.payload, w.to = pkt, &w.to4
+	w.setPayload(pkt)
 	return c.sendLocked()
 }
 
@@ -232,7 +232,7 @@ func (c *Conn) write6(payload []byte, dst netip.Addr) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.to6.Addr = dst.As16()
-	w.payload, w.to = payload, &w.to6
+	w.setPayload(payload)
 	return c.sendLocked()
 }
 
@@ -240,7 +240,7 @@ func (c *Conn) write6(payload []byte, dst netip.Addr) error {
 func (c *Conn) sendLocked() error {
 	w := &c.wr
 	err := c.rc.Write(w.sendFn)
-	w.payload, w.to = nil, nil
+	w.setPayload(nil) // keep no reference to the caller's buffer
 	if err != nil {
 		return err
 	}
