@@ -132,13 +132,26 @@ func (c *Conn) closedErr(err error) error {
 // reported as errors, not truncated silently. It does not allocate;
 // concurrent calls take turns.
 func (c *Conn) ReadPacket(buf []byte) (Packet, error) {
+	return c.readPacket(buf, true)
+}
+
+// errWouldBlock is readPacket's answer when no packet is waiting and it
+// was not to wait.
+var errWouldBlock = errors.New("no packet waiting")
+
+// readPacket is ReadPacket; without wait it returns errWouldBlock at once
+// when no packet is queued.
+func (c *Conn) readPacket(buf []byte, wait bool) (Packet, error) {
 	r := &c.rd
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.setBuf(buf)
+	r.setBuf(buf, wait)
 	err := c.rc.Read(r.recvFn)
 	if err == nil {
 		err = r.err
+	}
+	if err == errWouldBlock {
+		return Packet{}, err
 	}
 	if err != nil {
 		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, c.closedErr(err))

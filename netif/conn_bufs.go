@@ -29,13 +29,14 @@ type reader struct {
 	oob    [128]byte
 	n      int
 	err    error
+	wait   bool // on EAGAIN, wait in the netpoller (else errWouldBlock)
 	recvFn func(fd uintptr) bool
 }
 
 func (r *reader) init() { r.recvFn = r.recv }
 
 // setBuf points the message at buf and resets the lengths.
-func (r *reader) setBuf(buf []byte) {
+func (r *reader) setBuf(buf []byte, wait bool) {
 	r.iov.Base = nil
 	if len(buf) > 0 {
 		r.iov.Base = &buf[0]
@@ -46,7 +47,7 @@ func (r *reader) setBuf(buf []byte) {
 	r.msg.Control = &r.oob[0]
 	r.msg.SetControllen(len(r.oob))
 	r.msg.Flags = 0
-	r.n, r.err = 0, nil
+	r.n, r.err, r.wait = 0, nil, wait
 }
 
 // recv is one recvmsg attempt; false asks the netpoller to wait.
@@ -60,7 +61,11 @@ func (r *reader) recv(fd uintptr) bool {
 		case unix.EINTR:
 			continue
 		case unix.EAGAIN:
-			return false
+			if r.wait {
+				return false
+			}
+			r.err = errWouldBlock
+			return true
 		}
 		r.err = errno
 		return true
