@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -49,13 +48,16 @@ type socket struct {
 	reading  bool     // readers are wanted (startReader was called)
 	readConn *connBox // the conn a reader runs on
 	closed   bool
-	readers  sync.WaitGroup
+	readers  sync.WaitGroup // reader goroutines (conns that cannot be watched)
+	// stopWatch ends the watch of readConn (see reader.go); nil when a
+	// goroutine reads it.
+	stopWatch func()
 
 	unknownVRID atomic.Uint64
 	// onUnknown, if set, hears of each VRID nobody here is configured for
 	// (log_unknown_vrids); it is called once per VRID.
 	onUnknown func(ifname string, vrid uint8, src netip.Addr)
-	seen      map[uint8]bool // VRIDs reported to onUnknown; reader goroutine only
+	seen      map[uint8]bool // VRIDs reported to onUnknown; the reader's only
 }
 
 // addressWait bounds how long an instance waits at start for its
@@ -159,8 +161,9 @@ func (s *socket) reopen() (bool, error) {
 	}
 	s.conn.Store(&connBox{conn})
 	s.rcvBuf = 0 // applyRcvBufs sizes the new conn
-	s.startReaderLocked()
+	stopOld := s.startReaderLocked()
 	s.mu.Unlock()
+	stopOld()
 	if old != nil {
 		_ = old.Close()
 	}
@@ -192,77 +195,6 @@ func (s *socket) lookup(vrid uint8) *vrrp.Instance {
 	return s.vrids[vrid]
 }
 
-// startReader starts delivering packets (once the instances run).
-func (s *socket) startReader() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reading = true
-	s.startReaderLocked()
-}
-
-// startReaderLocked starts a reader on the current conn unless one runs
-// on it already; call with s.mu held.
-func (s *socket) startReaderLocked() {
-	c := s.conn.Load()
-	if !s.reading || s.closed || c == nil || c == s.readConn {
-		return
-	}
-	s.readConn = c
-	s.readers.Add(1)
-	go func() {
-		defer s.readers.Done()
-		s.read(c)
-	}()
-}
-
-// readBufSize holds the largest VRRP packet with room to spare: an IPv6
-// advert of 255 addresses is 4088 bytes, an IPv4 one with the largest IP
-// header and AH 1144. A longer packet is reported truncated and dropped.
-// (One 64 KiB buffer per socket was a quarter MiB of the resident
-// memory at 1000 instances on four interfaces.)
-const readBufSize = 8192
-
-// read delivers packets from c until it is closed.
-func (s *socket) read(c Conn) {
-	buf := make([]byte, readBufSize)
-	for s.readOne(c, buf) {
-	}
-}
-
-// readOne reads one packet into buf and delivers it to the instance of
-// its VRID; it reports false once c is closed. The VRID is byte 1 of
-// every VRRP version, after the AH header on an AH socket; shorter
-// packets go to no one (the instances' length checks never see them, so
-// they are counted here).
-func (s *socket) readOne(c Conn, buf []byte) bool {
-	at := 1
-	if s.key.proto == netif.ProtoAH {
-		at += vrrp.AHHeaderLen
-	}
-	p, err := c.ReadPacket(buf)
-	if errors.Is(err, net.ErrClosed) {
-		return false
-	}
-	if err != nil || len(p.Payload) <= at {
-		s.unknownVRID.Add(1)
-		return true
-	}
-	in := s.lookup(p.Payload[at])
-	if in == nil {
-		s.unknown(p.Payload[at], p.Src)
-		return true
-	}
-	// Deliver uses buf only until it returns (it copies a packet it has
-	// to queue), so buf serves every packet.
-	vp := vrrp.Packet{Payload: p.Payload, Src: p.Src, Dst: p.Dst, TTL: int(p.TTL)}
-	if at > 1 {
-		// The AH check needs the IPv4 header: its ICV covers it.
-		vp.Header = p.Header
-	}
-	in.Deliver(vp)
-	return true
-}
-
 func (s *socket) unknown(vrid uint8, src netip.Addr) {
 	s.unknownVRID.Add(1)
 	if s.onUnknown == nil || s.seen[vrid] {
@@ -279,7 +211,12 @@ func (s *socket) close() error {
 	s.mu.Lock()
 	s.closed = true
 	c := s.conn.Swap(nil)
+	stop := s.stopWatch
+	s.stopWatch = nil
 	s.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 	var err error
 	if c != nil {
 		err = c.Close()

@@ -132,13 +132,26 @@ func (c *Conn) closedErr(err error) error {
 // reported as errors, not truncated silently. It does not allocate;
 // concurrent calls take turns.
 func (c *Conn) ReadPacket(buf []byte) (Packet, error) {
+	return c.readPacket(buf, true)
+}
+
+// errWouldBlock is readPacket's answer when no packet is waiting and it
+// was not to wait.
+var errWouldBlock = errors.New("no packet waiting")
+
+// readPacket is ReadPacket; without wait it returns errWouldBlock at once
+// when no packet is queued.
+func (c *Conn) readPacket(buf []byte, wait bool) (Packet, error) {
 	r := &c.rd
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.setBuf(buf)
+	r.setBuf(buf, wait)
 	err := c.rc.Read(r.recvFn)
 	if err == nil {
 		err = r.err
+	}
+	if err == errWouldBlock {
+		return Packet{}, err
 	}
 	if err != nil {
 		return Packet{}, fmt.Errorf("read vrrp socket on %s: %w", c.cfg.Ifname, c.closedErr(err))
@@ -223,7 +236,7 @@ func (c *Conn) write4(payload []byte, dst netip.Addr, seal func([]byte) error) e
 		}
 	}
 	w.to4.Addr = dst.As4()
-	w.payload, w.to = pkt, &w.to4
+	w.setPayload(pkt)
 	return c.sendLocked()
 }
 
@@ -232,7 +245,7 @@ func (c *Conn) write6(payload []byte, dst netip.Addr) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.to6.Addr = dst.As16()
-	w.payload, w.to = payload, &w.to6
+	w.setPayload(payload)
 	return c.sendLocked()
 }
 
@@ -240,7 +253,7 @@ func (c *Conn) write6(payload []byte, dst netip.Addr) error {
 func (c *Conn) sendLocked() error {
 	w := &c.wr
 	err := c.rc.Write(w.sendFn)
-	w.payload, w.to = nil, nil
+	w.setPayload(nil) // keep no reference to the caller's buffer
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,13 @@
 package netif
 
 import (
-	"container/heap"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,12 +25,15 @@ import (
 // by every advert it hears) leaves the timerfd where it was, to fire once
 // early and be set again, instead of a timerfd_settime per advert.
 type TimerfdClock struct {
-	fd int
-	f  *os.File // fd, registered with the netpoller for reads
+	fd     int
+	f      *os.File // fd, registered with the netpoller for reads
+	rc     syscall.RawConn
+	base   time.Time // deadlines are nanoseconds since base (monotonic)
+	closed atomic.Bool
 
 	mu     sync.Mutex // guards timers, armed and firing
 	timers timerHeap
-	armed  time.Time // the timerfd's expiry, zero when disarmed
+	armed  int64 // the timerfd's expiry, 0 when disarmed
 	// firing is set while fireDue calls the due functions: timers they
 	// set are sorted into the heap and the timerfd set once afterwards.
 	firing bool
@@ -43,7 +47,15 @@ func NewTimerfdClock() (*TimerfdClock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("timerfd_create: %w", err)
 	}
-	c := &TimerfdClock{fd: fd, f: os.NewFile(uintptr(fd), "timerfd"), done: make(chan struct{})}
+	f := os.NewFile(uintptr(fd), "timerfd")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("timerfd: %w", err)
+	}
+	// base lies a second back so that no deadline is 0, which means
+	// disarmed.
+	c := &TimerfdClock{fd: fd, f: f, rc: rc, base: time.Now().Add(-time.Second), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -51,6 +63,7 @@ func NewTimerfdClock() (*TimerfdClock, error) {
 // Close stops the clock; pending timers never fire. It waits for the
 // clock's goroutine.
 func (c *TimerfdClock) Close() error {
+	c.closed.Store(true)
 	err := c.f.Close()
 	<-c.done
 	return err
@@ -60,27 +73,21 @@ func (c *TimerfdClock) Close() error {
 // behind time.Now's monotonic reading.
 func (c *TimerfdClock) Now() time.Time { return time.Now() }
 
+// mono is t as the heap orders deadlines.
+func (c *TimerfdClock) mono(t time.Time) int64 { return int64(t.Sub(c.base)) }
+
 // TimerfdTimer is one pending call of a TimerfdClock.
 type TimerfdTimer struct {
 	c     *TimerfdClock
-	when  time.Time
+	when  int64 // c.mono of the deadline
 	f     func()
 	index int // in c.timers; -1 once fired or stopped
 }
 
 // AfterFunc calls f on the clock's goroutine once d has passed.
 func (c *TimerfdClock) AfterFunc(d time.Duration, f func()) *TimerfdTimer {
-	now := time.Now()
-	t := &TimerfdTimer{c: c, when: now.Add(d), f: f}
-	c.mu.Lock()
-	heap.Push(&c.timers, t)
-	err := c.rearmLocked(now)
-	c.mu.Unlock()
-	if err != nil {
-		// timerfd_settime on our own valid fd does not fail; if it ever
-		// did, a late timer is better than a lost one.
-		go func() { time.Sleep(d); c.fire(t) }()
-	}
+	t := &TimerfdTimer{c: c, f: f, index: -1}
+	t.Reset(d)
 	return t
 }
 
@@ -94,7 +101,7 @@ func (t *TimerfdTimer) Stop() bool {
 	if t.index < 0 {
 		return false
 	}
-	heap.Remove(&c.timers, t.index)
+	c.timers.remove(t.index)
 	return true
 }
 
@@ -103,29 +110,31 @@ func (t *TimerfdTimer) Stop() bool {
 // timer is moved within the heap, without allocating.
 func (t *TimerfdTimer) Reset(d time.Duration) bool {
 	c := t.c
-	now := time.Now()
+	now := c.mono(time.Now())
 	c.mu.Lock()
-	t.when = now.Add(d)
+	t.when = now + int64(max(d, 0))
 	pending := t.index >= 0
 	if pending {
-		heap.Fix(&c.timers, t.index)
+		c.timers.fix(t.index)
 	} else {
-		heap.Push(&c.timers, t)
+		c.timers.push(t)
 	}
 	err := c.rearmLocked(now)
 	c.mu.Unlock()
 	if err != nil {
+		// timerfd_settime on our own valid fd does not fail; if it ever
+		// did, a late timer is better than a lost one.
 		go func() { time.Sleep(d); c.fire(t) }()
 	}
 	return pending
 }
 
-// fire runs t unless it was stopped (the fallback path of AfterFunc).
+// fire runs t unless it was stopped (the fallback path of Reset).
 func (c *TimerfdClock) fire(t *TimerfdTimer) {
 	c.mu.Lock()
 	pending := t.index >= 0
 	if pending {
-		heap.Remove(&c.timers, t.index)
+		c.timers.remove(t.index)
 	}
 	c.mu.Unlock()
 	if pending {
@@ -136,18 +145,18 @@ func (c *TimerfdClock) fire(t *TimerfdTimer) {
 // rearmLocked sets the timerfd to the earliest deadline if that is
 // earlier than the expiry it has (or it has none). While fireDue calls
 // the due functions it does nothing: fireDue sets the timerfd after them.
-func (c *TimerfdClock) rearmLocked(now time.Time) error {
+func (c *TimerfdClock) rearmLocked(now int64) error {
 	if c.firing || len(c.timers) == 0 {
 		return nil
 	}
 	next := c.timers[0].when
-	if !c.armed.IsZero() && !next.Before(c.armed) {
+	if c.armed != 0 && next >= c.armed {
 		return nil
 	}
 	// A zero value would disarm: a deadline already past fires in 1 ns.
-	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(max(next.Sub(now).Nanoseconds(), 1))}
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(max(next-now, 1))}
 	if err := unix.TimerfdSettime(c.fd, 0, &spec, nil); err != nil {
-		c.armed = time.Time{}
+		c.armed = 0
 		return fmt.Errorf("timerfd_settime: %w", err)
 	}
 	c.armed = next
@@ -156,15 +165,17 @@ func (c *TimerfdClock) rearmLocked(now time.Time) error {
 
 func (c *TimerfdClock) run() {
 	defer close(c.done)
-	var buf [8]byte // the expiry count
+	var count [8]byte // the expiry count, read and discarded
+	read := func(fd uintptr) bool {
+		// A raw read: the timerfd is non-blocking (see conn_bufs.go on
+		// why the socket calls are raw too).
+		_, _, errno := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&count[0])), uintptr(len(count)))
+		return errno != unix.EAGAIN
+	}
 	var due []*TimerfdTimer
 	for {
-		if _, err := c.f.Read(buf[:]); err != nil {
-			if errors.Is(err, os.ErrClosed) {
-				return
-			}
-			// EAGAIN after a rearm raced the expiry is retried by the
-			// netpoller inside Read; anything else: look at the heap.
+		if err := c.rc.Read(read); err != nil && c.closed.Load() {
+			return
 		}
 		due = c.fireDue(due)
 	}
@@ -173,13 +184,13 @@ func (c *TimerfdClock) run() {
 // fireDue calls the functions of every timer that is due, then sets the
 // timerfd to the next deadline. due is the goroutine's own buffer.
 func (c *TimerfdClock) fireDue(due []*TimerfdTimer) []*TimerfdTimer {
-	now := time.Now()
+	now := c.mono(time.Now())
 	due = due[:0]
 	c.mu.Lock()
-	for len(c.timers) > 0 && !c.timers[0].when.After(now) {
-		due = append(due, heap.Pop(&c.timers).(*TimerfdTimer))
+	for len(c.timers) > 0 && c.timers[0].when <= now {
+		due = append(due, c.timers.popMin())
 	}
-	c.armed = time.Time{} // expired
+	c.armed = 0 // expired
 	c.firing = len(due) > 0
 	c.mu.Unlock()
 	for _, t := range due {
@@ -187,31 +198,8 @@ func (c *TimerfdClock) fireDue(due []*TimerfdTimer) []*TimerfdTimer {
 	}
 	c.mu.Lock()
 	c.firing = false
-	_ = c.rearmLocked(time.Now())
+	_ = c.rearmLocked(c.mono(time.Now()))
 	c.mu.Unlock()
 	clear(due)
 	return due
-}
-
-// timerHeap orders pending timers by deadline.
-type timerHeap []*TimerfdTimer
-
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].when.Before(h[j].when) }
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-func (h *timerHeap) Push(x any) {
-	t := x.(*TimerfdTimer)
-	t.index = len(*h)
-	*h = append(*h, t)
-}
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	t.index = -1
-	return t
 }

@@ -207,7 +207,7 @@ func (m *Machine) check(p Packet) (Advert, Verdict, error) {
 
 // sendAH sends one AH advert to dst: the sequence number of the send
 // action, the ICV sealed over the IP header the sender builds.
-func sendAH(s Sender, c *Config, sa SendAdvert, dst netip.Addr) error {
+func sendAH(s Sender, c *Config, sa *SendAdvert, dst netip.Addr) error {
 	as, ok := s.(AHSender)
 	if !ok {
 		return fmt.Errorf("sender %T cannot send ipsec-ah adverts", s)

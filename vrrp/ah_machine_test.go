@@ -43,7 +43,7 @@ func ahMachine(t *testing.T, prio uint8) *Machine {
 func sentSeqs(r Result) []uint32 {
 	var s []uint32
 	for _, a := range r.Actions {
-		if sa, ok := a.(SendAdvert); ok {
+		if sa, ok := a.(*SendAdvert); ok {
 			s = append(s, sa.AHSeq)
 		}
 	}

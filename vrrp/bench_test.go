@@ -28,7 +28,7 @@ func BenchmarkMasterAdvert(b *testing.B) {
 		now = now.Add(time.Second)
 		r := m.Step(now, Timer{})
 		for _, a := range r.Actions {
-			if sa, ok := a.(SendAdvert); ok {
+			if sa, ok := a.(*SendAdvert); ok {
 				if _, err := Marshal(sa.Advert, cfg.Source, dst, cfg.codec()); err != nil {
 					b.Fatal(err)
 				}

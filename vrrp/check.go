@@ -115,13 +115,38 @@ func check(p Packet, c *Config, ah *ahCounter) (Advert, Verdict, error) {
 		return Advert{}, v, dropf(DropDestination, "advert from %v to %v, unicast %t", p.Src, p.Dst, c.Unicast).
 			logs("Expected %sicast packet but received %sicast packet", want, got)
 	}
-	a := decode(h, msg, asz, form)
-	v.AddrMismatch = !slices.Equal(a.Addrs, c.Addrs)
+	// The addresses are compared in place: the machine needs no more of
+	// them, and a slice per received advert was the backup's only
+	// allocation.
+	a := decode(h, msg, asz, form, false)
+	v.AddrMismatch = !addrsEqual(msg[headerLen:], asz, int(h.count), c.Addrs)
 	if c.checkSource() && peerOf(c, p.Src) < 0 {
 		return Advert{}, v, dropf(DropSource, "advert from %v, not a unicast peer", p.Src).
 			logs("unicast source address %v not a unicast peer", p.Src)
 	}
 	return a, v, nil
+}
+
+// addrsEqual reports whether the count addresses of size asz at the
+// start of b are want, in order.
+func addrsEqual(b []byte, asz, count int, want []netip.Addr) bool {
+	if count != len(want) {
+		return false
+	}
+	for i, w := range want {
+		if w.BitLen() != asz*8 {
+			return false
+		}
+		got := b[i*asz : (i+1)*asz]
+		if asz == 4 {
+			if w.As4() != [4]byte(got) {
+				return false
+			}
+		} else if w.As16() != [16]byte(got) || w.Zone() != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // checkTTL: multicast adverts must have TTL 255 (RFC 5798 section 7.1);

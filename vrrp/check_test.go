@@ -144,3 +144,37 @@ func TestCheckBadType(t *testing.T) {
 		t.Fatalf("Check: %v, want %v", err, DropType)
 	}
 }
+
+// TestAddrsEqual: the addresses of a message compared in place with the
+// configured ones, as slices.Equal compared the decoded ones.
+func TestAddrsEqual(t *testing.T) {
+	a4, b4 := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	a6 := netip.MustParseAddr("2001:db8::1")
+	msg := func(as ...netip.Addr) []byte {
+		var b []byte
+		for _, a := range as {
+			b = append(b, a.AsSlice()...)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name  string
+		b     []byte
+		asz   int
+		count int
+		want  []netip.Addr
+		equal bool
+	}{
+		{"same ipv4", msg(a4, b4), 4, 2, []netip.Addr{a4, b4}, true},
+		{"other order", msg(b4, a4), 4, 2, []netip.Addr{a4, b4}, false},
+		{"fewer", msg(a4), 4, 1, []netip.Addr{a4, b4}, false},
+		{"none", nil, 4, 0, nil, true},
+		{"same ipv6", msg(a6), 16, 1, []netip.Addr{a6}, true},
+		{"ipv6 with zone", msg(a6), 16, 1, []netip.Addr{a6.WithZone("eth0")}, false},
+		{"ipv4-mapped configured", msg(a4), 4, 1, []netip.Addr{netip.AddrFrom16(a4.As16())}, false},
+	} {
+		if got := addrsEqual(tc.b, tc.asz, tc.count, tc.want); got != tc.equal {
+			t.Errorf("%s: addrsEqual = %t, want %t", tc.name, got, tc.equal)
+		}
+	}
+}

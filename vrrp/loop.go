@@ -133,7 +133,7 @@ func (in *Instance) publish() {
 
 func (in *Instance) perform(base Report, a Action) {
 	switch a := a.(type) {
-	case SendAdvert:
+	case *SendAdvert:
 		in.sendAdvert(base, a)
 	case AddVIPs:
 		in.eff.own(base, true)
@@ -175,7 +175,7 @@ func (in *Instance) perform(base Report, a Action) {
 // sendAdvert encodes and sends synchronously on the loop goroutine: the
 // Sender contract is non-blocking, and sending here keeps the advert ahead
 // of the VIP and GARP work queued for the effects goroutine.
-func (in *Instance) sendAdvert(base Report, sa SendAdvert) {
+func (in *Instance) sendAdvert(base Report, sa *SendAdvert) {
 	if in.out.Sender == nil {
 		return
 	}
@@ -191,7 +191,7 @@ func (in *Instance) sendAdvert(base Report, sa SendAdvert) {
 
 // sendTo encodes the advert for dst into the instance's buffer and sends
 // it (Sender keeps no reference to it).
-func (in *Instance) sendTo(base Report, cfg *Config, sa SendAdvert, dst netip.Addr) {
+func (in *Instance) sendTo(base Report, cfg *Config, sa *SendAdvert, dst netip.Addr) {
 	var err error
 	if cfg.AuthType == AuthAH {
 		err = sendAH(in.out.Sender, cfg, sa, dst)

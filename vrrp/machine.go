@@ -36,6 +36,13 @@ type Machine struct {
 	ah ahCounter // auth_type AH: the sequence number, sent and received
 
 	stats Stats
+
+	// acts and sent are the last step's actions and advert, reused by the
+	// next one (see Result); a step that sends twice has its second
+	// advert allocated.
+	acts     []Action
+	sent     SendAdvert
+	sentUsed bool
 }
 
 // NewMachine validates cfg, applies its defaults and returns a machine in
@@ -66,7 +73,9 @@ func (m *Machine) Master() (netip.Addr, uint8) { return m.masterAddr, m.masterPr
 
 // Step feeds one event to the machine at time now.
 func (m *Machine) Step(now time.Time, ev Event) Result {
-	r := Result{From: m.state, Reason: ReasonIgnored}
+	clear(m.acts) // nothing of the last step stays reachable
+	r := Result{From: m.state, Reason: ReasonIgnored, Actions: m.acts[:0]}
+	m.sentUsed = false
 	switch e := ev.(type) {
 	case Start:
 		m.start(now, &r)
@@ -93,6 +102,7 @@ func (m *Machine) Step(now time.Time, ev Event) Result {
 	}
 	r.State = m.state
 	r.Deadline = m.deadline()
+	m.acts = r.Actions
 	return r
 }
 
@@ -251,7 +261,12 @@ func (m *Machine) send(prio uint8, r *Result) {
 	if prio == PriorityStop {
 		m.stats.PriZeroSent++
 	}
-	sa := SendAdvert{Advert: m.cfg.advert(prio)}
+	sa := &m.sent
+	if m.sentUsed {
+		sa = new(SendAdvert)
+	}
+	m.sentUsed = true
+	*sa = SendAdvert{Advert: m.cfg.advert(prio)}
 	if m.cfg.AuthType == AuthAH {
 		sa.AHSeq = m.ah.next()
 	}

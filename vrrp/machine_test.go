@@ -47,8 +47,8 @@ func machineConfig(mod func(*Config)) Config {
 	return c
 }
 
-func send(c Config, prio uint8) SendAdvert {
-	return SendAdvert{Advert: (&c).advertNormalized(prio)}
+func send(c Config, prio uint8) *SendAdvert {
+	return &SendAdvert{Advert: (&c).advertNormalized(prio)}
 }
 
 // advertNormalized is what the machine sends for c at prio.

@@ -88,27 +88,28 @@ func Unmarshal(b []byte, src, dst netip.Addr, opts CodecOptions) (Advert, error)
 	if !ok {
 		return Advert{}, dropf(DropChecksum, "checksum %#04x from %v", h.sum, src)
 	}
-	return decode(h, msg, asz, form), nil
+	return decode(h, msg, asz, form, true), nil
 }
 
-// decode builds the Advert from a length-checked message.
-func decode(h header, msg []byte, asz int, form ChecksumForm) Advert {
+// decode builds the Advert from a length-checked message; without addrs
+// it leaves the addresses out.
+func decode(h header, msg []byte, asz int, form ChecksumForm, addrs bool) Advert {
 	a := Advert{
 		Version: h.version, Type: h.typ, VRID: h.vrid, Priority: h.prio,
 		Interval: h.interval, Checksum: form,
 	}
-	if h.count > 0 {
+	if h.count > 0 && addrs {
 		a.Addrs = make([]netip.Addr, h.count)
 	}
-	off := headerLen
 	for i := range a.Addrs {
+		off := headerLen + i*asz
 		if asz == 4 {
 			a.Addrs[i] = netip.AddrFrom4([4]byte(msg[off : off+4]))
 		} else {
 			a.Addrs[i] = netip.AddrFrom16([16]byte(msg[off : off+16]))
 		}
-		off += asz
 	}
+	off := headerLen + asz*int(h.count)
 	if h.version == 2 {
 		a.AuthType = h.authType
 		copy(a.AuthData[:], msg[off:])

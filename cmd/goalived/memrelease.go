@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"time"
 )
@@ -19,16 +20,67 @@ const settleTime = 2 * time.Second
 // its start-up peak: at 1000 instances the heap peaks at 40 MiB while
 // the instances become master and settles at 7. Every kick restarts the
 // wait, so a burst is released once, after its end.
+//
+// Bursts nobody kicks for (the second gratuitous ARP burst after
+// garp_master_delay, a flood of log lines) are found by watching the
+// allocations: burstBytes or more allocated since the last kick counts
+// as one. A daemon whose adverts allocate nothing does not collect by
+// itself after such a burst (the runtime forces a collection only every
+// two minutes): at 1000 instances the second ARP burst left 19.6 MiB of
+// anonymous memory resident instead of 12.8.
 type memRelease struct {
 	settle time.Duration
 	free   func()
+	allocs func() uint64 // bytes allocated so far
 
-	mu sync.Mutex // guards t
-	t  *time.Timer
+	mu        sync.Mutex // guards t
+	t         *time.Timer
+	stopWatch chan struct{}
+	watching  sync.WaitGroup
+	once      sync.Once
 }
 
+// burstBytes is the allocation between two looks that counts as a burst.
+const burstBytes = 1 << 20
+
 func newMemRelease() *memRelease {
-	return &memRelease{settle: settleTime, free: debug.FreeOSMemory}
+	m := &memRelease{settle: settleTime, free: debug.FreeOSMemory, allocs: heapAllocs}
+	m.watch()
+	return m
+}
+
+// heapAllocs is the bytes allocated on the heap since the start.
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// watch looks at the allocations every settle until stop, and kicks
+// when they grew by burstBytes or more.
+func (m *memRelease) watch() {
+	m.stopWatch = make(chan struct{})
+	m.watching.Add(1)
+	go func() {
+		defer m.watching.Done()
+		tick := time.NewTicker(m.settle)
+		defer tick.Stop()
+		last := m.allocs()
+		for {
+			select {
+			case <-m.stopWatch:
+				return
+			case <-tick.C:
+			}
+			if n := m.allocs(); n-last >= burstBytes {
+				m.kick()
+				last = n
+			}
+		}
+	}()
 }
 
 // kick notes work; the release follows settle after the last kick.
@@ -42,8 +94,14 @@ func (m *memRelease) kick() {
 	m.t.Reset(m.settle)
 }
 
-// stop cancels a pending release.
+// stop cancels a pending release and ends the watch; it is idempotent.
 func (m *memRelease) stop() {
+	m.once.Do(func() {
+		if m.stopWatch != nil {
+			close(m.stopWatch)
+		}
+	})
+	m.watching.Wait()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.t != nil {

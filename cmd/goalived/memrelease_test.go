@@ -58,3 +58,40 @@ func TestLoadGC(t *testing.T) {
 	}
 	restore()
 }
+
+// TestMemReleaseWatch: an allocation burst nobody kicks for is released
+// settle after the look that found it; allocations below burstBytes are
+// not a burst, nor is the same total seen again; stop ends the watch.
+func TestMemReleaseWatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex // allocs and freed: the watch and the timers read them
+		var allocs uint64
+		var freed []time.Duration
+		start := time.Now()
+		m := &memRelease{settle: 2 * time.Second,
+			allocs: func() uint64 { mu.Lock(); defer mu.Unlock(); return allocs },
+			free: func() {
+				mu.Lock()
+				defer mu.Unlock()
+				freed = append(freed, time.Since(start))
+			}}
+		m.watch()
+		alloc := func(n uint64) { mu.Lock(); allocs += n; mu.Unlock() }
+		time.Sleep(time.Second)
+		alloc(burstBytes / 2) // not a burst: seen at 2 s
+		time.Sleep(4 * time.Second)
+		alloc(burstBytes / 2) // with the first half a burst: seen at 6 s, released at 8 s
+		time.Sleep(10 * time.Second)
+		alloc(3 * burstBytes) // seen at 16 s, released at 18 s
+		time.Sleep(5 * time.Second)
+		m.stop()
+		alloc(3 * burstBytes) // after stop: never seen
+		time.Sleep(10 * time.Second)
+		mu.Lock()
+		defer mu.Unlock()
+		want := []time.Duration{8 * time.Second, 18 * time.Second}
+		if len(freed) != len(want) || freed[0] != want[0] || freed[1] != want[1] {
+			t.Errorf("released at %v, want %v", freed, want)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -18,8 +19,11 @@ import (
 // GOALIVED_PROFILE.cpu, then an allocation profile to
 // GOALIVED_PROFILE.allocs (a %d in GOALIVED_PROFILE becomes the pid;
 // GOALIVED_PROFILE.allocs0 at the start of the
-// window, for -diff_base) and a heap profile to GOALIVED_PROFILE.heap.
-// Used to find where a packet and a timer tick spend their time; normal
+// window, for -diff_base), a heap profile to GOALIVED_PROFILE.heap and
+// the runtime's memory classes (runtime/metrics) to GOALIVED_PROFILE.mem.
+// With GOALIVED_PROFILE_MEMONLY=1 it writes the memory classes alone,
+// once the delay has passed, and changes nothing before: no sampling rate
+// of its own, whose bookkeeping would swell the memory looked at. Used to find where a packet and a timer tick spend their time; normal
 // builds have none of it.
 func init() {
 	base := os.Getenv("GOALIVED_PROFILE")
@@ -32,6 +36,13 @@ func init() {
 	}
 	secs := envSeconds("GOALIVED_PROFILE_SECONDS", 30)
 	delay := envSeconds("GOALIVED_PROFILE_DELAY", 5)
+	if os.Getenv("GOALIVED_PROFILE_MEMONLY") != "" {
+		go func() {
+			time.Sleep(delay)
+			writeMemClasses(base + ".mem")
+		}()
+		return
+	}
 	runtime.MemProfileRate = 4096
 	go func() {
 		time.Sleep(delay)
@@ -47,6 +58,7 @@ func init() {
 		time.Sleep(secs)
 		pprof.StopCPUProfile()
 		f.Close()
+		writeMemClasses(base + ".mem")
 		for _, name := range []string{"allocs", "heap", "goroutine"} {
 			if g, err := os.Create(base + "." + name); err == nil {
 				pprof.Lookup(name).WriteTo(g, 0)
@@ -61,4 +73,25 @@ func envSeconds(name string, def int) time.Duration {
 		return time.Duration(n) * time.Second
 	}
 	return time.Duration(def) * time.Second
+}
+
+// writeMemClasses writes where the runtime's memory goes: every
+// /memory/classes and /gc metric, in bytes or counts.
+func writeMemClasses(path string) {
+	var samples []metrics.Sample
+	for _, d := range metrics.All() {
+		if (strings.HasPrefix(d.Name, "/memory/classes/") || strings.HasPrefix(d.Name, "/gc/heap/")) &&
+			d.Kind == metrics.KindUint64 {
+			samples = append(samples, metrics.Sample{Name: d.Name})
+		}
+	}
+	metrics.Read(samples)
+	var b strings.Builder
+	for _, s := range samples {
+		fmt.Fprintf(&b, "%-60s %d\n", s.Name, s.Value.Uint64())
+	}
+	if r, err := os.ReadFile("/proc/self/smaps_rollup"); err == nil {
+		b.Write(r)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
 }
