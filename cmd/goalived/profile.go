@@ -76,11 +76,11 @@ func envSeconds(name string, def int) time.Duration {
 }
 
 // writeMemClasses writes where the runtime's memory goes: every
-// /memory/classes and /gc metric, in bytes or counts.
+// /memory/classes, /gc and /sched metric, in bytes or counts.
 func writeMemClasses(path string) {
 	var samples []metrics.Sample
 	for _, d := range metrics.All() {
-		if (strings.HasPrefix(d.Name, "/memory/classes/") || strings.HasPrefix(d.Name, "/gc/heap/")) &&
+		if (strings.HasPrefix(d.Name, "/memory/classes/") || strings.HasPrefix(d.Name, "/gc/") || strings.HasPrefix(d.Name, "/sched/")) &&
 			d.Kind == metrics.KindUint64 {
 			samples = append(samples, metrics.Sample{Name: d.Name})
 		}
