@@ -14,9 +14,8 @@ import (
 // VIP work queued behind it. The packets themselves are still counted in
 // the machine's Stats.
 type effects struct {
-	out  Outputs
-	run  serial
-	done chan struct{} // closed once everything pushed before close has run
+	out Outputs
+	run serial
 
 	pktQueued     atomic.Int32  // packet reports queued and not yet run
 	pktSuppressed atomic.Uint64 // packet reports not queued (queue full)
@@ -26,14 +25,14 @@ type effects struct {
 const maxPacketReports = 8
 
 func newEffects(out Outputs) *effects {
-	return &effects{out: out, done: make(chan struct{})}
+	return &effects{out: out}
 }
 
 // push queues f; it never blocks.
 func (e *effects) push(f func()) { e.run.do(f) }
 
-// close closes done once the items already pushed have run.
-func (e *effects) close() { e.run.do(func() { close(e.done) }) }
+// close calls done once the items already pushed have run.
+func (e *effects) close(done func()) { e.run.do(done) }
 
 func (e *effects) report(r Report) {
 	if e.out.Reporter != nil {

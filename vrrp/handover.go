@@ -53,11 +53,10 @@ func (in *Instance) Freeze() (Saved, error) {
 		in.stopTimer()
 		s, err = in.m.Save(in.clock.Now())
 		in.stopped = true
-		in.eff.close()
-		close(in.done)
+		in.eff.close(in.stopping.Done)
+		in.stopping.Done()
 	})
 	in.lifeMu.Unlock()
-	<-in.done
-	<-in.eff.done
+	in.stopping.Wait()
 	return s, err
 }

@@ -21,7 +21,9 @@ type Instance struct {
 	out   Outputs
 	eff   *effects
 	run   serial
-	done  chan struct{} // closed by shutdown
+	// stopping counts down the executor's last function (shutdown or
+	// freeze) and the effects queued before it: Close waits for both.
+	stopping sync.WaitGroup
 
 	// Owned by the functions run on run (see loop.go).
 	timer    ClockTimer
@@ -48,10 +50,13 @@ type Instance struct {
 	maxLate time.Duration
 }
 
+// snapshot is what the accessors read without waiting for the executor.
+// The counters are not in it: Stats reads them on the executor, and
+// copying them at every step cost a quarter KiB per instance and a copy
+// per advert.
 type snapshot struct {
 	state      State
 	prio       uint8
-	stats      Stats
 	masterAddr netip.Addr
 	masterPrio uint8
 	checksum   UnicastChecksum
@@ -69,7 +74,8 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out), done: make(chan struct{})}
+	in := &Instance{m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out)}
+	in.stopping.Add(2)
 	for _, o := range opts {
 		o(in)
 	}
@@ -82,7 +88,7 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 			// Publish the wish before asking: two members whose timers
 			// fire together then see at least one of them wanting.
 			in.want.Store(true)
-			return out.Gate.MayBecomeMaster(in.name, from)
+			return in.out.Gate.MayBecomeMaster(in.name, from)
 		})
 	}
 	return in, nil
@@ -130,8 +136,7 @@ func (in *Instance) close(keepVIPs bool) error {
 	}
 	in.lifeMu.Unlock()
 	if started {
-		<-in.done
-		<-in.eff.done
+		in.stopping.Wait()
 	}
 	return nil
 }
@@ -212,13 +217,13 @@ func (in *Instance) WantsMaster() bool { return in.want.Load() }
 func (in *Instance) control(ev Event) {
 	in.lifeMu.Lock()
 	if !in.started && !in.closed {
-		// Not running yet: the machine is still ours and in INIT, where
-		// these events only record the new value and produce no actions.
-		in.m.Step(in.clock.Now(), ev)
-		in.want.Store(in.m.WantsMaster())
-		in.mu.Lock()
-		in.snap = snapshotOf(in.m)
-		in.mu.Unlock()
+		// Not running yet: the machine is still in INIT, where these
+		// events only record the new value and produce no actions. It is
+		// stepped on the executor all the same: Stats may be reading it.
+		in.onExecutor(func() {
+			in.m.Step(in.clock.Now(), ev)
+			in.publish()
+		})
 		in.lifeMu.Unlock()
 		return
 	}
@@ -243,13 +248,30 @@ func (in *Instance) Priority() uint8 {
 	return in.snap.prio
 }
 
-// Stats returns the counters.
+// Stats returns the counters. It reads them on the executor, so it
+// waits for the steps queued before it; it must not be called from an
+// output the instance calls while it steps (Sender, Gate).
 func (in *Instance) Stats() Stats {
-	in.mu.Lock()
-	st := in.snap.stats
-	in.mu.Unlock()
+	var st Stats
+	in.onExecutor(func() { st = in.m.Stats() })
 	st.ReportsSuppressed = in.eff.pktSuppressed.Load()
 	return st
+}
+
+// onExecutor runs f on the instance's executor and waits for it: on the
+// caller's goroutine when the executor is idle.
+func (in *Instance) onExecutor(f func()) {
+	if in.run.enter() {
+		f()
+		in.run.leave()
+		return
+	}
+	done := make(chan struct{})
+	in.run.do(func() {
+		f()
+		close(done)
+	})
+	<-done
 }
 
 // Master returns the address and priority of the current master as last
@@ -284,6 +306,6 @@ func (in *Instance) Name() string { return in.name }
 
 func snapshotOf(m *Machine) snapshot {
 	a, p := m.Master()
-	return snapshot{state: m.State(), prio: m.Priority(), stats: m.Stats(), masterAddr: a, masterPrio: p,
+	return snapshot{state: m.State(), prio: m.Priority(), masterAddr: a, masterPrio: p,
 		checksum: m.cfg.UnicastChecksum}
 }

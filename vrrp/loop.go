@@ -78,13 +78,13 @@ func (in *Instance) stopTimer() {
 }
 
 // shutdown is the last function run for the instance: the machine resigns
-// (or, keeping its VIPs, just stops), the effects drain, done is closed.
+// (or, keeping its VIPs, just stops), the effects drain, Close returns.
 func (in *Instance) shutdown(keepVIPs bool) {
 	in.stopTimer()
 	in.step(Shutdown{KeepVIPs: keepVIPs})
 	in.stopped = true
-	in.eff.close()
-	close(in.done)
+	in.eff.close(in.stopping.Done)
+	in.stopping.Done()
 }
 
 // step runs one machine step, performs its actions and returns the next
