@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -110,7 +111,7 @@ func newPoller() (*poller, error) {
 		return nil, fmt.Errorf("epoll set non-blocking: %w", err)
 	}
 	f := os.NewFile(uintptr(epfd), "vrrp-poller")
-	rc, err := f.SyscallConn()
+	rc, err := pollable(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("vrrp poller: %w", err)
@@ -174,10 +175,9 @@ func (p *poller) run() {
 	}
 	for {
 		if err := p.rc.Read(wait); err != nil {
-			if p.closed.Load() {
-				return
-			}
-			continue
+			// Closed: the descriptor is pollable (newPoller checked), so
+			// nothing else ends a wait.
+			return
 		}
 		for i := range p.n {
 			p.serve(p.events[i].Fd)
@@ -206,4 +206,14 @@ func (p *poller) serve(id int32) {
 	p.busy = nil
 	p.idle.Broadcast()
 	p.mu.Unlock()
+}
+
+// pollable returns f's RawConn if the runtime's poller waits for it: a
+// RawConn.Read whose function asks to wait fails at once, again and
+// again, on a descriptor the poller does not have.
+func pollable(f *os.File) (syscall.RawConn, error) {
+	if err := f.SetReadDeadline(time.Time{}); err != nil {
+		return nil, fmt.Errorf("%s not pollable: %w", f.Name(), err)
+	}
+	return f.SyscallConn()
 }

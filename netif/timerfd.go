@@ -48,7 +48,7 @@ func NewTimerfdClock() (*TimerfdClock, error) {
 		return nil, fmt.Errorf("timerfd_create: %w", err)
 	}
 	f := os.NewFile(uintptr(fd), "timerfd")
-	rc, err := f.SyscallConn()
+	rc, err := pollable(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("timerfd: %w", err)
