@@ -109,7 +109,7 @@ func (bn *bench) resourceTrial(ctx context.Context, d daemon, row resRow, dur ti
 		s.Err = err
 		return s
 	}
-	pr, err := bn.startPair(ctx, d, dir, ca, cb, true)
+	pr, err := bn.startPairStaggered(ctx, d, dir, ca, cb, true)
 	defer pr.stop()
 	if err != nil {
 		s.Err = fmt.Errorf("%s resources N=%d (%s): %w", d.Name, n, dir, err)
