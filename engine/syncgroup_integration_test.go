@@ -156,7 +156,6 @@ track_file prio_a {
 			instanceConf("VI_2", 87, 100, "192.0.2.187", "") + group
 
 		a := nstest.StartDaemon(t, l, 0, kind, confA)
-		b := nstest.StartDaemon(t, l, 1, kind, confB)
 		holds := func(host int, within time.Duration) {
 			t.Helper()
 			for _, vip := range []string{"192.0.2.186", "192.0.2.187"} {
@@ -174,11 +173,15 @@ track_file prio_a {
 				}
 			}
 		}
-		holds(0, 10*time.Second)
+		// B starts once A holds both VIPs: started together on a loaded
+		// machine, B can win the first election for a moment and its
+		// notify lines from that start would land after the count below.
 		a.WaitLine(t, "notify.log", "GROUP G MASTER 0", 1, 10*time.Second)
+		b := nstest.StartDaemon(t, l, 1, kind, confB)
+		holds(0, 10*time.Second)
+		b.WaitLine(t, "notify.log", "GROUP G BACKUP 0", 1, 30*time.Second)
 
-		// VI_1 alone drops to 50, below B's 100: nothing moves. (B may
-		// have been MASTER for a moment at start, before A's first advert.)
+		// VI_1 alone drops to 50, below B's 100: nothing moves.
 		before := len(b.Lines("notify.log"))
 		if err := os.WriteFile(a.Path("prio"), []byte("-150"), 0o644); err != nil {
 			t.Fatal(err)

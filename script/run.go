@@ -151,6 +151,7 @@ func prepare(c Command, res *Result) (*exec.Cmd, bool, error) {
 		}
 		path = p
 	}
+	defaultSignals()
 	cmd := &exec.Cmd{Path: path, Args: argv, Env: c.Env}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid:    true,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -96,8 +97,11 @@ func TestRunShellTestForm(t *testing.T) {
 }
 
 // TestRunProcessSetup checks what the child sees: its own process group,
-// no blocked or ignored signals, only fds 0-2, stdin on /dev/null.
+// no blocked or ignored signals (not even one the daemon ignores, as
+// under nohup), only fds 0-2, stdin on /dev/null.
 func TestRunProcessSetup(t *testing.T) {
+	signal.Ignore(syscall.SIGHUP)
+	t.Cleanup(func() { signal.Reset(syscall.SIGHUP) })
 	r := mustRun(t, Command{Argv: []string{"/bin/cat", "/proc/self/stat", "/proc/self/status"}, Capture: 1 << 16})
 	f := strings.Fields(string(r.Output))
 	if len(f) < 5 || f[0] != strconv.Itoa(r.PID) || f[4] != strconv.Itoa(r.PID) {
