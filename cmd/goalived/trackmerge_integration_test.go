@@ -13,9 +13,11 @@ import (
 // trackMergeConf has a sync group whose trackers its members track too:
 // VI_1 with weights (taken over by the group's), VI_2 with weight 0
 // (kept), and the group's track_interface on the members' own eth0
-// (keepalived keeps their weight-0 entry). keepalived 2.2.7's effective
-// priorities: VI_1 100 + 4 (chk) + 5*2 (prio) = 114, VI_2 100 + 0 + 10
-// = 110; adding every entry would give 143 and 117.
+// (keepalived keeps their weight-0 entry), and on eth1, which VI_1 tracks
+// with weight 0 through the track_group of a static address (kept too,
+// silently). keepalived 2.2.7's effective priorities: VI_1 100 + 4 (chk)
+// + 5*2 (prio) = 114, VI_2 100 + 0 + 10 + 5 (eth1) = 115; adding every
+// entry would give 148 and 122.
 const trackMergeConf = `global_defs {
   router_id trackmerge
   script_user root
@@ -24,6 +26,14 @@ const trackMergeConf = `global_defs {
 vrrp_script chk {
   script /bin/true
   interval 1
+}
+track_group TG {
+  group {
+    VI_1
+  }
+}
+static_ipaddress {
+  198.51.100.81/24 dev eth1 track_group TG
 }
 track_file prio {
   file DIR/prio
@@ -43,6 +53,7 @@ vrrp_sync_group VG {
   }
   track_interface {
     eth0 weight 3
+    eth1 weight 5
   }
 }
 vrrp_instance VI_1 {
@@ -86,8 +97,8 @@ func TestIntegrationSyncGroupSharedTrackersMatchesKeepalived(t *testing.T) {
 	nstest.RequireRoot(t)
 	ka := keepalivedBinary(t)
 	bin := goalivedBinary(t)
-	sc := dumpScenario{name: "trackmerge", conf: trackMergeConf,
-		want:   []string{"   Effective priority = 114", "   Effective priority = 110"},
+	sc := dumpScenario{name: "trackmerge", conf: trackMergeConf, links: true,
+		want:   []string{"   Effective priority = 114", "   Effective priority = 115"},
 		counts: map[string]int{"   State = MASTER": 2}}
 	var k, g dumpRun
 	bothKinds(t, func(t *testing.T) {

@@ -16,7 +16,7 @@ func (t *Tracker) tracksOf(in *config.Instance) memberTracks {
 	if sg := t.groups.of(in.Name); sg != nil {
 		g = sg.cfg
 	}
-	tr, _ := mergeTracks(in, g)
+	tr, _ := mergeTracks(in, g, staticTrackIfaces(t.cfg, in.Name))
 	return tr
 }
 
@@ -34,31 +34,29 @@ type overlap struct {
 // takes the group's reverse flag with the weight, except for processes,
 // whose entry keeps the member's. A group track_interface on the
 // member's own interface meets the entry keepalived has for that
-// interface, weight 0, which it keeps (under dont_track_primary that
-// entry is "not tracked" and the group's applies). The overlaps are
-// returned in the group's order.
-func mergeTracks(in *config.Instance, g *config.SyncGroup) (memberTracks, []overlap) {
-	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
+// interface, weight 0, which it keeps (see mergeIfaces; static are the
+// interfaces of the static items of the member's track_groups). The
+// overlaps are returned in the group's order.
+func mergeTracks(in *config.Instance, g *config.SyncGroup, static []string) (memberTracks, []overlap) {
+	ifaces, ifOverlaps := mergeIfaces(in, g, static)
+	tr := memberTracks{scripts: in.TrackScripts, ifaces: ifaces, files: in.TrackFiles, procs: in.TrackProcesses}
 	if g == nil {
-		return tr, nil
+		return tr, ifOverlaps
 	}
 	var ov []overlap
 	merge := func(kind string, own, group []config.Track, keepReverse bool) []config.Track {
 		out := append([]config.Track(nil), own...)
 		for _, gt := range group {
 			i := trackIndex(out, gt.Name)
-			switch {
-			case kind == "track_interface" && i < 0 && gt.Name == in.Interface && !in.DontTrackPrimary:
-				ov = append(ov, overlap{kind, gt.Name})
-			case i < 0:
+			if i < 0 {
 				out = append(out, gt)
-			default:
-				ov = append(ov, overlap{kind, gt.Name})
-				if out[i].Weight != 0 {
-					out[i].Weight = gt.Weight
-					if !keepReverse {
-						out[i].Reverse = gt.Reverse
-					}
+				continue
+			}
+			ov = append(ov, overlap{kind, gt.Name})
+			if out[i].Weight != 0 {
+				out[i].Weight = gt.Weight
+				if !keepReverse {
+					out[i].Reverse = gt.Reverse
 				}
 			}
 		}
@@ -68,8 +66,7 @@ func mergeTracks(in *config.Instance, g *config.SyncGroup) (memberTracks, []over
 	tr.scripts = merge("track_script", tr.scripts, g.TrackScripts, false)
 	tr.files = merge("track_file", tr.files, g.TrackFiles, false)
 	tr.procs = merge("track_process", tr.procs, g.TrackProcesses, true)
-	tr.ifaces = merge("track_interface", tr.ifaces, g.TrackInterfaces, false)
-	return tr, ov
+	return tr, append(ov, ifOverlaps...)
 }
 
 func trackIndex(list []config.Track, name string) int {
@@ -95,7 +92,7 @@ func (t *Tracker) logOverlaps() {
 		seen := map[overlap][]string{} // members, by overlap
 		for _, m := range g.Members {
 			if in := t.cfg.Instance(m); in != nil {
-				_, ov := mergeTracks(in, g)
+				_, ov := mergeTracks(in, g, staticTrackIfaces(t.cfg, m))
 				for _, o := range ov {
 					seen[o] = append(seen[o], m)
 				}

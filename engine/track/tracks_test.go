@@ -23,6 +23,7 @@ func TestMergeTracks(t *testing.T) {
 		name     string
 		in       config.Instance
 		group    *config.SyncGroup
+		static   []string // the interfaces of the member's static items
 		want     memberTracks
 		overlaps []overlap
 	}{
@@ -58,12 +59,24 @@ func TestMergeTracks(t *testing.T) {
 		{name: "own interface under dont_track_primary takes the group's", in: config.Instance{Interface: "eth0", DontTrackPrimary: true},
 			group: &config.SyncGroup{TrackInterfaces: list(tr("eth0", 3, false))},
 			want:  memberTracks{ifaces: list(tr("eth0", 3, false))}},
+		{name: "own interface under dont_track_primary takes a weight 0", in: config.Instance{Interface: "eth0", DontTrackPrimary: true},
+			group: &config.SyncGroup{TrackInterfaces: list(tr("eth0", 0, false))},
+			want:  memberTracks{ifaces: list(tr("eth0", 0, false))}},
+		{name: "static item's interface keeps weight 0 silently", in: config.Instance{Interface: "eth0"}, static: []string{"eth1"},
+			group: &config.SyncGroup{TrackInterfaces: list(tr("eth1", 2, false))},
+			want:  memberTracks{}},
+		{name: "static item's interface unweights the member's", in: config.Instance{Interface: "eth0", TrackInterfaces: list(tr("eth1", 5, true))},
+			static: []string{"eth1"},
+			want:   memberTracks{ifaces: list(tr("eth1", 0, false))}},
+		{name: "static item on the untracked own interface tracks it", in: config.Instance{Interface: "eth0", DontTrackPrimary: true},
+			static: []string{"eth0"}, group: &config.SyncGroup{TrackInterfaces: list(tr("eth0", 3, false))},
+			want: memberTracks{}, overlaps: []overlap{{"track_interface", "eth0"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
 			own := memberTracks{scripts: append([]config.Track(nil), in.TrackScripts...)}
-			got, ov := mergeTracks(&in, tc.group)
+			got, ov := mergeTracks(&in, tc.group, tc.static)
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(memberTracks{}, overlap{})); diff != "" {
 				t.Errorf("tracks (-want +got):\n%s", diff)
 			}
