@@ -111,6 +111,7 @@ func (b *builder) finishSyncGroups() {
 			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
 		}
 		b.finishGroupWeights(g)
+		b.checkGroupIfaces(g)
 		if b.noDefaultUser() {
 			b.dropUserless(g.Name, &g.Notify)
 		}
@@ -143,6 +144,22 @@ func (b *builder) finishGroupWeights(g *config.SyncGroup) {
 		for _, list := range [][]config.Track{g.TrackScripts, g.TrackInterfaces, g.TrackFiles, g.TrackProcesses} {
 			for i := range list {
 				list[i].Weight = 0
+			}
+		}
+	}
+}
+
+// checkGroupIfaces reports a group track_interface that a member tracks
+// already, as its own interface or in its track_interface: keepalived
+// 2.2.7 keeps the member's entry (see engine/track's mergeTracks) and
+// counts a configuration error. Under dont_track_primary the own
+// interface is not tracked, and the group's entry is taken silently.
+func (b *builder) checkGroupIfaces(g *config.SyncGroup) {
+	for _, t := range g.TrackInterfaces {
+		for _, name := range g.Members {
+			in := b.instances[name]
+			if t.Name == in.Interface && !in.DontTrackPrimary || dupTrack(in.TrackInterfaces, t.Name) {
+				b.warnf(b.notes.groupIfaces[g], "track_interface", "(%s) track_interface %s is configured on VRRP instance and sync group. Remove vrrp instance or sync group config", in.Name, t.Name)
 			}
 		}
 	}

@@ -25,6 +25,8 @@ type notes struct {
 	// alerts are the smtp_alert lines of instances and sync groups, by
 	// model pointer, resolved against global_defs once it is read.
 	alerts map[any]bool
+	// groupIfaces are where each sync group wrote track_interface.
+	groupIfaces map[*config.SyncGroup]syntax.Pos
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
@@ -110,4 +112,11 @@ func (b *builder) alert(owner any) bool {
 		own = &v
 	}
 	return alertDefault(own, b.cfg.Global.Email)
+}
+
+func (b *builder) noteGroupIfaces(g *config.SyncGroup, pos syntax.Pos) {
+	if b.notes.groupIfaces == nil {
+		b.notes.groupIfaces = map[*config.SyncGroup]syntax.Pos{}
+	}
+	b.notes.groupIfaces[g] = pos
 }

@@ -59,6 +59,7 @@ func groupTrack(kind trackKind) groupHandler {
 			g.TrackScripts = append(g.TrackScripts, list...)
 		case trackInterface:
 			g.TrackInterfaces = append(g.TrackInterfaces, list...)
+			b.noteGroupIfaces(g, s.Pos)
 		case trackFile:
 			g.TrackFiles = append(g.TrackFiles, list...)
 		case trackProcess:

@@ -55,6 +55,14 @@ func TestSyncGroup(t *testing.T) {
 			},
 			want:  []bool{false, true, true, true, false},
 			diags: []string{"warning: vrrp_sync_group: sync group G2 has only 1 virtual router, this probably isn't what you want"}},
+		{name: "group track_interface a member tracks", src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_interface {\n eth2\n }\n}\n" +
+			"vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n dont_track_primary\n}\n" +
+			"vrrp_sync_group G1 {\n group {\n VI_1 VI_2\n }\n track_interface {\n eth0 weight 3\n eth1 weight 2\n eth2 weight 1\n }\n}\n",
+			get:  func(c *config.Config) any { return c.SyncGroups[0].TrackInterfaces },
+			want: []config.Track{{Name: "eth0", Weight: 3}, {Name: "eth1", Weight: 2}, {Name: "eth2", Weight: 1}},
+			// VI_2's own eth1 is not tracked (dont_track_primary): no error.
+			diags: []string{"warning: track_interface: (VI_1) track_interface eth0 is configured on VRRP instance and sync group. Remove vrrp instance or sync group config",
+				"warning: track_interface: (VI_1) track_interface eth2 is configured on VRRP instance and sync group. Remove vrrp instance or sync group config"}},
 		{name: "notify_deleted not in groups", src: twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n notify_deleted\n}\n",
 			diags: []string{"warning: notify_deleted: unknown keyword 'notify_deleted'"}},
 	}

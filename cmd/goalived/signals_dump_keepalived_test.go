@@ -230,6 +230,7 @@ func jsonShape(js string) []string {
 type dumpRun struct {
 	dir                string
 	data, stats, jsonf string
+	out                string // the daemon's console output (-l) so far
 }
 
 // dumpScenario is one comparison: the configuration of the daemon under
@@ -318,7 +319,8 @@ func runForDump(t *testing.T, ka, prog string, sc dumpScenario, extra ...string)
 	r.data = dumpUntil(t, p, syscall.SIGUSR1, filepath.Join(dump, "keepalived.data"), 60*time.Second, sc.settled)
 	r.stats = signalDump(t, p, syscall.SIGUSR2, filepath.Join(dump, "keepalived.stats"))
 	r.jsonf = signalDump(t, p, syscall.Signal(36), filepath.Join(dump, "keepalived.json"))
-	t.Logf("%s output:\n%s", filepath.Base(prog), p.Output())
+	r.out = p.Output()
+	t.Logf("%s output:\n%s", filepath.Base(prog), r.out)
 	return r
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/goalived/goalived/config"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -59,5 +60,32 @@ func TestTrackerMerge(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestTrackingOfGroup: a sync group's tracker on an object a member
+// tracks too merges into the member's entry; for a track_process
+// keepalived 2.2.7 takes the group's weight but keeps the member's
+// reverse flag.
+func TestTrackingOfGroup(t *testing.T) {
+	own := []config.Track{{Name: "x", Weight: 5}}
+	group := []config.Track{{Name: "x", Weight: 2, Reverse: true}}
+	cfg := &config.Config{
+		Instances: []*config.Instance{
+			{Name: "VI_1", TrackScripts: own, TrackProcesses: own},
+			{Name: "VI_2"},
+		},
+		SyncGroups: []*config.SyncGroup{{Name: "G", Members: []string{"VI_1", "VI_2"}, TrackScripts: group, TrackProcesses: group}},
+	}
+	for _, c := range []struct {
+		kind trackKind
+		want []Tracker
+	}{
+		{trackScripts, []Tracker{{"VI_1", 2, true}, {"VI_2", 2, true}}},
+		{trackProcesses, []Tracker{{"VI_1", 2, false}, {"VI_2", 2, true}}},
+	} {
+		if diff := cmp.Diff(c.want, trackingOf(cfg, "x", c.kind)); diff != "" {
+			t.Errorf("kind %d (-want +got):\n%s", c.kind, diff)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package dump
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/goalived/goalived/config"
@@ -42,7 +43,13 @@ func trackingOf(cfg *config.Config, name string, kind trackKind) []Tracker {
 				continue
 			}
 			for _, m := range g.Members {
-				out = addTracker(out, Tracker{Name: m, Weight: t.Weight, Reverse: t.Reverse})
+				nt := Tracker{Name: m, Weight: t.Weight, Reverse: t.Reverse}
+				if i := slices.IndexFunc(out, func(x Tracker) bool { return x.Name == m }); i >= 0 && kind == trackProcesses {
+					// keepalived 2.2.7's add_vrrp_to_track_process
+					// takes the group's weight but not its reverse.
+					nt.Reverse = out[i].Reverse
+				}
+				out = addTracker(out, nt)
 			}
 		}
 	}

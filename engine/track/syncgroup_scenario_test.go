@@ -159,3 +159,44 @@ func TestGroupMixedOwners(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncGroupSharedTrackers: a tracker that a sync group and a member
+// both name counts once for the member, with the group's weight unless
+// the member's is 0, and keepalived 2.2.7's line is logged for it; the
+// group's track_interface on the members' own interface adds nothing.
+func TestSyncGroupSharedTrackers(t *testing.T) {
+	conf := `track_file prio {
+    file /run/prio
+}
+vrrp_sync_group G {
+    group {
+        VI_1
+        VI_2
+    }
+    sync_group_tracking_weight
+    track_file {
+        prio weight 2
+    }
+    track_interface {
+        eth0 weight 3
+    }
+}
+` + instance("VI_1", 1, 100, "    track_file {\n        prio weight 10\n    }") +
+		instance("VI_2", 2, 150, "    track_file {\n        prio weight 0\n    }")
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, conf).start()
+		r.want("start", map[string]got{"VI_1": {100, false}, "VI_2": {150, false}})
+		r.sys.Files.Write("/run/prio", "5")
+		// VI_2's weight-0 entry faults it (and the group) and adds nothing.
+		r.want("prio 5", map[string]got{"VI_1": {110, true}, "VI_2": {150, true}})
+		r.sys.Files.Write("/run/prio", "0")
+		r.want("prio 0", map[string]got{"VI_1": {100, false}, "VI_2": {150, false}})
+		want := []string{
+			"(VI_1) track_file prio is configured on VRRP instance and sync group. Remove vrrp instance config",
+			"(VI_2) track_file prio is configured on VRRP instance and sync group. Remove vrrp instance config",
+		}
+		if diff := cmp.Diff(want, r.messages("is configured on VRRP instance")); diff != "" {
+			t.Errorf("log (-want +got):\n%s", diff)
+		}
+	})
+}

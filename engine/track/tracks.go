@@ -1,6 +1,10 @@
 package track
 
-import "github.com/goalived/goalived/config"
+import (
+	"fmt"
+
+	"github.com/goalived/goalived/config"
+)
 
 // memberTracks are an instance's trackers plus those of its sync group.
 type memberTracks struct {
@@ -8,24 +12,104 @@ type memberTracks struct {
 }
 
 func (t *Tracker) tracksOf(in *config.Instance) memberTracks {
-	tr := memberTracks{scripts: in.TrackScripts, ifaces: in.TrackInterfaces, files: in.TrackFiles, procs: in.TrackProcesses}
-	if g := t.groups.of(in.Name); g != nil {
-		c := g.cfg
-		tr.scripts = append(append([]config.Track(nil), tr.scripts...), c.TrackScripts...)
-		tr.ifaces = append(append([]config.Track(nil), tr.ifaces...), c.TrackInterfaces...)
-		tr.files = append(append([]config.Track(nil), tr.files...), c.TrackFiles...)
-		tr.procs = append(append([]config.Track(nil), tr.procs...), c.TrackProcesses...)
+	var g *config.SyncGroup
+	if sg := t.groups.of(in.Name); sg != nil {
+		g = sg.cfg
 	}
+	tr, _ := mergeTracks(in, g, staticTrackIfaces(t.cfg, in.Name))
 	return tr
 }
 
-func hasTrack(list []config.Track, name string) bool {
-	for _, tr := range list {
+// overlap is a tracker that a sync group and one of its members both
+// name: keepalived 2.2.7 keeps one entry for it.
+type overlap struct {
+	kind, name string
+}
+
+// mergeTracks adds the trackers of the sync group g (nil: none) to the
+// instance's own as keepalived 2.2.7 does (add_vrrp_to_track_script,
+// add_obj_to_track_file, add_vrrp_to_track_process, add_vrrp_to_interface):
+// a tracker both name stays one entry, which takes the group's weight
+// unless the member's is 0 (unweighted: its fault stays). keepalived
+// takes the group's reverse flag with the weight, except for processes,
+// whose entry keeps the member's. A group track_interface on the
+// member's own interface meets the entry keepalived has for that
+// interface, weight 0, which it keeps (see mergeIfaces; static are the
+// interfaces of the static items of the member's track_groups). The
+// overlaps are returned in the group's order.
+func mergeTracks(in *config.Instance, g *config.SyncGroup, static []string) (memberTracks, []overlap) {
+	ifaces, ifOverlaps := mergeIfaces(in, g, static)
+	tr := memberTracks{scripts: in.TrackScripts, ifaces: ifaces, files: in.TrackFiles, procs: in.TrackProcesses}
+	if g == nil {
+		return tr, ifOverlaps
+	}
+	var ov []overlap
+	merge := func(kind string, own, group []config.Track, keepReverse bool) []config.Track {
+		out := append([]config.Track(nil), own...)
+		for _, gt := range group {
+			i := trackIndex(out, gt.Name)
+			if i < 0 {
+				out = append(out, gt)
+				continue
+			}
+			ov = append(ov, overlap{kind, gt.Name})
+			if out[i].Weight != 0 {
+				out[i].Weight = gt.Weight
+				if !keepReverse {
+					out[i].Reverse = gt.Reverse
+				}
+			}
+		}
+		return out
+	}
+	// keepalived's order: scripts, files, processes, then interfaces.
+	tr.scripts = merge("track_script", tr.scripts, g.TrackScripts, false)
+	tr.files = merge("track_file", tr.files, g.TrackFiles, false)
+	tr.procs = merge("track_process", tr.procs, g.TrackProcesses, true)
+	return tr, append(ov, ifOverlaps...)
+}
+
+func trackIndex(list []config.Track, name string) int {
+	for i, tr := range list {
 		if tr.Name == name {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+func hasTrack(list []config.Track, name string) bool {
+	return trackIndex(list, name) >= 0
+}
+
+// logOverlaps writes keepalived 2.2.7's line for each tracker that a
+// sync group and one of its members both name, in the order its
+// configuration completes them: for each group, its scripts, files and
+// processes, each for every member. The track_interface overlaps are
+// configuration errors in keepalived, which the parser reports.
+func (t *Tracker) logOverlaps() {
+	for _, g := range t.cfg.SyncGroups {
+		seen := map[overlap][]string{} // members, by overlap
+		for _, m := range g.Members {
+			if in := t.cfg.Instance(m); in != nil {
+				_, ov := mergeTracks(in, g, staticTrackIfaces(t.cfg, m))
+				for _, o := range ov {
+					seen[o] = append(seen[o], m)
+				}
+			}
+		}
+		for _, k := range []struct {
+			kind string
+			list []config.Track
+		}{{"track_script", g.TrackScripts}, {"track_file", g.TrackFiles}, {"track_process", g.TrackProcesses}} {
+			for _, gt := range k.list {
+				for _, m := range seen[overlap{k.kind, gt.Name}] {
+					t.log.Info(fmt.Sprintf("(%s) %s %s is configured on VRRP instance and sync group. Remove vrrp instance config", m, k.kind, gt.Name),
+						"instance", m, "group", g.Name, "tracker", gt.Name)
+				}
+			}
+		}
+	}
 }
 
 // used collects the names of the trackers of one kind that some
