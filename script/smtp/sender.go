@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/smtp"
 	"sync"
 	"time"
 )
@@ -126,32 +124,24 @@ func (s *Sender) send(ctx context.Context, m Message) error {
 	// Cancelling ctx (Close giving up) unblocks the exchange.
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	host, _, _ := net.SplitHostPort(s.cfg.Server)
-	c, err := smtp.NewClient(conn, host)
+	c, err := dial(conn)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	if err := c.Hello(s.cfg.HeloName); err != nil {
+	defer c.close()
+	if err := c.hello(s.cfg.HeloName); err != nil {
 		return err
 	}
-	if err := c.Mail(s.cfg.From); err != nil {
+	if err := c.mail(s.cfg.From); err != nil {
 		return err
 	}
 	for _, to := range s.cfg.To {
-		if err := c.Rcpt(to); err != nil {
+		if err := c.rcpt(to); err != nil {
 			return err
 		}
 	}
-	w, err := c.Data()
-	if err != nil {
+	if err := c.data(data(m, s.cfg.From, s.cfg.To, s.now())); err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, data(m, s.cfg.From, s.cfg.To, s.now())); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return c.Quit()
+	return c.quit()
 }
