@@ -4,9 +4,9 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/spf13/pflag"
 
@@ -34,9 +34,13 @@ func printManPage(section string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "unknown manual section %q (want 8 or 5)\n", section)
 		return exitFatal
 	}
-	t, err := template.New(name).Funcs(template.FuncMap{"roff": roff}).ParseFS(manTemplates, "man/"+name)
+	src, err := manTemplates.ReadFile("man/" + name)
+	var nodes []manNode
 	if err == nil {
-		err = t.Execute(stdout, data)
+		nodes, err = parseMan(string(src))
+	}
+	if err == nil {
+		err = execMan(stdout, nodes, reflect.ValueOf(data))
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "write manual page %s: %v\n", name, err)
