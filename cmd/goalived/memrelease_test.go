@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"testing"
@@ -94,4 +95,22 @@ func TestMemReleaseWatch(t *testing.T) {
 			t.Errorf("released at %v, want %v", freed, want)
 		}
 	})
+}
+
+// TestFreeMemoryKeepsProcs: the release shrinks the processors only for
+// a moment: the runtime's own count stays, and so does one from the
+// environment.
+func TestFreeMemoryKeepsProcs(t *testing.T) {
+	defer runtime.SetDefaultGOMAXPROCS()
+	want := runtime.GOMAXPROCS(0)
+	freeMemory()
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("GOMAXPROCS %d after the release, want %d", got, want)
+	}
+	t.Setenv("GOMAXPROCS", "3")
+	runtime.GOMAXPROCS(3)
+	freeMemory()
+	if got := runtime.GOMAXPROCS(0); got != 3 {
+		t.Errorf("GOMAXPROCS %d after the release, want the environment's 3", got)
+	}
 }
