@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"maps"
 	"net/netip"
 	"sort"
 
@@ -47,8 +46,8 @@ func (e *Engine) Metrics() ([]InstanceMetrics, []ScriptMetrics) {
 	out := make([]InstanceMetrics, 0, len(insts))
 	for _, in := range insts {
 		pin := in.conf()
+		trans := in.status.transitionsByReason()
 		in.status.mu.Lock()
-		trans := maps.Clone(in.status.transitions)
 		limiter := in.status.limiter
 		in.status.mu.Unlock()
 		var vips []netip.Prefix
