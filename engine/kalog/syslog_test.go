@@ -155,3 +155,15 @@ func TestSyslogStalled(t *testing.T) {
 		t.Errorf("line after the stall: %q", got)
 	}
 }
+
+// BenchmarkSendNoLogger is a line's cost when no logger listens (no
+// socket at the path): each line tries to connect again, as glibc does.
+func BenchmarkSendNoLogger(b *testing.B) {
+	s := NewSyslog(filepath.Join(b.TempDir(), "log"), syslog.LOG_DAEMON)
+	now := time.Now()
+	for b.Loop() {
+		if err := s.Send(now, syslog.LOG_INFO, "Keepalived_vrrp", "(VI_1) setting VIPs."); err == nil {
+			b.Fatal("sent without a logger")
+		}
+	}
+}
