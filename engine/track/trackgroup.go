@@ -41,3 +41,17 @@ func staticTrackIfaces(cfg *config.Config, name string) []string {
 	}
 	return out
 }
+
+// itemIfaces are the interfaces an instance tracks with weight 0 for its
+// own items (virtual addresses, routes and rules: config's
+// ItemInterfaces) and then for the static items of its track_groups, in
+// the order keepalived 2.2.7 adds them.
+func itemIfaces(cfg *config.Config, in *config.Instance) []string {
+	out := in.ItemInterfaces()
+	for _, name := range staticTrackIfaces(cfg, in.Name) {
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
