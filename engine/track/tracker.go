@@ -118,6 +118,7 @@ func New(cfg *config.Config, o Options) *Tracker {
 func (t *Tracker) Start(insts []Instance) error {
 	t.insts = insts
 	t.groups.bind(insts)
+	t.logStaticNoTrack()
 	t.logOverlaps()
 	t.startChecks()
 	for _, in := range t.insts {
