@@ -1,6 +1,9 @@
 package config
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+)
 
 // LifetimeForever is the preferred lifetime meaning "forever" (the
 // kernel's INFINITY_LIFE_TIME).
@@ -64,4 +67,38 @@ type Rule struct {
 	FWMark     string       `json:"fwmark,omitempty"`
 	NoTrack    bool         `json:"no_track,omitempty"`
 	TrackGroup string       `json:"track_group,omitempty"`
+}
+
+// ItemInterfaces are the interfaces the instance tracks, with weight 0,
+// because its virtual_ipaddress, virtual_ipaddress_excluded,
+// virtual_routes or virtual_rules entries name them: keepalived 2.2.7's
+// vrrp_complete_instance adds such an interface to the instance (the
+// address cannot be set again while it is down, so the instance goes to
+// FAULT), in this order: the addresses' dev, the routes' dev, the rules'
+// iif then oif. An entry with no_track adds nothing, and neither does an
+// address on the instance's own interface (already tracked, or not
+// under dont_track_primary) or one with a VMAC of its own (the VMAC is
+// tracked instead). A route or rule on the own interface is listed:
+// keepalived adds it even under dont_track_primary, and its weight 0
+// then makes the own interface tracked after all.
+func (in *Instance) ItemInterfaces() []string {
+	var out []string
+	add := func(dev string, noTrack bool) {
+		if dev != "" && !noTrack && !slices.Contains(out, dev) {
+			out = append(out, dev)
+		}
+	}
+	for _, list := range [][]VIP{in.VIPs, in.ExcludedVIPs} {
+		for _, v := range list {
+			add(v.Dev, v.NoTrack || v.UseVMAC || v.Dev == in.Interface)
+		}
+	}
+	for _, r := range in.Routes {
+		add(r.Dev, r.NoTrack)
+	}
+	for _, r := range in.Rules {
+		add(r.IIF, r.NoTrack)
+		add(r.OIF, r.NoTrack)
+	}
+	return out
 }

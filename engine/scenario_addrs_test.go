@@ -42,11 +42,12 @@ func TestVIPRestore(t *testing.T) {
 // TestVIPInstallRetried: a VIP on an interface that does not exist yet
 // cannot be installed when the instance becomes master; it is tried
 // again every second while the instance stays master, and announced once
-// in.
+// in. The VIP has no_track: otherwise its missing interface keeps the
+// instance in FAULT, as keepalived 2.2.7 tracks a VIP's interface.
 func TestVIPInstallRetried(t *testing.T) {
 	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
-		a.start(instance("VI_1", 51, 150, "192.0.2.100/32 dev vr0"), engine.Options{})
+		a.start(instance("VI_1", 51, 150, "192.0.2.100/32 dev vr0 no_track"), engine.Options{})
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
 		a.host.AddLink("vr0", nil)

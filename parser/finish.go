@@ -153,12 +153,15 @@ func (b *builder) finishGroupWeights(g *config.SyncGroup) {
 // already, as its own interface or in its track_interface: keepalived
 // 2.2.7 keeps the member's entry (see engine/track's mergeTracks) and
 // counts a configuration error. Under dont_track_primary the own
-// interface is not tracked, and the group's entry is taken silently.
+// interface is not tracked, and the group's entry is taken silently,
+// unless a virtual route or rule of the member names it (keepalived
+// tracks it for them, with weight 0).
 func (b *builder) checkGroupIfaces(g *config.SyncGroup) {
 	for _, t := range g.TrackInterfaces {
 		for _, name := range g.Members {
 			in := b.instances[name]
-			if t.Name == in.Interface && !in.DontTrackPrimary || dupTrack(in.TrackInterfaces, t.Name) {
+			ownTracked := !in.DontTrackPrimary || slices.Contains(in.ItemInterfaces(), in.Interface)
+			if t.Name == in.Interface && ownTracked || dupTrack(in.TrackInterfaces, t.Name) {
 				b.warnf(b.notes.groupIfaces[g], "track_interface", "(%s) track_interface %s is configured on VRRP instance and sync group. Remove vrrp instance or sync group config", in.Name, t.Name)
 			}
 		}

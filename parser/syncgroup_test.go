@@ -63,6 +63,15 @@ func TestSyncGroup(t *testing.T) {
 			// VI_2's own eth1 is not tracked (dont_track_primary): no error.
 			diags: []string{"warning: track_interface: (VI_1) track_interface eth0 is configured on VRRP instance and sync group. Remove vrrp instance or sync group config",
 				"warning: track_interface: (VI_1) track_interface eth2 is configured on VRRP instance and sync group. Remove vrrp instance or sync group config"}},
+		{name: "group track_interface on an untracked own interface a virtual route names",
+			src: "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n dont_track_primary\n virtual_routes {\n 192.0.2.128/25 dev eth0\n }\n}\n" +
+				"vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n dont_track_primary\n virtual_routes {\n 192.0.2.128/25 dev eth1 no_track\n }\n}\n" +
+				"vrrp_sync_group G1 {\n group {\n VI_1 VI_2\n }\n track_interface {\n eth0 weight 3\n eth1 weight 2\n }\n}\n",
+			get:  func(c *config.Config) any { return c.SyncGroups[0].TrackInterfaces },
+			want: []config.Track{{Name: "eth0", Weight: 3}, {Name: "eth1", Weight: 2}},
+			// keepalived 2.2.7 tracks VI_1's eth0 for its route (weight 0);
+			// VI_2's route has no_track.
+			diags: []string{"warning: track_interface: (VI_1) track_interface eth0 is configured on VRRP instance and sync group. Remove vrrp instance or sync group config"}},
 		{name: "notify_deleted not in groups", src: twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n notify_deleted\n}\n",
 			diags: []string{"warning: notify_deleted: unknown keyword 'notify_deleted'"}},
 	}

@@ -119,16 +119,16 @@ func (b *builder) vipFlag(s *syntax.Stmt, i int, v *config.VIP, w string, kind v
 		v.NoPrefixRoute = true
 	case "autojoin":
 		v.AutoJoin = true
-	case "no_track", "use_vmac":
+	case "no_track":
+		// keepalived 2.2.7 takes it on a static address too: with a
+		// track_group, the group's instances do not track its interface.
+		v.NoTrack = true
+	case "use_vmac":
 		if kind == vipStatic {
 			b.warnf(argPos(s, i), s.Keyword, "%s is not valid for a static address, ignored", w)
 			return true
 		}
-		if w == "no_track" {
-			v.NoTrack = true
-		} else {
-			v.UseVMAC = true
-		}
+		v.UseVMAC = true
 	default:
 		return false
 	}

@@ -61,8 +61,7 @@ func TestStaticAddresses(t *testing.T) {
 			get: func(c *config.Config) any { return c.StaticAddresses },
 			want: []config.VIP{{Prefix: netip.MustParsePrefix("192.0.2.1/24"), Dev: "eth0", Scope: "link", TrackGroup: "g1", PreferredLft: config.LifetimeForever},
 				{Prefix: netip.MustParsePrefix("192.0.2.2/32"), Dev: "eth1", PreferredLft: config.LifetimeForever},
-				{Prefix: netip.MustParsePrefix("192.0.2.3/32"), Dev: "eth0", PreferredLft: config.LifetimeForever}},
-			diags: []string{"warning: 192.0.2.3: no_track is not valid for a static address, ignored"}},
+				{Prefix: netip.MustParsePrefix("192.0.2.3/32"), Dev: "eth0", PreferredLft: config.LifetimeForever, NoTrack: true}}},
 		{name: "default interface missing is fatal", src: "global_defs {\n default_interface nosuch9\n}\nstatic_ipaddress {\n 192.0.2.1\n}\n",
 			diags: []string{"error: static_ipaddress: static address 192.0.2.1/32 requires either an interface or an existing default interface (nosuch9)"}},
 	}

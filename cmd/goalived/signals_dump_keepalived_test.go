@@ -231,6 +231,9 @@ type dumpRun struct {
 	dir                string
 	data, stats, jsonf string
 	out                string // the daemon's console output (-l) so far
+	// lab and proc let a test go on with the running daemon.
+	lab  *nstest.Lab
+	proc *nstest.Proc
 }
 
 // dumpScenario is one comparison: the configuration of the daemon under
@@ -321,6 +324,7 @@ func runForDump(t *testing.T, ka, prog string, sc dumpScenario, extra ...string)
 	r.jsonf = signalDump(t, p, syscall.Signal(36), filepath.Join(dump, "keepalived.json"))
 	r.out = p.Output()
 	t.Logf("%s output:\n%s", filepath.Base(prog), r.out)
+	r.lab, r.proc = lab, p
 	return r
 }
 

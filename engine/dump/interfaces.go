@@ -127,9 +127,10 @@ func ifaceIndex(ifcs []iface) map[string]*iface {
 // attachTracking lists, under each interface, the instances that track
 // it in keepalived 2.2.7's order: an instance's own interface with weight
 // 0 (255 under dont_track_primary, keepalived's "not tracked" marker),
-// then its track_interface entries; then the members of the track_group
-// each static address, route (by its device) and rule (by its iif)
-// names, with weight 0; then the sync groups' track_interface entries
+// then its track_interface entries, then the interfaces its addresses,
+// routes and rules name (weight 0: ItemInterfaces); then the members of
+// the track_group each static address, route (by its device) and rule
+// (by its iif) names, with weight 0; then the sync groups' track_interface entries
 // for their members. An instance listed already keeps one entry (see
 // addTracker). An instance's own interface also shows the global GARP/NA
 // pacing when one is set.
@@ -151,6 +152,9 @@ func attachTracking(ifcs []iface, cfg *config.Config) {
 		}
 		for _, t := range in.TrackInterfaces {
 			add(t.Name, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
+		}
+		for _, name := range in.ItemInterfaces() {
+			add(name, Tracker{Name: in.Name})
 		}
 	}
 	for _, st := range staticTracked(cfg) {

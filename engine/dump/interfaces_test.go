@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goalived/goalived/config"
 )
 
 // TestLinkView: the interface keeps its first primary IPv4 address that
@@ -43,5 +45,39 @@ func TestLinkView(t *testing.T) {
 				t.Errorf("an Ethernet link has no broadcast MAC: %v", got.BcastMAC)
 			}
 		})
+	}
+}
+
+// TestAttachTrackingItems: the interfaces an instance's addresses, routes
+// and rules name list it with weight 0 after its own and track_interface
+// entries, as keepalived 2.2.7's dump shows them (observed: VI_1 to VI_4);
+// a weight-0 entry keeps a sync group's weight out.
+func TestAttachTrackingItems(t *testing.T) {
+	vip := func(dev string, noTrack bool) []config.VIP { return []config.VIP{{Dev: dev, NoTrack: noTrack}} }
+	cfg := &config.Config{
+		Instances: []*config.Instance{
+			{Name: "VI_1", Interface: "eth0", VIPs: vip("eth1", false), TrackInterfaces: []config.Track{{Name: "eth1", Weight: -10}}},
+			{Name: "VI_2", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("", false), Routes: []config.Route{{Dev: "eth0"}}},
+			{Name: "VI_3", Interface: "eth0", VIPs: vip("eth2", true), Rules: []config.Rule{{IIF: "eth3"}}},
+			{Name: "VI_4", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("eth0", false), ExcludedVIPs: vip("eth2", false)},
+			{Name: "VI_5", Interface: "eth0", VIPs: vip("eth1", false)},
+			{Name: "VI_6", Interface: "eth0"},
+		},
+		SyncGroups: []*config.SyncGroup{{Name: "G", Members: []string{"VI_5", "VI_6"}, TrackInterfaces: []config.Track{{Name: "eth1", Weight: 5}}}},
+	}
+	ifcs := []iface{{Link: Link{Name: "eth0"}}, {Link: Link{Name: "eth1"}}, {Link: Link{Name: "eth2"}}, {Link: Link{Name: "eth3"}}}
+	attachTracking(ifcs, cfg)
+	got := map[string][]Tracker{}
+	for _, ifc := range ifcs {
+		got[ifc.Name] = ifc.Tracking
+	}
+	want := map[string][]Tracker{
+		"eth0": {{Name: "VI_1"}, {Name: "VI_2"}, {Name: "VI_3"}, {Name: "VI_4", Weight: notVRRPTracked}, {Name: "VI_5"}, {Name: "VI_6"}},
+		"eth1": {{Name: "VI_1"}, {Name: "VI_5"}, {Name: "VI_6", Weight: 5}},
+		"eth2": {{Name: "VI_4"}},
+		"eth3": {{Name: "VI_3"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tracking instances (-want +got):\n%s", diff)
 	}
 }

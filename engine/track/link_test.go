@@ -179,7 +179,8 @@ func TestTrackSrcIPPresentAtStart(t *testing.T) {
 }
 
 // TestTrackGroup: the instances of a track_group track the interfaces of
-// its static items with weight 0; routes with no_track track nothing.
+// its static items with weight 0; addresses and routes with no_track
+// track nothing.
 func TestTrackGroup(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		conf := `track_group TG {
@@ -189,6 +190,7 @@ func TestTrackGroup(t *testing.T) {
 }
 static_ipaddress {
     198.51.100.7/24 dev w0 track_group TG
+    198.51.100.8/24 dev w3 track_group TG no_track
 }
 static_routes {
     198.51.100.128/25 dev w1 track_group TG no_track
@@ -201,16 +203,24 @@ static_rules {
 		r.sys.Links.SetLink("w0", true)
 		r.sys.Links.SetLink("w1", true)
 		r.sys.Links.SetLink("w2", true)
+		r.sys.Links.SetLink("w3", true)
 		r.start()
 		r.want("start", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w1", false)
 		r.want("w1 down", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
+		r.sys.Links.SetLink("w3", false)
+		r.want("w3 down", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w0", false)
 		r.want("w0 down", map[string]got{"VI_1": {100, true}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w0", true)
 		r.want("w0 up", map[string]got{"VI_1": {100, false}, "VI_2": {100, false}})
 		r.sys.Links.SetLink("w2", false)
 		r.want("w2 down", map[string]got{"VI_1": {100, true}, "VI_2": {100, false}})
+		want := []string{"Static address has both track_group and no_track set - not tracking",
+			"Static route has both track_group and no_track set - not tracking"}
+		if diff := cmp.Diff(want, r.messages("no_track")); diff != "" {
+			t.Errorf("keepalived's lines (-want +got):\n%s", diff)
+		}
 		if !r.logged(`msg="Netlink reports w0 down"`, "interface=w0", "up=false") {
 			t.Errorf("no log of the change:\n%s", r.logs)
 		}

@@ -25,25 +25,14 @@ func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
 		}
 		out = append(out, script.Tracker{Kind: script.TrackScript, Name: ts.Name, Weight: ts.Weight, Reverse: ts.Reverse, Cond: cond})
 	}
-	if !in.DontTrackPrimary && in.Interface != "" {
-		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: in.Interface, Cond: linkCond(t.links[in.Interface])})
-	}
-	for _, name := range t.vmacs[in.Name] {
-		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
-	}
+	out = append(out, t.ifaceTrackersLocked(in, tr.ifaces)...)
 	if st, ok := t.sourceTrackerLocked(in); ok {
 		out = append(out, st)
-	}
-	for _, name := range staticTrackIfaces(t.cfg, in.Name) {
-		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: name, Cond: linkCond(t.links[name])})
 	}
 	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
 		// unicast_fault_no_peer: keepalived keeps a unicast instance
 		// without peers in FAULT instead of falling back to multicast.
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: "unicast_fault_no_peer", Cond: script.Down})
-	}
-	for _, ti := range tr.ifaces {
-		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: ti.Name, Weight: ti.Weight, Reverse: ti.Reverse, Cond: linkCond(t.links[ti.Name])})
 	}
 	for _, tf := range tr.files {
 		v, ok := t.files[tf.Name]
@@ -60,6 +49,43 @@ func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
 		out = append(out, script.Tracker{Kind: script.TrackProcess, Name: tp.Name, Weight: tp.Weight, Reverse: tp.Reverse, Cond: linkCond(up)})
 	}
 	return out
+}
+
+// ifaceTrackersLocked are the instance's interface trackers, one for
+// each interface as keepalived 2.2.7 keeps one entry for each: its own
+// interface (weight 0, unless dont_track_primary) and VMACs, the
+// interfaces of its items (weight 0: itemIfaces), then its
+// track_interface entries merged with its sync group's (ifaces), whose
+// interfaces an item names already carry weight 0 (mergeIfaces).
+func (t *Tracker) ifaceTrackersLocked(in *config.Instance, ifaces []config.Track) []script.Tracker {
+	var out []script.Tracker
+	add := func(tr config.Track) {
+		for _, o := range out {
+			if o.Name == tr.Name {
+				return
+			}
+		}
+		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: tr.Name, Weight: tr.Weight, Reverse: tr.Reverse, Cond: linkCond(t.links[tr.Name])})
+	}
+	for _, name := range t.weightZeroIfaces(in) {
+		add(config.Track{Name: name})
+	}
+	for _, ti := range ifaces {
+		add(ti)
+	}
+	return out
+}
+
+// weightZeroIfaces are the interfaces whose being down puts the
+// instance in FAULT apart from its track_interface entries: its own
+// (unless dont_track_primary), its VMACs and its items' interfaces.
+func (t *Tracker) weightZeroIfaces(in *config.Instance) []string {
+	var out []string
+	if !in.DontTrackPrimary && in.Interface != "" {
+		out = append(out, in.Interface)
+	}
+	out = append(out, t.vmacs[in.Name]...)
+	return append(out, itemIfaces(t.cfg, in)...)
 }
 
 func linkCond(up bool) script.Condition {

@@ -118,6 +118,7 @@ func New(cfg *config.Config, o Options) *Tracker {
 func (t *Tracker) Start(insts []Instance) error {
 	t.insts = insts
 	t.groups.bind(insts)
+	t.logStaticNoTrack()
 	t.logOverlaps()
 	t.startChecks()
 	for _, in := range t.insts {
@@ -154,19 +155,15 @@ func (t *Tracker) Start(insts []Instance) error {
 }
 
 // interfaces are the links whose state an instance depends on: its own
-// (weight 0, unless dont_track_primary) and its VMACs, its
-// track_interface entries and those of the static items of its
-// track_groups (weight 0).
+// (weight 0, unless dont_track_primary) and its VMACs, the interfaces of
+// its items and of the static items of its track_groups (weight 0), and
+// its track_interface entries.
 func (t *Tracker) interfaces(in *config.Instance) []string {
-	var out []string
-	if !in.DontTrackPrimary && in.Interface != "" {
-		out = append(out, in.Interface)
-	}
-	out = append(out, t.vmacs[in.Name]...)
+	out := t.weightZeroIfaces(in)
 	for _, ti := range t.tracksOf(in).ifaces {
 		out = append(out, ti.Name)
 	}
-	return append(out, staticTrackIfaces(t.cfg, in.Name)...)
+	return out
 }
 
 func (t *Tracker) loop() {

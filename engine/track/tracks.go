@@ -16,7 +16,7 @@ func (t *Tracker) tracksOf(in *config.Instance) memberTracks {
 	if sg := t.groups.of(in.Name); sg != nil {
 		g = sg.cfg
 	}
-	tr, _ := mergeTracks(in, g, staticTrackIfaces(t.cfg, in.Name))
+	tr, _ := mergeTracks(in, g, itemIfaces(t.cfg, in))
 	return tr
 }
 
@@ -34,11 +34,12 @@ type overlap struct {
 // takes the group's reverse flag with the weight, except for processes,
 // whose entry keeps the member's. A group track_interface on the
 // member's own interface meets the entry keepalived has for that
-// interface, weight 0, which it keeps (see mergeIfaces; static are the
-// interfaces of the static items of the member's track_groups). The
-// overlaps are returned in the group's order.
-func mergeTracks(in *config.Instance, g *config.SyncGroup, static []string) (memberTracks, []overlap) {
-	ifaces, ifOverlaps := mergeIfaces(in, g, static)
+// interface, weight 0, which it keeps (see mergeIfaces; items are the
+// interfaces of the member's addresses, routes and rules and of the
+// static items of its track_groups: itemIfaces). The overlaps are
+// returned in the group's order.
+func mergeTracks(in *config.Instance, g *config.SyncGroup, items []string) (memberTracks, []overlap) {
+	ifaces, ifOverlaps := mergeIfaces(in, g, items)
 	tr := memberTracks{scripts: in.TrackScripts, ifaces: ifaces, files: in.TrackFiles, procs: in.TrackProcesses}
 	if g == nil {
 		return tr, ifOverlaps
@@ -92,7 +93,7 @@ func (t *Tracker) logOverlaps() {
 		seen := map[overlap][]string{} // members, by overlap
 		for _, m := range g.Members {
 			if in := t.cfg.Instance(m); in != nil {
-				_, ov := mergeTracks(in, g, staticTrackIfaces(t.cfg, m))
+				_, ov := mergeTracks(in, g, itemIfaces(t.cfg, in))
 				for _, o := range ov {
 					seen[o] = append(seen[o], m)
 				}

@@ -15,27 +15,29 @@ type ifaceEntry struct {
 	notTracked bool
 	// configured is set for an entry of the instance's own interface or
 	// its track_interface (keepalived's TRACK_VRRP, TRACK_IF, TRACK_SG),
-	// not for one a static item's track_group made.
+	// not for one an item made (TRACK_ADDR, TRACK_ROUTE, TRACK_RULE, or a
+	// static item's track_group).
 	configured bool
 	// listed entries are the ones mergeIfaces returns: the own
-	// interface and the static items' interfaces are tracked apart.
+	// interface and the items' interfaces are tracked apart.
 	listed bool
 }
 
 // mergeIfaces builds an instance's interface entries in the order
 // keepalived 2.2.7's add_vrrp_to_interface sees them: the instance's
 // track_interface, its own interface (weight 0, or not tracked under
-// dont_track_primary), the interfaces of the static items of its
-// track_groups (weight 0), then its sync group's track_interface. An
-// interface met again keeps one entry, which takes the new weight unless
-// its own is 0 (a weight-0 entry stays weight 0: its fault is all it
-// does) or the new one is "not tracked"; keepalived counts a
-// configuration error (returned as an overlap) when a group entry meets
-// a configured one that is tracked. It returns the track_interface
-// entries with their resulting weights, and a group entry that the own
-// interface (under dont_track_primary) took.
-func mergeIfaces(in *config.Instance, g *config.SyncGroup, static []string) ([]config.Track, []overlap) {
-	if len(static) == 0 && (g == nil || len(g.TrackInterfaces) == 0) {
+// dont_track_primary), the interfaces of its addresses, routes and rules
+// and then of the static items of its track_groups (items, weight 0:
+// itemIfaces), then its sync group's track_interface. An interface met
+// again keeps one entry, which takes the new weight unless its own is 0
+// (a weight-0 entry stays weight 0: its fault is all it does) or the new
+// one is "not tracked"; keepalived counts a configuration error
+// (returned as an overlap) when a group entry meets a configured one
+// that is tracked. It returns the track_interface entries with their
+// resulting weights, and a group entry that the own interface (under
+// dont_track_primary) took.
+func mergeIfaces(in *config.Instance, g *config.SyncGroup, items []string) ([]config.Track, []overlap) {
+	if len(items) == 0 && (g == nil || len(g.TrackInterfaces) == 0) {
 		return in.TrackInterfaces, nil // the parser drops the own interface from them
 	}
 	var es []*ifaceEntry
@@ -64,7 +66,7 @@ func mergeIfaces(in *config.Instance, g *config.SyncGroup, static []string) ([]c
 	if in.Interface != "" {
 		add(ifaceEntry{Track: config.Track{Name: in.Interface}, notTracked: in.DontTrackPrimary, configured: true}, false)
 	}
-	for _, name := range static {
+	for _, name := range items {
 		add(ifaceEntry{Track: config.Track{Name: name}}, false)
 	}
 	if g != nil {
