@@ -92,7 +92,7 @@ func TestIntegrationBackupAdoptsMasterInterval(t *testing.T) {
 			backup.AdvertInt = "1"
 			vip := base.vip(t)
 			l.start(t, 0, kinds[0], confs[0])
-			l.start(t, 1, kinds[1], backup)
+			l.startBackup(t, kinds[1], backup, vip, base.masterDown(t, 150)+startMargin)
 			l.waitHolder(t, vip, 0, 2*backup.masterDown(t, 100)+startMargin)
 			l.steadyHolder(t, vip, 0, backup.masterDown(t, 100))
 

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/goalived/goalived/netif/nstest"
 )
 
 // interopCase is one protocol variant a mixed goalived/keepalived pair
@@ -63,16 +61,10 @@ func interopScenario(t *testing.T, l *testlab, tc interopCase, masterKind, backu
 	// loser's GARP burst can then reach the client after the winner's
 	// (see the report on goalived announcing after it already lost).
 	m := l.start(t, 0, masterKind, confs[0])
-	l.waitHolder(t, vip, 0, c.masterDown(t, hiPrio)+startMargin)
-	b := l.start(t, 1, backupKind, confs[1])
+	b := l.startBackup(t, backupKind, confs[1], vip, c.masterDown(t, hiPrio)+startMargin)
 
 	// Once converged the backup must keep accepting the master's adverts:
 	// a window longer than its Master_Down_Interval shows it does.
-	if b.kind == goalivedKind {
-		b.waitState(t, "BACKUP", startMargin)
-	} else {
-		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
-	}
 	l.waitHolder(t, vip, 0, 2*c.masterDown(t, loPrio)+startMargin)
 	l.steadyHolder(t, vip, 0, c.masterDown(t, loPrio)+c.advert(t))
 	for _, n := range []*node{m, b} {
@@ -132,7 +124,7 @@ func TestIntegrationNoDualMaster(t *testing.T) {
 			confs := l.confs(t, base, false, []int{0, 1}, []int{200, 100})
 			vip := base.vip(t)
 			l.start(t, 0, p.kinds[0], confs[0])
-			l.start(t, 1, p.kinds[1], confs[1])
+			l.startBackup(t, p.kinds[1], confs[1], vip, base.masterDown(t, 200)+startMargin)
 			l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
 			l.steadyHolder(t, vip, 0, 5*time.Second)
 		})
@@ -163,9 +155,9 @@ func TestIntegrationInteropSeveralVIPs(t *testing.T) {
 				base := tc.base
 				base.State = "BACKUP"
 				confs := l.confs(t, base, false, []int{0, 1}, []int{150, 100})
-				l.start(t, 0, kinds[0], confs[0])
-				l.start(t, 1, kinds[1], confs[1])
 				vip := base.vip(t)
+				l.start(t, 0, kinds[0], confs[0])
+				l.startBackup(t, kinds[1], confs[1], vip, base.masterDown(t, 150)+startMargin)
 				l.waitHolder(t, vip, 0, 2*base.masterDown(t, 100)+startMargin)
 				l.steadyHolder(t, vip, 0, base.masterDown(t, 100)+base.advert(t))
 				for _, s := range base.MoreVIPs {

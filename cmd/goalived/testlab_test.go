@@ -261,6 +261,24 @@ func (l *testlab) start(t *testing.T, i int, kind string, conf vrrpConf) *node {
 	return n
 }
 
+// startBackup starts router 1 once router 0 holds vip alone and returns
+// when router 1 runs. Started together, a loaded machine can start the
+// backup a few ms before the master: its down timer then expires before
+// the master's first advert reaches it and both hold the VIP until that
+// advert arrives, the protocol settling a start-up race, not a fault of
+// either daemon. (keepalived's slow start makes this the common case.)
+func (l *testlab) startBackup(t *testing.T, kind string, conf vrrpConf, vip netip.Addr, within time.Duration) *node {
+	t.Helper()
+	l.waitHolder(t, vip, 0, within)
+	b := l.start(t, 1, kind, conf)
+	if b.kind == goalivedKind {
+		b.waitState(t, "BACKUP", startMargin)
+	} else {
+		nstest.WaitReady(t, b.proc, nstest.KeepalivedKind, 30*time.Second)
+	}
+	return b
+}
+
 func (n *node) String() string { return fmt.Sprintf("%s on host %d", n.kind, n.host) }
 
 // run (re)starts the daemon with n.conf through the shared harness
