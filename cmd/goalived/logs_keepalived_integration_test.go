@@ -269,6 +269,11 @@ func runLogScenario(t *testing.T, l *testlab, kind, keepalived string) ([]syslog
 	l.Exec(0, "ip", "link", "set", "trk0", "up")
 	holds(0, logVIP1, true)
 	holds(1, logVIP1, false)
+	// The subject's lines of that takeover before the reload's: goalived
+	// writes an instance's lines after its step, and on a loaded machine
+	// the VIP can be in place before they are (a SIGHUP sent at once
+	// then logged "Reloading" first).
+	s.waitVRRP(t, "(VI_1) Entering MASTER STATE", 4)
 
 	// Reload: VI_1 changes priority, VI_2 stays as it is.
 	if err := os.WriteFile(filepath.Join(dir, "keepalived.conf"), []byte(logScenarioConf(dir, 110, 101, true)), 0o644); err != nil {
