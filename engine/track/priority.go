@@ -85,7 +85,7 @@ func (t *Tracker) weightZeroIfaces(in *config.Instance) []string {
 		out = append(out, in.Interface)
 	}
 	out = append(out, t.vmacs[in.Name]...)
-	return append(out, itemIfaces(t.cfg, in)...)
+	return append(out, t.derivedOf(in).items...)
 }
 
 func linkCond(up bool) script.Condition {

@@ -11,14 +11,34 @@ type memberTracks struct {
 	scripts, ifaces, files, procs []config.Track
 }
 
-func (t *Tracker) tracksOf(in *config.Instance) memberTracks {
+// derivedTracks are what an instance's trackers follow from the
+// configuration: its trackers merged with its sync group's and the
+// interfaces its items make it track.
+type derivedTracks struct {
+	tracks memberTracks
+	items  []string
+}
+
+func (t *Tracker) derive(in *config.Instance) derivedTracks {
 	var g *config.SyncGroup
 	if sg := t.groups.of(in.Name); sg != nil {
 		g = sg.cfg
 	}
-	tr, _ := mergeTracks(in, g, itemIfaces(t.cfg, in))
-	return tr
+	items := itemIfaces(t.cfg, in)
+	tr, _ := mergeTracks(in, g, items)
+	return derivedTracks{tracks: tr, items: items}
 }
+
+// derivedOf returns in's derived trackers, computed by New for the
+// instances of its configuration.
+func (t *Tracker) derivedOf(in *config.Instance) derivedTracks {
+	if d, ok := t.derived[in.Name]; ok {
+		return d
+	}
+	return t.derive(in)
+}
+
+func (t *Tracker) tracksOf(in *config.Instance) memberTracks { return t.derivedOf(in).tracks }
 
 // overlap is a tracker that a sync group and one of its members both
 // name: keepalived 2.2.7 keeps one entry for it.
