@@ -15,13 +15,17 @@ type Items struct {
 // source or gateway), then the rules, as keepalived does. Like Ensure it
 // is idempotent, tries every item and joins the errors.
 func (a *Addrs) Add(it Items) error {
-	return errors.Join(a.Ensure(it.Addrs), a.EnsureRoutes(it.Routes), a.EnsureRules(it.Rules))
+	return onOwnStack(func() error {
+		return errors.Join(a.Ensure(it.Addrs), a.EnsureRoutes(it.Routes), a.EnsureRules(it.Rules))
+	})
 }
 
 // Delete removes the items in the reverse order: rules, routes,
 // addresses. What is already gone is not an error.
 func (a *Addrs) Delete(it Items) error {
-	return errors.Join(a.RemoveRules(it.Rules), a.RemoveRoutes(it.Routes), a.Remove(it.Addrs))
+	return onOwnStack(func() error {
+		return errors.Join(a.RemoveRules(it.Rules), a.RemoveRoutes(it.Routes), a.Remove(it.Addrs))
+	})
 }
 
 // RouteTable is LookupRouteTable.
