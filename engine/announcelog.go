@@ -64,7 +64,7 @@ const maxHeldLines = 1024
 // and keepalived writes "Entering MASTER STATE" before the burst's lines.
 func (c *statusCell) detail(log *slog.Logger, lines []string) {
 	c.mu.Lock()
-	if c.st.State != vrrp.StateMaster {
+	if c.live.State != vrrp.StateMaster {
 		n := min(len(lines), maxHeldLines-len(c.held))
 		c.held = append(c.held, lines[:max(n, 0)]...)
 		c.heldLog = log

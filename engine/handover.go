@@ -216,7 +216,7 @@ func (e *Engine) freezeInstance(in *instance) (InstanceState, error) {
 		return InstanceState{}, err
 	}
 	set, owned := in.vips.freeze()
-	st := in.status.get()
+	st := in.status.get(pin)
 	return InstanceState{Name: pin.Name, Key: keyFor(pin), VRRP: saved, Config: cfg, Items: itemsOf(set),
 		Owned: owned, Since: st.Since, Reason: st.Reason}, nil
 }

@@ -99,7 +99,6 @@ func (e *Engine) applySteps(plan reloadPlan, cfg *config.Config) ([]*instance, R
 		switch st.Change {
 		case kept:
 			prev.pcfg.Store(pin)
-			prev.status.reconfigure(pin)
 			next = append(next, prev)
 			res.Kept = append(res.Kept, st.Name)
 		case updated:
@@ -159,7 +158,6 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	ns := e.notifyScripts(pin.Name, &pin.Notify)
 	in.notify.Store(&ns)
 	in.pcfg.Store(pin)
-	in.status.reconfigure(pin)
 	return nil
 }
 

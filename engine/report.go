@@ -157,66 +157,96 @@ type Status struct {
 	Reason          string
 }
 
-// statusCell holds an instance's Status and the budgets of its
-// per-packet log lines.
+// statusCell holds what an instance's Status has beyond its
+// configuration, and the budgets of its per-packet log lines. The
+// configured facts (name, interface, VRID, priority, VIPs) are read from
+// the instance's configuration when a Status is made: a copy of them per
+// instance cost a quarter of a KiB at 1000 instances each.
 type statusCell struct {
-	mu          sync.Mutex // guards st, limiter, held, heldLog and transitions
-	st          Status
+	mu          sync.Mutex // guards live, limiter, held, heldLog, transitions, left and hasLeft
+	live        liveStatus
 	limiter     *lineLimiter
 	transitions []reasonCount // by reason, for metrics
 	// held are announcement lines waiting for the transition to MASTER
 	// to be written (see detail).
 	held    []string
 	heldLog *slog.Logger
-	// left is closed once the instance's first state (out of INIT) is
-	// written.
-	left     chan struct{}
-	leftOnce sync.Once
+	// hasLeft is set once the instance's first state (out of INIT) is
+	// written; left, made only while someone waits for that, is closed
+	// then and dropped.
+	hasLeft bool
+	left    chan struct{}
 }
 
-func newStatusCell(pin *config.Instance, now time.Time) *statusCell {
-	c := &statusCell{
-		st:   Status{State: vrrp.StateInit, Since: now, Reason: "start"},
-		left: make(chan struct{}),
-	}
-	c.reconfigure(pin)
-	return c
+// liveStatus is the part of a Status that the instance's life changes.
+type liveStatus struct {
+	State    vrrp.State
+	Priority int
+	Source   netip.Addr
+	Master   netip.Addr
+	Since    time.Time
+	Reason   string
 }
 
-// reconfigure takes the configured facts from pin (at start and reload).
-func (c *statusCell) reconfigure(pin *config.Instance) {
+func (c *statusCell) init(now time.Time) {
+	c.live = liveStatus{State: vrrp.StateInit, Since: now, Reason: "start"}
+}
+
+// leftInit returns a channel closed once the instance's first state is
+// written (at once if it was).
+func (c *statusCell) leftInit() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.st.Name, c.st.Interface, c.st.VRID, c.st.Version = pin.Name, pin.Interface, pin.VRID, pin.Version
-	c.st.BasePriority, c.st.AdvertInt = pin.Priority, pin.AdvertInt
-	c.st.VIPs = c.st.VIPs[:0:0]
-	for _, v := range pin.VIPs {
-		c.st.VIPs = append(c.st.VIPs, v.Prefix)
+	if c.hasLeft {
+		return closedChan
+	}
+	if c.left == nil {
+		c.left = make(chan struct{})
+	}
+	return c.left
+}
+
+// closedChan is a channel that is always closed.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// markLeft notes the first state out of INIT; c.mu is held.
+func (c *statusCell) markLeftLocked() {
+	if c.hasLeft {
+		return
+	}
+	c.hasLeft = true
+	if c.left != nil {
+		close(c.left)
+		c.left = nil
 	}
 }
 
 // restore takes a handed-over instance's state, so that the status file
 // shows the handover as nothing.
 func (c *statusCell) restore(is *InstanceState) {
-	c.leftOnce.Do(func() { close(c.left) }) // it left INIT in the old process
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = is.VRRP.State, int(is.VRRP.Priority), is.Since, is.Reason
+	c.markLeftLocked() // it left INIT in the old process
+	c.live.State, c.live.Priority, c.live.Since, c.live.Reason = is.VRRP.State, int(is.VRRP.Priority), is.Since, is.Reason
 	if is.VRRP.State == vrrp.StateMaster {
-		c.st.Master = c.st.Source
+		c.live.Master = c.live.Source
 	}
 }
 
 func (c *statusCell) transition(rep vrrp.Report) {
-	if rep.From == vrrp.StateInit {
-		defer c.leftOnce.Do(func() { close(c.left) })
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.st.State, c.st.Priority, c.st.Since, c.st.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()
+	c.live.State, c.live.Priority, c.live.Since, c.live.Reason = rep.To, int(rep.Priority), rep.Time, rep.Reason.String()
 	c.count(rep.Reason)
 	if rep.To == vrrp.StateMaster {
-		c.st.Master = c.st.Source
+		c.live.Master = c.live.Source
+	}
+	if rep.From == vrrp.StateInit {
+		c.markLeftLocked()
 	}
 }
 
@@ -253,20 +283,31 @@ func (c *statusCell) transitionsByReason() map[string]uint64 {
 
 func (c *statusCell) setPriority(p int) {
 	c.mu.Lock()
-	c.st.Priority = p
+	c.live.Priority = p
 	c.mu.Unlock()
 }
 
 func (c *statusCell) setSource(a netip.Addr) {
 	c.mu.Lock()
-	c.st.Source = a
+	c.live.Source = a
 	c.mu.Unlock()
 }
 
-func (c *statusCell) get() Status {
+// get is the Status of the instance configured as pin.
+func (c *statusCell) get(pin *config.Instance) Status {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.st
+	l := c.live
+	c.mu.Unlock()
+	st := Status{Name: pin.Name, Interface: pin.Interface, VRID: pin.VRID, Version: pin.Version,
+		State: l.State, BasePriority: pin.Priority, Priority: l.Priority, AdvertInt: pin.AdvertInt,
+		Source: l.Source, Master: l.Master, Since: l.Since, Reason: l.Reason}
+	if len(pin.VIPs) > 0 {
+		st.VIPs = make([]netip.Prefix, len(pin.VIPs))
+		for i, v := range pin.VIPs {
+			st.VIPs[i] = v.Prefix
+		}
+	}
+	return st
 }
 
 // lines is the instance's budget of per-packet log lines, made at its
@@ -285,7 +326,7 @@ func (e *Engine) Statuses() []Status {
 	insts := e.instances()
 	out := make([]Status, 0, len(insts))
 	for _, in := range insts {
-		st := in.status.get()
+		st := in.status.get(in.conf())
 		st.Priority = int(in.vi.Priority())
 		st.State = in.vi.State()
 		if st.State == vrrp.StateBackup {

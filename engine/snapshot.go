@@ -121,8 +121,8 @@ func socketInfo(i int, in *instance) dump.Socket {
 }
 
 func (e *Engine) instanceInfo(in *instance, now time.Time) dump.Instance {
-	st := in.status.get()
 	pin := in.conf()
+	st := in.status.get(pin)
 	di := dump.Instance{
 		Cfg: pin, State: in.vi.State(), Priority: int(in.vi.Priority()),
 		Since: st.Since, Source: st.Source, IfIndex: in.sock.ifIndex(),

@@ -250,7 +250,7 @@ func (e *Engine) startInstances() error {
 			continue
 		}
 		select {
-		case <-in.status.left:
+		case <-in.status.leftInit():
 		case <-timeout.C():
 			expired = true
 		}

@@ -69,7 +69,7 @@ type Tracker struct {
 	// interfaces, by name: they follow from cfg and its sync groups
 	// alone, so New computes them once instead of every evaluation and
 	// check result doing it for every instance. Read-only after New.
-	derived map[string]derivedTracks
+	derived map[string]*derivedTracks
 
 	mu    sync.Mutex // guards conds, links, files, good, procs, prio and srcs
 	conds map[string]script.Condition
@@ -109,9 +109,9 @@ func New(cfg *config.Config, o Options) *Tracker {
 		restoredGroups = o.Restored.Groups
 	}
 	t.groups = o.Groups.replace(cfg, o.Host, log, restoredGroups)
-	t.derived = make(map[string]derivedTracks, len(cfg.Instances))
+	t.derived = make(map[string]*derivedTracks, len(cfg.Instances))
 	for _, in := range cfg.Instances {
-		t.derived[in.Name] = t.derive(in)
+		t.derived[in.Name] = kept(t.derive(in))
 	}
 	for name, c := range o.Carried {
 		t.conds[name] = c

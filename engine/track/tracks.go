@@ -33,9 +33,22 @@ func (t *Tracker) derive(in *config.Instance) derivedTracks {
 // instances of its configuration.
 func (t *Tracker) derivedOf(in *config.Instance) derivedTracks {
 	if d, ok := t.derived[in.Name]; ok {
-		return d
+		return *d
 	}
 	return t.derive(in)
+}
+
+// noDerived is what the many instances that track nothing share.
+var noDerived derivedTracks
+
+// kept is d as t.derived keeps it: instances that track nothing share
+// one value, so that a fleet of plain instances costs a pointer each in
+// the map instead of five empty slice headers.
+func kept(d derivedTracks) *derivedTracks {
+	if len(d.items) == 0 && len(d.tracks.scripts)+len(d.tracks.ifaces)+len(d.tracks.files)+len(d.tracks.procs) == 0 {
+		return &noDerived
+	}
+	return &d
 }
 
 func (t *Tracker) tracksOf(in *config.Instance) memberTracks { return t.derivedOf(in).tracks }
