@@ -32,6 +32,7 @@ func runDaemon(o *options, stderr io.Writer) int {
 	if !o.dontFork && os.Getenv(childEnv) == "" {
 		return detach(stderr)
 	}
+	ensureSmallStacks()
 	log, closeLog, err := newLogger(o, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)

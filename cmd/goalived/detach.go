@@ -38,7 +38,11 @@ func detach(stderr io.Writer) int {
 		return exitFatal
 	}
 	cmd := exec.Command(self, os.Args[1:]...)
-	cmd.Env = append(os.Environ(), childEnv+"=1", readyFDEnv+"=3")
+	env := os.Environ()
+	if small, ok := smallStackEnv(env); ok {
+		env = small
+	}
+	cmd.Env = append(env, childEnv+"=1", readyFDEnv+"=3")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
 	cmd.ExtraFiles = []*os.File{readW}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
