@@ -109,8 +109,16 @@ func (m *Machine) Step(t time.Time, ev Event) Result {
 	r.State = m.state
 	r.Deadline = m.deadline()
 	m.acts = r.Actions
+	if cap(m.acts) > maxKeptActions {
+		m.acts = nil // a transition's; an advert needs one
+	}
 	return r
 }
+
+// maxKeptActions is how many action slots a machine keeps for its next
+// step: enough for its adverts and GARP timers, which then allocate none,
+// not the five of becoming master, 64 bytes more held by every master.
+const maxKeptActions = 2
 
 func (m *Machine) isOwner() bool { return m.cfg.Priority == PriorityOwner && m.cfg.WantMaster }
 

@@ -15,7 +15,8 @@ import (
 // holds (B/instance): 1000 VRRPv2 instances with one VIP each, made as
 // the engine makes them (every output set, a Gate included), started on
 // a fake clock, then left as backups with their master-down timers armed
-// or taken to MASTER with their advert timers armed. It counts
+// or taken to MASTER and left a few adverts later with their advert
+// timers armed. It counts
 // everything NewInstance and the first steps allocate and keep, the fake
 // clock's timer for each instance included; the configurations' names
 // and addresses, which the engine's model owns, are made beforehand.
@@ -75,7 +76,9 @@ func idleInstanceBytes(b *testing.B, n int, master bool) float64 {
 	want := vrrp.StateBackup
 	if master {
 		waitState(b, ins, want)
-		clock.Advance(4 * time.Second) // past the master-down interval
+		// Past the master-down interval, the second GARP burst and a few
+		// adverts: a master in its steady state.
+		clock.Advance(10 * time.Second)
 		want = vrrp.StateMaster
 	}
 	waitState(b, ins, want)
