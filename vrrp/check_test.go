@@ -110,12 +110,13 @@ func TestCheck(t *testing.T) {
 }
 
 func TestStatsCountDrop(t *testing.T) {
-	var s Stats
+	var c counters
 	for _, r := range []DropReason{DropLength, DropTTL, DropType, DropInterval, DropAuthInvalidType,
-		DropAuthTypeMismatch, DropAuthFailure, DropChecksum, DropChecksum} {
-		s.countDrop(r)
+		DropAuthUnsupported, DropAuthTypeMismatch, DropAuthFailure, DropChecksum, DropChecksum} {
+		c.countDrop(r)
 	}
-	want := Stats{PacketLenErr: 1, TTLErr: 1, InvalidType: 1, AdvertIntervalErr: 1, InvalidAuthType: 1,
+	s := c.stats()
+	want := Stats{PacketLenErr: 1, TTLErr: 1, InvalidType: 1, AdvertIntervalErr: 1, InvalidAuthType: 2,
 		AuthTypeMismatch: 1, AuthFailure: 1}
 	want.Drops = s.Drops
 	if diff := cmp.Diff(want, s); diff != "" {
@@ -123,6 +124,9 @@ func TestStatsCountDrop(t *testing.T) {
 	}
 	if s.Drops[DropChecksum] != 2 {
 		t.Errorf("checksum drops %d, want 2", s.Drops[DropChecksum])
+	}
+	if got := countersOf(s); got != c {
+		t.Errorf("countersOf(stats()) = %+v, want %+v", got, c)
 	}
 }
 

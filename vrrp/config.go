@@ -8,13 +8,26 @@ import (
 
 // Config is one VRRP instance as the protocol sees it. cmd/goalived builds
 // it from the parsed keepalived.conf; the zero values of the optional
-// fields mean keepalived's defaults unless noted.
+// fields mean keepalived's defaults unless noted. The one-byte fields come
+// last: every machine keeps a copy, and in the order of their meaning the
+// padding between them made it 24 bytes larger.
 type Config struct {
 	Name     string
-	VRID     uint8
-	Version  uint8         // 2 or 3
-	Priority uint8         // base priority 1..255; 255 is the address owner
 	Interval time.Duration // advert_int; 0 means 1 s
+
+	Addrs  []netip.Addr // VIPs carried in adverts (virtual_ipaddress), in order
+	Source netip.Addr   // our source/primary address: sent from, and the tie-break
+	Group  netip.Addr   // multicast destination; zero means 224.0.0.18 / ff02::12
+	Peers  []Peer       // unicast_peer, used when Unicast
+
+	PreemptDelay     time.Duration
+	DownTimerAdverts int // 0 means 3
+
+	GARP GARPConfig
+
+	VRID     uint8
+	Version  uint8 // 2 or 3
+	Priority uint8 // base priority 1..255; 255 is the address owner
 	// WantMaster is `state MASTER` (explicit or derived from priority 255).
 	// Below 255 it gives no head start; it only clears NoPreempt and
 	// PreemptDelay.
@@ -23,19 +36,10 @@ type Config struct {
 	AuthType AuthType // VRRPv2 only
 	AuthPass [8]byte  // first 8 bytes of auth_pass, zero padded: the PASS password or the AH HMAC key
 
-	Addrs  []netip.Addr // VIPs carried in adverts (virtual_ipaddress), in order
-	Source netip.Addr   // our source/primary address: sent from, and the tie-break
-	Group  netip.Addr   // multicast destination; zero means 224.0.0.18 / ff02::12
-
 	Unicast         bool
-	Peers           []Peer
 	CheckUnicastSrc bool
 
-	NoPreempt        bool
-	PreemptDelay     time.Duration
-	DownTimerAdverts int // 0 means 3
-
-	GARP GARPConfig
+	NoPreempt bool
 
 	LowerPrioNoAdvert    bool
 	HigherPrioSendAdvert bool

@@ -1,59 +1,51 @@
 package vrrp
 
-import (
-	"fmt"
-	"sync/atomic"
-)
+import "fmt"
 
-// effects runs the outputs that may block (VIPs, Announcer, Reporter) in
-// the order the machine produced them, one at a time, on a serial executor
-// of their own, so that a slow netlink call or reporter never delays an
-// advert. Transitions produce a handful of items each; reports caused by
-// single packets (drops, other VIP lists) are bounded by maxPacketReports
-// queued at once, so that a flood can neither grow the queue nor delay the
-// VIP work queued behind it. The packets themselves are still counted in
-// the machine's Stats.
-type effects struct {
-	out Outputs
-	run serial
-
-	pktQueued     atomic.Int32  // packet reports queued and not yet run
-	pktSuppressed atomic.Uint64 // packet reports not queued (queue full)
-}
+// The effects: the outputs that may block (VIPs, Announcer, Reporter) run
+// in the order the machine produced them, one at a time, on the
+// instance's second serial executor (effRun), so that a slow netlink call
+// or reporter never delays an advert. Transitions produce a handful of
+// items each; reports caused by single packets (drops, other VIP lists)
+// are bounded by maxPacketReports queued at once, so that a flood can
+// neither grow the queue nor delay the VIP work queued behind it. The
+// packets themselves are still counted in the machine's Stats. The
+// executor and its counters are fields of the Instance, not an object of
+// their own: that one held a second copy of the outputs.
+//
+//	in.effRun: the executor
+//	in.pktQueued: packet reports queued and not yet run
+//	in.pktSuppressed: packet reports not queued (queue full)
 
 // maxPacketReports is how many per-packet reports may wait in the queue.
 const maxPacketReports = 8
 
-func newEffects(out Outputs) *effects {
-	return &effects{out: out}
-}
+// pushEffect queues f; it never blocks.
+func (in *Instance) pushEffect(f func()) { in.effRun.do(f) }
 
-// push queues f; it never blocks.
-func (e *effects) push(f func()) { e.run.do(f) }
+// closeEffects calls done once the items already pushed have run.
+func (in *Instance) closeEffects(done func()) { in.effRun.do(done) }
 
-// close calls done once the items already pushed have run.
-func (e *effects) close(done func()) { e.run.do(done) }
-
-func (e *effects) report(r Report) {
-	if e.out.Reporter != nil {
-		e.push(func() { e.out.Reporter.Report(r) })
+func (in *Instance) report(r Report) {
+	if in.out.Reporter != nil {
+		in.pushEffect(func() { in.out.Reporter.Report(r) })
 	}
 }
 
 // reportPacket queues a report caused by one received packet, unless
 // maxPacketReports are already waiting.
-func (e *effects) reportPacket(r Report) {
-	if e.out.Reporter == nil {
+func (in *Instance) reportPacket(r Report) {
+	if in.out.Reporter == nil {
 		return
 	}
-	if e.pktQueued.Add(1) > maxPacketReports {
-		e.pktQueued.Add(-1)
-		e.pktSuppressed.Add(1)
+	if in.pktQueued.Add(1) > maxPacketReports {
+		in.pktQueued.Add(-1)
+		in.pktSuppressed.Add(1)
 		return
 	}
-	e.push(func() {
-		e.pktQueued.Add(-1)
-		e.out.Reporter.Report(r)
+	in.pushEffect(func() {
+		in.pktQueued.Add(-1)
+		in.out.Reporter.Report(r)
 	})
 }
 
@@ -67,35 +59,35 @@ func (e *effects) reportPacket(r Report) {
 var ownSlots = make(chan struct{}, 4)
 
 // own and announce call the outputs and report their errors.
-func (e *effects) own(base Report, own bool) {
-	if e.out.VIPs == nil {
+func (in *Instance) own(base Report, own bool) {
+	if in.out.VIPs == nil {
 		return
 	}
-	e.push(func() {
+	in.pushEffect(func() {
 		ownSlots <- struct{}{}
-		err := e.out.VIPs.Own(own)
+		err := in.out.VIPs.Own(own)
 		<-ownSlots
 		if err != nil {
-			e.reportNow(base, fmt.Errorf("set vips owned=%t: %w", own, err))
+			in.reportNow(base, fmt.Errorf("set vips owned=%t: %w", own, err))
 		}
 	})
 }
 
-func (e *effects) announce(base Report, rounds int) {
-	if e.out.Announcer == nil {
+func (in *Instance) announce(base Report, rounds int) {
+	if in.out.Announcer == nil {
 		return
 	}
-	e.push(func() {
-		if err := e.out.Announcer.Announce(rounds); err != nil {
-			e.reportNow(base, fmt.Errorf("announce vips: %w", err))
+	in.pushEffect(func() {
+		if err := in.out.Announcer.Announce(rounds); err != nil {
+			in.reportNow(base, fmt.Errorf("announce vips: %w", err))
 		}
 	})
 }
 
 // reportNow reports an error from the effects goroutine itself.
-func (e *effects) reportNow(base Report, err error) {
-	if e.out.Reporter != nil {
+func (in *Instance) reportNow(base Report, err error) {
+	if in.out.Reporter != nil {
 		base.Kind, base.Err = ReportError, err
-		e.out.Reporter.Report(base)
+		in.out.Reporter.Report(base)
 	}
 }

@@ -19,17 +19,17 @@ import (
 // left them in place, so this changes nothing unless they went missing)
 // and a restored backup or fault releases them; neither announces.
 func WithRestore(s Saved, savedAt time.Time) Option {
-	return func(in *Instance) { in.restore, in.savedAt = &s, savedAt }
+	return func(in *Instance) { in.restore = &restoring{s: s, at: savedAt} }
 }
 
 // resume is Start's first step for a restored instance.
-func (in *Instance) resume(s Saved) {
-	if err := in.m.Restore(s, in.savedAt); err != nil {
-		in.eff.reportNow(Report{Instance: in.name, Time: in.clock.Now(), Kind: ReportError}, err)
+func (in *Instance) resume(s Saved, savedAt time.Time) {
+	if err := in.m.Restore(s, savedAt); err != nil {
+		in.reportNow(Report{Instance: in.name, Time: in.clock.Now(), Kind: ReportError}, err)
 		in.handle(Start{}) // an unusable state: start afresh rather than sit in INIT
 		return
 	}
-	in.eff.own(Report{Instance: in.name, From: s.State, To: s.State}, s.State == StateMaster)
+	in.own(Report{Instance: in.name, From: s.State, To: s.State}, s.State == StateMaster)
 	in.publish()
 	in.arm(in.m.deadline())
 }
@@ -53,7 +53,7 @@ func (in *Instance) Freeze() (Saved, error) {
 		in.stopTimer()
 		s, err = in.m.Save(in.clock.Now())
 		in.stopped = true
-		in.eff.close(in.stopping.Done)
+		in.closeEffects(in.stopping.Done)
 		in.stopping.Done()
 	})
 	in.lifeMu.Unlock()

@@ -11,43 +11,53 @@ import (
 
 // Instance runs one Machine: packets, control events and its deadline are
 // run one at a time by a serial executor that steps it, sends adverts
-// itself and hands the other actions to a second one (see effects).
+// itself and hands the other actions to a second one (see effects.go).
 // Neither holds a goroutine while idle; packets and timers are stepped on
-// the goroutine that delivers them when the executor is idle.
+// the goroutine that delivers them when the executor is idle. A thousand
+// instances hold one each all the time: the fields are ordered so that
+// none is padded, and what only a restored instance needs is behind a
+// pointer.
 type Instance struct {
-	m     *Machine // stepped only on run once started
-	name  string
-	clock Clock
-	out   Outputs
-	eff   *effects
-	run   serial
+	m      *Machine // stepped only on run once started
+	name   string
+	clock  Clock
+	out    Outputs
+	run    serial
+	effRun serial // the effects (see effects.go)
 	// stopping counts down the executor's last function (shutdown or
 	// freeze) and the effects queued before it: Close waits for both.
 	stopping sync.WaitGroup
 
 	// Owned by the functions run on run (see loop.go).
-	timer    ClockTimer
-	armed    bool      // timer is set for deadline
-	deadline time.Time // of the machine, as last armed
-	stopped  bool
-	sendBuf  []byte // the advert being sent, reused
-	onTimer  func() // the timer's function, made once
-	fireFn   func() // fire, queued when the executor is busy
+	timer   ClockTimer
+	sendBuf []byte // the advert being sent, reused
+	fireFn  func() // fire, queued when the executor is busy
 
-	lifeMu    sync.Mutex // guards started and closed
-	started   bool
-	closed    bool
-	accepting atomic.Bool  // started and not closed: Deliver queues packets
-	pending   atomic.Int32 // packets queued on run and not yet stepped
-	overruns  atomic.Uint64
-	want      atomic.Bool // the machine's WantsMaster, published for the other members' gates
-	owner     bool        // base priority 255 and state MASTER, as configured at creation
-	restore   *Saved      // WithRestore: Start resumes this state,
-	savedAt   time.Time   // saved at this time of the clock
+	lifeMu  sync.Mutex // guards started and closed
+	restore *restoring // WithRestore: Start resumes this state
 
 	mu      sync.Mutex // guards snap and maxLate
 	snap    snapshot
 	maxLate time.Duration
+
+	overruns      atomic.Uint64
+	pktSuppressed atomic.Uint64 // packet reports not queued (queue full)
+	pktQueued     atomic.Int32  // packet reports queued and not yet run
+	pending       atomic.Int32  // packets queued on run and not yet stepped
+	accepting     atomic.Bool   // started and not closed: Deliver queues packets
+	want          atomic.Bool   // the machine's WantsMaster, published for the other members' gates
+
+	armed   bool // the timer is set for the machine's deadline (run's)
+	stopped bool // run's
+	started bool // lifeMu's
+	closed  bool // lifeMu's
+	owner   bool // base priority 255 and state MASTER, as configured at creation
+}
+
+// restoring is a WithRestore state and when it was saved.
+type restoring struct {
+	s  Saved
+	at time.Time // on the instance's clock
 }
 
 // snapshot is what the accessors read without waiting for the executor.
@@ -55,9 +65,9 @@ type Instance struct {
 // copying them at every step cost a quarter KiB per instance and a copy
 // per advert.
 type snapshot struct {
+	masterAddr netip.Addr
 	state      State
 	prio       uint8
-	masterAddr netip.Addr
 	masterPrio uint8
 	checksum   UnicastChecksum
 }
@@ -74,12 +84,12 @@ func NewInstance(cfg Config, out Outputs, opts ...Option) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{m: m, name: cfg.Name, clock: RealClock(), out: out, eff: newEffects(out)}
+	in := &Instance{m: m, name: cfg.Name, clock: RealClock(), out: out}
 	in.stopping.Add(2)
 	for _, o := range opts {
 		o(in)
 	}
-	in.onTimer, in.fireFn = in.timerFired, in.fire
+	in.fireFn = in.fire
 	in.snap = snapshotOf(m)
 	in.want.Store(m.WantsMaster())
 	in.owner = m.isOwner()
@@ -106,8 +116,8 @@ func (in *Instance) Start() error {
 	}
 	if !in.started {
 		in.started = true
-		if s := in.restore; s != nil {
-			in.run.do(func() { in.resume(*s) })
+		if r := in.restore; r != nil {
+			in.run.do(func() { in.resume(r.s, r.at) })
 		} else {
 			in.run.do(func() { in.handle(Start{}) })
 		}
@@ -254,7 +264,7 @@ func (in *Instance) Priority() uint8 {
 func (in *Instance) Stats() Stats {
 	var st Stats
 	in.onExecutor(func() { st = in.m.Stats() })
-	st.ReportsSuppressed = in.eff.pktSuppressed.Load()
+	st.ReportsSuppressed = in.pktSuppressed.Load()
 	return st
 }
 

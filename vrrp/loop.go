@@ -9,26 +9,32 @@ import (
 // The machine is stepped only by functions run on in.run, one at a time,
 // so it needs no lock; the fields below belong to those functions.
 //
-//	in.timer, in.armed, in.deadline: the pending deadline's timer
+//	in.timer, in.armed: the pending deadline's timer; while armed, it is
+//	  set for the machine's deadline, which only steps followed by arm
+//	  change, so the instance need not keep a copy
 //	in.stopped: Shutdown was stepped, later events are ignored
 //	in.sendBuf: the advert being encoded
 
-// handle steps the machine on ev and re-arms the deadline.
+// handle steps the machine on ev and re-arms the deadline. A deadline that
+// did not change keeps its timer: most packets leave it where it was.
 func (in *Instance) handle(ev Event) {
 	if in.stopped {
 		return
 	}
-	in.arm(in.step(ev))
-}
-
-// arm makes the timer fire at deadline (none for zero). A deadline that did
-// not change keeps its timer: most packets leave it where it was. The one
-// timer of the instance is moved, not replaced.
-func (in *Instance) arm(deadline time.Time) {
-	if in.armed && deadline.Equal(in.deadline) {
+	var armedAt time.Time
+	if in.armed {
+		armedAt = in.m.deadline()
+	}
+	next := in.step(ev)
+	if in.armed && next.Equal(armedAt) {
 		return
 	}
-	in.deadline = deadline
+	in.arm(next)
+}
+
+// arm makes the timer fire at deadline (none for zero). The one timer of
+// the instance is moved, not replaced.
+func (in *Instance) arm(deadline time.Time) {
 	if deadline.IsZero() {
 		if in.armed {
 			in.timer.Stop()
@@ -39,7 +45,7 @@ func (in *Instance) arm(deadline time.Time) {
 	in.armed = true
 	d := max(deadline.Sub(in.clock.Now()), 0)
 	if in.timer == nil {
-		in.timer = in.clock.AfterFunc(d, in.onTimer)
+		in.timer = in.clock.AfterFunc(d, in.timerFired) // made once: the timer is never replaced
 		return
 	}
 	in.timer.Reset(d)
@@ -60,11 +66,15 @@ func (in *Instance) timerFired() {
 // deadline was moved (or cleared) finds it not due (or not armed) and does
 // nothing: the timer is already set for the new one.
 func (in *Instance) fire() {
-	if !in.armed || in.stopped || in.clock.Now().Before(in.deadline) {
+	if !in.armed || in.stopped {
+		return
+	}
+	deadline := in.m.deadline()
+	if in.clock.Now().Before(deadline) {
 		return
 	}
 	in.armed = false
-	in.noteLateness(in.deadline)
+	in.noteLateness(deadline)
 	in.handle(Timer{})
 }
 
@@ -83,7 +93,7 @@ func (in *Instance) shutdown(keepVIPs bool) {
 	in.stopTimer()
 	in.step(Shutdown{KeepVIPs: keepVIPs})
 	in.stopped = true
-	in.eff.close(in.stopping.Done)
+	in.closeEffects(in.stopping.Done)
 	in.stopping.Done()
 }
 
@@ -104,13 +114,13 @@ func (in *Instance) step(ev Event) time.Time {
 		if p, ok := ev.(PacketReceived); ok {
 			rep.Peer = p.Packet.Src
 		}
-		in.eff.reportPacket(rep)
+		in.reportPacket(rep)
 	}
 	if r.Verdict.AddrMismatch {
 		rep := base
 		rep.Kind = ReportAddrMismatch
 		rep.Peer = ev.(PacketReceived).Packet.Src
-		in.eff.reportPacket(rep)
+		in.reportPacket(rep)
 	}
 	for _, a := range r.Actions {
 		in.perform(base, a)
@@ -118,7 +128,7 @@ func (in *Instance) step(ev Event) time.Time {
 	if base.Priority != prio {
 		rep := base
 		rep.Kind = ReportPriorityChanged
-		in.eff.report(rep)
+		in.report(rep)
 	}
 	return r.Deadline
 }
@@ -136,39 +146,39 @@ func (in *Instance) perform(base Report, a Action) {
 	case *SendAdvert:
 		in.sendAdvert(base, a)
 	case AddVIPs:
-		in.eff.own(base, true)
+		in.own(base, true)
 	case RemoveVIPs:
-		in.eff.own(base, false)
+		in.own(base, false)
 	case Announce:
-		in.eff.announce(base, a.Rounds)
+		in.announce(base, a.Rounds)
 	case Notify:
 		rep := base
 		rep.Kind, rep.From, rep.To, rep.Reason, rep.Priority = ReportTransition, a.From, a.To, a.Reason, a.Priority
-		in.eff.report(rep)
+		in.report(rep)
 	case RxLowerPriority:
 		rep := base
 		rep.Kind, rep.Peer, rep.Priority = ReportRxLowerPriority, a.From, a.Priority
-		in.eff.report(rep)
+		in.report(rep)
 	case WantMaster:
 		rep := base
 		rep.Kind = ReportWantMaster
-		in.eff.report(rep)
+		in.report(rep)
 	case OldChecksumDetected:
 		rep := base
 		rep.Kind, rep.Peer = ReportOldChecksum, a.From
-		in.eff.report(rep)
+		in.report(rep)
 	case RxDiscarded:
 		rep := base
 		rep.Kind, rep.Peer, rep.PeerPriority = ReportRxDiscarded, a.From, a.Priority
-		in.eff.reportPacket(rep)
+		in.reportPacket(rep)
 	case RxPriorityZero:
 		rep := base
 		rep.Kind, rep.Peer = ReportRxPriorityZero, a.From
-		in.eff.reportPacket(rep)
+		in.reportPacket(rep)
 	case RxHigherPriority:
 		rep := base
 		rep.Kind, rep.Peer, rep.PeerPriority = ReportRxHigherPriority, a.From, a.Priority
-		in.eff.report(rep)
+		in.report(rep)
 	}
 }
 
@@ -205,7 +215,7 @@ func (in *Instance) sendTo(base Report, cfg *Config, sa *SendAdvert, dst netip.A
 	if err != nil {
 		rep := base
 		rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
-		in.eff.report(rep)
+		in.report(rep)
 	}
 }
 
@@ -222,7 +232,7 @@ func (in *Instance) noteLateness(deadline time.Time) {
 	in.maxLate = max(in.maxLate, late)
 	in.mu.Unlock()
 	if late > lateThreshold {
-		in.eff.report(Report{Instance: in.m.cfg.Name, Time: now, Kind: ReportTimerLate, Late: late,
+		in.report(Report{Instance: in.m.cfg.Name, Time: now, Kind: ReportTimerLate, Late: late,
 			From: in.m.State(), To: in.m.State(), Priority: in.m.Priority()})
 	}
 }

@@ -10,39 +10,44 @@ import (
 // and returns what to do and when to call it again. It is not safe for
 // concurrent use; the runtime (Instance) serialises calls.
 type Machine struct {
-	cfg     Config
-	state   State
-	prio    uint8 // effective priority
-	fault   bool
-	started bool
-	want    bool             // keepalived's wantstate == MASTER (see machine_sync.go)
-	gate    func(State) bool // nil: never held back
+	cfg   Config
+	stats counters
 
 	masterInt  time.Duration // master_adver_int: a v3 backup adopts the master's
 	masterAddr netip.Addr
-	masterPrio uint8
+	gate       func(State) bool // nil: never held back
 
-	downAt    time.Time // backup: master-down timer
-	downWhy   Reason    // why downAt was last armed
-	preemptAt time.Time // backup: preempt_delay expiry, zero when not running
-	advertAt  time.Time // master: next advert
-	garpAt    time.Time // master: second GARP burst
-	refreshAt time.Time // master: next GARP refresh
-	lowerAt   time.Time // master: second lower-priority GARP burst
+	// The timers, as moments after base (see moment.go); zero when not
+	// armed.
+	base      time.Time
+	downAt    moment // backup: master-down timer
+	preemptAt moment // backup: preempt_delay expiry
+	advertAt  moment // master: next advert
+	garpAt    moment // master: second GARP burst
+	refreshAt moment // master: next GARP refresh
+	lowerAt   moment // master: second lower-priority GARP burst
 	// lowerAnswered is when a lower-priority advert was last answered;
 	// lowerOwed, when one not answered since is (master).
-	lowerAnswered, lowerOwed time.Time
-
-	ah ahCounter // auth_type AH: the sequence number, sent and received
-
-	stats Stats
+	lowerAnswered, lowerOwed moment
 
 	// acts and sent are the last step's actions and advert, reused by the
 	// next one (see Result); a step that sends twice has its second
 	// advert allocated.
-	acts     []Action
-	sent     SendAdvert
-	sentUsed bool
+	acts []Action
+	sent SendAdvert
+
+	ah ahCounter // auth_type AH: the sequence number, sent and received
+
+	// The one-byte fields together, after the wider ones: in declaration
+	// order among those, each would have been padded to eight bytes.
+	state      State
+	prio       uint8 // effective priority
+	masterPrio uint8
+	downWhy    Reason // why downAt was last armed
+	fault      bool
+	started    bool
+	want       bool // keepalived's wantstate == MASTER (see machine_sync.go)
+	sentUsed   bool
 }
 
 // NewMachine validates cfg, applies its defaults and returns a machine in
@@ -62,7 +67,7 @@ func (m *Machine) State() State { return m.state }
 func (m *Machine) Priority() uint8 { return m.prio }
 
 // Stats returns a copy of the counters.
-func (m *Machine) Stats() Stats { return m.stats }
+func (m *Machine) Stats() Stats { return m.stats.stats() }
 
 // Config returns the normalised configuration.
 func (m *Machine) Config() Config { return m.cfg }
@@ -72,7 +77,8 @@ func (m *Machine) Config() Config { return m.cfg }
 func (m *Machine) Master() (netip.Addr, uint8) { return m.masterAddr, m.masterPrio }
 
 // Step feeds one event to the machine at time now.
-func (m *Machine) Step(now time.Time, ev Event) Result {
+func (m *Machine) Step(t time.Time, ev Event) Result {
+	now := m.at(t)
 	clear(m.acts) // nothing of the last step stays reachable
 	r := Result{From: m.state, Reason: ReasonIgnored, Actions: m.acts[:0]}
 	m.sentUsed = false
@@ -103,12 +109,20 @@ func (m *Machine) Step(now time.Time, ev Event) Result {
 	r.State = m.state
 	r.Deadline = m.deadline()
 	m.acts = r.Actions
+	if cap(m.acts) > maxKeptActions {
+		m.acts = nil // a transition's; an advert needs one
+	}
 	return r
 }
 
+// maxKeptActions is how many action slots a machine keeps for its next
+// step: enough for its adverts and GARP timers, which then allocate none,
+// not the five of becoming master, 64 bytes more held by every master.
+const maxKeptActions = 2
+
 func (m *Machine) isOwner() bool { return m.cfg.Priority == PriorityOwner && m.cfg.WantMaster }
 
-func (m *Machine) start(now time.Time, r *Result) {
+func (m *Machine) start(now moment, r *Result) {
 	if m.started || m.state != StateInit {
 		return
 	}
@@ -124,7 +138,7 @@ func (m *Machine) start(now time.Time, r *Result) {
 }
 
 // packet validates a received message and processes it as an advert.
-func (m *Machine) packet(now time.Time, p Packet, r *Result) {
+func (m *Machine) packet(now moment, p Packet, r *Result) {
 	if m.state != StateBackup && m.state != StateMaster {
 		return
 	}
@@ -137,7 +151,7 @@ func (m *Machine) packet(now time.Time, p Packet, r *Result) {
 	}
 	r.Verdict = v
 	if v.AddrMismatch {
-		m.stats.AddrListErr++
+		m.stats.addrListErr++
 	}
 	m.advert(now, a, p.Src, r)
 }
@@ -154,7 +168,7 @@ func (m *Machine) detectOldChecksum(v Verdict, src netip.Addr, r *Result) {
 	r.Actions = append(r.Actions, OldChecksumDetected{From: src})
 }
 
-func (m *Machine) advert(now time.Time, a Advert, src netip.Addr, r *Result) {
+func (m *Machine) advert(now moment, a Advert, src netip.Addr, r *Result) {
 	switch m.state {
 	case StateBackup:
 		m.countRx(a)
@@ -166,16 +180,16 @@ func (m *Machine) advert(now time.Time, a Advert, src netip.Addr, r *Result) {
 }
 
 func (m *Machine) countRx(a Advert) {
-	m.stats.AdvertReceived++
+	m.stats.advertReceived++
 	if a.Priority == PriorityStop {
-		m.stats.PriZeroReceived++
+		m.stats.priZeroReceived++
 	}
 }
 
-func (m *Machine) timer(now time.Time, r *Result) {
+func (m *Machine) timer(now moment, r *Result) {
 	switch m.state {
 	case StateBackup:
-		if !m.downAt.IsZero() && !now.Before(m.downAt) {
+		if m.downAt.set() && !now.before(m.downAt) {
 			m.downTimer(now, r)
 		}
 	case StateMaster:
@@ -183,7 +197,7 @@ func (m *Machine) timer(now time.Time, r *Result) {
 	}
 }
 
-func (m *Machine) setPriority(now time.Time, p int, r *Result) {
+func (m *Machine) setPriority(now moment, p int, r *Result) {
 	if m.cfg.Priority == PriorityOwner {
 		return // frozen
 	}
@@ -199,7 +213,7 @@ func (m *Machine) setPriority(now time.Time, p int, r *Result) {
 	// interval later. (keepalived waits for the next regular advert.)
 	if m.cfg.FastPreempt && lower && m.state == StateMaster {
 		m.send(m.prio, r)
-		m.advertAt = now.Add(m.cfg.Interval)
+		m.advertAt = now.add(m.cfg.Interval)
 	}
 }
 
@@ -208,12 +222,12 @@ func (m *Machine) setPriority(now time.Time, p int, r *Result) {
 func (m *Machine) applyPriority(p uint8) {
 	old := m.skew()
 	m.prio = p
-	if m.state == StateBackup && !m.downAt.IsZero() {
-		m.downAt = m.downAt.Add(m.skew() - old)
+	if m.state == StateBackup && m.downAt.set() {
+		m.downAt = m.downAt.add(m.skew() - old)
 	}
 }
 
-func (m *Machine) setFault(now time.Time, fault bool, r *Result) {
+func (m *Machine) setFault(now moment, fault bool, r *Result) {
 	if m.fault == fault {
 		return
 	}
@@ -257,9 +271,9 @@ func (m *Machine) transition(to State, why Reason, r *Result) {
 }
 
 func (m *Machine) send(prio uint8, r *Result) {
-	m.stats.AdvertSent++
+	m.stats.advertSent++
 	if prio == PriorityStop {
-		m.stats.PriZeroSent++
+		m.stats.priZeroSent++
 	}
 	sa := &m.sent
 	if m.sentUsed {
@@ -274,26 +288,24 @@ func (m *Machine) send(prio uint8, r *Result) {
 }
 
 func (m *Machine) clearTimers() {
-	m.downAt, m.preemptAt, m.advertAt = time.Time{}, time.Time{}, time.Time{}
-	m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	m.downAt, m.preemptAt, m.advertAt = 0, 0, 0
+	m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed = 0, 0, 0, 0
 }
 
 // deadline is the earliest armed timer of the current state.
 func (m *Machine) deadline() time.Time {
-	var ts []time.Time
+	var d moment
 	switch m.state {
 	case StateBackup:
-		ts = []time.Time{m.downAt}
+		d = m.downAt
 	case StateMaster:
-		ts = []time.Time{m.advertAt, m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed}
-	}
-	var d time.Time
-	for _, t := range ts {
-		if !t.IsZero() && (d.IsZero() || t.Before(d)) {
-			d = t
+		for _, t := range [...]moment{m.advertAt, m.garpAt, m.refreshAt, m.lowerAt, m.lowerOwed} {
+			if t.set() && (!d.set() || t.before(d)) {
+				d = t
+			}
 		}
 	}
-	return d
+	return m.time(d)
 }
 
 // skew is Skew_Time: (256-prio)/256 s in VRRPv2 whatever the interval

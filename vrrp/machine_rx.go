@@ -6,23 +6,23 @@ import (
 )
 
 // enterBackup arms the master-down timer with our own interval.
-func (m *Machine) enterBackup(now time.Time, why Reason, r *Result) {
+func (m *Machine) enterBackup(now moment, why Reason, r *Result) {
 	m.clearTimers()
 	m.masterInt = m.cfg.Interval
 	m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
 	m.transition(StateBackup, why, r)
 }
 
-func (m *Machine) armDown(now time.Time, d time.Duration, why Reason) {
-	m.downAt, m.downWhy = now.Add(d), why
+func (m *Machine) armDown(now moment, d time.Duration, why Reason) {
+	m.downAt, m.downWhy = now.add(d), why
 }
 
 // enterMaster follows keepalived's vrrp_state_become_master (reference
 // 3.14): one advert first so the old master can release, then the VIPs,
 // then the first GARP burst; the second burst and refreshes are timers.
-func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
+func (m *Machine) enterMaster(now moment, why Reason, r *Result) {
 	m.clearTimers()
-	m.lowerAnswered = time.Time{}
+	m.lowerAnswered = 0
 	m.ah.becomeMaster()
 	m.masterInt = m.cfg.Interval
 	m.masterAddr, m.masterPrio = m.cfg.Source, m.prio
@@ -30,24 +30,24 @@ func (m *Machine) enterMaster(now time.Time, why Reason, r *Result) {
 	r.Actions = append(r.Actions, AddVIPs{})
 	m.announce(m.cfg.GARP.MasterRepeat, AnnounceBecameMaster, r)
 	g := m.cfg.GARP
-	m.advertAt = now.Add(m.cfg.Interval)
+	m.advertAt = now.add(m.cfg.Interval)
 	if g.MasterDelay > 0 {
-		m.garpAt = now.Add(g.MasterDelay)
+		m.garpAt = now.add(g.MasterDelay)
 	}
 	if g.MasterRefresh > 0 {
 		// keepalived 2.2.7's first refresh comes one refresh period after
 		// becoming master, whatever garp_master_delay is (observed: 2 s
 		// with refresh 2; 3 s, 6 s with refresh 3).
-		m.refreshAt = now.Add(g.MasterRefresh)
+		m.refreshAt = now.add(g.MasterRefresh)
 	}
-	m.stats.BecameMaster++
+	m.stats.becameMaster++
 	m.want = true
 	m.transition(StateMaster, why, r)
 }
 
 // leaveMaster releases the VIPs.
 func (m *Machine) leaveMaster(r *Result) {
-	m.stats.ReleasedMaster++
+	m.stats.releasedMaster++
 	r.Actions = append(r.Actions, RemoveVIPs{})
 }
 
@@ -57,7 +57,7 @@ func (m *Machine) announce(rounds int, why AnnounceReason, r *Result) {
 	}
 }
 
-func (m *Machine) masterTimers(now time.Time, r *Result) {
+func (m *Machine) masterTimers(now moment, r *Result) {
 	g := m.cfg.GARP
 	if due(m.lowerOwed, now) {
 		// Before the advert timer: the answer is an advert, and moves it.
@@ -70,23 +70,23 @@ func (m *Machine) masterTimers(now time.Time, r *Result) {
 		r.Reason = ReasonAdvertTimer
 	}
 	if due(m.garpAt, now) {
-		m.garpAt = time.Time{}
+		m.garpAt = 0
 		m.announce(g.MasterRepeat, AnnounceMasterDelay, r)
 		r.Reason = ReasonGARPTimer
 	}
 	if due(m.refreshAt, now) {
-		m.refreshAt = now.Add(g.MasterRefresh)
+		m.refreshAt = now.add(g.MasterRefresh)
 		m.announce(g.MasterRefreshRepeat, AnnounceRefresh, r)
 		r.Reason = ReasonGARPTimer
 	}
 	if due(m.lowerAt, now) {
-		m.lowerAt = time.Time{}
+		m.lowerAt = 0
 		m.announce(g.LowerPrioRepeat, AnnounceLowerPriorityDelay, r)
 		r.Reason = ReasonGARPTimer
 	}
 }
 
-func due(t, now time.Time) bool { return !t.IsZero() && !now.Before(t) }
+func due(t, now moment) bool { return t.set() && !now.before(t) }
 
 // nextAdvert schedules the advert after the one due at due and sent at
 // now. It counts from when the advert was due, not from when it was sent,
@@ -94,16 +94,16 @@ func due(t, now time.Time) bool { return !t.IsZero() && !now.Before(t) }
 // exactly one interval apart on average. If the machine fell a whole
 // interval or more behind (a stalled process), it starts again from now
 // rather than sending the missed adverts in a burst.
-func nextAdvert(due, now time.Time, interval time.Duration) time.Time {
-	next := due.Add(interval)
-	if !next.After(now) {
-		return now.Add(interval)
+func nextAdvert(due, now moment, interval time.Duration) moment {
+	next := due.add(interval)
+	if !now.before(next) {
+		return now.add(interval)
 	}
 	return next
 }
 
 // backupRx is keepalived's vrrp_state_backup.
-func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
+func (m *Machine) backupRx(now moment, a Advert, src netip.Addr, r *Result) {
 	if a.Priority == PriorityStop {
 		m.armDown(now, m.skew(), ReasonPriorityZero)
 		r.Reason = ReasonPriorityZero
@@ -116,7 +116,7 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 		// Preempting: let the down timer run out (or, with FastPreempt,
 		// take over after the skew time only).
 		r.Reason = ReasonAdvertDiscarded
-		if at := now.Add(m.skew()); m.cfg.FastPreempt && at.Before(m.downAt) {
+		if at := now.add(m.skew()); m.cfg.FastPreempt && at.before(m.downAt) {
 			m.downAt, m.downWhy = at, ReasonFastPreempt
 		}
 		r.Actions = append(r.Actions, RxDiscarded{From: src, Priority: a.Priority})
@@ -127,7 +127,7 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 		r.Reason = ReasonPreemptDelay
 	}
 	if !lower {
-		m.preemptAt = time.Time{}
+		m.preemptAt = 0
 	}
 	if m.cfg.Version == 3 {
 		m.masterInt = a.Interval
@@ -140,23 +140,23 @@ func (m *Machine) backupRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 
 // holdPreempt reports whether preempt_delay still holds back preemption;
 // the first lower-priority advert starts it.
-func (m *Machine) holdPreempt(now time.Time) bool {
+func (m *Machine) holdPreempt(now moment) bool {
 	if m.cfg.PreemptDelay == 0 {
 		return false
 	}
-	if m.preemptAt.IsZero() {
-		m.preemptAt = now.Add(m.cfg.PreemptDelay)
+	if !m.preemptAt.set() {
+		m.preemptAt = now.add(m.cfg.PreemptDelay)
 		return true
 	}
-	return now.Before(m.preemptAt)
+	return now.before(m.preemptAt)
 }
 
 // masterRx is keepalived's vrrp_state_master_rx.
-func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
+func (m *Machine) masterRx(now moment, a Advert, src netip.Addr, r *Result) {
 	switch {
 	case a.Priority == PriorityStop:
 		m.send(m.prio, r)
-		m.advertAt = now.Add(m.cfg.Interval)
+		m.advertAt = now.add(m.cfg.Interval)
 		r.Reason = ReasonPriorityZero
 		r.Actions = append(r.Actions, RxPriorityZero{From: src})
 	case a.Priority > m.prio || (a.Priority == m.prio && src.Compare(m.cfg.Source) > 0):
@@ -183,7 +183,7 @@ func (m *Machine) masterRx(now time.Time, a Advert, src netip.Addr, r *Result) {
 // re-announce the VIPs, because the other master's GARPs may have moved
 // the neighbours' caches. The announcement is sent
 // even with garp_lower_prio_repeat 0 (one round), unlike keepalived.
-func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Result) {
+func (m *Machine) masterRxLower(now moment, a Advert, src netip.Addr, r *Result) {
 	r.Reason = ReasonLowerPriority
 	if m.cfg.AuthType == AuthAH {
 		// keepalived ("IPSEC-AH : Syncing seq_num - Increment seq"): the
@@ -202,8 +202,8 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 		// otherwise keep the neighbours' caches until they time out (a
 		// flood had made keepalived's backup take over and announce once
 		// per flood packet; the client lost its pings for up to 5 s).
-		m.stats.LowerPrioSuppressed++
-		m.lowerOwed = m.lowerAnswered.Add(m.cfg.Interval)
+		m.stats.lowerPrioSuppressed++
+		m.lowerOwed = m.lowerAnswered.add(m.cfg.Interval)
 		return
 	}
 	m.answerLower(now, r)
@@ -212,16 +212,16 @@ func (m *Machine) masterRxLower(now time.Time, a Advert, src netip.Addr, r *Resu
 
 // answerLower answers lower-priority adverts: an advert (unless
 // lower_prio_no_advert) and an announcement.
-func (m *Machine) answerLower(now time.Time, r *Result) {
+func (m *Machine) answerLower(now moment, r *Result) {
 	g := m.cfg.GARP
-	m.lowerAnswered, m.lowerOwed = now, time.Time{}
+	m.lowerAnswered, m.lowerOwed = now, 0
 	if !m.cfg.LowerPrioNoAdvert {
 		m.send(m.prio, r)
-		m.advertAt = now.Add(m.cfg.Interval)
+		m.advertAt = now.add(m.cfg.Interval)
 	}
 	m.announce(max(g.LowerPrioRepeat, 1), AnnounceLowerPriority, r)
 	if g.LowerPrioRepeat > 0 && g.LowerPrioDelay > 0 {
-		m.lowerAt = now.Add(g.LowerPrioDelay)
+		m.lowerAt = now.add(g.LowerPrioDelay)
 	}
 }
 
@@ -230,6 +230,6 @@ func (m *Machine) answerLower(now time.Time, r *Result) {
 // interval has passed since the last answer. keepalived 2.2.7 answers
 // every one; with one other master advertising once an interval the two
 // behave the same.
-func (m *Machine) lowerAnswerDue(now time.Time) bool {
-	return m.lowerAnswered.IsZero() || now.Sub(m.lowerAnswered) >= m.cfg.Interval
+func (m *Machine) lowerAnswerDue(now moment) bool {
+	return !m.lowerAnswered.set() || now.sub(m.lowerAnswered) >= m.cfg.Interval
 }

@@ -1,7 +1,5 @@
 package vrrp
 
-import "time"
-
 // Sync group support (keepalived's vrrp_sync.c). The
 // machine keeps keepalived's "wantstate == MASTER" as want: set by
 // `state MASTER` at start, when the down timer fires and on becoming
@@ -25,7 +23,7 @@ func (m *Machine) WantsMaster() bool { return m.want }
 func (m *Machine) mayMaster(from State) bool { return m.gate == nil || m.gate(from) }
 
 // downTimer: the master-down timer expired in BACKUP.
-func (m *Machine) downTimer(now time.Time, r *Result) {
+func (m *Machine) downTimer(now moment, r *Result) {
 	m.want = true
 	if !m.mayMaster(StateBackup) {
 		m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
@@ -41,7 +39,7 @@ func (m *Machine) downTimer(now time.Time, r *Result) {
 // keepalived's, it asks the gate, which lets it through while the group
 // is MASTER; a force that arrives after the group left MASTER again is
 // refused instead of making a master for a moment.
-func (m *Machine) forceMaster(now time.Time, r *Result) {
+func (m *Machine) forceMaster(now moment, r *Result) {
 	if m.state != StateBackup {
 		return
 	}
@@ -56,7 +54,7 @@ func (m *Machine) forceMaster(now time.Time, r *Result) {
 // forceBackup is vrrp_sync_backup's vrrp_state_leave_master: the VIPs
 // go, no priority 0 advert is sent (the peer takes over when its own
 // down timer fires), and the down timer is armed.
-func (m *Machine) forceBackup(now time.Time, r *Result) {
+func (m *Machine) forceBackup(now moment, r *Result) {
 	if m.state != StateMaster {
 		return
 	}

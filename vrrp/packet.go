@@ -85,7 +85,8 @@ func (f ChecksumForm) String() string {
 	return fmt.Sprintf("checksum-form(%d)", uint8(f))
 }
 
-// Advert is one decoded VRRP advertisement.
+// Advert is one decoded VRRP advertisement. Its one-byte fields come
+// first, Checksum with them: after Addrs it was padded to eight bytes.
 type Advert struct {
 	Version  uint8 // 2 or 3
 	Type     uint8 // TypeAdvertisement; 0 is taken as TypeAdvertisement by Marshal
@@ -93,13 +94,13 @@ type Advert struct {
 	Priority uint8
 	AuthType AuthType // VRRPv2 only
 	AuthData [8]byte  // VRRPv2 only
+	// Checksum is set by Unmarshal to the form the packet carried; Marshal
+	// ignores it and follows CodecOptions.
+	Checksum ChecksumForm
 	// Interval is the advertisement interval: whole seconds in VRRPv2,
 	// centiseconds (12 bits, max 40.95 s) in VRRPv3.
 	Interval time.Duration
 	Addrs    []netip.Addr
-	// Checksum is set by Unmarshal to the form the packet carried; Marshal
-	// ignores it and follows CodecOptions.
-	Checksum ChecksumForm
 }
 
 // CodecOptions select the checksum variant on send.

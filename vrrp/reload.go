@@ -3,7 +3,6 @@ package vrrp
 import (
 	"net/netip"
 	"slices"
-	"time"
 )
 
 // NewReload validates cfg for a Reload event.
@@ -22,7 +21,7 @@ func NewReload(cfg Config) (Reload, error) {
 // configuration adds addresses, owns the new set and announces all of
 // them. The effective priority restarts from the new base priority; the
 // caller re-applies its tracker weights with PriorityChanged.
-func (m *Machine) reload(now time.Time, c Config, r *Result) {
+func (m *Machine) reload(now moment, c Config, r *Result) {
 	if c.Priority == 0 {
 		return // a zero Reload{} not built by NewReload
 	}
@@ -47,8 +46,8 @@ func (m *Machine) reload(now time.Time, c Config, r *Result) {
 		return
 	}
 	m.masterInt, m.masterPrio = c.Interval, m.prio
-	if m.advertAt.After(now.Add(c.Interval)) {
-		m.advertAt = now.Add(c.Interval)
+	if next := now.add(c.Interval); m.advertAt.set() && next.before(m.advertAt) {
+		m.advertAt = next
 	}
 	if added(old.Addrs, c.Addrs) {
 		r.Actions = append(r.Actions, AddVIPs{})

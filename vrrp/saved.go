@@ -47,11 +47,12 @@ func (m *Machine) Save(now time.Time) (Saved, error) {
 	if !m.started || m.state == StateInit || m.state == StateStopped {
 		return Saved{}, fmt.Errorf("save vrrp instance %s: state %v cannot be handed over", m.cfg.Name, m.state)
 	}
-	left := func(t time.Time) *time.Duration {
-		if t.IsZero() {
+	n := m.at(now)
+	left := func(t moment) *time.Duration {
+		if !t.set() {
 			return nil
 		}
-		d := t.Sub(now)
+		d := t.sub(n)
 		return &d
 	}
 	s := Saved{
@@ -59,10 +60,10 @@ func (m *Machine) Save(now time.Time) (Saved, error) {
 		MasterAddr: m.masterAddr, MasterPrio: m.masterPrio,
 		Down: left(m.downAt), DownWhy: m.downWhy, Preempt: left(m.preemptAt), Advert: left(m.advertAt),
 		GARP: left(m.garpAt), Refresh: left(m.refreshAt), Lower: left(m.lowerAt),
-		AHSeq: m.ah.seq, AHCycle: m.ah.cycle, UnicastChecksum: m.cfg.UnicastChecksum, Stats: m.stats,
+		AHSeq: m.ah.seq, AHCycle: m.ah.cycle, UnicastChecksum: m.cfg.UnicastChecksum, Stats: m.stats.stats(),
 	}
-	if !m.lowerAnswered.IsZero() {
-		ago := now.Sub(m.lowerAnswered)
+	if m.lowerAnswered.set() {
+		ago := n.sub(m.lowerAnswered)
 		s.LowerAnswered = &ago
 	}
 	return s, nil
@@ -96,11 +97,12 @@ func (m *Machine) Restore(s Saved, now time.Time) error {
 	default:
 		return fmt.Errorf("restore vrrp instance %s: state %v cannot be restored", m.cfg.Name, s.State)
 	}
-	at := func(d *time.Duration) time.Time {
+	n := m.at(now)
+	at := func(d *time.Duration) moment {
 		if d == nil {
-			return time.Time{}
+			return 0
 		}
-		return now.Add(*d)
+		return n.add(*d)
 	}
 	m.started, m.state, m.fault, m.want = true, s.State, s.Fault, s.Want
 	if s.Priority != 0 && !m.isOwner() {
@@ -113,28 +115,28 @@ func (m *Machine) Restore(s Saved, now time.Time) error {
 	m.downAt, m.downWhy, m.preemptAt, m.advertAt = at(s.Down), s.DownWhy, at(s.Preempt), at(s.Advert)
 	m.garpAt, m.refreshAt, m.lowerAt = at(s.GARP), at(s.Refresh), at(s.Lower)
 	if s.LowerAnswered != nil {
-		m.lowerAnswered = now.Add(-*s.LowerAnswered)
+		m.lowerAnswered = n.add(-*s.LowerAnswered)
 	}
 	m.ah = ahCounter{seq: s.AHSeq, cycle: s.AHCycle}
 	if m.cfg.UnicastChecksum == UnicastChecksumAuto {
 		m.cfg.UnicastChecksum = s.UnicastChecksum // what was learnt stays learnt
 	}
-	m.stats = s.Stats
-	m.ensureTimers(now)
+	m.stats = countersOf(s.Stats)
+	m.ensureTimers(n)
 	return nil
 }
 
 // ensureTimers arms what the state needs if the saved state lacked it,
 // so that a restored machine can never sit without a deadline: a master
 // always has its next advert, a backup its master-down timer.
-func (m *Machine) ensureTimers(now time.Time) {
+func (m *Machine) ensureTimers(now moment) {
 	switch m.state {
 	case StateMaster:
-		if m.advertAt.IsZero() {
+		if !m.advertAt.set() {
 			m.advertAt = now
 		}
 	case StateBackup:
-		if m.downAt.IsZero() {
+		if !m.downAt.set() {
 			m.armDown(now, m.masterDownInterval(), ReasonMasterDown)
 		}
 	}

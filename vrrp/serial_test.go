@@ -51,8 +51,8 @@ func TestSerialOrderAndExclusion(t *testing.T) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.running || len(s.queue) != 0 {
-			t.Errorf("idle executor: running=%t queue=%d", s.running, len(s.queue))
+		if s.running || s.queue != nil || s.spare != nil {
+			t.Errorf("idle executor: running=%t, queue %d/%d, spare %d", s.running, len(s.queue), cap(s.queue), cap(s.spare))
 		}
 	})
 }
