@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -103,7 +104,9 @@ func trackProcessName(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 		b.warnf(s.Pos, s.Keyword, "missing process name")
 		return
 	}
-	p.Process, p.Params = ws[0], ws[1:]
+	// Params gets an array of its own: ws[0], before it, would keep the
+	// configuration's text alive (see detach).
+	p.Process, p.Params = ws[0], slices.Clone(ws[1:])
 	if len(p.Params) == 0 {
 		p.Params = nil
 	}
