@@ -177,8 +177,3 @@ func (b *builder) withContext(ctx string, fn func()) {
 	fn()
 	b.context = saved
 }
-
-// The model keeps positions as config.Pos, the diagnostics as syntax.Pos:
-// the two have the same fields.
-func modelPos(p syntax.Pos) config.Pos { return config.Pos(p) }
-func synPos(p config.Pos) syntax.Pos   { return syntax.Pos(p) }

@@ -275,7 +275,8 @@ func (b *builder) buildInstance(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_instance %s already defined, block ignored", name)
 		return
 	}
-	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true, Pos: modelPos(s.Pos)}
+	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true}
+	b.notePos(in, s.Pos)
 	b.withContext("vrrp_instance "+name, func() {
 		dispatch(b, instanceTable, s.Block.Stmts, in)
 	})

@@ -27,6 +27,9 @@ type notes struct {
 	alerts map[any]bool
 	// groupIfaces are where each sync group wrote track_interface.
 	groupIfaces map[*config.SyncGroup]syntax.Pos
+	// pos is where each instance, script and group block was written: the model keeps no positions, which only the findings
+	// made after its block need.
+	pos map[any]syntax.Pos
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
@@ -59,6 +62,17 @@ func (b *builder) inst(in *config.Instance) *instNotes {
 	return n
 }
 
+func (b *builder) notePos(block any, pos syntax.Pos) {
+	if b.notes.pos == nil {
+		b.notes.pos = map[any]syntax.Pos{}
+	}
+	b.notes.pos[block] = pos
+}
+
+// posOf is where a model block (*config.Instance, *config.SyncGroup, ...)
+// was written.
+func (b *builder) posOf(block any) syntax.Pos { return b.notes.pos[block] }
+
 func (b *builder) cmdAt(c *config.Command) cmdNote { return b.notes.cmd[c] }
 
 func (b *builder) noteCmd(c *config.Command, s *syntax.Stmt) {
@@ -88,7 +102,7 @@ func (b *builder) at(in *config.Instance, kw string) syntax.Pos {
 	if p, ok := b.inst(in).lines[kw]; ok {
 		return p
 	}
-	return synPos(in.Pos)
+	return b.posOf(in)
 }
 
 func (b *builder) removeScript(name string) {

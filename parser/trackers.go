@@ -61,7 +61,7 @@ func (b *builder) buildTrackFile(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "track_file %s already defined, block ignored", name)
 		return
 	}
-	f := &config.TrackFile{Name: name, Weight: 1, Pos: modelPos(s.Pos)}
+	f := &config.TrackFile{Name: name, Weight: 1}
 	b.withContext("track_file "+name, func() {
 		dispatch(b, trackFileTable, s.Block.Stmts, f)
 	})
@@ -163,7 +163,7 @@ func (b *builder) buildTrackProcess(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_track_process %s already defined, block ignored", name)
 		return
 	}
-	p := &config.TrackProcess{Name: name, Quorum: 1, QuorumMax: -1, Pos: modelPos(s.Pos)}
+	p := &config.TrackProcess{Name: name, Quorum: 1, QuorumMax: -1}
 	b.withContext("vrrp_track_process "+name, func() {
 		dispatch(b, trackProcessTable, s.Block.Stmts, p)
 	})
