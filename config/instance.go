@@ -52,7 +52,9 @@ type Instance struct {
 	AdvertInt time.Duration `json:"advert_int"`
 	Version   int           `json:"version"`
 	Family    Family        `json:"family"`
-	Auth      *Auth         `json:"authentication,omitempty"`
+	// Auth is shared by the instances whose authentication is the same:
+	// never change it in place.
+	Auth *Auth `json:"authentication,omitempty"`
 
 	VIPs         []VIP   `json:"virtual_ipaddress,omitempty"`
 	ExcludedVIPs []VIP   `json:"virtual_ipaddress_excluded,omitempty"`

@@ -33,6 +33,7 @@ type builder struct {
 	// one (0: not started, 16384).
 	nextRulePref4, nextRulePref6 int
 	notes                        notes
+	auths                        map[config.Auth]*config.Auth // see sharedAuth
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {

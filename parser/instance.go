@@ -92,8 +92,22 @@ func instAuth(b *builder, s *syntax.Stmt, in *config.Instance) {
 		b.warnf(s.Pos, s.Keyword, "(%s) %s authentication without auth_pass, ignored", in.Name, a.Type)
 		return
 	}
-	in.Auth = a
+	in.Auth = b.sharedAuth(a)
 	b.inst(in).mark("authentication")
+}
+
+// sharedAuth returns the Auth of an earlier instance equal to a, or a: a
+// fleet's instances mostly share one password, and the model is read
+// only once built.
+func (b *builder) sharedAuth(a *config.Auth) *config.Auth {
+	if b.auths == nil {
+		b.auths = map[config.Auth]*config.Auth{}
+	}
+	if c, ok := b.auths[*a]; ok {
+		return c
+	}
+	b.auths[*a] = a
+	return a
 }
 
 func authType(b *builder, s *syntax.Stmt, a *config.Auth) {
