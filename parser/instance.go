@@ -290,14 +290,12 @@ func (b *builder) buildInstance(s *syntax.Stmt) {
 		return
 	}
 	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true}
-	b.notePos(in, s.Pos)
+	n := b.inst(in)
+	n.pos = s.Pos
 	b.withContext("vrrp_instance "+name, func() {
 		dispatch(b, instanceTable, s.Block.Stmts, in)
 	})
-	lines := b.inst(in).lines
-	for _, st := range s.Block.Stmts {
-		lines[st.Keyword] = st.Pos
-	}
+	n.stmts = s.Block.Stmts
 	b.instances[name] = in
 	b.cfg.Instances = append(b.cfg.Instances, in)
 }
