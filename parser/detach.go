@@ -75,11 +75,7 @@ func (d *detacher) value(v reflect.Value) {
 			d.value(v.Elem())
 		}
 	case reflect.Struct:
-		// Other packages' values (netip, time) hold no text.
-		if v.Type().PkgPath() != configPkg {
-			return
-		}
-		for i := range v.NumField() {
+		for _, i := range fieldPlans[v.Type()] {
 			d.value(v.Field(i))
 		}
 	case reflect.Slice:
@@ -91,8 +87,62 @@ func (d *detacher) value(v reflect.Value) {
 			reflect.Copy(c, v)
 			v.Set(c)
 		}
-		for i := range v.Len() {
-			d.value(v.Index(i))
+		if holdsText(v.Type().Elem()) {
+			for i := range v.Len() {
+				d.value(v.Index(i))
+			}
 		}
 	}
+}
+
+// fieldPlans lists, for each struct type of the model, the fields that
+// can hold a string: the walk skips numbers, flags, durations and
+// addresses (netip's and time's values hold no text). The model has no
+// maps or interfaces.
+var fieldPlans = func() map[reflect.Type][]int {
+	plans := map[reflect.Type][]int{}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice:
+			add(t.Elem())
+			return
+		case reflect.Struct:
+		default:
+			return
+		}
+		if _, done := plans[t]; done || t.PkgPath() != configPkg {
+			return
+		}
+		plans[t] = nil
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && holdsText(f.Type) {
+				plans[t] = append(plans[t], i)
+				add(f.Type)
+			}
+		}
+	}
+	add(reflect.TypeFor[config.Config]())
+	return plans
+}()
+
+// holdsText reports whether a value of type t may hold a string of the
+// model, or a slice to cut.
+func holdsText(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Slice:
+		return true
+	case reflect.Pointer:
+		return holdsText(t.Elem())
+	case reflect.Struct:
+		if t.PkgPath() != configPkg {
+			return false
+		}
+		for i := range t.NumField() {
+			if holdsText(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }
