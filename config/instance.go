@@ -5,14 +5,29 @@ import (
 	"time"
 )
 
-// State is the initial state an instance wants.
-type State string
+// State is the initial state an instance wants. It is a byte, not its
+// name, because every instance holds one for the daemon's life; it reads
+// and encodes as its keyword.
+type State uint8
 
 // The states that may be configured.
 const (
-	StateMaster State = "MASTER"
-	StateBackup State = "BACKUP"
+	StateMaster State = iota + 1
+	StateBackup
 )
+
+func (s State) String() string {
+	switch s {
+	case StateMaster:
+		return "MASTER"
+	case StateBackup:
+		return "BACKUP"
+	}
+	return ""
+}
+
+// MarshalText encodes the state as its keyword, as in the configuration.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Family is the address family of an instance.
 type Family string
@@ -37,7 +52,9 @@ type Instance struct {
 	AdvertInt time.Duration `json:"advert_int"`
 	Version   int           `json:"version"`
 	Family    Family        `json:"family"`
-	Auth      *Auth         `json:"authentication,omitempty"`
+	// Auth is shared by the instances whose authentication is the same:
+	// never change it in place.
+	Auth *Auth `json:"authentication,omitempty"`
 
 	VIPs         []VIP   `json:"virtual_ipaddress,omitempty"`
 	ExcludedVIPs []VIP   `json:"virtual_ipaddress_excluded,omitempty"`
@@ -99,8 +116,6 @@ type Instance struct {
 	Notify Notifies `json:"notify"`
 	// SyncGroup is the name of the sync group this instance belongs to.
 	SyncGroup string `json:"sync_group,omitempty"`
-
-	Pos Pos `json:"-"`
 }
 
 // Owner reports whether the instance is the address owner (priority 255).

@@ -23,7 +23,6 @@ type VRRPScript struct {
 	InitFail bool `json:"init_fail,omitempty"`
 	// Used is set when some track_script refers to the script.
 	Used bool `json:"-"`
-	Pos  Pos  `json:"-"`
 }
 
 // SyncGroup is one vrrp_sync_group.
@@ -46,7 +45,6 @@ type SyncGroup struct {
 	// SMTPAlert is the resolved smtp_alert: e-mail the group's state
 	// changes.
 	SMTPAlert bool `json:"smtp_alert,omitempty"`
-	Pos       Pos  `json:"-"`
 }
 
 // TrackFile is one track_file / vrrp_track_file block.
@@ -59,7 +57,6 @@ type TrackFile struct {
 	InitFile      bool `json:"init_file,omitempty"`
 	InitValue     int  `json:"init_value,omitempty"`
 	InitOverwrite bool `json:"init_overwrite,omitempty"`
-	Pos           Pos  `json:"-"`
 }
 
 // TrackProcess is one vrrp_track_process block.
@@ -76,5 +73,4 @@ type TrackProcess struct {
 	ForkDelay      time.Duration `json:"fork_delay"`
 	TerminateDelay time.Duration `json:"terminate_delay"`
 	FullCommand    bool          `json:"full_command,omitempty"`
-	Pos            Pos           `json:"-"`
 }

@@ -9,7 +9,6 @@ import "slices"
 type TrackGroup struct {
 	Name    string   `json:"name"`
 	Members []string `json:"group"`
-	Pos     Pos      `json:"-"`
 }
 
 // Has reports whether instance name is a member.

@@ -33,6 +33,7 @@ type builder struct {
 	// one (0: not started, 16384).
 	nextRulePref4, nextRulePref6 int
 	notes                        notes
+	auths                        map[config.Auth]*config.Auth // see sharedAuth
 }
 
 func (b *builder) report(sev syntax.Severity, pos syntax.Pos, kw, format string, args ...any) {
@@ -177,8 +178,3 @@ func (b *builder) withContext(ctx string, fn func()) {
 	fn()
 	b.context = saved
 }
-
-// The model keeps positions as config.Pos, the diagnostics as syntax.Pos:
-// the two have the same fields.
-func modelPos(p syntax.Pos) config.Pos { return config.Pos(p) }
-func synPos(p config.Pos) syntax.Pos   { return syntax.Pos(p) }

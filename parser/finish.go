@@ -105,10 +105,10 @@ func (b *builder) finishSyncGroups() {
 		g.Members = members
 		switch len(members) {
 		case 0:
-			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has no virtual router(s), removed", g.Name)
+			b.warnf(b.posOf(g), "vrrp_sync_group", "sync group %s has no virtual router(s), removed", g.Name)
 			continue
 		case 1:
-			b.warnf(synPos(g.Pos), "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
+			b.warnf(b.posOf(g), "vrrp_sync_group", "sync group %s has only 1 virtual router, this probably isn't what you want", g.Name)
 		}
 		b.finishGroupWeights(g)
 		b.checkGroupIfaces(g)
@@ -201,7 +201,7 @@ func (b *builder) finishScripts() {
 func (b *builder) dropUnusedScripts() {
 	b.cfg.Scripts = slices.DeleteFunc(b.cfg.Scripts, func(v *config.VRRPScript) bool {
 		if !v.Used {
-			b.notef(synPos(v.Pos), "vrrp_script", "script %s is not used, removed", v.Name)
+			b.notef(b.posOf(v), "vrrp_script", "script %s is not used, removed", v.Name)
 		}
 		return !v.Used
 	})

@@ -92,8 +92,22 @@ func instAuth(b *builder, s *syntax.Stmt, in *config.Instance) {
 		b.warnf(s.Pos, s.Keyword, "(%s) %s authentication without auth_pass, ignored", in.Name, a.Type)
 		return
 	}
-	in.Auth = a
+	in.Auth = b.sharedAuth(a)
 	b.inst(in).mark("authentication")
+}
+
+// sharedAuth returns the Auth of an earlier instance equal to a, or a: a
+// fleet's instances mostly share one password, and the model is read
+// only once built.
+func (b *builder) sharedAuth(a *config.Auth) *config.Auth {
+	if b.auths == nil {
+		b.auths = map[config.Auth]*config.Auth{}
+	}
+	if c, ok := b.auths[*a]; ok {
+		return c
+	}
+	b.auths[*a] = a
+	return a
 }
 
 func authType(b *builder, s *syntax.Stmt, a *config.Auth) {
@@ -275,14 +289,13 @@ func (b *builder) buildInstance(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_instance %s already defined, block ignored", name)
 		return
 	}
-	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true, Pos: modelPos(s.Pos)}
+	in := &config.Instance{Name: name, Priority: 100, AdvertInt: time.Second, Accept: true}
+	n := b.inst(in)
+	n.pos = s.Pos
 	b.withContext("vrrp_instance "+name, func() {
 		dispatch(b, instanceTable, s.Block.Stmts, in)
 	})
-	lines := b.inst(in).lines
-	for _, st := range s.Block.Stmts {
-		lines[st.Keyword] = st.Pos
-	}
+	n.stmts = s.Block.Stmts
 	b.instances[name] = in
 	b.cfg.Instances = append(b.cfg.Instances, in)
 }

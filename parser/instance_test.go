@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -181,4 +182,20 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 			diags: []string{"warning: strict_mode: (VI_1) unicast peers in strict mode: keepalived 2.2.7 runs such an instance as unicast without checking (later versions remove it), kept"}},
 	}
 	runCases(t, cases)
+}
+
+// TestAuthShared: instances with the same authentication hold one Auth,
+// so that a fleet with one password keeps it once.
+func TestAuthShared(t *testing.T) {
+	inst := func(n int, pass string) string {
+		return fmt.Sprintf("vrrp_instance VI_%d {\n interface eth0\n virtual_router_id %d\n authentication {\n auth_type PASS\n auth_pass %s\n }\n virtual_ipaddress {\n 192.0.2.%d\n }\n}\n", n, n, pass, n)
+	}
+	cfg, diags := load(t, inst(1, "secret")+inst(2, "secret")+inst(3, "other"))
+	if diags.HasFatal() || len(cfg.Instances) != 3 {
+		t.Fatalf("%d instances, diagnostics:\n%s", len(cfg.Instances), diags)
+	}
+	a := []*config.Auth{cfg.Instances[0].Auth, cfg.Instances[1].Auth, cfg.Instances[2].Auth}
+	if a[0] != a[1] || a[0] == a[2] || a[2].Pass != "other" {
+		t.Errorf("auths %+v %+v %+v: want the first two shared and the third its own", *a[0], *a[1], *a[2])
+	}
 }

@@ -27,16 +27,20 @@ type notes struct {
 	alerts map[any]bool
 	// groupIfaces are where each sync group wrote track_interface.
 	groupIfaces map[*config.SyncGroup]syntax.Pos
+	// pos is where each script and group block was written: the model keeps no positions, which only the findings
+	// made after its block need.
+	pos map[any]syntax.Pos
 }
 
 // instNotes records the keywords an instance wrote, for rules that depend
 // on the order or presence of others.
 type instNotes struct {
 	set map[string]bool
-	// lines are where each keyword was written (the last of a repeated
-	// one), so that findings made while finishing the instance name the
-	// keyword's own line.
-	lines map[string]syntax.Pos
+	// pos is where the instance was written, and stmts its block once
+	// read: findings made while finishing the instance name the line of
+	// their keyword (the last of a repeated one) or else the instance's.
+	pos   syntax.Pos
+	stmts []*syntax.Stmt
 }
 
 func (n *instNotes) mark(kw string) { n.set[kw] = true }
@@ -53,11 +57,22 @@ func (b *builder) inst(in *config.Instance) *instNotes {
 	}
 	n := b.notes.inst[in]
 	if n == nil {
-		n = &instNotes{set: map[string]bool{}, lines: map[string]syntax.Pos{}}
+		n = &instNotes{set: map[string]bool{}}
 		b.notes.inst[in] = n
 	}
 	return n
 }
+
+func (b *builder) notePos(block any, pos syntax.Pos) {
+	if b.notes.pos == nil {
+		b.notes.pos = map[any]syntax.Pos{}
+	}
+	b.notes.pos[block] = pos
+}
+
+// posOf is where a script or group (*config.VRRPScript,
+// *config.SyncGroup, *config.TrackGroup) was written.
+func (b *builder) posOf(block any) syntax.Pos { return b.notes.pos[block] }
 
 func (b *builder) cmdAt(c *config.Command) cmdNote { return b.notes.cmd[c] }
 
@@ -85,10 +100,13 @@ func (b *builder) failUser(v *config.VRRPScript) {
 // at returns the line of keyword kw in instance in, or the instance's own
 // line when the keyword was not written there.
 func (b *builder) at(in *config.Instance, kw string) syntax.Pos {
-	if p, ok := b.inst(in).lines[kw]; ok {
-		return p
+	n := b.inst(in)
+	for i := len(n.stmts) - 1; i >= 0; i-- {
+		if n.stmts[i].Keyword == kw {
+			return n.stmts[i].Pos
+		}
 	}
-	return synPos(in.Pos)
+	return n.pos
 }
 
 func (b *builder) removeScript(name string) {

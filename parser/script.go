@@ -129,7 +129,8 @@ func (b *builder) buildScript(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_script %s already defined, block ignored", name)
 		return
 	}
-	v := &config.VRRPScript{Name: name, Interval: time.Second, Rise: 1, Fall: 1, Pos: modelPos(s.Pos)}
+	v := &config.VRRPScript{Name: name, Interval: time.Second, Rise: 1, Fall: 1}
+	b.notePos(v, s.Pos)
 	b.withContext("vrrp_script "+name, func() {
 		dispatch(b, scriptTable, s.Block.Stmts, v)
 	})

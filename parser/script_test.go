@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/goalived/goalived/config"
-	"github.com/goalived/goalived/parser/syntax"
 )
 
 func scriptConf(body, track string) string {
@@ -22,7 +21,7 @@ func TestVRRPScript(t *testing.T) {
 			return f(v)
 		}
 	}
-	all := sc(func(v *config.VRRPScript) any { c := *v; c.Pos = modelPos(syntax.Pos{}); return c })
+	all := sc(func(v *config.VRRPScript) any { return *v })
 	cases := []kwCase{
 		{name: "defaults", src: scriptConf(`script "/bin/true"`, "chk"), get: all,
 			want: config.VRRPScript{Name: "chk", Script: &config.Command{Cmd: "/bin/true", Argv: []string{"/bin/true"}}, Interval: time.Second, Timeout: time.Second, Rise: 1, Fall: 1, Used: true}},

@@ -92,7 +92,8 @@ func (b *builder) buildSyncGroup(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_sync_group %s already defined, block ignored", name)
 		return
 	}
-	g := &config.SyncGroup{Name: name, Pos: modelPos(s.Pos)}
+	g := &config.SyncGroup{Name: name}
+	b.notePos(g, s.Pos)
 	b.withContext("vrrp_sync_group "+name, func() {
 		dispatch(b, syncGroupTable, s.Block.Stmts, g)
 	})

@@ -86,7 +86,7 @@ func TestTrackFileAndProcess(t *testing.T) {
 			get: func(c *config.Config) any {
 				return []any{*c.TrackFiles[0], c.TrackFiles[1].File, c.TrackFiles[1].Weight, vi1(c).TrackFiles}
 			},
-			want: []any{config.TrackFile{Name: "tf", File: "/run/w", Weight: -3, Reverse: true, InitFile: true, InitValue: 7, InitOverwrite: true, Pos: modelPos(pos(4))},
+			want: []any{config.TrackFile{Name: "tf", File: "/run/w", Weight: -3, Reverse: true, InitFile: true, InitValue: 7, InitOverwrite: true},
 				"/run/x y", 1, []config.Track{{Name: "tf", Weight: -3, Reverse: true}, {Name: "tf2", Weight: 2}}}},
 		{name: "track_file without file", src: "track_file tf {\n weight 2\n}\n",
 			diags: []string{"warning: track_file: no file set for track_file tf, removed"}},
@@ -95,12 +95,10 @@ func TestTrackFileAndProcess(t *testing.T) {
 		{name: "track_process", src: sec + "vrrp_track_process tp {\n process haproxy -f /etc/h.cfg\n param_match initial\n weight 20 reverse\n quorum 2\n quorum_max 4\n delay 1.5\n terminate_delay 0.5\n full_command\n}\n" +
 			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_process {\n tp\n }\n}\n",
 			get: func(c *config.Config) any {
-				p := *c.TrackProcesses[0]
-				p.Pos = modelPos(pos(0))
-				return []any{p, vi1(c).TrackProcesses}
+				return []any{*c.TrackProcesses[0], vi1(c).TrackProcesses}
 			},
 			want: []any{config.TrackProcess{Name: "tp", Process: "haproxy", Params: []string{"-f", "/etc/h.cfg"}, ParamMatch: "initial", Weight: 20, Reverse: true,
-				Quorum: 2, QuorumMax: 4, ForkDelay: 1500 * time.Millisecond, TerminateDelay: 500 * time.Millisecond, FullCommand: true, Pos: modelPos(pos(0))},
+				Quorum: 2, QuorumMax: 4, ForkDelay: 1500 * time.Millisecond, TerminateDelay: 500 * time.Millisecond, FullCommand: true},
 				[]config.Track{{Name: "tp", Weight: 20, Reverse: true}}}},
 		{name: "track_process defaults", src: "vrrp_track_process tp {\n process nginx\n}\n",
 			get: func(c *config.Config) any {

@@ -87,5 +87,6 @@ func build(f *syntax.File, opts Options, room int) (*config.Config, Diagnostics)
 		dispatch(b, topTable, rest, b)
 	}
 	b.finish()
+	detach(b.cfg)
 	return b.cfg, append(b.diags, b.keep.Summaries()...)
 }

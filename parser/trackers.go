@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (b *builder) buildTrackFile(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "track_file %s already defined, block ignored", name)
 		return
 	}
-	f := &config.TrackFile{Name: name, Weight: 1, Pos: modelPos(s.Pos)}
+	f := &config.TrackFile{Name: name, Weight: 1}
 	b.withContext("track_file "+name, func() {
 		dispatch(b, trackFileTable, s.Block.Stmts, f)
 	})
@@ -103,7 +104,9 @@ func trackProcessName(b *builder, s *syntax.Stmt, p *config.TrackProcess) {
 		b.warnf(s.Pos, s.Keyword, "missing process name")
 		return
 	}
-	p.Process, p.Params = ws[0], ws[1:]
+	// Params gets an array of its own: ws[0], before it, would keep the
+	// configuration's text alive (see detach).
+	p.Process, p.Params = ws[0], slices.Clone(ws[1:])
 	if len(p.Params) == 0 {
 		p.Params = nil
 	}
@@ -160,7 +163,7 @@ func (b *builder) buildTrackProcess(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "vrrp_track_process %s already defined, block ignored", name)
 		return
 	}
-	p := &config.TrackProcess{Name: name, Quorum: 1, QuorumMax: -1, Pos: modelPos(s.Pos)}
+	p := &config.TrackProcess{Name: name, Quorum: 1, QuorumMax: -1}
 	b.withContext("vrrp_track_process "+name, func() {
 		dispatch(b, trackProcessTable, s.Block.Stmts, p)
 	})

@@ -41,7 +41,8 @@ func (b *builder) buildTrackGroup(s *syntax.Stmt) {
 		b.warnf(s.Pos, s.Keyword, "track_group %s already defined", name)
 		return
 	}
-	g := &config.TrackGroup{Name: name, Pos: modelPos(s.Pos)}
+	g := &config.TrackGroup{Name: name}
+	b.notePos(g, s.Pos)
 	b.withContext("track_group "+name, func() {
 		dispatch(b, trackGroupTable, s.Block.Stmts, g)
 	})
@@ -69,7 +70,7 @@ func (b *builder) finishTrackGroups() {
 	var keep []*config.TrackGroup
 	for _, g := range b.cfg.TrackGroups {
 		if len(g.Members) == 0 {
-			b.warnf(synPos(g.Pos), "track_group", "Static track group %s has no virtual router(s)", g.Name)
+			b.warnf(b.posOf(g), "track_group", "Static track group %s has no virtual router(s)", g.Name)
 			b.dropTrackGroup(g)
 			continue
 		}
@@ -83,7 +84,7 @@ func (b *builder) finishTrackGroups() {
 		}
 		g.Members = members
 		if len(members) == 0 {
-			b.warnf(synPos(g.Pos), "track_group", "Static track group %s has no VRRP instance(s)", g.Name)
+			b.warnf(b.posOf(g), "track_group", "Static track group %s has no VRRP instance(s)", g.Name)
 			b.dropTrackGroup(g)
 			continue
 		}
