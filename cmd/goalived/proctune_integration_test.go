@@ -219,8 +219,8 @@ func TestIntegrationMaxAutoPriority(t *testing.T) {
 		waitThreads(t, pid, "SCHED_RR 1 after an overdue timer", func(th threadSched) bool {
 			return th.policy == 2 && th.rtPrio == 1
 		})
-		if !strings.Contains(p.Output(), "A thread timer expired") {
-			t.Errorf("no \"A thread timer expired\" line:\n%s", p.Output())
-		}
+		// The line may be written after the threads changed.
+		waitFor(t, 20*time.Second, func() bool { return strings.Contains(p.Output(), "A thread timer expired") },
+			func() string { return fmt.Sprintf("%s to log \"A thread timer expired\":\n%s", kind, p.Output()) })
 	})
 }
