@@ -63,6 +63,9 @@ type Engine struct {
 	fifos    []FIFO
 	cmds     *commands
 	groups   track.Groups // read by reporters without e.mu
+	// runners run every instance's effects (VIP changes, announcements,
+	// reports) on at most effectRunners goroutines (see vrrp.Runners).
+	runners *vrrp.Runners
 
 	// fw is the nftables table (Accept_Mode, VMAC multicast rules), nil
 	// until a configuration needs it; vmacs the VMAC interfaces, nil
@@ -141,7 +144,7 @@ func New(cfg *config.Config, host Host, opts Options) *Engine {
 		clock = vrrp.RealClock()
 	}
 	return &Engine{cfg: cfg, opts: opts, log: opts.Logger, host: host, clock: clock, sockets: map[sockKey]*socket{},
-		vmacHeld: map[string]bool{}}
+		vmacHeld: map[string]bool{}, runners: vrrp.NewRunners(clock, effectRunners)}
 }
 
 // Start opens the sockets, removes stale VIPs (keepalived deletes every
@@ -270,13 +273,20 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 	}
 	e.detail(fmt.Sprintf("(%s) removing VIPs.", pin.Name), "instance", pin.Name)
 	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
-	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock)); err != nil {
+	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock), vrrp.WithRunners(e.runners)); err != nil {
 		return nil, err
 	}
 	in.sock.attach(vc.VRID, in.vi)
 	e.prepareAnnounce(pin.Name, set)
 	return in, nil
 }
+
+// effectRunners is how many instances' effects run at once: enough that
+// VIP changes, whose netlink requests are bounded to a few at once
+// anyway, keep the kernel busy during a mass transition, few enough that
+// the goroutines of 1000 instances becoming master together do not
+// outlive the burst (each costs 0.45 KiB for the process's life).
+const effectRunners = 16
 
 // instanceShell is an instance of pin without its vrrp.Instance: its
 // socket, addresses (set, not installed), notify scripts and status.

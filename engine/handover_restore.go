@@ -165,7 +165,7 @@ func (e *Engine) restoreInstance(pin *config.Instance, is *InstanceState, savedA
 	in.status.restore(is)
 	vc := is.Config
 	vc.Name, vc.Source = pin.Name, in.sock.source()
-	in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock), vrrp.WithRestore(is.VRRP, savedAt))
+	in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock), vrrp.WithRunners(e.runners), vrrp.WithRestore(is.VRRP, savedAt))
 	if err != nil {
 		return nil, vc, fmt.Errorf("restore instance %s: %w", pin.Name, err)
 	}

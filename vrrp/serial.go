@@ -18,6 +18,16 @@ type serial struct {
 	queue   []func()
 	spare   []func() // the last drained queue, reused
 	running bool     // a runner or an entered caller owns the executor
+	runners *Runners // nil: a goroutine of its own for each run
+}
+
+// startRunner gives the queue a goroutine: one of s.runners, or its own.
+func (s *serial) startRunner() {
+	if s.runners != nil {
+		s.runners.start(s)
+		return
+	}
+	go s.drain()
 }
 
 // do queues f and starts a runner if none is running; it never blocks.
@@ -28,7 +38,7 @@ func (s *serial) do(f func()) {
 	s.running = true
 	s.mu.Unlock()
 	if start {
-		go s.drain()
+		s.startRunner()
 	}
 }
 
@@ -55,7 +65,7 @@ func (s *serial) leave() {
 		return
 	}
 	s.mu.Unlock()
-	go s.drain()
+	s.startRunner()
 }
 
 // drain runs the queue until it is empty, then lets the goroutine end.
