@@ -23,7 +23,9 @@ type Addrs struct {
 }
 
 // OpenAddrs returns an Addrs operating in namespace ns. netns.None()
-// selects the namespace of the calling thread at the time of each call.
+// selects the process's own namespace: the requests of one call may run
+// on other threads of the process (see onOwnStack), so all of them must
+// be in that namespace, as the daemon's always are.
 func OpenAddrs(ns netns.NsHandle) (*Addrs, error) {
 	if !ns.IsOpen() {
 		return &Addrs{h: &netlink.Handle{}, ns: ns}, nil
@@ -53,7 +55,7 @@ func (a *Addrs) Ensure(want []Addr) error {
 }
 
 func (a *Addrs) ensure(w Addr) error {
-	link, err := a.h.LinkByName(w.Dev)
+	link, err := a.linkByName(w.Dev)
 	if err != nil {
 		return err
 	}
@@ -84,8 +86,8 @@ func (a *Addrs) Remove(addrs []Addr) error {
 }
 
 func (a *Addrs) remove(r Addr) error {
-	link, err := a.h.LinkByName(r.Dev)
-	if errors.As(err, new(netlink.LinkNotFoundError)) {
+	link, err := a.linkByName(r.Dev)
+	if errors.Is(err, errNoLink) {
 		return nil
 	}
 	if err != nil {

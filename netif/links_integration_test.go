@@ -1,6 +1,8 @@
 package netif_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -70,4 +72,21 @@ func ipAddrs(t *testing.T, lab *nstest.Lab, dev string) []string {
 		}
 	}
 	return out
+}
+
+// TestIntegrationIfIndex: the ioctl that resolves a VIP's interface in
+// the daemon's own namespace gives the index `ip link` shows, and a
+// missing interface is errNoLink (Remove takes it as already gone).
+func TestIntegrationIfIndex(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(1))
+	want := strings.SplitN(lab.Exec(0, "ip", "-o", "link", "show", "dev", "eth0"), ":", 2)[0]
+	lab.Do(0, func() {
+		idx, err := netif.IfIndex("eth0")
+		if err != nil || fmt.Sprint(idx) != want {
+			t.Errorf("eth0: index %d, %v; want %s", idx, err, want)
+		}
+		if _, err := netif.IfIndex("gl-missing0"); !errors.Is(err, netif.ErrNoLink) {
+			t.Errorf("missing interface: %v, want link not found", err)
+		}
+	})
 }

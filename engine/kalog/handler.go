@@ -206,26 +206,26 @@ func replaceAttr(groups []string, a slog.Attr) slog.Attr {
 func (s *sinks) write(t time.Time, l slog.Level, parent bool, msg string, prefixed bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var errs []error
+	var first error // every output is written; the first failure is returned
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
 	if w := s.o.Console; w != nil {
-		errs = append(errs, writeLine(w, t, consoleLayout, msg, prefixed))
+		keep(writeLine(w, t, consoleLayout, msg, prefixed))
 	}
 	file, ident := s.o.VRRPFile, VRRPIdent
 	if parent {
 		file, ident = s.o.ParentFile, ParentIdent
 	}
 	if file != nil {
-		errs = append(errs, writeLine(file, t, fileLayout, msg, prefixed))
+		keep(writeLine(file, t, fileLayout, msg, prefixed))
 	}
 	if s.o.Syslog != nil {
-		errs = append(errs, s.o.Syslog.Send(t, severity(l), ident, msg))
+		keep(s.o.Syslog.Send(t, severity(l), ident, msg))
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return first
 }
 
 // writeLine writes msg as one line in one Write, so that lines written

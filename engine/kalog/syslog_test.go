@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"log/syslog"
 	"net"
 	"os"
@@ -93,6 +94,21 @@ func TestSyslogReconnects(t *testing.T) {
 	}
 	if got := l.read(t, 1)[0]; !bytes.HasSuffix([]byte(got), []byte(": after restart")) {
 		t.Errorf("after the logger's restart: %q", got)
+	}
+}
+
+// TestSyslogWithoutLogger: with no socket at the path every line fails
+// with a not-exist error, at the cost of one small allocation (the
+// path's C string), not of an os.Stat and an error per line.
+func TestSyslogWithoutLogger(t *testing.T) {
+	s := NewSyslog(filepath.Join(t.TempDir(), "log"), syslog.LOG_DAEMON)
+	defer s.Close()
+	if err := s.Send(at, syslog.LOG_INFO, VRRPIdent, "lost"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("send without a logger: %v, want a not-exist error", err)
+	}
+	allocs := testing.AllocsPerRun(100, func() { s.Send(at, syslog.LOG_INFO, VRRPIdent, "lost") })
+	if allocs > 1 {
+		t.Errorf("a line without a logger allocates %.0f times, want at most 1", allocs)
 	}
 }
 
