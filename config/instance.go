@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 )
@@ -29,14 +30,45 @@ func (s State) String() string {
 // MarshalText encodes the state as its keyword, as in the configuration.
 func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// Family is the address family of an instance.
-type Family string
+// Family is the address family of an instance. It is a byte, not its
+// name, because every instance holds one for the daemon's life; it reads
+// and encodes as its name ("inet", "inet6"; "" when not yet known).
+type Family uint8
 
 // Address families.
 const (
-	IPv4 Family = "inet"
-	IPv6 Family = "inet6"
+	IPv4 Family = iota + 1
+	IPv6
 )
+
+func (f Family) String() string {
+	switch f {
+	case IPv4:
+		return "inet"
+	case IPv6:
+		return "inet6"
+	}
+	return ""
+}
+
+// MarshalText encodes the family as its name.
+func (f Family) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText reads a family from its name, as MarshalText writes it:
+// the hot-upgrade handover carries instance keys in JSON.
+func (f *Family) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "inet":
+		*f = IPv4
+	case "inet6":
+		*f = IPv6
+	case "":
+		*f = 0
+	default:
+		return fmt.Errorf("unknown address family %q", b)
+	}
+	return nil
+}
 
 // Instance is one vrrp_instance with defaults applied.
 type Instance struct {

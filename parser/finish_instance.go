@@ -19,7 +19,7 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 		return false
 	}
 	g := &b.cfg.Global
-	if in.Family == "" {
+	if in.Family == 0 {
 		in.Family = config.IPv4
 	}
 	in.Strict = b.instBoolDefault(in, "strict_mode", in.Strict, g.Strict)

@@ -258,7 +258,7 @@ func (b *builder) instFamily(s *syntax.Stmt, in *config.Instance, a netip.Addr) 
 	if a.Is6() {
 		f = config.IPv6
 	}
-	if in.Family == "" {
+	if in.Family == 0 {
 		in.Family = f
 		if f == config.IPv6 && !b.inst(in).set["version"] {
 			in.Version = 3
