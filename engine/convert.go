@@ -91,23 +91,23 @@ func netifAddr(v config.VIP, defaultDev string) (netif.Addr, error) {
 	if dev == "" {
 		dev = defaultDev
 	}
-	scope, ok := scopes[v.Scope]
+	scope, ok := scopes[v.Scope()]
 	if !ok {
-		if _, err := fmt.Sscanf(v.Scope, "%d", &scope); err != nil {
-			return netif.Addr{}, fmt.Errorf("vip %v: unknown scope %q", v.Prefix, v.Scope)
+		if _, err := fmt.Sscanf(v.Scope(), "%d", &scope); err != nil {
+			return netif.Addr{}, fmt.Errorf("vip %v: unknown scope %q", v.Prefix, v.Scope())
 		}
 	}
 	return netif.Addr{
 		Prefix:           v.Prefix,
 		Dev:              dev,
-		Label:            v.Label,
+		Label:            v.Label(),
 		Scope:            scope,
-		Broadcast:        v.Broadcast,
-		Peer:             v.Peer,
+		Broadcast:        v.Broadcast(),
+		Peer:             v.Peer(),
 		DAD:              v.Prefix.Addr().Is6() && !v.NoDAD,
 		PreferredForever: v.PreferredLft == config.LifetimeForever,
-		NoPrefixRoute:    v.NoPrefixRoute,
-		Home:             v.Home,
+		NoPrefixRoute:    v.NoPrefixRoute(),
+		Home:             v.Home(),
 	}, nil
 }
 

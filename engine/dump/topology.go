@@ -298,20 +298,20 @@ func formatVIP(v config.VIP, defDev string, set bool) string {
 	if v.Prefix.Bits() != a.BitLen() {
 		fmt.Fprintf(&b, "/%d", v.Prefix.Bits())
 	}
-	if v.Broadcast.IsValid() {
-		fmt.Fprintf(&b, " brd %s", v.Broadcast)
+	if v.Broadcast().IsValid() {
+		fmt.Fprintf(&b, " brd %s", v.Broadcast())
 	}
 	dev := v.Dev
 	if dev == "" {
 		dev = defDev
 	}
-	scope := v.Scope
+	scope := v.Scope()
 	if scope == "" {
 		scope = "global"
 	}
 	fmt.Fprintf(&b, " dev %s scope %s", dev, scope)
-	if v.Label != "" {
-		fmt.Fprintf(&b, " label %s", v.Label)
+	if v.Label() != "" {
+		fmt.Fprintf(&b, " label %s", v.Label())
 	}
 	writeVIPFlags(&b, v)
 	if a.Is6() {
@@ -338,15 +338,15 @@ func writeVIPFlags(b *strings.Builder, v config.VIP) {
 		on   bool
 		word string
 	}{
-		{v.Home, "home"}, {v.Prefix.Addr().Is6() && !v.NoDAD, "-nodad"}, {v.MngTmpAddr, "mngtmpaddr"},
-		{v.NoPrefixRoute, "noprefixroute"}, {v.AutoJoin, "autojoin"}, {v.NoTrack, "no_track"},
+		{v.Home(), "home"}, {v.Prefix.Addr().Is6() && !v.NoDAD, "-nodad"}, {v.MngTmpAddr(), "mngtmpaddr"},
+		{v.NoPrefixRoute(), "noprefixroute"}, {v.AutoJoin(), "autojoin"}, {v.NoTrack, "no_track"},
 	} {
 		if f.on {
 			b.WriteString(" " + f.word)
 		}
 	}
-	if v.TrackGroup != "" {
-		fmt.Fprintf(b, " track_group %s", v.TrackGroup)
+	if v.TrackGroup() != "" {
+		fmt.Fprintf(b, " track_group %s", v.TrackGroup())
 	}
 }
 
