@@ -71,12 +71,7 @@ func (v *VIP) NoPrefixRoute() bool { return v.extra().NoPrefixRoute }
 // AutoJoin is the address flag autojoin.
 func (v *VIP) AutoJoin() bool { return v.extra().AutoJoin }
 
-func (v *VIP) extra() *VIPExtra {
-	if v.Extra == nil {
-		return &noVIPExtra
-	}
-	return v.Extra
-}
+func (v *VIP) extra() *VIPExtra { return orZero(v.Extra, &noVIPExtra) }
 
 // noVIPExtra is what a VIP without extra options reads; never written.
 var noVIPExtra VIPExtra
@@ -158,15 +153,15 @@ func (in *Instance) ItemInterfaces() []string {
 			out = append(out, dev)
 		}
 	}
-	for _, list := range [][]VIP{in.VIPs, in.ExcludedVIPs} {
+	for _, list := range [][]VIP{in.VIPs, in.ExcludedVIPs()} {
 		for _, v := range list {
 			add(v.Dev, v.NoTrack || v.UseVMAC || v.Dev == in.Interface)
 		}
 	}
-	for _, r := range in.Routes {
+	for _, r := range in.Routes() {
 		add(r.Dev, r.NoTrack)
 	}
-	for _, r := range in.Rules {
+	for _, r := range in.Rules() {
 		add(r.IIF, r.NoTrack)
 		add(r.OIF, r.NoTrack)
 	}

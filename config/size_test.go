@@ -14,6 +14,7 @@ func TestSizes(t *testing.T) {
 		got, most uintptr
 	}{
 		{"VIP", unsafe.Sizeof(VIP{}), 64},
+		{"Instance", unsafe.Sizeof(Instance{}), 288},
 	} {
 		if tc.got > tc.most {
 			t.Errorf("%s is %d bytes, more than %d", tc.name, tc.got, tc.most)

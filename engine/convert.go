@@ -38,14 +38,14 @@ func vrrpConfig(in *config.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		LowerPrioNoAdvert:    in.LowerPrioNoAdvert,
 		HigherPrioSendAdvert: in.HigherPrioSendAdvert,
 		V3ChecksumAsV2:       in.V3ChecksumAsV2,
-		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum),
+		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum()),
 		FastPreempt:          fastPreempt,
 	}
 	authConfig(in, &c)
 	for _, v := range in.VIPs {
 		c.Addrs = append(c.Addrs, v.Prefix.Addr())
 	}
-	for _, p := range in.UnicastPeers {
+	for _, p := range in.UnicastPeers() {
 		peer := vrrp.Peer{Addr: p.Addr}
 		if p.TTLSet {
 			peer.MinTTL, peer.MaxTTL = p.MinTTL, p.MaxTTL
@@ -72,7 +72,7 @@ func unicastChecksum(v string) vrrp.UnicastChecksum {
 // interface.
 func netifAddrs(in *config.Instance) ([]netif.Addr, error) {
 	var out []netif.Addr
-	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
+	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs()} {
 		for _, v := range list {
 			a, err := netifAddr(v, in.Interface)
 			if err != nil {

@@ -235,13 +235,13 @@ func instVIPs(excluded bool) instHandler {
 			if !excluded && !b.instFamily(line, in, v.Prefix.Addr()) {
 				continue
 			}
-			if dupVIP(in.VIPs, v) || dupVIP(in.ExcludedVIPs, v) {
+			if dupVIP(in.VIPs, v) || dupVIP(in.ExcludedVIPs(), v) {
 				// keepalived 2.2.7 drops it without a word: a note.
 				b.notef(line.Pos, line.Keyword, "(%s) duplicate address %s, ignored", in.Name, v.Prefix)
 				continue
 			}
 			if excluded {
-				in.ExcludedVIPs = append(in.ExcludedVIPs, v)
+				group(&in.Items).ExcludedVIPs = append(in.ExcludedVIPs(), v)
 			} else {
 				in.VIPs = append(in.VIPs, v)
 			}

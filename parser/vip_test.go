@@ -44,7 +44,7 @@ func TestVIPLines(t *testing.T) {
 		{name: "mixed family", src: vipConf("192.0.2.100\n2001:db8::1"), get: vips, want: []config.VIP{{Prefix: pfx("192.0.2.100/32"), PreferredLft: config.LifetimeForever}},
 			diags: []string{"warning: 2001:db8::1: (VI_1) address 2001:db8::1 is not IPv4 like the instance's first address, ignored"}},
 		{name: "excluded may mix", src: instanceConf("virtual_ipaddress {\n192.0.2.100\n}\nvirtual_ipaddress_excluded {\n2001:db8::1/64\n192.0.2.101\n}"),
-			get:  get(func(in *config.Instance) any { return in.ExcludedVIPs }),
+			get:  get(func(in *config.Instance) any { return in.ExcludedVIPs() }),
 			want: []config.VIP{{Prefix: pfx("2001:db8::1/64"), NoDAD: true, PreferredLft: config.LifetimeForever}, {Prefix: pfx("192.0.2.101/32"), PreferredLft: config.LifetimeForever}}},
 		{name: "missing dev and long label", src: vipConf("192.0.2.100 dev nosuch1 label abcdefghijklmnop"), get: vips,
 			want: []config.VIP{{Prefix: pfx("192.0.2.100/32"), Dev: "nosuch1", PreferredLft: config.LifetimeForever}},
@@ -74,7 +74,7 @@ func TestRoutesAndRules(t *testing.T) {
 	addr := netip.MustParseAddr
 	cases := []kwCase{
 		{name: "routes", src: instanceConf("virtual_routes {\n src 192.0.2.1 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 10 table 100 proto static scope link\n blackhole 198.51.100.1/32\n default gw 192.0.2.1 no_track\n 2001:db8:1::/48 via 2001:db8::1 mtu 1400 onlink\n 192.168.100./24 dev eth0\n}"),
-			get: get(func(in *config.Instance) any { return in.Routes }),
+			get: get(func(in *config.Instance) any { return in.Routes() }),
 			want: []config.Route{
 				{Words: []string{"src", "192.0.2.1", "198.51.100.0/24", "via", "192.0.2.254", "dev", "eth1", "metric", "10", "table", "100", "proto", "static", "scope", "link"},
 					Dst: pfx("198.51.100.0/24"), Src: addr("192.0.2.1"), Via: addr("192.0.2.254"), Dev: "eth1", Table: "100", Metric: 10, Scope: "link", Protocol: "static"},
@@ -87,7 +87,7 @@ func TestRoutesAndRules(t *testing.T) {
 				"warning: 2001:db8:1::/48: cannot track route 2001:db8:1::/48 with no interface specified, not tracking",
 				"warning: 192.168.100./24: invalid route destination '192.168.100./24', route ignored"}},
 		{name: "rules", src: instanceConf("virtual_rules {\n from 192.0.2.0/24 table 2 priority 100\n to 198.51.100.0/24 lookup main iif eth0 fwmark 0x10/0xff no_track\n from all oif eth1 table 5\n bogus\n}"),
-			get: get(func(in *config.Instance) any { return in.Rules }),
+			get: get(func(in *config.Instance) any { return in.Rules() }),
 			want: []config.Rule{
 				{Words: []string{"from", "192.0.2.0/24", "table", "2", "priority", "100"}, From: pfx("192.0.2.0/24"), Table: "2", Preference: 100},
 				{Words: []string{"to", "198.51.100.0/24", "lookup", "main", "iif", "eth0", "fwmark", "0x10/0xff", "no_track"}, To: pfx("198.51.100.0/24"), Table: "main", IIF: "eth0", FWMark: "0x10/0xff", NoTrack: true, Preference: 16384},
@@ -100,7 +100,7 @@ func TestRoutesAndRules(t *testing.T) {
 			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_rules {\n from 192.0.2.3 table 5\n }\n}\n",
 			get: func(c *config.Config) any {
 				var out []int
-				for _, r := range append(c.StaticRules, vi1(c).Rules...) {
+				for _, r := range append(c.StaticRules, vi1(c).Rules()...) {
 					out = append(out, r.Preference)
 				}
 				return out
