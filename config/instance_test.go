@@ -31,3 +31,35 @@ func TestStateText(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyText: a family prints and encodes as its name, as it did when
+// it was a string, and decodes back (the hot-upgrade handover's keys).
+func TestFamilyText(t *testing.T) {
+	tests := []struct {
+		family Family
+		want   string
+	}{
+		{IPv4, "inet"},
+		{IPv6, "inet6"},
+		{0, ""},
+	}
+	for _, tc := range tests {
+		js, err := json.Marshal(struct{ F Family }{tc.family})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back struct{ F Family }
+		if err := json.Unmarshal(js, &back); err != nil {
+			t.Fatalf("decode %s: %v", js, err)
+		}
+		got := []string{fmt.Sprint(tc.family), string(js), back.F.String()}
+		want := []string{tc.want, fmt.Sprintf(`{"F":%q}`, tc.want), tc.want}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("family %d (-want +got):\n%s", tc.family, diff)
+		}
+	}
+	var f Family
+	if err := f.UnmarshalText([]byte("inet7")); err == nil {
+		t.Errorf("inet7 decoded as %v, want an error", f)
+	}
+}

@@ -26,7 +26,13 @@ func (c *Config) MarshalJSON() ([]byte, error) {
 var (
 	durationType      = reflect.TypeFor[time.Duration]()
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonViewerType    = reflect.TypeFor[jsonViewer]()
 )
+
+// jsonViewer is a model type kept compact in memory (rarely set fields
+// behind a pointer) that encodes as the flat struct jsonView returns, so
+// that the dump's keys and their order do not depend on the layout.
+type jsonViewer interface{ jsonView() any }
 
 func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
 	if v.Type() == durationType {
@@ -34,6 +40,9 @@ func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
 	}
 	if v.Type().Implements(textMarshalerType) && v.Kind() != reflect.Pointer {
 		return encodeJSON(buf, v.Interface())
+	}
+	if v.Type().Implements(jsonViewerType) && v.Kind() != reflect.Pointer {
+		return encodeValue(buf, reflect.ValueOf(v.Interface().(jsonViewer).jsonView()))
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:

@@ -38,14 +38,14 @@ func vrrpConfig(in *config.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		LowerPrioNoAdvert:    in.LowerPrioNoAdvert,
 		HigherPrioSendAdvert: in.HigherPrioSendAdvert,
 		V3ChecksumAsV2:       in.V3ChecksumAsV2,
-		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum),
+		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum()),
 		FastPreempt:          fastPreempt,
 	}
 	authConfig(in, &c)
 	for _, v := range in.VIPs {
 		c.Addrs = append(c.Addrs, v.Prefix.Addr())
 	}
-	for _, p := range in.UnicastPeers {
+	for _, p := range in.UnicastPeers() {
 		peer := vrrp.Peer{Addr: p.Addr}
 		if p.TTLSet {
 			peer.MinTTL, peer.MaxTTL = p.MinTTL, p.MaxTTL
@@ -72,7 +72,7 @@ func unicastChecksum(v string) vrrp.UnicastChecksum {
 // interface.
 func netifAddrs(in *config.Instance) ([]netif.Addr, error) {
 	var out []netif.Addr
-	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
+	for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs()} {
 		for _, v := range list {
 			a, err := netifAddr(v, in.Interface)
 			if err != nil {
@@ -91,23 +91,23 @@ func netifAddr(v config.VIP, defaultDev string) (netif.Addr, error) {
 	if dev == "" {
 		dev = defaultDev
 	}
-	scope, ok := scopes[v.Scope]
+	scope, ok := scopes[v.Scope()]
 	if !ok {
-		if _, err := fmt.Sscanf(v.Scope, "%d", &scope); err != nil {
-			return netif.Addr{}, fmt.Errorf("vip %v: unknown scope %q", v.Prefix, v.Scope)
+		if _, err := fmt.Sscanf(v.Scope(), "%d", &scope); err != nil {
+			return netif.Addr{}, fmt.Errorf("vip %v: unknown scope %q", v.Prefix, v.Scope())
 		}
 	}
 	return netif.Addr{
 		Prefix:           v.Prefix,
 		Dev:              dev,
-		Label:            v.Label,
+		Label:            v.Label(),
 		Scope:            scope,
-		Broadcast:        v.Broadcast,
-		Peer:             v.Peer,
+		Broadcast:        v.Broadcast(),
+		Peer:             v.Peer(),
 		DAD:              v.Prefix.Addr().Is6() && !v.NoDAD,
 		PreferredForever: v.PreferredLft == config.LifetimeForever,
-		NoPrefixRoute:    v.NoPrefixRoute,
-		Home:             v.Home,
+		NoPrefixRoute:    v.NoPrefixRoute(),
+		Home:             v.Home(),
 	}, nil
 }
 

@@ -320,7 +320,7 @@ func (e *Engine) instanceShell(pin *config.Instance) (*instance, ownedSet, error
 	*in.accept = acceptMode{vips: in.vips, links: e.host.Links, owner: owner, fw: e.fw,
 		specs: blockSpecs(pin, &e.cfg.Global, set, vm.ifname(pin))}
 	in.pcfg.Store(pin)
-	ns := e.notifyScripts(pin.Name, &pin.Notify)
+	ns := e.notifyScripts(pin.Name, pin.Notify())
 	in.notify.Store(&ns)
 	in.ann = &in.parts.ann
 	*in.ann = announcer{a: e.ann, vips: in.vips, master: func() bool { return in.vi.State() == vrrp.StateMaster }}

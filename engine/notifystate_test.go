@@ -27,7 +27,7 @@ func TestNotifyState(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := &instance{}
-			in.pcfg.Store(&config.Instance{Name: "VI_1", Notify: config.Notifies{Deleted: tc.notifyDeleted}})
+			in.pcfg.Store(&config.Instance{Name: "VI_1", Notifies: &config.Notifies{Deleted: tc.notifyDeleted}})
 			in.deleted.Store(tc.deleted)
 			got, ok := notifyState(vrrp.Report{Kind: vrrp.ReportTransition, From: tc.from, To: tc.to}, in)
 			if ok != tc.wantOK || (ok && got != tc.want) {

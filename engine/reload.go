@@ -155,7 +155,7 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 		return err
 	}
 	in.status.setSource(in.sock.source())
-	ns := e.notifyScripts(pin.Name, &pin.Notify)
+	ns := e.notifyScripts(pin.Name, pin.Notify())
 	in.notify.Store(&ns)
 	in.pcfg.Store(pin)
 	return nil

@@ -107,7 +107,7 @@ func keyOf(in *config.Instance) matchKey {
 	k := matchKey{vrid: in.VRID, family: in.Family, ifname: in.Interface, unicast: in.Unicast(), group: in.McastDstIP,
 		ah: usesAH(in)}
 	if k.unicast {
-		k.src, k.group = in.UnicastSrcIP, netip.Addr{}
+		k.src, k.group = in.UnicastSrcIP(), netip.Addr{}
 	}
 	return k
 }
@@ -174,7 +174,7 @@ func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, str
 	if blocks(prev) != blocks(pin) {
 		why = append(why, "accept")
 	}
-	if !reflect.DeepEqual(prev.Notify, pin.Notify) {
+	if !reflect.DeepEqual(prev.Notify(), pin.Notify()) {
 		why = append(why, "notify")
 	}
 	if socketKey(prev) != socketKey(pin) {

@@ -67,7 +67,7 @@ func notifyState(rep vrrp.Report, in *instance) (string, bool) {
 	if rep.To != vrrp.StateStopped || !in.deleted.Load() {
 		return rep.To.String(), true
 	}
-	if in.conf().Notify.Deleted {
+	if in.conf().Notify().Deleted {
 		return "DELETED", true
 	}
 	return "FAULT", rep.From != vrrp.StateFault

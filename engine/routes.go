@@ -29,15 +29,15 @@ func instanceNet(pin *config.Instance, tables tableFunc) (ownedSet, error) {
 	if s.addrs, err = netifAddrs(pin); err != nil {
 		return s, err
 	}
-	for _, list := range [][]config.VIP{pin.VIPs, pin.ExcludedVIPs} {
+	for _, list := range [][]config.VIP{pin.VIPs, pin.ExcludedVIPs()} {
 		for _, v := range list {
 			s.noTrack = append(s.noTrack, v.NoTrack)
 		}
 	}
-	if s.routes, err = netifRoutes(pin.Routes, tables); err != nil {
+	if s.routes, err = netifRoutes(pin.Routes(), tables); err != nil {
 		return s, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
-	if s.rules, err = netifRules(pin.Rules, tables); err != nil {
+	if s.rules, err = netifRules(pin.Rules(), tables); err != nil {
 		return s, fmt.Errorf("instance %s: %w", pin.Name, err)
 	}
 	return s, nil

@@ -67,8 +67,8 @@ func (s *socket) rxBufSize() int {
 
 // rcvBufShare is what instance pin adds to its socket's receive buffer.
 func rcvBufShare(pin *config.Instance, g *config.GlobalDefs, mtu *mtuCache) int {
-	if pin.KernelRxBufSize > 0 {
-		return pin.KernelRxBufSize
+	if pin.KernelRxBufSize() > 0 {
+		return pin.KernelRxBufSize()
 	}
 	switch g.RxBufsPolicy {
 	case config.RxBufsSize:

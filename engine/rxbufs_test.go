@@ -35,7 +35,7 @@ func TestRcvBufShare(t *testing.T) {
 		want int
 	}{
 		{"default: kernel's", config.Instance{Interface: "eth0"}, config.GlobalDefs{}, 0},
-		{"kernel_rx_buf_size wins", config.Instance{Interface: "eth0", KernelRxBufSize: 777},
+		{"kernel_rx_buf_size wins", config.Instance{Interface: "eth0", Extra: &config.InstanceExtra{KernelRxBufSize: 777}},
 			config.GlobalDefs{RxBufsPolicy: config.RxBufsMTU}, 777},
 		{"size", config.Instance{}, config.GlobalDefs{RxBufsPolicy: config.RxBufsSize, RxBufsBytes: 4096}, 4096},
 		{"mtu x 3", config.Instance{Interface: "eth0"}, config.GlobalDefs{RxBufsPolicy: config.RxBufsMTU}, 27000},

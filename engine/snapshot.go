@@ -114,8 +114,8 @@ func (e *Engine) groupStates() map[string]vrrp.State { return e.groups.States() 
 func socketInfo(i int, in *instance) dump.Socket {
 	k := in.sock.key
 	ds := dump.Socket{FD: i, Ifname: k.ifname, Family: k.family, Unicast: k.unicast, RxBufSize: in.sock.rxBufSize()}
-	if pin := in.conf(); pin.Unicast() && pin.UnicastSrcIP.IsValid() {
-		ds.Addr = pin.UnicastSrcIP
+	if pin := in.conf(); pin.Unicast() && pin.UnicastSrcIP().IsValid() {
+		ds.Addr = pin.UnicastSrcIP()
 	}
 	return ds
 }

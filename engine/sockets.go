@@ -70,10 +70,10 @@ const addressWait = 5 * time.Second
 func socketKey(pin *config.Instance) sockKey {
 	k := sockKey{ifname: pin.Interface, family: family(pin), unicast: pin.Unicast(), group: pin.McastDstIP}
 	switch {
-	case pin.UnicastSrcIP.IsValid():
-		k.src = pin.UnicastSrcIP
-	case pin.McastSrcIP.IsValid():
-		k.src = pin.McastSrcIP
+	case pin.UnicastSrcIP().IsValid():
+		k.src = pin.UnicastSrcIP()
+	case pin.McastSrcIP().IsValid():
+		k.src = pin.McastSrcIP()
 	}
 	if k.unicast {
 		k.group, k.ttl = netip.Addr{}, pin.UnicastTTL

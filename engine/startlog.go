@@ -88,7 +88,7 @@ func scriptCommands(cfg *config.Config) []*config.Command {
 		add(n.Master, n.Backup, n.Fault, n.Stop, n.Generic, n.DeletedCmd, n.MasterRxLowerPri)
 	}
 	for _, in := range cfg.Instances {
-		notifies(&in.Notify)
+		notifies(in.Notify())
 	}
 	for _, g := range cfg.SyncGroups {
 		notifies(&g.Notify)
@@ -111,7 +111,7 @@ func (e *Engine) logAssigned(cfg *config.Config) {
 	used := map[string]bool{}
 	for _, in := range cfg.Instances {
 		used[in.Interface] = true
-		for _, t := range in.TrackInterfaces {
+		for _, t := range in.TrackInterfaces() {
 			used[t.Name] = true
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/goalived/goalived/config"
 )
 
 // sysctls sets kernel settings keepalived sets for some options and puts
@@ -60,7 +62,7 @@ func (e *Engine) applySysctls() error {
 		errs = append(errs, e.sysctl.set("net/ipv4/igmp_link_local_mcast_reports", "0"))
 	}
 	for _, in := range e.cfg.Instances {
-		if in.PromoteSecondaries && in.Interface != "" && in.Family != "inet6" {
+		if in.PromoteSecondaries && in.Interface != "" && in.Family != config.IPv6 {
 			errs = append(errs, e.sysctl.set(path.Join("net/ipv4/conf", in.Interface, "promote_secondaries"), "1"))
 		}
 	}

@@ -44,7 +44,7 @@ type instVMACs struct {
 
 // allVIPs are the instance's addresses in the order of its owned set.
 func allVIPs(pin *config.Instance) []config.VIP {
-	return append(append([]config.VIP(nil), pin.VIPs...), pin.ExcludedVIPs...)
+	return append(append([]config.VIP(nil), pin.VIPs...), pin.ExcludedVIPs()...)
 }
 
 // planVMACs names and describes pin's VMACs; nil when it has none. links
@@ -63,7 +63,7 @@ func planVMACs(pin *config.Instance, g *config.GlobalDefs, links []netif.LinkInf
 		return nil
 	}
 	vm := &instVMACs{index: map[string]int{}}
-	for _, v := range pin.ExcludedVIPs {
+	for _, v := range pin.ExcludedVIPs() {
 		vm.otherFamily = vm.otherFamily || v.Prefix.Addr().Is6() != (family(pin) == 6)
 	}
 	n := vmacNamer{vm: vm, links: links, held: held, vrid: uint8(pin.VRID)}
@@ -153,7 +153,7 @@ func vmacMAC(configured string, vrid uint8, v6 bool) net.HardwareAddr {
 // the base interface's link-local address, else the EUI-64 address of
 // the base's MAC.
 func vmacLinkLocal(pin *config.Instance, links []netif.LinkInfo) netip.Addr {
-	for _, a := range []netip.Addr{pin.UnicastSrcIP, pin.McastSrcIP} {
+	for _, a := range []netip.Addr{pin.UnicastSrcIP(), pin.McastSrcIP()} {
 		if a.Is6() {
 			return a
 		}

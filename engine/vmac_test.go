@@ -22,8 +22,8 @@ func TestVMACLinkLocal(t *testing.T) {
 		links []netif.LinkInfo
 		want  string
 	}{
-		{"unicast_src_ip", config.Instance{Interface: "eth0", UnicastSrcIP: netip.MustParseAddr("fe80::9")}, withLL, "fe80::9"},
-		{"mcast_src_ip", config.Instance{Interface: "eth0", McastSrcIP: netip.MustParseAddr("fe80::8")}, withLL, "fe80::8"},
+		{"unicast_src_ip", config.Instance{Interface: "eth0", Unicasting: &config.Unicasting{UnicastSrcIP: netip.MustParseAddr("fe80::9")}}, withLL, "fe80::9"},
+		{"mcast_src_ip", config.Instance{Interface: "eth0", Unicasting: &config.Unicasting{McastSrcIP: netip.MustParseAddr("fe80::8")}}, withLL, "fe80::8"},
 		{"the base's", config.Instance{Interface: "eth0"}, withLL, "fe80::7"},
 		{"eui-64 of the base's mac", config.Instance{Interface: "eth0"}, withoutLL, "fe80::11:22ff:fe33:4455"},
 		{"no base", config.Instance{Interface: "eth9"}, withLL, "invalid IP"},

@@ -72,7 +72,7 @@ func TestExtraWords(t *testing.T) {
 			want: []string{"2:32: notify_fifo: extra words after 'notify_fifo' ignored: x"}},
 		{name: "notify user group and more", src: instanceConf(`notify_master "/bin/m a" root wheel x y`),
 			want: []string{"8:37: notify_master: extra words after 'notify_master' ignored: x y"},
-			get:  get(func(in *config.Instance) any { return in.Notify.Master.Group }), val: "wheel"},
+			get:  get(func(in *config.Instance) any { return in.Notify().Master.Group }), val: "wheel"},
 		{name: "vrrp_script weight", src: scriptConf("script /bin/true\nweight 10 reverse x", "chk"),
 			want: []string{"7:19: weight: extra words after 'weight' ignored: x"}},
 		{name: "vrrp_script interval", src: scriptConf("script /bin/true\ninterval 2 3", "chk"),

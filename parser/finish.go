@@ -67,7 +67,7 @@ func (b *builder) checkDuplicateVRIDs() {
 	for _, in := range b.cfg.Instances {
 		k := key{in.VRID, in.Family, in.Interface, in.McastDstIP.String()}
 		if in.Unicast() {
-			k.group = "unicast " + in.UnicastSrcIP.String()
+			k.group = "unicast " + in.UnicastSrcIP().String()
 		}
 		if prev, ok := seen[k]; ok {
 			b.warnf(b.at(in, "virtual_router_id"), "virtual_router_id", "%s and %s both use VRID %d with %s on interface %s",
@@ -128,14 +128,18 @@ func (b *builder) finishGroupWeights(g *config.SyncGroup) {
 		if g.TrackingWeight {
 			continue
 		}
+		t := in.Trackers
+		if t == nil {
+			continue
+		}
 		why := "due to SYNC group " + g.Name
-		in.TrackScripts = b.dropWeighted(in, in.TrackScripts, "script", why)
-		in.TrackFiles = b.dropWeighted(in, in.TrackFiles, "file", why)
-		in.TrackProcesses = b.dropWeighted(in, in.TrackProcesses, "process", why)
-		for i := range in.TrackInterfaces {
-			if in.TrackInterfaces[i].Weight != 0 {
-				b.warnf(b.at(in, "track_interface"), "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, in.TrackInterfaces[i].Name, why)
-				in.TrackInterfaces[i].Weight = 0
+		t.TrackScripts = b.dropWeighted(in, t.TrackScripts, "script", why)
+		t.TrackFiles = b.dropWeighted(in, t.TrackFiles, "file", why)
+		t.TrackProcesses = b.dropWeighted(in, t.TrackProcesses, "process", why)
+		for i := range t.TrackInterfaces {
+			if t.TrackInterfaces[i].Weight != 0 {
+				b.warnf(b.at(in, "track_interface"), "track_interface", "(%s) ignoring weight of tracked interface %s %s", in.Name, t.TrackInterfaces[i].Name, why)
+				t.TrackInterfaces[i].Weight = 0
 			}
 		}
 	}
@@ -161,7 +165,7 @@ func (b *builder) checkGroupIfaces(g *config.SyncGroup) {
 		for _, name := range g.Members {
 			in := b.instances[name]
 			ownTracked := !in.DontTrackPrimary || slices.Contains(in.ItemInterfaces(), in.Interface)
-			if t.Name == in.Interface && ownTracked || dupTrack(in.TrackInterfaces, t.Name) {
+			if t.Name == in.Interface && ownTracked || dupTrack(in.TrackInterfaces(), t.Name) {
 				b.warnf(b.notes.groupIfaces[g], "track_interface", "(%s) track_interface %s is configured on VRRP instance and sync group. Remove vrrp instance or sync group config", in.Name, t.Name)
 			}
 		}
@@ -210,7 +214,9 @@ func (b *builder) dropUnusedScripts() {
 func (b *builder) untrackScript(name string) {
 	drop := func(t config.Track) bool { return t.Name == name }
 	for _, in := range b.cfg.Instances {
-		in.TrackScripts = slices.DeleteFunc(in.TrackScripts, drop)
+		if t := in.Trackers; t != nil {
+			t.TrackScripts = slices.DeleteFunc(t.TrackScripts, drop)
+		}
 	}
 	for _, g := range b.cfg.SyncGroups {
 		g.TrackScripts = slices.DeleteFunc(g.TrackScripts, drop)

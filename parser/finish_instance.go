@@ -14,12 +14,12 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 		b.warnf(b.at(in, "vrrp_instance"), "vrrp_instance", "(%s) the virtual router id must be set, instance removed", in.Name)
 		return false
 	}
-	if in.Interface == "" && !in.UnicastSrcIP.IsValid() {
+	if in.Interface == "" && !in.UnicastSrcIP().IsValid() {
 		b.warnf(b.at(in, "vrrp_instance"), "vrrp_instance", "(%s) one of interface or unicast_src_ip must be specified, instance removed", in.Name)
 		return false
 	}
 	g := &b.cfg.Global
-	if in.Family == "" {
+	if in.Family == 0 {
 		in.Family = config.IPv4
 	}
 	in.Strict = b.instBoolDefault(in, "strict_mode", in.Strict, g.Strict)
@@ -45,7 +45,9 @@ func (b *builder) finishInstance(in *config.Instance) bool {
 	b.finishVMAC(in)
 	b.finishTrackers(in)
 	if b.noDefaultUser() {
-		b.dropUserless(in.Name, &in.Notify)
+		if in.Notifies != nil {
+			b.dropUserless(in.Name, in.Notifies)
+		}
 	}
 	return true
 }

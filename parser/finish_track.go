@@ -9,7 +9,7 @@ import (
 // finishUnicast resolves unicast TTL and source checking (reference 3.11).
 func (b *builder) finishUnicast(in *config.Instance) {
 	g := &b.cfg.Global
-	if b.inst(in).set["unicast_ttl"] && len(in.UnicastPeers) == 0 {
+	if b.inst(in).set["unicast_ttl"] && len(in.UnicastPeers()) == 0 {
 		b.warnf(b.at(in, "unicast_ttl"), "unicast_ttl", "(%s) unicast_ttl without unicast peers, ignored", in.Name)
 		b.inst(in).set["unicast_ttl"] = false
 	}
@@ -19,11 +19,11 @@ func (b *builder) finishUnicast(in *config.Instance) {
 			in.UnicastTTL = -1
 		}
 	}
-	if b.inst(in).set["unicast"] && len(in.UnicastPeers) == 0 && !in.UnicastFaultNoPeer {
+	if b.inst(in).set["unicast"] && len(in.UnicastPeers()) == 0 && !in.UnicastFaultNoPeer() {
 		b.warnf(b.at(in, "unicast_peer"), "unicast_peer", "(%s) unicast configured without unicast peers, using multicast", in.Name)
 	}
 	check := in.CheckUnicastSrc || g.CheckUnicastSrc
-	for _, p := range in.UnicastPeers {
+	for _, p := range in.UnicastPeers() {
 		check = check || p.TTLSet
 	}
 	in.CheckUnicastSrc = check
@@ -33,7 +33,7 @@ func (b *builder) finishUnicast(in *config.Instance) {
 func (b *builder) finishAddresses(in *config.Instance) {
 	if len(in.VIPs) > 255 {
 		b.warnf(b.at(in, "virtual_ipaddress"), "virtual_ipaddress", "(%s) more than 255 addresses, %d moved to virtual_ipaddress_excluded", in.Name, len(in.VIPs)-255)
-		in.ExcludedVIPs = append(in.ExcludedVIPs, in.VIPs[255:]...)
+		group(&in.Items).ExcludedVIPs = append(in.ExcludedVIPs(), in.VIPs[255:]...)
 		in.VIPs = in.VIPs[:255]
 	}
 	switch {
@@ -46,7 +46,7 @@ func (b *builder) finishAddresses(in *config.Instance) {
 	}
 	if in.Interface == "" {
 		// Without an interface VIPs go to the default interface (3.11).
-		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs()} {
 			for i := range list {
 				if list[i].Dev == "" {
 					list[i].Dev = b.cfg.Global.DefaultInterface
@@ -58,7 +58,11 @@ func (b *builder) finishAddresses(in *config.Instance) {
 
 // finishTrackers applies the owner and own-interface rules (reference 3.1).
 func (b *builder) finishTrackers(in *config.Instance) {
-	in.TrackInterfaces = slices.DeleteFunc(in.TrackInterfaces, func(t config.Track) bool {
+	t := in.Trackers
+	if t == nil {
+		return
+	}
+	t.TrackInterfaces = slices.DeleteFunc(t.TrackInterfaces, func(t config.Track) bool {
 		if t.Name == in.Interface {
 			b.warnf(b.at(in, "track_interface"), "track_interface", "(%s) ignoring track_interface %s: it is the instance's own interface", in.Name, t.Name)
 			return true
@@ -69,14 +73,14 @@ func (b *builder) finishTrackers(in *config.Instance) {
 		return
 	}
 	why := "due to address_owner"
-	in.TrackScripts = b.dropWeighted(in, in.TrackScripts, "script", why)
-	in.TrackInterfaces = b.dropWeighted(in, in.TrackInterfaces, "interface", why)
-	for i := range in.TrackFiles {
-		if t := &in.TrackFiles[i]; t.Weight == 1 && !t.Reverse {
-			t.Weight = 0
+	t.TrackScripts = b.dropWeighted(in, t.TrackScripts, "script", why)
+	t.TrackInterfaces = b.dropWeighted(in, t.TrackInterfaces, "interface", why)
+	for i := range t.TrackFiles {
+		if f := &t.TrackFiles[i]; f.Weight == 1 && !f.Reverse {
+			f.Weight = 0
 		}
 	}
-	in.TrackFiles = b.dropWeighted(in, in.TrackFiles, "file", why)
+	t.TrackFiles = b.dropWeighted(in, t.TrackFiles, "file", why)
 }
 
 // dropUserless removes notify scripts that have no usable user when there

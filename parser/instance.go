@@ -137,19 +137,19 @@ func authPass(b *builder, s *syntax.Stmt, a *config.Auth) {
 func instNotify(field func(n *config.Notifies) **config.Notify) instHandler {
 	return func(b *builder, s *syntax.Stmt, in *config.Instance) {
 		if c := b.command(s, true); c != nil {
-			*field(&in.Notify) = c
+			*field(group(&in.Notifies)) = c
 		}
 	}
 }
 
 // instNotifyDeleted: notify_deleted ["CMD" [USER]] (the script is optional).
 func instNotifyDeleted(b *builder, s *syntax.Stmt, in *config.Instance) {
-	in.Notify.Deleted = true
+	group(&in.Notifies).Deleted = true
 	if strings.TrimSpace(rawText(s)) == "" {
 		return
 	}
 	if c := b.command(s, true); c != nil {
-		in.Notify.DeletedCmd = c
+		group(&in.Notifies).DeletedCmd = c
 	}
 }
 
@@ -170,10 +170,10 @@ func instSrcIP(unicast bool) instHandler {
 			return
 		}
 		if unicast {
-			in.UnicastSrcIP = a
+			group(&in.Unicasting).UnicastSrcIP = a
 			b.inst(in).mark("unicast")
 		} else {
-			in.McastSrcIP = a
+			group(&in.Unicasting).McastSrcIP = a
 		}
 	}
 }
@@ -196,9 +196,9 @@ func instOldUnicastChecksum(b *builder, s *syntax.Stmt, in *config.Instance) {
 	v, ok := arg(s, 0)
 	switch {
 	case !ok:
-		in.OldUnicastChecksum = "on"
+		group(&in.Unicasting).OldUnicastChecksum = "on"
 	case v == "never":
-		in.OldUnicastChecksum = "never"
+		group(&in.Unicasting).OldUnicastChecksum = "never"
 	default:
 		b.warnf(argPos(s, 0), s.Keyword, "unknown option '%s', expected never", v)
 	}
@@ -258,7 +258,7 @@ func (b *builder) instFamily(s *syntax.Stmt, in *config.Instance, a netip.Addr) 
 	if a.Is6() {
 		f = config.IPv6
 	}
-	if in.Family == "" {
+	if in.Family == 0 {
 		in.Family = f
 		if f == config.IPv6 && !b.inst(in).set["version"] {
 			in.Version = 3

@@ -129,7 +129,7 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 	cases := []kwCase{
 		{name: "unicast peers", src: instanceConf("unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.2\n 192.0.2.3 min_ttl 250 max_ttl 255\n 192.0.2.2\n 2001:db8::1\n bogus\n}"),
 			get: get(func(in *config.Instance) any {
-				return []any{in.UnicastSrcIP.String(), in.UnicastPeers, in.CheckUnicastSrc, in.UnicastTTL}
+				return []any{in.UnicastSrcIP().String(), in.UnicastPeers(), in.CheckUnicastSrc, in.UnicastTTL}
 			}),
 			want: []any{"192.0.2.1", []config.UnicastPeer{{Addr: netip.MustParseAddr("192.0.2.2"), MaxTTL: 255},
 				{Addr: netip.MustParseAddr("192.0.2.3"), MinTTL: 250, MaxTTL: 255, TTLSet: true}}, true, 255},
@@ -143,14 +143,14 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 		{name: "ipv6 ttl default", src: instanceConf("unicast_peer {\n 2001:db8::2\n}\nvirtual_ipaddress {\n2001:db8::1\n}"),
 			get: get(func(in *config.Instance) any { return []any{in.UnicastTTL, in.McastDstIP.String(), in.Version} }), want: []any{-1, "ff02::12", 3}},
 		{name: "mcast", src: instanceConf("mcast_src_ip 192.0.2.1\nmcast_dst_ip 224.0.0.100"),
-			get: get(func(in *config.Instance) any { return in.McastSrcIP.String() + " " + in.McastDstIP.String() }), want: "192.0.2.1 224.0.0.100"},
+			get: get(func(in *config.Instance) any { return in.McastSrcIP().String() + " " + in.McastDstIP.String() }), want: "192.0.2.1 224.0.0.100"},
 		{name: "mcast_dst_ip family", src: instanceConf("mcast_dst_ip ff02::1:2\nvirtual_ipaddress {\n192.0.2.1\n}"),
 			get: get(func(in *config.Instance) any { return []any{in.Family, in.McastDstIP.String()} }), want: []any{config.IPv4, "224.0.0.18"},
 			diags: []string{"warning: mcast_dst_ip: (VI_1) mcast_dst_ip ff02::1:2 is not IPv4 like the instance, using the default group"}},
 		{name: "global check_unicast_src", src: "global_defs {\n vrrp_check_unicast_src\n}\n" + instanceConf("unicast_peer {\n 192.0.2.2\n}"),
 			get: get(func(in *config.Instance) any { return in.CheckUnicastSrc }), want: true},
 		{name: "old_unicast_checksum", src: instanceConf("unicast_peer {\n 192.0.2.2\n}\nold_unicast_checksum never"),
-			get: get(func(in *config.Instance) any { return in.OldUnicastChecksum }), want: "never"},
+			get: get(func(in *config.Instance) any { return in.OldUnicastChecksum() }), want: "never"},
 		{name: "garp overrides", src: "global_defs {\n vrrp_garp_master_delay 7\n}\n" + instanceConf("garp_master_repeat 2\ngarp_master_refresh 30\ngarp_master_refresh_repeat 3\ngarp_lower_prio_repeat 0"),
 			get:  get(func(in *config.Instance) any { return in.GARP }),
 			want: config.GARP{MasterDelay: 7 * time.Second, MasterRepeat: 2, MasterRefresh: 30 * time.Second, MasterRefreshRepeat: 3, LowerPrioDelay: 7 * time.Second, LowerPrioRepeat: 0}},
@@ -158,13 +158,13 @@ func TestInstanceUnicastAndMisc(t *testing.T) {
 			get: get(func(in *config.Instance) any { return [2]time.Duration{in.GARP.MasterDelay, in.GARP.LowerPrioDelay} }), want: [2]time.Duration{10 * time.Second, time.Second}},
 		{name: "flags", src: instanceConf("dont_track_primary\ntrack_src_ip\npromote_secondaries\nno_accept\nunicast_fault_no_peer\nv3_checksum_as_v2\nlower_prio_no_advert\nhigher_prio_send_advert true\nnotify_priority_changes"),
 			get: get(func(in *config.Instance) any {
-				return []bool{in.DontTrackPrimary, in.TrackSrcIP, in.PromoteSecondaries, in.Accept, in.UnicastFaultNoPeer, in.V3ChecksumAsV2, in.LowerPrioNoAdvert, in.HigherPrioSendAdvert, in.NotifyPriorityChanges}
+				return []bool{in.DontTrackPrimary, in.TrackSrcIP, in.PromoteSecondaries, in.Accept, in.UnicastFaultNoPeer(), in.V3ChecksumAsV2, in.LowerPrioNoAdvert, in.HigherPrioSendAdvert, in.NotifyPriorityChanges}
 			}),
 			want: []bool{true, true, true, false, true, true, true, true, true}},
 		{name: "skip_check_adv_addr off still on", src: instanceConf("skip_check_adv_addr off"),
 			get: get(func(in *config.Instance) any { return in.SkipCheckAdvAddr }), want: true},
 		{name: "down_timer_adverts debug rxbuf", src: instanceConf("down_timer_adverts 5\ndebug 2\nkernel_rx_buf_size 65536"),
-			get: get(func(in *config.Instance) any { return []int{in.DownTimerAdverts, in.Debug, in.KernelRxBufSize} }), want: []int{5, 2, 65536}},
+			get: get(func(in *config.Instance) any { return []int{in.DownTimerAdverts, in.Debug(), in.KernelRxBufSize()} }), want: []int{5, 2, 65536}},
 		{name: "strict", src: "global_defs {\n vrrp_strict\n}\n" + instanceConf("state MASTER\npriority 100\npreempt_delay 3\nvirtual_ipaddress {\n192.0.2.1\n}"),
 			get: get(func(in *config.Instance) any {
 				return []any{in.State, in.PreemptDelay, in.Accept, in.LowerPrioNoAdvert, in.Strict}

@@ -289,7 +289,7 @@ func instRoutes(b *builder, s *syntax.Stmt, in *config.Instance) {
 	}
 	for _, line := range s.Block.Stmts {
 		if r, ok := b.parseRoute(line, false); ok {
-			in.Routes = append(in.Routes, r)
+			group(&in.Items).Routes = append(in.Routes(), r)
 		}
 	}
 }
@@ -300,7 +300,7 @@ func instRules(b *builder, s *syntax.Stmt, in *config.Instance) {
 	}
 	for _, line := range s.Block.Stmts {
 		if r, ok := b.parseRule(line, false); ok {
-			in.Rules = append(in.Rules, r)
+			group(&in.Items).Rules = append(in.Rules(), r)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func TestVRRPScript(t *testing.T) {
 			diags: []string{"warning: rise: number '0' outside range [1, 2147483647]"}},
 		{name: "unquoted args dropped", src: scriptConf("script /usr/bin/test -f /etc/passwd", "chk"), get: sc(func(v *config.VRRPScript) any { return v.Script.Argv }), want: []string{"/usr/bin/test"},
 			diags: []string{"warning: script: extra words after 'script' ignored: -f /etc/passwd (put the command and its arguments in one quoted string)"}},
-		{name: "no script", src: scriptConf("interval 2", "chk"), get: func(c *config.Config) any { return [2]any{len(c.Scripts), len(vi1(c).TrackScripts)} }, want: [2]any{0, 0},
+		{name: "no script", src: scriptConf("interval 2", "chk"), get: func(c *config.Config) any { return [2]any{len(c.Scripts), len(vi1(c).TrackScripts())} }, want: [2]any{0, 0},
 			diags: []string{"warning: vrrp_script: no script set for vrrp_script chk, removed",
 				"warning: chk: (VI_1) track script chk not found, ignoring (it must be defined before it is used)"}},
 		{name: "unknown user removes", src: scriptConf("script /bin/true\nuser nosuchuser", "chk"), get: func(c *config.Config) any { return len(c.Scripts) }, want: 0,
@@ -54,11 +54,11 @@ func TestVRRPScript(t *testing.T) {
 		{name: "unused", src: "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script chk {\n script /bin/true\n}\n", get: func(c *config.Config) any { return len(c.Scripts) }, want: 0,
 			diags: []string{"note: vrrp_script: script chk is not used, removed"}},
 		{name: "no default user removes at once", src: "global_defs {\n enable_script_security\n}\nvrrp_script chk {\n script /bin/true\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n}\n",
-			get: func(c *config.Config) any { return [2]int{len(c.Scripts), len(vi1(c).TrackScripts)} }, want: [2]int{0, 0},
+			get: func(c *config.Config) any { return [2]int{len(c.Scripts), len(vi1(c).TrackScripts())} }, want: [2]int{0, 0},
 			diags: []string{"warning: vrrp_script: unable to set default user for vrrp script chk - removing (set script_user, or create user keepalived_script)",
 				"warning: chk: (VI_1) track script chk not found, ignoring..."}},
 		{name: "missing script_user removes scripts without security", src: "global_defs {\n script_user nosuchuser\n}\nvrrp_script chk {\n script /bin/true\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n notify /bin/n\n}\n",
-			get: func(c *config.Config) any { return [2]bool{len(c.Scripts) == 0, vi1(c).Notify.Generic == nil} }, want: [2]bool{true, true},
+			get: func(c *config.Config) any { return [2]bool{len(c.Scripts) == 0, vi1(c).Notify().Generic == nil} }, want: [2]bool{true, true},
 			diags: []string{"warning: script_user: script user 'nosuchuser' does not exist",
 				"warning: vrrp_script: unable to set default user for vrrp script chk - removing (set script_user, or create user keepalived_script)",
 				"warning: chk: (VI_1) track script chk not found, ignoring...",
@@ -66,7 +66,9 @@ func TestVRRPScript(t *testing.T) {
 		{name: "security violation", src: "vrrp_script chk {\n script /bin/true\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n}\n",
 			diags: []string{"security: enable_script_security: SECURITY VIOLATION - scripts are being executed but script_security not enabled"}},
 		{name: "script not found", src: "vrrp_script chk {\n script \"/nosuch/chk arg\"\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n chk\n }\n notify /nosuch/notify\n}\n",
-			get: func(c *config.Config) any { return []any{len(c.Scripts), vi1(c).TrackScripts, vi1(c).Notify.Generic} }, want: []any{0, []config.Track{}, (*config.Notify)(nil)},
+			get: func(c *config.Config) any {
+				return []any{len(c.Scripts), vi1(c).TrackScripts(), vi1(c).Notify().Generic}
+			}, want: []any{0, []config.Track{}, (*config.Notify)(nil)},
 			diags: []string{"warning: script: disabling track script chk since /nosuch/chk is not found or not accessible",
 				"note: notify: script /nosuch/notify is not found or not accessible, ignored"}},
 		{name: "unused script is security-checked", src: "vrrp_script chk {\n script /bin/true\n}\n",
@@ -77,7 +79,7 @@ func TestVRRPScript(t *testing.T) {
 }
 
 func TestTrackScript(t *testing.T) {
-	ts := func(c *config.Config) any { return vi1(c).TrackScripts }
+	ts := func(c *config.Config) any { return vi1(c).TrackScripts() }
 	cases := []kwCase{
 		{name: "script weight", src: scriptConf("script /bin/true\nweight 10 reverse", "chk"), get: ts, want: []config.Track{{Name: "chk", Weight: 10, Reverse: true}}},
 		{name: "entry weight overrides", src: scriptConf("script /bin/true\nweight 10 reverse", "chk weight -5 noreverse"), get: ts, want: []config.Track{{Name: "chk", Weight: -5}}},
@@ -93,14 +95,14 @@ func TestTrackScript(t *testing.T) {
 		{name: "typo suggests", src: scriptConf("script /bin/true", "chk\nckh"), get: ts, want: []config.Track{{Name: "chk"}},
 			diags: []string{"warning: ckh: (VI_1) track script ckh not found, ignoring (did you mean 'chk'?)"}},
 		{name: "owner drops weighted", src: scriptConf("script /bin/true\nweight 10", "chk") + "vrrp_script chk0 {\n script /bin/true\n}\nvrrp_instance VI_2 {\n interface eth1\n state MASTER\n virtual_router_id 52\n track_script {\n chk\n chk0\n }\n}\n",
-			get: func(c *config.Config) any { return c.Instance("VI_2").TrackScripts }, want: []config.Track{{Name: "chk0"}},
+			get: func(c *config.Config) any { return c.Instance("VI_2").TrackScripts() }, want: []config.Track{{Name: "chk0"}},
 			diags: []string{"warning: track_script: (VI_2) ignoring tracked script chk with weights due to address_owner"}},
 	}
 	runCases(t, cases)
 }
 
 func TestNotify(t *testing.T) {
-	n := get(func(in *config.Instance) any { return in.Notify })
+	n := get(func(in *config.Instance) any { return *in.Notify() })
 	cases := []kwCase{
 		{name: "all notify keywords", src: instanceConf("notify \"/bin/n generic\"\nnotify_master '/bin/m a'\nnotify_backup /bin/b\nnotify_fault \"/bin/f\" root\nnotify_stop \"/bin/s\" root :wheel\nnotify_deleted\nnotify_master_rx_lower_pri \"/bin/l x\\\"y z\\\"\""),
 			get: n,
@@ -114,15 +116,15 @@ func TestNotify(t *testing.T) {
 				MasterRxLowerPri: &config.Notify{Cmd: `/bin/l x"y z"`, Argv: []string{"/bin/l", "xy z"}},
 			}},
 		{name: "notify_deleted with script", src: instanceConf("notify_deleted \"/bin/d x\""),
-			get: get(func(in *config.Instance) any { return in.Notify.DeletedCmd.Argv }), want: []string{"/bin/d", "x"}},
+			get: get(func(in *config.Instance) any { return in.Notify().DeletedCmd.Argv }), want: []string{"/bin/d", "x"}},
 		{name: "unquoted args are a user", src: instanceConf("notify_master /path/script.sh nosuch_arg"),
-			get: get(func(in *config.Instance) any { return in.Notify.Master }), want: (*config.Notify)(nil),
+			get: get(func(in *config.Instance) any { return in.Notify().Master }), want: (*config.Notify)(nil),
 			diags: []string{"note: notify_master: script user 'nosuch_arg' does not exist, script ignored (an unquoted word after the command is taken as a user name: put the command and its arguments in one quoted string)"}},
 		{name: "no default user with security", src: "global_defs {\n enable_script_security\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify /bin/n\n notify_master /bin/m root\n}\n",
-			get: get(func(in *config.Instance) any { return [2]bool{in.Notify.Generic == nil, in.Notify.Master == nil} }), want: [2]bool{true, false},
+			get: get(func(in *config.Instance) any { return [2]bool{in.Notify().Generic == nil, in.Notify().Master == nil} }), want: [2]bool{true, false},
 			diags: []string{"note: notify: (VI_1) failed to set default user for notify script /bin/n, ignored"}},
 		{name: "script_user avoids removal", src: "global_defs {\n enable_script_security\n script_user nobody\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify /bin/n\n}\n",
-			get: get(func(in *config.Instance) any { return in.Notify.Generic.Cmd }), want: "/bin/n"},
+			get: get(func(in *config.Instance) any { return in.Notify().Generic.Cmd }), want: "/bin/n"},
 	}
 	runCases(t, cases)
 }
@@ -132,10 +134,10 @@ func TestNotify(t *testing.T) {
 // passes, also inside single quotes, and a decoded NUL ends a word.
 func TestCommandSplit(t *testing.T) {
 	master := get(func(in *config.Instance) any {
-		if in.Notify.Master == nil {
+		if in.Notify().Master == nil {
 			return nil
 		}
-		c := *in.Notify.Master
+		c := *in.Notify().Master
 		return c
 	})
 	cases := []kwCase{

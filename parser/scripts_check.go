@@ -19,7 +19,9 @@ func (b *builder) commandSlots() []**config.Command {
 		slots = append(slots, &n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.DeletedCmd, &n.MasterRxLowerPri)
 	}
 	for _, in := range b.cfg.Instances {
-		add(&in.Notify)
+		if in.Notifies != nil {
+			add(in.Notifies)
+		}
 	}
 	for _, sg := range b.cfg.SyncGroups {
 		add(&sg.Notify)

@@ -33,11 +33,11 @@ func TestSyncGroup(t *testing.T) {
 			diags: []string{"warning: VI_1: (G2) instance VI_1 is already in sync group G1, ignoring",
 				"warning: vrrp_sync_group: sync group G2 has no virtual router(s), removed"}},
 		{name: "weighted member trackers dropped", src: sec + "vrrp_script s {\n script /bin/true\n weight 10\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_script {\n s\n }\n track_interface {\n eth3 weight 5\n }\n}\nvrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n}\nvrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n}\n",
-			get: get(func(in *config.Instance) any { return []any{in.TrackScripts, in.TrackInterfaces} }), want: []any{[]config.Track{}, []config.Track{{Name: "eth3"}}},
+			get: get(func(in *config.Instance) any { return []any{in.TrackScripts(), in.TrackInterfaces()} }), want: []any{[]config.Track{}, []config.Track{{Name: "eth3"}}},
 			diags: []string{"warning: track_script: (VI_1) ignoring tracked script s with weights due to SYNC group G1",
 				"warning: track_interface: (VI_1) ignoring weight of tracked interface eth3 due to SYNC group G1"}},
 		{name: "tracking weight keeps them", src: sec + "vrrp_script s {\n script /bin/true\n weight 10\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_script {\n s\n }\n}\nvrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n}\nvrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n sync_group_tracking_weight\n}\n",
-			get: get(func(in *config.Instance) any { return in.TrackScripts }), want: []config.Track{{Name: "s", Weight: 10}}},
+			get: get(func(in *config.Instance) any { return in.TrackScripts() }), want: []config.Track{{Name: "s", Weight: 10}}},
 		{name: "group keywords", src: sec + "vrrp_script s {\n script /bin/true\n}\n" + twoInstances + "vrrp_sync_group G1 {\n group {\n VI_1 VI_2\n }\n track_script {\n s weight 5\n }\n track_interface {\n eth2\n }\n notify_master \"/bin/gm x\"\n notify \"/bin/g\"\n notify_priority_changes\n global_tracking\n smtp_alert\n}\n",
 			get: func(c *config.Config) any {
 				g := c.SyncGroups[0]
@@ -84,18 +84,18 @@ func TestTrackFileAndProcess(t *testing.T) {
 		{name: "track_file", src: sec + "track_file tf {\n file /run/w\n weight -3 reverse\n init_file 7 overwrite\n}\nvrrp_track_file tf2 {\n file \"/run/x y\"\n}\n" +
 			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_file {\n tf\n tf2 weight 2 noreverse\n }\n}\n",
 			get: func(c *config.Config) any {
-				return []any{*c.TrackFiles[0], c.TrackFiles[1].File, c.TrackFiles[1].Weight, vi1(c).TrackFiles}
+				return []any{*c.TrackFiles[0], c.TrackFiles[1].File, c.TrackFiles[1].Weight, vi1(c).TrackFiles()}
 			},
 			want: []any{config.TrackFile{Name: "tf", File: "/run/w", Weight: -3, Reverse: true, InitFile: true, InitValue: 7, InitOverwrite: true},
 				"/run/x y", 1, []config.Track{{Name: "tf", Weight: -3, Reverse: true}, {Name: "tf2", Weight: 2}}}},
 		{name: "track_file without file", src: "track_file tf {\n weight 2\n}\n",
 			diags: []string{"warning: track_file: no file set for track_file tf, removed"}},
 		{name: "owner track_file default weight zeroed", src: sec + "track_file tf {\n file /run/w\n}\nvrrp_instance VI_1 {\n interface eth0\n state MASTER\n virtual_router_id 51\n track_file {\n tf\n }\n}\n",
-			get: get(func(in *config.Instance) any { return in.TrackFiles }), want: []config.Track{{Name: "tf"}}},
+			get: get(func(in *config.Instance) any { return in.TrackFiles() }), want: []config.Track{{Name: "tf"}}},
 		{name: "track_process", src: sec + "vrrp_track_process tp {\n process haproxy -f /etc/h.cfg\n param_match initial\n weight 20 reverse\n quorum 2\n quorum_max 4\n delay 1.5\n terminate_delay 0.5\n full_command\n}\n" +
 			"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n track_process {\n tp\n }\n}\n",
 			get: func(c *config.Config) any {
-				return []any{*c.TrackProcesses[0], vi1(c).TrackProcesses}
+				return []any{*c.TrackProcesses[0], vi1(c).TrackProcesses()}
 			},
 			want: []any{config.TrackProcess{Name: "tp", Process: "haproxy", Params: []string{"-f", "/etc/h.cfg"}, ParamMatch: "initial", Weight: 20, Reverse: true,
 				Quorum: 2, QuorumMax: 4, ForkDelay: 1500 * time.Millisecond, TerminateDelay: 500 * time.Millisecond, FullCommand: true},
@@ -110,7 +110,7 @@ func TestTrackFileAndProcess(t *testing.T) {
 			get: func(c *config.Config) any { return len(c.TrackProcesses) }, want: 0,
 			diags: []string{"warning: vrrp_track_process: vrrp_track_process tp: quorum_max 2 below quorum 3, removed"}},
 		{name: "track_interface", src: instanceConf("track_interface {\n eth1 weight 10 reverse\n eth0\n nosuch3\n eth2 weight 300\n}"),
-			get: get(func(in *config.Instance) any { return in.TrackInterfaces }), want: []config.Track{{Name: "eth1", Weight: 10, Reverse: true}},
+			get: get(func(in *config.Instance) any { return in.TrackInterfaces() }), want: []config.Track{{Name: "eth1", Weight: 10, Reverse: true}},
 			diags: []string{"warning: nosuch3: (VI_1) tracked interface nosuch3 doesn't exist",
 				"warning: eth2: number '300' outside range [-254, 254]", "warning: eth2: track interface eth2 ignored",
 				"warning: track_interface: (VI_1) ignoring track_interface eth0: it is the instance's own interface"}},

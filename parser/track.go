@@ -143,13 +143,13 @@ func instTrack(kind trackKind) instHandler {
 		list := b.parseTrackBlock(s, kind, in.Name)
 		switch kind {
 		case trackScript:
-			in.TrackScripts = append(in.TrackScripts, list...)
+			group(&in.Trackers).TrackScripts = append(in.TrackScripts(), list...)
 		case trackInterface:
-			in.TrackInterfaces = append(in.TrackInterfaces, list...)
+			group(&in.Trackers).TrackInterfaces = append(in.TrackInterfaces(), list...)
 		case trackFile:
-			in.TrackFiles = append(in.TrackFiles, list...)
+			group(&in.Trackers).TrackFiles = append(in.TrackFiles(), list...)
 		case trackProcess:
-			in.TrackProcesses = append(in.TrackProcesses, list...)
+			group(&in.Trackers).TrackProcesses = append(in.TrackProcesses(), list...)
 		}
 	}
 }
@@ -166,14 +166,14 @@ func instUnicastPeers(b *builder, s *syntax.Stmt, in *config.Instance) {
 			continue
 		}
 		dup := false
-		for _, q := range in.UnicastPeers {
+		for _, q := range in.UnicastPeers() {
 			dup = dup || q.Addr == p.Addr
 		}
 		if dup {
 			b.warnf(line.Pos, line.Keyword, "(%s) duplicate unicast peer %s, ignored", in.Name, p.Addr)
 			continue
 		}
-		in.UnicastPeers = append(in.UnicastPeers, p)
+		group(&in.Unicasting).UnicastPeers = append(in.UnicastPeers(), p)
 	}
 }
 

@@ -96,8 +96,8 @@ func (b *builder) finishTrackGroups() {
 // dropTrackGroup removes g from the static items that name it.
 func (b *builder) dropTrackGroup(g *config.TrackGroup) {
 	for i := range b.cfg.StaticAddresses {
-		if b.cfg.StaticAddresses[i].TrackGroup == g.Name {
-			b.cfg.StaticAddresses[i].TrackGroup = ""
+		if v := &b.cfg.StaticAddresses[i]; v.Extra != nil && v.Extra.TrackGroup == g.Name {
+			v.Extra.TrackGroup = ""
 		}
 	}
 	for i := range b.cfg.StaticRoutes {

@@ -20,7 +20,7 @@ func TestTrackGroup(t *testing.T) {
 			g.Groups[tg.Name] = tg.Members
 		}
 		if len(c.StaticAddresses) > 0 {
-			g.Addr = c.StaticAddresses[0].TrackGroup
+			g.Addr = c.StaticAddresses[0].TrackGroup()
 		}
 		return g
 	}

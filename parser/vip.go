@@ -100,7 +100,7 @@ func (b *builder) vipOption(s *syntax.Stmt, i int, v *config.VIP, w, x string, k
 			b.warnf(argPos(s, i-1), s.Keyword, "track_group is only valid for static addresses, ignored")
 			return false
 		}
-		b.setTrackGroup(s, &v.TrackGroup, x)
+		b.setTrackGroup(s, &group(&v.Extra).TrackGroup, x)
 	}
 	return true
 }
@@ -109,16 +109,16 @@ func (b *builder) vipOption(s *syntax.Stmt, i int, v *config.VIP, w, x string, k
 func (b *builder) vipFlag(s *syntax.Stmt, i int, v *config.VIP, w string, kind vipKind) bool {
 	switch w {
 	case "home":
-		v.Home = true
+		group(&v.Extra).Home = true
 	case "-nodad":
 		// The keyword only sets the flag mask: DAD is turned back on.
 		v.NoDAD = false
 	case "mngtmpaddr":
-		v.MngTmpAddr = true
+		group(&v.Extra).MngTmpAddr = true
 	case "noprefixroute":
-		v.NoPrefixRoute = true
+		group(&v.Extra).NoPrefixRoute = true
 	case "autojoin":
-		v.AutoJoin = true
+		group(&v.Extra).AutoJoin = true
 	case "no_track":
 		// keepalived 2.2.7 takes it on a static address too: with a
 		// track_group, the group's instances do not track its interface.
@@ -157,10 +157,10 @@ func (b *builder) vipBroadcast(s *syntax.Stmt, i int, v *config.VIP, x string) {
 			b.warnf(argPos(s, i), s.Keyword, "invalid broadcast address '%s', ignored", x)
 			return
 		}
-		v.Broadcast = a
+		group(&v.Extra).Broadcast = a
 		return
 	}
-	v.Broadcast = netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+	group(&v.Extra).Broadcast = netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
 func (b *builder) vipScope(s *syntax.Stmt, i int, v *config.VIP, x string) {
@@ -170,10 +170,10 @@ func (b *builder) vipScope(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	}
 	switch x {
 	case "global", "site", "link", "host", "nowhere":
-		v.Scope = x
+		group(&v.Extra).Scope = x
 	default:
 		if n, err := strconv.Atoi(x); err == nil && n >= 0 && n <= 255 {
-			v.Scope = x
+			group(&v.Extra).Scope = x
 			return
 		}
 		b.warnf(argPos(s, i), s.Keyword, "invalid scope '%s', ignored", x)
@@ -187,7 +187,7 @@ func (b *builder) vipLabel(s *syntax.Stmt, i int, v *config.VIP, x string) {
 	case len(x) >= 16:
 		b.warnf(argPos(s, i), s.Keyword, "label '%s' too long (max 15 characters), ignored", x)
 	default:
-		v.Label = x
+		group(&v.Extra).Label = x
 	}
 }
 
@@ -204,7 +204,7 @@ func (b *builder) vipPeer(s *syntax.Stmt, i int, v *config.VIP, x string) {
 			bits = n
 		}
 	}
-	v.Peer = netip.PrefixFrom(a, bits)
+	group(&v.Extra).Peer = netip.PrefixFrom(a, bits)
 }
 
 func (b *builder) vipLifetime(s *syntax.Stmt, i int, v *config.VIP, x string) bool {
@@ -235,13 +235,13 @@ func instVIPs(excluded bool) instHandler {
 			if !excluded && !b.instFamily(line, in, v.Prefix.Addr()) {
 				continue
 			}
-			if dupVIP(in.VIPs, v) || dupVIP(in.ExcludedVIPs, v) {
+			if dupVIP(in.VIPs, v) || dupVIP(in.ExcludedVIPs(), v) {
 				// keepalived 2.2.7 drops it without a word: a note.
 				b.notef(line.Pos, line.Keyword, "(%s) duplicate address %s, ignored", in.Name, v.Prefix)
 				continue
 			}
 			if excluded {
-				in.ExcludedVIPs = append(in.ExcludedVIPs, v)
+				group(&in.Items).ExcludedVIPs = append(in.ExcludedVIPs(), v)
 			} else {
 				in.VIPs = append(in.VIPs, v)
 			}

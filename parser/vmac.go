@@ -153,7 +153,7 @@ func (b *builder) finishVMAC(in *config.Instance) {
 		b.warnf(b.at(in, "vmac_xmit_base"), "vmac_xmit_base", "(%s) vmac_xmit_base is only valid with a vmac", in.Name)
 	}
 	b.resolveVIPVMACs(in, in.VIPs)
-	b.resolveVIPVMACs(in, in.ExcludedVIPs)
+	b.resolveVIPVMACs(in, in.ExcludedVIPs())
 }
 
 // resolveVIPVMACs decides which addresses get a VMAC of their own on

@@ -88,7 +88,7 @@ func TestVIPVMAC(t *testing.T) {
 	get := func(c *config.Config) any {
 		var out []got
 		in := vi1(c)
-		for _, v := range append(append([]config.VIP(nil), in.VIPs...), in.ExcludedVIPs...) {
+		for _, v := range append(append([]config.VIP(nil), in.VIPs...), in.ExcludedVIPs()...) {
 			out = append(out, got{v.Prefix, v.UseVMAC})
 		}
 		return out

@@ -62,7 +62,7 @@ func kaXSnapshot(t *testing.T, stats vrrp.Stats) *Snapshot {
 		Since:       time.Unix(1795613746, 775001000).UTC(),
 		ReadTimeout: time.Unix(1795613756, 778434000).UTC(),
 		Source:      netip.MustParseAddr("192.0.2.11"), IfIndex: 2, Socket: 0,
-		Stats: stats, Notify: r.Notifies(&pin.Notify),
+		Stats: stats, Notify: r.Notifies(pin.Notify()),
 	}}
 	s.Sockets = []Socket{{FD: 14, Ifname: "d0", Family: 4, Instances: []VRID{{"VI_1", 51}}}}
 	s.Scripts = r.Scripts(cfg, map[string]ScriptState{"chk_svc": ScriptGood})
@@ -261,10 +261,10 @@ func TestRoutesAndRulesMatchKeepalived227(t *testing.T) {
 	}
 	want := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	var got []string
-	for _, r := range cfg.Instances[0].Routes {
+	for _, r := range cfg.Instances[0].Routes() {
 		got = append(got, formatRoute(r, false))
 	}
-	for _, r := range cfg.Instances[0].Rules {
+	for _, r := range cfg.Instances[0].Rules() {
 		got = append(got, formatRule(r))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -282,7 +282,7 @@ func TestTrackFilesAndProcessesMatchKeepalived227(t *testing.T) {
 	var b bytes.Buffer
 	d := &dumpWriter{w: &b}
 	in := cfg.Instances[0]
-	writeTrackLists(d, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses, "Tracked processes")
+	writeTrackLists(d, in.TrackInterfaces(), in.TrackScripts(), in.TrackFiles(), in.TrackProcesses(), "Tracked processes")
 	writeTrackFiles(d, s)
 	writeTrackProcesses(d, s)
 	matchRecorded(t, "testdata/keepalived-2.2.7/tracks.want", b.String())

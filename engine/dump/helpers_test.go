@@ -84,7 +84,7 @@ func fixedSnapshot(cfg *config.Config) *Snapshot {
 	sock := map[string]int{}
 	for i, pin := range cfg.Instances {
 		in := fixedInstance(i, pin, r)
-		key := pin.Interface + "/" + string(pin.Family) + "/" + pin.UnicastSrcIP.String()
+		key := pin.Interface + "/" + string(pin.Family) + "/" + pin.UnicastSrcIP().String()
 		if pin.Unicast() {
 			key += "/unicast"
 		}
@@ -92,7 +92,7 @@ func fixedSnapshot(cfg *config.Config) *Snapshot {
 		if !ok {
 			idx = len(s.Sockets)
 			sock[key] = idx
-			ds := Socket{FD: idx, Ifname: pin.Interface, Family: 4, Unicast: pin.Unicast(), Addr: pin.UnicastSrcIP}
+			ds := Socket{FD: idx, Ifname: pin.Interface, Family: 4, Unicast: pin.Unicast(), Addr: pin.UnicastSrcIP()}
 			if pin.Family == config.IPv6 {
 				ds.Family = 6
 			}
@@ -127,14 +127,14 @@ func fixedInstance(i int, pin *config.Instance, r Resolver) Instance {
 		Priority: pin.Priority, Total: pin.Priority,
 		Since: testEpoch.Add(-time.Duration(i+1) * 1234567 * time.Microsecond), IfIndex: 2 + i,
 		Stats:  vrrp.Stats{AdvertReceived: uint64(3 + i), AdvertSent: uint64(11 * (i + 1)), BecameMaster: 1, AddrListErr: uint64(i)},
-		Notify: r.Notifies(&pin.Notify),
+		Notify: r.Notifies(pin.Notify()),
 	}
 	in.Source = netip.MustParseAddr("192.0.2.11")
 	if pin.Family == config.IPv6 {
 		in.Source = netip.MustParseAddr("fe80::11")
 	}
-	if pin.UnicastSrcIP.IsValid() {
-		in.Source = pin.UnicastSrcIP
+	if pin.UnicastSrcIP().IsValid() {
+		in.Source = pin.UnicastSrcIP()
 	}
 	switch in.State {
 	case vrrp.StateBackup:
@@ -180,7 +180,7 @@ func fixedLinks(cfg *config.Config) []Link {
 	}
 	for _, in := range cfg.Instances {
 		add(in.Interface)
-		for _, t := range in.TrackInterfaces {
+		for _, t := range in.TrackInterfaces() {
 			add(t.Name)
 		}
 	}

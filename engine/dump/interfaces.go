@@ -69,7 +69,7 @@ func linkView(l Link, vips map[netip.Addr]bool) iface {
 func vipSet(cfg *config.Config) map[netip.Addr]bool {
 	m := map[netip.Addr]bool{}
 	for _, in := range cfg.Instances {
-		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.VIPs, in.ExcludedVIPs()} {
 			for _, v := range list {
 				m[v.Prefix.Addr()] = true
 			}
@@ -100,7 +100,7 @@ func attachIPv6Forwarding(ifcs []iface, insts []Instance) {
 		if in.State != vrrp.StateMaster {
 			continue
 		}
-		for _, list := range [][]config.VIP{in.Cfg.VIPs, in.Cfg.ExcludedVIPs} {
+		for _, list := range [][]config.VIP{in.Cfg.VIPs, in.Cfg.ExcludedVIPs()} {
 			for _, v := range list {
 				dev := v.Dev
 				if dev == "" {
@@ -150,7 +150,7 @@ func attachTracking(ifcs []iface, cfg *config.Config) {
 			add(in.Interface, Tracker{Name: in.Name, Weight: w})
 			ifc.GARPInterval, ifc.GNAInterval = cfg.Global.GARPInterval, cfg.Global.GNAInterval
 		}
-		for _, t := range in.TrackInterfaces {
+		for _, t := range in.TrackInterfaces() {
 			add(t.Name, Tracker{Name: in.Name, Weight: t.Weight, Reverse: t.Reverse})
 		}
 		for _, name := range in.ItemInterfaces() {

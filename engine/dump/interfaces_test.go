@@ -56,10 +56,10 @@ func TestAttachTrackingItems(t *testing.T) {
 	vip := func(dev string, noTrack bool) []config.VIP { return []config.VIP{{Dev: dev, NoTrack: noTrack}} }
 	cfg := &config.Config{
 		Instances: []*config.Instance{
-			{Name: "VI_1", Interface: "eth0", VIPs: vip("eth1", false), TrackInterfaces: []config.Track{{Name: "eth1", Weight: -10}}},
-			{Name: "VI_2", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("", false), Routes: []config.Route{{Dev: "eth0"}}},
-			{Name: "VI_3", Interface: "eth0", VIPs: vip("eth2", true), Rules: []config.Rule{{IIF: "eth3"}}},
-			{Name: "VI_4", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("eth0", false), ExcludedVIPs: vip("eth2", false)},
+			{Name: "VI_1", Interface: "eth0", VIPs: vip("eth1", false), Trackers: &config.Trackers{TrackInterfaces: []config.Track{{Name: "eth1", Weight: -10}}}},
+			{Name: "VI_2", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("", false), Items: &config.Items{Routes: []config.Route{{Dev: "eth0"}}}},
+			{Name: "VI_3", Interface: "eth0", VIPs: vip("eth2", true), Items: &config.Items{Rules: []config.Rule{{IIF: "eth3"}}}},
+			{Name: "VI_4", Interface: "eth0", DontTrackPrimary: true, VIPs: vip("eth0", false), Items: &config.Items{ExcludedVIPs: vip("eth2", false)}},
 			{Name: "VI_5", Interface: "eth0", VIPs: vip("eth1", false)},
 			{Name: "VI_6", Interface: "eth0"},
 		},

@@ -195,7 +195,7 @@ func jsonDataRest(j *jsonWriter, s *Snapshot, in *Instance) {
 	j.int("wantstate", jsonState(wantState(in)))
 	j.int("version", c.Version)
 	j.bool("smtp_alert", c.SMTPAlert)
-	j.bool("notify_deleted", c.Notify.Deleted)
+	j.bool("notify_deleted", c.Notify().Deleted)
 	for _, n := range jsonNotifyOrder(in.Notify) {
 		j.str(n.JSONKey, cmdString(n.Argv))
 	}
@@ -224,19 +224,19 @@ func jsonLists(j *jsonWriter, s *Snapshot, in *Instance) {
 		return out
 	}
 	j.strings("vips", vips(c.VIPs))
-	j.strings("evips", vips(c.ExcludedVIPs))
+	j.strings("evips", vips(c.ExcludedVIPs()))
 	var routes, rules, ifs, scripts []string
-	for _, r := range c.Routes {
+	for _, r := range c.Routes() {
 		routes = append(routes, formatRoute(r, false))
 	}
-	for _, r := range c.Rules {
+	for _, r := range c.Rules() {
 		rules = append(rules, formatRule(r))
 	}
-	for _, t := range c.TrackInterfaces {
+	for _, t := range c.TrackInterfaces() {
 		ifs = append(ifs, t.Name)
 	}
 	// keepalived lists the commands of the tracked scripts that run.
-	for _, t := range c.TrackScripts {
+	for _, t := range c.TrackScripts() {
 		for _, sc := range s.Scripts {
 			if sc.Cfg.Name == t.Name {
 				scripts = append(scripts, cmdString(sc.Argv))

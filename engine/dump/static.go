@@ -59,8 +59,8 @@ type staticItem struct {
 func staticTracked(cfg *config.Config) []staticItem {
 	var out []staticItem
 	for _, v := range cfg.StaticAddresses {
-		if v.TrackGroup != "" && !v.NoTrack {
-			out = append(out, staticItem{v.Dev, v.TrackGroup})
+		if v.TrackGroup() != "" && !v.NoTrack {
+			out = append(out, staticItem{v.Dev, v.TrackGroup()})
 		}
 	}
 	for _, r := range cfg.StaticRoutes {

@@ -72,7 +72,7 @@ func TestTrackingOfGroup(t *testing.T) {
 	group := []config.Track{{Name: "x", Weight: 2, Reverse: true}}
 	cfg := &config.Config{
 		Instances: []*config.Instance{
-			{Name: "VI_1", TrackScripts: own, TrackProcesses: own},
+			{Name: "VI_1", Trackers: &config.Trackers{TrackScripts: own, TrackProcesses: own}},
 			{Name: "VI_2"},
 		},
 		SyncGroups: []*config.SyncGroup{{Name: "G", Members: []string{"VI_1", "VI_2"}, TrackScripts: group, TrackProcesses: group}},

@@ -96,9 +96,9 @@ func writeInstance(d *dumpWriter, s *Snapshot, in *Instance) {
 	writeInstanceAddressing(d, in)
 	writeInstanceTimers(d, in)
 	writeInstanceAddrs(d, s, in)
-	writeTrackLists(d, c.TrackInterfaces, c.TrackScripts, c.TrackFiles, c.TrackProcesses, "Tracked processes")
+	writeTrackLists(d, c.TrackInterfaces(), c.TrackScripts(), c.TrackFiles(), c.TrackProcesses(), "Tracked processes")
 	d.line("   Using smtp notification = %s", yesNo(c.SMTPAlert))
-	if c.Notify.Deleted {
+	if c.Notify().Deleted {
 		d.line("   Notify deleted = Deleted")
 	} else {
 		d.line("   Notify deleted = Fault")
@@ -114,7 +114,7 @@ func writeInstance(d *dumpWriter, s *Snapshot, in *Instance) {
 // unicast; the others leave an empty "Flags:" line, as observed).
 func writeFlags(d *dumpWriter, c *config.Instance) {
 	if !c.Unicast() && !c.DontTrackPrimary && !c.SkipCheckAdvAddr && !c.Nopreempt && !c.PromoteSecondaries &&
-		!c.Strict && !c.UnicastSrcIP.IsValid() && !c.McastSrcIP.IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer {
+		!c.Strict && !c.UnicastSrcIP().IsValid() && !c.McastSrcIP().IsValid() && !c.NoVIPs && !c.UnicastFaultNoPeer() {
 		d.line("   Flags: none")
 		return
 	}
@@ -136,7 +136,7 @@ func writeInstanceAddressing(d *dumpWriter, in *Instance) {
 		d.line("   Enforcing strict VRRP compliance")
 	}
 	fromCfg := ""
-	if c.UnicastSrcIP.IsValid() || c.McastSrcIP.IsValid() {
+	if c.UnicastSrcIP().IsValid() || c.McastSrcIP().IsValid() {
 		fromCfg = " (from configuration)"
 	}
 	d.line("   Using src_ip = %s%s", addrOrNone(in.Source), fromCfg)
@@ -185,11 +185,11 @@ func writeInstanceTimers(d *dumpWriter, in *Instance) {
 	} else if c.Version == 2 {
 		d.line("   Authentication type = none")
 	}
-	if c.KernelRxBufSize > 0 {
-		d.line("   Kernel rx buffer size = %d", c.KernelRxBufSize)
+	if c.KernelRxBufSize() > 0 {
+		d.line("   Kernel rx buffer size = %d", c.KernelRxBufSize())
 	}
-	if c.Debug > 0 {
-		d.line("   Debug level = %d", c.Debug)
+	if c.Debug() > 0 {
+		d.line("   Debug level = %d", c.Debug())
 	}
 }
 
@@ -209,9 +209,9 @@ func writeInstanceAddrs(d *dumpWriter, s *Snapshot, in *Instance) {
 			d.line("     %s", formatVIP(v, c.Interface, set))
 		}
 	}
-	if len(c.ExcludedVIPs) > 0 {
+	if len(c.ExcludedVIPs()) > 0 {
 		d.line("   Virtual IP Excluded :")
-		for _, v := range c.ExcludedVIPs {
+		for _, v := range c.ExcludedVIPs() {
 			d.line("     %s", formatVIP(v, c.Interface, set))
 		}
 	}
@@ -222,7 +222,7 @@ func writeInstanceAddrs(d *dumpWriter, s *Snapshot, in *Instance) {
 	} else {
 		d.line("   No sockets allocated")
 	}
-	writeRouting(d, "   Virtual Routes :", "   Virtual Rules :", c.Routes, c.Rules, false)
+	writeRouting(d, "   Virtual Routes :", "   Virtual Rules :", c.Routes(), c.Rules(), false)
 }
 
 func writeUnicast(d *dumpWriter, in *Instance) {
@@ -237,7 +237,7 @@ func writeUnicast(d *dumpWriter, in *Instance) {
 	d.line("   Unicast TTL = %d", ttl)
 	d.line("   Check unicast src : %s", yesNo(c.CheckUnicastSrc))
 	d.line("   Unicast Peer :")
-	for _, p := range c.UnicastPeers {
+	for _, p := range c.UnicastPeers() {
 		d.line("     %s min_ttl %d max_ttl %d", p.Addr, p.MinTTL, p.MaxTTL)
 	}
 	d.line("   Unicast checksum compatibility = %s", checksumCompat(in.Checksum))
@@ -298,20 +298,20 @@ func formatVIP(v config.VIP, defDev string, set bool) string {
 	if v.Prefix.Bits() != a.BitLen() {
 		fmt.Fprintf(&b, "/%d", v.Prefix.Bits())
 	}
-	if v.Broadcast.IsValid() {
-		fmt.Fprintf(&b, " brd %s", v.Broadcast)
+	if v.Broadcast().IsValid() {
+		fmt.Fprintf(&b, " brd %s", v.Broadcast())
 	}
 	dev := v.Dev
 	if dev == "" {
 		dev = defDev
 	}
-	scope := v.Scope
+	scope := v.Scope()
 	if scope == "" {
 		scope = "global"
 	}
 	fmt.Fprintf(&b, " dev %s scope %s", dev, scope)
-	if v.Label != "" {
-		fmt.Fprintf(&b, " label %s", v.Label)
+	if v.Label() != "" {
+		fmt.Fprintf(&b, " label %s", v.Label())
 	}
 	writeVIPFlags(&b, v)
 	if a.Is6() {
@@ -338,15 +338,15 @@ func writeVIPFlags(b *strings.Builder, v config.VIP) {
 		on   bool
 		word string
 	}{
-		{v.Home, "home"}, {v.Prefix.Addr().Is6() && !v.NoDAD, "-nodad"}, {v.MngTmpAddr, "mngtmpaddr"},
-		{v.NoPrefixRoute, "noprefixroute"}, {v.AutoJoin, "autojoin"}, {v.NoTrack, "no_track"},
+		{v.Home(), "home"}, {v.Prefix.Addr().Is6() && !v.NoDAD, "-nodad"}, {v.MngTmpAddr(), "mngtmpaddr"},
+		{v.NoPrefixRoute(), "noprefixroute"}, {v.AutoJoin(), "autojoin"}, {v.NoTrack, "no_track"},
 	} {
 		if f.on {
 			b.WriteString(" " + f.word)
 		}
 	}
-	if v.TrackGroup != "" {
-		fmt.Fprintf(b, " track_group %s", v.TrackGroup)
+	if v.TrackGroup() != "" {
+		fmt.Fprintf(b, " track_group %s", v.TrackGroup())
 	}
 }
 

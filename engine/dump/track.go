@@ -18,7 +18,7 @@ const (
 )
 
 func (k trackKind) ofInstance(in *config.Instance) []config.Track {
-	return [...][]config.Track{in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses}[k]
+	return [...][]config.Track{in.TrackInterfaces(), in.TrackScripts(), in.TrackFiles(), in.TrackProcesses()}[k]
 }
 
 func (k trackKind) ofGroup(g *config.SyncGroup) []config.Track {

@@ -29,7 +29,7 @@ func (t *Tracker) Trackers(in *config.Instance) []script.Tracker {
 	if st, ok := t.sourceTrackerLocked(in); ok {
 		out = append(out, st)
 	}
-	if in.UnicastFaultNoPeer && len(in.UnicastPeers) == 0 {
+	if in.UnicastFaultNoPeer() && len(in.UnicastPeers()) == 0 {
 		// unicast_fault_no_peer: keepalived keeps a unicast instance
 		// without peers in FAULT instead of falling back to multicast.
 		out = append(out, script.Tracker{Kind: script.TrackInterface, Name: "unicast_fault_no_peer", Cond: script.Down})

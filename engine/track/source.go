@@ -19,10 +19,10 @@ func trackedSource(in *config.Instance) netip.Addr {
 	if !in.TrackSrcIP {
 		return netip.Addr{}
 	}
-	if in.UnicastSrcIP.IsValid() {
-		return in.UnicastSrcIP
+	if in.UnicastSrcIP().IsValid() {
+		return in.UnicastSrcIP()
 	}
-	return in.McastSrcIP
+	return in.McastSrcIP()
 }
 
 // readSources records, at start, whether each tracked source address is

@@ -26,7 +26,7 @@ func staticTrackIfaces(cfg *config.Config, name string) []string {
 		}
 	}
 	for _, a := range cfg.StaticAddresses {
-		if a.TrackGroup != "" && !a.NoTrack && member(a.TrackGroup) {
+		if a.TrackGroup() != "" && !a.NoTrack && member(a.TrackGroup()) {
 			add(a.Dev)
 		}
 	}
@@ -63,7 +63,7 @@ func itemIfaces(cfg *config.Config, in *config.Instance) []string {
 func (t *Tracker) logStaticNoTrack() {
 	var kinds []string
 	for _, a := range t.cfg.StaticAddresses {
-		if a.TrackGroup != "" && a.NoTrack {
+		if a.TrackGroup() != "" && a.NoTrack {
 			kinds = append(kinds, "address")
 		}
 	}

@@ -73,7 +73,7 @@ type overlap struct {
 // returned in the group's order.
 func mergeTracks(in *config.Instance, g *config.SyncGroup, items []string) (memberTracks, []overlap) {
 	ifaces, ifOverlaps := mergeIfaces(in, g, items)
-	tr := memberTracks{scripts: in.TrackScripts, ifaces: ifaces, files: in.TrackFiles, procs: in.TrackProcesses}
+	tr := memberTracks{scripts: in.TrackScripts(), ifaces: ifaces, files: in.TrackFiles(), procs: in.TrackProcesses()}
 	if g == nil {
 		return tr, ifOverlaps
 	}

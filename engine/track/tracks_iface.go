@@ -38,7 +38,7 @@ type ifaceEntry struct {
 // dont_track_primary) took.
 func mergeIfaces(in *config.Instance, g *config.SyncGroup, items []string) ([]config.Track, []overlap) {
 	if len(items) == 0 && (g == nil || len(g.TrackInterfaces) == 0) {
-		return in.TrackInterfaces, nil // the parser drops the own interface from them
+		return in.TrackInterfaces(), nil // the parser drops the own interface from them
 	}
 	var es []*ifaceEntry
 	var ov []overlap
@@ -60,7 +60,7 @@ func mergeIfaces(in *config.Instance, g *config.SyncGroup, items []string) ([]co
 		// A weight-0 entry the group met is tracked apart already.
 		old.listed = old.listed || group && took
 	}
-	for _, t := range in.TrackInterfaces {
+	for _, t := range in.TrackInterfaces() {
 		add(ifaceEntry{Track: t, configured: true, listed: true}, false)
 	}
 	if in.Interface != "" {

@@ -27,25 +27,23 @@ func TestMergeTracks(t *testing.T) {
 		want     memberTracks
 		overlaps []overlap
 	}{
-		{name: "no group", in: config.Instance{TrackScripts: list(tr("s", 5, false))},
+		{name: "no group", in: config.Instance{Trackers: &config.Trackers{TrackScripts: list(tr("s", 5, false))}},
 			want: memberTracks{scripts: list(tr("s", 5, false))}},
 		{name: "group only", in: config.Instance{Interface: "eth0"},
 			group: &config.SyncGroup{TrackScripts: list(tr("s", 3, false)), TrackInterfaces: list(tr("eth1", 2, false)),
 				TrackFiles: list(tr("f", 4, false)), TrackProcesses: list(tr("p", 6, true))},
 			want: memberTracks{scripts: list(tr("s", 3, false)), ifaces: list(tr("eth1", 2, false)),
 				files: list(tr("f", 4, false)), procs: list(tr("p", 6, true))}},
-		{name: "different trackers add up", in: config.Instance{TrackScripts: list(tr("a", 5, false))},
+		{name: "different trackers add up", in: config.Instance{Trackers: &config.Trackers{TrackScripts: list(tr("a", 5, false))}},
 			group: &config.SyncGroup{TrackScripts: list(tr("b", 3, false))},
 			want:  memberTracks{scripts: list(tr("a", 5, false), tr("b", 3, false))}},
-		{name: "member weight 0 stays", in: config.Instance{TrackScripts: list(tr("s", 0, false)), TrackInterfaces: list(tr("eth1", 0, false)),
-			TrackFiles: list(tr("f", 0, false)), TrackProcesses: list(tr("p", 0, false))},
+		{name: "member weight 0 stays", in: config.Instance{Trackers: &config.Trackers{TrackScripts: list(tr("s", 0, false)), TrackInterfaces: list(tr("eth1", 0, false)), TrackFiles: list(tr("f", 0, false)), TrackProcesses: list(tr("p", 0, false))}},
 			group: &config.SyncGroup{TrackScripts: list(tr("s", 3, true)), TrackInterfaces: list(tr("eth1", 2, true)),
 				TrackFiles: list(tr("f", 4, true)), TrackProcesses: list(tr("p", 6, true))},
 			want: memberTracks{scripts: list(tr("s", 0, false)), ifaces: list(tr("eth1", 0, false)),
 				files: list(tr("f", 0, false)), procs: list(tr("p", 0, false))},
 			overlaps: []overlap{{"track_script", "s"}, {"track_file", "f"}, {"track_process", "p"}, {"track_interface", "eth1"}}},
-		{name: "weighted member takes the group's weight", in: config.Instance{TrackScripts: list(tr("s", 5, false)), TrackInterfaces: list(tr("eth1", 5, false)),
-			TrackFiles: list(tr("f", 5, false)), TrackProcesses: list(tr("p", 5, false))},
+		{name: "weighted member takes the group's weight", in: config.Instance{Trackers: &config.Trackers{TrackScripts: list(tr("s", 5, false)), TrackInterfaces: list(tr("eth1", 5, false)), TrackFiles: list(tr("f", 5, false)), TrackProcesses: list(tr("p", 5, false))}},
 			group: &config.SyncGroup{TrackScripts: list(tr("s", -3, true)), TrackInterfaces: list(tr("eth1", 2, true)),
 				TrackFiles: list(tr("f", 4, true)), TrackProcesses: list(tr("p", 6, true))},
 			// keepalived's add_vrrp_to_track_process changes the weight only.
@@ -65,7 +63,7 @@ func TestMergeTracks(t *testing.T) {
 		{name: "static item's interface keeps weight 0 silently", in: config.Instance{Interface: "eth0"}, static: []string{"eth1"},
 			group: &config.SyncGroup{TrackInterfaces: list(tr("eth1", 2, false))},
 			want:  memberTracks{}},
-		{name: "static item's interface unweights the member's", in: config.Instance{Interface: "eth0", TrackInterfaces: list(tr("eth1", 5, true))},
+		{name: "static item's interface unweights the member's", in: config.Instance{Interface: "eth0", Trackers: &config.Trackers{TrackInterfaces: list(tr("eth1", 5, true))}},
 			static: []string{"eth1"},
 			want:   memberTracks{ifaces: list(tr("eth1", 0, false))}},
 		{name: "static item on the untracked own interface tracks it", in: config.Instance{Interface: "eth0", DontTrackPrimary: true},
@@ -75,7 +73,7 @@ func TestMergeTracks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
-			own := memberTracks{scripts: append([]config.Track(nil), in.TrackScripts...)}
+			own := memberTracks{scripts: append([]config.Track(nil), in.TrackScripts()...)}
 			got, ov := mergeTracks(&in, tc.group, tc.static)
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(memberTracks{}, overlap{})); diff != "" {
 				t.Errorf("tracks (-want +got):\n%s", diff)
@@ -83,7 +81,7 @@ func TestMergeTracks(t *testing.T) {
 			if diff := cmp.Diff(tc.overlaps, ov, cmp.AllowUnexported(overlap{})); diff != "" {
 				t.Errorf("overlaps (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(own.scripts, in.TrackScripts); diff != "" {
+			if diff := cmp.Diff(own.scripts, in.TrackScripts()); diff != "" {
 				t.Errorf("the instance's own list changed (-before +after):\n%s", diff)
 			}
 		})
