@@ -91,7 +91,7 @@ func (n *node) reload(conf string) engine.ReloadResult {
 
 // load parses a configuration as the daemon would, on a host where every
 // interface, user and script exists.
-func load(t *testing.T, conf string) *config.Config {
+func load(t testing.TB, conf string) *config.Config {
 	t.Helper()
 	cfg, diags := parser.LoadBytes("keepalived.conf", []byte(conf), parser.Options{
 		Hostname: "node", InterfaceExists: func(string) bool { return true },

@@ -28,7 +28,7 @@ func BenchmarkIdleInstanceMemory(b *testing.B) {
 		for i := range 4 {
 			h.AddLink(fmt.Sprintf("eth%d", i), seg, fmt.Sprintf("192.0.2.%d/24", 11+i))
 		}
-		eng := engine.New(load(&testing.T{}, conf), h.Engine(), engine.Options{})
+		eng := engine.New(load(b, conf), h.Engine(), engine.Options{})
 		if err := eng.Start(); err != nil {
 			b.Fatal(err)
 		}

@@ -134,19 +134,8 @@ func (s *packetSender) socketsLocked(ifname string) (*ifSockets, error) {
 // SIOCGIFFLAGS in the calling thread's network namespace; a failed read
 // counts as "ARP allowed" so that the send reports the real problem.
 func noARP(ifname string) bool {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return false
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq(ifname)
-	if err != nil {
-		return false
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return false
-	}
-	return ifr.Uint16()&unix.IFF_NOARP != 0
+	ifr, err := ifreqIoctl(ifname, unix.SIOCGIFFLAGS)
+	return err == nil && ifr.Uint16()&unix.IFF_NOARP != 0
 }
 
 // dropAll is a BPF program accepting nothing: the sockets only send, and

@@ -33,20 +33,31 @@ func (a *Addrs) linkByName(ifname string) (netlink.Link, error) {
 
 // ifIndex is ifname's index in the calling thread's namespace.
 func ifIndex(ifname string) (int, error) {
-	ifr, err := unix.NewIfreq(ifname)
+	ifr, err := ifreqIoctl(ifname, unix.SIOCGIFINDEX)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", ifname, errNoLink) // longer than an interface name can be
-	}
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return 0, fmt.Errorf("interface index of %s: %w", ifname, err)
-	}
-	defer unix.Close(fd)
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFINDEX, ifr); err != nil {
-		if errors.Is(err, unix.ENODEV) {
+		if errors.Is(err, unix.ENODEV) || errors.Is(err, unix.EINVAL) {
 			return 0, fmt.Errorf("%s: %w", ifname, errNoLink)
 		}
 		return 0, fmt.Errorf("interface index of %s: %w", ifname, err)
 	}
 	return int(ifr.Uint32()), nil
+}
+
+// ifreqIoctl makes the interface request req about ifname on a socket
+// of the calling thread's namespace and returns the kernel's answer;
+// EINVAL for a name longer than an interface name can be.
+func ifreqIoctl(ifname string, req uint) (*unix.Ifreq, error) {
+	ifr, err := unix.NewIfreq(ifname)
+	if err != nil {
+		return nil, unix.EINVAL
+	}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	if err := unix.IoctlIfreq(fd, req, ifr); err != nil {
+		return nil, err
+	}
+	return ifr, nil
 }
