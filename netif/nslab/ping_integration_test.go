@@ -35,14 +35,15 @@ func TestIntegrationPinger(t *testing.T) {
 	waitUntil(t, func() bool { return p.Answered(time.Now(), 20) })
 	t0 := time.Now()
 	// Ten rounds of each since t0, however slowly a loaded machine runs
-	// the pingers, and the latest answered.
+	// the pingers, and the latest answered. The window ends at the moment
+	// the condition held: a round sent after it may still await its reply.
+	var t1 time.Time
 	waitUntil(t, func() bool {
-		now := time.Now()
-		sent, _ := p.LostBetween(t0, now)
-		sentLost, _ := lost.LostBetween(t0, now)
-		return sent >= 12 && sentLost >= 12 && p.Answered(now, 20)
+		t1 = time.Now()
+		sent, _ := p.LostBetween(t0, t1)
+		sentLost, _ := lost.LostBetween(t0, t1)
+		return sent >= 12 && sentLost >= 12 && p.Answered(t1, 20)
 	})
-	t1 := time.Now()
 	if sent, n := p.LostBetween(t0, t1); sent < 10 || n != 0 {
 		t.Errorf("answering host: %d of %d lost, want none of at least 10", n, sent)
 	}
