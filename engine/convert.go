@@ -12,7 +12,7 @@ import (
 // vrrpConfig converts a parsed instance to the protocol's view. src is the
 // address the instance sends from (unicast_src_ip, mcast_src_ip or the
 // interface's primary address).
-func vrrpConfig(in *config.Instance, src netip.Addr, fastPreempt bool) vrrp.Config {
+func vrrpConfig(in *config.Instance, src netip.Addr, opts Options) vrrp.Config {
 	c := vrrp.Config{
 		Name:             in.Name,
 		VRID:             uint8(in.VRID),
@@ -39,7 +39,8 @@ func vrrpConfig(in *config.Instance, src netip.Addr, fastPreempt bool) vrrp.Conf
 		HigherPrioSendAdvert: in.HigherPrioSendAdvert,
 		V3ChecksumAsV2:       in.V3ChecksumAsV2,
 		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum()),
-		FastPreempt:          fastPreempt,
+		FastPreempt:          opts.FastPreempt,
+		SpreadAdverts:        !opts.BurstAdverts,
 	}
 	authConfig(in, &c)
 	for _, v := range in.VIPs {

@@ -55,7 +55,7 @@ func (e *Engine) reopenSockets(ifname string) []track.Instance {
 			if m.sock != s {
 				continue
 			}
-			if err := m.vi.Reload(vrrpConfig(m.conf(), src, e.opts.FastPreempt)); err != nil {
+			if err := m.vi.Reload(vrrpConfig(m.conf(), src, e.opts)); err != nil {
 				e.log.Error(fmt.Sprintf("(%s) not moved to interface %s: %v", m.conf().Name, ifname, err), "instance", m.conf().Name, "err", err)
 			}
 			m.status.setSource(src)

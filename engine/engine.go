@@ -25,6 +25,12 @@ type Options struct {
 	KeepVIPsOnStop bool
 	// FastPreempt is goalived's --fast-preempt.
 	FastPreempt bool
+	// BurstAdverts keeps keepalived 2.2.7's advert schedule: every advert
+	// an interval after the one before, so that the instances that became
+	// master together advertise in one burst. By default each instance
+	// keeps to a phase of its own (vrrp.Config.SpreadAdverts). Tests that
+	// replay keepalived's exact sequence of lines set it.
+	BurstAdverts bool
 	// OnReport, if set, sees every instance report after the engine
 	// handled it (status file, metrics). It runs on the instance's effects
 	// goroutine and must not block.
@@ -272,7 +278,7 @@ func (e *Engine) newInstance(pin *config.Instance) (*instance, error) {
 		e.log.Warn(fmt.Sprintf("(%s) stale VIPs, routes and rules not removed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
 	e.detail(fmt.Sprintf("(%s) removing VIPs.", pin.Name), "instance", pin.Name)
-	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
+	vc := vrrpConfig(pin, in.sock.source(), e.opts)
 	if in.vi, err = vrrp.NewInstance(vc, e.outputs(in), vrrp.WithClock(e.clock), vrrp.WithRunners(e.runners)); err != nil {
 		return nil, err
 	}

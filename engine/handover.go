@@ -210,7 +210,7 @@ func (e *Engine) freezable() error {
 // freezeInstance freezes one instance and stops its retries.
 func (e *Engine) freezeInstance(in *instance) (InstanceState, error) {
 	pin := in.conf()
-	cfg := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
+	cfg := vrrpConfig(pin, in.sock.source(), e.opts)
 	saved, err := in.vi.Freeze()
 	if err != nil {
 		return InstanceState{}, err

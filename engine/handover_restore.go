@@ -134,7 +134,7 @@ func (e *Engine) resumeInstance(pin *config.Instance, is *InstanceState, savedAt
 		return nil, nil, err
 	}
 	set = in.vmacs.rewrite(pin, set)
-	vc := vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)
+	vc := vrrpConfig(pin, in.sock.source(), e.opts)
 	if reflect.DeepEqual(ran, vc) && is.Items.set().equal(set) {
 		return in, nil, nil // kept
 	}

@@ -151,7 +151,7 @@ func (e *Engine) reconfigure(in *instance, pin *config.Instance) error {
 	if err := in.accept.reconfigure(e.fw, blockSpecs(pin, &e.cfg.Global, set, in.vmacs.ifname(pin))); err != nil {
 		e.log.Warn(fmt.Sprintf("(%s) firewall drop rules not changed: %v", pin.Name, err), "instance", pin.Name, "err", err)
 	}
-	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts.FastPreempt)); err != nil {
+	if err := in.vi.Reload(vrrpConfig(pin, in.sock.source(), e.opts)); err != nil {
 		return err
 	}
 	in.status.setSource(in.sock.source())

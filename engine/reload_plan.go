@@ -156,7 +156,7 @@ func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, str
 	if family(pin) == 6 {
 		src = netip.IPv6Unspecified()
 	}
-	nc := vrrpConfig(pin, src, false)
+	nc := vrrpConfig(pin, src, Options{})
 	if _, err := vrrp.NewReload(nc); err != nil {
 		return restarted, err.Error()
 	}
@@ -165,7 +165,7 @@ func compareInstances(prev, pin *config.Instance, tables tableFunc) (change, str
 		return restarted, err.Error()
 	}
 	var why []string
-	if !reflect.DeepEqual(vrrpConfig(prev, src, false), nc) {
+	if !reflect.DeepEqual(vrrpConfig(prev, src, Options{}), nc) {
 		why = append(why, "protocol")
 	}
 	if oset, err := instanceNet(prev, tables); err != nil || !oset.equal(nset) {
