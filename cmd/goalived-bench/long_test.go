@@ -94,7 +94,7 @@ func TestLongTables(t *testing.T) {
 	writeResources(&b, []resSample{
 		{N: 50, Proto: v2Proto, Daemon: "goalived", RSSKiB: []int64{10240, 10240, 20480}, RSSB: []int64{2048}, CPU: 0.5, CPUB: 0.4,
 			Procs: 1, Load: "9.0 8.0 7.0", Sched: schedule{PerSec: 49.9, Off: 1, P99: 300 * time.Microsecond, WorstP99: time.Millisecond},
-			Retried: fmt.Errorf("%w: 49 of 50", errStartup), Missing: 13, MissingLog: "add vip failed"},
+			Floor: 2 * time.Millisecond, Retried: fmt.Errorf("%w: 49 of 50", errStartup), Missing: 13, MissingLog: "add vip failed"},
 		{N: 50, Proto: v2Proto, Daemon: "keepalived", RSSKiB: []int64{5120}, RSSB: []int64{4096}, CPU: 1, CPUB: 1.6, Procs: 2, Load: "9.1 8.0 7.0",
 			Sched: schedule{PerSec: 50}},
 		{N: 250, Proto: v3Fast, Daemon: "goalived", Err: errors.New("boom")},
@@ -114,9 +114,9 @@ func TestLongTables(t *testing.T) {
 	}, 3*time.Millisecond, 3)
 	out := b.String()
 	for _, want := range []string{
-		"| v2 1s | 50 | goalived | 10.0 / 20.0 | 2.0 / 2.0 | 0.50 | 0.40 | 49.90 (50) | 1 | 0.30 ms / 1.00 ms | 1 | 9.0 8.0 7.0 | 0 | 1 | 13 |",
-		"| v2 1s | 50 | keepalived | 5.0 / 5.0 | 4.0 / 4.0 | 1.00 | 1.60 | 50.00 (50) | 0 | 0.00 ms / 0.00 ms | 2 | 9.1 8.0 7.0 | 0 | 0 | 0 |",
-		"| v3 0.1s | 250 | goalived | - | - | - | - | - (2500) | - | - / - | 0 |  | 1 | 0 |  |",
+		"| v2 1s | 50 | goalived | 10.0 / 20.0 | 2.0 / 2.0 | 0.50 | 0.40 | 49.90 (50) | 1 | 0.30 ms / 1.00 ms | 2.00 ms | 1 | 9.0 8.0 7.0 | 0 | 1 | 13 |",
+		"| v2 1s | 50 | keepalived | 5.0 / 5.0 | 4.0 / 4.0 | 1.00 | 1.60 | 50.00 (50) | 0 | 0.00 ms / 0.00 ms | 0.00 ms | 2 | 9.1 8.0 7.0 | 0 | 0 | 0 |",
+		"| v3 0.1s | 250 | goalived | - | - | - | - | - (2500) | - | - / - | - | 0 |  | 1 | 0 |  |",
 		"| v2 1s | 50 | 2.00 | 0.50 | 0.50 | 0.25 |",
 		"| v3 0.1s | 250 | - | - | - | - |",
 		"- goalived N=50: master of all 50 instances but 13 VIP(s) never added; its log: add vip failed",

@@ -22,7 +22,11 @@ type resSample struct {
 	Procs  int     // a's daemon processes at the end
 	Load   string  // load average when the window began
 	Sched  schedule
-	Err    error
+	// Floor is the machine's timer floor over the window: how late a
+	// timer of the benchmark's own came at the 99th percentile (see
+	// timerProbe).
+	Floor time.Duration
+	Err   error
 	// Retried is the failed start-up of a first attempt, run again
 	// once: it is reported, not hidden.
 	Retried error
@@ -94,9 +98,9 @@ func logResources(w io.Writer, s resSample) {
 	med, mx := medianMax(s.RSSKiB)
 	medB, mxB := medianMax(s.RSSB)
 	fmt.Fprintf(w, "%s RSS a median %s max %s, b %s / %s MiB, CPU a %.2f s, b %.2f s, %d process(es); "+
-		"%.1f adverts/s, %d instance(s) off count, spacing p99 %v (worst instance %v)\n",
+		"%.1f adverts/s, %d instance(s) off count, spacing p99 %v (worst instance %v), timer floor p99 %v\n",
 		head, mib(med), mib(mx), mib(medB), mib(mxB), s.CPU, s.CPUB, s.Procs,
-		s.Sched.PerSec, s.Sched.Off, s.Sched.P99, s.Sched.WorstP99)
+		s.Sched.PerSec, s.Sched.Off, s.Sched.P99, s.Sched.WorstP99, s.Floor)
 }
 
 func (bn *bench) resourceTrial(ctx context.Context, d daemon, row resRow, dur time.Duration) resSample {
@@ -127,9 +131,16 @@ func (bn *bench) resourceTrial(ctx context.Context, d daemon, row resRow, dur ti
 		return s
 	}
 	insts, _ := ca.instances()
+	probe, err := startTimerProbe()
+	if err != nil {
+		s.Err = err
+		return s
+	}
 	bn.forgetFrames(time.Now())
 	from := time.Now()
-	if err := s.measure(ctx, pr, dur); err != nil {
+	err = s.measure(ctx, pr, dur)
+	s.Floor = probe.finish()
+	if err != nil {
 		s.Err = fmt.Errorf("%s resources N=%d (%s): %w", d.Name, n, dir, err)
 		return s
 	}
