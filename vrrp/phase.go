@@ -47,14 +47,18 @@ const (
 
 // phase is the instance's offset in the interval: its name hashed (the
 // name is what stays the same across reloads and restarts) to one of the
-// interval's slots, plus under a microsecond, also from the name, so that
-// the instances of a slot have distinct deadlines and go in the same
-// order every time.
+// interval's slots, plus a whole number of microseconds under a
+// millisecond, also from the name. The instances of a slot thus have
+// deadlines of their own, microseconds apart, and the clock runs them in
+// the same order every round: with one deadline for all, or deadlines
+// nanoseconds apart (less than the jitter of reading the clock when a
+// timer is set), their order changed from round to round, and so each
+// one's place in its burst (5 ms for 125 instances).
 func (m *Machine) phase() time.Duration {
 	iv := m.cfg.Interval
 	slots := min(max(int64(iv/slotWidth), 1), maxSlots)
 	h := fnv1a(m.cfg.Name)
-	return time.Duration(int64(h%uint64(slots)))*(iv/time.Duration(slots)) + time.Duration(h>>32%1000)
+	return time.Duration(int64(h%uint64(slots)))*(iv/time.Duration(slots)) + time.Duration(h>>32%1000)*time.Microsecond
 }
 
 // fnv1a is the FNV-1a hash of s with a final mix: FNV-1a alone leaves

@@ -41,9 +41,9 @@ func masterAdverts(t *testing.T, c Config, start time.Time, n int, late func(i i
 func onTime(int) time.Duration { return 0 }
 
 // slotOf is where t lies in the interval on the wall clock's grid, the
-// sub-microsecond tie-break left out.
+// tie-break within the slot (under a millisecond) left out.
 func slotOf(t time.Time, iv time.Duration) time.Duration {
-	return time.Duration(t.UnixNano()) % iv / time.Microsecond * time.Microsecond
+	return time.Duration(t.UnixNano()) % iv / time.Millisecond * time.Millisecond
 }
 
 func TestSpreadAdvertsKeepPhase(t *testing.T) {
@@ -83,7 +83,7 @@ func TestSpreadAdvertsKeepPhase(t *testing.T) {
 // take others.
 func TestSpreadAdvertsPhaseFromName(t *testing.T) {
 	iv := time.Second
-	slots := map[time.Duration]bool{}
+	slots, exact := map[time.Duration]bool{}, map[time.Duration]bool{}
 	for i := range 64 {
 		name := fmt.Sprintf("VI_%d", i)
 		var phase []time.Duration
@@ -99,9 +99,15 @@ func TestSpreadAdvertsPhaseFromName(t *testing.T) {
 			}
 		}
 		slots[phase[0]/(iv/maxSlots)] = true
+		exact[phase[0]] = true
 	}
 	if len(slots) != maxSlots {
 		t.Errorf("64 names took %d of the %d slots", len(slots), maxSlots)
+	}
+	// Within a slot, the names' deadlines differ too (microseconds
+	// apart), so that they go in one order.
+	if len(exact) < 62 {
+		t.Errorf("64 names took %d distinct phases, want nearly all", len(exact))
 	}
 }
 
