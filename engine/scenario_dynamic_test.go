@@ -60,17 +60,15 @@ func TestDynamicInterfaces(t *testing.T) {
 // TestMasterRxLowerPri: a master that hears a lower priority master
 // (here once a partition heals) asserts itself, runs
 // notify_master_rx_lower_pri and writes MASTER_RX_LOWER_PRI with its own
-// priority to the FIFO; the other yields. Both keep keepalived's advert
-// schedule (BurstAdverts), so that the partition heals between a's
-// advert and b's.
+// priority to the FIFO; the other yields.
 func TestMasterRxLowerPri(t *testing.T) {
 	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
 		seg.Partition([]netip.Addr{netip.MustParseAddr("192.0.2.1")}, []netip.Addr{netip.MustParseAddr("192.0.2.2")})
 		a.start("global_defs {\n  vrrp_notify_fifo /run/vrrp.fifo\n}\n"+
-			instance("VI_1", 51, 150, "192.0.2.100/32", "notify_master_rx_lower_pri /bin/rx.sh"), engine.Options{BurstAdverts: true})
-		b.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{BurstAdverts: true})
+			instance("VI_1", 51, 150, "192.0.2.100/32", "notify_master_rx_lower_pri /bin/rx.sh"), engine.Options{})
+		b.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{})
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
 		b.wantState("VI_1", vrrp.StateMaster)

@@ -38,14 +38,11 @@ func (n *node) messages() []string {
 // master (the old master, now backup, stopped first and sent nothing), as
 // keepalived 2.2.7 writes them (the lines of cmd/goalived's
 // TestIntegrationLogsMatchKeepalived, here without root and exactly).
-// The master keeps keepalived's advert schedule (BurstAdverts): how many
-// "received lower priority" lines the other writes while it waits to
-// preempt follows when the master's adverts come.
 func TestKeepalivedLines(t *testing.T) {
 	onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 		a := newNode(t, seg, "192.0.2.1/24")
 		b := newNode(t, seg, "192.0.2.2/24")
-		a.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{BurstAdverts: true})
+		a.start(instance("VI_1", 51, 100, "192.0.2.100/32"), engine.Options{})
 		wait(5 * time.Second)
 		a.wantState("VI_1", vrrp.StateMaster)
 		b.start(instance("VI_1", 51, 120, "192.0.2.100/32"), engine.Options{})

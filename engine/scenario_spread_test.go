@@ -34,11 +34,12 @@ func observeAdverts(seg *vrrptest.Segment) *advertTimes {
 }
 
 // TestAdvertsSpread: 32 instances that become master together advertise
-// in several smaller bursts, not in one (keepalived's schedule, kept with
-// BurstAdverts), each still exactly one interval after its last.
+// in one burst (keepalived's schedule, the default), or with
+// SpreadAdverts in several smaller ones, each still exactly one interval
+// after its last.
 func TestAdvertsSpread(t *testing.T) {
-	for _, burst := range []bool{false, true} {
-		t.Run(fmt.Sprintf("BurstAdverts=%v", burst), func(t *testing.T) {
+	for _, spread := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SpreadAdverts=%v", spread), func(t *testing.T) {
 			onSegment(t, func(t *testing.T, seg *vrrptest.Segment) {
 				obs := observeAdverts(seg)
 				a := newNode(t, seg, "192.0.2.1/24")
@@ -46,7 +47,7 @@ func TestAdvertsSpread(t *testing.T) {
 				for i := 1; i <= 32; i++ {
 					conf.WriteString(instance(fmt.Sprintf("VI_%d", i), i, 100, fmt.Sprintf("198.51.100.%d/32", i)))
 				}
-				a.start(conf.String(), engine.Options{BurstAdverts: burst})
+				a.start(conf.String(), engine.Options{SpreadAdverts: spread})
 				wait(6 * time.Second) // all master, the second advert sent
 				from := time.Now()
 				wait(10 * time.Second)
@@ -71,9 +72,9 @@ func TestAdvertsSpread(t *testing.T) {
 					phases[time.Duration(in[0].UnixNano())%time.Second/time.Millisecond] = true
 				}
 				switch {
-				case burst && len(phases) != 1:
+				case !spread && len(phases) != 1:
 					t.Errorf("keepalived's schedule: the adverts in %d bursts, want one", len(phases))
-				case !burst && len(phases) < 4:
+				case spread && len(phases) < 4:
 					t.Errorf("spread: the adverts in %d bursts, want up to eight and at least four", len(phases))
 				}
 			})
