@@ -82,6 +82,24 @@ func (v *vipOwner) retryInstall() {
 	}
 }
 
+// restore puts the addresses back after one was deleted behind our back,
+// unless the instance released them meanwhile: the deletion (a link
+// going down takes IPv6 addresses with it) and the instance's own release
+// (its FAULT on the same link) race, and a restore that came second
+// left the VIPs on a faulted router for good. It reports whether it
+// installed them.
+func (v *vipOwner) restore() (bool, error) {
+	v.opMu.Lock()
+	defer v.opMu.Unlock()
+	v.mu.Lock()
+	owned := v.owned
+	v.mu.Unlock()
+	if !owned {
+		return false, nil
+	}
+	return true, v.applyLocked(true)
+}
+
 // current returns the configured addresses, routes and rules.
 func (v *vipOwner) current() ownedSet {
 	v.mu.Lock()

@@ -30,9 +30,13 @@ func (e *Engine) vipRemoved(ev netif.Event) {
 		e.detail(fmt.Sprintf("Netlink reflector reports IP %v removed from %s", ev.Addr.Addr(), ev.Ifname))
 		e.log.Warn(fmt.Sprintf("(%s) restoring VIP %v on %s removed from outside", name, ev.Addr, ev.Ifname),
 			"instance", name, "address", ev.Addr, "interface", ev.Ifname)
-		if err := in.vips.Own(true); err != nil {
+		restored, err := in.vips.restore()
+		if err != nil {
 			e.log.Error(fmt.Sprintf("(%s) VIP %v not restored: %v", name, ev.Addr, err), "instance", name, "err", err)
 			continue
+		}
+		if !restored {
+			continue // released meanwhile (FAULT, BACKUP): nothing to put back
 		}
 		if err := (&announcer{a: e.ann, vips: in.vips}).Announce(1); err != nil {
 			e.log.Warn(fmt.Sprintf("(%s) restored VIPs not announced: %v", name, err), "instance", name, "err", err)
