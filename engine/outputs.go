@@ -72,12 +72,8 @@ func (v *vipOwner) retryInstall() {
 	defer v.opMu.Unlock()
 	v.mu.Lock()
 	v.pending = nil
-	owned := v.owned
 	v.mu.Unlock()
-	if !owned {
-		return
-	}
-	if err := v.applyLocked(true); err == nil && v.restored != nil {
+	if ok, err := v.restoreLocked(); ok && err == nil && v.restored != nil {
 		v.restored()
 	}
 }
@@ -91,6 +87,12 @@ func (v *vipOwner) retryInstall() {
 func (v *vipOwner) restore() (bool, error) {
 	v.opMu.Lock()
 	defer v.opMu.Unlock()
+	return v.restoreLocked()
+}
+
+// restoreLocked installs the set if the instance still owns it; v.opMu
+// is held, so that no release comes between the look and the install.
+func (v *vipOwner) restoreLocked() (bool, error) {
 	v.mu.Lock()
 	owned := v.owned
 	v.mu.Unlock()

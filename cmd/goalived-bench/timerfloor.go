@@ -23,7 +23,6 @@ type timerProbe struct {
 	mu   sync.Mutex // guards the fields below
 	next time.Time
 	late []time.Duration
-	stop bool
 }
 
 func startTimerProbe() (*timerProbe, error) {
@@ -32,11 +31,10 @@ func startTimerProbe() (*timerProbe, error) {
 		return nil, err
 	}
 	p := &timerProbe{clock: c}
-	p.mu.Lock()
+	p.mu.Lock() // fire waits for p.timer
 	defer p.mu.Unlock()
-	p.timer = c.AfterFunc(time.Hour, p.fire)
 	p.next = time.Now().Add(floorPeriod)
-	p.timer.Reset(floorPeriod)
+	p.timer = c.AfterFunc(floorPeriod, p.fire)
 	return p, nil
 }
 
@@ -45,9 +43,6 @@ func (p *timerProbe) fire() {
 	now := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stop {
-		return
-	}
 	p.late = append(p.late, now.Sub(p.next))
 	for !p.next.After(now) {
 		p.next = p.next.Add(floorPeriod)
@@ -55,13 +50,10 @@ func (p *timerProbe) fire() {
 	p.timer.Reset(p.next.Sub(now))
 }
 
-// finish stops the probe and returns the 99th percentile of its lateness.
+// finish stops the probe and returns the 99th percentile of its
+// lateness. Close waits for the clock's goroutine, on which fire runs:
+// nothing is added after it.
 func (p *timerProbe) finish() time.Duration {
-	p.mu.Lock()
-	p.stop = true
-	p.timer.Stop()
-	late := p.late
-	p.mu.Unlock()
 	p.clock.Close()
-	return percentile(late, 0.99)
+	return percentile(p.late, 0.99)
 }
