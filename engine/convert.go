@@ -40,7 +40,6 @@ func vrrpConfig(in *config.Instance, src netip.Addr, opts Options) vrrp.Config {
 		V3ChecksumAsV2:       in.V3ChecksumAsV2,
 		UnicastChecksum:      unicastChecksum(in.OldUnicastChecksum()),
 		FastPreempt:          opts.FastPreempt,
-		SpreadAdverts:        opts.SpreadAdverts,
 	}
 	authConfig(in, &c)
 	for _, v := range in.VIPs {

@@ -25,13 +25,6 @@ type Options struct {
 	KeepVIPsOnStop bool
 	// FastPreempt is goalived's --fast-preempt.
 	FastPreempt bool
-	// SpreadAdverts gives each instance a phase of its own in the
-	// interval (vrrp.Config.SpreadAdverts) instead of keepalived 2.2.7's
-	// schedule, where the instances that became master together
-	// advertise in one burst for good. Off by default: with it, a full
-	// test run twice saw a hot-upgraded VRRPv3 master leave a few
-	// instances silent for 0.4 s under load, not understood yet.
-	SpreadAdverts bool
 	// OnReport, if set, sees every instance report after the engine
 	// handled it (status file, metrics). It runs on the instance's effects
 	// goroutine and must not block.

@@ -53,12 +53,6 @@ type Config struct {
 	// skew time instead of the Master_Down_Interval, and a master whose
 	// priority falls advertises it at once instead of at its next interval.
 	FastPreempt bool
-
-	// SpreadAdverts (goalived; the engine sets it) sends each instance's
-	// adverts at its own phase in the interval, taken from its name, where
-	// keepalived sends the next one an interval after the last. See
-	// advertAfter.
-	SpreadAdverts bool
 }
 
 // UnicastChecksum is keepalived's chksum_compatibility: whether VRRPv3

@@ -213,7 +213,7 @@ func (m *Machine) setPriority(now moment, p int, r *Result) {
 	// interval later. (keepalived waits for the next regular advert.)
 	if m.cfg.FastPreempt && lower && m.state == StateMaster {
 		m.send(m.prio, r)
-		m.advertAt = m.advertAfter(now)
+		m.advertAt = now.add(m.cfg.Interval)
 	}
 }
 

@@ -30,7 +30,7 @@ func (m *Machine) enterMaster(now moment, why Reason, r *Result) {
 	r.Actions = append(r.Actions, AddVIPs{})
 	m.announce(m.cfg.GARP.MasterRepeat, AnnounceBecameMaster, r)
 	g := m.cfg.GARP
-	m.advertAt = m.advertAfter(now)
+	m.advertAt = now.add(m.cfg.Interval)
 	if g.MasterDelay > 0 {
 		m.garpAt = now.add(g.MasterDelay)
 	}
@@ -66,7 +66,7 @@ func (m *Machine) masterTimers(now moment, r *Result) {
 	}
 	if due(m.advertAt, now) {
 		m.send(m.prio, r)
-		m.advertAt = m.nextAdvert(m.advertAt, now)
+		m.advertAt = nextAdvert(m.advertAt, now, m.cfg.Interval)
 		r.Reason = ReasonAdvertTimer
 	}
 	if due(m.garpAt, now) {
@@ -94,11 +94,12 @@ func due(t, now moment) bool { return t.set() && !now.before(t) }
 // exactly one interval apart on average. If the machine fell a whole
 // interval or more behind (a stalled process), it starts again from now
 // rather than sending the missed adverts in a burst.
-func (m *Machine) nextAdvert(due, now moment) moment {
-	if !now.before(due.add(m.cfg.Interval)) {
-		return m.advertAfter(now)
+func nextAdvert(due, now moment, interval time.Duration) moment {
+	next := due.add(interval)
+	if !now.before(next) {
+		return now.add(interval)
 	}
-	return m.advertAfter(due)
+	return next
 }
 
 // backupRx is keepalived's vrrp_state_backup.
@@ -155,7 +156,7 @@ func (m *Machine) masterRx(now moment, a Advert, src netip.Addr, r *Result) {
 	switch {
 	case a.Priority == PriorityStop:
 		m.send(m.prio, r)
-		m.advertAt = m.advertAfter(now)
+		m.advertAt = now.add(m.cfg.Interval)
 		r.Reason = ReasonPriorityZero
 		r.Actions = append(r.Actions, RxPriorityZero{From: src})
 	case a.Priority > m.prio || (a.Priority == m.prio && src.Compare(m.cfg.Source) > 0):
@@ -216,7 +217,7 @@ func (m *Machine) answerLower(now moment, r *Result) {
 	m.lowerAnswered, m.lowerOwed = now, 0
 	if !m.cfg.LowerPrioNoAdvert {
 		m.send(m.prio, r)
-		m.advertAt = m.advertAfter(now)
+		m.advertAt = now.add(m.cfg.Interval)
 	}
 	m.announce(max(g.LowerPrioRepeat, 1), AnnounceLowerPriority, r)
 	if g.LowerPrioRepeat > 0 && g.LowerPrioDelay > 0 {
