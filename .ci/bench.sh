@@ -24,7 +24,9 @@
 # markdown tables go to stdout, progress to stderr. Extra arguments go to the
 # benchmark (--quick, --reps N, --scenarios crash, --versions 3,
 # --daemons goalived,keepalived, --duration 60s, --instances 1,50,250,
-# --keep).
+# --keep, --quiet-load 0.5: before each resources, reload or spurious
+# repetition wait (at most --quiet-wait 5m) for the 1-minute load average
+# to fall under 0.5; 0 does not wait).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

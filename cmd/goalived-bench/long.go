@@ -50,6 +50,9 @@ func addLongFlags(fs *pflag.FlagSet, c *config) longFlags {
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "resources, spurious: measurement window")
 	fs.IntVar(&c.longReps, "long-reps", 3, "resources, spurious, reload: repetitions per size and daemon (the tables give the median)")
 	fs.IntVar(&c.burners, "burners", 2, "spurious: busy-loop processes keeping the CPUs busy")
+	fs.Float64Var(&c.quietLoad, "quiet-load", 0.5,
+		"resources, reload, spurious: before each repetition wait until the 1-minute load average is under this (0: do not wait; --quick: 0)")
+	fs.DurationVar(&c.quietWait, "quiet-wait", 5*time.Minute, "the longest wait for --quiet-load")
 	return v
 }
 
@@ -78,6 +81,9 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 		if !fs.Changed("configtest-instances") {
 			*v.ctSizes = []int{10, 250}
 		}
+		if !fs.Changed("quiet-load") {
+			c.quietLoad = 0
+		}
 	}
 	c.sizes, c.spurN, c.ctSizes, c.reloadN = *v.sizes, *v.spurN, *v.ctSizes, *v.reloadN
 	c.reloadWin = reloadWindow
@@ -90,6 +96,9 @@ func finishLongFlags(fs *pflag.FlagSet, c *config, v longFlags, quick bool) erro
 	}
 	if c.ctRuns < 1 || c.ctRuns > 100 {
 		return fmt.Errorf("--configtest-runs %d: want 1..100", c.ctRuns)
+	}
+	if c.quietLoad < 0 || c.quietWait < 0 || c.quietWait > time.Hour {
+		return fmt.Errorf("--quiet-load %v --quiet-wait %v: want a load >= 0 and a wait of 0..1h", c.quietLoad, c.quietWait)
 	}
 	if c.burners < 0 || c.burners > 64 {
 		return fmt.Errorf("--burners %d: want 0..64", c.burners)
@@ -199,6 +208,9 @@ func repeatTrials[S any](ctx context.Context, c config, progress io.Writer, what
 	for rep := 0; rep < c.longReps; rep++ {
 		for i := range c.daemons {
 			d := c.daemons[(i+rep)%len(c.daemons)]
+			if err := waitQuiet(ctx, c.quietLoad, c.quietWait, progress); err != nil {
+				return nil, err
+			}
 			s := trial(d)
 			if first, _ := outcome(&s); errors.Is(first, errStartup) && ctx.Err() == nil {
 				fmt.Fprintf(progress, "%s %s: retrying once after a failed start-up: %v\n", what, d.Name, first)

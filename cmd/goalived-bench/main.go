@@ -63,6 +63,8 @@ type config struct {
 	duration  time.Duration // resources, spurious: measurement window
 	longReps  int           // resources, spurious: repetitions
 	burners   int           // spurious: busy loops
+	quietLoad float64       // resources, reload, spurious: wait for the 1-min load under this (0: no wait)
+	quietWait time.Duration // the longest such wait
 
 	faults faultPlan
 }
