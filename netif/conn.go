@@ -189,7 +189,8 @@ func packetIPv6(b []byte, from netip.Addr, cm control) (Packet, error) {
 }
 
 // WritePacket sends one VRRP message to dst (the group or a unicast peer)
-// from Source(), with TTL/hop limit 255 and TOS/traffic class 0xC0.
+// from Source(), with TTL/hop limit 255 and TOS/traffic class 0xC0. It
+// never waits: a send buffer that is full returns EAGAIN at once.
 func (c *Conn) WritePacket(payload []byte, dst netip.Addr) error {
 	return c.WriteSealed(payload, dst, nil)
 }
@@ -253,11 +254,11 @@ func (c *Conn) write6(payload []byte, dst netip.Addr) error {
 func (c *Conn) sendLocked() error {
 	w := &c.wr
 	err := c.rc.Write(w.sendFn)
-	w.setPayload(nil) // keep no reference to the caller's buffer
-	if err != nil {
-		return err
+	if err == nil {
+		err = w.err
 	}
-	return w.err
+	w.setPayload(nil) // keep no reference to the caller's buffer (and clears w.err)
+	return err
 }
 
 // nextID is the next IPv4 identification: 1, 2, 3... and never 0, which

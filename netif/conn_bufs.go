@@ -123,7 +123,13 @@ func (w *writer) setPayload(b []byte) {
 	w.err = nil
 }
 
-// send is one sendmsg attempt; false asks the netpoller to wait.
+// send is one sendmsg attempt. It never asks the netpoller to wait: a
+// full send buffer (a queue that does not drain: a stopped NIC, a
+// shaping qdisc) returns EAGAIN, and the advert is lost, as keepalived
+// 2.2.7's non-blocking socket loses it ("send advert error 11").
+// Waiting would hold the socket's write lock and the engine's timer
+// goroutine, which sends every instance's adverts, until that one
+// interface drained: every other interface's masters would fall silent.
 func (w *writer) send(fd uintptr) bool {
 	for {
 		_, _, errno := unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(&w.msg)), 0)
@@ -133,8 +139,6 @@ func (w *writer) send(fd uintptr) bool {
 			return true
 		case unix.EINTR:
 			continue
-		case unix.EAGAIN:
-			return false
 		}
 		w.err = errno
 		return true
