@@ -1,13 +1,12 @@
 package netif
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"sync"
+	"syscall"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -89,9 +88,9 @@ func (w *Watcher) Close() error {
 type nlWatch struct {
 	events chan Event
 	done   chan struct{}
-	errc   chan error
 	names  map[int]string // ifindex -> name, owned by the run goroutine
 	h      *netlink.Handle
+	sub    *routeSub
 
 	closeOnce sync.Once
 	wg        sync.WaitGroup
@@ -101,83 +100,76 @@ type nlWatch struct {
 // Existing state is not replayed: read it with Link/Present after Watch
 // returns so that no change can fall between the two.
 func (a *Addrs) Watch() (*Watcher, error) {
+	sub, err := subscribeRoute(a.ns, a.bufs)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to link and address changes: %w", err)
+	}
 	w := &nlWatch{
 		events: make(chan Event, 64),
 		done:   make(chan struct{}),
-		errc:   make(chan error, 1),
 		names:  map[int]string{},
 		h:      a.h,
-	}
-	var nsp *netns.NsHandle
-	if a.ns.IsOpen() {
-		ns := a.ns
-		nsp = &ns
-	}
-	onErr := func(err error) {
-		select {
-		case w.errc <- err:
-		default:
-		}
-	}
-	links := make(chan netlink.LinkUpdate, 64)
-	addrs := make(chan netlink.AddrUpdate, 64)
-	err := netlink.LinkSubscribeWithOptions(links, w.done, netlink.LinkSubscribeOptions{Namespace: nsp, ErrorCallback: onErr,
-		ReceiveBufferSize: a.bufs.Monitor, ReceiveBufferForceSize: a.bufs.MonitorForce})
-	if err != nil {
-		close(w.done)
-		return nil, fmt.Errorf("subscribe to link changes: %w", err)
-	}
-	err = netlink.AddrSubscribeWithOptions(addrs, w.done, netlink.AddrSubscribeOptions{Namespace: nsp, ErrorCallback: onErr,
-		ReceiveBufferSize: a.bufs.Monitor, ReceiveBufferForceSize: a.bufs.MonitorForce})
-	if err != nil {
-		close(w.done)
-		drain(links)
-		return nil, fmt.Errorf("subscribe to address changes: %w", err)
+		sub:    sub,
 	}
 	w.wg.Add(1)
-	go w.run(links, addrs)
+	go w.run()
 	return NewWatcher(w.events, w.close), nil
 }
 
-func drain[T any](c <-chan T) {
-	for range c {
-	}
-}
-
-// close ends the subscriptions and waits for the run goroutine.
+// close ends the subscription and waits for the run goroutine.
 func (w *nlWatch) close() {
-	w.closeOnce.Do(func() { close(w.done) })
+	w.end()
 	w.wg.Wait()
 }
 
-func (w *nlWatch) run(links <-chan netlink.LinkUpdate, addrs <-chan netlink.AddrUpdate) {
+// end closes done and the socket, which unblocks a pending read.
+func (w *nlWatch) end() {
+	w.closeOnce.Do(func() {
+		close(w.done)
+		w.sub.close()
+	})
+}
+
+func (w *nlWatch) run() {
 	defer w.wg.Done()
 	defer close(w.events)
-	// The library's goroutines block sending to links/addrs until read, so
-	// both are drained until closed whatever happens.
-	defer func() { drain(links); drain(addrs) }()
 	for {
-		var ev Event
-		select {
-		case <-w.done:
+		msgs, err := w.sub.read()
+		if err != nil {
+			w.fail(err)
 			return
-		case u, ok := <-links:
-			if !ok {
-				w.fail()
-				return
-			}
-			ev = w.linkEvent(u)
-		case u, ok := <-addrs:
-			if !ok {
-				w.fail()
-				return
-			}
-			ev = w.addrEvent(u)
 		}
-		if !w.send(ev) {
-			return
+		for _, m := range msgs {
+			ev, ok, err := w.event(m)
+			if err != nil {
+				w.fail(err)
+				return
+			}
+			if ok && !w.send(ev) {
+				return
+			}
 		}
 	}
+}
+
+// event turns one message into an event; ok is false for a message the
+// watcher does not report (the groups carry only links and addresses).
+func (w *nlWatch) event(m syscall.NetlinkMessage) (ev Event, ok bool, err error) {
+	switch m.Header.Type {
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
+		l, err := parseLinkMsg(m.Data)
+		if err != nil {
+			return Event{}, false, err
+		}
+		return w.linkEvent(m.Header.Type, l), true, nil
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR:
+		a, err := parseAddrMsg(m.Data)
+		if err != nil {
+			return Event{}, false, err
+		}
+		return w.addrEvent(m.Header.Type, a), true, nil
+	}
+	return Event{}, false, nil
 }
 
 func (w *nlWatch) send(ev Event) bool {
@@ -189,45 +181,34 @@ func (w *nlWatch) send(ev Event) bool {
 	}
 }
 
-// fail reports why a subscription channel closed, unless we closed it.
-func (w *nlWatch) fail() {
+// fail reports why the subscription broke (a receive buffer overrun:
+// ENOBUFS), unless we closed it.
+func (w *nlWatch) fail(err error) {
 	select {
 	case <-w.done:
 		return
 	default:
 	}
-	var err error
-	select {
-	case err = <-w.errc:
-	default:
-		err = errors.New("netlink subscription closed")
-	}
 	w.send(Event{Kind: WatchFailed, Err: fmt.Errorf("watch links and addresses: %w", err)})
-	w.closeOnce.Do(func() { close(w.done) })
+	w.end()
 }
 
-func (w *nlWatch) linkEvent(u netlink.LinkUpdate) Event {
-	at := u.Link.Attrs()
-	if u.Header.Type == unix.RTM_DELLINK {
-		delete(w.names, at.Index)
-		return Event{Kind: LinkDeleted, IfIndex: at.Index, Ifname: at.Name}
+func (w *nlWatch) linkEvent(typ uint16, l linkMsg) Event {
+	if typ == unix.RTM_DELLINK {
+		delete(w.names, l.index)
+		return Event{Kind: LinkDeleted, IfIndex: l.index, Ifname: l.name}
 	}
-	w.names[at.Index] = at.Name
-	st := linkState(at)
-	return Event{Kind: LinkChanged, IfIndex: at.Index, Ifname: at.Name, Up: st.Up, Running: st.Running}
+	w.names[l.index] = l.name
+	return Event{Kind: LinkChanged, IfIndex: l.index, Ifname: l.name,
+		Up: l.flags&unix.IFF_UP != 0, Running: l.flags&unix.IFF_RUNNING != 0}
 }
 
-func (w *nlWatch) addrEvent(u netlink.AddrUpdate) Event {
+func (w *nlWatch) addrEvent(typ uint16, a addrMsg) Event {
 	kind := AddrRemoved
-	if u.NewAddr {
+	if typ == unix.RTM_NEWADDR {
 		kind = AddrAdded
 	}
-	ev := Event{Kind: kind, IfIndex: u.LinkIndex, Ifname: w.name(u.LinkIndex)}
-	if ip, ok := netip.AddrFromSlice(u.LinkAddress.IP); ok {
-		ones, _ := u.LinkAddress.Mask.Size()
-		ev.Addr = netip.PrefixFrom(ip.Unmap(), ones)
-	}
-	return ev
+	return Event{Kind: kind, IfIndex: a.index, Ifname: w.name(a.index), Addr: a.addr}
 }
 
 func (w *nlWatch) name(index int) string {
