@@ -215,7 +215,11 @@ func (w *nlWatch) name(index int) string {
 	if n, ok := w.names[index]; ok {
 		return n
 	}
-	link, err := w.h.LinkByIndex(index)
+	var link netlink.Link
+	err := onOwnStack(func() (err error) { // the library's 64 KiB receive array
+		link, err = w.h.LinkByIndex(index)
+		return err
+	})
 	if err != nil {
 		return ""
 	}
