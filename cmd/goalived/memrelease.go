@@ -62,7 +62,7 @@ func newMemRelease() *memRelease {
 }
 
 // freeMemory hands the heap's free pages back, and first the stacks
-// of a burst's ended goroutines and of its idle threads (reapThreads). The runtime keeps up to 64 ended
+// of a burst's ended goroutines. The runtime keeps up to 64 ended
 // goroutines per processor with their stacks for reuse, and this
 // runtime starts goroutines with the average stack it saw in use (8 KiB
 // here, not 2): after the thousand short goroutines of 1000 instances
@@ -79,42 +79,7 @@ func freeMemory() {
 	} else if n := runtime.GOMAXPROCS(1); n > 1 {
 		runtime.GOMAXPROCS(n)
 	}
-	reapThreads()
 	debug.FreeOSMemory()
-}
-
-// reapThreads ends the runtime's idle threads beyond what the daemon
-// needs. A burst of blocking system calls (the log and status file
-// writes of 1000 transitions) makes the runtime start a thread for each
-// processor it takes back from a blocked one, and the runtime never ends
-// an idle thread: a 1000-instance master kept 10 threads where it needs
-// one per processor, the system monitor, the thread that waits in the
-// network poller and the template thread for locked goroutines. Each
-// holds 48 KiB of stacks (16 for the scheduler, 32 for signals) that the
-// collector cannot take back. A goroutine that exits while locked to
-// its thread ends the thread (runtime.LockOSThread); the processor it
-// held goes to one of the idle threads. Ending one too many costs a
-// thread start the next time the runtime needs one.
-func reapThreads() {
-	keep := runtime.GOMAXPROCS(0) + 3
-	extra := threadCount() - keep
-	for range min(extra, 64) {
-		done := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(done)
-		}()
-		<-done
-	}
-}
-
-// threadCount is the number of the process's threads (0 if unknown).
-func threadCount() int {
-	ents, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return 0
-	}
-	return len(ents)
 }
 
 // heapAllocs is the bytes allocated on the heap since the start.

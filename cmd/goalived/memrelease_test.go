@@ -7,8 +7,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestMemRelease: a burst of kicks is released once, settle after its
@@ -114,38 +112,5 @@ func TestFreeMemoryKeepsProcs(t *testing.T) {
 	freeMemory()
 	if got := runtime.GOMAXPROCS(0); got != 3 {
 		t.Errorf("GOMAXPROCS %d after the release, want the environment's 3", got)
-	}
-}
-
-// Threads the runtime started for blocking system calls stay after them;
-// reapThreads ends the idle ones.
-func TestReapThreads(t *testing.T) {
-	var wg sync.WaitGroup
-	for range 24 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A blocking call outside the network poller: its processor
-			// is handed to a new thread while it sleeps.
-			ts := unix.NsecToTimespec(int64(100 * time.Millisecond))
-			unix.Nanosleep(&ts, nil)
-		}()
-	}
-	wg.Wait()
-	before := threadCount()
-	keep := runtime.GOMAXPROCS(0) + 3
-	if before <= keep+4 {
-		t.Skipf("only %d threads after 24 blocking sleeps: nothing to reap", before)
-	}
-	reapThreads()
-	// A thread ends after its goroutine; give the exits a moment.
-	deadline := time.Now().Add(10 * time.Second)
-	after := threadCount()
-	for after > keep+2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-		after = threadCount()
-	}
-	if after > keep+2 {
-		t.Errorf("threads: %d before, %d after reapThreads; want at most %d", before, after, keep+2)
 	}
 }
