@@ -116,6 +116,15 @@ func (r reporter) logPacket(log *slog.Logger, rep vrrp.Report) {
 	case vrrp.ReportOldChecksum:
 		log.Info(fmt.Sprintf("(%s) Setting unicast VRRPv3 checksum to old version", name), "peer", rep.Peer)
 	case vrrp.ReportError:
+		var se *vrrp.SendError
+		if errors.As(rep.Err, &se) {
+			if line, ok := sendErrorLine(name, se); ok {
+				if line != "" {
+					info(kindOutputErrors, line, "peer", se.Dst, "err", se.Err)
+				}
+				return
+			}
+		}
 		if lines.allow(kindOutputErrors, rep.Peer) {
 			log.Error(fmt.Sprintf("(%s) %v", name, rep.Err))
 		}

@@ -1,7 +1,6 @@
 package vrrp
 
 import (
-	"fmt"
 	"net/netip"
 	"time"
 )
@@ -214,7 +213,8 @@ func (in *Instance) sendTo(base Report, cfg *Config, sa *SendAdvert, dst netip.A
 	}
 	if err != nil {
 		rep := base
-		rep.Kind, rep.Peer, rep.Err = ReportError, dst, fmt.Errorf("send advert to %v: %w", dst, err)
+		rep.Kind, rep.Peer = ReportError, dst
+		rep.Err = &SendError{Dst: dst, Unicast: cfg.Unicast, Priority: sa.Advert.Priority, Err: err}
 		in.report(rep)
 	}
 }
