@@ -38,14 +38,21 @@ func waitEvent(t *testing.T, w *netif.Watcher, what string, ok func(netif.Event)
 	}
 }
 
-func TestIntegrationWatch(t *testing.T) {
-	lab := nstest.New(t, nstest.Hosts(1))
-	addrs := openAddrs(t, lab, 0)
+// watch starts a Watcher closed at the end of the test.
+func watch(t *testing.T, addrs *netif.Addrs) *netif.Watcher {
+	t.Helper()
 	w, err := addrs.Watch()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+func TestIntegrationWatch(t *testing.T) {
+	lab := nstest.New(t, nstest.Hosts(1))
+	addrs := openAddrs(t, lab, 0)
+	w := watch(t, addrs)
 	vip := netip.MustParsePrefix("192.0.2.150/32")
 	idx := lab.Host(0).Index
 
@@ -84,11 +91,7 @@ func TestIntegrationWatch(t *testing.T) {
 func TestIntegrationWatchIPv6AndOverrun(t *testing.T) {
 	lab := nstest.New(t, nstest.Hosts(1))
 	addrs := openAddrs(t, lab, 0)
-	w, err := addrs.Watch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w := watch(t, addrs)
 	vip6 := netip.MustParsePrefix("2001:db8:0:7::5/64")
 	lab.Exec(0, "ip", "addr", "add", vip6.String(), "dev", "eth0", "nodad")
 	waitEvent(t, w, "IPv6 addr-added", func(e netif.Event) bool { return e.Kind == netif.AddrAdded && e.Addr == vip6 })
@@ -100,11 +103,7 @@ func TestIntegrationWatchIPv6AndOverrun(t *testing.T) {
 	if err := addrs.SetBufs(netif.NetlinkBufs{Monitor: 1, MonitorForce: true}); err != nil {
 		t.Fatal(err)
 	}
-	w, err = addrs.Watch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w = watch(t, addrs)
 	var batch strings.Builder
 	for i := range 500 {
 		fmt.Fprintf(&batch, "addr add 198.51.100.%d/32 dev eth0\n", i%250+1)
