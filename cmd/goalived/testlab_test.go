@@ -51,6 +51,8 @@ type vrrpConf struct {
 	Also []vrrpConf
 	// Extra are raw lines added to the instance block.
 	Extra []string
+	// Interface is the instance's interface, eth0 if empty.
+	Interface string
 }
 
 // confTemplate is the user's configuration shape (seed-example.md): an
@@ -77,7 +79,7 @@ vrrp_script chk {
 {{define "instance"}}
 vrrp_instance {{if .Name}}{{.Name}}{{else}}VI_1{{end}} {
     state {{.State}}
-    interface eth0
+    interface {{if .Interface}}{{.Interface}}{{else}}eth0{{end}}
     virtual_router_id {{.VRID}}
     priority {{.Priority}}
     advert_int {{.AdvertInt}}
