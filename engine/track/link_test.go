@@ -2,7 +2,9 @@ package track_test
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
+	"syscall"
 	"testing"
 	"testing/synctest"
 
@@ -82,15 +84,44 @@ func TestTrackInterface(t *testing.T) {
 	}
 }
 
-// TestLinkWatchFailed: a broken link watch is logged and tracking keeps
-// the last link states.
+// TestLinkWatchFailed: a broken link watch (a netlink overrun: events
+// lost) is logged as keepalived logs an overrun, and tracking goes on with
+// a new watch and the links read again: a link that went down while no
+// watch ran faults its instance, and later changes are followed.
 func TestLinkWatchFailed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, instance("VI_1", 1, 100, "")).start()
+		r.sys.Links.Break(fmt.Errorf("receive: %w", syscall.ENOBUFS))
+		// Sent to the broken watch only: lost, as in an overrun.
+		r.sys.Links.SetLink("eth0", false)
+		r.want("after the failure", map[string]got{"VI_1": {100, true}})
+		if !r.logged("Netlink: Receive buffer overrun on monitor socket - (No buffer space available)") {
+			t.Errorf("no overrun line:\n%s", r.logs)
+		}
+		if n := r.sys.Links.Watches(); n != 1 {
+			t.Errorf("%d link watches open, want the new one", n)
+		}
+		r.sys.Links.SetLink("eth0", true)
+		r.want("up again", map[string]got{"VI_1": {100, false}})
+		r.sys.Links.Break(errors.New("watch socket closed"))
+		r.sys.Links.SetLink("eth0", false)
+		r.want("after a second failure", map[string]got{"VI_1": {100, true}})
+		if !r.logged("link watch failed", "watch socket closed") {
+			t.Errorf("no log of the second failure:\n%s", r.logs)
+		}
+	})
+}
+
+// TestLinkWatchNotRemade: when no new watch can be made, tracking keeps
+// the last link states and says so.
+func TestLinkWatchNotRemade(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, instance("VI_1", 1, 100, "")).start()
+		r.sys.Links.FailWatch(errors.New("too many open files"))
 		r.sys.Links.Break(errors.New("no buffer space"))
 		r.sys.Links.SetLink("eth0", false)
 		r.want("after the failure", map[string]got{"VI_1": {100, false}})
-		if !r.logged("link watch failed", "no buffer space") {
+		if !r.logged("interface tracking stopped", "too many open files") {
 			t.Errorf("no log of the failure:\n%s", r.logs)
 		}
 	})

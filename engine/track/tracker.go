@@ -202,6 +202,10 @@ func (t *Tracker) loop() {
 				linkEvents = nil
 				continue
 			}
+			if ev.Kind == netif.WatchFailed {
+				linkEvents = t.rewatch(ev.Err)
+				continue
+			}
 			t.linkChanged(ev)
 		}
 	}
@@ -217,10 +221,6 @@ func (t *Tracker) applyWhere(uses func(memberTracks) bool) {
 }
 
 func (t *Tracker) linkChanged(ev netif.Event) {
-	if ev.Kind == netif.WatchFailed {
-		t.log.Error(fmt.Sprintf("link watch failed, interface tracking stopped: %v", ev.Err), "err", ev.Err)
-		return
-	}
 	if ev.Kind == netif.LinkChanged || ev.Kind == netif.AddrAdded {
 		t.reopenSockets(ev.Ifname)
 	}
@@ -319,8 +319,11 @@ func (t *Tracker) Close() {
 	if t.procW != nil {
 		t.procW.close()
 	}
-	if t.watch != nil {
-		_ = t.watch.Close()
+	t.mu.Lock()
+	w := t.watch
+	t.mu.Unlock()
+	if w != nil {
+		_ = w.Close()
 		<-t.done
 	}
 }
