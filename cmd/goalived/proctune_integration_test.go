@@ -65,20 +65,42 @@ func statusField(status, key string) string {
 // them.
 func waitThreads(t *testing.T, pid int, what string, ok func(threadSched) bool) []threadSched {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	ths, good, err := threadsAllWithin(pid, 20*time.Second, ok)
+	if !good {
+		t.Fatalf("pid %d: threads never all %s: %+v (%v)", pid, what, ths, err)
+	}
+	return ths
+}
+
+// threadsAllWithin waits up to d until every thread of pid satisfies ok;
+// it returns the threads last read.
+func threadsAllWithin(pid int, d time.Duration, ok func(threadSched) bool) ([]threadSched, bool, error) {
+	deadline := time.Now().Add(d)
 	for {
 		ths, err := readThreads(pid)
 		good := err == nil && len(ths) > 0
 		for _, th := range ths {
 			good = good && ok(th)
 		}
-		if good {
-			return ths
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pid %d: threads never all %s: %+v (%v)", pid, what, ths, err)
+		if good || time.Now().After(deadline) {
+			return ths, good, err
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stall stops pid for d (SIGSTOP, SIGCONT): the stall under test.
+func stall(t *testing.T, pid int, d time.Duration) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	for time.Since(stopped) < d {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -206,19 +228,22 @@ func TestIntegrationMaxAutoPriority(t *testing.T) {
 			return strings.Contains(lab.Exec(0, "ip", "-4", "addr", "show", "dev", "eth0"), "192.0.2.61/24")
 		},
 			func() string { return kind + " to become master" })
-		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-			t.Fatal(err)
+		rr := func(th threadSched) bool { return th.policy == 2 && th.rtPrio == 1 }
+		// keepalived, the reference, judges a timer overdue on its own
+		// clock and in two full runs under the suite's parallel load
+		// did not after one stall: it gets up to three. goalived one.
+		stalls := 1
+		if kind == keepalivedKind {
+			stalls = 3
 		}
-		stopped := time.Now()
-		for time.Since(stopped) < 2500*time.Millisecond {
-			time.Sleep(100 * time.Millisecond) // the stall under test
+		for i := 1; ; i++ {
+			stall(t, pid, 2500*time.Millisecond)
+			if _, ok, _ := threadsAllWithin(pid, 10*time.Second, rr); ok || i == stalls {
+				break
+			}
+			t.Logf("%s: threads not SCHED_RR after stall %d; stalling again", kind, i)
 		}
-		if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-			t.Fatal(err)
-		}
-		waitThreads(t, pid, "SCHED_RR 1 after an overdue timer", func(th threadSched) bool {
-			return th.policy == 2 && th.rtPrio == 1
-		})
+		waitThreads(t, pid, "SCHED_RR 1 after an overdue timer", rr)
 		// The line may be written after the threads changed.
 		waitFor(t, 20*time.Second, func() bool { return strings.Contains(p.Output(), "A thread timer expired") },
 			func() string { return fmt.Sprintf("%s to log \"A thread timer expired\":\n%s", kind, p.Output()) })
