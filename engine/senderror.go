@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/goalived/goalived/engine/track"
 	"github.com/goalived/goalived/vrrp"
 )
 
@@ -29,15 +28,7 @@ func sendErrorLine(name string, se *vrrp.SendError) (line string, ok bool) {
 		return "", true
 	}
 	if se.Unicast {
-		return fmt.Sprintf("(%s) Cant send advert to %v (%s)", name, se.Dst, strerror(errno)), true
+		return fmt.Sprintf("(%s) Cant send advert to %v (%s)", name, se.Dst, track.Strerror(errno)), true
 	}
-	return fmt.Sprintf("(%s): send advert error %d (%s)", name, int(errno), strerror(errno)), true
-}
-
-// strerror is glibc's text for errno (%m): Go's table has the same words
-// with a lower-case first letter.
-func strerror(errno syscall.Errno) string {
-	s := errno.Error()
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
+	return fmt.Sprintf("(%s): send advert error %d (%s)", name, int(errno), track.Strerror(errno)), true
 }

@@ -150,15 +150,20 @@ func cpuDelta(start, end usage) float64 {
 // loadAvg returns the 1, 5 and 15 minute load averages as the kernel
 // prints them, for the report.
 func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
+	f, err := loadFields()
+	if err != nil || len(f) < 3 {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// loadFields are the fields of /proc/loadavg.
+func loadFields() ([]string, error) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(b)), nil
 }
 
 // runTimeTree is the CPU time of root and its descendants, summed over

@@ -19,7 +19,7 @@ import (
 // the last states, and says so).
 func (t *Tracker) rewatch(failed error) <-chan netif.Event {
 	if errors.Is(failed, syscall.ENOBUFS) {
-		t.log.Info("Netlink: Receive buffer overrun on monitor socket - (No buffer space available)", "err", failed)
+		t.log.Info(fmt.Sprintf("Netlink: Receive buffer overrun on monitor socket - (%s)", Strerror(failed)), "err", failed)
 		t.log.Info("  - increase the relevant netlink_rcv_bufs global parameter and/or set force")
 	} else {
 		t.log.Error(fmt.Sprintf("link watch failed: %v", failed), "err", failed)
